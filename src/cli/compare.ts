@@ -1,0 +1,163 @@
+import {Flags} from '@oclif/core';
+import {randomBytes} from 'node:crypto';
+import {diffLocations, isPlatformObject, type DiffReport} from '../core/diff.js';
+import {UsageError} from '../core/errors.js';
+import {mergeIgnoreRules, type IgnoreRules} from '../core/ignore.js';
+import {resolveLocation, type LocationResolution} from '../core/location.js';
+import {CONFIG_KINDS, locationName, type ConfigKind, type ConfigObject, type Location} from '../core/types.js';
+import type {ClusterApi} from '../core/cluster-api.js';
+import type {Kubeconfig} from '../kube/kubeconfig.js';
+import {loadRulesFile} from './rules-file.js';
+
+/** Flags shared by diff and sync: what to compare and what to leave out. */
+export const compareFlags = {
+  'from-context': Flags.string({description: 'context of the source (overrides the SOURCE word)'}),
+  'from-namespace': Flags.string({description: 'namespace of the source (overrides the SOURCE word)'}),
+  'to-context': Flags.string({description: 'context of the target (overrides the TARGET word)'}),
+  'to-namespace': Flags.string({description: 'namespace of the target (overrides the TARGET word)'}),
+  kind: Flags.string({
+    description: 'kinds to compare: configmaps, secrets, or both (comma-separated)',
+    default: 'configmaps',
+  }),
+  selector: Flags.string({char: 'l', description: 'label selector, e.g. app=web,tier!=db'}),
+  'ignore-key': Flags.string({description: 'key glob whose differences are expected (repeatable; OBJECT:KEY scopes it)', multiple: true}),
+  'ignore-object': Flags.string({description: 'object name glob to leave out (repeatable)', multiple: true}),
+  rules: Flags.string({description: 'rules file (default: .configsync.yaml found upward from the working directory)'}),
+  'no-rules': Flags.boolean({description: 'do not read a rules file'}),
+  'include-platform': Flags.boolean({description: 'include objects the platform creates in every namespace (kube-root-ca.crt, service-account tokens)'}),
+  'show-secrets': Flags.boolean({description: 'print Secret values (masked by default)'}),
+};
+
+export interface CompareFlagValues {
+  'from-context'?: string;
+  'from-namespace'?: string;
+  'to-context'?: string;
+  'to-namespace'?: string;
+  kind: string;
+  selector?: string;
+  'ignore-key'?: string[];
+  'ignore-object'?: string[];
+  rules?: string;
+  'no-rules': boolean;
+  'include-platform': boolean;
+  'show-secrets': boolean;
+  context?: string;
+  namespace?: string;
+}
+
+export interface Comparison {
+  report: DiffReport;
+  source: {location: Location; cluster: ClusterApi; objects: ConfigObject[]};
+  target: {location: Location; cluster: ClusterApi; objects: ConfigObject[]};
+  ignore: IgnoreRules;
+}
+
+export function parseKinds(text: string): ConfigKind[] {
+  const kinds = new Set<ConfigKind>();
+  for (const word of text.split(',').map((w) => w.trim().toLowerCase()).filter(Boolean)) {
+    if (['configmaps', 'configmap', 'cm'].includes(word)) kinds.add('ConfigMap');
+    else if (['secrets', 'secret'].includes(word)) kinds.add('Secret');
+    else if (word === 'all') CONFIG_KINDS.forEach((k) => kinds.add(k));
+    else throw new UsageError(`--kind: unknown kind "${word}" (use configmaps, secrets or both)`);
+  }
+  if (kinds.size === 0) throw new UsageError('--kind: name at least one kind');
+  return CONFIG_KINDS.filter((k) => kinds.has(k));
+}
+
+/** Resolves a location word, checks the namespace exists, and notes ambiguity on stderr. */
+export async function resolveLocationWord(
+  kube: Kubeconfig,
+  word: string,
+  overrides: {context?: string; namespace?: string},
+  defaultContext: string | undefined,
+  note: (text: string) => void,
+): Promise<Location> {
+  const current = defaultContext ?? kube.currentContext;
+  const resolution: LocationResolution = resolveLocation(word, kube.contexts, current, overrides);
+  if (resolution.readAs === 'context' && current && overrides.namespace === undefined) {
+    const alsoNamespace = await kube.cluster(current).getNamespace(word).catch(() => undefined);
+    if (alsoNamespace) note(`note: "${word}" is both a context and a namespace in context "${current}"; using the context (write ${current}/${word} for the namespace)`);
+  }
+  return resolution.location;
+}
+
+export async function assertNamespaceExists(cluster: ClusterApi, location: Location): Promise<void> {
+  let found: boolean;
+  try {
+    found = (await cluster.getNamespace(location.namespace)) !== undefined;
+  } catch (error) {
+    // A user who may list ConfigMaps but not read namespaces still gets a diff.
+    if ((error as {status?: number}).status === 403) return;
+    throw error;
+  }
+  if (!found) throw new UsageError(`namespace "${location.namespace}" not found in context "${location.context}"`);
+}
+
+/** Reads both sides (one LIST per kind per side, all at once) and computes the report. */
+export async function compareLocations(
+  kube: Kubeconfig,
+  words: {source: string; target: string},
+  names: string[],
+  flags: CompareFlagValues,
+  note: (text: string) => void,
+): Promise<Comparison> {
+  const kinds = parseKinds(flags.kind);
+  const defaultContext = flags.context ? kube.resolveContext(flags.context) : undefined;
+  const [sourceLocation, targetLocation] = await Promise.all([
+    resolveLocationWord(kube, words.source, {context: flags['from-context'], namespace: flags['from-namespace']}, defaultContext, note),
+    resolveLocationWord(kube, words.target, {context: flags['to-context'], namespace: flags['to-namespace']}, defaultContext, note),
+  ]);
+  if (sameLocation(kube, sourceLocation, targetLocation)) {
+    throw new UsageError(`source and target are the same place (${locationName(sourceLocation)}); name two different namespaces or contexts`);
+  }
+  const ignore = mergeIgnoreRules(
+    flags['no-rules'] ? undefined : loadRulesFile(flags.rules),
+    {keys: flags['ignore-key'] ?? [], objects: flags['ignore-object'] ?? []},
+  );
+  const sourceCluster = kube.cluster(sourceLocation.context);
+  const targetCluster = kube.cluster(targetLocation.context);
+  const read = async (cluster: ClusterApi, location: Location) => {
+    const [, ...lists] = await Promise.all([
+      assertNamespaceExists(cluster, location),
+      ...kinds.map((kind) => cluster.listConfigObjects(kind, location.namespace, {labelSelector: flags.selector})),
+    ]);
+    return selectObjects(lists.flat(), names, flags['include-platform']);
+  };
+  const [sourceObjects, targetObjects] = await Promise.all([read(sourceCluster, sourceLocation), read(targetCluster, targetLocation)]);
+  const report = diffLocations(sourceLocation, targetLocation, sourceObjects, targetObjects, {
+    kinds,
+    showSecrets: flags['show-secrets'],
+    salt: process.env.KUBECTL_CONFIGSYNC_SALT || randomBytes(16).toString('hex'),
+    ignore,
+  });
+  return {
+    report,
+    source: {location: sourceLocation, cluster: sourceCluster, objects: sourceObjects},
+    target: {location: targetLocation, cluster: targetCluster, objects: targetObjects},
+    ignore,
+  };
+}
+
+/** NAME arguments narrow the set; "secret/x" or "configmap/x" pins the kind. */
+export function selectObjects(objects: ConfigObject[], names: string[], includePlatform: boolean): ConfigObject[] {
+  const wanted = names.map(parseObjectName);
+  return objects.filter((object) => {
+    if (!includePlatform && isPlatformObject(object)) return false;
+    if (wanted.length === 0) return true;
+    return wanted.some((w) => w.name === object.name && (!w.kind || w.kind === object.kind));
+  });
+}
+
+function parseObjectName(text: string): {kind?: ConfigKind; name: string} {
+  const slash = text.indexOf('/');
+  if (slash < 0) return {name: text};
+  const kindWord = text.slice(0, slash).toLowerCase();
+  const kind = ['configmap', 'configmaps', 'cm'].includes(kindWord) ? 'ConfigMap' : ['secret', 'secrets'].includes(kindWord) ? 'Secret' : undefined;
+  if (!kind) throw new UsageError(`"${text}": expected NAME, configmap/NAME or secret/NAME`);
+  return {kind, name: text.slice(slash + 1)};
+}
+
+function sameLocation(kube: Kubeconfig, a: Location, b: Location): boolean {
+  // Two contexts that point at one API server are one cluster.
+  return a.namespace === b.namespace && (a.context === b.context || kube.serverOf(a.context) === kube.serverOf(b.context));
+}

@@ -1,0 +1,37 @@
+import {Flags} from '@oclif/core';
+
+/** kubectl's own flag names, defined once and shared by every command. */
+export const kubeFlags = {
+  kubeconfig: Flags.string({description: 'path to the kubeconfig file (default: KUBECONFIG, several files merged, or ~/.kube/config)', helpGroup: 'KUBECTL'}),
+  context: Flags.string({description: 'kubeconfig context to use (default: the current context)', helpGroup: 'KUBECTL'}),
+  namespace: Flags.string({char: 'n', description: "namespace (default: the context's namespace, or \"default\")", helpGroup: 'KUBECTL'}),
+  'request-timeout': Flags.string({
+    description: 'how long to wait for one API request before giving up (e.g. 5s, 1m; 0 waits forever)',
+    default: '30s',
+    helpGroup: 'KUBECTL',
+  }),
+};
+
+export const outputFlags = {
+  'no-color': Flags.boolean({description: 'no colour (also NO_COLOR); colour is only ever used on a terminal', helpGroup: 'OUTPUT'}),
+};
+
+export const writeFlags = {
+  'dry-run': Flags.option({
+    options: ['none', 'client', 'server'] as const,
+    description: 'client: print the plan and write nothing; server: send the writes with dryRun=All so admission runs, store nothing',
+    default: 'none',
+  })(),
+  'field-manager': Flags.string({description: 'field manager name recorded on every write', default: 'kubectl-configsync'}),
+  yes: Flags.boolean({char: 'y', description: 'do not ask for confirmation (required without a terminal)'}),
+};
+
+/** kubectl accepts "30s", "1m", "500ms" or a bare number of seconds. */
+export function parseDuration(text: string): number {
+  const match = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(text.trim());
+  if (!match) throw new Error(`invalid duration "${text}": use e.g. 500ms, 10s, 2m`);
+  const value = Number(match[1]);
+  const unit = match[2] ?? 's';
+  const factor = {ms: 1, s: 1000, m: 60_000, h: 3_600_000}[unit]!;
+  return Math.round(value * factor);
+}

@@ -1,0 +1,7 @@
+// Explicit command discovery: oclif loads this one module instead of scanning a
+// directory, which is what lets the CLI ship as a bundle.
+import Diff from './commands/diff.js';
+
+export const COMMANDS = {
+  diff: Diff,
+};

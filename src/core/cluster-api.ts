@@ -1,0 +1,43 @@
+import type {ConfigKind, ConfigObject} from './types.js';
+import type {Workload, WorkloadKind} from './workload.js';
+
+export interface WriteOptions {
+  /** Server-side dry run: admission and validation run, nothing is stored. */
+  dryRun?: boolean;
+  fieldManager: string;
+}
+
+export interface ListOptions {
+  labelSelector?: string;
+}
+
+export interface NamespaceInfo {
+  name: string;
+  labels: Record<string, string>;
+  phase?: string;
+}
+
+/**
+ * Everything the commands need from one kubeconfig context. The only
+ * implementation that talks to a cluster lives in src/kube/; unit tests may
+ * pass an in-memory one.
+ */
+export interface ClusterApi {
+  readonly context: string;
+  /** API server URL, used to spot two contexts that point at the same cluster. */
+  readonly server: string;
+  /** Lists every object of a kind in a namespace (all pages), or in all namespaces when namespace is undefined. */
+  listConfigObjects(kind: ConfigKind, namespace: string | undefined, options?: ListOptions): Promise<ConfigObject[]>;
+  getConfigObject(kind: ConfigKind, namespace: string, name: string): Promise<ConfigObject | undefined>;
+  createConfigObject(object: ConfigObject, options: WriteOptions): Promise<ConfigObject>;
+  /** PUT conditioned on object.resourceVersion: a 409 ConflictError when the object moved. */
+  replaceConfigObject(object: ConfigObject, options: WriteOptions): Promise<ConfigObject>;
+  /** Deletes, conditioned on resourceVersion when given. */
+  deleteConfigObject(kind: ConfigKind, namespace: string, name: string, options: WriteOptions & {resourceVersion?: string}): Promise<void>;
+  getNamespace(name: string): Promise<NamespaceInfo | undefined>;
+  listNamespaces(options?: ListOptions): Promise<NamespaceInfo[]>;
+  listWorkloads(kind: WorkloadKind, namespace: string): Promise<Workload[]>;
+  getWorkload(kind: WorkloadKind, namespace: string, name: string): Promise<Workload | undefined>;
+  /** Strategic-merge patch of the pod template's restartedAt annotation, as `kubectl rollout restart` does. */
+  restartWorkload(kind: WorkloadKind, namespace: string, name: string, restartedAt: string, options: WriteOptions): Promise<Workload>;
+}

@@ -1,0 +1,219 @@
+import {dataChecksum, fingerprint, sha256} from './fingerprint.js';
+import {isKeyIgnored, isObjectIgnored, NO_IGNORES, type IgnoreRules} from './ignore.js';
+import {diffStructured, type PathChange, type ValueFormat} from './structured.js';
+import type {ConfigKind, ConfigObject, Location} from './types.js';
+
+export const DIFF_API_VERSION = 'configsync.kubectl.dev/v1alpha1';
+
+export type ObjectStatus = 'identical' | 'different' | 'missing-in-target' | 'missing-in-source';
+export type KeyStatus = ObjectStatus;
+
+/** What the report says about one value. Secret values are masked unless asked for. */
+export interface ValueView {
+  /** The value itself: ConfigMap text, or Secret text with --show-secrets. */
+  value?: string;
+  /** True when the value is a Secret value that was not printed. */
+  masked?: boolean;
+  /** Keyed hash of a masked value, equal for equal values within one run. */
+  fingerprint?: string;
+  /** Size in bytes. */
+  size: number;
+  /** SHA-256 of binary values, which are never printed. */
+  sha256?: string;
+}
+
+export interface KeyDiff {
+  key: string;
+  section: 'data' | 'binaryData';
+  status: KeyStatus;
+  /** Matched an ignore rule: reported, but never makes the diff fail. */
+  ignored: boolean;
+  source?: ValueView;
+  target?: ValueView;
+  /** Path-level changes when both values parse as the same structured format. */
+  format?: ValueFormat;
+  changes?: PathChange[];
+}
+
+export interface ObjectSide {
+  resourceVersion?: string;
+  checksum: string;
+  type?: string;
+  immutable?: boolean;
+}
+
+export interface ObjectDiff {
+  kind: ConfigKind;
+  name: string;
+  status: ObjectStatus;
+  /** The whole object matched an ignore rule. */
+  ignored: boolean;
+  source?: ObjectSide;
+  target?: ObjectSide;
+  /** Secret type differs between the two sides. */
+  typeChange?: {source?: string; target?: string};
+  keys: KeyDiff[];
+}
+
+export interface DiffSummary {
+  total: number;
+  identical: number;
+  different: number;
+  missingInTarget: number;
+  missingInSource: number;
+  /** Objects left out by ignore rules. */
+  ignoredObjects: number;
+  /** Key differences left out by ignore rules. */
+  ignoredKeys: number;
+}
+
+export interface DiffReport {
+  apiVersion: typeof DIFF_API_VERSION;
+  kind: 'DiffReport';
+  source: Location;
+  target: Location;
+  kinds: ConfigKind[];
+  secretsShown: boolean;
+  summary: DiffSummary;
+  objects: ObjectDiff[];
+}
+
+export interface DiffOptions {
+  kinds: ConfigKind[];
+  showSecrets: boolean;
+  /** Salt for Secret fingerprints. */
+  salt: string;
+  ignore?: IgnoreRules;
+}
+
+/** Compares what was read from two locations, object by object and key by key. */
+export function diffLocations(
+  source: Location,
+  target: Location,
+  sourceObjects: ConfigObject[],
+  targetObjects: ConfigObject[],
+  options: DiffOptions,
+): DiffReport {
+  const ignore = options.ignore ?? NO_IGNORES;
+  const bySource = indexObjects(sourceObjects);
+  const byTarget = indexObjects(targetObjects);
+  const ids = [...new Set([...bySource.keys(), ...byTarget.keys()])].sort();
+  const objects = ids.map((id) => diffObject(bySource.get(id), byTarget.get(id), {...options, ignore}));
+  return {
+    apiVersion: DIFF_API_VERSION,
+    kind: 'DiffReport',
+    source,
+    target,
+    kinds: options.kinds,
+    secretsShown: options.showSecrets,
+    summary: summarize(objects),
+    objects,
+  };
+}
+
+export function hasDifferences(report: Pick<DiffReport, 'summary'>): boolean {
+  const s = report.summary;
+  return s.different + s.missingInTarget + s.missingInSource > 0;
+}
+
+function indexObjects(objects: ConfigObject[]): Map<string, ConfigObject> {
+  // Kind first, so ConfigMaps and Secrets sort into two blocks.
+  return new Map(objects.map((o) => [`${o.kind}\0${o.name}`, o]));
+}
+
+function diffObject(source: ConfigObject | undefined, target: ConfigObject | undefined, options: DiffOptions & {ignore: IgnoreRules}): ObjectDiff {
+  const any = (source ?? target)!;
+  const keys = diffKeys(source, target, options);
+  const typeChange = source && target && any.kind === 'Secret' && (source.type ?? 'Opaque') !== (target.type ?? 'Opaque') ? {source: source.type, target: target.type} : undefined;
+  const status: ObjectStatus = !target
+    ? 'missing-in-target'
+    : !source
+      ? 'missing-in-source'
+      : typeChange || keys.some((k) => k.status !== 'identical' && !k.ignored)
+        ? 'different'
+        : 'identical';
+  return {
+    kind: any.kind,
+    name: any.name,
+    status,
+    ignored: isObjectIgnored(options.ignore, any.name),
+    source: source && sideOf(source),
+    target: target && sideOf(target),
+    ...(typeChange ? {typeChange} : {}),
+    keys,
+  };
+}
+
+function sideOf(object: ConfigObject): ObjectSide {
+  return {
+    resourceVersion: object.resourceVersion,
+    checksum: dataChecksum(object),
+    ...(object.type ? {type: object.type} : {}),
+    ...(object.immutable ? {immutable: true} : {}),
+  };
+}
+
+function diffKeys(source: ConfigObject | undefined, target: ConfigObject | undefined, options: DiffOptions & {ignore: IgnoreRules}): KeyDiff[] {
+  const name = (source ?? target)!.name;
+  const isSecret = (source ?? target)!.kind === 'Secret';
+  const result: KeyDiff[] = [];
+  for (const section of ['data', 'binaryData'] as const) {
+    const from = source?.[section] ?? {};
+    const to = target?.[section] ?? {};
+    for (const key of [...new Set([...Object.keys(from), ...Object.keys(to)])].sort()) {
+      const a = from[key];
+      const b = to[key];
+      const status: KeyStatus = a === undefined ? 'missing-in-source' : b === undefined ? 'missing-in-target' : a === b ? 'identical' : 'different';
+      const view = (value: string | undefined) => (value === undefined ? undefined : viewOf(value, section, isSecret, options));
+      const entry: KeyDiff = {key, section, status, ignored: status !== 'identical' && isKeyIgnored(options.ignore, name, key), source: view(a), target: view(b)};
+      if (status === 'different' && section === 'data') {
+        const structured = diffStructured(key, a!, b!);
+        if (structured && structured.changes.length > 0) {
+          entry.format = structured.format;
+          entry.changes = isSecret && !options.showSecrets ? structured.changes.map(maskChange) : structured.changes;
+        }
+      }
+      result.push(entry);
+    }
+  }
+  return result;
+}
+
+function viewOf(value: string, section: 'data' | 'binaryData', isSecret: boolean, options: DiffOptions): ValueView {
+  if (section === 'binaryData') {
+    const bytes = Buffer.from(value, 'base64');
+    return {size: bytes.length, sha256: sha256(bytes)};
+  }
+  const size = Buffer.byteLength(value, 'utf8');
+  if (isSecret && !options.showSecrets) return {masked: true, fingerprint: fingerprint(value, options.salt), size};
+  return {value, size};
+}
+
+function maskChange(change: PathChange): PathChange {
+  return {path: change.path, change: change.change};
+}
+
+function summarize(objects: ObjectDiff[]): DiffSummary {
+  const summary: DiffSummary = {total: 0, identical: 0, different: 0, missingInTarget: 0, missingInSource: 0, ignoredObjects: 0, ignoredKeys: 0};
+  for (const object of objects) {
+    if (object.ignored) {
+      summary.ignoredObjects++;
+      continue;
+    }
+    summary.total++;
+    if (object.status === 'identical') summary.identical++;
+    else if (object.status === 'different') summary.different++;
+    else if (object.status === 'missing-in-target') summary.missingInTarget++;
+    else summary.missingInSource++;
+    summary.ignoredKeys += object.keys.filter((k) => k.ignored).length;
+  }
+  return summary;
+}
+
+/** Objects the platform creates in every namespace: never drift, only noise. */
+export function isPlatformObject(object: Pick<ConfigObject, 'kind' | 'name' | 'type'>): boolean {
+  if (object.kind === 'ConfigMap') return PLATFORM_CONFIGMAPS.has(object.name);
+  return object.type === 'kubernetes.io/service-account-token' || object.type === 'helm.sh/release.v1';
+}
+
+const PLATFORM_CONFIGMAPS = new Set(['kube-root-ca.crt', 'openshift-service-ca.crt', 'istio-ca-root-cert']);

@@ -1,0 +1,127 @@
+import {load as loadYaml} from 'js-yaml';
+
+/** Formats whose values we can compare path by path. */
+export type ValueFormat = 'json' | 'yaml' | 'properties' | 'env';
+
+export interface PathChange {
+  path: string;
+  change: 'added' | 'removed' | 'changed';
+  old?: string;
+  new?: string;
+}
+
+type Flat = Map<string, string>;
+
+/**
+ * Compares two values of a key at path level when both parse as the same
+ * structured format. Returns undefined when they do not, so callers fall back
+ * to a line diff.
+ */
+export function diffStructured(key: string, oldValue: string, newValue: string): {format: ValueFormat; changes: PathChange[]} | undefined {
+  for (const format of candidateFormats(key, oldValue)) {
+    const before = parseAs(format, oldValue);
+    const after = before && parseAs(format, newValue);
+    if (!before || !after) continue;
+    return {format, changes: diffFlat(before, after)};
+  }
+  return undefined;
+}
+
+function candidateFormats(key: string, value: string): ValueFormat[] {
+  const lower = key.toLowerCase();
+  if (lower.endsWith('.json')) return ['json'];
+  if (lower.endsWith('.yaml') || lower.endsWith('.yml')) return ['yaml'];
+  if (lower.endsWith('.properties')) return ['properties'];
+  if (lower.endsWith('.env') || lower === '.env') return ['env'];
+  const trimmed = value.trimStart();
+  if (trimmed.startsWith('{') || trimmed.startsWith('[')) return ['json', 'yaml'];
+  // A one-line value is a scalar, not a document: a line diff says it all.
+  if (!value.includes('\n')) return [];
+  return ['yaml', 'env', 'properties'];
+}
+
+function parseAs(format: ValueFormat, text: string): Flat | undefined {
+  try {
+    switch (format) {
+      case 'json': {
+        const parsed = JSON.parse(text);
+        return isContainer(parsed) ? flatten(parsed) : undefined;
+      }
+      case 'yaml': {
+        const parsed = loadYaml(text);
+        return isContainer(parsed) ? flatten(parsed) : undefined;
+      }
+      case 'properties':
+        return parseLines(text, /^\s*([^=:#!\s][^=:]*?)\s*[=:]\s?(.*)$/, ['#', '!']);
+      case 'env':
+        return parseLines(text, /^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_.-]*)\s*=\s?(.*)$/, ['#']);
+    }
+  } catch {
+    return undefined;
+  }
+}
+
+function isContainer(value: unknown): value is object {
+  return typeof value === 'object' && value !== null;
+}
+
+/** Every non-blank, non-comment line must be an assignment, or it is not this format. */
+function parseLines(text: string, assignment: RegExp, commentMarks: string[]): Flat | undefined {
+  const result: Flat = new Map();
+  for (const line of text.split(/\r?\n/)) {
+    const trimmed = line.trim();
+    if (trimmed === '' || commentMarks.some((mark) => trimmed.startsWith(mark))) continue;
+    const match = assignment.exec(line);
+    if (!match) return undefined;
+    result.set(match[1].trim(), unquote(match[2].trim()));
+  }
+  return result.size > 0 ? result : undefined;
+}
+
+function unquote(value: string): string {
+  if (value.length >= 2 && (value[0] === '"' || value[0] === "'") && value.at(-1) === value[0]) return value.slice(1, -1);
+  return value;
+}
+
+function flatten(value: unknown, prefix = '', into: Flat = new Map()): Flat {
+  if (Array.isArray(value)) {
+    if (value.length === 0) into.set(prefix || '.', '[]');
+    value.forEach((item, index) => flatten(item, `${prefix}[${index}]`, into));
+  } else if (isContainer(value) && !(value instanceof Date)) {
+    const entries = Object.entries(value as Record<string, unknown>);
+    if (entries.length === 0) into.set(prefix || '.', '{}');
+    for (const [key, child] of entries) flatten(child, prefix ? `${prefix}.${escapeKey(key)}` : escapeKey(key), into);
+  } else {
+    into.set(prefix || '.', scalarText(value));
+  }
+  return into;
+}
+
+function escapeKey(key: string): string {
+  return /^[A-Za-z0-9_-]+$/.test(key) ? key : JSON.stringify(key);
+}
+
+function scalarText(value: unknown): string {
+  if (value instanceof Date) return value.toISOString();
+  if (typeof value === 'string') return value;
+  return JSON.stringify(value) ?? String(value);
+}
+
+function diffFlat(before: Flat, after: Flat): PathChange[] {
+  const changes: PathChange[] = [];
+  const paths = [...new Set([...before.keys(), ...after.keys()])].sort(comparePaths);
+  for (const path of paths) {
+    const old = before.get(path);
+    const now = after.get(path);
+    if (old === now) continue;
+    if (old === undefined) changes.push({path, change: 'added', new: now});
+    else if (now === undefined) changes.push({path, change: 'removed', old});
+    else changes.push({path, change: 'changed', old, new: now});
+  }
+  return changes;
+}
+
+/** Sorts "a[2]" before "a[10]", so list items stay in order. */
+function comparePaths(a: string, b: string): number {
+  return a.localeCompare(b, 'en', {numeric: true});
+}

@@ -1,0 +1,42 @@
+/** The kinds of object this tool compares and copies. */
+export type ConfigKind = 'ConfigMap' | 'Secret';
+
+export const CONFIG_KINDS: readonly ConfigKind[] = ['ConfigMap', 'Secret'];
+
+/**
+ * A ConfigMap or Secret as the tool sees it, independent of the client library.
+ * Secret `data` is decoded to text where it is valid UTF-8; bytes that are not
+ * text stay in `binaryData` (base64) so nothing is ever lost or mangled.
+ */
+export interface ConfigObject {
+  kind: ConfigKind;
+  name: string;
+  namespace: string;
+  resourceVersion?: string;
+  uid?: string;
+  /** Secret type, e.g. Opaque or kubernetes.io/tls. */
+  type?: string;
+  immutable?: boolean;
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+  /** Text values. */
+  data: Record<string, string>;
+  /** Base64-encoded bytes (ConfigMap binaryData, or Secret values that are not UTF-8). */
+  binaryData: Record<string, string>;
+}
+
+/** Where a set of objects lives: one namespace in one kubeconfig context. */
+export interface Location {
+  context: string;
+  namespace: string;
+  /** What the user typed, for messages. */
+  label: string;
+}
+
+export function locationName(location: Location): string {
+  return `${location.context}/${location.namespace}`;
+}
+
+export function objectRef(object: Pick<ConfigObject, 'kind' | 'name'>): string {
+  return `${object.kind === 'Secret' ? 'secret' : 'configmap'}/${object.name}`;
+}

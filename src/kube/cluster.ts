@@ -1,0 +1,318 @@
+import type {ClusterApi, ListOptions, NamespaceInfo, WriteOptions} from '../core/cluster-api.js';
+import type {ConfigKind, ConfigObject} from '../core/types.js';
+import type {PodSpec, Workload, WorkloadKind} from '../core/workload.js';
+import {AppsV1Api, CoreV1Api, KubeConfig, Observable, ServerConfiguration, createConfiguration, setHeaderMiddleware} from './client-node.js';
+import type {V1ConfigMap, V1Secret} from './client-node.js';
+import {translateError} from './errors.js';
+import {USER_AGENT} from './user-agent.js';
+
+const PAGE_SIZE = 500;
+
+export interface ClusterOptions {
+  /** Per-request timeout in milliseconds; 0 means none. */
+  requestTimeoutMs: number;
+}
+
+/** ClusterApi over @kubernetes/client-node for one kubeconfig context. */
+export class KubeCluster implements ClusterApi {
+  private readonly core: CoreV1Api;
+  private readonly apps: AppsV1Api;
+
+  constructor(
+    readonly context: string,
+    readonly server: string,
+    kubeConfig: KubeConfig,
+    options: ClusterOptions,
+  ) {
+    const middleware = [setHeaderMiddleware('User-Agent', USER_AGENT)];
+    if (options.requestTimeoutMs > 0) middleware.push(timeoutMiddleware(options.requestTimeoutMs));
+    const configuration = createConfiguration({
+      baseServer: new ServerConfiguration(server, {}),
+      authMethods: {default: kubeConfig},
+      middleware,
+    });
+    this.core = new CoreV1Api(configuration);
+    this.apps = new AppsV1Api(configuration);
+  }
+
+  async listConfigObjects(kind: ConfigKind, namespace: string | undefined, options: ListOptions = {}): Promise<ConfigObject[]> {
+    const what = `${plural(kind)} ${namespace ? `in namespace "${namespace}"` : 'in all namespaces'}`;
+    return this.call('list', what, async () => {
+      const items: ConfigObject[] = [];
+      let _continue: string | undefined;
+      do {
+        const page: {items: Array<V1ConfigMap | V1Secret>; metadata?: {_continue?: string}} = await this.listPage(kind, namespace, {
+          labelSelector: options.labelSelector,
+          limit: PAGE_SIZE,
+          _continue,
+        });
+        for (const item of page.items) items.push(kind === 'Secret' ? fromSecret(item as V1Secret) : fromConfigMap(item as V1ConfigMap));
+        _continue = page.metadata?._continue || undefined;
+      } while (_continue);
+      return items;
+    });
+  }
+
+  private listPage(kind: ConfigKind, namespace: string | undefined, query: {labelSelector?: string; limit: number; _continue?: string}) {
+    if (kind === 'Secret') {
+      return namespace ? this.core.listNamespacedSecret({namespace, ...query}) : this.core.listSecretForAllNamespaces(query);
+    }
+    return namespace ? this.core.listNamespacedConfigMap({namespace, ...query}) : this.core.listConfigMapForAllNamespaces(query);
+  }
+
+  async getConfigObject(kind: ConfigKind, namespace: string, name: string): Promise<ConfigObject | undefined> {
+    return this.call('get', describe(kind, namespace, name), async () => {
+      try {
+        if (kind === 'Secret') return fromSecret(await this.core.readNamespacedSecret({name, namespace}));
+        return fromConfigMap(await this.core.readNamespacedConfigMap({name, namespace}));
+      } catch (error) {
+        if (statusOf(error) === 404) return undefined;
+        throw error;
+      }
+    });
+  }
+
+  async createConfigObject(object: ConfigObject, options: WriteOptions): Promise<ConfigObject> {
+    const {name, namespace, kind} = object;
+    return this.call('create', describe(kind, namespace, name), async () => {
+      const params = {namespace, fieldManager: options.fieldManager, dryRun: options.dryRun ? 'All' : undefined};
+      if (kind === 'Secret') return fromSecret(await this.core.createNamespacedSecret({...params, body: toSecret({...object, resourceVersion: undefined})}));
+      return fromConfigMap(await this.core.createNamespacedConfigMap({...params, body: toConfigMap({...object, resourceVersion: undefined})}));
+    });
+  }
+
+  async replaceConfigObject(object: ConfigObject, options: WriteOptions): Promise<ConfigObject> {
+    const {name, namespace, kind} = object;
+    if (!object.resourceVersion) throw new Error(`refusing an unconditional write of ${describe(kind, namespace, name)}: no resourceVersion`);
+    return this.call('update', describe(kind, namespace, name), async () => {
+      const params = {name, namespace, fieldManager: options.fieldManager, dryRun: options.dryRun ? 'All' : undefined};
+      if (kind === 'Secret') return fromSecret(await this.core.replaceNamespacedSecret({...params, body: toSecret(object)}));
+      return fromConfigMap(await this.core.replaceNamespacedConfigMap({...params, body: toConfigMap(object)}));
+    });
+  }
+
+  async deleteConfigObject(kind: ConfigKind, namespace: string, name: string, options: WriteOptions & {resourceVersion?: string}): Promise<void> {
+    await this.call('delete', describe(kind, namespace, name), async () => {
+      const params = {
+        name,
+        namespace,
+        dryRun: options.dryRun ? 'All' : undefined,
+        body: options.resourceVersion ? {preconditions: {resourceVersion: options.resourceVersion}} : undefined,
+      };
+      if (kind === 'Secret') await this.core.deleteNamespacedSecret(params);
+      else await this.core.deleteNamespacedConfigMap(params);
+    });
+  }
+
+  async getNamespace(name: string): Promise<NamespaceInfo | undefined> {
+    return this.call('get', `namespace "${name}"`, async () => {
+      try {
+        const ns = await this.core.readNamespace({name});
+        return {name, labels: ns.metadata?.labels ?? {}, phase: ns.status?.phase};
+      } catch (error) {
+        if (statusOf(error) === 404) return undefined;
+        throw error;
+      }
+    });
+  }
+
+  async listNamespaces(options: ListOptions = {}): Promise<NamespaceInfo[]> {
+    return this.call('list', 'namespaces', async () => {
+      const result: NamespaceInfo[] = [];
+      let _continue: string | undefined;
+      do {
+        const page = await this.core.listNamespace({labelSelector: options.labelSelector, limit: PAGE_SIZE, _continue});
+        for (const ns of page.items) result.push({name: ns.metadata!.name!, labels: ns.metadata?.labels ?? {}, phase: ns.status?.phase});
+        _continue = page.metadata?._continue || undefined;
+      } while (_continue);
+      return result;
+    });
+  }
+
+  async listWorkloads(kind: WorkloadKind, namespace: string): Promise<Workload[]> {
+    return this.call('list', `${kind.toLowerCase()}s in namespace "${namespace}"`, async () => {
+      const result: Workload[] = [];
+      let _continue: string | undefined;
+      do {
+        const query = {namespace, limit: PAGE_SIZE, _continue};
+        const page =
+          kind === 'Deployment'
+            ? await this.apps.listNamespacedDeployment(query)
+            : kind === 'StatefulSet'
+              ? await this.apps.listNamespacedStatefulSet(query)
+              : await this.apps.listNamespacedDaemonSet(query);
+        for (const item of page.items) result.push(toWorkload(kind, item));
+        _continue = page.metadata?._continue || undefined;
+      } while (_continue);
+      return result;
+    });
+  }
+
+  async getWorkload(kind: WorkloadKind, namespace: string, name: string): Promise<Workload | undefined> {
+    return this.call('get', `${kind.toLowerCase()}/${name} in namespace "${namespace}"`, async () => {
+      try {
+        const params = {name, namespace};
+        const item =
+          kind === 'Deployment'
+            ? await this.apps.readNamespacedDeployment(params)
+            : kind === 'StatefulSet'
+              ? await this.apps.readNamespacedStatefulSet(params)
+              : await this.apps.readNamespacedDaemonSet(params);
+        return toWorkload(kind, item);
+      } catch (error) {
+        if (statusOf(error) === 404) return undefined;
+        throw error;
+      }
+    });
+  }
+
+  async restartWorkload(kind: WorkloadKind, namespace: string, name: string, restartedAt: string, options: WriteOptions): Promise<Workload> {
+    return this.call('patch', `${kind.toLowerCase()}/${name} in namespace "${namespace}"`, async () => {
+      const params = {
+        name,
+        namespace,
+        fieldManager: options.fieldManager,
+        dryRun: options.dryRun ? 'All' : undefined,
+        body: {spec: {template: {metadata: {annotations: {'kubectl.kubernetes.io/restartedAt': restartedAt}}}}},
+      };
+      const patchOptions = {middleware: [setHeaderMiddleware('Content-Type', 'application/strategic-merge-patch+json')], middlewareMergeStrategy: 'append' as const};
+      const item =
+        kind === 'Deployment'
+          ? await this.apps.patchNamespacedDeployment(params, patchOptions)
+          : kind === 'StatefulSet'
+            ? await this.apps.patchNamespacedStatefulSet(params, patchOptions)
+            : await this.apps.patchNamespacedDaemonSet(params, patchOptions);
+      return toWorkload(kind, item);
+    });
+  }
+
+  private async call<T>(verb: string, what: string, run: () => Promise<T>): Promise<T> {
+    try {
+      return await run();
+    } catch (error) {
+      throw translateError(error, {context: this.context, verb, what});
+    }
+  }
+}
+
+function timeoutMiddleware(ms: number) {
+  return {
+    pre: (request: {setSignal(signal: AbortSignal): void}) => {
+      request.setSignal(AbortSignal.timeout(ms));
+      return new Observable(Promise.resolve(request));
+    },
+    post: <T>(response: T) => new Observable(Promise.resolve(response)),
+  } as unknown as ReturnType<typeof setHeaderMiddleware>;
+}
+
+function statusOf(error: unknown): number | undefined {
+  return (error as {code?: number})?.code;
+}
+
+function plural(kind: ConfigKind): string {
+  return kind === 'Secret' ? 'secrets' : 'configmaps';
+}
+
+function describe(kind: ConfigKind, namespace: string, name: string): string {
+  return `${kind === 'Secret' ? 'secret' : 'configmap'}/${name} in namespace "${namespace}"`;
+}
+
+function fromConfigMap(item: V1ConfigMap): ConfigObject {
+  return {
+    kind: 'ConfigMap',
+    name: item.metadata?.name ?? '',
+    namespace: item.metadata?.namespace ?? '',
+    resourceVersion: item.metadata?.resourceVersion,
+    uid: item.metadata?.uid,
+    immutable: item.immutable ?? undefined,
+    labels: {...item.metadata?.labels},
+    annotations: {...item.metadata?.annotations},
+    data: {...item.data},
+    binaryData: {...item.binaryData},
+  };
+}
+
+function toConfigMap(object: ConfigObject): V1ConfigMap {
+  return {
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
+    metadata: {
+      name: object.name,
+      namespace: object.namespace,
+      resourceVersion: object.resourceVersion,
+      labels: emptyToUndefined(object.labels),
+      annotations: emptyToUndefined(object.annotations),
+    },
+    immutable: object.immutable || undefined,
+    data: emptyToUndefined(object.data),
+    binaryData: emptyToUndefined(object.binaryData),
+  };
+}
+
+const utf8 = new TextDecoder('utf-8', {fatal: true});
+
+/** Secret values that are valid UTF-8 become text; anything else stays base64 in binaryData. */
+function fromSecret(item: V1Secret): ConfigObject {
+  const data: Record<string, string> = {};
+  const binaryData: Record<string, string> = {};
+  for (const [key, encoded] of Object.entries(item.data ?? {})) {
+    const bytes = Buffer.from(encoded, 'base64');
+    try {
+      data[key] = utf8.decode(bytes);
+    } catch {
+      binaryData[key] = encoded;
+    }
+  }
+  return {
+    kind: 'Secret',
+    name: item.metadata?.name ?? '',
+    namespace: item.metadata?.namespace ?? '',
+    resourceVersion: item.metadata?.resourceVersion,
+    uid: item.metadata?.uid,
+    type: item.type,
+    immutable: item.immutable ?? undefined,
+    labels: {...item.metadata?.labels},
+    annotations: {...item.metadata?.annotations},
+    data,
+    binaryData,
+  };
+}
+
+function toSecret(object: ConfigObject): V1Secret {
+  const data: Record<string, string> = {};
+  for (const [key, value] of Object.entries(object.data)) data[key] = Buffer.from(value, 'utf8').toString('base64');
+  for (const [key, value] of Object.entries(object.binaryData)) data[key] = value;
+  return {
+    apiVersion: 'v1',
+    kind: 'Secret',
+    metadata: {
+      name: object.name,
+      namespace: object.namespace,
+      resourceVersion: object.resourceVersion,
+      labels: emptyToUndefined(object.labels),
+      annotations: emptyToUndefined(object.annotations),
+    },
+    type: object.type,
+    immutable: object.immutable || undefined,
+    data: emptyToUndefined(data),
+  };
+}
+
+function toWorkload(kind: WorkloadKind, item: any): Workload {
+  return {
+    kind,
+    name: item.metadata?.name ?? '',
+    namespace: item.metadata?.namespace ?? '',
+    resourceVersion: item.metadata?.resourceVersion,
+    generation: item.metadata?.generation,
+    paused: item.spec?.paused ?? undefined,
+    replicas: item.spec?.replicas,
+    templateAnnotations: {...item.spec?.template?.metadata?.annotations},
+    podSpec: (item.spec?.template?.spec ?? {containers: []}) as PodSpec,
+    status: {...item.status},
+  };
+}
+
+function emptyToUndefined<T extends Record<string, string>>(record: T | undefined): T | undefined {
+  return record && Object.keys(record).length > 0 ? record : undefined;
+}

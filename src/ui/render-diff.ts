@@ -1,0 +1,133 @@
+import {structuredPatch} from 'diff';
+import type {DiffReport, KeyDiff, ObjectDiff, ValueView} from '../core/diff.js';
+import type {PathChange} from '../core/structured.js';
+import {locationName, objectRef} from '../core/types.js';
+import {renderTable, shorten} from './table.js';
+import type {Theme} from './theme.js';
+
+export interface DiffRenderOptions {
+  /** Lines of context around each change in value diffs (-C). */
+  context: number;
+  hideIdentical: boolean;
+  /** Only the summary. */
+  quiet: boolean;
+}
+
+const STATUS_TEXT: Record<KeyDiff['status'], string> = {
+  identical: 'identical',
+  different: 'different',
+  'missing-in-target': 'missing in target',
+  'missing-in-source': 'missing in source',
+};
+
+export function renderDiffReport(report: DiffReport, theme: Theme, options: DiffRenderOptions): string {
+  const out: string[] = [];
+  const from = locationName(report.source);
+  const to = locationName(report.target);
+  out.push(theme.bold(`${report.kinds.map((k) => (k === 'Secret' ? 'Secrets' : 'ConfigMaps')).join(' and ')}: ${from} → ${to}`));
+  out.push(renderSummary(report, theme));
+  if (options.quiet) return `${out.join('\n')}\n`;
+
+  for (const object of report.objects) {
+    if (object.ignored) {
+      out.push(`${theme.dim(objectRef(object))}   ${theme.dim('ignored by rule')}`);
+      continue;
+    }
+    if (object.status === 'identical') {
+      if (options.hideIdentical) continue;
+      const ignoredNote = object.keys.some((k) => k.ignored) ? `, ${object.keys.filter((k) => k.ignored).length} ignored` : '';
+      out.push(`${objectRef(object)}   ${theme.same(`identical (${object.keys.length} keys${ignoredNote})`)}`);
+      continue;
+    }
+    out.push('');
+    out.push(renderObject(object, theme, options, from, to));
+  }
+  return `${out.join('\n')}\n`;
+}
+
+export function renderSummary(report: DiffReport, theme: Theme): string {
+  const s = report.summary;
+  const cells = [
+    ['total', s.total, (t: string) => t],
+    ['identical', s.identical, theme.same],
+    ['different', s.different, theme.changed],
+    ['missing in target', s.missingInTarget, theme.removed],
+    ['missing in source', s.missingInSource, theme.added],
+  ] as const;
+  const parts = cells.map(([label, count, paint]) => (count > 0 ? paint(`${label} ${count}`) : `${label} ${count}`));
+  if (s.ignoredObjects + s.ignoredKeys > 0) parts.push(theme.dim(`ignored ${s.ignoredObjects} objects, ${s.ignoredKeys} keys`));
+  return `Summary: ${parts.join(' · ')}`;
+}
+
+function renderObject(object: ObjectDiff, theme: Theme, options: DiffRenderOptions, from: string, to: string): string {
+  const lines: string[] = [];
+  const status = STATUS_TEXT[object.status];
+  const paint = object.status === 'different' ? theme.changed : object.status === 'missing-in-target' ? theme.removed : theme.added;
+  lines.push(`${theme.bold(objectRef(object))}   ${paint(status)}${object.target?.immutable ? theme.dim('   (immutable in target)') : ''}`);
+  if (object.typeChange) {
+    lines.push(`  type: ${object.typeChange.source ?? 'Opaque'} → ${object.typeChange.target ?? 'Opaque'}`);
+  }
+  const rows = object.keys.map((key) => [
+    key.section === 'binaryData' ? `${key.key} (binary)` : key.key,
+    key.ignored ? theme.dim(`${STATUS_TEXT[key.status]} (ignored)`) : paintStatus(key.status, theme),
+    cell(key.source),
+    cell(key.target),
+  ]);
+  lines.push(renderTable(['KEY', 'STATUS', `SOURCE ${from}`, `TARGET ${to}`], rows, '  '));
+  for (const key of object.keys) {
+    if (key.status !== 'different' || key.ignored) continue;
+    const detail = renderKeyDetail(key, theme, options);
+    if (detail) lines.push(detail);
+  }
+  return lines.join('\n');
+}
+
+function paintStatus(status: KeyDiff['status'], theme: Theme): string {
+  const text = STATUS_TEXT[status];
+  if (status === 'identical') return theme.same(text);
+  if (status === 'different') return theme.changed(text);
+  return status === 'missing-in-target' ? theme.removed(text) : theme.added(text);
+}
+
+function cell(view: ValueView | undefined): string {
+  if (!view) return '-';
+  if (view.sha256) return `${view.size} B sha256:${view.sha256.slice(0, 12)}`;
+  if (view.masked) return `*** (${view.fingerprint})`;
+  return shorten(view.value ?? '');
+}
+
+/** Path-level changes for structured values, then a unified line diff for multi-line text. */
+function renderKeyDetail(key: KeyDiff, theme: Theme, options: DiffRenderOptions): string | undefined {
+  const lines: string[] = [];
+  if (key.changes && key.changes.length > 0) {
+    lines.push(`  ${theme.bold(key.key)} (${key.format}):`);
+    for (const change of key.changes) lines.push(`    ${renderPathChange(change, theme)}`);
+  }
+  const a = key.source?.value;
+  const b = key.target?.value;
+  if (a !== undefined && b !== undefined && (a.includes('\n') || b.includes('\n'))) {
+    lines.push(renderLineDiff(key.key, a, b, theme, options.context));
+  }
+  return lines.length > 0 ? lines.join('\n') : undefined;
+}
+
+export function renderPathChange(change: PathChange, theme: Theme): string {
+  const show = (v: string | undefined) => (v === undefined ? '***' : shorten(v, 60));
+  if (change.change === 'added') return theme.added(`+ ${change.path}: ${show(change.new)}`);
+  if (change.change === 'removed') return theme.removed(`- ${change.path}: ${show(change.old)}`);
+  return theme.changed(`~ ${change.path}: ${show(change.old)} → ${show(change.new)}`);
+}
+
+export function renderLineDiff(name: string, a: string, b: string, theme: Theme, context: number): string {
+  const patch = structuredPatch(`source/${name}`, `target/${name}`, a, b, undefined, undefined, {context});
+  const lines = [theme.removed(`  --- source/${name}`), theme.added(`  +++ target/${name}`)];
+  for (const hunk of patch.hunks) {
+    lines.push(theme.dim(`  @@ -${hunk.oldStart},${hunk.oldLines} +${hunk.newStart},${hunk.newLines} @@`));
+    for (const line of hunk.lines) {
+      if (line.startsWith('\\')) continue;
+      const text = `  ${shorten(line, 200)}`;
+      lines.push(line.startsWith('+') ? theme.added(text) : line.startsWith('-') ? theme.removed(text) : text);
+    }
+  }
+  return lines.join('\n');
+}
