@@ -40,4 +40,24 @@ export interface ClusterApi {
   getWorkload(kind: WorkloadKind, namespace: string, name: string): Promise<Workload | undefined>;
   /** Strategic-merge patch of the pod template's restartedAt annotation, as `kubectl rollout restart` does. */
   restartWorkload(kind: WorkloadKind, namespace: string, name: string, restartedAt: string, options: WriteOptions): Promise<Workload>;
+  /** Every object of a kind named `name`, in all namespaces: one LIST with a field selector. */
+  listConfigObjectsNamed(kind: ConfigKind, name: string): Promise<ConfigObject[]>;
+  /** Streams changes until stop(); onEnd is called once when the stream ends for any other reason (the caller reconnects). */
+  watch(resource: WatchResource, onEvent: (event: WatchEvent) => void, onEnd: (error?: Error) => void): WatchHandle;
+}
+
+/** What a watch follows: namespaces, or ConfigMaps/Secrets (in one namespace or all). */
+export type WatchResource =
+  | {kind: 'Namespace'}
+  | {kind: ConfigKind; namespace?: string; labelSelector?: string; fieldSelector?: string};
+
+/** One change seen by a watch: only identity; watchers read the current state again. */
+export interface WatchEvent {
+  type: 'ADDED' | 'MODIFIED' | 'DELETED';
+  name: string;
+  namespace?: string;
+}
+
+export interface WatchHandle {
+  stop(): void;
 }

@@ -1,12 +1,14 @@
-import type {ClusterApi, ListOptions, NamespaceInfo, WriteOptions} from '../core/cluster-api.js';
+import type {ClusterApi, ListOptions, NamespaceInfo, WatchEvent, WatchHandle, WatchResource, WriteOptions} from '../core/cluster-api.js';
 import type {ConfigKind, ConfigObject} from '../core/types.js';
 import type {PodSpec, Workload, WorkloadKind} from '../core/workload.js';
-import {AppsV1Api, CoreV1Api, KubeConfig, Observable, ServerConfiguration, createConfiguration, setHeaderMiddleware} from './client-node.js';
+import {AppsV1Api, CoreV1Api, KubeConfig, Observable, ServerConfiguration, Watch, createConfiguration, setHeaderMiddleware} from './client-node.js';
 import type {V1ConfigMap, V1Secret} from './client-node.js';
 import {translateError} from './errors.js';
 import {USER_AGENT} from './user-agent.js';
 
 const PAGE_SIZE = 500;
+/** Watches are re-opened this often (the server ends them), which also catches silent disconnects. */
+const WATCH_SECONDS = 300;
 
 export interface ClusterOptions {
   /** Per-request timeout in milliseconds; 0 means none. */
@@ -21,7 +23,7 @@ export class KubeCluster implements ClusterApi {
   constructor(
     readonly context: string,
     readonly server: string,
-    kubeConfig: KubeConfig,
+    private readonly kubeConfig: KubeConfig,
     options: ClusterOptions,
   ) {
     const middleware = [setHeaderMiddleware('User-Agent', USER_AGENT)];
@@ -184,6 +186,71 @@ export class KubeCluster implements ClusterApi {
             : await this.apps.patchNamespacedDaemonSet(params, patchOptions);
       return toWorkload(kind, item);
     });
+  }
+
+  async listConfigObjectsNamed(kind: ConfigKind, name: string): Promise<ConfigObject[]> {
+    return this.call('list', `${plural(kind)} named "${name}" in all namespaces`, async () => {
+      const items: ConfigObject[] = [];
+      let _continue: string | undefined;
+      do {
+        const query = {fieldSelector: `metadata.name=${name}`, limit: PAGE_SIZE, _continue};
+        const page: {items: Array<V1ConfigMap | V1Secret>; metadata?: {_continue?: string}} =
+          kind === 'Secret' ? await this.core.listSecretForAllNamespaces(query) : await this.core.listConfigMapForAllNamespaces(query);
+        for (const item of page.items) items.push(kind === 'Secret' ? fromSecret(item as V1Secret) : fromConfigMap(item as V1ConfigMap));
+        _continue = page.metadata?._continue || undefined;
+      } while (_continue);
+      return items;
+    });
+  }
+
+  watch(resource: WatchResource, onEvent: (event: WatchEvent) => void, onEnd: (error?: Error) => void): WatchHandle {
+    const what = resource.kind === 'Namespace' ? 'namespaces' : `${plural(resource.kind)} ${resource.namespace ? `in namespace "${resource.namespace}"` : 'in all namespaces'}`;
+    const path =
+      resource.kind === 'Namespace'
+        ? '/api/v1/namespaces'
+        : `/api/v1/${resource.namespace ? `namespaces/${encodeURIComponent(resource.namespace)}/` : ''}${plural(resource.kind)}`;
+    const query =
+      resource.kind === 'Namespace'
+        ? {allowWatchBookmarks: true, timeoutSeconds: WATCH_SECONDS}
+        : {allowWatchBookmarks: true, timeoutSeconds: WATCH_SECONDS, labelSelector: resource.labelSelector, fieldSelector: resource.fieldSelector};
+    // Watch builds its own request: add our User-Agent so audit logs count it with the rest.
+    const config = {
+      getCurrentCluster: () => this.kubeConfig.getCurrentCluster(),
+      applySecurityAuthentication: async (context: {setHeaderParam(name: string, value: string): void}) => {
+        await this.kubeConfig.applySecurityAuthentication(context as never);
+        context.setHeaderParam('User-Agent', USER_AGENT);
+      },
+    };
+    const watcher = new Watch(config as unknown as KubeConfig);
+    // The server closes the stream after timeoutSeconds; silence beyond that means a dead connection.
+    (watcher as unknown as {requestTimeoutMs: number}).requestTimeoutMs = (WATCH_SECONDS + 30) * 1000;
+    let stopped = false;
+    let ended = false;
+    const end = (error?: unknown) => {
+      if (stopped || ended) return;
+      ended = true;
+      onEnd(error ? translateError(error, {context: this.context, verb: 'watch', what}) : undefined);
+    };
+    const started = watcher.watch(
+      path,
+      query,
+      (type: string, object: {metadata?: {name?: string; namespace?: string}; code?: number; message?: string}) => {
+        if (stopped || ended) return;
+        if (type === 'ERROR') {
+          end(new Error(object?.message ?? `watch error ${object?.code ?? ''}`));
+          return;
+        }
+        if (type !== 'ADDED' && type !== 'MODIFIED' && type !== 'DELETED') return;
+        onEvent({type, name: object?.metadata?.name ?? '', namespace: object?.metadata?.namespace});
+      },
+      (error: unknown) => end(error),
+    );
+    return {
+      stop: () => {
+        stopped = true;
+        started.then((controller) => controller.abort()).catch(() => undefined);
+      },
+    };
   }
 
   private async call<T>(verb: string, what: string, run: () => Promise<T>): Promise<T> {
