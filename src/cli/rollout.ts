@@ -1,0 +1,266 @@
+import {Flags} from '@oclif/core';
+import type {ClusterApi} from '../core/cluster-api.js';
+import type {ConfigTarget, ConsumerReference} from '../core/consumers.js';
+import {workloadRef} from '../core/consumers.js';
+import {ConfigSyncError, UsageError} from '../core/errors.js';
+import {planRestart, rolloutState, RESTART_API_VERSION, type PlannedRestart, type RestartPlan, type RestartPlanOptions} from '../core/restart-plan.js';
+import type {ConfigKind} from '../core/types.js';
+import {WORKLOAD_KINDS, type WorkloadKind} from '../core/workload.js';
+import {parseDuration} from './flags.js';
+
+/** Flags shared by `restart` and `sync --restart`. */
+export const restartFlags = {
+  'skip-volume-only': Flags.boolean({description: 'do not restart workloads that only mount the object as a volume without subPath (the kubelet refreshes those files)'}),
+  'max-parallel': Flags.integer({description: 'restart at most N workloads per wave (0: all at once); with --wait each wave finishes before the next starts', default: 0, min: 0}),
+  wait: Flags.boolean({description: 'follow each rollout until it completes or --timeout passes (progress on stderr)'}),
+  timeout: Flags.string({description: 'how long --wait follows one rollout (e.g. 90s, 5m)', default: '5m'}),
+  'halt-on-failure': Flags.boolean({description: 'start no further wave once a restart or rollout failed'}),
+};
+
+export interface RestartFlagValues {
+  'skip-volume-only': boolean;
+  'max-parallel': number;
+  wait: boolean;
+  timeout: string;
+  'halt-on-failure': boolean;
+}
+
+export type DryRun = 'none' | 'client' | 'server';
+
+export interface RolloutOptions {
+  dryRun: DryRun;
+  fieldManager: string;
+  wait: boolean;
+  timeoutMs: number;
+  haltOnFailure: boolean;
+  pollIntervalMs?: number;
+  /** Progress lines for stderr. */
+  progress?: (line: string) => void;
+  now?: () => Date;
+  sleep?: (ms: number) => Promise<void>;
+}
+
+export type WorkloadStatus = 'restarted' | 'would-restart' | 'skipped' | 'failed';
+
+export interface WorkloadOutcome {
+  kind: WorkloadKind;
+  name: string;
+  status: WorkloadStatus;
+  reason?: string;
+  wave?: number;
+  volumeOnly: boolean;
+  restartedAt?: string;
+  /** Only with --wait. */
+  rollout?: {state: 'complete' | 'timeout' | 'failed'; message: string};
+  references: ConsumerReference[];
+}
+
+/** The JSON contract of `restart -o json` and of the restart part of `sync --restart`. */
+export interface RestartReport {
+  apiVersion: typeof RESTART_API_VERSION;
+  kind: 'RestartReport';
+  context: string;
+  namespace: string;
+  targets: ConfigTarget[];
+  dryRun: DryRun;
+  workloadsScanned: number;
+  workloads: WorkloadOutcome[];
+  summary: {consumers: number; restarted: number; skipped: number; failed: number};
+}
+
+export function rolloutOptionsFrom(flags: RestartFlagValues & {'dry-run': DryRun; 'field-manager': string}, progress?: (line: string) => void): RolloutOptions {
+  let timeoutMs: number;
+  try {
+    timeoutMs = parseDuration(flags.timeout);
+  } catch (error) {
+    throw new UsageError(`--timeout: ${(error as Error).message}`);
+  }
+  return {
+    dryRun: flags['dry-run'],
+    fieldManager: flags['field-manager'],
+    wait: flags.wait,
+    timeoutMs,
+    haltOnFailure: flags['halt-on-failure'],
+    progress,
+  };
+}
+
+/** One LIST per workload kind in the namespace (three in all), then the pure plan. */
+export async function readRestartPlan(cluster: ClusterApi, namespace: string, targets: ConfigTarget[], options: RestartPlanOptions): Promise<RestartPlan> {
+  const lists = await Promise.all(WORKLOAD_KINDS.map((kind) => cluster.listWorkloads(kind, namespace)));
+  return planRestart({context: cluster.context, namespace, workloads: lists.flat(), targets}, options);
+}
+
+/** What the plan would do, without writing: the report for --dry-run=client and for the preview. */
+export function previewRestartPlan(plan: RestartPlan, dryRun: DryRun): RestartReport {
+  return report(plan, dryRun, plan.items.map((item) => outcomeOf(item, item.action === 'restart' ? {status: 'would-restart'} : {status: 'skipped'})));
+}
+
+/**
+ * Restarts wave by wave through the seam: the same strategic-merge patch as
+ * `kubectl rollout restart`. Every workload gets an outcome; one failure does
+ * not stop the others unless --halt-on-failure.
+ */
+export async function applyRestartPlan(cluster: ClusterApi, plan: RestartPlan, options: RolloutOptions): Promise<RestartReport> {
+  if (options.dryRun === 'client') return previewRestartPlan(plan, 'client');
+  const outcomes = new Map<number, WorkloadOutcome>();
+  plan.items.forEach((item, index) => {
+    if (item.action === 'skip') outcomes.set(index, outcomeOf(item, {status: 'skipped'}));
+  });
+  const now = options.now ?? (() => new Date());
+  // One timestamp for the run, in RFC 3339 like kubectl (no fraction of a second).
+  const restartedAt = now().toISOString().replace(/\.\d+Z$/, 'Z');
+  let halted = false;
+  for (const [waveIndex, wave] of plan.waves.entries()) {
+    if (halted) {
+      for (const index of wave) {
+        outcomes.set(index, outcomeOf(plan.items[index], {status: 'skipped', reason: 'not started: an earlier wave failed (--halt-on-failure)'}));
+      }
+      continue;
+    }
+    if (plan.waves.length > 1) options.progress?.(`wave ${waveIndex + 1}/${plan.waves.length}: ${wave.map((i) => workloadRef(plan.items[i])).join(', ')}`);
+    const results = await Promise.all(wave.map((index) => restartOne(cluster, plan.items[index], restartedAt, options)));
+    wave.forEach((index, i) => outcomes.set(index, results[i]));
+    if (options.haltOnFailure && results.some((r) => r.status === 'failed')) halted = true;
+  }
+  return report(plan, options.dryRun, plan.items.map((_, index) => outcomes.get(index)!));
+}
+
+async function restartOne(cluster: ClusterApi, item: PlannedRestart, restartedAt: string, options: RolloutOptions): Promise<WorkloadOutcome> {
+  const ref = workloadRef(item);
+  let generation: number | undefined;
+  try {
+    const patched = await cluster.restartWorkload(item.kind, item.namespace, item.name, restartedAt, {
+      dryRun: options.dryRun === 'server',
+      fieldManager: options.fieldManager,
+    });
+    generation = patched.generation;
+  } catch (error) {
+    // Deleted between the list and the patch: nothing left to restart.
+    if ((error as {status?: number}).status === 404) return outcomeOf(item, {status: 'skipped', reason: 'not found: deleted after it was listed'});
+    return outcomeOf(item, {status: 'failed', reason: messageOf(error)});
+  }
+  if (options.dryRun === 'server') return outcomeOf(item, {status: 'would-restart', restartedAt});
+  options.progress?.(`${ref} restarted`);
+  if (!options.wait) return outcomeOf(item, {status: 'restarted', restartedAt});
+  const rollout = await followRollout(cluster, item, generation, options);
+  if (rollout.state === 'complete') return outcomeOf(item, {status: 'restarted', restartedAt, rollout});
+  return outcomeOf(item, {status: 'failed', restartedAt, rollout, reason: `restarted, but ${rollout.message}`});
+}
+
+/** Polls the workload (one GET per interval) until the rollout completes, fails or the timeout passes. */
+async function followRollout(
+  cluster: ClusterApi,
+  item: PlannedRestart,
+  generation: number | undefined,
+  options: RolloutOptions,
+): Promise<NonNullable<WorkloadOutcome['rollout']>> {
+  const ref = workloadRef(item);
+  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  const interval = options.pollIntervalMs ?? 1000;
+  const timeoutText = formatDuration(options.timeoutMs);
+  const started = Date.now();
+  let elapsed = 0;
+  let last = '';
+  for (;;) {
+    let current;
+    try {
+      current = await cluster.getWorkload(item.kind, item.namespace, item.name);
+    } catch (error) {
+      return {state: 'failed', message: `following the rollout failed: ${messageOf(error)}`};
+    }
+    if (!current) return {state: 'failed', message: 'the workload was deleted during the rollout'};
+    const state = rolloutState(current, generation);
+    if (state.done) {
+      options.progress?.(`${ref}: ${state.message}`);
+      return {state: 'complete', message: state.message};
+    }
+    if (state.failed) return {state: 'failed', message: `rollout failed: ${state.message}`};
+    if (state.message !== last) options.progress?.(`${ref}: waiting: ${state.message}`);
+    last = state.message;
+    // An injected sleep has no wall clock behind it, so count the waits as well.
+    elapsed = options.sleep ? elapsed + interval : Date.now() - started;
+    if (elapsed >= options.timeoutMs) return {state: 'timeout', message: `rollout not completed within ${timeoutText} (${state.message})`};
+    await sleep(Math.min(interval, Math.max(0, options.timeoutMs - elapsed)));
+  }
+}
+
+export interface ConfigChange {
+  kind: ConfigKind;
+  name: string;
+  /** Keys that actually changed; undefined means the whole object. */
+  keys?: string[];
+}
+
+/**
+ * For `sync --restart`: restart the workloads that read the keys a sync
+ * actually changed, after its writes succeeded. Objects with no changed keys
+ * are left out; with nothing changed nothing is read.
+ */
+export async function restartConsumers(
+  cluster: ClusterApi,
+  namespace: string,
+  changes: ConfigChange[],
+  options: RolloutOptions & RestartPlanOptions,
+): Promise<RestartReport> {
+  const targets: ConfigTarget[] = changes
+    .filter((c) => c.keys === undefined || c.keys.length > 0)
+    .map((c) => ({kind: c.kind, name: c.name, keys: c.keys ? [...new Set(c.keys)].sort() : undefined}));
+  const planOptions = {skipVolumeOnly: options.skipVolumeOnly, maxParallel: options.maxParallel};
+  if (targets.length === 0) {
+    return report(planRestart({context: cluster.context, namespace, workloads: [], targets}, planOptions), options.dryRun, []);
+  }
+  const plan = await readRestartPlan(cluster, namespace, targets, planOptions);
+  return applyRestartPlan(cluster, plan, options);
+}
+
+/** True when every restart that was attempted failed: the whole command failed, not part of it. */
+export function allRestartsFailed(report: RestartReport): boolean {
+  const attempted = report.workloads.filter((w) => w.status === 'restarted' || w.status === 'failed' || w.status === 'would-restart');
+  return attempted.length > 0 && attempted.every((w) => w.status === 'failed') && attempted.every((w) => !w.rollout);
+}
+
+function outcomeOf(item: PlannedRestart, outcome: Partial<WorkloadOutcome> & {status: WorkloadStatus}): WorkloadOutcome {
+  return {
+    kind: item.kind,
+    name: item.name,
+    status: outcome.status,
+    reason: outcome.reason ?? item.reason,
+    wave: item.wave,
+    volumeOnly: item.volumeOnly,
+    restartedAt: outcome.restartedAt,
+    rollout: outcome.rollout,
+    references: item.references,
+  };
+}
+
+function report(plan: RestartPlan, dryRun: DryRun, workloads: WorkloadOutcome[]): RestartReport {
+  return {
+    apiVersion: RESTART_API_VERSION,
+    kind: 'RestartReport',
+    context: plan.context,
+    namespace: plan.namespace,
+    targets: plan.targets,
+    dryRun,
+    workloadsScanned: plan.workloadsScanned,
+    workloads,
+    summary: {
+      consumers: workloads.length,
+      restarted: workloads.filter((w) => w.status === 'restarted' || w.status === 'would-restart').length,
+      skipped: workloads.filter((w) => w.status === 'skipped').length,
+      failed: workloads.filter((w) => w.status === 'failed').length,
+    },
+  };
+}
+
+function messageOf(error: unknown): string {
+  if (error instanceof ConfigSyncError) return error.message;
+  return (error as Error)?.message?.split('\n')[0] ?? String(error);
+}
+
+export function formatDuration(ms: number): string {
+  if (ms % 3_600_000 === 0 && ms > 0) return `${ms / 3_600_000}h`;
+  if (ms % 60_000 === 0 && ms > 0) return `${ms / 60_000}m`;
+  if (ms % 1000 === 0) return `${ms / 1000}s`;
+  return `${ms}ms`;
+}

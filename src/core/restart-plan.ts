@@ -1,0 +1,135 @@
+import {compareWorkloads, findConsumers, targetRef, type ConfigTarget, type ConsumerReference} from './consumers.js';
+import type {Workload, WorkloadKind} from './workload.js';
+
+export const RESTART_API_VERSION = 'configsync.kubectl.dev/v1alpha1';
+
+/** The annotation `kubectl rollout restart` sets on the pod template. */
+export const RESTARTED_AT_ANNOTATION = 'kubectl.kubernetes.io/restartedAt';
+
+export interface RestartPlanOptions {
+  /** Leave out workloads whose only use is a volume mount without subPath. */
+  skipVolumeOnly: boolean;
+  /** Workloads per wave; 0 puts every restart in one wave. */
+  maxParallel: number;
+}
+
+export interface PlannedRestart {
+  kind: WorkloadKind;
+  name: string;
+  namespace: string;
+  action: 'restart' | 'skip';
+  /** Why a workload is skipped, or a note on a restart (volume-only). */
+  reason?: string;
+  /** 1-based wave number for restarts. */
+  wave?: number;
+  volumeOnly: boolean;
+  references: ConsumerReference[];
+  /** What the plan was computed from. */
+  resourceVersion?: string;
+  generation?: number;
+}
+
+export interface RestartPlan {
+  context: string;
+  namespace: string;
+  targets: ConfigTarget[];
+  /** How many workloads were read to find the consumers. */
+  workloadsScanned: number;
+  items: PlannedRestart[];
+  /** Indexes into items, one array per wave, in order. */
+  waves: number[][];
+}
+
+export interface RestartPlanInput {
+  context: string;
+  namespace: string;
+  workloads: Workload[];
+  targets: ConfigTarget[];
+}
+
+export const VOLUME_ONLY_NOTE = 'only mounted as a volume without subPath: the kubelet refreshes the files without a restart';
+
+/** kubectl's own refusal, so people searching for it find the same words. */
+export function pausedReason(name: string): string {
+  return `deployments.apps "${name}" can't restart paused deployment (run rollout resume first)`;
+}
+
+/** Restart or skip (with the reason) for every workload that reads a target, in waves. */
+export function planRestart(input: RestartPlanInput, options: RestartPlanOptions): RestartPlan {
+  const items: PlannedRestart[] = findConsumers(input.workloads, input.targets).map(({workload, references, volumeOnly}) => {
+    const base = {
+      kind: workload.kind,
+      name: workload.name,
+      namespace: workload.namespace,
+      volumeOnly,
+      references,
+      resourceVersion: workload.resourceVersion,
+      generation: workload.generation,
+    };
+    if (workload.kind === 'Deployment' && workload.paused) return {...base, action: 'skip' as const, reason: pausedReason(workload.name)};
+    if (volumeOnly && options.skipVolumeOnly) return {...base, action: 'skip' as const, reason: `${VOLUME_ONLY_NOTE} (--skip-volume-only)`};
+    return {...base, action: 'restart' as const, reason: volumeOnly ? VOLUME_ONLY_NOTE : undefined};
+  });
+  items.sort((a, b) => compareWorkloads({workload: a}, {workload: b}));
+  const waves: number[][] = [];
+  const size = options.maxParallel > 0 ? options.maxParallel : Number.POSITIVE_INFINITY;
+  items.forEach((item, index) => {
+    if (item.action !== 'restart') return;
+    if (waves.length === 0 || waves[waves.length - 1].length >= size) waves.push([]);
+    waves[waves.length - 1].push(index);
+    item.wave = waves.length;
+  });
+  return {context: input.context, namespace: input.namespace, targets: input.targets, workloadsScanned: input.workloads.length, items, waves};
+}
+
+export function describeTargets(targets: ConfigTarget[]): string {
+  return targets.map((t) => `${targetRef(t)}${t.keys ? ` (keys ${t.keys.join(',')})` : ''}`).join(', ');
+}
+
+export interface RolloutState {
+  done: boolean;
+  /** The controller gave up (ProgressDeadlineExceeded): waiting longer will not help. */
+  failed?: boolean;
+  message: string;
+}
+
+/**
+ * Whether a rollout has finished, with the same tests as `kubectl rollout status`.
+ * `generation` is the one our restart produced; until the controller has
+ * observed it, the status describes the previous template.
+ */
+export function rolloutState(workload: Workload, generation: number | undefined): RolloutState {
+  const status = workload.status as Record<string, any>;
+  const wanted = generation ?? workload.generation ?? 0;
+  const observed = Number(status.observedGeneration ?? 0);
+  if (observed < wanted || observed === 0) return {done: false, message: 'waiting for the controller to observe the restart'};
+  if (workload.kind === 'Deployment') {
+    const conditions: Array<{type?: string; reason?: string}> = status.conditions ?? [];
+    if (conditions.some((c) => c.type === 'Progressing' && c.reason === 'ProgressDeadlineExceeded')) {
+      return {done: false, failed: true, message: 'exceeded its progress deadline'};
+    }
+    const replicas = workload.replicas ?? 1;
+    const updated = Number(status.updatedReplicas ?? 0);
+    const total = Number(status.replicas ?? 0);
+    const available = Number(status.availableReplicas ?? 0);
+    if (updated < replicas) return {done: false, message: `${updated} of ${replicas} new replicas have been updated`};
+    if (total > updated) return {done: false, message: `${total - updated} old replicas are pending termination`};
+    if (available < updated) return {done: false, message: `${available} of ${updated} updated replicas are available`};
+    return {done: true, message: 'successfully rolled out'};
+  }
+  if (workload.kind === 'StatefulSet') {
+    const replicas = workload.replicas ?? 1;
+    const ready = Number(status.readyReplicas ?? 0);
+    if (ready < replicas) return {done: false, message: `${ready} of ${replicas} pods are ready`};
+    if (status.updateRevision !== status.currentRevision) {
+      return {done: false, message: `${Number(status.updatedReplicas ?? 0)} of ${replicas} pods have been updated to revision ${status.updateRevision}`};
+    }
+    return {done: true, message: `rolling update complete at revision ${status.currentRevision}`};
+  }
+  const desired = Number(status.desiredNumberScheduled ?? 0);
+  const updated = Number(status.updatedNumberScheduled ?? 0);
+  const available = Number(status.numberAvailable ?? 0);
+  if (updated < desired) return {done: false, message: `${updated} of ${desired} updated pods have been scheduled`};
+  if (available < desired) return {done: false, message: `${available} of ${desired} updated pods are available`};
+  return {done: true, message: 'successfully rolled out'};
+}

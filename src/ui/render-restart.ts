@@ -1,0 +1,76 @@
+import type {RestartReport, WorkloadOutcome} from '../cli/rollout.js';
+import {workloadRef} from '../core/consumers.js';
+import {describeTargets} from '../core/restart-plan.js';
+import {renderTable} from './table.js';
+import type {Theme} from './theme.js';
+
+const STATUS_TEXT: Record<WorkloadOutcome['status'], string> = {
+  restarted: 'restarted',
+  'would-restart': 'would restart',
+  skipped: 'skipped',
+  failed: 'failed',
+};
+
+/** The per-workload table: which workload, what happened, and why it was selected. */
+export function renderRestartReport(report: RestartReport, theme: Theme): string {
+  const out: string[] = [];
+  const where = `${report.context}/${report.namespace}`;
+  const dry = report.dryRun === 'none' ? '' : theme.dim(` (dry run: ${report.dryRun}, nothing written)`);
+  out.push(theme.bold(`Consumers of ${describeTargets(report.targets)} in ${where}`) + dry);
+  if (report.workloads.length === 0) {
+    out.push(`no Deployment, StatefulSet or DaemonSet reads ${report.targets.length === 1 ? 'it' : 'them'} (${report.workloadsScanned} workloads scanned)`);
+    return `${out.join('\n')}\n`;
+  }
+  const rows = report.workloads.map((w) => [
+    workloadRef(w),
+    paint(w.status, theme),
+    w.wave === undefined || w.status === 'skipped' ? '-' : String(w.wave),
+    w.references.map((r) => `${r.containerType === 'initContainer' ? 'init ' : ''}${r.container}: ${r.object} ${r.detail}`).join('\n'),
+    reasonOf(w),
+  ]);
+  out.push(renderTable(['WORKLOAD', 'STATUS', 'WAVE', 'USES', 'REASON'], rows));
+  out.push(renderRestartSummary(report, theme));
+  return `${out.join('\n')}\n`;
+}
+
+export function renderRestartSummary(report: RestartReport, theme: Theme): string {
+  const s = report.summary;
+  const restartedWord = report.dryRun === 'none' ? 'restarted' : 'would restart';
+  const parts = [
+    `${s.consumers} consumers of ${report.workloadsScanned} workloads`,
+    s.restarted > 0 ? theme.added(`${restartedWord} ${s.restarted}`) : `${restartedWord} 0`,
+    s.skipped > 0 ? theme.changed(`skipped ${s.skipped}`) : 'skipped 0',
+    s.failed > 0 ? theme.removed(`failed ${s.failed}`) : 'failed 0',
+  ];
+  return `Summary: ${parts.join(' · ')}`;
+}
+
+function paint(status: WorkloadOutcome['status'], theme: Theme): string {
+  const text = STATUS_TEXT[status];
+  if (status === 'failed') return theme.removed(text);
+  if (status === 'skipped') return theme.changed(text);
+  return theme.added(text);
+}
+
+function reasonOf(w: WorkloadOutcome): string {
+  const parts: string[] = [];
+  if (w.reason) parts.push(w.reason);
+  if (w.rollout?.state === 'complete') parts.push(`rollout: ${w.rollout.message}`);
+  return wrap(parts.join('; '), 60);
+}
+
+/** Long reasons (kubectl's wording, API errors) wrap inside their cell instead of widening the table. */
+function wrap(text: string, width: number): string {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(' ')) {
+    if (line && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = word;
+    } else {
+      line = line ? `${line} ${word}` : word;
+    }
+  }
+  if (line) lines.push(line);
+  return lines.join('\n');
+}
