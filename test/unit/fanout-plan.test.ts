@@ -1,0 +1,218 @@
+import {describe, expect, it} from 'vitest';
+import {
+  CHECKSUM_ANNOTATION,
+  ORIGIN_ANNOTATION,
+  ORIGIN_LABELS,
+  chooseTargets,
+  desiredCopy,
+  isCopyOf,
+  labelValue,
+  originId,
+  planFanout,
+  planFanoutDelete,
+  planFanoutStatus,
+  type ClusterRead,
+  type SourceRef,
+} from '../../src/core/fanout-plan.js';
+import type {ConfigObject} from '../../src/core/types.js';
+
+const ref: SourceRef = {kind: 'ConfigMap', name: 'app', namespace: 'src', context: 'alpha', server: 'https://alpha:6443'};
+
+function cm(namespace: string, data: Record<string, string>, extra: Partial<ConfigObject> = {}): ConfigObject {
+  return {kind: 'ConfigMap', name: 'app', namespace, labels: {}, annotations: {}, data, binaryData: {}, resourceVersion: '7', ...extra};
+}
+
+const source = cm('src', {a: '1'}, {labels: {team: 'web'}, annotations: {note: 'x'}});
+const options = {onConflict: 'skip' as const, prune: true};
+
+function cluster(objects: ConfigObject[], targets: string[], extra: Partial<ClusterRead> = {}): ClusterRead {
+  return {context: 'alpha', server: ref.server, targets, objects, ...extra};
+}
+
+describe('desiredCopy', () => {
+  it('copies data and user metadata, marks the origin, and drops tool-owned keys', () => {
+    const tooled = cm('src', {a: '1'}, {
+      labels: {team: 'web', 'app.kubernetes.io/instance': 'shop', 'app.kubernetes.io/managed-by': 'Helm'},
+      annotations: {
+        note: 'x',
+        'kubectl.kubernetes.io/last-applied-configuration': '{}',
+        'meta.helm.sh/release-name': 'shop',
+        'argocd.argoproj.io/tracking-id': 'y',
+        'configsync.kubectl.dev/origin': 'stale',
+        'kubed.appscode.com/sync': '',
+      },
+    });
+    const copy = desiredCopy(tooled, ref, 'team-a');
+    expect(copy.namespace).toBe('team-a');
+    expect(copy.data).toEqual({a: '1'});
+    expect(copy.labels).toEqual({
+      team: 'web',
+      [ORIGIN_LABELS.id]: originId(ref),
+      [ORIGIN_LABELS.name]: 'app',
+      [ORIGIN_LABELS.namespace]: 'src',
+      [ORIGIN_LABELS.cluster]: 'alpha',
+    });
+    expect(Object.keys(copy.annotations).sort()).toEqual([CHECKSUM_ANNOTATION, ORIGIN_ANNOTATION, 'note']);
+    expect(JSON.parse(copy.annotations[ORIGIN_ANNOTATION])).toEqual({kind: 'ConfigMap', name: 'app', namespace: 'src', context: 'alpha', server: 'https://alpha:6443'});
+    expect(isCopyOf(copy, ref)).toBe(true);
+  });
+
+  it('keeps a plain app.kubernetes.io/instance label that no tool set', () => {
+    expect(desiredCopy(cm('src', {}, {labels: {'app.kubernetes.io/instance': 'shop'}}), ref, 'x').labels['app.kubernetes.io/instance']).toBe('shop');
+  });
+
+  it('--strip-labels keeps only the origin marks', () => {
+    const copy = desiredCopy(source, ref, 'x', {stripLabels: true});
+    expect(copy.labels.team).toBeUndefined();
+    expect(copy.annotations.note).toBeUndefined();
+    expect(copy.labels[ORIGIN_LABELS.id]).toBe(originId(ref));
+  });
+
+  it('copies Secret type and binary data', () => {
+    const secretSource: ConfigObject = {...cm('src', {k: 'v'}), kind: 'Secret', type: 'kubernetes.io/tls', binaryData: {bin: '/w=='}};
+    const copy = desiredCopy(secretSource, {...ref, kind: 'Secret'}, 'x');
+    expect(copy.type).toBe('kubernetes.io/tls');
+    expect(copy.binaryData).toEqual({bin: '/w=='});
+  });
+});
+
+describe('labelValue', () => {
+  it('keeps valid values and hashes the rest into a valid one', () => {
+    expect(labelValue('alpha')).toBe('alpha');
+    const hashed = labelValue('arn:aws:eks:eu-west-1:123456789012:cluster/prod');
+    expect(hashed).toMatch(/^sha256-[0-9a-f]{24}$/);
+    expect(labelValue('x'.repeat(64))).toMatch(/^sha256-/);
+  });
+});
+
+describe('isCopyOf', () => {
+  it('needs both the id label and the exact reference', () => {
+    const copy = desiredCopy(source, ref, 'team-a');
+    expect(isCopyOf(copy, {...ref, namespace: 'other'})).toBe(false);
+    expect(isCopyOf(copy, {...ref, server: 'https://beta:6443'})).toBe(false);
+    expect(isCopyOf(copy, {...ref, context: 'alpha-admin'})).toBe(true);
+    expect(isCopyOf({...copy, annotations: {}}, ref)).toBe(false);
+    expect(isCopyOf({...copy, kind: 'Secret'}, ref)).toBe(false);
+  });
+});
+
+describe('planFanout', () => {
+  it('creates where missing, leaves equal copies, updates stale ones, never targets the source', () => {
+    const inSync = {...desiredCopy(source, ref, 'b'), resourceVersion: '3'};
+    const stale = {...desiredCopy(cm('src', {a: '0'}), ref, 'c'), resourceVersion: '4'};
+    const plan = planFanout(ref, source, [cluster([source, inSync, stale], ['a', 'b', 'c', 'src'])], options);
+    expect(plan.entries.map((e) => [e.namespace, e.action])).toEqual([
+      ['a', 'create'],
+      ['b', 'unchanged'],
+      ['c', 'update'],
+    ]);
+    const update = plan.entries[2];
+    expect(update.changes).toEqual(['data', 'labels', 'annotations']);
+    expect(update.object?.resourceVersion).toBe('4');
+    expect(plan.summary).toEqual({create: 1, update: 1, unchanged: 1, prune: 0, conflict: 0, error: 0});
+  });
+
+  it('prunes only our copies of this exact source outside the selection, unless --no-prune', () => {
+    const ours = desiredCopy(source, ref, 'old');
+    const otherSource = desiredCopy(source, {...ref, namespace: 'elsewhere'}, 'other');
+    const foreign = cm('mine', {a: '1'});
+    const reads = [cluster([ours, otherSource, foreign], ['a'])];
+    expect(planFanout(ref, source, reads, options).entries.filter((e) => e.action === 'prune').map((e) => e.namespace)).toEqual(['old']);
+    expect(planFanout(ref, source, reads, {...options, prune: false}).entries.some((e) => e.action === 'prune')).toBe(false);
+  });
+
+  it('prunes every copy when the source is gone', () => {
+    const plan = planFanout(ref, undefined, [cluster([desiredCopy(source, ref, 'a'), cm('b', {})], ['a', 'b'])], {...options, prune: false});
+    expect(plan.entries.map((e) => [e.namespace, e.action, e.reason])).toEqual([['a', 'prune', 'source deleted']]);
+  });
+
+  it('handles a same-name object that is not a copy by policy', () => {
+    const foreign = cm('a', {a: 'theirs'}, {labels: {keep: 'me'}, resourceVersion: '9'});
+    const reads = [cluster([foreign], ['a'])];
+    const skip = planFanout(ref, source, reads, options).entries[0];
+    expect(skip).toMatchObject({action: 'conflict', conflict: 'skip', resourceVersion: '9'});
+    expect(skip.object).toBeUndefined();
+
+    const overwrite = planFanout(ref, source, reads, {...options, onConflict: 'overwrite'}).entries[0];
+    expect(overwrite).toMatchObject({action: 'update', conflict: 'overwrite', changes: ['data']});
+    expect(overwrite.object?.labels).toEqual({keep: 'me'});
+    expect(overwrite.object?.data).toEqual({a: '1'});
+    expect(overwrite.object?.resourceVersion).toBe('9');
+
+    const adopt = planFanout(ref, source, reads, {...options, onConflict: 'adopt'}).entries[0];
+    expect(adopt).toMatchObject({action: 'update', conflict: 'adopt'});
+    expect(isCopyOf(adopt.object!, ref)).toBe(true);
+  });
+
+  it('an overwritten object whose data already matches is unchanged (idempotent)', () => {
+    const foreign = cm('a', {a: '1'}, {labels: {keep: 'me'}});
+    expect(planFanout(ref, source, [cluster([foreign], ['a'])], {...options, onConflict: 'overwrite'}).entries[0].action).toBe('unchanged');
+  });
+
+  it('adopts Kubed copies of the source when migrating', () => {
+    const kubed = cm('a', {a: 'old'}, {labels: {'kubed.appscode.com/origin.name': 'app', 'kubed.appscode.com/origin.namespace': 'src'}});
+    const entry = planFanout(ref, source, [cluster([kubed], ['a'])], {...options, adoptKubedCopies: true}).entries[0];
+    expect(entry).toMatchObject({action: 'update', conflict: 'kubed-copy'});
+    expect(entry.object?.labels['kubed.appscode.com/origin.name']).toBeUndefined();
+  });
+
+  it('recreates an immutable copy instead of updating it', () => {
+    const immutable = {...desiredCopy(cm('src', {a: '0'}), ref, 'a'), immutable: true, resourceVersion: '5'};
+    const entry = planFanout(ref, {...source, immutable: true}, [cluster([immutable], ['a'])], options).entries[0];
+    expect(entry).toMatchObject({action: 'update', recreate: true, resourceVersion: '5'});
+    expect(entry.object?.resourceVersion).toBeUndefined();
+  });
+
+  it('reports unreadable clusters and missing namespaces as errors', () => {
+    const plan = planFanout(ref, source, [cluster([], [], {missing: ['nope']}), {...cluster([], []), context: 'beta', error: 'forbidden'}], options);
+    expect(plan.entries.map((e) => [e.context, e.namespace, e.action])).toEqual([
+      ['alpha', 'nope', 'error'],
+      ['beta', '*', 'error'],
+    ]);
+  });
+});
+
+describe('chooseTargets', () => {
+  const nss = (...names: string[]) => names.map((name) => ({name, labels: {}}));
+  const alpha = {context: 'alpha', server: 'https://alpha:6443', defaultNamespace: 'src', namespaces: nss('src', 'a', 'b')};
+  const beta = {context: 'beta', server: 'https://beta:6443', defaultNamespace: 'src', namespaces: nss('src', 'a')};
+
+  it('defaults to the context namespace and leaves the source out of patterns', () => {
+    expect(chooseTargets(ref, [beta], {})).toEqual([{context: 'beta', server: beta.server, targets: ['src'], missing: []}]);
+    expect(chooseTargets(ref, [alpha], {all: true})[0].targets).toEqual(['a', 'b']);
+  });
+
+  it('refuses the source itself when named', () => {
+    expect(() => chooseTargets(ref, [alpha], {})).toThrow(/is the source itself/);
+    expect(() => chooseTargets(ref, [alpha], {names: ['src']})).toThrow(/is the source itself/);
+    expect(() => chooseTargets(ref, [{...alpha, context: 'alpha-viewer', server: 'https://ALPHA:6443/'}], {})).toThrow(/is the source itself/);
+  });
+
+  it('refuses two contexts that reach the same API server and namespace', () => {
+    const twin = {...beta, context: 'beta-admin'};
+    expect(() => chooseTargets(ref, [beta, twin], {names: ['a']})).toThrow(/same place/);
+    // The same server with different context namespaces is fine.
+    expect(chooseTargets(ref, [beta, {...twin, defaultNamespace: 'a'}], {}).map((c) => c.targets)).toEqual([['src'], ['a']]);
+  });
+});
+
+describe('planFanoutStatus and planFanoutDelete', () => {
+  it('classifies copies: in sync, stale, edited, orphaned', () => {
+    const inSync = desiredCopy(source, ref, 'a');
+    const stale = desiredCopy(cm('src', {a: '0'}), ref, 'b');
+    const edited = {...desiredCopy(source, ref, 'c'), data: {a: 'hand-edited'}};
+    const copies = [inSync, stale, edited, cm('d', {})].map((object) => ({context: 'beta', object}));
+    const status = planFanoutStatus(ref, source, copies);
+    expect(status.copies.map((c) => [c.namespace, c.state])).toEqual([
+      ['a', 'in-sync'],
+      ['b', 'stale'],
+      ['c', 'edited'],
+    ]);
+    expect(planFanoutStatus(ref, undefined, copies).summary.orphaned).toBe(3);
+  });
+
+  it('deletes only copies of this source', () => {
+    const plan = planFanoutDelete(ref, [{context: 'beta', objects: [desiredCopy(source, ref, 'a'), cm('b', {}), desiredCopy(source, {...ref, name: 'x'}, 'c')]}]);
+    expect(plan.entries.map((e) => [e.namespace, e.action])).toEqual([['a', 'prune']]);
+  });
+});
