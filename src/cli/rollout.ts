@@ -178,10 +178,12 @@ async function followRollout(
     if (state.failed) return {state: 'failed', message: `rollout failed: ${state.message}`};
     if (state.message !== last) options.progress?.(`${ref}: waiting: ${state.message}`);
     last = state.message;
-    // An injected sleep has no wall clock behind it, so count the waits as well.
-    elapsed = options.sleep ? elapsed + interval : Date.now() - started;
     if (elapsed >= options.timeoutMs) return {state: 'timeout', message: `rollout not completed within ${timeoutText} (${state.message})`};
-    await sleep(Math.min(interval, Math.max(0, options.timeoutMs - elapsed)));
+    // One last look exactly at the deadline.
+    const pause = Math.min(interval, options.timeoutMs - elapsed);
+    await sleep(pause);
+    // An injected sleep has no wall clock behind it, so count the waits instead.
+    elapsed = options.sleep ? elapsed + pause : Date.now() - started;
   }
 }
 

@@ -1,0 +1,224 @@
+import {describe, expect, it} from 'vitest';
+import {applyRestartPlan, allRestartsFailed, restartConsumers, type RolloutOptions} from '../../src/cli/rollout.js';
+import type {ClusterApi, WriteOptions} from '../../src/core/cluster-api.js';
+import {ClusterError, NotFoundError} from '../../src/core/errors.js';
+import {pausedReason, planRestart, rolloutState, VOLUME_ONLY_NOTE} from '../../src/core/restart-plan.js';
+import type {PodSpec, Workload, WorkloadKind} from '../../src/core/workload.js';
+import {renderRestartReport} from '../../src/ui/render-restart.js';
+import {createTheme} from '../../src/ui/theme.js';
+
+function workload(name: string, podSpec: PodSpec, kind: WorkloadKind = 'Deployment', extra: Partial<Workload> = {}): Workload {
+  return {kind, name, namespace: 'ns', templateAnnotations: {}, podSpec, status: {}, generation: 1, replicas: 1, ...extra};
+}
+
+const envUser = (name: string, key = 'a', extra: Partial<Workload> = {}, kind: WorkloadKind = 'Deployment') =>
+  workload(name, {containers: [{name: 'c', env: [{name: 'X', valueFrom: {configMapKeyRef: {name: 'conf', key}}}]}]}, kind, extra);
+const volumeUser = (name: string) =>
+  workload(name, {volumes: [{name: 'v', configMap: {name: 'conf'}}], containers: [{name: 'c', volumeMounts: [{name: 'v', mountPath: '/v'}]}]});
+
+const conf = [{kind: 'ConfigMap' as const, name: 'conf'}];
+
+describe('planRestart', () => {
+  it('refuses paused Deployments with kubectl\'s reason and restarts the rest', () => {
+    const plan = planRestart({context: 'alpha', namespace: 'ns', targets: conf, workloads: [envUser('a'), envUser('p', 'a', {paused: true})]}, {skipVolumeOnly: false, maxParallel: 0});
+    expect(plan.items.map((i) => [i.name, i.action, i.reason])).toEqual([
+      ['a', 'restart', undefined],
+      ['p', 'skip', 'deployments.apps "p" can\'t restart paused deployment (run rollout resume first)'],
+    ]);
+    expect(pausedReason('p')).toContain('run rollout resume first');
+  });
+
+  it('restarts volume-only consumers with a note, or skips them with --skip-volume-only', () => {
+    const input = {context: 'alpha', namespace: 'ns', targets: conf, workloads: [volumeUser('files'), envUser('env')]};
+    const restartAll = planRestart(input, {skipVolumeOnly: false, maxParallel: 0});
+    expect(restartAll.items.map((i) => [i.name, i.action, i.volumeOnly, i.reason])).toEqual([
+      ['env', 'restart', false, undefined],
+      ['files', 'restart', true, VOLUME_ONLY_NOTE],
+    ]);
+    const skip = planRestart(input, {skipVolumeOnly: true, maxParallel: 0});
+    expect(skip.items.find((i) => i.name === 'files')).toMatchObject({action: 'skip', reason: `${VOLUME_ONLY_NOTE} (--skip-volume-only)`});
+  });
+
+  it('cuts restarts into waves of --max-parallel, skipped workloads in none', () => {
+    const workloads = ['a', 'b', 'c', 'd', 'e'].map((n) => envUser(n, 'a', {paused: n === 'b'}));
+    const plan = planRestart({context: 'alpha', namespace: 'ns', targets: conf, workloads}, {skipVolumeOnly: false, maxParallel: 2});
+    expect(plan.waves.map((w) => w.map((i) => plan.items[i].name))).toEqual([['a', 'c'], ['d', 'e']]);
+    expect(plan.items.map((i) => i.wave)).toEqual([1, undefined, 1, 2, 2]);
+    expect(planRestart({context: 'alpha', namespace: 'ns', targets: conf, workloads}, {skipVolumeOnly: false, maxParallel: 0}).waves).toHaveLength(1);
+  });
+
+  it('only keyed readers with --keys', () => {
+    const plan = planRestart(
+      {context: 'alpha', namespace: 'ns', targets: [{kind: 'ConfigMap', name: 'conf', keys: ['b']}], workloads: [envUser('reads-a', 'a'), envUser('reads-b', 'b'), volumeUser('files')]},
+      {skipVolumeOnly: false, maxParallel: 0},
+    );
+    expect(plan.items.map((i) => i.name)).toEqual(['files', 'reads-b']);
+    expect(plan.workloadsScanned).toBe(3);
+  });
+});
+
+describe('rolloutState', () => {
+  it('waits for the controller to observe the new generation', () => {
+    expect(rolloutState(workload('d', {containers: []}, 'Deployment', {generation: 3, status: {observedGeneration: 2}}), 3)).toMatchObject({done: false});
+  });
+
+  it('follows a Deployment like kubectl rollout status', () => {
+    const d = (status: Record<string, unknown>) => workload('d', {containers: []}, 'Deployment', {generation: 2, replicas: 2, status: {observedGeneration: 2, ...status}});
+    expect(rolloutState(d({updatedReplicas: 1, replicas: 2}), 2).message).toBe('1 of 2 new replicas have been updated');
+    expect(rolloutState(d({updatedReplicas: 2, replicas: 3}), 2).message).toBe('1 old replicas are pending termination');
+    expect(rolloutState(d({updatedReplicas: 2, replicas: 2, availableReplicas: 1}), 2).message).toBe('1 of 2 updated replicas are available');
+    expect(rolloutState(d({updatedReplicas: 2, replicas: 2, availableReplicas: 2}), 2)).toEqual({done: true, message: 'successfully rolled out'});
+    expect(rolloutState(d({conditions: [{type: 'Progressing', reason: 'ProgressDeadlineExceeded'}]}), 2)).toMatchObject({failed: true});
+  });
+
+  it('follows StatefulSets by revision and DaemonSets by scheduled pods', () => {
+    const s = workload('s', {containers: []}, 'StatefulSet', {generation: 2, replicas: 1, status: {observedGeneration: 2, readyReplicas: 1, currentRevision: 's-1', updateRevision: 's-2'}});
+    expect(rolloutState(s, 2).done).toBe(false);
+    expect(rolloutState({...s, status: {...s.status, currentRevision: 's-2'}}, 2).done).toBe(true);
+    const ds = workload('ds', {containers: []}, 'DaemonSet', {generation: 2, status: {observedGeneration: 2, desiredNumberScheduled: 0}});
+    expect(rolloutState(ds, 2).done).toBe(true);
+  });
+});
+
+/** An in-memory cluster: patches bump the generation; a status function plays the controller. */
+class MemoryCluster implements ClusterApi {
+  readonly context = 'mem';
+  readonly server = 'https://mem';
+  readonly calls: string[] = [];
+  readonly polls = new Map<string, number>();
+  failPatch = new Map<string, Error>();
+  statusAfter: (w: Workload, polls: number) => Record<string, unknown> = () => ({});
+
+  constructor(readonly workloads: Workload[]) {}
+
+  async listWorkloads(kind: WorkloadKind, namespace: string): Promise<Workload[]> {
+    this.calls.push(`list ${kind}`);
+    return this.workloads.filter((w) => w.kind === kind && w.namespace === namespace);
+  }
+
+  async getWorkload(kind: WorkloadKind, namespace: string, name: string): Promise<Workload | undefined> {
+    this.calls.push(`get ${name}`);
+    const w = this.workloads.find((x) => x.kind === kind && x.name === name);
+    if (!w) return undefined;
+    const n = (this.polls.get(name) ?? 0) + 1;
+    this.polls.set(name, n);
+    return {...w, status: this.statusAfter(w, n)};
+  }
+
+  async restartWorkload(kind: WorkloadKind, namespace: string, name: string, restartedAt: string, options: WriteOptions): Promise<Workload> {
+    this.calls.push(`patch ${name}${options.dryRun ? ' dry-run' : ''} ${options.fieldManager}`);
+    const failure = this.failPatch.get(name);
+    if (failure) throw failure;
+    const w = this.workloads.find((x) => x.kind === kind && x.name === name)!;
+    if (options.dryRun) return w;
+    w.generation = (w.generation ?? 1) + 1;
+    w.templateAnnotations = {...w.templateAnnotations, 'kubectl.kubernetes.io/restartedAt': restartedAt};
+    return {...w};
+  }
+
+  listConfigObjects = unused;
+  getConfigObject = unused;
+  createConfigObject = unused;
+  replaceConfigObject = unused;
+  deleteConfigObject = unused;
+  getNamespace = unused;
+  listNamespaces = unused;
+}
+
+async function unused(): Promise<never> {
+  throw new Error('not used by restart');
+}
+
+const fixedNow = () => new Date('2026-03-01T10:20:30.456Z');
+const baseOptions: RolloutOptions = {dryRun: 'none', fieldManager: 'kubectl-configsync', wait: false, timeoutMs: 5000, haltOnFailure: false, now: fixedNow, sleep: async () => undefined};
+
+describe('applyRestartPlan', () => {
+  it('patches every planned workload once with an RFC 3339 time and reports per workload', async () => {
+    const cluster = new MemoryCluster([envUser('a'), envUser('b', 'a', {paused: true}), envUser('c')]);
+    const report = await restartConsumers(cluster, 'ns', [{kind: 'ConfigMap', name: 'conf'}], {...baseOptions, skipVolumeOnly: false, maxParallel: 0});
+    expect(cluster.calls).toEqual(['list Deployment', 'list StatefulSet', 'list DaemonSet', 'patch a kubectl-configsync', 'patch c kubectl-configsync']);
+    expect(cluster.workloads[0].templateAnnotations['kubectl.kubernetes.io/restartedAt']).toBe('2026-03-01T10:20:30Z');
+    expect(report.workloads.map((w) => [w.name, w.status])).toEqual([
+      ['a', 'restarted'],
+      ['b', 'skipped'],
+      ['c', 'restarted'],
+    ]);
+    expect(report.summary).toEqual({consumers: 3, restarted: 2, skipped: 1, failed: 0});
+  });
+
+  it('sync hand-over: only the changed keys count, and nothing is read when nothing changed', async () => {
+    const cluster = new MemoryCluster([envUser('reads-a', 'a'), envUser('reads-b', 'b')]);
+    const none = await restartConsumers(cluster, 'ns', [{kind: 'ConfigMap', name: 'conf', keys: []}], {...baseOptions, skipVolumeOnly: false, maxParallel: 0});
+    expect(none.workloads).toEqual([]);
+    expect(cluster.calls).toEqual([]);
+    const some = await restartConsumers(cluster, 'ns', [{kind: 'ConfigMap', name: 'conf', keys: ['b']}], {...baseOptions, skipVolumeOnly: false, maxParallel: 0});
+    expect(some.workloads.map((w) => [w.name, w.status])).toEqual([['reads-b', 'restarted']]);
+  });
+
+  it('client dry run writes nothing; server dry run sends dry-run patches', async () => {
+    const cluster = new MemoryCluster([envUser('a')]);
+    const plan = planRestart({context: 'mem', namespace: 'ns', targets: conf, workloads: cluster.workloads}, {skipVolumeOnly: false, maxParallel: 0});
+    const client = await applyRestartPlan(cluster, plan, {...baseOptions, dryRun: 'client'});
+    expect(client.workloads[0].status).toBe('would-restart');
+    expect(cluster.calls).toEqual([]);
+    const server = await applyRestartPlan(cluster, plan, {...baseOptions, dryRun: 'server'});
+    expect(server.workloads[0].status).toBe('would-restart');
+    expect(cluster.calls).toEqual(['patch a dry-run kubectl-configsync']);
+    expect(cluster.workloads[0].generation).toBe(1);
+  });
+
+  it('keeps going past a failed patch, treats a vanished workload as skipped, and reports both', async () => {
+    const cluster = new MemoryCluster([envUser('a'), envUser('b'), envUser('gone')]);
+    cluster.failPatch.set('a', new ClusterError('forbidden: cannot patch deployment/a in namespace "ns" (context "mem"): no', 403));
+    cluster.failPatch.set('gone', new NotFoundError('not found'));
+    const plan = planRestart({context: 'mem', namespace: 'ns', targets: conf, workloads: cluster.workloads}, {skipVolumeOnly: false, maxParallel: 0});
+    const report = await applyRestartPlan(cluster, plan, baseOptions);
+    expect(report.workloads.map((w) => [w.name, w.status, w.reason])).toEqual([
+      ['a', 'failed', 'forbidden: cannot patch deployment/a in namespace "ns" (context "mem"): no'],
+      ['b', 'restarted', undefined],
+      ['gone', 'skipped', 'not found: deleted after it was listed'],
+    ]);
+    expect(allRestartsFailed(report)).toBe(false);
+  });
+
+  it('with --wait, reports a rollout that never completes as "not completed within" and halts later waves', async () => {
+    const cluster = new MemoryCluster([envUser('a'), envUser('b'), envUser('c')]);
+    cluster.statusAfter = (w) => ({observedGeneration: w.generation, replicas: 1, updatedReplicas: 1, availableReplicas: 0});
+    const progress: string[] = [];
+    const plan = planRestart({context: 'mem', namespace: 'ns', targets: conf, workloads: cluster.workloads}, {skipVolumeOnly: false, maxParallel: 1});
+    const report = await applyRestartPlan(cluster, plan, {...baseOptions, wait: true, timeoutMs: 3000, pollIntervalMs: 1000, haltOnFailure: true, progress: (l) => progress.push(l)});
+    expect(report.workloads.map((w) => [w.name, w.status])).toEqual([
+      ['a', 'failed'],
+      ['b', 'skipped'],
+      ['c', 'skipped'],
+    ]);
+    expect(report.workloads[0].reason).toBe('restarted, but rollout not completed within 3s (0 of 1 updated replicas are available)');
+    expect(report.workloads[1].reason).toBe('not started: an earlier wave failed (--halt-on-failure)');
+    expect(cluster.calls.filter((c) => c.startsWith('patch'))).toEqual(['patch a kubectl-configsync']);
+    expect(cluster.polls.get('a')).toBe(4);
+    expect(progress).toContain('deployment/a: waiting: 0 of 1 updated replicas are available');
+  });
+
+  it('with --wait, follows each wave to completion before the next', async () => {
+    const cluster = new MemoryCluster([envUser('a'), envUser('b')]);
+    // The controller catches up on the second poll.
+    cluster.statusAfter = (w, polls) => (polls < 2 ? {observedGeneration: 1} : {observedGeneration: w.generation, replicas: 1, updatedReplicas: 1, availableReplicas: 1});
+    const plan = planRestart({context: 'mem', namespace: 'ns', targets: conf, workloads: cluster.workloads}, {skipVolumeOnly: false, maxParallel: 1});
+    const report = await applyRestartPlan(cluster, plan, {...baseOptions, wait: true});
+    expect(cluster.calls).toEqual(['patch a kubectl-configsync', 'get a', 'get a', 'patch b kubectl-configsync', 'get b', 'get b']);
+    expect(report.workloads.map((w) => [w.name, w.status, w.rollout?.state])).toEqual([
+      ['a', 'restarted', 'complete'],
+      ['b', 'restarted', 'complete'],
+    ]);
+  });
+
+  it('renders why each workload was selected', async () => {
+    const cluster = new MemoryCluster([envUser('a'), volumeUser('files')]);
+    const report = await restartConsumers(cluster, 'ns', [{kind: 'ConfigMap', name: 'conf'}], {...baseOptions, dryRun: 'client', skipVolumeOnly: true, maxParallel: 0});
+    const text = renderRestartReport(report, createTheme(false));
+    expect(text).toContain('Consumers of configmap/conf in mem/ns (dry run: client, nothing written)');
+    expect(text).toMatch(/deployment\/a\s+would restart\s+1\s+c: configmap\/conf env X ← key "a"/);
+    expect(text).toMatch(/deployment\/files\s+skipped\s+-\s+c: configmap\/conf volume "v" at \/v\s+only mounted as a volume/);
+    expect(text).toContain('Summary: 2 consumers of 2 workloads · would restart 1 · skipped 1 · failed 0');
+  });
+});
