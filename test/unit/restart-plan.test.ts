@@ -81,7 +81,7 @@ describe('rolloutState', () => {
 });
 
 /** An in-memory cluster: patches bump the generation; a status function plays the controller. */
-class MemoryCluster implements ClusterApi {
+class MemoryCluster {
   readonly context = 'mem';
   readonly server = 'https://mem';
   readonly calls: string[] = [];
@@ -116,17 +116,13 @@ class MemoryCluster implements ClusterApi {
     return {...w};
   }
 
-  listConfigObjects = unused;
-  getConfigObject = unused;
-  createConfigObject = unused;
-  replaceConfigObject = unused;
-  deleteConfigObject = unused;
-  getNamespace = unused;
-  listNamespaces = unused;
 }
 
-async function unused(): Promise<never> {
-  throw new Error('not used by restart');
+/** Restart only uses the workload methods; any other call fails loudly. */
+function api(cluster: MemoryCluster): ClusterApi {
+  return new Proxy(cluster, {
+    get: (target, prop) => (prop in target ? Reflect.get(target, prop) : () => Promise.reject(new Error(`${String(prop)} is not used by restart`))),
+  }) as unknown as ClusterApi;
 }
 
 const fixedNow = () => new Date('2026-03-01T10:20:30.456Z');
@@ -135,7 +131,7 @@ const baseOptions: RolloutOptions = {dryRun: 'none', fieldManager: 'kubectl-conf
 describe('applyRestartPlan', () => {
   it('patches every planned workload once with an RFC 3339 time and reports per workload', async () => {
     const cluster = new MemoryCluster([envUser('a'), envUser('b', 'a', {paused: true}), envUser('c')]);
-    const report = await restartConsumers(cluster, 'ns', [{kind: 'ConfigMap', name: 'conf'}], {...baseOptions, skipVolumeOnly: false, maxParallel: 0});
+    const report = await restartConsumers(api(cluster), 'ns', [{kind: 'ConfigMap', name: 'conf'}], {...baseOptions, skipVolumeOnly: false, maxParallel: 0});
     expect(cluster.calls).toEqual(['list Deployment', 'list StatefulSet', 'list DaemonSet', 'patch a kubectl-configsync', 'patch c kubectl-configsync']);
     expect(cluster.workloads[0].templateAnnotations['kubectl.kubernetes.io/restartedAt']).toBe('2026-03-01T10:20:30Z');
     expect(report.workloads.map((w) => [w.name, w.status])).toEqual([
@@ -148,20 +144,20 @@ describe('applyRestartPlan', () => {
 
   it('sync hand-over: only the changed keys count, and nothing is read when nothing changed', async () => {
     const cluster = new MemoryCluster([envUser('reads-a', 'a'), envUser('reads-b', 'b')]);
-    const none = await restartConsumers(cluster, 'ns', [{kind: 'ConfigMap', name: 'conf', keys: []}], {...baseOptions, skipVolumeOnly: false, maxParallel: 0});
+    const none = await restartConsumers(api(cluster), 'ns', [{kind: 'ConfigMap', name: 'conf', keys: []}], {...baseOptions, skipVolumeOnly: false, maxParallel: 0});
     expect(none.workloads).toEqual([]);
     expect(cluster.calls).toEqual([]);
-    const some = await restartConsumers(cluster, 'ns', [{kind: 'ConfigMap', name: 'conf', keys: ['b']}], {...baseOptions, skipVolumeOnly: false, maxParallel: 0});
+    const some = await restartConsumers(api(cluster), 'ns', [{kind: 'ConfigMap', name: 'conf', keys: ['b']}], {...baseOptions, skipVolumeOnly: false, maxParallel: 0});
     expect(some.workloads.map((w) => [w.name, w.status])).toEqual([['reads-b', 'restarted']]);
   });
 
   it('client dry run writes nothing; server dry run sends dry-run patches', async () => {
     const cluster = new MemoryCluster([envUser('a')]);
     const plan = planRestart({context: 'mem', namespace: 'ns', targets: conf, workloads: cluster.workloads}, {skipVolumeOnly: false, maxParallel: 0});
-    const client = await applyRestartPlan(cluster, plan, {...baseOptions, dryRun: 'client'});
+    const client = await applyRestartPlan(api(cluster), plan, {...baseOptions, dryRun: 'client'});
     expect(client.workloads[0].status).toBe('would-restart');
     expect(cluster.calls).toEqual([]);
-    const server = await applyRestartPlan(cluster, plan, {...baseOptions, dryRun: 'server'});
+    const server = await applyRestartPlan(api(cluster), plan, {...baseOptions, dryRun: 'server'});
     expect(server.workloads[0].status).toBe('would-restart');
     expect(cluster.calls).toEqual(['patch a dry-run kubectl-configsync']);
     expect(cluster.workloads[0].generation).toBe(1);
@@ -172,7 +168,7 @@ describe('applyRestartPlan', () => {
     cluster.failPatch.set('a', new ClusterError('forbidden: cannot patch deployment/a in namespace "ns" (context "mem"): no', 403));
     cluster.failPatch.set('gone', new NotFoundError('not found'));
     const plan = planRestart({context: 'mem', namespace: 'ns', targets: conf, workloads: cluster.workloads}, {skipVolumeOnly: false, maxParallel: 0});
-    const report = await applyRestartPlan(cluster, plan, baseOptions);
+    const report = await applyRestartPlan(api(cluster), plan, baseOptions);
     expect(report.workloads.map((w) => [w.name, w.status, w.reason])).toEqual([
       ['a', 'failed', 'forbidden: cannot patch deployment/a in namespace "ns" (context "mem"): no'],
       ['b', 'restarted', undefined],
@@ -186,7 +182,7 @@ describe('applyRestartPlan', () => {
     cluster.statusAfter = (w) => ({observedGeneration: w.generation, replicas: 1, updatedReplicas: 1, availableReplicas: 0});
     const progress: string[] = [];
     const plan = planRestart({context: 'mem', namespace: 'ns', targets: conf, workloads: cluster.workloads}, {skipVolumeOnly: false, maxParallel: 1});
-    const report = await applyRestartPlan(cluster, plan, {...baseOptions, wait: true, timeoutMs: 3000, pollIntervalMs: 1000, haltOnFailure: true, progress: (l) => progress.push(l)});
+    const report = await applyRestartPlan(api(cluster), plan, {...baseOptions, wait: true, timeoutMs: 3000, pollIntervalMs: 1000, haltOnFailure: true, progress: (l) => progress.push(l)});
     expect(report.workloads.map((w) => [w.name, w.status])).toEqual([
       ['a', 'failed'],
       ['b', 'skipped'],
@@ -204,7 +200,7 @@ describe('applyRestartPlan', () => {
     // The controller catches up on the second poll.
     cluster.statusAfter = (w, polls) => (polls < 2 ? {observedGeneration: 1} : {observedGeneration: w.generation, replicas: 1, updatedReplicas: 1, availableReplicas: 1});
     const plan = planRestart({context: 'mem', namespace: 'ns', targets: conf, workloads: cluster.workloads}, {skipVolumeOnly: false, maxParallel: 1});
-    const report = await applyRestartPlan(cluster, plan, {...baseOptions, wait: true});
+    const report = await applyRestartPlan(api(cluster), plan, {...baseOptions, wait: true});
     expect(cluster.calls).toEqual(['patch a kubectl-configsync', 'get a', 'get a', 'patch b kubectl-configsync', 'get b', 'get b']);
     expect(report.workloads.map((w) => [w.name, w.status, w.rollout?.state])).toEqual([
       ['a', 'restarted', 'complete'],
@@ -214,7 +210,7 @@ describe('applyRestartPlan', () => {
 
   it('renders why each workload was selected', async () => {
     const cluster = new MemoryCluster([envUser('a'), volumeUser('files')]);
-    const report = await restartConsumers(cluster, 'ns', [{kind: 'ConfigMap', name: 'conf'}], {...baseOptions, dryRun: 'client', skipVolumeOnly: true, maxParallel: 0});
+    const report = await restartConsumers(api(cluster), 'ns', [{kind: 'ConfigMap', name: 'conf'}], {...baseOptions, dryRun: 'client', skipVolumeOnly: true, maxParallel: 0});
     const text = renderRestartReport(report, createTheme(false));
     expect(text).toContain('Consumers of configmap/conf in mem/ns (dry run: client, nothing written)');
     expect(text).toMatch(/deployment\/a\s+would restart\s+1\s+c: configmap\/conf env X ← key "a"/);
