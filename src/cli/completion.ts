@@ -1,0 +1,201 @@
+// Shell completion, the pure part: from the words typed so far, decide what the
+// word under the cursor can be. The protocol is Cobra's `__complete` (one candidate
+// a line, then `:<directive>`), which is also what kubectl expects from a plugin's
+// `kubectl_complete-<plugin>` executable.
+
+/** What the build records about each command for completion (dist/completion.json). */
+export interface CompletionManifest {
+  commands: Record<string, CommandShape>;
+}
+
+export interface CommandShape {
+  summary?: string;
+  /** Positional arguments in order, e.g. source, target; options when the argument is a choice. */
+  args: Array<{name: string; options?: string[]}>;
+  flags: FlagShape[];
+}
+
+export interface FlagShape {
+  name: string;
+  char?: string;
+  /** Boolean flags take no value. */
+  boolean: boolean;
+  options?: string[];
+}
+
+/** Cobra's ShellCompDirective bits. */
+export const Directive = {noSpace: 2, noFileComp: 4, keepOrder: 32} as const;
+
+export type CompletionRequest =
+  | {kind: 'static'; candidates: string[]; directive: number}
+  | {kind: 'contexts'; prefix: string; selection: Selection}
+  | {kind: 'namespaces'; prefix: string; context?: string; selection: Selection}
+  /** CONTEXT, NAMESPACE or CONTEXT/NAMESPACE, as location words take them. */
+  | {kind: 'locations'; word: string; selection: Selection}
+  /** configmap/NAME and secret/NAME in one namespace. */
+  | {kind: 'objects'; word: string; context?: string; namespace?: string; selection: Selection};
+
+/** A request for the value of `--flag=value` carries the `--flag=` each candidate must start with. */
+export type Completion = CompletionRequest & {valuePrefix?: string};
+
+/** The kubeconfig and context the words already chose. */
+export interface Selection {
+  kubeconfig?: string;
+  context?: string;
+  namespace?: string;
+}
+
+const CONTEXT_FLAGS = new Set(['context', 'from-context', 'to-context']);
+const NAMESPACE_FLAGS = new Set(['namespace', 'from-namespace', 'to-namespace']);
+const OBJECT_KINDS = ['configmap/', 'secret/'];
+
+/** `words` are the arguments after the program name; the last one is being completed (maybe ""). */
+export function planCompletion(words: string[], manifest: CompletionManifest): Completion {
+  const typed = words.slice(0, -1);
+  const current = words.at(-1) ?? '';
+  const ids = Object.keys(manifest.commands).sort();
+  const commandIndex = typed.findIndex((w) => !w.startsWith('-'));
+  const id = commandIndex === -1 ? undefined : typed[commandIndex];
+  const command = id ? manifest.commands[id] : undefined;
+
+  if (!command) {
+    if (id) return none();
+    return {kind: 'static', candidates: filter(ids, current), directive: Directive.noFileComp};
+  }
+
+  const flags = command.flags;
+  const {selection, positionals, pendingFlag} = scan(typed.slice(commandIndex + 1), flags);
+
+  // --flag=value
+  const eq = /^(--[^=]+)=(.*)$/.exec(current);
+  if (eq) {
+    const flag = findFlag(flags, eq[1]);
+    if (!flag) return none();
+    const request = valueRequest(flag, eq[2], selection);
+    return withPrefix(request, `${eq[1]}=`);
+  }
+  if (pendingFlag) return valueRequest(pendingFlag, current, selection);
+
+  if (current.startsWith('-')) {
+    const names = flags.flatMap((f) => [`--${f.name}`]);
+    return {kind: 'static', candidates: filter(names.sort(), current), directive: Directive.noFileComp};
+  }
+
+  const arg = command.args[positionals.length];
+  if (arg?.options) return {kind: 'static', candidates: filter(arg.options, current), directive: Directive.noFileComp};
+  if (arg) return {kind: 'locations', word: current, selection};
+  // Past the declared arguments: object names, read where the first location (or the flags) points.
+  const source = positionals.length > 0 && command.args.length > 0 ? splitLocation(positionals[0]) : {};
+  return {
+    kind: 'objects',
+    word: current,
+    context: source.context ?? selection.context,
+    namespace: source.namespace ?? selection.namespace,
+    selection,
+  };
+}
+
+/** Words → chosen kubeconfig/context/namespace, positional words, and a flag still waiting for its value. */
+function scan(words: string[], flags: FlagShape[]): {selection: Selection; positionals: string[]; pendingFlag?: FlagShape} {
+  const selection: Selection = {};
+  const positionals: string[] = [];
+  let pendingFlag: FlagShape | undefined;
+  const set = (flag: FlagShape, value: string) => {
+    if (flag.name === 'kubeconfig') selection.kubeconfig = value;
+    if (flag.name === 'context') selection.context = value;
+    if (flag.name === 'namespace') selection.namespace = value;
+  };
+  for (const word of words) {
+    if (pendingFlag) {
+      set(pendingFlag, word);
+      pendingFlag = undefined;
+      continue;
+    }
+    if (word.startsWith('-') && word !== '-') {
+      const eq = word.indexOf('=');
+      const flag = findFlag(flags, eq === -1 ? word : word.slice(0, eq));
+      if (!flag || flag.boolean) continue;
+      if (eq === -1) pendingFlag = flag;
+      else set(flag, word.slice(eq + 1));
+      continue;
+    }
+    positionals.push(word);
+  }
+  return {selection, positionals, pendingFlag};
+}
+
+function valueRequest(flag: FlagShape, prefix: string, selection: Selection): CompletionRequest {
+  if (CONTEXT_FLAGS.has(flag.name)) return {kind: 'contexts', prefix, selection};
+  if (NAMESPACE_FLAGS.has(flag.name)) {
+    const context = flag.name === 'namespace' ? selection.context : undefined;
+    return {kind: 'namespaces', prefix, context, selection};
+  }
+  if (flag.options) return {kind: 'static', candidates: filter(flag.options, prefix), directive: Directive.noFileComp};
+  // --kubeconfig and other paths: let the shell complete files.
+  if (flag.name === 'kubeconfig') return {kind: 'static', candidates: [], directive: 0};
+  return none();
+}
+
+function withPrefix(request: CompletionRequest, valuePrefix: string): Completion {
+  return {...request, valuePrefix};
+}
+
+function findFlag(flags: FlagShape[], word: string): FlagShape | undefined {
+  if (word.startsWith('--')) return flags.find((f) => f.name === word.slice(2));
+  if (word.length === 2) return flags.find((f) => f.char === word[1]);
+  return undefined;
+}
+
+function none(): CompletionRequest {
+  return {kind: 'static', candidates: [], directive: Directive.noFileComp};
+}
+
+function filter(values: string[], prefix: string): string[] {
+  return values.filter((v) => v.startsWith(prefix));
+}
+
+/** Location words: an exact context wins later at run time; for completion "a/b" is context a, namespace b. */
+export function splitLocation(word: string): {context?: string; namespace?: string} {
+  const slash = word.lastIndexOf('/');
+  if (slash === -1) return {namespace: word};
+  return {context: word.slice(0, slash), namespace: word.slice(slash + 1)};
+}
+
+/** Candidates for a location word from the contexts and the namespaces of one context. */
+export function locationCandidates(word: string, contexts: string[], namespaces: string[], namespacesOfContext?: string): string[] {
+  if (namespacesOfContext !== undefined) {
+    return filter(namespaces.map((ns) => `${namespacesOfContext}/${ns}`), word);
+  }
+  return filter([...new Set([...namespaces, ...contexts])].sort(), word);
+}
+
+/** Candidates for a NAME word: kind prefixes first, then names once a kind is typed. */
+export function objectCandidates(word: string, objects: Array<{kind: 'ConfigMap' | 'Secret'; name: string}>): string[] {
+  const typedKind = OBJECT_KINDS.find((k) => word.startsWith(k));
+  if (!typedKind) return filter(OBJECT_KINDS, word);
+  const kind = typedKind === 'secret/' ? 'Secret' : 'ConfigMap';
+  return filter(
+    objects.filter((o) => o.kind === kind).map((o) => `${typedKind}${o.name}`).sort(),
+    word,
+  );
+}
+
+/** Cobra's wire format. */
+export function renderCompletion(candidates: string[], directive: number): string {
+  return `${candidates.map((c) => `${c}\n`).join('')}:${directive}\n`;
+}
+
+/** Static flags and commands of a built CLI, in the manifest's shape. */
+export function describeCommands(commands: Record<string, {summary?: string; args?: Record<string, {options?: readonly string[]}>; flags?: Record<string, {char?: string; type?: string; options?: readonly string[]}>}>): CompletionManifest {
+  const result: CompletionManifest = {commands: {}};
+  for (const [id, command] of Object.entries(commands)) {
+    result.commands[id] = {
+      summary: command.summary,
+      args: Object.entries(command.args ?? {}).map(([name, arg]) => ({name, options: arg.options ? [...arg.options] : undefined})),
+      flags: Object.entries(command.flags ?? {})
+        .map(([name, flag]) => ({name, char: flag.char, boolean: flag.type === 'boolean', options: flag.options ? [...flag.options] : undefined}))
+        .sort((a, b) => a.name.localeCompare(b.name)),
+    };
+  }
+  return result;
+}

@@ -1,0 +1,29 @@
+import {Args} from '@oclif/core';
+import {BaseCommand} from '../cli/base-command.js';
+import {renderCompletionScript, renderKubectlCompleteScript, SHELLS} from '../cli/completion-scripts.js';
+
+export default class Completion extends BaseCommand {
+  static override summary = 'Print a shell completion script (bash, zsh), or the kubectl plugin completion helper.';
+
+  static override description = `Completes commands, flags, --context names from the kubeconfig, namespaces of the selected context (asked with a short timeout) and configmap/NAME, secret/NAME.
+
+"kubectl configsync …" is completed by kubectl itself (1.26 and later) through an executable named kubectl_complete-configsync on the PATH; "completion kubectl" prints it. The npm package installs it already.`;
+
+  static override examples = [
+    {description: 'bash, for this shell', command: 'source <(kubectl configsync completion bash)'},
+    {description: 'zsh, for this shell (after compinit)', command: 'source <(kubectl configsync completion zsh)'},
+    {
+      description: 'kubectl plugin completion, for a binary install',
+      command: 'kubectl configsync completion kubectl > ~/.local/bin/kubectl_complete-configsync && chmod +x ~/.local/bin/kubectl_complete-configsync',
+    },
+  ];
+
+  static override args = {
+    shell: Args.string({description: 'bash, zsh, or kubectl (the plugin completion helper)', required: true, options: [...SHELLS, 'kubectl']}),
+  };
+
+  async run(): Promise<void> {
+    const {args} = await this.parse(Completion);
+    this.print(args.shell === 'kubectl' ? renderKubectlCompleteScript() : renderCompletionScript(args.shell as (typeof SHELLS)[number]));
+  }
+}
