@@ -3,9 +3,13 @@
 import Completion from './commands/completion.js';
 import Diff from './commands/diff.js';
 import Restart from './commands/restart.js';
+import Sync from './commands/sync.js';
+import Undo from './commands/undo.js';
 
 export const COMMANDS = {
   completion: Completion,
   diff: Diff,
   restart: Restart,
+  sync: Sync,
+  undo: Undo,
 };

@@ -1,0 +1,437 @@
+import {DIFF_API_VERSION, type DiffReport, type KeyDiff, type ObjectDiff, type ValueView} from './diff.js';
+import {UsageError} from './errors.js';
+import {dataChecksum} from './fingerprint.js';
+import {locationName, objectRef, type ConfigKind, type ConfigObject, type Location} from './types.js';
+
+/** Every annotation the tool writes lives under this one prefix. */
+export const PROVENANCE_PREFIX = 'configsync.kubectl.dev/';
+
+export const PROVENANCE = {
+  /** CONTEXT/NAMESPACE the data came from. */
+  source: `${PROVENANCE_PREFIX}source`,
+  /** RFC 3339 time of the sync. */
+  syncedAt: `${PROVENANCE_PREFIX}synced-at`,
+  /** Checksum of the object's data and binaryData as written, so later edits show. */
+  checksum: `${PROVENANCE_PREFIX}checksum`,
+  /** Run id of the sync; `kubectl configsync undo RUN_ID` reverts it. */
+  runId: `${PROVENANCE_PREFIX}run-id`,
+} as const;
+
+/** The API server rejects ConfigMaps and Secrets whose keys and values add up to more than 1 MiB. */
+export const MAX_DATA_BYTES = 1024 * 1024;
+
+export type SyncAction = 'create' | 'update' | 'recreate' | 'unchanged' | 'skipped';
+export type KeyChangeKind = 'added' | 'changed' | 'removed';
+
+export interface KeyChange {
+  key: string;
+  section: 'data' | 'binaryData';
+  change: KeyChangeKind;
+  /** Masked unless the report was made with --show-secrets. */
+  source?: ValueView;
+  target?: ValueView;
+}
+
+export interface PlannedSide {
+  resourceVersion?: string;
+  checksum: string;
+  type?: string;
+  immutable?: boolean;
+}
+
+export interface PlannedObject {
+  kind: ConfigKind;
+  name: string;
+  action: SyncAction;
+  /** Why an object is skipped or unchanged. */
+  reason?: string;
+  /** Checks that failed: the object will not be written. */
+  problems: string[];
+  keys: KeyChange[];
+  /** What the plan was computed from: the source checksum and the target resourceVersion. */
+  source?: PlannedSide;
+  target?: PlannedSide;
+}
+
+export interface SyncPlanSummary {
+  create: number;
+  update: number;
+  recreate: number;
+  unchanged: number;
+  skipped: number;
+  refused: number;
+}
+
+export interface SyncPlan {
+  apiVersion: typeof DIFF_API_VERSION;
+  kind: 'SyncPlan';
+  source: Location;
+  target: Location;
+  kinds: ConfigKind[];
+  secretsShown: boolean;
+  prune: boolean;
+  recreate: boolean;
+  createdAt: string;
+  summary: SyncPlanSummary;
+  objects: PlannedObject[];
+}
+
+export interface SyncSelection {
+  /** objectRef()s to consider ("configmap/app"); undefined means every object that differs. */
+  objects?: string[];
+  /** Whether a differing key of an object is part of the sync. */
+  keys: (object: Pick<ObjectDiff, 'kind' | 'name'>, key: KeyDiff) => boolean;
+  /** Remove keys that exist only in the target. */
+  prune: boolean;
+  /** Delete and recreate immutable targets (and Secrets whose type changes). */
+  recreate: boolean;
+}
+
+/** The object to write, kept out of the plan because it holds values. */
+export interface PlannedWrite {
+  object: PlannedObject;
+  desired: ConfigObject;
+  /** The target as it was read (absent for creates). */
+  before?: ConfigObject;
+}
+
+export interface SyncPlanResult {
+  plan: SyncPlan;
+  writes: PlannedWrite[];
+}
+
+export interface PlanOptions {
+  now: Date;
+  runId?: string;
+}
+
+export function isWritable(object: PlannedObject): boolean {
+  return (object.action === 'create' || object.action === 'update' || object.action === 'recreate') && object.problems.length === 0;
+}
+
+/**
+ * Turns a diff report and the objects it was computed from into a sync plan:
+ * per object what to create or update, key by key, and the checks that
+ * would make the API server refuse the write.
+ */
+export function planSync(
+  report: DiffReport,
+  sourceObjects: ConfigObject[],
+  targetObjects: ConfigObject[],
+  selection: SyncSelection,
+  options: PlanOptions,
+): SyncPlanResult {
+  const sources = index(sourceObjects);
+  const targets = index(targetObjects);
+  const objects: PlannedObject[] = [];
+  const writes: PlannedWrite[] = [];
+  for (const diff of report.objects) {
+    // Nothing to copy from a source that does not have the object; --prune works on keys only.
+    if (diff.status === 'missing-in-source') continue;
+    const planned = planObject(diff, sources.get(objectRef(diff)), targets.get(objectRef(diff)), report, selection, options);
+    objects.push(planned.object);
+    if (planned.desired) writes.push({object: planned.object, desired: planned.desired, before: targets.get(objectRef(diff))});
+  }
+  return {
+    plan: {
+      apiVersion: DIFF_API_VERSION,
+      kind: 'SyncPlan',
+      source: report.source,
+      target: report.target,
+      kinds: report.kinds,
+      secretsShown: report.secretsShown,
+      prune: selection.prune,
+      recreate: selection.recreate,
+      createdAt: options.now.toISOString(),
+      summary: summarizePlan(objects),
+      objects,
+    },
+    writes,
+  };
+}
+
+function planObject(
+  diff: ObjectDiff,
+  source: ConfigObject | undefined,
+  target: ConfigObject | undefined,
+  report: DiffReport,
+  selection: SyncSelection,
+  options: PlanOptions,
+): {object: PlannedObject; desired?: ConfigObject} {
+  const object: PlannedObject = {kind: diff.kind, name: diff.name, action: 'unchanged', problems: [], keys: [], source: diff.source, target: diff.target};
+  if (diff.ignored) return {object: {...object, action: 'skipped', reason: 'ignored by rule'}};
+  if (diff.status === 'identical') return {object};
+  if (selection.objects && !selection.objects.includes(objectRef(diff))) return {object: {...object, action: 'skipped', reason: 'not selected'}};
+  if (!source) throw new Error(`internal: ${objectRef(diff)} is in the report but was not read from the source`);
+
+  const candidates = diff.keys.filter((k) => !k.ignored && k.status !== 'identical' && (k.status !== 'missing-in-source' || selection.prune));
+  const keys = candidates.filter((k) => selection.keys(diff, k)).map(toKeyChange);
+  const typeChange = Boolean(diff.typeChange);
+  if (keys.length === 0 && !(typeChange && target)) {
+    const reason = candidates.length > 0 ? 'no keys selected' : diff.keys.some((k) => k.status === 'missing-in-source') ? 'only target-only keys differ (kept; --prune removes them)' : 'only ignored keys differ';
+    return {object: {...object, action: 'skipped', reason}};
+  }
+  object.keys = keys;
+
+  if (!target) {
+    object.action = 'create';
+    const desired = buildCreate(source, keys, report, options);
+    object.problems.push(...checkObject(desired));
+    return {object, desired};
+  }
+
+  const needsRecreate = Boolean(target.immutable) || typeChange;
+  if (needsRecreate && !selection.recreate) {
+    object.action = 'update';
+    object.problems.push(
+      target.immutable
+        ? 'immutable in target: its data cannot be changed; rerun with --recreate to delete and recreate it'
+        : `Secret type differs (${source.type ?? 'Opaque'} in source, ${target.type ?? 'Opaque'} in target) and cannot be changed in place; rerun with --recreate to delete and recreate it`,
+    );
+    return {object};
+  }
+  object.action = needsRecreate ? 'recreate' : 'update';
+  const desired = buildUpdate(source, target, keys, report, options);
+  if (needsRecreate) {
+    desired.resourceVersion = undefined;
+    if (typeChange) desired.type = source.type;
+  }
+  object.problems.push(...checkObject(desired));
+  return {object, desired};
+}
+
+function toKeyChange(key: KeyDiff): KeyChange {
+  const change: KeyChangeKind = key.status === 'missing-in-target' ? 'added' : key.status === 'missing-in-source' ? 'removed' : 'changed';
+  return {key: key.key, section: key.section, change, ...(key.source ? {source: key.source} : {}), ...(key.target ? {target: key.target} : {})};
+}
+
+function buildCreate(source: ConfigObject, keys: KeyChange[], report: DiffReport, options: PlanOptions): ConfigObject {
+  const desired: ConfigObject = {
+    kind: source.kind,
+    name: source.name,
+    namespace: report.target.namespace,
+    ...(source.type ? {type: source.type} : {}),
+    ...(source.immutable ? {immutable: true} : {}),
+    labels: copyableMetadata(source.labels, 'label'),
+    annotations: copyableMetadata(source.annotations, 'annotation'),
+    data: {},
+    binaryData: {},
+  };
+  for (const key of keys) desired[key.section][key.key] = source[key.section][key.key];
+  return withProvenance(desired, report.source, options);
+}
+
+function buildUpdate(source: ConfigObject, target: ConfigObject, keys: KeyChange[], report: DiffReport, options: PlanOptions): ConfigObject {
+  const desired: ConfigObject = {
+    ...target,
+    labels: {...target.labels},
+    annotations: {...target.annotations},
+    data: {...target.data},
+    binaryData: {...target.binaryData},
+  };
+  for (const key of keys) {
+    if (key.change === 'removed') {
+      delete desired[key.section][key.key];
+    } else {
+      desired[key.section][key.key] = source[key.section][key.key];
+      // A key lives in one section only; the API rejects it in both.
+      delete desired[key.section === 'data' ? 'binaryData' : 'data'][key.key];
+    }
+  }
+  return withProvenance(desired, report.source, options);
+}
+
+function withProvenance(object: ConfigObject, source: Location, options: PlanOptions): ConfigObject {
+  object.annotations[PROVENANCE.source] = locationName(source);
+  object.annotations[PROVENANCE.syncedAt] = options.now.toISOString().replace(/\.\d{3}Z$/, 'Z');
+  object.annotations[PROVENANCE.checksum] = dataChecksum(object);
+  if (options.runId) object.annotations[PROVENANCE.runId] = options.runId;
+  else delete object.annotations[PROVENANCE.runId];
+  return object;
+}
+
+const SYSTEM_PREFIXES = [
+  'kubectl.kubernetes.io/',
+  'kubernetes.io/',
+  'control-plane.alpha.kubernetes.io/',
+  'meta.helm.sh/',
+  'helm.sh/',
+  'argocd.argoproj.io/',
+  'kustomize.toolkit.fluxcd.io/',
+  'helm.toolkit.fluxcd.io/',
+  PROVENANCE_PREFIX,
+];
+const TOOL_LABELS = new Set(['app.kubernetes.io/managed-by']);
+
+/**
+ * Labels and annotations copied onto a created object: the user's own, not
+ * the ones a controller, kubectl or a deployment tool owns (copying those would
+ * make Helm or Argo CD think they manage the copy).
+ */
+export function copyableMetadata(record: Record<string, string>, what: 'label' | 'annotation'): Record<string, string> {
+  const result: Record<string, string> = {};
+  for (const [key, value] of Object.entries(record)) {
+    if (SYSTEM_PREFIXES.some((prefix) => key.startsWith(prefix))) continue;
+    if (what === 'label' && TOOL_LABELS.has(key)) continue;
+    result[key] = value;
+  }
+  return result;
+}
+
+/** Keys and values in bytes, counted the way the API server's validation counts them. */
+export function dataSize(object: Pick<ConfigObject, 'data' | 'binaryData'>): number {
+  let total = 0;
+  for (const [key, value] of Object.entries(object.data)) total += Buffer.byteLength(key) + Buffer.byteLength(value, 'utf8');
+  for (const [key, value] of Object.entries(object.binaryData)) total += Buffer.byteLength(key) + Buffer.from(value, 'base64').length;
+  return total;
+}
+
+const REQUIRED_SECRET_KEYS: Record<string, {allOf?: string[]; anyOf?: string[]}> = {
+  'kubernetes.io/tls': {allOf: ['tls.crt', 'tls.key']},
+  'kubernetes.io/dockerconfigjson': {allOf: ['.dockerconfigjson']},
+  'kubernetes.io/dockercfg': {allOf: ['.dockercfg']},
+  'kubernetes.io/basic-auth': {anyOf: ['username', 'password']},
+  'kubernetes.io/ssh-auth': {allOf: ['ssh-privatekey']},
+};
+
+/** Problems the API server would reject the object for, in words that name the fix. */
+export function checkObject(object: ConfigObject): string[] {
+  const problems: string[] = [];
+  const size = dataSize(object);
+  if (size > MAX_DATA_BYTES) {
+    problems.push(`too large: ${objectRef(object)} would hold ${formatBytes(size)} of data, over the 1 MiB limit of ConfigMaps and Secrets; sync fewer keys or split the object`);
+  }
+  if (object.kind === 'Secret' && object.type) {
+    const rule = REQUIRED_SECRET_KEYS[object.type];
+    const has = (key: string) => key in object.data || key in object.binaryData;
+    const missing = rule?.allOf?.filter((key) => !has(key)) ?? [];
+    if (missing.length > 0) {
+      problems.push(`invalid Secret: type ${object.type} needs key${missing.length > 1 ? 's' : ''} ${missing.join(', ')}, which ${objectRef(object)} would not have; select ${missing.length > 1 ? 'them' : 'it'} too`);
+    }
+    if (rule?.anyOf && !rule.anyOf.some(has)) {
+      problems.push(`invalid Secret: type ${object.type} needs at least one of ${rule.anyOf.join(', ')}, which ${objectRef(object)} would not have`);
+    }
+    if (object.type === 'kubernetes.io/dockerconfigjson' && has('.dockerconfigjson') && !isJson(object.data['.dockerconfigjson'])) {
+      problems.push(`invalid Secret: .dockerconfigjson of ${objectRef(object)} is not valid JSON`);
+    }
+  }
+  return problems;
+}
+
+function isJson(text: string | undefined): boolean {
+  if (text === undefined) return true; // binary: left to the server
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KiB`;
+  return `${(bytes / 1024 / 1024).toFixed(2)} MiB`;
+}
+
+export function summarizePlan(objects: PlannedObject[]): SyncPlanSummary {
+  const summary: SyncPlanSummary = {create: 0, update: 0, recreate: 0, unchanged: 0, skipped: 0, refused: 0};
+  for (const object of objects) {
+    if (object.problems.length > 0) summary.refused++;
+    else summary[object.action]++;
+  }
+  return summary;
+}
+
+function index(objects: ConfigObject[]): Map<string, ConfigObject> {
+  return new Map(objects.map((o) => [objectRef(o), o]));
+}
+
+// ---------------------------------------------------------------------------
+// Saved plans: a DiffReport (`diff -o json`) or a SyncPlan (`sync --dry-run=client -o json`).
+
+export interface SavedPlanEntry {
+  kind: ConfigKind;
+  name: string;
+  keys: Array<{key: string; section: 'data' | 'binaryData'}>;
+  source?: {checksum: string};
+  target?: {resourceVersion?: string};
+}
+
+export interface SavedPlan {
+  from: 'DiffReport' | 'SyncPlan';
+  source: Location;
+  target: Location;
+  kinds: ConfigKind[];
+  prune: boolean;
+  entries: SavedPlanEntry[];
+}
+
+/** Reads a saved plan; a DiffReport contributes its differing keys (target-only keys only with prune). */
+export function readSavedPlan(document: unknown, options: {prune: boolean}): SavedPlan {
+  const doc = document as {apiVersion?: string; kind?: string; source?: unknown; target?: unknown; kinds?: ConfigKind[]; objects?: unknown[]; prune?: boolean};
+  if (!doc || typeof doc !== 'object' || doc.apiVersion !== DIFF_API_VERSION || (doc.kind !== 'DiffReport' && doc.kind !== 'SyncPlan')) {
+    throw new UsageError(`--plan: expected a DiffReport (diff -o json) or a SyncPlan (sync --dry-run=client -o json) of apiVersion ${DIFF_API_VERSION}`);
+  }
+  if (!isLocation(doc.source) || !isLocation(doc.target) || !Array.isArray(doc.objects) || !Array.isArray(doc.kinds)) {
+    throw new UsageError('--plan: the plan is incomplete (source, target, kinds and objects are required)');
+  }
+  if (doc.kind === 'SyncPlan') {
+    const objects = doc.objects as PlannedObject[];
+    return {
+      from: 'SyncPlan',
+      source: doc.source,
+      target: doc.target,
+      kinds: doc.kinds,
+      prune: Boolean(doc.prune),
+      entries: objects
+        .filter((o) => ['create', 'update', 'recreate'].includes(o.action) && (o.problems ?? []).length === 0)
+        .map((o) => ({kind: o.kind, name: o.name, keys: o.keys.map((k) => ({key: k.key, section: k.section})), source: o.source, target: o.target})),
+    };
+  }
+  const objects = doc.objects as ObjectDiff[];
+  return {
+    from: 'DiffReport',
+    source: doc.source,
+    target: doc.target,
+    kinds: doc.kinds,
+    prune: options.prune,
+    entries: objects
+      .filter((o) => !o.ignored && (o.status === 'different' || o.status === 'missing-in-target'))
+      .map((o) => ({
+        kind: o.kind,
+        name: o.name,
+        keys: o.keys.filter((k) => !k.ignored && k.status !== 'identical' && (k.status !== 'missing-in-source' || options.prune)).map((k) => ({key: k.key, section: k.section})),
+        source: o.source,
+        target: o.target,
+      })),
+  };
+}
+
+/** Why an entry of a saved plan no longer matches what was just read, or undefined when it still does. */
+export function staleReason(entry: SavedPlanEntry, current: ObjectDiff | undefined): string | undefined {
+  if (!current?.source) return 'the source object no longer exists';
+  if (entry.source?.checksum !== current.source.checksum) return 'the source changed since the plan was made';
+  if (!entry.target && current.target) return `the target was created since the plan was made (resourceVersion ${current.target.resourceVersion})`;
+  if (entry.target && !current.target) return 'the target was deleted since the plan was made';
+  if (entry.target && entry.target.resourceVersion !== current.target?.resourceVersion) {
+    return `the target changed since the plan was made (resourceVersion ${entry.target.resourceVersion} → ${current.target?.resourceVersion})`;
+  }
+  return undefined;
+}
+
+/** The selection that applies exactly what a saved plan lists (for the entries that are still fresh). */
+export function selectionFromSavedPlan(saved: SavedPlan, fresh: SavedPlanEntry[], recreate: boolean): SyncSelection {
+  const listed = new Map(fresh.map((e) => [objectRef(e), new Set(e.keys.map((k) => `${k.section}\0${k.key}`))]));
+  return {
+    objects: fresh.map((e) => objectRef(e)),
+    keys: (object, key) => listed.get(objectRef(object))?.has(`${key.section}\0${key.key}`) ?? false,
+    prune: saved.prune,
+    recreate,
+  };
+}
+
+function isLocation(value: unknown): value is Location {
+  const v = value as Location;
+  return Boolean(v) && typeof v.context === 'string' && typeof v.namespace === 'string';
+}

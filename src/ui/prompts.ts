@@ -1,0 +1,78 @@
+import type {DiffReport, KeyDiff, ObjectDiff} from '../core/diff.js';
+import {objectRef} from '../core/types.js';
+import {previewValue} from './render-sync.js';
+
+/** Prompts read the terminal and draw on stderr, so stdout stays clean for results. */
+const streams = () => ({input: process.stdin, output: process.stderr});
+
+/** Prompts need a terminal on both ends; without one we refuse rather than hang. */
+export function canPrompt(): boolean {
+  return Boolean(process.stdin.isTTY && process.stderr.isTTY);
+}
+
+// Loaded on first use: @inquirer/prompts is not needed for --help or non-interactive runs.
+const inquirer = () => import('@inquirer/prompts');
+
+const ALL_KEYS = '\0all';
+
+const STATUS: Record<KeyDiff['status'], string> = {
+  identical: 'identical',
+  different: 'different',
+  'missing-in-target': 'missing in target',
+  'missing-in-source': 'only in target',
+};
+
+/** Objects that sync could change: differing or missing in the target, not ignored. */
+export function syncableObjects(report: DiffReport): ObjectDiff[] {
+  return report.objects.filter((o) => !o.ignored && (o.status === 'different' || o.status === 'missing-in-target'));
+}
+
+/** Keys of an object that sync could write (removals only with --prune). */
+export function syncableKeys(object: ObjectDiff, prune: boolean): KeyDiff[] {
+  return object.keys.filter((k) => !k.ignored && k.status !== 'identical' && (k.status !== 'missing-in-source' || prune));
+}
+
+export async function promptObjects(objects: ObjectDiff[], prune: boolean): Promise<string[]> {
+  const {checkbox} = await inquirer();
+  return checkbox(
+    {
+      message: 'Objects to sync (space to select, enter to continue)',
+      choices: objects.map((o) => ({
+        value: objectRef(o),
+        name: `${objectRef(o)}   ${o.status === 'missing-in-target' ? 'missing in target: create' : `different (${syncableKeys(o, prune).length} keys)`}`,
+      })),
+      required: true,
+      pageSize: 15,
+    },
+    streams(),
+  );
+}
+
+/** Returns the chosen keys as "section\0key". */
+export async function promptKeys(object: ObjectDiff, prune: boolean): Promise<Set<string>> {
+  const {checkbox} = await inquirer();
+  const keys = syncableKeys(object, prune);
+  const width = Math.max(...keys.map((k) => k.key.length));
+  const chosen = await checkbox(
+    {
+      message: `Keys of ${objectRef(object)} to write (source → target)`,
+      choices: [
+        {value: ALL_KEYS, name: `all different keys (${keys.length})`},
+        ...keys.map((k) => ({
+          value: `${k.section}\0${k.key}`,
+          name: `${k.key.padEnd(width)}   ${STATUS[k.status].padEnd(17)}   ${previewValue(k.source)} → ${previewValue(k.target)}`,
+        })),
+      ],
+      required: true,
+      pageSize: 15,
+    },
+    streams(),
+  );
+  if (chosen.includes(ALL_KEYS)) return new Set(keys.map((k) => `${k.section}\0${k.key}`));
+  return new Set(chosen);
+}
+
+export async function promptConfirm(message: string, defaultAnswer = false): Promise<boolean> {
+  const {confirm} = await inquirer();
+  return confirm({message, default: defaultAnswer}, streams());
+}

@@ -1,0 +1,106 @@
+import type {ValueView} from '../core/diff.js';
+import type {KeyChange, PlannedObject, SyncPlan} from '../core/sync-plan.js';
+import {locationName, objectRef} from '../core/types.js';
+import type {BackupRecord} from '../cli/backup-store.js';
+import type {ObjectResult, SyncResult, UndoResult} from '../cli/apply-sync.js';
+import {renderTable, shorten} from './table.js';
+import type {Theme} from './theme.js';
+
+/** A short preview of a value for prompts and reviews: masked Secret values show their fingerprint. */
+export function previewValue(view: ValueView | undefined, width = 24): string {
+  if (!view) return '-';
+  if (view.sha256) return `${view.size} B sha256:${view.sha256.slice(0, 8)}`;
+  if (view.masked) return `***${view.fingerprint ? ` (${view.fingerprint})` : ''}`;
+  return shorten(view.value ?? '', width);
+}
+
+export function renderKeyChange(change: KeyChange, theme: Theme): string {
+  const name = change.section === 'binaryData' ? `${change.key} (binary)` : change.key;
+  if (change.change === 'added') return theme.added(`+ ${name}: ${previewValue(change.source)}`);
+  if (change.change === 'removed') return theme.removed(`- ${name}: ${previewValue(change.target)}`);
+  return theme.changed(`~ ${name}: ${previewValue(change.target)} → ${previewValue(change.source)}`);
+}
+
+/** The review shown before confirming, and the --dry-run=client table: exactly what would be written. */
+export function renderSyncPlan(plan: SyncPlan, theme: Theme, options: {showAll?: boolean} = {}): string {
+  const out: string[] = [theme.bold(`Sync plan: ${locationName(plan.source)} → ${locationName(plan.target)}`)];
+  for (const object of plan.objects) {
+    if (!options.showAll && (object.action === 'unchanged' || (object.action === 'skipped' && object.reason !== 'no keys selected'))) continue;
+    out.push(renderPlannedObject(object, theme));
+  }
+  const s = plan.summary;
+  out.push(`Plan: ${s.create} to create, ${s.update} to update, ${s.recreate} to recreate, ${s.unchanged} unchanged, ${s.skipped} skipped${s.refused > 0 ? theme.removed(`, ${s.refused} refused`) : ''}`);
+  return `${out.join('\n')}\n`;
+}
+
+function renderPlannedObject(object: PlannedObject, theme: Theme): string {
+  const lines: string[] = [];
+  const counts = (['added', 'changed', 'removed'] as const)
+    .map((c) => [c, object.keys.filter((k) => k.change === c).length] as const)
+    .filter(([, n]) => n > 0)
+    .map(([c, n]) => `${n} ${c}`)
+    .join(', ');
+  const head = object.problems.length > 0 ? theme.removed(`refused`) : object.action === 'skipped' ? theme.dim(`skipped (${object.reason})`) : actionText(object, theme);
+  lines.push(`${theme.bold(objectRef(object))}   ${head}${counts ? `   ${counts}` : ''}`);
+  for (const change of object.keys) lines.push(`    ${renderKeyChange(change, theme)}`);
+  for (const problem of object.problems) lines.push(`    ${theme.removed(`! ${problem}`)}`);
+  return lines.join('\n');
+}
+
+function actionText(object: PlannedObject, theme: Theme): string {
+  if (object.action === 'create') return theme.added('create');
+  if (object.action === 'recreate') return theme.removed('recreate (delete, then create)');
+  if (object.action === 'update') return theme.changed('update');
+  return theme.same(object.action);
+}
+
+export function renderSyncResult(result: SyncResult, theme: Theme): string {
+  const rows = result.objects
+    .filter((o) => o.outcome !== 'skipped' || o.reason === 'no keys selected')
+    .map((o) => [objectRef(o), o.action, paintOutcome(o, theme, result.dryRun === 'server'), detailOf(o)]);
+  const out: string[] = [];
+  if (rows.length > 0) out.push(renderTable(['OBJECT', 'ACTION', 'RESULT', 'KEYS'], rows));
+  const s = result.summary;
+  const verb = result.dryRun === 'server' ? 'would write (server dry run)' : 'written';
+  out.push(`${locationName(result.source)} → ${locationName(result.target)}: ${s.written} ${verb}, ${s.unchanged} unchanged, ${s.skipped} skipped, ${s.failed > 0 ? theme.removed(`${s.failed} failed`) : '0 failed'}${result.runId ? ` (run ${result.runId})` : ''}`);
+  return `${out.join('\n')}\n`;
+}
+
+function paintOutcome(object: ObjectResult, theme: Theme, dryRun: boolean): string {
+  if (object.outcome === 'written') return theme.added(dryRun ? 'would write' : 'written');
+  if (object.outcome === 'failed') return theme.removed(object.conflict ? 'conflict' : 'failed');
+  return theme.same(object.outcome);
+}
+
+function detailOf(object: ObjectResult): string {
+  if (object.error) return shorten(object.error, 200);
+  if (object.keys.length === 0) return object.reason ?? '';
+  const sign = {added: '+', changed: '~', removed: '-'} as const;
+  return shorten(object.keys.map((k) => `${sign[k.change]}${k.key}`).join(' '), 80);
+}
+
+export function renderBackupList(records: BackupRecord[], theme: Theme): string {
+  if (records.length === 0) return 'No sync runs recorded.\n';
+  const rows = records.map((r) => {
+    const written = r.entries.filter((e) => e.outcome === 'written');
+    return [
+      r.runId,
+      r.createdAt.replace(/\.\d{3}Z$/, 'Z'),
+      `${locationName(r.source)} → ${locationName(r.target)}`,
+      shorten(written.map((e) => objectRef(e)).join(', ') || '-', 60),
+      r.undoneAt ? theme.dim(`undone ${r.undoneAt.replace(/\.\d{3}Z$/, 'Z')}`) : written.length > 0 ? 'undoable' : theme.dim('nothing written'),
+    ];
+  });
+  return `${renderTable(['RUN ID', 'TIME', 'SOURCE → TARGET', 'OBJECTS', 'STATE'], rows)}\n`;
+}
+
+export function renderUndoResult(result: UndoResult, theme: Theme): string {
+  const rows = result.objects.map((o) => [
+    objectRef(o),
+    o.action,
+    o.outcome === 'failed' ? theme.removed('failed') : o.outcome === 'restored' ? theme.added(result.dryRun === 'none' ? 'restored' : 'would restore') : theme.same('skipped'),
+    shorten(o.error ?? o.reason ?? '', 200),
+  ]);
+  const s = result.summary;
+  return `${renderTable(['OBJECT', 'ACTION', 'RESULT', 'DETAIL'], rows)}\nundo ${result.runId} in ${locationName(result.target)}: ${s.restored} restored, ${s.skipped} skipped, ${s.failed} failed\n`;
+}
