@@ -3,7 +3,8 @@ import {randomBytes} from 'node:crypto';
 import {diffLocations, isPlatformObject, type DiffReport} from '../core/diff.js';
 import {UsageError} from '../core/errors.js';
 import {mergeIgnoreRules, type IgnoreRules} from '../core/ignore.js';
-import {resolveLocation, type LocationResolution} from '../core/location.js';
+import {diffFleet, type FleetReport} from '../core/fleet.js';
+import {isValidNamespaceName, resolveLocation, type LocationResolution} from '../core/location.js';
 import {CONFIG_KINDS, locationName, type ConfigKind, type ConfigObject, type Location} from '../core/types.js';
 import type {ClusterApi} from '../core/cluster-api.js';
 import type {Kubeconfig} from '../kube/kubeconfig.js';
@@ -116,18 +117,14 @@ export async function compareLocations(
   );
   const sourceCluster = kube.cluster(sourceLocation.context);
   const targetCluster = kube.cluster(targetLocation.context);
-  const read = async (cluster: ClusterApi, location: Location) => {
-    const [, ...lists] = await Promise.all([
-      assertNamespaceExists(cluster, location),
-      ...kinds.map((kind) => cluster.listConfigObjects(kind, location.namespace, {labelSelector: flags.selector})),
-    ]);
-    return selectObjects(lists.flat(), names, flags['include-platform']);
-  };
-  const [sourceObjects, targetObjects] = await Promise.all([read(sourceCluster, sourceLocation), read(targetCluster, targetLocation)]);
+  const [sourceObjects, targetObjects] = await Promise.all([
+    readLocation(sourceCluster, sourceLocation, kinds, names, flags),
+    readLocation(targetCluster, targetLocation, kinds, names, flags),
+  ]);
   const report = diffLocations(sourceLocation, targetLocation, sourceObjects, targetObjects, {
     kinds,
     showSecrets: flags['show-secrets'],
-    salt: process.env.KUBECTL_CONFIGSYNC_SALT || randomBytes(16).toString('hex'),
+    salt: saltForRun(),
     ignore,
   });
   return {
@@ -136,6 +133,100 @@ export async function compareLocations(
     target: {location: targetLocation, cluster: targetCluster, objects: targetObjects},
     ignore,
   };
+}
+
+/** One LIST per kind (all pages), concurrently with the namespace check; never a GET per object. */
+export async function readLocation(cluster: ClusterApi, location: Location, kinds: ConfigKind[], names: string[], flags: Pick<CompareFlagValues, 'selector' | 'include-platform'>): Promise<ConfigObject[]> {
+  const [, ...lists] = await Promise.all([
+    assertNamespaceExists(cluster, location),
+    ...kinds.map((kind) => cluster.listConfigObjects(kind, location.namespace, {labelSelector: flags.selector})),
+  ]);
+  return selectObjects(lists.flat(), names, flags['include-platform']);
+}
+
+/** Fingerprints are comparable within one salt: random per run unless KUBECTL_CONFIGSYNC_SALT pins it (CI, golden files). */
+export function saltForRun(): string {
+  return process.env.KUBECTL_CONFIGSYNC_SALT || randomBytes(16).toString('hex');
+}
+
+/**
+ * Splits the words after `diff` into locations and object names. The first two
+ * are always locations; a later word is a location when it is a context, a
+ * CONTEXT/NAMESPACE of a known context, or an existing namespace of the current
+ * context. From the first word that is none of these on, words are object names
+ * (write configmap/NAME to name an object that shares a namespace's name).
+ */
+export async function splitLocationWords(
+  kube: Kubeconfig,
+  words: string[],
+  defaultContext: string | undefined,
+): Promise<{locations: string[]; names: string[]}> {
+  const locations = words.slice(0, 2);
+  let index = 2;
+  const current = defaultContext ?? kube.currentContext;
+  const contextNames = new Set(kube.contexts.map((c) => c.name));
+  for (; index < words.length; index++) {
+    const word = words[index];
+    if (isKindPrefixed(word)) break;
+    if (contextNames.has(word)) {
+      locations.push(word);
+      continue;
+    }
+    const slash = word.lastIndexOf('/');
+    if (slash > 0 && contextNames.has(word.slice(0, slash))) {
+      locations.push(word);
+      continue;
+    }
+    if (slash < 0 && current && isValidNamespaceName(word)) {
+      const namespace = await kube.cluster(current).getNamespace(word).catch(() => undefined);
+      if (namespace) {
+        locations.push(word);
+        continue;
+      }
+    }
+    break;
+  }
+  return {locations, names: words.slice(index)};
+}
+
+function isKindPrefixed(word: string): boolean {
+  const slash = word.indexOf('/');
+  return slash > 0 && ['configmap', 'configmaps', 'cm', 'secret', 'secrets'].includes(word.slice(0, slash).toLowerCase());
+}
+
+export interface FleetComparison {
+  report: FleetReport;
+  locations: Location[];
+}
+
+/** Reads three or more locations at once (one LIST per kind each) and lines them up. */
+export async function compareFleet(
+  kube: Kubeconfig,
+  words: string[],
+  names: string[],
+  flags: CompareFlagValues,
+  note: (text: string) => void,
+): Promise<FleetComparison> {
+  if (flags['from-context'] || flags['from-namespace'] || flags['to-context'] || flags['to-namespace']) {
+    throw new UsageError('--from-context, --from-namespace, --to-context and --to-namespace apply to two locations; with three or more, write each as CONTEXT/NAMESPACE');
+  }
+  const kinds = parseKinds(flags.kind);
+  const defaultContext = flags.context ? kube.resolveContext(flags.context) : undefined;
+  const locations = await Promise.all(words.map((word) => resolveLocationWord(kube, word, {}, defaultContext, note)));
+  for (let i = 0; i < locations.length; i++) {
+    for (let j = i + 1; j < locations.length; j++) {
+      if (sameLocation(kube, locations[i], locations[j])) {
+        throw new UsageError(`"${words[i]}" and "${words[j]}" are the same place (${locationName(locations[i])}); name each location once`);
+      }
+    }
+  }
+  const ignore = mergeIgnoreRules(
+    flags['no-rules'] ? undefined : loadRulesFile(flags.rules),
+    {keys: flags['ignore-key'] ?? [], objects: flags['ignore-object'] ?? []},
+  );
+  const lists = await Promise.all(locations.map((location) => readLocation(kube.cluster(location.context), location, kinds, names, flags)));
+  const report = diffFleet(locations, lists, {kinds, showSecrets: flags['show-secrets'], salt: saltForRun(), ignore});
+  return {report, locations};
 }
 
 /** NAME arguments narrow the set; "secret/x" or "configmap/x" pins the kind. */

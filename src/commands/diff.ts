@@ -1,18 +1,24 @@
 import {Args, Flags} from '@oclif/core';
 import {BaseCommand} from '../cli/base-command.js';
-import {compareFlags, compareLocations} from '../cli/compare.js';
+import {compareFleet, compareFlags, compareLocations, splitLocationWords} from '../cli/compare.js';
 import {kubeFlags, outputFlags} from '../cli/flags.js';
 import {hasDifferences} from '../core/diff.js';
 import {EXIT_CODES_HELP, ExitCode} from '../core/errors.js';
+import {fleetHasDifferences} from '../core/fleet.js';
 import {renderDocument} from '../ui/output.js';
 import {renderDiffReport} from '../ui/render-diff.js';
+import {renderFleetReport} from '../ui/render-fleet.js';
 
 export default class Diff extends BaseCommand {
   static override summary = 'Show key-level drift of ConfigMaps and Secrets between two namespaces or clusters.';
 
   static override description = `Each location is CONTEXT, NAMESPACE or CONTEXT/NAMESPACE. An exact context name wins; otherwise the word is split at the last "/" into context and namespace; otherwise it is a namespace in the current context.
 
-Secret values are never printed unless --show-secrets: a short salted fingerprint shows whether two values are equal.
+With three or more locations, diff prints a matrix: one row per object and per key that disagrees, one column per location, and a group letter in each cell (same letter, same value; "-" absent). Words after the first two are locations while they name a context, a CONTEXT/NAMESPACE or an existing namespace; the rest are object names (write configmap/NAME or secret/NAME when a name is also a namespace).
+
+Secret values are never printed unless --show-secrets: a short salted fingerprint shows whether two values are equal (random salt per run; set KUBECTL_CONFIGSYNC_SALT to compare fingerprints across runs).
+
+Ignore rules (--ignore-key, --ignore-object, or .configsync.yaml found upward from the working directory) report expected differences separately; they never make the exit code 1.
 
 ${EXIT_CODES_HELP}`;
 
@@ -21,11 +27,13 @@ ${EXIT_CODES_HELP}`;
     {description: 'Across clusters', command: 'kubectl configsync diff alpha/staging beta/prod'},
     {description: 'Secrets too, as JSON for CI', command: 'kubectl configsync diff staging prod --kind configmaps,secrets -o json'},
     {description: 'Ignore keys that differ by design', command: "kubectl configsync diff staging prod --ignore-key DB_HOST --ignore-key '*.endpoint'"},
+    {description: 'One object, two EKS clusters', command: 'kubectl configsync diff arn:aws:eks:eu-west-1:123456789012:cluster/prod/web arn:aws:eks:us-east-1:123456789012:cluster/prod/web configmap/app'},
+    {description: 'A fleet matrix', command: 'kubectl configsync diff dev staging eu/prod us/prod'},
   ];
 
   static override strict = false;
 
-  static override usage = 'diff SOURCE TARGET [NAME...] [flags]';
+  static override usage = ['diff SOURCE TARGET [NAME...] [flags]', 'diff LOCATION LOCATION LOCATION... [NAME...] [flags]'];
 
   static override args = {
     source: Args.string({description: 'where the desired configuration lives', required: true}),
@@ -43,12 +51,21 @@ ${EXIT_CODES_HELP}`;
   };
 
   async run(): Promise<void> {
-    const {args, argv, flags} = await this.parse(Diff);
-    const names = (argv as string[]).slice(2);
+    const {argv, flags} = await this.parse(Diff);
     const kube = await this.loadKubeconfig(flags);
-    const {report} = await compareLocations(kube, {source: args.source, target: args.target}, names, flags, (t) => this.note(t));
+    const defaultContext = flags.context ? kube.resolveContext(flags.context) : undefined;
+    const {locations, names} = await splitLocationWords(kube, argv as string[], defaultContext);
+    const note = (text: string) => this.note(text);
+    const theme = this.themeFor(flags['no-color']);
+    if (locations.length >= 3) {
+      const {report} = await compareFleet(kube, locations, names, flags, note);
+      this.print(flags.output === 'table' ? renderFleetReport(report, theme, {hideIdentical: flags['hide-identical'], quiet: flags.quiet}) : renderDocument(report, flags.output));
+      this.setExitCode(fleetHasDifferences(report) ? ExitCode.differences : ExitCode.ok);
+      return;
+    }
+    const {report} = await compareLocations(kube, {source: locations[0], target: locations[1]}, names, flags, note);
     if (flags.output === 'table') {
-      this.print(renderDiffReport(report, this.themeFor(flags['no-color']), {context: flags['context-lines'], hideIdentical: flags['hide-identical'], quiet: flags.quiet}));
+      this.print(renderDiffReport(report, theme, {context: flags['context-lines'], hideIdentical: flags['hide-identical'], quiet: flags.quiet}));
     } else {
       this.print(renderDocument(report, flags.output));
     }

@@ -179,7 +179,8 @@ function diffKeys(source: ConfigObject | undefined, target: ConfigObject | undef
   return result;
 }
 
-function viewOf(value: string, section: 'data' | 'binaryData', isSecret: boolean, options: DiffOptions): ValueView {
+/** How one value appears in a report: text, a masked fingerprint, or size and hash for bytes. */
+export function viewOf(value: string, section: 'data' | 'binaryData', isSecret: boolean, options: Pick<DiffOptions, 'showSecrets' | 'salt'>): ValueView {
   if (section === 'binaryData') {
     const bytes = Buffer.from(value, 'base64');
     return {size: bytes.length, sha256: sha256(bytes)};

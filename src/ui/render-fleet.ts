@@ -1,0 +1,112 @@
+import type {FleetCell, FleetGroup, FleetKeyRow, FleetObject, FleetReport} from '../core/fleet.js';
+import {locationName, objectRef} from '../core/types.js';
+import {renderTable, shorten} from './table.js';
+import type {Theme} from './theme.js';
+
+export interface FleetRenderOptions {
+  hideIdentical: boolean;
+  /** Only the summary. */
+  quiet: boolean;
+}
+
+/**
+ * The matrix: one row per object and per key that disagrees, one column per
+ * location, a group letter in each cell (same letter, same value; "-" absent).
+ * The values behind the letters follow the matrix, once per group.
+ */
+export function renderFleetReport(report: FleetReport, theme: Theme, options: FleetRenderOptions): string {
+  const out: string[] = [];
+  const kinds = report.kinds.map((k) => (k === 'Secret' ? 'Secrets' : 'ConfigMaps')).join(' and ');
+  out.push(theme.bold(`${kinds} across ${report.locations.length} locations: ${report.locations.map(locationName).join(', ')}`));
+  out.push(renderFleetSummary(report, theme));
+  if (options.quiet) return `${out.join('\n')}\n`;
+
+  const rows: string[][] = [];
+  for (const object of report.objects) {
+    if (object.status === 'identical' && !object.ignored && options.hideIdentical) continue;
+    rows.push([theme.bold(objectRef(object)), ...object.cells.map((c) => paintCell(c, theme)), objectStatus(object, theme)]);
+    if (object.ignored) continue;
+    if (object.types) rows.push(['  (type)', ...object.types.map((t) => t ?? theme.removed('-')), theme.changed('different')]);
+    for (const key of object.keys) {
+      if (key.status === 'identical') continue;
+      rows.push([`  ${keyLabel(key)}`, ...key.cells.map((c) => paintCell(c, theme)), key.ignored ? theme.dim('different (ignored)') : theme.changed('different')]);
+    }
+  }
+  if (rows.length > 0) {
+    out.push('');
+    out.push(renderTable(['OBJECT / KEY', ...report.locations.map((l) => shortenMiddle(locationName(l), 28)), 'STATUS'], rows));
+  }
+
+  const legend = renderValues(report, theme);
+  if (legend) {
+    out.push('');
+    out.push(legend);
+  }
+  return `${out.join('\n')}\n`;
+}
+
+export function renderFleetSummary(report: FleetReport, theme: Theme): string {
+  const s = report.summary;
+  const parts = [
+    `total ${s.total}`,
+    s.identical > 0 ? theme.same(`identical ${s.identical}`) : `identical ${s.identical}`,
+    s.different > 0 ? theme.changed(`different ${s.different}`) : `different ${s.different}`,
+    `keys that disagree ${s.differentKeys}`,
+  ];
+  if (s.ignoredObjects + s.ignoredKeys > 0) parts.push(theme.dim(`ignored ${s.ignoredObjects} objects, ${s.ignoredKeys} keys`));
+  return `Summary: ${parts.join(' · ')}`;
+}
+
+function objectStatus(object: FleetObject, theme: Theme): string {
+  if (object.ignored) return theme.dim('ignored by rule');
+  const count = object.keys.length;
+  if (object.status === 'identical') {
+    const ignored = object.keys.filter((k) => k.ignored).length;
+    return theme.same(`identical (${count} keys${ignored > 0 ? `, ${ignored} ignored` : ''})`);
+  }
+  const absent = object.cells.filter((c) => c === null).length;
+  const disagree = object.keys.filter((k) => k.status === 'different').length;
+  const parts = [`${disagree} of ${count} keys differ`];
+  if (absent > 0) parts.push(`absent in ${absent}`);
+  return theme.changed(`different (${parts.join(', ')})`);
+}
+
+/** The values behind the letters of each key that disagrees. */
+function renderValues(report: FleetReport, theme: Theme): string | undefined {
+  const lines: string[] = [];
+  for (const object of report.objects) {
+    if (object.ignored) continue;
+    for (const key of object.keys) {
+      if (key.status === 'identical' || key.ignored) continue;
+      lines.push(`  ${objectRef(object)} ${theme.bold(keyLabel(key))}`);
+      for (const group of key.groups) lines.push(`    ${group.group}  ${groupValue(group)}`);
+      const absent = key.cells.map((c, i) => (c === null ? locationName(report.locations[i]) : undefined)).filter(Boolean);
+      if (absent.length > 0) lines.push(theme.removed(`    -  absent in ${absent.join(', ')}`));
+    }
+  }
+  return lines.length > 0 ? ['Values:', ...lines].join('\n') : undefined;
+}
+
+function groupValue(group: FleetGroup): string {
+  if (group.sha256) return `${group.size} B sha256:${group.sha256.slice(0, 12)}`;
+  if (group.masked) return `*** (${group.fingerprint})`;
+  return shorten(group.value ?? '', 80);
+}
+
+function keyLabel(key: FleetKeyRow): string {
+  return key.section === 'binaryData' ? `${key.key} (binary)` : key.key;
+}
+
+function paintCell(cell: FleetCell, theme: Theme): string {
+  if (cell === null) return theme.removed('-');
+  return cell === 'A' ? cell : theme.changed(cell);
+}
+
+/** Long context names (EKS ARNs) differ at the end: keep both ends. */
+export function shortenMiddle(text: string, width: number): string {
+  const chars = [...text];
+  if (chars.length <= width) return text;
+  const head = Math.ceil((width - 1) / 3);
+  const tail = width - 1 - head;
+  return `${chars.slice(0, head).join('')}…${chars.slice(chars.length - tail).join('')}`;
+}
