@@ -1,0 +1,248 @@
+import {describe, expect, it} from 'vitest';
+import {diffLocations} from '../../src/core/diff.js';
+import {isKeySelected, parseKeySelector, unmatchedPatterns} from '../../src/core/select-keys.js';
+import {
+  checkObject,
+  copyableMetadata,
+  MAX_DATA_BYTES,
+  planSync,
+  PROVENANCE,
+  readSavedPlan,
+  selectionFromSavedPlan,
+  staleReason,
+  type SyncSelection,
+} from '../../src/core/sync-plan.js';
+import {dataChecksum} from '../../src/core/fingerprint.js';
+import type {ConfigObject, Location} from '../../src/core/types.js';
+
+const source: Location = {context: 'alpha', namespace: 'staging', label: 'alpha/staging'};
+const target: Location = {context: 'beta', namespace: 'prod', label: 'beta/prod'};
+const now = new Date('2025-03-04T05:06:07.890Z');
+
+function object(name: string, data: Record<string, string>, extra: Partial<ConfigObject> = {}): ConfigObject {
+  return {kind: 'ConfigMap', name, namespace: 'x', resourceVersion: '10', labels: {}, annotations: {}, data, binaryData: {}, ...extra};
+}
+
+const all: SyncSelection = {keys: () => true, prune: false, recreate: false};
+
+function plan(sources: ConfigObject[], targets: ConfigObject[], selection: SyncSelection = all, showSecrets = false) {
+  const report = diffLocations(source, target, sources, targets, {kinds: ['ConfigMap', 'Secret'], showSecrets, salt: 's'});
+  return {report, ...planSync(report, sources, targets, selection, {now, runId: 'run-1'})};
+}
+
+describe('planSync', () => {
+  it('updates changed and added keys, keeps target-only keys, and records what it was computed from', () => {
+    const src = object('app', {A: '1', B: 'new', C: 'added'}, {resourceVersion: '5'});
+    const tgt = object('app', {A: '1', B: 'old', D: 'target-only'}, {resourceVersion: '77', labels: {team: 'x'}});
+    const {plan: p, writes} = plan([src], [tgt]);
+    expect(p.objects).toHaveLength(1);
+    const planned = p.objects[0];
+    expect(planned.action).toBe('update');
+    expect(planned.keys.map((k) => [k.key, k.change])).toEqual([
+      ['B', 'changed'],
+      ['C', 'added'],
+    ]);
+    expect(planned.source?.checksum).toBe(dataChecksum(src));
+    expect(planned.target?.resourceVersion).toBe('77');
+    expect(writes[0].desired.data).toEqual({A: '1', B: 'new', C: 'added', D: 'target-only'});
+    expect(writes[0].desired.resourceVersion).toBe('77');
+    expect(writes[0].desired.labels).toEqual({team: 'x'});
+    expect(p.summary).toMatchObject({update: 1, create: 0, refused: 0});
+  });
+
+  it('removes target-only keys only with prune', () => {
+    const src = object('app', {A: '2'});
+    const tgt = object('app', {A: '1', OLD: 'x'});
+    const {writes} = plan([src], [tgt], {...all, prune: true});
+    expect(writes[0].object.keys.map((k) => [k.key, k.change])).toEqual([
+      ['A', 'changed'],
+      ['OLD', 'removed'],
+    ]);
+    expect(writes[0].desired.data).toEqual({A: '2'});
+  });
+
+  it('skips an object whose only difference is a target-only key, and says why', () => {
+    const {plan: p, writes} = plan([object('app', {A: '1'})], [object('app', {A: '1', OLD: 'x'})]);
+    expect(writes).toHaveLength(0);
+    expect(p.objects[0]).toMatchObject({action: 'skipped', reason: 'only target-only keys differ (kept; --prune removes them)'});
+  });
+
+  it('writes provenance annotations under one prefix, with a checksum of the data as written', () => {
+    const {writes} = plan([object('app', {A: '2'})], [object('app', {A: '1'}, {annotations: {[PROVENANCE.runId]: 'old-run', note: 'keep'}})]);
+    const annotations = writes[0].desired.annotations;
+    expect(annotations).toEqual({
+      note: 'keep',
+      [PROVENANCE.source]: 'alpha/staging',
+      [PROVENANCE.syncedAt]: '2025-03-04T05:06:07Z',
+      [PROVENANCE.checksum]: dataChecksum({data: {A: '2'}, binaryData: {}}),
+      [PROVENANCE.runId]: 'run-1',
+    });
+    expect(Object.keys(PROVENANCE).every((k) => PROVENANCE[k as keyof typeof PROVENANCE].startsWith('configsync.kubectl.dev/'))).toBe(true);
+  });
+
+  it('creates missing objects whole, copying only user-owned labels and annotations', () => {
+    const src = object('new', {A: '1'}, {
+      labels: {app: 'web', 'app.kubernetes.io/managed-by': 'Helm', 'app.kubernetes.io/name': 'web'},
+      annotations: {'kubectl.kubernetes.io/last-applied-configuration': '{}', 'meta.helm.sh/release-name': 'r', owner: 'me'},
+      resourceVersion: '3',
+      uid: 'u',
+    });
+    const {writes} = plan([src], []);
+    expect(writes[0].object.action).toBe('create');
+    expect(writes[0].desired).toMatchObject({namespace: 'prod', data: {A: '1'}, labels: {app: 'web', 'app.kubernetes.io/name': 'web'}});
+    expect(writes[0].desired.resourceVersion).toBeUndefined();
+    expect(writes[0].desired.uid).toBeUndefined();
+    expect(writes[0].desired.annotations.owner).toBe('me');
+    expect(writes[0].desired.annotations['meta.helm.sh/release-name']).toBeUndefined();
+    expect(writes[0].desired.annotations['kubectl.kubernetes.io/last-applied-configuration']).toBeUndefined();
+  });
+
+  it('honours the key selection and the object selection', () => {
+    const keys = parseKeySelector(['LOG_*', 'other:X'])!;
+    const selection: SyncSelection = {keys: (o, k) => isKeySelected(keys, o.name, k.key), prune: false, recreate: false};
+    const {plan: p} = plan(
+      [object('app', {LOG_LEVEL: 'debug', X: '1', PORT: '1'}), object('other', {X: '2'})],
+      [object('app', {LOG_LEVEL: 'info', X: '0', PORT: '2'}), object('other', {X: '1'})],
+      selection,
+    );
+    expect(p.objects.map((o) => [o.name, o.keys.map((k) => k.key)])).toEqual([
+      ['app', ['LOG_LEVEL']],
+      ['other', ['X']],
+    ]);
+    const narrowed = plan([object('app', {A: '2'}), object('b', {A: '2'})], [object('app', {A: '1'}), object('b', {A: '1'})], {...all, objects: ['configmap/b']});
+    expect(narrowed.plan.objects.map((o) => [o.name, o.action, o.reason])).toEqual([
+      ['app', 'skipped', 'not selected'],
+      ['b', 'update', undefined],
+    ]);
+  });
+
+  it('never syncs ignored keys and reports identical objects as unchanged', () => {
+    const sources = [object('app', {A: '2', HOST: 'a'}), object('same', {A: '1'})];
+    const targets = [object('app', {A: '1', HOST: 'b'}), object('same', {A: '1'})];
+    const report = diffLocations(source, target, sources, targets, {kinds: ['ConfigMap'], showSecrets: false, salt: 's', ignore: {keys: ['HOST'], objects: []}});
+    const {plan: p, writes} = planSync(report, sources, targets, all, {now});
+    expect(p.objects.map((o) => [o.name, o.action])).toEqual([
+      ['app', 'update'],
+      ['same', 'unchanged'],
+    ]);
+    expect(writes[0].desired.data).toEqual({A: '2', HOST: 'b'});
+  });
+
+  it('refuses immutable targets unless recreate, which drops the resourceVersion', () => {
+    const src = object('imm', {A: '2'});
+    const tgt = object('imm', {A: '1'}, {immutable: true, resourceVersion: '9'});
+    const refused = plan([src], [tgt]);
+    expect(refused.plan.objects[0].problems[0]).toMatch(/immutable in target: its data cannot be changed; rerun with --recreate/);
+    expect(refused.writes).toHaveLength(0);
+    const recreated = plan([src], [tgt], {...all, recreate: true});
+    expect(recreated.plan.objects[0].action).toBe('recreate');
+    expect(recreated.writes[0].desired).toMatchObject({immutable: true, data: {A: '2'}});
+    expect(recreated.writes[0].desired.resourceVersion).toBeUndefined();
+    expect(recreated.writes[0].before?.resourceVersion).toBe('9');
+  });
+
+  it('refuses a Secret whose selected keys do not satisfy its type', () => {
+    const tls = object('tls', {'tls.crt': 'c', 'tls.key': 'k'}, {kind: 'Secret', type: 'kubernetes.io/tls'});
+    const {plan: p} = plan([tls], [], {keys: (_o, k) => k.key === 'tls.crt', prune: false, recreate: false});
+    expect(p.objects[0].problems).toEqual(['invalid Secret: type kubernetes.io/tls needs key tls.key, which secret/tls would not have; select it too']);
+    expect(p.summary.refused).toBe(1);
+  });
+
+  it('checks the 1 MiB limit as the API server counts it', () => {
+    const big = 'x'.repeat(600 * 1024);
+    const {plan: p} = plan([object('big', {A: big})], [object('big', {B: big})]);
+    expect(p.objects[0].problems[0]).toMatch(/^too large: configmap\/big would hold 1\.17 MiB of data, over the 1 MiB limit/);
+    expect(checkObject(object('ok', {A: 'x'.repeat(MAX_DATA_BYTES - 1)}))).toEqual([]);
+    expect(checkObject(object('ok', {AB: 'x'.repeat(MAX_DATA_BYTES - 1)}))).toHaveLength(1);
+  });
+
+  it('checks the other Secret types', () => {
+    const secret = (type: string, data: Record<string, string>) => object('s', data, {kind: 'Secret', type});
+    expect(checkObject(secret('kubernetes.io/dockerconfigjson', {'.dockerconfigjson': '{"auths":{}}'}))).toEqual([]);
+    expect(checkObject(secret('kubernetes.io/dockerconfigjson', {'.dockerconfigjson': 'nope'}))[0]).toMatch(/not valid JSON/);
+    expect(checkObject(secret('kubernetes.io/basic-auth', {password: 'p'}))).toEqual([]);
+    expect(checkObject(secret('kubernetes.io/basic-auth', {other: 'p'}))[0]).toMatch(/at least one of username, password/);
+    expect(checkObject(secret('kubernetes.io/ssh-auth', {}))[0]).toMatch(/needs key ssh-privatekey/);
+    expect(checkObject(secret('Opaque', {}))).toEqual([]);
+  });
+
+  it('moves a key between data and binaryData instead of leaving it in both', () => {
+    const src = object('app', {K: 'text'});
+    const tgt = object('app', {}, {binaryData: {K: Buffer.from([0xff]).toString('base64')}});
+    const {writes} = plan([src], [tgt], {...all, prune: true});
+    expect(writes[0].desired.data).toEqual({K: 'text'});
+    expect(writes[0].desired.binaryData).toEqual({});
+  });
+
+  it('masks Secret values in the plan unless asked', () => {
+    const s = (v: string) => object('db', {PASSWORD: v}, {kind: 'Secret', type: 'Opaque'});
+    const masked = plan([s('new')], [s('old')]);
+    expect(JSON.stringify(masked.plan)).not.toContain('new');
+    expect(masked.plan.objects[0].keys[0].source).toMatchObject({masked: true});
+    const shown = plan([s('new')], [s('old')], all, true);
+    expect(shown.plan.objects[0].keys[0].source?.value).toBe('new');
+  });
+});
+
+describe('saved plans', () => {
+  const sources = [object('app', {A: '2', B: '2'}, {resourceVersion: '5'}), object('new', {N: '1'})];
+  const targets = [object('app', {A: '1', B: '1', T: 'x'}, {resourceVersion: '7'})];
+
+  it('reads a DiffReport: differing keys, target-only keys only with prune', () => {
+    const {report} = plan(sources, targets);
+    const doc = JSON.parse(JSON.stringify(report));
+    const saved = readSavedPlan(doc, {prune: false});
+    expect(saved.entries.map((e) => [e.name, e.keys.map((k) => k.key)])).toEqual([
+      ['app', ['A', 'B']],
+      ['new', ['N']],
+    ]);
+    expect(readSavedPlan(doc, {prune: true}).entries[0].keys.map((k) => k.key)).toEqual(['A', 'B', 'T']);
+  });
+
+  it('reads a SyncPlan and applies exactly the keys it lists', () => {
+    const narrowed = plan(sources, targets, {keys: (_o, k) => k.key !== 'B', prune: false, recreate: false});
+    const saved = readSavedPlan(JSON.parse(JSON.stringify(narrowed.plan)), {prune: false});
+    expect(saved.entries.map((e) => [e.name, e.keys.map((k) => k.key)])).toEqual([
+      ['app', ['A']],
+      ['new', ['N']],
+    ]);
+    const replay = plan(sources, targets, selectionFromSavedPlan(saved, saved.entries, false));
+    expect(replay.writes.map((w) => [w.object.name, w.object.keys.map((k) => k.key)])).toEqual([
+      ['app', ['A']],
+      ['new', ['N']],
+    ]);
+  });
+
+  it('finds entries whose source or target moved', () => {
+    const {report} = plan(sources, targets);
+    const saved = readSavedPlan(JSON.parse(JSON.stringify(report)), {prune: false});
+    const [app, created] = saved.entries;
+    expect(staleReason(app, report.objects[0])).toBeUndefined();
+    const movedTarget = plan(sources, [{...targets[0], resourceVersion: '8'}]).report.objects[0];
+    expect(staleReason(app, movedTarget)).toBe('the target changed since the plan was made (resourceVersion 7 → 8)');
+    const movedSource = plan([{...sources[0], data: {A: '3', B: '2'}}], targets).report.objects[0];
+    expect(staleReason(app, movedSource)).toBe('the source changed since the plan was made');
+    const appeared = plan(sources, [...targets, object('new', {}, {resourceVersion: '9'})]).report.objects[1];
+    expect(staleReason(created, appeared)).toMatch(/^the target was created since the plan was made/);
+  });
+
+  it('rejects documents that are not plans', () => {
+    expect(() => readSavedPlan({kind: 'ConfigMap'}, {prune: false})).toThrow(/expected a DiffReport/);
+  });
+});
+
+describe('key selection', () => {
+  it('splits commas, matches globs and scoped patterns, and reports patterns that matched nothing', () => {
+    const s = parseKeySelector(['a,b*', 'web:c'])!;
+    expect(s.patterns).toEqual(['a', 'b*', 'web:c']);
+    expect(isKeySelected(s, 'x', 'bee')).toBe(true);
+    expect(isKeySelected(s, 'x', 'c')).toBe(false);
+    expect(isKeySelected(s, 'web', 'c')).toBe(true);
+    expect(unmatchedPatterns(s, [{object: 'x', key: 'a'}])).toEqual(['b*', 'web:c']);
+    expect(() => parseKeySelector([' , '])).toThrow(/name at least one key/);
+  });
+
+  it('drops tool-owned metadata', () => {
+    expect(copyableMetadata({'configsync.kubectl.dev/source': 'a', 'argocd.argoproj.io/sync-wave': '1', keep: 'y'}, 'annotation')).toEqual({keep: 'y'});
+  });
+});
