@@ -2,6 +2,8 @@
 // directory, which is what lets the CLI ship as a bundle.
 import Completion from './commands/completion.js';
 import Diff from './commands/diff.js';
+import Fanout from './commands/fanout.js';
+import FanoutStatus from './commands/fanout/status.js';
 import Restart from './commands/restart.js';
 import Sync from './commands/sync.js';
 import Undo from './commands/undo.js';
@@ -9,6 +11,8 @@ import Undo from './commands/undo.js';
 export const COMMANDS = {
   completion: Completion,
   diff: Diff,
+  fanout: Fanout,
+  'fanout:status': FanoutStatus,
   restart: Restart,
   sync: Sync,
   undo: Undo,

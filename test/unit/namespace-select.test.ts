@@ -1,5 +1,5 @@
 import {describe, expect, it} from 'vitest';
-import {compileNamespaceSelection, matchesLabelSelector, parseLabelSelector} from '../../src/core/namespace-select.js';
+import {compileNamespaceSelection, matchesLabelSelector, parseLabelSelector, type NamespaceLike} from '../../src/core/namespace-select.js';
 
 const matches = (selector: string, labels: Record<string, string>) => matchesLabelSelector(parseLabelSelector(selector), labels);
 
@@ -42,7 +42,7 @@ describe('matchesLabelSelector', () => {
 });
 
 describe('compileNamespaceSelection', () => {
-  const namespaces = [
+  const namespaces: NamespaceLike[] = [
     {name: 'default', labels: {}},
     {name: 'kube-system', labels: {team: 'a'}},
     {name: 'kube-public', labels: {}},

@@ -1,0 +1,205 @@
+import type {ClusterApi} from '../core/cluster-api.js';
+import {ClusterError} from '../core/errors.js';
+import {
+  chooseTargets,
+  isWrite,
+  originSelector,
+  type ClusterRead,
+  type FanoutEntry,
+  type FanoutPlan,
+  type SourceRef,
+  type TargetCluster,
+} from '../core/fanout-plan.js';
+import type {NamespaceSelection} from '../core/namespace-select.js';
+import type {ConfigObject} from '../core/types.js';
+
+export interface FanoutResult {
+  context: string;
+  namespace: string;
+  action: FanoutEntry['action'];
+  conflict?: FanoutEntry['conflict'];
+  outcome: 'done' | 'failed' | 'skipped' | 'unchanged';
+  message?: string;
+}
+
+export interface ApplyFanoutOptions {
+  dryRun: boolean;
+  fieldManager: string;
+  /** Writes in flight at once, over all clusters. */
+  concurrency: number;
+  /** Writes per second per cluster; 0 for no limit. */
+  qps: number;
+  /** Attempts per write on 429 and 5xx (the first included). */
+  attempts?: number;
+  /** Called after each finished write, for progress. */
+  onResult?: (result: FanoutResult, finished: number, total: number) => void;
+  /** Injectable for tests. */
+  sleep?: (ms: number) => Promise<void>;
+}
+
+/** A target cluster and how its namespaces are chosen. */
+export interface FanoutCluster extends TargetCluster {
+  api: ClusterApi;
+}
+
+/**
+ * Reads what the plan needs: per cluster one LIST of namespaces and one LIST of
+ * objects with the source's name (copies and same-name objects). A cluster that
+ * cannot be read becomes an error entry; the others go on.
+ */
+export async function readFanoutTargets(ref: SourceRef, clusters: FanoutCluster[], selection: NamespaceSelection): Promise<ClusterRead[]> {
+  const reads = await Promise.all(
+    clusters.map(async (cluster) => {
+      try {
+        const [namespaces, objects] = await Promise.all([cluster.api.listNamespaces(), cluster.api.listConfigObjectsNamed(ref.kind, ref.name)]);
+        return {cluster, namespaces, objects};
+      } catch (error) {
+        return {cluster, error: (error as Error).message};
+      }
+    }),
+  );
+  const readable = reads.filter((r) => !r.error);
+  const choices = chooseTargets(
+    ref,
+    readable.map((r) => ({context: r.cluster.context, server: r.cluster.server, defaultNamespace: r.cluster.defaultNamespace, namespaces: r.namespaces!})),
+    selection,
+  );
+  return reads.map((r): ClusterRead => {
+    if (r.error) return {context: r.cluster.context, server: r.cluster.server, targets: [], objects: [], error: r.error};
+    const choice = choices.find((c) => c.context === r.cluster.context)!;
+    return {context: r.cluster.context, server: r.cluster.server, targets: choice.targets, missing: choice.missing, objects: r.objects!};
+  });
+}
+
+/** Copies of this source in each cluster: one LIST by the origin label. */
+export async function readCopies(ref: SourceRef, clusters: ClusterApi[]): Promise<Array<{context: string; objects: ConfigObject[]; error?: string}>> {
+  return Promise.all(
+    clusters.map(async (api) => {
+      try {
+        return {context: api.context, objects: await api.listConfigObjects(ref.kind, undefined, {labelSelector: originSelector(ref)})};
+      } catch (error) {
+        return {context: api.context, objects: [], error: (error as Error).message};
+      }
+    }),
+  );
+}
+
+/**
+ * Applies the writes of a plan with bounded concurrency, a per-cluster rate limit,
+ * and retries with backoff on 429 and 5xx. Every entry gets a result; one failing
+ * target never stops the others.
+ */
+export async function applyFanoutPlan(plan: FanoutPlan, clusters: Map<string, ClusterApi>, options: ApplyFanoutOptions): Promise<FanoutResult[]> {
+  const results: FanoutResult[] = plan.entries.map((entry) => ({
+    context: entry.context,
+    namespace: entry.namespace,
+    action: entry.action,
+    conflict: entry.conflict,
+    outcome: entry.action === 'error' ? 'failed' : entry.action === 'conflict' ? 'skipped' : 'unchanged',
+    message: entry.reason,
+  }));
+  const work = plan.entries.map((entry, index) => ({entry, index})).filter(({entry}) => isWrite(entry));
+  const limiters = new Map<string, RateLimiter>();
+  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  let next = 0;
+  let finished = 0;
+  const worker = async () => {
+    while (next < work.length) {
+      const {entry, index} = work[next++];
+      const api = clusters.get(entry.context);
+      let limiter = limiters.get(entry.context);
+      if (!limiter) limiters.set(entry.context, (limiter = new RateLimiter(options.qps, sleep)));
+      try {
+        if (!api) throw new ClusterError(`no client for context "${entry.context}"`);
+        await writeEntry(plan.source, entry, api, options, limiter, sleep);
+        results[index] = {...results[index], outcome: 'done', message: undefined};
+      } catch (error) {
+        results[index] = {...results[index], outcome: 'failed', message: messageFor(entry, error)};
+      }
+      finished++;
+      options.onResult?.(results[index], finished, work.length);
+    }
+  };
+  await Promise.all(Array.from({length: Math.max(1, Math.min(options.concurrency, work.length))}, worker));
+  return results;
+}
+
+async function writeEntry(
+  source: SourceRef,
+  entry: FanoutEntry,
+  api: ClusterApi,
+  options: ApplyFanoutOptions,
+  limiter: RateLimiter,
+  sleep: (ms: number) => Promise<void>,
+): Promise<void> {
+  const write = {dryRun: options.dryRun, fieldManager: options.fieldManager};
+  const run = async (request: () => Promise<unknown>) => {
+    const attempts = options.attempts ?? 4;
+    for (let attempt = 1; ; attempt++) {
+      await limiter.take();
+      try {
+        await request();
+        return;
+      } catch (error) {
+        if (attempt >= attempts || !isRetryable(error)) throw error;
+        // Exponential backoff with jitter: 250ms, 500ms, 1s …
+        await sleep(250 * 2 ** (attempt - 1) * (0.5 + Math.random() / 2));
+      }
+    }
+  };
+  if (entry.action === 'prune') {
+    await run(() => api.deleteConfigObject(source.kind, entry.namespace, source.name, {...write, resourceVersion: entry.resourceVersion}));
+  } else if (entry.action === 'create') {
+    await run(() => api.createConfigObject(entry.object!, write));
+  } else if (entry.recreate) {
+    await run(() => api.deleteConfigObject(source.kind, entry.namespace, source.name, {...write, resourceVersion: entry.resourceVersion}));
+    // A server-side dry run stores nothing, so the create would meet the object still there.
+    if (!options.dryRun) await run(() => api.createConfigObject(entry.object!, write));
+  } else {
+    await run(() => api.replaceConfigObject(entry.object!, write));
+  }
+}
+
+export function isRetryable(error: unknown): boolean {
+  const status = (error as {status?: number}).status;
+  return status === 429 || (status !== undefined && status >= 500);
+}
+
+function messageFor(entry: FanoutEntry, error: unknown): string {
+  const status = (error as {status?: number}).status;
+  const message = (error as Error).message ?? String(error);
+  // The seam's 409 text speaks of a changed object; for a create it means someone created it first.
+  if (status === 409 && entry.action === 'create') return `already exists: ${entry.namespace} got an object with this name after the plan was made; run again`;
+  return message;
+}
+
+/** A token bucket per cluster: at most `qps` requests a second, bursts of the same size. */
+class RateLimiter {
+  private tokens: number;
+  private last = Date.now();
+
+  constructor(
+    private readonly qps: number,
+    private readonly sleep: (ms: number) => Promise<void>,
+  ) {
+    this.tokens = qps;
+  }
+
+  async take(): Promise<void> {
+    if (this.qps <= 0) return;
+    for (;;) {
+      const now = Date.now();
+      this.tokens = Math.min(this.qps, this.tokens + ((now - this.last) / 1000) * this.qps);
+      this.last = now;
+      if (this.tokens >= 1) {
+        this.tokens -= 1;
+        return;
+      }
+      await this.sleep(Math.ceil(((1 - this.tokens) / this.qps) * 1000));
+    }
+  }
+}
+
+export function hasFailures(results: FanoutResult[]): boolean {
+  return results.some((r) => r.outcome === 'failed');
+}

@@ -1,0 +1,61 @@
+import {Args, Flags} from '@oclif/core';
+import {readCopies} from '../../cli/apply-fanout.js';
+import {BaseCommand} from '../../cli/base-command.js';
+import {kubeFlags, outputFlags} from '../../cli/flags.js';
+import {EXIT_CODES_HELP, ExitCode} from '../../core/errors.js';
+import {planFanoutStatus, type SourceRef} from '../../core/fanout-plan.js';
+import {renderDocument} from '../../ui/output.js';
+import {renderFanoutStatus} from '../../ui/render-fanout.js';
+import {parseSourceArg, resolveTargetContexts} from '../fanout.js';
+
+export default class FanoutStatus extends BaseCommand {
+  static override summary = 'Audit every copy of a fanned-out ConfigMap or Secret: in sync, stale, edited locally, or orphaned.';
+
+  static override description = `Finds the copies by their origin labels (one LIST per context) in the source's context and every --to-context.
+  in sync        the copy holds the source's current data
+  stale          the source changed since the copy was written
+  edited locally the copy's data no longer matches what was written
+  orphaned       the source is gone
+
+Exit 1 when any copy is not in sync.
+
+${EXIT_CODES_HELP}`;
+
+  static override examples = [
+    {description: 'Copies in the current cluster', command: 'kubectl configsync fanout status configmap/ca-bundle -n platform'},
+    {description: 'And in other clusters, as JSON', command: 'kubectl configsync fanout status secret/registry -n platform --to-context beta,gamma -o json'},
+  ];
+
+  static override usage = 'fanout status configmap/NAME|secret/NAME -n SOURCE_NAMESPACE [--to-context C1,C2]';
+
+  static override args = {
+    object: Args.string({description: 'the source: configmap/NAME or secret/NAME', required: true}),
+  };
+
+  static override flags = {
+    ...kubeFlags,
+    'to-context': Flags.string({description: 'also look in these contexts (comma-separated, repeatable)', multiple: true}),
+    output: Flags.option({char: 'o', options: ['table', 'json', 'yaml'] as const, default: 'table', description: 'output format'})(),
+    ...outputFlags,
+  };
+
+  async run(): Promise<void> {
+    const {args, flags} = await this.parse(FanoutStatus);
+    const {kind, name} = parseSourceArg(args.object);
+    const kube = await this.loadKubeconfig(flags);
+    const sourceContext = kube.resolveContext(flags.context);
+    const sourceApi = kube.cluster(sourceContext);
+    const namespace = flags.namespace ?? kube.namespaceOf(sourceContext);
+    const ref: SourceRef = {kind, name, namespace, context: sourceContext, server: sourceApi.server};
+    const contexts = [...new Set([sourceContext, ...resolveTargetContexts(kube, flags['to-context'], sourceContext)])];
+    const [source, reads] = await Promise.all([sourceApi.getConfigObject(kind, namespace, name), readCopies(ref, contexts.map((c) => kube.cluster(c)))]);
+    const status = planFanoutStatus(ref, source, reads.flatMap((r) => r.objects.map((object) => ({context: r.context, object}))));
+    const errors = reads.filter((r) => r.error).map((r) => ({context: r.context, message: r.error!}));
+    if (flags.output === 'table') this.print(renderFanoutStatus(status, this.themeFor(flags['no-color']), errors));
+    else this.print(renderDocument({apiVersion: 'configsync.kubectl.dev/v1alpha1', kind: 'FanoutStatus', ...status, errors}, flags.output));
+    if (errors.length > 0) {
+      for (const error of errors) this.note(`error: context ${error.context}: ${error.message}`);
+      this.setExitCode(ExitCode.partial);
+    } else this.setExitCode(status.copies.some((c) => c.state !== 'in-sync') ? ExitCode.differences : ExitCode.ok);
+  }
+}

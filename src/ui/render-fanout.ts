@@ -1,0 +1,146 @@
+import type {FanoutEntry, FanoutPlan, FanoutStatus, SourceRef} from '../core/fanout-plan.js';
+import {renderTable} from './table.js';
+import type {Theme} from './theme.js';
+
+/** The kind/name of a source the way users type it. */
+export function sourceName(ref: Pick<SourceRef, 'kind' | 'name' | 'namespace' | 'context'>): string {
+  return `${ref.kind === 'Secret' ? 'secret' : 'configmap'}/${ref.name} in ${ref.context}/${ref.namespace}`;
+}
+
+/** What one result row says, for tables and for the watch log. */
+export interface FanoutRow {
+  context: string;
+  namespace: string;
+  action: FanoutEntry['action'];
+  conflict?: FanoutEntry['conflict'];
+  changes?: string[];
+  recreate?: boolean;
+  outcome?: 'done' | 'failed' | 'skipped' | 'unchanged';
+  message?: string;
+}
+
+const ACTION_WORDS: Record<FanoutEntry['action'], string> = {
+  create: 'create',
+  update: 'update',
+  unchanged: 'unchanged',
+  prune: 'prune',
+  conflict: 'conflict',
+  error: 'error',
+};
+
+function paintAction(action: FanoutEntry['action'], theme: Theme): string {
+  const word = ACTION_WORDS[action];
+  if (action === 'create') return theme.added(word);
+  if (action === 'prune' || action === 'error') return theme.removed(word);
+  if (action === 'update' || action === 'conflict') return theme.changed(word);
+  return theme.same(word);
+}
+
+export function describeRow(row: FanoutRow): string {
+  const parts: string[] = [];
+  if (row.conflict === 'skip') parts.push('not a copy of this source: skipped (--on-conflict overwrite|adopt)');
+  else if (row.conflict === 'overwrite') parts.push('not a copy: data overwritten, left unmarked');
+  else if (row.conflict === 'adopt') parts.push('not a copy: adopted');
+  else if (row.conflict === 'kubed-copy') parts.push('Kubed copy: adopted');
+  if (row.changes?.length) parts.push(`changed: ${row.changes.join(', ')}`);
+  if (row.recreate) parts.push('immutable: delete and create');
+  if (row.message && !(row.conflict === 'skip' && row.outcome !== 'failed')) parts.push(row.message);
+  return parts.join('; ');
+}
+
+/** The plan: one row per context and namespace, then a summary line. */
+export function renderFanoutPlan(plan: FanoutPlan, theme: Theme, options: {title?: string; showUnchanged?: boolean} = {}): string {
+  const out: string[] = [theme.bold(options.title ?? `Fanout of ${sourceName(plan.source)}`)];
+  const shown = plan.entries.filter((e) => options.showUnchanged !== false || e.action !== 'unchanged');
+  if (shown.length > 0) {
+    out.push(renderTable(['CONTEXT', 'NAMESPACE', 'ACTION', 'DETAIL'], shown.map((e) => [e.context, e.namespace, paintAction(e.action, theme), describeRow(e)])));
+  }
+  out.push(renderPlanSummary(plan));
+  return `${out.join('\n')}\n`;
+}
+
+export function renderPlanSummary(plan: FanoutPlan): string {
+  const s = plan.summary;
+  return `Plan: ${s.create} to create, ${s.update} to update, ${s.prune} to prune, ${s.unchanged} unchanged, ${s.conflict} conflicts, ${s.error} errors`;
+}
+
+const OUTCOME_WORDS = {done: 'done', failed: 'FAILED', skipped: 'skipped', unchanged: '-'} as const;
+
+/** After the apply: what happened to every target. */
+export function renderFanoutResults(plan: FanoutPlan, results: FanoutRow[], theme: Theme, options: {dryRun?: boolean; showUnchanged?: boolean} = {}): string {
+  const out: string[] = [theme.bold(`Fanout of ${sourceName(plan.source)}${options.dryRun ? ' (server dry run: nothing stored)' : ''}`)];
+  const rows = results.filter((r) => options.showUnchanged !== false || r.action !== 'unchanged');
+  if (rows.length > 0) {
+    out.push(
+      renderTable(
+        ['CONTEXT', 'NAMESPACE', 'ACTION', 'RESULT', 'DETAIL'],
+        rows.map((r) => {
+          const outcome = OUTCOME_WORDS[r.outcome ?? 'unchanged'];
+          return [r.context, r.namespace, paintAction(r.action, theme), r.outcome === 'failed' ? theme.removed(outcome) : outcome, describeRow(r)];
+        }),
+      ),
+    );
+  }
+  const count = (outcome: FanoutRow['outcome'], action?: FanoutEntry['action']) => results.filter((r) => r.outcome === outcome && (!action || r.action === action)).length;
+  out.push(
+    `Result: ${count('done', 'create')} created, ${count('done', 'update')} updated, ${count('done', 'prune')} pruned, ` +
+      `${count('unchanged')} unchanged, ${count('skipped')} conflicts skipped, ${count('failed')} failed`,
+  );
+  return `${out.join('\n')}\n`;
+}
+
+/** The plan as a document for -o json|yaml: no object bodies, so no values (Secrets stay unprinted). */
+export function fanoutDocument(plan: FanoutPlan, results?: FanoutRow[]): unknown {
+  return {
+    apiVersion: 'configsync.kubectl.dev/v1alpha1',
+    kind: 'FanoutPlan',
+    source: plan.source,
+    summary: plan.summary,
+    entries: plan.entries.map((e, i) => ({
+      context: e.context,
+      namespace: e.namespace,
+      action: e.action,
+      ...(e.conflict ? {conflict: e.conflict} : {}),
+      ...(e.changes ? {changes: e.changes} : {}),
+      ...(e.recreate ? {recreate: true} : {}),
+      ...(e.resourceVersion ? {resourceVersion: e.resourceVersion} : {}),
+      ...(e.reason ? {reason: e.reason} : {}),
+      ...(results ? {outcome: results[i].outcome, ...(results[i].outcome === 'failed' ? {error: results[i].message} : {})} : {}),
+    })),
+  };
+}
+
+const STATE_WORDS = {'in-sync': 'in sync', stale: 'stale (source changed)', edited: 'edited locally', orphaned: 'orphaned (source gone)'} as const;
+
+export function renderFanoutStatus(status: FanoutStatus, theme: Theme, errors: Array<{context: string; message: string}> = []): string {
+  const out: string[] = [theme.bold(`Copies of ${sourceName(status.source)}${status.source.exists ? '' : ' (source not found)'}`)];
+  if (status.copies.length > 0) {
+    out.push(
+      renderTable(
+        ['CONTEXT', 'NAMESPACE', 'STATE'],
+        status.copies.map((c) => [c.context, c.namespace, c.state === 'in-sync' ? theme.same(STATE_WORDS[c.state]) : theme.changed(STATE_WORDS[c.state])]),
+      ),
+    );
+  } else out.push('no copies found');
+  for (const error of errors) out.push(theme.removed(`error: context ${error.context}: ${error.message}`));
+  const s = status.summary;
+  out.push(`Summary: ${s['in-sync']} in sync, ${s.stale} stale, ${s.edited} edited locally, ${s.orphaned} orphaned${errors.length ? `, ${errors.length} contexts unreadable` : ''}`);
+  return `${out.join('\n')}\n`;
+}
+
+/** One stderr line per action in watch mode. */
+export function renderWatchLine(plan: Pick<FanoutPlan, 'source'>, row: FanoutRow, now: Date): string {
+  const verb =
+    row.outcome === 'failed'
+      ? `failed to ${row.action}`
+      : row.action === 'create'
+        ? 'created'
+        : row.action === 'update'
+          ? 'updated'
+          : row.action === 'prune'
+            ? 'pruned'
+            : row.action;
+  const detail = describeRow({...row, outcome: row.outcome === 'failed' ? 'failed' : row.outcome});
+  const name = `${plan.source.kind === 'Secret' ? 'secret' : 'configmap'}/${plan.source.name}`;
+  return `${now.toISOString()} ${verb} ${name} in ${row.context}/${row.namespace}${detail ? `: ${detail}` : ''}`;
+}
