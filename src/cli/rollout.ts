@@ -260,6 +260,11 @@ function messageOf(error: unknown): string {
   return (error as Error)?.message?.split('\n')[0] ?? String(error);
 }
 
+/** The keys a sync actually wrote, per object, as restartConsumers takes them. */
+export function changesFromSync(objects: Array<{kind: ConfigKind; name: string; outcome: string; changedKeys: string[]}>): ConfigChange[] {
+  return objects.filter((o) => o.outcome === 'written' && o.changedKeys.length > 0).map((o) => ({kind: o.kind, name: o.name, keys: o.changedKeys}));
+}
+
 export function formatDuration(ms: number): string {
   if (ms % 3_600_000 === 0 && ms > 0) return `${ms / 3_600_000}h`;
   if (ms % 60_000 === 0 && ms > 0) return `${ms / 60_000}m`;

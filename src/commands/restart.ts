@@ -6,6 +6,7 @@ import type {ConfigTarget} from '../core/consumers.js';
 import {DeclinedError, EXIT_CODES_HELP, ExitCode, UsageError} from '../core/errors.js';
 import type {ConfigKind} from '../core/types.js';
 import {renderDocument} from '../ui/output.js';
+import {canPrompt, promptConfirm} from '../ui/prompts.js';
 import {renderRestartReport} from '../ui/render-restart.js';
 
 export default class Restart extends BaseCommand {
@@ -54,12 +55,11 @@ ${EXIT_CODES_HELP}`;
     const plan = await readRestartPlan(cluster, namespace, targets, {skipVolumeOnly: flags['skip-volume-only'], maxParallel: flags['max-parallel']});
     const restarts = plan.items.filter((i) => i.action === 'restart').length;
     if (restarts > 0 && flags['dry-run'] === 'none' && !flags.yes) {
-      if (!process.stdin.isTTY || !process.stderr.isTTY) {
+      if (!canPrompt()) {
         throw new UsageError(`refusing to restart ${restarts} workload(s) without confirmation: no terminal; pass --yes (or --dry-run=client to preview)`);
       }
       this.note(renderRestartReport(previewRestartPlan(plan, 'client'), this.themeFor(flags['no-color'], process.stderr)));
-      const {confirm} = await import('@inquirer/prompts');
-      const ok = await confirm({message: `Restart ${restarts} workload(s) in ${context}/${namespace}?`, default: false}, {output: process.stderr});
+      const ok = await promptConfirm(`Restart ${restarts} workload(s) in ${context}/${namespace}?`);
       if (!ok) throw new DeclinedError('declined: nothing was restarted');
     }
 

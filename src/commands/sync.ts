@@ -6,6 +6,7 @@ import {BackupStore} from '../cli/backup-store.js';
 import {BaseCommand} from '../cli/base-command.js';
 import {compareFlags, compareLocations, type CompareFlagValues, type Comparison} from '../cli/compare.js';
 import {kubeFlags, outputFlags, writeFlags} from '../cli/flags.js';
+import {changesFromSync, restartConsumers, restartFlags, rolloutOptionsFrom} from '../cli/rollout.js';
 import {DeclinedError, EXIT_CODES_HELP, ExitCode, UsageError} from '../core/errors.js';
 import {isKeySelected, parseKeySelector, unmatchedPatterns} from '../core/select-keys.js';
 import {
@@ -22,6 +23,7 @@ import {locationName, objectRef, type ConfigKind} from '../core/types.js';
 import {renderDocument} from '../ui/output.js';
 import {renderDiffReport} from '../ui/render-diff.js';
 import {renderSyncPlan, renderSyncResult} from '../ui/render-sync.js';
+import {renderRestartReport} from '../ui/render-restart.js';
 import {canPrompt, promptConfirm, promptKeys, promptObjects, syncableKeys, syncableObjects} from '../ui/prompts.js';
 
 export default class Sync extends BaseCommand {
@@ -64,12 +66,18 @@ ${EXIT_CODES_HELP}
     recreate: Flags.boolean({description: 'delete and recreate immutable targets (and Secrets whose type differs); restored if the create fails'}),
     plan: Flags.string({description: 'apply a saved plan (diff -o json or sync --dry-run=client -o json)'}),
     output: Flags.option({char: 'o', options: ['table', 'json', 'yaml'] as const, default: 'table', description: 'output format of the result (of the plan with --dry-run=client)'})(),
+    restart: Flags.boolean({description: 'after the writes succeed, restart the target workloads that read the keys that changed (as the restart command; the restart flags apply)'}),
+    ...restartFlags,
     ...outputFlags,
   };
 
   async run(): Promise<void> {
     const {args, argv, flags} = await this.parse(Sync);
     const dryRun = flags['dry-run'];
+    // Checked before anything is written, so a bad --timeout cannot stop halfway.
+    const restartOptions = flags.restart
+      ? {...rolloutOptionsFrom(flags, (t) => this.note(t)), skipVolumeOnly: flags['skip-volume-only'], maxParallel: flags['max-parallel']}
+      : undefined;
     const keySelector = parseKeySelector(flags.keys);
     const chooseByFlags = Boolean(keySelector || flags.all || flags.plan || dryRun === 'client');
     const tty = canPrompt();
@@ -150,8 +158,17 @@ ${EXIT_CODES_HELP}
       refused,
       onProgress: note,
     });
-    this.print(flags.output === 'table' ? renderSyncResult(result, this.themeFor(flags['no-color'])) : renderDocument(result, flags.output));
+    // Only what was written counts: consumers of unchanged or failed objects keep running.
+    const restart = restartOptions
+      ? await restartConsumers(comparison.target.cluster, plan.target.namespace, changesFromSync(result.objects), restartOptions)
+      : undefined;
+    if (flags.output === 'table') {
+      this.print(renderSyncResult(result, this.themeFor(flags['no-color'])) + (restart ? renderRestartReport(restart, this.themeFor(flags['no-color'])) : ''));
+    } else {
+      this.print(renderDocument(restart ? {...result, restart} : result, flags.output));
+    }
     await this.report(result, plan, words, names, compareWith, kube, tty && !flags.yes, theme);
+    if (restart && restart.summary.failed > 0) this.setExitCode(ExitCode.partial);
   }
 
   /** The interactive flow: summary, objects, keys per object. */
