@@ -28,20 +28,26 @@ export function renderDiffReport(report: DiffReport, theme: Theme, options: Diff
   out.push(renderSummary(report, theme));
   if (options.quiet) return `${out.join('\n')}\n`;
 
+  // One-line entries first, then the blocks of differing objects: on a terminal
+  // the differences are what stays on screen.
+  const oneLiners: string[] = [];
+  const blocks: string[] = [];
   for (const object of report.objects) {
     if (object.ignored) {
-      out.push(`${theme.dim(objectRef(object))}   ${theme.dim('ignored by rule')}`);
+      oneLiners.push(`${theme.dim(objectRef(object))}   ${theme.dim('ignored by rule')}`);
       continue;
     }
     if (object.status === 'identical') {
       if (options.hideIdentical) continue;
-      const ignoredNote = object.keys.some((k) => k.ignored) ? `, ${object.keys.filter((k) => k.ignored).length} ignored` : '';
-      out.push(`${objectRef(object)}   ${theme.same(`identical (${object.keys.length} keys${ignoredNote})`)}`);
+      const ignored = object.keys.filter((k) => k.ignored).length;
+      const ignoredNote = ignored > 0 ? `, ${ignored} ignored ${ignored === 1 ? 'difference' : 'differences'}` : '';
+      oneLiners.push(`${objectRef(object)}   ${theme.same(`identical (${object.keys.length} keys${ignoredNote})`)}`);
       continue;
     }
-    out.push('');
-    out.push(renderObject(object, theme, options, from, to));
+    blocks.push(renderObject(object, theme, options, from, to));
   }
+  if (oneLiners.length > 0) out.push('', ...oneLiners);
+  for (const block of blocks) out.push('', block);
   return `${out.join('\n')}\n`;
 }
 
@@ -77,7 +83,7 @@ function renderObject(object: ObjectDiff, theme: Theme, options: DiffRenderOptio
   for (const key of object.keys) {
     if (key.status !== 'different' || key.ignored) continue;
     const detail = renderKeyDetail(key, theme, options);
-    if (detail) lines.push(detail);
+    if (detail) lines.push('', detail);
   }
   return lines.join('\n');
 }
@@ -98,17 +104,15 @@ function cell(view: ValueView | undefined): string {
 
 /** Path-level changes for structured values, then a unified line diff for multi-line text. */
 function renderKeyDetail(key: KeyDiff, theme: Theme, options: DiffRenderOptions): string | undefined {
-  const lines: string[] = [];
-  if (key.changes && key.changes.length > 0) {
-    lines.push(`  ${theme.bold(key.key)} (${key.format}):`);
-    for (const change of key.changes) lines.push(`    ${renderPathChange(change, theme)}`);
-  }
   const a = key.source?.value;
   const b = key.target?.value;
-  if (a !== undefined && b !== undefined && (a.includes('\n') || b.includes('\n'))) {
-    lines.push(renderLineDiff(key.key, a, b, theme, options.context));
-  }
-  return lines.length > 0 ? lines.join('\n') : undefined;
+  const multiLine = a !== undefined && b !== undefined && (a.includes('\n') || b.includes('\n'));
+  const structured = key.changes !== undefined && key.changes.length > 0;
+  if (!multiLine && !structured) return undefined;
+  const lines = [`  ${theme.bold(key.key)}${structured ? ` (${key.format})` : ''}:`];
+  if (structured) for (const change of key.changes!) lines.push(`    ${renderPathChange(change, theme)}`);
+  if (multiLine) lines.push(renderLineDiff(key.key, a!, b!, theme, options.context));
+  return lines.join('\n');
 }
 
 export function renderPathChange(change: PathChange, theme: Theme): string {
