@@ -15,6 +15,7 @@ const STATUS_TEXT: Record<WorkloadOutcome['status'], string> = {
 export function renderRestartReport(report: RestartReport, theme: Theme): string {
   const out: string[] = [];
   const where = `${report.context}/${report.namespace}`;
+  if (report.targets.length === 0) return `Restart: no key changed in ${where}, so no workload needs a restart\n`;
   const dry = report.dryRun === 'none' ? '' : theme.dim(` (dry run: ${report.dryRun}, nothing written)`);
   out.push(theme.bold(`Consumers of ${describeTargets(report.targets)} in ${where}`) + dry);
   if (report.workloads.length === 0) {

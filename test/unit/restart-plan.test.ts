@@ -218,3 +218,21 @@ describe('applyRestartPlan', () => {
     expect(text).toContain('Summary: 2 consumers of 2 workloads · would restart 1 · skipped 1 · failed 0');
   });
 });
+
+describe('restart arguments', () => {
+  it('accepts kind/name words and kubectl\'s "kind name..." form', async () => {
+    const {parseTargets} = await import('../../src/commands/restart.js');
+    expect(parseTargets(['configmap/app', 'secret/db', 'cm/x'], ['k'])).toEqual([
+      {kind: 'ConfigMap', name: 'app', keys: ['k']},
+      {kind: 'Secret', name: 'db', keys: ['k']},
+      {kind: 'ConfigMap', name: 'x', keys: ['k']},
+    ]);
+    expect(parseTargets(['secret', 'a', 'b'], undefined)).toEqual([
+      {kind: 'Secret', name: 'a', keys: undefined},
+      {kind: 'Secret', name: 'b', keys: undefined},
+    ]);
+    expect(() => parseTargets(['app'], undefined)).toThrow('"app": expected configmap/NAME or secret/NAME');
+    expect(() => parseTargets(['deployment/app'], undefined)).toThrow('expected configmap/NAME or secret/NAME');
+    expect(() => parseTargets([], undefined)).toThrow('name what changed');
+  });
+});
