@@ -202,7 +202,7 @@ ${EXIT_CODES_HELP}
     theme: ReturnType<BaseCommand['themeFor']>,
   ): Promise<void> {
     const failed = result.objects.filter((o) => o.outcome === 'failed');
-    for (const object of failed) this.note(`error: ${object.error?.startsWith(objectRef(object)) ? '' : `${objectRef(object)}: `}${object.error}`);
+    for (const object of failed) this.note(`error: ${object.error?.includes(objectRef(object)) ? '' : `${objectRef(object)}: `}${object.error}`);
     const s = result.summary;
     if (s.written === 0 && s.failed === 0) {
       this.note(`nothing to sync: ${locationName(plan.target)} already has every selected key from ${locationName(plan.source)}; nothing was written`);
