@@ -44,8 +44,10 @@ export async function main(argv: string[], entry: Entry): Promise<void> {
     }
     if (argv[0] === '__complete') {
       const {runCompletion} = await import('./cli/completion-runtime.js');
-      process.stdout.write(await runCompletion(argv.slice(1), entry.asset('completion.json')));
-      return;
+      const answer = await runCompletion(argv.slice(1), entry.asset('completion.json'));
+      // A connection still waiting on an unresponsive API server must not keep the shell waiting.
+      await new Promise<void>((resolve) => process.stdout.write(answer, () => resolve()));
+      process.exit(0);
     }
   }
   const {execute, Plugin} = await loadOclif();
