@@ -278,11 +278,11 @@ export function copyableMetadata(record: Record<string, string>, what: 'label' |
   return result;
 }
 
-/** Keys and values in bytes, counted the way the API server's validation counts them. */
+/** Value bytes (binaryData decoded), summed the way the API server's validation sums them. */
 export function dataSize(object: Pick<ConfigObject, 'data' | 'binaryData'>): number {
   let total = 0;
-  for (const [key, value] of Object.entries(object.data)) total += Buffer.byteLength(key) + Buffer.byteLength(value, 'utf8');
-  for (const [key, value] of Object.entries(object.binaryData)) total += Buffer.byteLength(key) + Buffer.from(value, 'base64').length;
+  for (const value of Object.values(object.data)) total += Buffer.byteLength(value, 'utf8');
+  for (const value of Object.values(object.binaryData)) total += Buffer.from(value, 'base64').length;
   return total;
 }
 

@@ -152,8 +152,8 @@ describe('planSync', () => {
     const big = 'x'.repeat(600 * 1024);
     const {plan: p} = plan([object('big', {A: big})], [object('big', {B: big})]);
     expect(p.objects[0].problems[0]).toMatch(/^too large: configmap\/big would hold 1\.17 MiB of data, over the 1 MiB limit/);
-    expect(checkObject(object('ok', {A: 'x'.repeat(MAX_DATA_BYTES - 1)}))).toEqual([]);
-    expect(checkObject(object('ok', {AB: 'x'.repeat(MAX_DATA_BYTES - 1)}))).toHaveLength(1);
+    expect(checkObject(object('ok', {A: 'x'.repeat(MAX_DATA_BYTES - 2), B: 'xx'}))).toEqual([]);
+    expect(checkObject(object('over', {A: 'x'.repeat(MAX_DATA_BYTES - 2)}, {binaryData: {B: Buffer.from('xxx').toString('base64')}}))).toHaveLength(1);
   });
 
   it('checks the other Secret types', () => {
