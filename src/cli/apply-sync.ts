@@ -108,7 +108,10 @@ export async function applySync(plan: SyncPlan, writes: PlannedWrite[], cluster:
     if (record) options.backup!.save(record);
   }
 
-  const objects = plan.objects.map((o) => results.get(objectRef(o))!).concat((options.refused ?? []).map((r) => results.get(objectRef(r))!));
+  const refusedRefs = new Set((options.refused ?? []).map((r) => objectRef(r)));
+  const objects = [...plan.objects.filter((o) => !refusedRefs.has(objectRef(o))), ...(options.refused ?? [])]
+    .map((o) => results.get(objectRef(o))!)
+    .sort((a, b) => objectRef(a).localeCompare(objectRef(b)));
   return {
     apiVersion: DIFF_API_VERSION,
     kind: 'SyncResult',

@@ -44,7 +44,8 @@ ${EXIT_CODES_HELP}
     {description: 'Pick objects and keys interactively', command: 'kubectl configsync sync staging prod'},
     {description: 'CI: two keys, no prompt', command: "kubectl configsync sync alpha/staging beta/prod --keys LOG_LEVEL,'feature.*' --yes"},
     {description: 'Everything that differs, removing target-only keys', command: 'kubectl configsync sync staging prod --all --prune --yes'},
-    {description: 'Save a plan for review, apply it later', command: 'kubectl configsync sync staging prod --all --dry-run=client -o json > plan.json\nkubectl configsync sync --plan plan.json --yes'},
+    {description: 'Save a plan for review', command: 'kubectl configsync sync staging prod --all --dry-run=client -o json > plan.json'},
+    {description: 'Apply it later; objects changed since are refused', command: 'kubectl configsync sync --plan plan.json --yes'},
   ];
 
   static override strict = false;
