@@ -4,9 +4,9 @@ import {BaseCommand} from '../cli/base-command.js';
 import {kubeFlags, outputFlags, parseDuration, writeFlags} from '../cli/flags.js';
 import type {ClusterApi} from '../core/cluster-api.js';
 import {DeclinedError, EXIT_CODES_HELP, ExitCode, UsageError} from '../core/errors.js';
-import {KUBED, isWrite, planFanout, planFanoutDelete, type ClusterRead, type ConflictPolicy, type FanoutPlan, type SourceRef} from '../core/fanout-plan.js';
+import {KUBED, ORIGIN_LABELS, isWrite, planFanout, planFanoutDelete, type ClusterRead, type ConflictPolicy, type FanoutPlan, type SourceRef} from '../core/fanout-plan.js';
 import {compileNamespaceSelection, hasNamespaceSelection, type NamespaceSelection} from '../core/namespace-select.js';
-import type {ConfigKind} from '../core/types.js';
+import type {ConfigKind, ConfigObject} from '../core/types.js';
 import type {Kubeconfig} from '../kube/kubeconfig.js';
 import {renderDocument} from '../ui/output.js';
 import {fanoutDocument, renderFanoutPlan, renderFanoutResults, sourceName} from '../ui/render-fanout.js';
@@ -140,7 +140,7 @@ ${EXIT_CODES_HELP}`;
   }
 
   /** Shows the plan, asks (or takes --yes), applies, reports every target. */
-  private async confirmAndApply(plan: FanoutPlan, apis: ClusterApi[], flags: FanoutFlagValues, how: {verb: string; multiple?: boolean}): Promise<FanoutResult[]> {
+  private async confirmAndApply(plan: FanoutPlan, apis: ClusterApi[], flags: FanoutFlagValues, how: {verb: string}): Promise<FanoutResult[]> {
     const theme = this.themeFor(flags['no-color']);
     const output = flags.output as 'table' | 'json' | 'yaml';
     const writes = plan.entries.filter(isWrite).length;
@@ -200,7 +200,9 @@ ${EXIT_CODES_HELP}`;
   /** Kubed migration: every annotated object, with Kubed's meaning; Kubed's copies are adopted. */
   private async runFromAnnotations(kube: Kubeconfig, sourceApi: ClusterApi, flags: FanoutFlagValues): Promise<void> {
     const objects = (await Promise.all((['ConfigMap', 'Secret'] as ConfigKind[]).map((kind) => sourceApi.listConfigObjects(kind, undefined)))).flat();
-    const sources = objects.filter((o) => Object.hasOwn(o.annotations, KUBED.sync) || Object.hasOwn(o.annotations, KUBED.syncContexts));
+    // Copies (Kubed's or ours) are never sources, even if an annotation was carried over.
+    const isCopy = (o: ConfigObject) => Object.hasOwn(o.labels, KUBED.originName) || Object.hasOwn(o.labels, ORIGIN_LABELS.id);
+    const sources = objects.filter((o) => !isCopy(o) && (Object.hasOwn(o.annotations, KUBED.sync) || Object.hasOwn(o.annotations, KUBED.syncContexts)));
     sources.sort((a, b) => a.namespace.localeCompare(b.namespace) || a.kind.localeCompare(b.kind) || a.name.localeCompare(b.name));
     if (sources.length === 0) {
       this.note(`no ConfigMap or Secret in context "${sourceApi.context}" carries ${KUBED.sync} or ${KUBED.syncContexts}`);

@@ -307,7 +307,12 @@ function differences(existing: ConfigObject, wanted: ConfigObject, compareMetada
   if (existing.kind === 'Secret' && (existing.type ?? 'Opaque') !== (wanted.type ?? 'Opaque')) changes.push('type');
   if (Boolean(existing.immutable) !== Boolean(wanted.immutable)) changes.push('immutable');
   if (compareMetadata && !sameRecord(existing.labels, wanted.labels)) changes.push('labels');
-  if (compareMetadata && !sameRecord(existing.annotations, wanted.annotations)) changes.push('annotations');
+  if (compareMetadata) {
+    // Our checksum follows the data: name it only when nothing else explains the write.
+    const withoutChecksum = (r: Record<string, string>) => pick(r, (k) => k !== CHECKSUM_ANNOTATION);
+    if (!sameRecord(withoutChecksum(existing.annotations), withoutChecksum(wanted.annotations))) changes.push('annotations');
+    else if (changes.length === 0 && existing.annotations[CHECKSUM_ANNOTATION] !== wanted.annotations[CHECKSUM_ANNOTATION]) changes.push('annotations');
+  }
   return changes;
 }
 

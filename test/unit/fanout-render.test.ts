@@ -1,0 +1,47 @@
+import {describe, expect, it} from 'vitest';
+import {desiredCopy, planFanout, type SourceRef} from '../../src/core/fanout-plan.js';
+import type {ConfigObject} from '../../src/core/types.js';
+import {fanoutDocument, renderFanoutPlan, renderFanoutResults} from '../../src/ui/render-fanout.js';
+import {createTheme} from '../../src/ui/theme.js';
+
+const ref: SourceRef = {kind: 'Secret', name: 'creds', namespace: 'src', context: 'alpha', server: 'https://alpha'};
+const source: ConfigObject = {kind: 'Secret', name: 'creds', namespace: 'src', type: 'Opaque', labels: {}, annotations: {}, data: {password: 'hunter2'}, binaryData: {}};
+const theme = createTheme(false);
+
+function plan() {
+  const stale = desiredCopy({...source, data: {password: 'old'}}, ref, 'b');
+  const foreign: ConfigObject = {...source, namespace: 'c', data: {password: 'theirs'}};
+  return planFanout(ref, source, [{context: 'alpha', server: ref.server, targets: ['a', 'b', 'c'], objects: [stale, foreign]}], {onConflict: 'skip', prune: true});
+}
+
+describe('render-fanout', () => {
+  it('renders the plan as a kubectl-style table with a summary', () => {
+    expect(renderFanoutPlan(plan(), theme)).toBe(
+      [
+        'Fanout of secret/creds in alpha/src',
+        'CONTEXT   NAMESPACE   ACTION     DETAIL',
+        'alpha     a           create',
+        'alpha     b           update     changed: data',
+        'alpha     c           conflict   not a copy of this source: skipped (--on-conflict overwrite|adopt)',
+        'Plan: 1 to create, 1 to update, 0 to prune, 0 unchanged, 1 conflicts, 0 errors',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('renders results with failures, and documents never carry values', () => {
+    const p = plan();
+    const results = [
+      {context: 'alpha', namespace: 'a', action: 'create' as const, outcome: 'done' as const},
+      {context: 'alpha', namespace: 'b', action: 'update' as const, outcome: 'failed' as const, message: 'forbidden: cannot update'},
+      {context: 'alpha', namespace: 'c', action: 'conflict' as const, conflict: 'skip' as const, outcome: 'skipped' as const},
+    ];
+    const text = renderFanoutResults(p, results, theme);
+    expect(text).toMatch(/alpha\s+b\s+update\s+FAILED\s+forbidden: cannot update/);
+    expect(text).toContain('Result: 1 created, 0 updated, 0 pruned, 0 unchanged, 1 conflicts skipped, 1 failed');
+    const json = JSON.stringify(fanoutDocument(p, results));
+    expect(json).not.toContain('hunter2');
+    expect(json).not.toContain('theirs');
+    expect(JSON.parse(json).entries[1]).toMatchObject({namespace: 'b', action: 'update', outcome: 'failed', error: 'forbidden: cannot update'});
+  });
+});
