@@ -8,7 +8,7 @@ import pjson from '../package.json' with {type: 'json'};
 
 export {describeCommands} from './cli/completion.js';
 
-export const HELP_FLAGS = ['--help', '-h', 'help'];
+export const HELP_FLAGS = ['--help', '-h'];
 export const VERSION_FLAGS = ['--version', '-v'];
 /** Stands for oclif's user agent line in the prebuilt help text (it names the Node version that runs). */
 export const USER_AGENT_PLACEHOLDER = '@@USER_AGENT@@';
