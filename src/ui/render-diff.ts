@@ -108,11 +108,26 @@ function renderKeyDetail(key: KeyDiff, theme: Theme, options: DiffRenderOptions)
   const b = key.target?.value;
   const multiLine = a !== undefined && b !== undefined && (a.includes('\n') || b.includes('\n'));
   const structured = key.changes !== undefined && key.changes.length > 0;
-  if (!multiLine && !structured) return undefined;
+  // A long one-line value is cut in the table: show both around the first difference.
+  const long = !multiLine && !structured && a !== undefined && b !== undefined && (shorten(a) !== a || shorten(b) !== b);
+  if (!multiLine && !structured && !long) return undefined;
   const lines = [`  ${theme.bold(key.key)}${structured ? ` (${key.format})` : ''}:`];
   if (structured) for (const change of key.changes!) lines.push(`    ${renderPathChange(change, theme)}`);
   if (multiLine) lines.push(renderLineDiff(key.key, a!, b!, theme, options.context));
+  if (long) {
+    const [from, to] = aroundFirstDifference(a!, b!, 100);
+    lines.push(theme.removed(`  - ${from}`), theme.added(`  + ${to}`));
+  }
   return lines.join('\n');
+}
+
+/** Both values from a little before their first difference, each at most `width` characters. */
+export function aroundFirstDifference(a: string, b: string, width: number): [string, string] {
+  let start = 0;
+  while (start < a.length && start < b.length && a[start] === b[start]) start++;
+  const from = Math.max(0, start - 20);
+  const cut = (text: string) => (from > 0 ? '…' : '') + shorten(text.slice(from), width);
+  return [cut(a), cut(b)];
 }
 
 export function renderPathChange(change: PathChange, theme: Theme): string {

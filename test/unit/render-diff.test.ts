@@ -78,3 +78,13 @@ describe('useColor', () => {
     expect(useColor({stream: tty, env: {}, noColor: true})).toBe(false);
   });
 });
+
+describe('long one-line values', () => {
+  it('are shown again around their first difference', () => {
+    const a = `${'a'.repeat(300)}OLD${'z'.repeat(300)}`;
+    const b = `${'a'.repeat(300)}NEW${'z'.repeat(300)}`;
+    const r = diffLocations(STAGING, PROD, [cm('s', 'x', {TOKEN: a})], [cm('p', 'x', {TOKEN: b})], {kinds: ['ConfigMap'], showSecrets: false, salt: SALT});
+    const text = renderDiffReport(r, plain, defaults);
+    expect(text).toContain(`  TOKEN:\n  - …${'a'.repeat(20)}OLD${'z'.repeat(76)}…\n  + …${'a'.repeat(20)}NEW${'z'.repeat(76)}…\n`);
+  });
+});
