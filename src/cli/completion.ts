@@ -54,13 +54,16 @@ export function planCompletion(words: string[], manifest: CompletionManifest): C
   const typed = words.slice(0, -1);
   const current = words.at(-1) ?? '';
   const ids = Object.keys(manifest.commands).sort();
-  const commandIndex = typed.findIndex((w) => !w.startsWith('-'));
-  const id = commandIndex === -1 ? undefined : typed[commandIndex];
+  let commandIndex = typed.findIndex((w) => !w.startsWith('-'));
+  let id = commandIndex === -1 ? undefined : typed[commandIndex];
+  // Topic commands are typed with a space ("fanout status") and registered as "fanout:status".
+  while (id && manifest.commands[`${id}:${typed[commandIndex + 1]}`]) id = `${id}:${typed[++commandIndex]}`;
   const command = id ? manifest.commands[id] : undefined;
 
   if (!command) {
     if (id) return none();
-    return {kind: 'static', candidates: filter(ids, current), directive: Directive.noFileComp};
+    const topLevel = ids.filter((i) => !i.includes(':'));
+    return {kind: 'static', candidates: filter(topLevel, current), directive: Directive.noFileComp};
   }
 
   const flags = command.flags;
@@ -81,6 +84,8 @@ export function planCompletion(words: string[], manifest: CompletionManifest): C
     return {kind: 'static', candidates: filter(names.sort(), current), directive: Directive.noFileComp};
   }
 
+  const subcommands = positionals.length === 0 && current ? ids.filter((i) => i.startsWith(`${id}:`)).map((i) => i.slice(id!.length + 1)) : [];
+  if (filter(subcommands, current).length > 0) return {kind: 'static', candidates: filter(subcommands, current), directive: Directive.noFileComp};
   const arg = command.args[positionals.length];
   if (arg?.options) return {kind: 'static', candidates: filter(arg.options, current), directive: Directive.noFileComp};
   if (arg) return {kind: 'locations', word: current, selection};

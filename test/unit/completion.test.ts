@@ -59,6 +59,13 @@ describe('planCompletion', () => {
     expect(plan('diff', '-n', 'x', '-o', 'json', 'a', '')).toMatchObject({kind: 'locations'});
   });
 
+  it('completes topic commands typed with a space', () => {
+    const topics = {commands: {fanout: {args: [], flags: []}, 'fanout:status': {args: [], flags: [{name: 'watch', boolean: true}]}}};
+    expect(planCompletion(['f'], topics)).toMatchObject({candidates: ['fanout']});
+    expect(planCompletion(['fanout', 'st'], topics)).toMatchObject({candidates: ['status']});
+    expect(planCompletion(['fanout', 'status', '--w'], topics)).toMatchObject({candidates: ['--watch']});
+  });
+
   it('completes nothing after an unknown command', () => {
     expect(plan('nope', '')).toEqual({kind: 'static', candidates: [], directive: Directive.noFileComp});
   });
