@@ -1,0 +1,144 @@
+// bash completion driven as bash does it: the script from `completion bash` is
+// sourced, COMP_WORDS/COMP_CWORD are set, and the completion function fills
+// COMPREPLY from the test bed's kubeconfig and API servers.
+import {existsSync, mkdtempSync, rmSync, symlinkSync, writeFileSync} from 'node:fs';
+import {createServer, type AddressInfo, type Server, type Socket} from 'node:net';
+import {tmpdir} from 'node:os';
+import {delimiter, dirname, join} from 'node:path';
+import {afterAll, beforeAll, describe, expect, it} from 'vitest';
+import {apply, binPath, configMap, createNamespaces, kubeconfig, runCli, runProcess, secret, uniqueName} from './support.js';
+
+let work: string;
+let scriptPath: string;
+let env: Record<string, string>;
+
+beforeAll(async () => {
+  work = mkdtempSync(join(tmpdir(), 'configsync-completion-'));
+  // The script calls `kubectl-configsync` by name, as an installed plugin is called.
+  symlinkSync(binPath, join(work, 'kubectl-configsync'));
+  env = {PATH: [work, dirname(process.execPath), process.env.PATH].join(delimiter), KUBECONFIG: kubeconfig};
+  const script = await runCli(['completion', 'bash']);
+  expect(script.code, script.stderr).toBe(0);
+  scriptPath = join(work, 'completion.bash');
+  await runProcess('/bin/sh', ['-c', `cat > ${JSON.stringify(scriptPath)}`], {input: script.stdout});
+});
+
+afterAll(() => {
+  if (work) rmSync(work, {recursive: true, force: true});
+});
+
+describe('an API server that never answers', () => {
+  let server: Server;
+  let silentKubeconfig: string;
+  const sockets: Socket[] = [];
+
+  beforeAll(async () => {
+    // Accepts connections on loopback and never replies.
+    server = createServer((socket) => sockets.push(socket));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const {port} = server.address() as AddressInfo;
+    silentKubeconfig = join(work, 'silent.yaml');
+    writeFileSync(
+      silentKubeconfig,
+      `apiVersion: v1\nkind: Config\ncurrent-context: silent\nclusters:\n- name: silent\n  cluster: {server: "https://127.0.0.1:${port}", insecure-skip-tls-verify: true}\nusers:\n- name: u\n  user: {token: t}\ncontexts:\n- name: silent\n  context: {cluster: silent, user: u}\n`,
+    );
+  });
+
+  afterAll(() => {
+    for (const socket of sockets) socket.destroy();
+    server?.close();
+  });
+
+  it('completion gives up on namespaces instead of hanging the shell', async () => {
+    const result = await runCli(['__complete', 'diff', '--kubeconfig', silentKubeconfig, '-n', ''], {timeoutMs: 20_000});
+    expect(result.code).toBe(0);
+    expect(result.stdout).toBe(':4\n');
+  });
+});
+
+/** COMPREPLY after completing the last word of `words` (the line as bash splits it). */
+async function complete(words: string[]): Promise<string[]> {
+  const quoted = words.map((w) => `'${w.replaceAll("'", "'\\''")}'`).join(' ');
+  const program = `source ${JSON.stringify(scriptPath)}
+COMP_WORDS=(${quoted}); COMP_CWORD=${words.length - 1}
+_kubectl_configsync
+printf '%s\\n' "\${COMPREPLY[@]}"`;
+  const result = await runProcess('/bin/bash', ['-c', program], {env});
+  expect(result.code, result.stderr).toBe(0);
+  return result.stdout.split('\n').filter(Boolean);
+}
+
+describe('bash completion', () => {
+  it('completes commands', async () => {
+    expect(await complete(['kubectl-configsync', 'di'])).toEqual(['diff']);
+  });
+
+  it('completes --context values from the kubeconfig', async () => {
+    expect(await complete(['kubectl-configsync', 'diff', '--context', ''])).toEqual(['alpha', 'alpha-viewer', 'beta']);
+    expect(await complete(['kubectl-configsync', 'diff', '--context', 'b'])).toEqual(['beta']);
+  });
+
+  it('completes --context=VALUE, which bash splits at "="', async () => {
+    expect(await complete(['kubectl-configsync', 'diff', '--context', '=', 'alpha-'])).toEqual(['alpha-viewer']);
+  });
+
+  describe('against the test bed', () => {
+    const [nsA, nsB] = [uniqueName('compl-a'), uniqueName('compl-b')];
+    let cleanupAlpha: () => Promise<void>;
+    let cleanupBeta: () => Promise<void>;
+
+    beforeAll(async () => {
+      cleanupAlpha = await createNamespaces('alpha', nsA);
+      cleanupBeta = await createNamespaces('beta', nsB);
+      await apply('alpha', configMap(nsA, 'web-settings', {A: '1'}));
+      await apply('alpha', configMap(nsA, 'worker-settings', {A: '1'}));
+      await apply('alpha', secret(nsA, 'web-token', {T: 'x'}));
+    });
+
+    afterAll(async () => {
+      await cleanupAlpha?.();
+      await cleanupBeta?.();
+    });
+
+    it('completes namespaces of the selected context', async () => {
+      expect(await complete(['kubectl-configsync', 'diff', '--context', 'alpha', '-n', nsA.slice(0, -2)])).toEqual([nsA]);
+      // The namespace created on beta only is offered for beta, not alpha.
+      expect(await complete(['kubectl-configsync', 'diff', '--context', 'beta', '-n', 'compl-'])).toContain(nsB);
+      expect(await complete(['kubectl-configsync', 'diff', '--context', 'alpha', '-n', nsB])).toEqual([]);
+    });
+
+    it('completes CONTEXT/NAMESPACE location words', async () => {
+      expect(await complete(['kubectl-configsync', 'diff', `beta/${nsB.slice(0, -1)}`])).toEqual([`beta/${nsB}`]);
+    });
+
+    it('completes configmap/NAME and secret/NAME in the source namespace', async () => {
+      expect(await complete(['kubectl-configsync', 'diff', `alpha/${nsA}`, `beta/${nsB}`, 'configmap/w'])).toEqual(['configmap/web-settings', 'configmap/worker-settings']);
+      expect(await complete(['kubectl-configsync', 'diff', `alpha/${nsA}`, `beta/${nsB}`, 'secret/'])).toEqual(['secret/web-token']);
+      expect(await complete(['kubectl-configsync', 'diff', `alpha/${nsA}`, `beta/${nsB}`, ''])).toEqual(['configmap/', 'secret/']);
+    });
+
+    it('prints nothing into the command line when the kubeconfig cannot be read', async () => {
+      const result = await runCli(['__complete', 'diff', '--kubeconfig', join(work, 'missing'), '-n', '']);
+      expect(result.code).toBe(0);
+      expect(result.stdout).toBe(':4\n');
+      expect(result.stderr).toBe('');
+    });
+  });
+});
+
+// zsh is not part of every machine; the script is checked where it is installed.
+const hasZsh = existsSync('/usr/bin/zsh') || existsSync('/bin/zsh');
+describe.skipIf(!hasZsh)('zsh completion', () => {
+  it('offers the CLI’s candidates through compadd', async () => {
+    const script = await runCli(['completion', 'zsh']);
+    const zshPath = join(work, 'completion.zsh');
+    writeFileSync(zshPath, script.stdout);
+    // compadd and compdef stand in for zsh's completion system, which needs a terminal.
+    const program = `compdef() { :; }; compadd() { print -l -- "$@"; }; _files() { print FILES; }
+source ${JSON.stringify(zshPath)}
+words=(kubectl-configsync diff --context al); CURRENT=4; _kubectl_configsync`;
+    const result = await runProcess('zsh', ['-c', program], {env});
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout.split('\n').filter((l) => l && !l.startsWith('-'))).toEqual(['alpha', 'alpha-viewer']);
+  });
+});
