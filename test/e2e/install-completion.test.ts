@@ -1,12 +1,12 @@
 // bash completion driven as bash does it: the script from `completion bash` is
 // sourced, COMP_WORDS/COMP_CWORD are set, and the completion function fills
 // COMPREPLY from the test bed's kubeconfig and API servers.
-import {existsSync, mkdtempSync, rmSync, symlinkSync, writeFileSync} from 'node:fs';
+import {existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync} from 'node:fs';
 import {createServer, type AddressInfo, type Server, type Socket} from 'node:net';
 import {tmpdir} from 'node:os';
 import {delimiter, dirname, join} from 'node:path';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
-import {apply, binPath, configMap, createNamespaces, kubeconfig, runCli, runProcess, secret, uniqueName} from './support.js';
+import {apply, binPath, configMap, createNamespaces, kubeconfig, repoRoot, runCli, runProcess, secret, uniqueName} from './support.js';
 
 let work: string;
 let scriptPath: string;
@@ -115,6 +115,19 @@ describe('bash completion', () => {
       expect(await complete(['kubectl-configsync', 'diff', `alpha/${nsA}`, `beta/${nsB}`, 'configmap/w'])).toEqual(['configmap/web-settings', 'configmap/worker-settings']);
       expect(await complete(['kubectl-configsync', 'diff', `alpha/${nsA}`, `beta/${nsB}`, 'secret/'])).toEqual(['secret/web-token']);
       expect(await complete(['kubectl-configsync', 'diff', `alpha/${nsA}`, `beta/${nsB}`, ''])).toEqual(['configmap/', 'secret/']);
+    });
+
+    it('asks the API server once, for the one kind being completed', async () => {
+      await complete(['kubectl-configsync', 'diff', `alpha/${nsA}`, `beta/${nsB}`, 'configmap/web']);
+      const state = JSON.parse(readFileSync(join(repoRoot, '.cluster', 'state.json'), 'utf8'));
+      const ours = readFileSync(state.clusters.alpha.auditLog, 'utf8')
+        .split('\n')
+        .filter(Boolean)
+        .map((line) => JSON.parse(line))
+        .filter((e) => e.stage === 'ResponseComplete' && e.userAgent?.startsWith('kubectl-configsync/') && e.requestURI.startsWith(`/api/v1/namespaces/${nsA}/`));
+      // Earlier tests of this file completed configmap/ and secret/ names once each.
+      expect(ours.filter((e) => e.requestURI.includes('/configmaps')).length).toBe(2);
+      expect(ours.filter((e) => e.requestURI.includes('/secrets')).length).toBe(1);
     });
 
     it('prints nothing into the command line when the kubeconfig cannot be read', async () => {
