@@ -4,7 +4,7 @@
 // bin/run.js prints without loading oclif.
 import {build} from 'esbuild';
 import {spawnSync} from 'node:child_process';
-import {rmSync, writeFileSync} from 'node:fs';
+import {existsSync, renameSync, rmSync, writeFileSync} from 'node:fs';
 import {fileURLToPath} from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -23,11 +23,13 @@ export const common = {
   external: ['typescript', 'ts-node'],
 };
 
-rmSync(dist, {recursive: true, force: true});
+// Built beside dist/ and swapped in at once: tests running the CLI meanwhile keep a complete dist/.
+const fresh = `${root}dist.tmp-${process.pid}`;
+rmSync(fresh, {recursive: true, force: true});
 await build({
   ...common,
   entryPoints: {main: 'src/main.ts', commands: 'src/commands.ts'},
-  outdir: dist,
+  outdir: fresh,
   // Code splitting keeps the Kubernetes client and oclif out of --help, --version and completion.
   splitting: true,
   format: 'esm',
@@ -35,6 +37,11 @@ await build({
   // Bundled CommonJS packages (oclif, cli-table3) call require() for Node built-ins.
   banner: {js: "import {createRequire as __configsyncRequire} from 'node:module'; const require = __configsyncRequire(import.meta.url);"},
 });
+
+const old = `${root}dist.old-${process.pid}`;
+if (existsSync(dist)) renameSync(dist, old);
+renameSync(fresh, dist);
+rmSync(old, {recursive: true, force: true});
 
 writeFileSync(`${dist}/help.txt`, generateHelp());
 // Commands, flags and arguments for shell completion, read without loading oclif.
