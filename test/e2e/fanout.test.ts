@@ -43,7 +43,7 @@ describe('fanout in one cluster', () => {
   it('copies into every selected namespace, is idempotent, propagates updates, and prunes on selector or label change', async () => {
     const p = uniqueName('fo');
     const [src, a, b, c] = await namespaces('alpha', p, 'src', 'a', 'b', 'c');
-    await kubectl(['--context', 'alpha', 'label', 'namespace', a, b, 'fanout-test=yes']);
+    await kubectl(['--context', 'alpha', 'label', 'namespace', a, b, `fanout-${p}=yes`]);
     await apply('alpha', configMap(src, 'shared', {greeting: 'hello'}, {labels: {team: 'web'}}));
 
     const first = await runCli(['fanout', 'configmap/shared', '--context', 'alpha', '-n', src, '--namespace-regex', `^${p}-`, '--yes']);
@@ -64,7 +64,13 @@ describe('fanout in one cluster', () => {
     const second = await runCli(['fanout', 'configmap/shared', '--context', 'alpha', '-n', src, '--namespace-regex', `^${p}-`, '--yes']);
     expect(second.code).toBe(0);
     expect(second.stderr).toContain('nothing to write');
-    const ours = auditEvents('alpha').slice(before);
+    // The audit log is written as responses complete: give the last lines a moment.
+    let ours: any[] = [];
+    for (let i = 0; i < 20; i++) {
+      ours = auditEvents('alpha').slice(before);
+      if (ours.some((e) => e.verb === 'get' && e.objectRef?.name === 'shared' && e.objectRef?.namespace === src)) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
     const writes = ours.filter((e) => ['create', 'update', 'patch', 'delete'].includes(e.verb) && [src, a, b, c].includes(e.objectRef?.namespace));
     expect(writes).toEqual([]);
     expect(ours.filter((e) => e.verb === 'list' && e.objectRef?.resource === 'configmaps' && String(e.requestURI).includes('shared'))).toHaveLength(1);
@@ -78,14 +84,14 @@ describe('fanout in one cluster', () => {
     for (const ns of [a, b, c]) expect((await getCm('alpha', ns, 'shared')).data.greeting).toBe('bonjour');
 
     // A narrower selector prunes the copy no longer selected.
-    const fourth = await runCli(['fanout', 'configmap/shared', '--context', 'alpha', '-n', src, '--namespace-selector', 'fanout-test=yes', '--yes']);
+    const fourth = await runCli(['fanout', 'configmap/shared', '--context', 'alpha', '-n', src, '--namespace-selector', `fanout-${p}=yes`, '--yes']);
     expect(fourth.code).toBe(0);
     expect(fourth.stdout).toContain('1 pruned');
     expect(await getCm('alpha', c, 'shared')).toBeUndefined();
 
     // Removing the label from a namespace prunes its copy too.
-    await kubectl(['--context', 'alpha', 'label', 'namespace', b, 'fanout-test-']);
-    const fifth = await runCli(['fanout', 'configmap/shared', '--context', 'alpha', '-n', src, '--namespace-selector', 'fanout-test=yes', '--yes']);
+    await kubectl(['--context', 'alpha', 'label', 'namespace', b, `fanout-${p}-`]);
+    const fifth = await runCli(['fanout', 'configmap/shared', '--context', 'alpha', '-n', src, '--namespace-selector', `fanout-${p}=yes`, '--yes']);
     expect(fifth.code).toBe(0);
     expect(await getCm('alpha', b, 'shared')).toBeUndefined();
     expect(await getCm('alpha', a, 'shared')).toBeDefined();
@@ -127,7 +133,7 @@ describe('fanout in one cluster', () => {
 
     const skipped = await runCli(args);
     expect(skipped.code).toBe(0);
-    expect(skipped.stdout).toMatch(/conflict\s+skipped/);
+    expect(skipped.stdout).toMatch(/conflict\s+not a copy of this source: skipped/);
     expect((await getCm('alpha', a, 'cfg')).data.k).toBe('theirs');
 
     const overwritten = await runCli([...args, '--on-conflict', 'overwrite']);
