@@ -90,4 +90,18 @@ describe('undo', () => {
     const restored = await kubectlJson(['--context', 'beta', '-n', dst, 'get', 'configmap', 'later']);
     expect(restored.metadata.annotations?.['configsync.kubectl.dev/run-id']).toBeUndefined();
   });
+
+  it('undoes a --recreate of an immutable object by recreating the original', async () => {
+    await apply('alpha', configMap(src, 'frozen', {A: 'new'}));
+    await apply('beta', configMap(dst, 'frozen', {A: 'old'}, {immutable: true}));
+    const synced = await cli(['sync', `alpha/${src}`, `beta/${dst}`, 'frozen', '--all', '--recreate', '--yes', '-o', 'json']);
+    expect(synced.code).toBe(0);
+    expect(await data(dst, 'configmap', 'frozen')).toEqual({A: 'new'});
+    const undone = await cli(['undo', JSON.parse(synced.stdout).runId, '--yes']);
+    expect(undone.code).toBe(0);
+    expect(undone.stdout).toMatch(/configmap\/frozen\s+recreate\s+restored/);
+    const restored = await kubectlJson(['--context', 'beta', '-n', dst, 'get', 'configmap', 'frozen']);
+    expect(restored.data).toEqual({A: 'old'});
+    expect(restored.immutable).toBe(true);
+  });
 });
