@@ -1,6 +1,10 @@
 import {spawn, type ChildProcess} from 'node:child_process';
+import {copyFileSync, mkdtempSync} from 'node:fs';
+import {createServer, connect, type Server, type Socket} from 'node:net';
+import {tmpdir} from 'node:os';
+import {join} from 'node:path';
 import {afterAll, describe, expect, it} from 'vitest';
-import {apply, binPath, configMap, createNamespaces, kubeconfig, kubectl, kubectlJson, repoRoot, uniqueName} from './support.js';
+import {apply, binPath, configMap, createNamespaces, kubeconfig, kubectl, kubectlJson, repoRoot, runProcess, uniqueName} from './support.js';
 
 const cleanups: Array<() => Promise<void>> = [];
 afterAll(async () => {
@@ -25,10 +29,10 @@ async function eventually(what: string, check: () => Promise<boolean>, timeoutMs
   throw new Error(`timed out waiting for: ${what}`);
 }
 
-function startWatch(args: string[]): {child: ChildProcess; stderr: () => string; exited: Promise<number | null>} {
+function startWatch(args: string[], env: Record<string, string> = {}): {child: ChildProcess; stderr: () => string; exited: Promise<number | null>} {
   const child = spawn(process.execPath, [binPath, 'fanout', ...args, '--watch', '--yes'], {
     cwd: repoRoot,
-    env: {...process.env, KUBECONFIG: kubeconfig, NO_COLOR: '1'},
+    env: {...process.env, KUBECONFIG: kubeconfig, NO_COLOR: '1', ...env},
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stderr = '';
@@ -98,5 +102,58 @@ describe('fanout --watch', () => {
     watcher.child.kill('SIGINT');
     expect(await watcher.exited).toBe(130);
     expect(watcher.stderr()).toMatch(/stopped \(SIGINT\)/);
+  });
+
+  it('reconnects after the API server goes away and comes back, and catches up', async () => {
+    const p = uniqueName('fw');
+    const src = `${p}-src`;
+    cleanups.push(await createNamespaces('alpha', src));
+    cleanups.push(await createNamespaces('beta', src));
+    await apply('alpha', configMap(src, 'flaky', {k: 'v1'}));
+
+    // A TCP relay in front of beta's API server, so this test can "restart" it without
+    // disturbing anyone else using the shared test bed.
+    const server = (await runProcess('/usr/bin/kubectl', ['--kubeconfig', kubeconfig, 'config', 'view', '-o', 'jsonpath={.clusters[?(@.name=="beta")].cluster.server}'])).stdout;
+    const upstream = new URL(server);
+    const sockets = new Set<Socket>();
+    let relay: Server;
+    const listen = (port = 0) =>
+      new Promise<number>((resolve) => {
+        relay = createServer((client) => {
+          const target = connect(Number(upstream.port), upstream.hostname);
+          for (const s of [client, target]) {
+            sockets.add(s);
+            s.on('error', () => undefined);
+            s.on('close', () => sockets.delete(s));
+          }
+          client.pipe(target).pipe(client);
+        });
+        relay.listen(port, '127.0.0.1', () => resolve((relay.address() as {port: number}).port));
+      });
+    const port = await listen();
+    cleanups.push(async () => void relay.close());
+    const dir = mkdtempSync(join(tmpdir(), 'fanout-watch-'));
+    const config = join(dir, 'kubeconfig');
+    copyFileSync(kubeconfig, config);
+    await runProcess('/usr/bin/kubectl', ['--kubeconfig', config, 'config', 'set-cluster', 'beta', `--server=https://127.0.0.1:${port}`]);
+
+    const watcher = startWatch(['configmap/flaky', '--context', 'alpha', '-n', src, '--to-context', 'beta'], {KUBECONFIG: config});
+    await eventually('copy in beta', async () => (await getCm('beta', src, 'flaky'))?.data?.k === 'v1');
+
+    // "Restart": every connection dropped, nothing listening for a while; the source changes meanwhile.
+    const closed = new Promise<void>((resolve) => relay.close(() => resolve()));
+    for (const socket of sockets) socket.destroy();
+    await closed;
+    await apply('alpha', configMap(src, 'flaky', {k: 'v2'}));
+    await eventually('watch noticed', async () => /reconnecting/.test(watcher.stderr()));
+    await listen(port);
+
+    await eventually('beta caught up', async () => (await getCm('beta', src, 'flaky'))?.data?.k === 'v2', 60_000);
+    // And it is still watching: a later change arrives too.
+    await apply('alpha', configMap(src, 'flaky', {k: 'v3'}));
+    await eventually('beta follows after reconnect', async () => (await getCm('beta', src, 'flaky'))?.data?.k === 'v3', 30_000);
+    watcher.child.kill('SIGTERM');
+    expect(await watcher.exited).toBe(0);
+    expect(watcher.stderr()).toMatch(/watch of .* in context beta ended: .*; reconnecting/);
   });
 });
