@@ -105,7 +105,7 @@ export function diffLocations(
     source,
     target,
     kinds: options.kinds,
-    secretsShown: options.showSecrets,
+    secretsShown: options.showSecrets === true,
     summary: summarize(objects),
     objects,
   };

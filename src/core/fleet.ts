@@ -76,7 +76,7 @@ export function diffFleet(locations: Location[], objectsByLocation: ConfigObject
     kind: 'FleetReport',
     locations,
     kinds: options.kinds,
-    secretsShown: options.showSecrets,
+    secretsShown: options.showSecrets === true,
     summary: summarizeFleet(locations.length, objects),
     objects,
   };

@@ -27,7 +27,10 @@ export class KubeCluster implements ClusterApi {
     options: ClusterOptions,
   ) {
     const middleware = [setHeaderMiddleware('User-Agent', USER_AGENT)];
-    if (options.requestTimeoutMs > 0) middleware.push(timeoutMiddleware(options.requestTimeoutMs));
+    if (options.requestTimeoutMs > 0) {
+      middleware.push(timeoutMiddleware(options.requestTimeoutMs));
+      limitConnectTime(kubeConfig, options.requestTimeoutMs);
+    }
     const configuration = createConfiguration({
       baseServer: new ServerConfiguration(server, {}),
       authMethods: {default: kubeConfig},
@@ -270,6 +273,21 @@ function timeoutMiddleware(ms: number) {
     },
     post: <T>(response: T) => new Observable(Promise.resolve(response)),
   } as unknown as ReturnType<typeof setHeaderMiddleware>;
+}
+
+/**
+ * An aborted request leaves its TLS handshake with a silent server pending for undici's
+ * own connect timeout (10 s), which holds the process open after the error was printed;
+ * the client builds a connection pool per request, so its connect timeout is set here.
+ */
+function limitConnectTime(kubeConfig: KubeConfig, ms: number): void {
+  const createOptions = kubeConfig.createDispatcherOptions.bind(kubeConfig);
+  kubeConfig.createDispatcherOptions = (...args: Parameters<KubeConfig['createDispatcherOptions']>) => {
+    const options = createOptions(...args);
+    if (options.type === 'agent') return {...options, connect: {...options.connect, timeout: ms}};
+    if (options.type === 'none') return {type: 'agent', connect: {timeout: ms}};
+    return options;
+  };
 }
 
 function statusOf(error: unknown): number | undefined {

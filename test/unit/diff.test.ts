@@ -154,3 +154,8 @@ describe('dataChecksum', () => {
 it('uses the location it was given', () => {
   expect(diffLocations(loc('a', 'x'), loc('b', 'y'), [], [], {...options, kinds: ['ConfigMap']})).toMatchObject({source: {context: 'a'}, target: {context: 'b'}, apiVersion: 'configsync.kubectl.dev/v1alpha1', kind: 'DiffReport'});
 });
+
+it('always states whether secrets are shown, even when the flag was not given', () => {
+  const r = diffLocations(STAGING, PROD, [], [], {kinds: ['ConfigMap'], salt: SALT} as unknown as Parameters<typeof diffLocations>[4]);
+  expect(JSON.parse(JSON.stringify(r)).secretsShown).toBe(false);
+});

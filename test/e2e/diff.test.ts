@@ -1,0 +1,228 @@
+import {mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
+import {tmpdir} from 'node:os';
+import {join} from 'node:path';
+import {Ajv2020} from 'ajv/dist/2020.js';
+import {load} from 'js-yaml';
+import {afterAll, beforeAll, describe, expect, it} from 'vitest';
+import {ARN_CONTEXT, kubeconfigWith, list} from './diff-support.js';
+import {apply, configMap, createNamespaces, kubectl, repoRoot, runCli, secret, uniqueName} from './support.js';
+
+const schema = JSON.parse(readFileSync(join(repoRoot, 'schema', 'diff-report.schema.json'), 'utf8'));
+const validate = new Ajv2020({allErrors: true, strictRequired: false, allowUnionTypes: true}).compile(schema);
+
+const src = uniqueName('diff-src');
+const dst = uniqueName('diff-dst');
+const same = uniqueName('diff-same');
+const far = uniqueName('diff-far');
+const cleanups: Array<() => Promise<void>> = [];
+
+const bytes = (...values: number[]) => Buffer.from(values).toString('base64');
+
+function appConfig(namespace: string, side: 'src' | 'dst'): string {
+  const s = side === 'src';
+  return configMap(
+    namespace,
+    'app-config',
+    {
+      LOG_LEVEL: s ? 'debug' : 'info',
+      DB_HOST: s ? 'db.src.internal' : 'db.dst.internal',
+      [s ? 'ONLY_SRC' : 'ONLY_DST']: s ? '1' : '2',
+      SAME: 'x',
+      'app.yaml': `server:\n  port: ${s ? 9090 : 8080}\n  timeoutSeconds: 30\ncache:\n  ttl: 300s\n`,
+      'settings.json': `{"features": {"cart": ${s}, "search": "v2"}}`,
+      'application.properties': `retry.max=${s ? 5 : 3}\nretry.backoff=200ms\n`,
+      'nginx.conf': `worker_processes ${s ? 'auto' : '4'};\nevents { worker_connections 1024; }\nhttp {\n  gzip on;\n}\n`,
+    },
+    {binaryData: {'logo.bin': s ? bytes(0, 1, 2, 255) : bytes(0, 1, 2, 254), 'same.bin': bytes(9, 9)}},
+  );
+}
+
+beforeAll(async () => {
+  cleanups.push(await createNamespaces('alpha', src, dst, same));
+  cleanups.push(await createNamespaces('beta', far));
+  await apply('alpha', list(
+    appConfig(src, 'src'),
+    configMap(src, 'common', {TZ: 'UTC'}),
+    configMap(src, 'only-src', {A: '1'}),
+    configMap(src, 'dev-local', {X: 'src'}),
+    secret(src, 'db-credentials', {username: 'app', password: 'pw-source-123'}),
+    appConfig(dst, 'dst'),
+    configMap(dst, 'common', {TZ: 'UTC'}),
+    configMap(dst, 'only-dst', {B: '2'}),
+    configMap(dst, 'dev-local', {X: 'dst'}),
+    secret(dst, 'db-credentials', {username: 'app', password: 'pw-target-456'}),
+    configMap(same, 'common', {TZ: 'UTC'}),
+  ));
+  await apply('beta', list(configMap(far, 'common', {TZ: 'UTC'}), configMap(far, 'only-far', {C: '3'})));
+});
+
+afterAll(async () => {
+  for (const cleanup of cleanups) await cleanup();
+});
+
+describe('diff between two namespaces of one cluster', () => {
+  it('shows every key status, structured values, line diffs and binaryData, and exits 1', async () => {
+    const result = await runCli(['diff', `alpha/${src}`, `alpha/${dst}`]);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(1);
+    const out = result.stdout;
+    expect(out).toContain(`ConfigMaps: alpha/${src} → alpha/${dst}`);
+    expect(out).toContain('Summary: total 5 · identical 1 · different 2 · missing in target 1 · missing in source 1');
+    expect(out).toMatch(/^configmap\/common {3}identical \(1 keys\)$/m);
+    expect(out).toMatch(/^configmap\/app-config {3}different$/m);
+    expect(out).toMatch(/^ {2}LOG_LEVEL +different +debug +info$/m);
+    expect(out).toMatch(/^ {2}ONLY_SRC +missing in target +1 +-$/m);
+    expect(out).toMatch(/^ {2}ONLY_DST +missing in source +- +2$/m);
+    expect(out).toMatch(/^ {2}SAME +identical +x +x$/m);
+    expect(out).toMatch(/^ {2}app\.yaml +different +server:↵ {2}port: 9090↵/m);
+    expect(out).toContain('    ~ server.port: 9090 → 8080');
+    expect(out).toContain('    ~ features.cart: true → false');
+    expect(out).toContain('    ~ retry.max: 5 → 3');
+    expect(out).toContain('  -worker_processes auto;\n  +worker_processes 4;\n   events { worker_connections 1024; }');
+    expect(out).toMatch(/^ {2}logo\.bin \(binary\) +different +4 B sha256:[0-9a-f]{12} +4 B sha256:[0-9a-f]{12}$/m);
+    expect(out).toMatch(/^ {2}same\.bin \(binary\) +identical/m);
+    expect(out).toMatch(/^configmap\/only-src {3}missing in target$/m);
+    expect(out).toMatch(/^configmap\/only-dst {3}missing in source$/m);
+    expect(out).not.toContain('kube-root-ca.crt');
+  });
+
+  it('honours -C, NAME arguments and --include-platform', async () => {
+    const narrowed = await runCli(['diff', `alpha/${src}`, `alpha/${dst}`, 'app-config', '-C', '0']);
+    expect(narrowed.code).toBe(1);
+    expect(narrowed.stdout).toContain('Summary: total 1 · identical 0 · different 1');
+    expect(narrowed.stdout).toContain('  @@ -1,1 +1,1 @@\n  -worker_processes auto;\n  +worker_processes 4;\n');
+    const platform = await kubectl(['--context', 'alpha', 'get', 'configmaps', '-n', src, '-o', 'name']);
+    if (platform.includes('kube-root-ca.crt')) {
+      const all = await runCli(['diff', `alpha/${src}`, `alpha/${dst}`, '--include-platform', '-q']);
+      expect(all.stdout).toContain('Summary: total 6');
+    }
+  });
+
+  it('exits 0 for identical namespaces; --quiet prints the summary only; --hide-identical hides identical objects', async () => {
+    const full = await runCli(['diff', `alpha/${same}`, `beta/${far}`, 'common']);
+    expect(full.code).toBe(0);
+    expect(full.stdout).toBe(`ConfigMaps: alpha/${same} → beta/${far}\nSummary: total 1 · identical 1 · different 0 · missing in target 0 · missing in source 0\n\nconfigmap/common   identical (1 keys)\n`);
+    const hidden = await runCli(['diff', `alpha/${same}`, `beta/${far}`, 'common', '--hide-identical']);
+    expect(hidden.code).toBe(0);
+    expect(hidden.stdout).not.toContain('configmap/common');
+    const quiet = await runCli(['diff', `alpha/${src}`, `alpha/${dst}`, '--quiet']);
+    expect(quiet.code).toBe(1);
+    expect(quiet.stdout.trimEnd().split('\n')).toEqual([`ConfigMaps: alpha/${src} → alpha/${dst}`, 'Summary: total 5 · identical 1 · different 2 · missing in target 1 · missing in source 1']);
+  });
+
+  it('masks Secrets with fingerprints unless --show-secrets', async () => {
+    const masked = await runCli(['diff', `alpha/${src}`, `alpha/${dst}`, 'secret/db-credentials', '--kind', 'configmaps,secrets']);
+    expect(masked.code).toBe(1);
+    expect(masked.stdout).not.toContain('pw-source-123');
+    expect(masked.stdout).not.toContain('pw-target-456');
+    const fp = /^ {2}username +identical +\*\*\* \(([0-9a-f]{8})\) +\*\*\* \(([0-9a-f]{8})\)$/m.exec(masked.stdout);
+    expect(fp?.[1]).toBe(fp?.[2]);
+    expect(masked.stdout).toMatch(/^ {2}password +different +\*\*\* \([0-9a-f]{8}\) +\*\*\* \([0-9a-f]{8}\)$/m);
+    const json = await runCli(['diff', `alpha/${src}`, `alpha/${dst}`, '--kind', 'secrets', '-o', 'json']);
+    expect(json.stdout).not.toContain('pw-source-123');
+    expect(JSON.parse(json.stdout).secretsShown).toBe(false);
+    const shown = await runCli(['diff', `alpha/${src}`, `alpha/${dst}`, '--kind', 'secrets', '--show-secrets']);
+    expect(shown.stdout).toMatch(/^ {2}password +different +pw-source-123 +pw-target-456$/m);
+  });
+
+  it('prints one document for -o json and -o yaml that matches the schema', async () => {
+    const json = await runCli(['diff', `alpha/${src}`, `alpha/${dst}`, '--kind', 'configmaps,secrets', '-o', 'json']);
+    expect(json.code).toBe(1);
+    const report = JSON.parse(json.stdout);
+    expect(validate(report), JSON.stringify(validate.errors)).toBe(true);
+    expect(report).toMatchObject({apiVersion: 'configsync.kubectl.dev/v1alpha1', kind: 'DiffReport', source: {context: 'alpha', namespace: src}, target: {context: 'alpha', namespace: dst}});
+    expect(report.summary).toEqual({total: 6, identical: 1, different: 3, missingInTarget: 1, missingInSource: 1, ignoredObjects: 0, ignoredKeys: 0});
+    const logo = report.objects.find((o: {name: string}) => o.name === 'app-config').keys.find((k: {key: string}) => k.key === 'logo.bin');
+    expect(logo).toMatchObject({section: 'binaryData', status: 'different', source: {size: 4}});
+    expect(logo.source.value).toBeUndefined();
+    const yaml = await runCli(['diff', `alpha/${src}`, `alpha/${dst}`, '-o', 'yaml']);
+    expect(yaml.code).toBe(1);
+    const fromYaml = load(yaml.stdout);
+    expect(validate(fromYaml), JSON.stringify(validate.errors)).toBe(true);
+    expect((fromYaml as {summary: unknown}).summary).toMatchObject({total: 5, different: 2});
+  });
+});
+
+describe('ignore rules', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'configsync-rules-'));
+  afterAll(() => rmSync(dir, {recursive: true, force: true}));
+
+  // app-config differs in many keys; narrow to objects whose only difference is ignorable.
+  const args = () => ['diff', `alpha/${src}`, `alpha/${dst}`, 'common', 'dev-local'];
+
+  it('counts ignored differences apart and never exits 1 for them (flags)', async () => {
+    const plain = await runCli(args(), {cwd: dir});
+    expect(plain.code).toBe(1);
+    const ignored = await runCli([...args(), '--ignore-object', 'dev-*'], {cwd: dir});
+    expect(ignored.code).toBe(0);
+    expect(ignored.stdout).toContain('Summary: total 1 · identical 1 · different 0 · missing in target 0 · missing in source 0 · ignored 1 objects, 0 keys');
+    const keys = await runCli(['diff', `alpha/${src}`, `alpha/${dst}`, 'dev-local', '--ignore-key', 'X', '-o', 'json'], {cwd: dir});
+    expect(keys.code).toBe(0);
+    expect(JSON.parse(keys.stdout).summary).toMatchObject({identical: 1, ignoredKeys: 1});
+  });
+
+  it('reads .configsync.yaml upward from the working directory, or --rules, unless --no-rules', async () => {
+    const repo = join(dir, 'repo');
+    const deep = join(repo, 'env', 'prod');
+    mkdirSync(deep, {recursive: true});
+    writeFileSync(join(repo, '.configsync.yaml'), 'ignore:\n  keys: ["dev-local:X"]\n');
+    const found = await runCli(args(), {cwd: deep});
+    expect(found.code).toBe(0);
+    expect(found.stdout).toContain('ignored 0 objects, 1 keys');
+    expect(found.stdout).toContain('configmap/dev-local   identical (1 keys, 1 ignored difference)');
+    expect((await runCli([...args(), '--no-rules'], {cwd: deep})).code).toBe(1);
+    writeFileSync(join(dir, 'ci.yaml'), 'ignore:\n  objects: ["dev-local"]\n');
+    const explicit = await runCli([...args(), '--rules', join(dir, 'ci.yaml')], {cwd: dir});
+    expect(explicit.code).toBe(0);
+    expect(explicit.stdout).toContain('ignored 1 objects, 0 keys');
+  });
+});
+
+describe('locations', () => {
+  let arn: {path: string; cleanup: () => void};
+  beforeAll(() => {
+    arn = kubeconfigWith([
+      {name: ARN_CONTEXT, like: 'alpha', namespace: same},
+      // A context named like a namespace of the current context: the context wins, with a note.
+      {name: src, like: 'beta', namespace: far},
+    ]);
+  });
+  afterAll(() => arn.cleanup());
+
+  it('compares across clusters', async () => {
+    const result = await runCli(['diff', `alpha/${same}`, `beta/${far}`]);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain(`ConfigMaps: alpha/${same} → beta/${far}`);
+    expect(result.stdout).toMatch(/^configmap\/only-far {3}missing in source$/m);
+  });
+
+  it('reads a bare NAMESPACE in the current (or --context) context, and --from/--to overrides', async () => {
+    const bare = await runCli(['diff', same, src, '--context', 'alpha', '-q']);
+    expect(bare.stdout).toContain(`ConfigMaps: alpha/${same} → alpha/${src}`);
+    const overridden = await runCli(['diff', 'x', 'y', '--from-context', 'alpha', '--from-namespace', same, '--to-context', 'beta', '--to-namespace', far, '-q']);
+    expect(overridden.stdout).toContain(`ConfigMaps: alpha/${same} → beta/${far}`);
+  });
+
+  it('takes an exact ARN-like context name, and ARN/NAMESPACE', async () => {
+    const exact = await runCli(['diff', ARN_CONTEXT, `beta/${far}`, '-q'], {env: {KUBECONFIG: arn.path}});
+    expect(exact.stderr).toBe('');
+    expect(exact.stdout).toContain(`ConfigMaps: ${ARN_CONTEXT}/${same} → beta/${far}`);
+    expect(exact.code).toBe(1);
+    const split = await runCli(['diff', `${ARN_CONTEXT}/${src}`, `alpha/${dst}`, '-o', 'json'], {env: {KUBECONFIG: arn.path}});
+    expect(split.code).toBe(1);
+    expect(JSON.parse(split.stdout).source).toEqual({context: ARN_CONTEXT, namespace: src, label: `${ARN_CONTEXT}/${src}`});
+  });
+
+  it('says on stderr when a word is both a context and a namespace', async () => {
+    const result = await runCli(['diff', src, `alpha/${same}`, '--context', 'alpha', '-q'], {env: {KUBECONFIG: arn.path}});
+    expect(result.stderr).toContain(`note: "${src}" is both a context and a namespace in context "alpha"; using the context (write alpha/${src} for the namespace)`);
+    expect(result.stdout).toContain(`ConfigMaps: ${src}/${far} → alpha/${same}`);
+  });
+
+  it('reads with the read-only alpha-viewer user', async () => {
+    const result = await runCli(['diff', `alpha-viewer/${src}`, `alpha-viewer/${dst}`, '-q']);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain('Summary: total 5 · identical 1 · different 2');
+  });
+});
