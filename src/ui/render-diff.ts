@@ -2,7 +2,8 @@ import {structuredPatch} from 'diff';
 import type {DiffReport, KeyDiff, ObjectDiff, ValueView} from '../core/diff.js';
 import type {PathChange} from '../core/structured.js';
 import {locationName, objectRef} from '../core/types.js';
-import {renderTable, shorten} from './table.js';
+import {renderColumns} from './columns.js';
+import {shorten} from './table.js';
 import type {Theme} from './theme.js';
 
 export interface DiffRenderOptions {
@@ -79,7 +80,7 @@ function renderObject(object: ObjectDiff, theme: Theme, options: DiffRenderOptio
     cell(key.source),
     cell(key.target),
   ]);
-  lines.push(renderTable(['KEY', 'STATUS', `SOURCE ${from}`, `TARGET ${to}`], rows, '  '));
+  lines.push(renderColumns(['KEY', 'STATUS', `SOURCE ${from}`, `TARGET ${to}`], rows, '  '));
   for (const key of object.keys) {
     if (key.status !== 'different' || key.ignored) continue;
     const detail = renderKeyDetail(key, theme, options);

@@ -1,6 +1,7 @@
 import type {FleetCell, FleetGroup, FleetKeyRow, FleetObject, FleetReport} from '../core/fleet.js';
 import {locationName, objectRef} from '../core/types.js';
-import {renderTable, shorten} from './table.js';
+import {renderColumns} from './columns.js';
+import {shorten} from './table.js';
 import type {Theme} from './theme.js';
 
 export interface FleetRenderOptions {
@@ -34,7 +35,7 @@ export function renderFleetReport(report: FleetReport, theme: Theme, options: Fl
   }
   if (rows.length > 0) {
     out.push('');
-    out.push(renderTable(['OBJECT / KEY', ...report.locations.map((l) => shortenMiddle(locationName(l), 28)), 'STATUS'], rows));
+    out.push(renderColumns(['OBJECT / KEY', ...report.locations.map((l) => shortenMiddle(locationName(l), 28)), 'STATUS'], rows));
   }
 
   const legend = renderValues(report, theme);

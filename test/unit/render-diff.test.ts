@@ -88,3 +88,13 @@ describe('long one-line values', () => {
     expect(text).toContain(`  TOKEN:\n  - …${'a'.repeat(20)}OLD${'z'.repeat(76)}…\n  + …${'a'.repeat(20)}NEW${'z'.repeat(76)}…\n`);
   });
 });
+
+describe('renderColumns', () => {
+  it('pads to the widest cell, ignoring colour codes and counting wide characters twice', async () => {
+    const {renderColumns, displayWidth} = await import('../../src/ui/columns.js');
+    expect(renderColumns(['A', 'B', 'C'], [['x', 'yy', ''], ['long', '', 'z']], '  ')).toBe('  A      B    C\n  x      yy\n  long        z');
+    expect(displayWidth('\u001b[33mdiff\u001b[39m')).toBe(4);
+    expect(displayWidth('日本')).toBe(4);
+    expect(displayWidth('é')).toBe(1);
+  });
+});
