@@ -1,4 +1,5 @@
 import {copyFileSync, mkdtempSync, readFileSync} from 'node:fs';
+import {createServer} from 'node:net';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {afterAll, describe, expect, it} from 'vitest';
@@ -219,6 +220,41 @@ describe('fanout across clusters', () => {
   });
 });
 
+describe('fanout failures and dry runs', () => {
+  it('an unreachable cluster is one failed target; the others are written (exit 4)', async () => {
+    const p = uniqueName('fo');
+    const [src] = await namespaces('alpha', p, 'src');
+    await namespaces('beta', p, 'src');
+    await apply('alpha', configMap(src, 'reach', {k: 'v'}));
+    const dir = mkdtempSync(join(tmpdir(), 'fanout-'));
+    const config = join(dir, 'kubeconfig');
+    copyFileSync(kubeconfig, config);
+    const user = (await runProcess('/usr/bin/kubectl', ['--kubeconfig', config, 'config', 'view', '-o', 'jsonpath={.contexts[?(@.name=="beta")].context.user}'])).stdout;
+    // A port nothing listens on: connections are refused, as for a cluster that is down.
+    const probe = createServer();
+    const port = await new Promise<number>((resolve) => probe.listen(0, '127.0.0.1', () => resolve((probe.address() as {port: number}).port)));
+    await new Promise((resolve) => probe.close(resolve));
+    await runProcess('/usr/bin/kubectl', ['--kubeconfig', config, 'config', 'set-cluster', 'gone', `--server=https://127.0.0.1:${port}`, '--insecure-skip-tls-verify=true']);
+    await runProcess('/usr/bin/kubectl', ['--kubeconfig', config, 'config', 'set-context', 'gone', '--cluster=gone', `--user=${user}`]);
+    const result = await runCli(['fanout', 'configmap/reach', '--kubeconfig', config, '--context', 'alpha', '-n', src, '--to-context', 'gone,beta', '--yes']);
+    expect(result.code).toBe(4);
+    expect(result.stdout).toMatch(/gone\s+\*\s+error\s+FAILED\s+unreachable/);
+    expect(result.stdout).toMatch(new RegExp(`beta\\s+${src}\\s+create\\s+done`));
+    expect(await getCm('beta', src, 'reach')).toBeDefined();
+  });
+
+  it('--dry-run=server sends the writes for admission but stores nothing', async () => {
+    const p = uniqueName('fo');
+    const [src, a] = await namespaces('alpha', p, 'src', 'a');
+    await apply('alpha', configMap(src, 'dry', {k: 'v'}));
+    const result = await runCli(['fanout', 'configmap/dry', '--context', 'alpha', '-n', src, '--to-namespace', a, '--dry-run=server', '--yes']);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('server dry run: nothing stored');
+    expect(result.stdout).toMatch(/create\s+done/);
+    expect(await getCm('alpha', a, 'dry')).toBeUndefined();
+  });
+});
+
 describe('fanout status', () => {
   it('reports in sync, edited locally, stale and orphaned copies, exit 1 when any is not in sync', async () => {
     const p = uniqueName('fo');
@@ -261,6 +297,17 @@ describe('fanout --from-annotations (Kubed migration)', () => {
     await apply('alpha', configMap(a, 'kubed-cfg', {k: 'old'}, {labels: {'kubed.appscode.com/origin.name': 'kubed-cfg', 'kubed.appscode.com/origin.namespace': src}}));
     const result = await runCli(['fanout', '--from-annotations', '--context', 'alpha', '--yes']);
     expect(result.code).toBe(0);
+    // kubed.appscode.com/sync-contexts: a copy in each context's namespace (here: the source's).
+    await namespaces('beta', p, 'src');
+    await apply('alpha', JSON.stringify({
+      apiVersion: 'v1', kind: 'ConfigMap',
+      metadata: {name: 'kubed-ctx', namespace: src, annotations: {'kubed.appscode.com/sync-contexts': 'beta'}},
+      data: {k: 'remote'},
+    }));
+    const second = await runCli(['fanout', '--from-annotations', '--context', 'alpha', '--yes']);
+    expect(second.code).toBe(0);
+    expect((await getCm('beta', src, 'kubed-ctx'))?.data).toEqual({k: 'remote'});
+    expect(await getCm('alpha', a, 'kubed-ctx')).toBeUndefined();
     for (const ns of [a, b]) {
       const copy = await getCm('alpha', ns, 'kubed-cfg');
       expect(copy.data.k).toBe('v');
