@@ -107,7 +107,8 @@ function cell(view: ValueView | undefined): string {
 function renderKeyDetail(key: KeyDiff, theme: Theme, options: DiffRenderOptions): string | undefined {
   const a = key.source?.value;
   const b = key.target?.value;
-  const multiLine = a !== undefined && b !== undefined && (a.includes('\n') || b.includes('\n'));
+  // A trailing newline (YAML's "|" block) does not make a one-line value multi-line.
+  const multiLine = a !== undefined && b !== undefined && (a.trimEnd().includes('\n') || b.trimEnd().includes('\n'));
   const structured = key.changes !== undefined && key.changes.length > 0;
   // A long one-line value is cut in the table: show both around the first difference.
   const long = !multiLine && !structured && a !== undefined && b !== undefined && (shorten(a) !== a || shorten(b) !== b);

@@ -98,3 +98,12 @@ describe('renderColumns', () => {
     expect(displayWidth('é')).toBe(1);
   });
 });
+
+describe('value details', () => {
+  it('shows no line diff for a one-line JSON value that ends in a newline', () => {
+    const r = diffLocations(STAGING, PROD, [cm('s', 'x', {'settings.json': '{"replicas": 2}\n'})], [cm('p', 'x', {'settings.json': '{"replicas": 3}\n'})], {kinds: ['ConfigMap'], showSecrets: false, salt: SALT});
+    const text = renderDiffReport(r, plain, defaults);
+    expect(text).toContain('  settings.json (json):\n    ~ replicas: 2 → 3\n');
+    expect(text).not.toContain('--- source/settings.json');
+  });
+});
