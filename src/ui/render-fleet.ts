@@ -66,8 +66,10 @@ function objectStatus(object: FleetObject, theme: Theme): string {
     return theme.same(`identical (${count} keys${ignored > 0 ? `, ${ignored} ignored` : ''})`);
   }
   const absent = object.cells.filter((c) => c === null).length;
-  const disagree = object.keys.filter((k) => k.status === 'different').length;
+  const disagree = object.keys.filter((k) => k.status === 'different' && !k.ignored).length;
+  const ignored = object.keys.filter((k) => k.ignored).length;
   const parts = [`${disagree} of ${count} keys differ`];
+  if (ignored > 0) parts.push(`${ignored} ignored`);
   if (absent > 0) parts.push(`absent in ${absent}`);
   return theme.changed(`different (${parts.join(', ')})`);
 }
