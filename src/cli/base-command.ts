@@ -46,6 +46,8 @@ export abstract class BaseCommand extends Command {
 
   protected override async catch(error: Error & {exitCode?: number; oclif?: {exit?: number}}): Promise<void> {
     const code = exitCodeFor(error);
+    // oclif warns of a command that "did not parse its arguments" (NODE_ENV=development|test) when parsing itself failed.
+    (this as unknown as {parsed: boolean}).parsed = true;
     if (code === ExitCode.ok) return; // oclif's own exit(0), e.g. after --help
     if (process.env.KUBECTL_CONFIGSYNC_DEBUG && error.stack) this.note(error.stack);
     this.note(`error: ${oneLine(messageOf(error))}`);

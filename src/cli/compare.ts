@@ -5,6 +5,7 @@ import {UsageError} from '../core/errors.js';
 import {mergeIgnoreRules, type IgnoreRules} from '../core/ignore.js';
 import {diffFleet, type FleetReport} from '../core/fleet.js';
 import {isValidNamespaceName, resolveLocation, type LocationResolution} from '../core/location.js';
+import {parseLabelSelector} from '../core/namespace-select.js';
 import {CONFIG_KINDS, locationName, type ConfigKind, type ConfigObject, type Location} from '../core/types.js';
 import type {ClusterApi} from '../core/cluster-api.js';
 import type {Kubeconfig} from '../kube/kubeconfig.js';
@@ -103,6 +104,8 @@ export async function compareLocations(
   note: (text: string) => void,
 ): Promise<Comparison> {
   const kinds = parseKinds(flags.kind);
+  // A bad -l is the user's typo: say so before any request, not as the server's HTTP 400.
+  if (flags.selector !== undefined) parseLabelSelector(flags.selector);
   const defaultContext = flags.context ? kube.resolveContext(flags.context) : undefined;
   const [sourceLocation, targetLocation] = await Promise.all([
     resolveLocationWord(kube, words.source, {context: flags['from-context'], namespace: flags['from-namespace']}, defaultContext, note),
@@ -214,6 +217,8 @@ export async function compareFleet(
     throw new UsageError('--from-context, --from-namespace, --to-context and --to-namespace apply to two locations; with three or more, write each as CONTEXT/NAMESPACE');
   }
   const kinds = parseKinds(flags.kind);
+  // A bad -l is the user's typo: say so before any request, not as the server's HTTP 400.
+  if (flags.selector !== undefined) parseLabelSelector(flags.selector);
   const defaultContext = flags.context ? kube.resolveContext(flags.context) : undefined;
   const locations = await Promise.all(words.map((word) => resolveLocationWord(kube, word, {}, defaultContext, note)));
   for (let i = 0; i < locations.length; i++) {

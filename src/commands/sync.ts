@@ -121,7 +121,8 @@ ${EXIT_CODES_HELP}
       selection = selectionFromSavedPlan(saved, fresh, flags.recreate);
     } else if (keySelector) {
       const unmatched = unmatchedPatterns(keySelector, report.objects.flatMap((o) => o.keys.map((k) => ({object: o.name, key: k.key}))));
-      if (unmatched.length > 0) note(`warning: --keys ${unmatched.join(', ')} matched no key`);
+      // Most likely a typo: writing the rest would leave the user believing that key was synced too.
+      if (unmatched.length > 0) throw new UsageError(`--keys ${unmatched.join(', ')} matched no key in ${locationName(report.source)} or ${locationName(report.target)}; nothing was written`);
       selection = {keys: (o, k) => isKeySelected(keySelector, o.name, k.key), prune: flags.prune, recreate: flags.recreate};
     } else if (flags.all || dryRun === 'client') {
       selection = {keys: () => true, prune: flags.prune, recreate: flags.recreate};

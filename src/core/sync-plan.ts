@@ -167,7 +167,9 @@ function planObject(
   const candidates = diff.keys.filter((k) => !k.ignored && k.status !== 'identical' && (k.status !== 'missing-in-source' || selection.prune));
   const keys = candidates.filter((k) => selection.keys(diff, k)).map(toKeyChange);
   const typeChange = Boolean(diff.typeChange);
-  if (keys.length === 0 && !(typeChange && target)) {
+  // An empty source missing in the target is still created: the object itself is what differs.
+  const emptyCreate = !target && Object.keys(source.data).length === 0 && Object.keys(source.binaryData).length === 0;
+  if (keys.length === 0 && !(typeChange && target) && !emptyCreate) {
     const reason = candidates.length > 0 ? 'no keys selected' : diff.keys.some((k) => k.status === 'missing-in-source') ? 'only target-only keys differ (kept; --prune removes them)' : 'only ignored keys differ';
     return {object: {...object, action: 'skipped', reason}};
   }

@@ -3,6 +3,7 @@ import type {ConfigKind, ConfigObject} from '../core/types.js';
 import type {PodSpec, Workload, WorkloadKind} from '../core/workload.js';
 import {AppsV1Api, CoreV1Api, KubeConfig, Observable, ServerConfiguration, Watch, createConfiguration, setHeaderMiddleware} from './client-node.js';
 import type {V1ConfigMap, V1Secret} from './client-node.js';
+import {ClusterError} from '../core/errors.js';
 import {translateError} from './errors.js';
 import {USER_AGENT} from './user-agent.js';
 
@@ -31,9 +32,21 @@ export class KubeCluster implements ClusterApi {
       middleware.push(timeoutMiddleware(options.requestTimeoutMs));
       limitConnectTime(kubeConfig, options.requestTimeoutMs);
     }
+    // Credentials (exec plugins, token and certificate files) fail before any request: say which context's.
+    const auth = {
+      getName: () => 'kubeconfig',
+      applySecurityAuthentication: async (requestContext: unknown) => {
+        try {
+          await kubeConfig.applySecurityAuthentication(requestContext as never);
+        } catch (error) {
+          const message = String((error as Error)?.message ?? error).split('\n')[0].trim();
+          throw new ClusterError(`credentials: getting credentials for context "${context}" failed: ${message}`);
+        }
+      },
+    };
     const configuration = createConfiguration({
       baseServer: new ServerConfiguration(server, {}),
-      authMethods: {default: kubeConfig},
+      authMethods: {default: auth as unknown as KubeConfig},
       middleware,
     });
     this.core = new CoreV1Api(configuration);
@@ -83,7 +96,7 @@ export class KubeCluster implements ClusterApi {
       const params = {namespace, fieldManager: options.fieldManager, dryRun: options.dryRun ? 'All' : undefined};
       if (kind === 'Secret') return fromSecret(await this.core.createNamespacedSecret({...params, body: toSecret({...object, resourceVersion: undefined})}));
       return fromConfigMap(await this.core.createNamespacedConfigMap({...params, body: toConfigMap({...object, resourceVersion: undefined})}));
-    });
+    }, () => this.alreadyWritten(object, options));
   }
 
   async replaceConfigObject(object: ConfigObject, options: WriteOptions): Promise<ConfigObject> {
@@ -93,7 +106,7 @@ export class KubeCluster implements ClusterApi {
       const params = {name, namespace, fieldManager: options.fieldManager, dryRun: options.dryRun ? 'All' : undefined};
       if (kind === 'Secret') return fromSecret(await this.core.replaceNamespacedSecret({...params, body: toSecret(object)}));
       return fromConfigMap(await this.core.replaceNamespacedConfigMap({...params, body: toConfigMap(object)}));
-    });
+    }, () => this.alreadyWritten(object, options));
   }
 
   async deleteConfigObject(kind: ConfigKind, namespace: string, name: string, options: WriteOptions & {resourceVersion?: string}): Promise<void> {
@@ -106,7 +119,7 @@ export class KubeCluster implements ClusterApi {
       };
       if (kind === 'Secret') await this.core.deleteNamespacedSecret(params);
       else await this.core.deleteNamespacedConfigMap(params);
-    });
+    }, async (status) => (status === 404 ? {value: undefined} : undefined));
   }
 
   async getNamespace(name: string): Promise<NamespaceInfo | undefined> {
@@ -256,13 +269,65 @@ export class KubeCluster implements ClusterApi {
     };
   }
 
-  private async call<T>(verb: string, what: string, run: () => Promise<T>): Promise<T> {
-    try {
-      return await run();
-    } catch (error) {
-      throw translateError(error, {context: this.context, verb, what});
+  /**
+   * Runs one request, retried with backoff on 429 and 5xx (Retry-After honoured).
+   * Retrying writes is safe: updates and deletes are conditional on resourceVersion,
+   * and a retry that meets 409/404 asks `recover` whether an earlier attempt already
+   * did the work (the server may process a request whose answer was lost).
+   */
+  private async call<T>(verb: string, what: string, run: () => Promise<T>, recover?: (status: number) => Promise<{value: T} | undefined>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await run();
+      } catch (error) {
+        const status = statusOf(error);
+        if (attempt > 1 && recover && (status === 409 || status === 404)) {
+          const done = await recover(status).catch(() => undefined);
+          if (done) return done.value;
+        }
+        const wait = attempt < RETRY_ATTEMPTS ? retryDelayMs(error, verb, attempt) : undefined;
+        if (wait === undefined) throw translateError(error, {context: this.context, verb, what});
+        await new Promise((resolve) => setTimeout(resolve, wait));
+      }
     }
   }
+
+  /** After a retried create or update: the object already holds what we meant to write. */
+  private async alreadyWritten(object: ConfigObject, options: WriteOptions): Promise<{value: ConfigObject} | undefined> {
+    if (options.dryRun) return undefined;
+    const current = await this.getConfigObject(object.kind, object.namespace, object.name);
+    return current && sameContent(current, object) ? {value: current} : undefined;
+  }
+}
+
+/** Attempts per request (the first included) on 429 and 5xx. */
+const RETRY_ATTEMPTS = 4;
+const MAX_RETRY_WAIT_MS = 10_000;
+const READ_VERBS = new Set(['get', 'list']);
+
+/** How long to wait before trying again, or undefined when the error is not worth a retry. */
+export function retryDelayMs(error: unknown, verb: string, attempt: number): number | undefined {
+  const status = statusOf(error);
+  if (status === undefined) return undefined;
+  // Writes: 429 (priority and fairness, before processing) and 503/504; every write is conditional or recoverable.
+  const retryable = status === 429 || status === 503 || status === 504 || (READ_VERBS.has(verb) && (status === 500 || status === 502));
+  if (!retryable) return undefined;
+  const header = (error as {headers?: Record<string, string>}).headers?.['retry-after'];
+  const seconds = header !== undefined ? Number(header) : Number.NaN;
+  if (Number.isFinite(seconds) && seconds >= 0) return Math.min(seconds * 1000, MAX_RETRY_WAIT_MS);
+  return Math.round(200 * 2 ** (attempt - 1) * (0.5 + Math.random() / 2));
+}
+
+function sameContent(current: ConfigObject, wanted: ConfigObject): boolean {
+  const same = (a: Record<string, string>, b: Record<string, string>) => JSON.stringify(Object.entries(a).sort()) === JSON.stringify(Object.entries(b).sort());
+  const includes = (all: Record<string, string>, some: Record<string, string>) => Object.entries(some).every(([k, v]) => all[k] === v);
+  return (
+    same(current.data, wanted.data) &&
+    same(current.binaryData, wanted.binaryData) &&
+    (current.type ?? 'Opaque') === (wanted.type ?? 'Opaque') &&
+    includes(current.labels, wanted.labels) &&
+    includes(current.annotations, wanted.annotations)
+  );
 }
 
 function timeoutMiddleware(ms: number) {
