@@ -148,7 +148,12 @@ async function writeEntry(
     }
   };
   if (entry.action === 'prune') {
-    await run(() => api.deleteConfigObject(source.kind, entry.namespace, source.name, {...write, resourceVersion: entry.resourceVersion}));
+    try {
+      await run(() => api.deleteConfigObject(source.kind, entry.namespace, source.name, {...write, resourceVersion: entry.resourceVersion}));
+    } catch (error) {
+      // Already gone (e.g. its namespace was deleted): the prune's goal is met.
+      if ((error as {status?: number}).status !== 404) throw error;
+    }
   } else if (entry.action === 'create') {
     await run(() => api.createConfigObject(entry.object!, write));
   } else if (entry.recreate) {

@@ -95,4 +95,17 @@ describe('applyFanoutPlan', () => {
     expect(cluster.calls.filter((c) => c === 'create ns-02')).toHaveLength(4);
     expect(sleeps.length).toBe(5);
   });
+
+  it('a prune that finds the copy already gone counts as done', async () => {
+    const cluster = new MemoryCluster('alpha', ref.server, [{name: 'src', labels: {}}, {name: 'ns-00', labels: {}}]);
+    const first = await plan(cluster);
+    await applyFanoutPlan(first, new Map([['alpha', cluster.api()]]), options);
+    const reads = await readFanoutTargets(ref, [{context: 'alpha', server: ref.server, defaultNamespace: 'src', api: cluster.api()}], {regex: '^selects-nothing$'});
+    const prune = planFanout(ref, source, reads, {onConflict: 'skip', prune: true});
+    expect(prune.summary.prune).toBe(1);
+    cluster.failures.set('ns-00', [404]);
+    const results = await applyFanoutPlan(prune, new Map([['alpha', cluster.api()]]), options);
+    expect(results.map((r) => [r.action, r.outcome])).toEqual([['prune', 'done']]);
+  });
 });
+
