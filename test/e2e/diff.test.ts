@@ -110,6 +110,15 @@ describe('diff between two namespaces of one cluster', () => {
     expect(quiet.stdout.trimEnd().split('\n')).toEqual([`ConfigMaps: alpha/${src} → alpha/${dst}`, 'Summary: total 5 · identical 1 · different 2 · missing in target 1 · missing in source 1']);
   });
 
+  it('never colours piped output, and colours it only when forced (unless --no-color)', async () => {
+    const piped = await runCli(['diff', `alpha/${src}`, `alpha/${dst}`, '-q'], {env: {NO_COLOR: undefined, FORCE_COLOR: undefined}});
+    expect(piped.stdout).not.toContain('\u001b[');
+    const forced = await runCli(['diff', `alpha/${src}`, `alpha/${dst}`, '-q'], {env: {NO_COLOR: undefined, FORCE_COLOR: '1'}});
+    expect(forced.stdout).toContain('\u001b[');
+    const off = await runCli(['diff', `alpha/${src}`, `alpha/${dst}`, '-q', '--no-color'], {env: {NO_COLOR: undefined, FORCE_COLOR: '1'}});
+    expect(off.stdout).not.toContain('\u001b[');
+  });
+
   it('masks Secrets with fingerprints unless --show-secrets', async () => {
     const masked = await runCli(['diff', `alpha/${src}`, `alpha/${dst}`, 'secret/db-credentials', '--kind', 'configmaps,secrets']);
     expect(masked.code).toBe(1);
