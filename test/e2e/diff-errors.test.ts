@@ -10,11 +10,18 @@ let silent: {port: number; close: () => Promise<void>};
 
 beforeAll(async () => {
   cleanup = await createNamespaces('alpha', ns, other);
-  await apply('alpha', list(configMap(ns, 'a', {K: '1'}), configMap(other, 'a', {K: '1'}), secret(ns, 's', {P: 'x'})));
+  await apply('alpha', list(
+    configMap(ns, 'a', {K: '1'}),
+    configMap(other, 'a', {K: '1'}),
+    configMap(ns, 'web', {K: '1'}, {labels: {app: 'web'}}),
+    configMap(other, 'web', {K: '2'}, {labels: {app: 'web'}}),
+    secret(ns, 's', {P: 'x'}),
+  ));
   silent = await silentServer();
   extra = kubeconfigWith([
     {name: 'down', server: `https://127.0.0.1:${await closedPort()}`, namespace: ns},
     {name: 'hung', server: `https://127.0.0.1:${silent.port}`, namespace: ns},
+    {name: 'nobody', like: 'alpha', as: 'nobody'},
   ]);
 });
 
@@ -35,8 +42,8 @@ function expectOneLineError(stderr: string, pattern: RegExp): void {
 
 describe('diff errors', () => {
   it('exit 0 and 1 for the verdict', async () => {
-    expect((await runCli(['diff', `alpha/${ns}`, `alpha/${other}`])).code).toBe(0);
-    expect((await runCli(['diff', `alpha/${ns}`, `alpha/${other}`, '--kind', 'all'])).code).toBe(1);
+    expect((await runCli(['diff', `alpha/${ns}`, `alpha/${other}`, 'a'])).code).toBe(0);
+    expect((await runCli(['diff', `alpha/${ns}`, `alpha/${other}`, 'a', 'secret/s', '--kind', 'all'])).code).toBe(1);
   });
 
   it('exit 2 for usage errors', async () => {
@@ -85,9 +92,25 @@ describe('diff errors', () => {
     expectOneLineError(result.stderr, /--request-timeout: invalid duration "soon"/);
   });
 
-  it('reports what the read-only user may not list as a one-line cluster error, or reads it', async () => {
-    const result = await runCli(['diff', `alpha-viewer/${ns}`, `alpha-viewer/${other}`, '--kind', 'secrets']);
-    if (result.code === 3) expectOneLineError(result.stderr, /forbidden: cannot list secrets in namespace ".+" \(context "alpha-viewer"\)/);
-    else expect(result.code).toBe(1);
+  it('exit 3 with one line naming the context and namespace for a 403 on list', async () => {
+    const result = await runCli(['diff', `nobody/${ns}`, `alpha/${other}`], {env: {KUBECONFIG: extra.path}});
+    expect(result.code).toBe(3);
+    expectOneLineError(result.stderr, new RegExp(`^error: forbidden: cannot list configmaps in namespace "${ns}" \\(context "nobody"\\): .*nobody`));
+    expect(result.stdout).toBe('');
+  });
+
+  it('narrows with -l/--selector', async () => {
+    const web = await runCli(['diff', `alpha/${ns}`, `alpha/${other}`, '-l', 'app=web', '-o', 'json']);
+    expect(web.code).toBe(1);
+    expect(JSON.parse(web.stdout).objects.map((o: {name: string}) => o.name)).toEqual(['web']);
+    const rest = await runCli(['diff', `alpha/${ns}`, `alpha/${other}`, '--selector', 'app!=web']);
+    expect(rest.code).toBe(0);
+  });
+
+  it('reads Secrets with the read-only alpha-viewer user', async () => {
+    const result = await runCli(['diff', `alpha-viewer/${ns}`, `alpha-viewer/${other}`, '--kind', 'secrets', '-q']);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain('missing in target 1');
   });
 });

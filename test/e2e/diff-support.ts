@@ -24,6 +24,8 @@ export interface ExtraContext {
   /** …or point at this server (TLS not verified: nothing answers anyway). */
   server?: string;
   namespace?: string;
+  /** With `like`: the same user, impersonating this one (who may be allowed nothing). */
+  as?: string;
 }
 
 /** A copy of the test bed's kubeconfig with more contexts; returns its path and a cleanup. */
@@ -33,7 +35,13 @@ export function kubeconfigWith(extra: ExtraContext[]): {path: string; cleanup: (
     if (context.like) {
       const base = doc.contexts.find((c) => c.name === context.like);
       if (!base) throw new Error(`no context ${context.like} in ${kubeconfig}`);
-      doc.contexts.push({name: context.name, context: {...base.context, namespace: context.namespace}});
+      let user = base.context.user;
+      if (context.as) {
+        const baseUser = doc.users.find((u) => u.name === user)!;
+        user = `${user}-as-${context.as}`;
+        doc.users.push({name: user, user: {...(baseUser.user as object), as: context.as}});
+      }
+      doc.contexts.push({name: context.name, context: {...base.context, user, namespace: context.namespace}});
     } else {
       const cluster = `cluster-${doc.clusters.length}`;
       doc.clusters.push({name: cluster, cluster: {server: context.server, 'insecure-skip-tls-verify': true}});
