@@ -51,7 +51,11 @@ export interface ApplyOptions {
   /** Objects refused before planning (e.g. a stale saved plan): reported as failed. */
   refused?: Array<{kind: ConfigKind; name: string; reason: string}>;
   onProgress?: (text: string) => void;
+  /** Checked before each write (SIGTERM, Ctrl-C): true stops the batch; the rest is reported as not attempted. */
+  stopRequested?: () => boolean;
 }
+
+export const NOT_ATTEMPTED = 'not attempted: interrupted before it was written';
 
 /**
  * Writes a plan through the cluster seam: backup first, then one conditional
@@ -95,6 +99,14 @@ export async function applySync(plan: SyncPlan, writes: PlannedWrite[], cluster:
   for (const [index, write] of todo.entries()) {
     const {object} = write;
     const base = {kind: object.kind, name: object.name, action: object.action, keys: object.keys};
+    if (options.stopRequested?.()) {
+      results.set(objectRef(object), {...base, outcome: 'skipped', changedKeys: [], reason: NOT_ATTEMPTED});
+      if (record) {
+        record.entries[index] = {...record.entries[index], outcome: 'failed', error: NOT_ATTEMPTED};
+        options.backup!.save(record);
+      }
+      continue;
+    }
     options.onProgress?.(`${verbOf(object.action, options.dryRun)} ${objectRef(object)} in ${plan.target.context}/${plan.target.namespace}`);
     try {
       const written = await writeOne(write, cluster, options);

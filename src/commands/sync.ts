@@ -1,13 +1,13 @@
 import {Args, Flags} from '@oclif/core';
 import {readFileSync} from 'node:fs';
 import {load as loadYaml} from 'js-yaml';
-import {applySync, type SyncResult} from '../cli/apply-sync.js';
+import {NOT_ATTEMPTED, applySync, type SyncResult} from '../cli/apply-sync.js';
 import {BackupStore} from '../cli/backup-store.js';
 import {BaseCommand} from '../cli/base-command.js';
 import {compareFlags, compareLocations, type CompareFlagValues, type Comparison} from '../cli/compare.js';
 import {kubeFlags, outputFlags, writeFlags} from '../cli/flags.js';
 import {changesFromSync, restartConsumers, restartFlags, rolloutOptionsFrom} from '../cli/rollout.js';
-import {DeclinedError, EXIT_CODES_HELP, ExitCode, UsageError} from '../core/errors.js';
+import {DeclinedError, EXIT_CODES_HELP, ExitCode, InterruptedError, UsageError} from '../core/errors.js';
 import {isKeySelected, parseKeySelector, unmatchedPatterns} from '../core/select-keys.js';
 import {
   isWritable,
@@ -151,17 +151,30 @@ ${EXIT_CODES_HELP}
       }
     }
 
-    const result = await applySync(plan, writes, comparison.target.cluster, {
-      dryRun,
-      fieldManager: flags['field-manager'],
-      runId,
-      backup: BackupStore.default(),
-      now,
-      refused,
-      onProgress: note,
-    });
+    // SIGTERM/SIGINT while writing: finish the write in flight, report every object, then stop.
+    let stopSignal: NodeJS.Signals | undefined;
+    const onSignal = (signal: NodeJS.Signals) => {
+      if (!stopSignal) note(`${signal}: finishing the write in flight, then stopping`);
+      stopSignal = signal;
+    };
+    process.on('SIGTERM', onSignal).on('SIGINT', onSignal);
+    let result: SyncResult;
+    try {
+      result = await applySync(plan, writes, comparison.target.cluster, {
+        dryRun,
+        fieldManager: flags['field-manager'],
+        runId,
+        backup: BackupStore.default(),
+        now,
+        refused,
+        onProgress: note,
+        stopRequested: () => stopSignal !== undefined,
+      });
+    } finally {
+      process.off('SIGTERM', onSignal).off('SIGINT', onSignal);
+    }
     // Only what was written counts: consumers of unchanged or failed objects keep running.
-    const restart = restartOptions
+    const restart = restartOptions && !stopSignal
       ? await restartConsumers(comparison.target.cluster, plan.target.namespace, changesFromSync(result.objects), restartOptions)
       : undefined;
     if (flags.output === 'table') {
@@ -171,6 +184,12 @@ ${EXIT_CODES_HELP}
     }
     await this.report(result, plan, words, names, compareWith, kube, tty && !flags.yes, theme);
     if (restart && restart.summary.failed > 0) this.setExitCode(ExitCode.partial);
+    if (stopSignal) {
+      const left = result.objects.filter((o) => o.reason === NOT_ATTEMPTED).length;
+      throw new InterruptedError(
+        `interrupted (${stopSignal}): ${result.summary.written} written, ${left} not attempted; run the same command again to finish${result.runId ? `, or undo with: kubectl configsync undo ${result.runId}` : ''}`,
+      );
+    }
   }
 
   /** The interactive flow: summary, objects, keys per object. */

@@ -119,10 +119,16 @@ export interface SeenRequest {
   userAgent: string;
   /** Status the proxy answered itself, if it injected a fault. */
   injected?: number;
+  /** Status the API server answered (when the request reached it). */
+  upstreamStatus?: number;
 }
 
-/** What to do with one request: forward it, answer with a fault, or go down (a killed API server). */
-export type FaultDecision = undefined | {status: number; retryAfter?: number} | 'die';
+/**
+ * What to do with one request: forward it (undefined), answer with a fault without
+ * forwarding, forward and then lose the answer (`afterForward`: the server did the
+ * work, the client sees the fault), forward after a delay, or go down (a killed API server).
+ */
+export type FaultDecision = undefined | {status: number; retryAfter?: number; afterForward?: boolean} | {delayMs: number} | 'die';
 
 export type FaultRule = (request: {method: string; path: string}, seen: SeenRequest[]) => FaultDecision;
 
@@ -201,6 +207,15 @@ export class FaultProxy {
       void this.down();
       return;
     }
+    if (decision && 'delayMs' in decision) {
+      setTimeout(() => this.forward(req, res, entry), decision.delayMs);
+      return;
+    }
+    if (decision?.afterForward) {
+      entry.injected = decision.status;
+      this.forward(req, res, entry, decision.status);
+      return;
+    }
     if (decision) {
       entry.injected = decision.status;
       req.resume();
@@ -209,12 +224,27 @@ export class FaultProxy {
       res.end(JSON.stringify(status));
       return;
     }
+    this.forward(req, res, entry);
+  }
+
+  private forward(req: IncomingMessage, res: import('node:http').ServerResponse, entry: SeenRequest, replaceStatus?: number): void {
+    if (!this.server) {
+      res.destroy();
+      return;
+    }
     const headers = {...req.headers};
     delete headers.host;
     delete headers.authorization; // the proxy is the admin upstream
     const upstream = httpsRequest(
       {host: '127.0.0.1', port: this.target.port, method: req.method, path: req.url, headers, ca: this.target.ca, cert: this.target.cert, key: this.target.key},
       (upstreamRes) => {
+        entry.upstreamStatus = upstreamRes.statusCode;
+        if (replaceStatus !== undefined) {
+          upstreamRes.resume();
+          res.writeHead(replaceStatus, {'Content-Type': 'application/json'});
+          res.end(JSON.stringify({kind: 'Status', apiVersion: 'v1', status: 'Failure', code: replaceStatus, message: `answer lost (injected ${replaceStatus} by the test proxy)`}));
+          return;
+        }
         res.writeHead(upstreamRes.statusCode ?? 502, upstreamRes.headers);
         upstreamRes.pipe(res);
       },
