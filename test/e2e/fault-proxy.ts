@@ -126,9 +126,10 @@ export interface SeenRequest {
 /**
  * What to do with one request: forward it (undefined), answer with a fault without
  * forwarding, forward and then lose the answer (`afterForward`: the server did the
- * work, the client sees the fault), forward after a delay, or go down (a killed API server).
+ * work, the client sees the fault), forward after a delay or after `before` ran (e.g. a
+ * competing writer), or go down (a killed API server).
  */
-export type FaultDecision = undefined | {status: number; retryAfter?: number; afterForward?: boolean} | {delayMs: number} | 'die';
+export type FaultDecision = undefined | {status: number; retryAfter?: number; afterForward?: boolean} | {delayMs: number} | {before: () => Promise<void>} | 'die';
 
 export type FaultRule = (request: {method: string; path: string}, seen: SeenRequest[]) => FaultDecision;
 
@@ -205,6 +206,13 @@ export class FaultProxy {
     if (decision === 'die') {
       entry.injected = 0;
       void this.down();
+      return;
+    }
+    if (decision && 'before' in decision) {
+      decision.before().then(
+        () => this.forward(req, res, entry),
+        () => res.destroy(),
+      );
       return;
     }
     if (decision && 'delayMs' in decision) {
