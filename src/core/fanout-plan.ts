@@ -398,7 +398,7 @@ export function chooseTargets(
   return choices;
 }
 
-export type CopyState = 'in-sync' | 'stale' | 'edited' | 'orphaned';
+export type CopyState = 'in-sync' | 'stale' | 'edited' | 'orphaned' | 'missing';
 
 export interface CopyStatus {
   context: string;
@@ -406,8 +406,8 @@ export interface CopyStatus {
   state: CopyState;
   /** Checksum recorded on the copy when it was written. */
   recorded?: string;
-  /** Checksum of the copy's data now. */
-  actual: string;
+  /** Checksum of the copy's data now (none when missing). */
+  actual?: string;
 }
 
 export interface FanoutStatus {
@@ -419,8 +419,14 @@ export interface FanoutStatus {
 /**
  * Audits copies: orphaned when the source is gone, edited when the copy's data no
  * longer matches what was written, stale when the source changed since, else in sync.
+ * With `expected` targets, a target without a copy is missing.
  */
-export function planFanoutStatus(ref: SourceRef, source: ConfigObject | undefined, copies: Array<{context: string; object: ConfigObject}>): FanoutStatus {
+export function planFanoutStatus(
+  ref: SourceRef,
+  source: ConfigObject | undefined,
+  copies: Array<{context: string; server?: string; object: ConfigObject}>,
+  expected: Array<{context: string; server: string; namespace: string}> = [],
+): FanoutStatus {
   const checksum = source ? dataChecksum(source) : undefined;
   const rows: CopyStatus[] = [];
   for (const {context, object} of copies) {
@@ -430,8 +436,15 @@ export function planFanoutStatus(ref: SourceRef, source: ConfigObject | undefine
     const state: CopyState = !source ? 'orphaned' : recorded !== actual ? 'edited' : recorded !== checksum ? 'stale' : 'in-sync';
     rows.push({context, namespace: object.namespace, state, recorded, actual});
   }
+  // Two contexts of one API server see the same copies: a target counts as covered by either.
+  const covered = new Set(copies.filter(({object}) => isCopyOf(object, ref)).map(({context, server, object}) => `${server ? normalizeServer(server) : context} ${object.namespace}`));
+  if (source) {
+    for (const target of expected) {
+      if (!covered.has(`${normalizeServer(target.server)} ${target.namespace}`)) rows.push({context: target.context, namespace: target.namespace, state: 'missing'});
+    }
+  }
   rows.sort((a, b) => a.context.localeCompare(b.context) || a.namespace.localeCompare(b.namespace));
-  const summary: Record<CopyState, number> = {'in-sync': 0, stale: 0, edited: 0, orphaned: 0};
+  const summary: Record<CopyState, number> = {'in-sync': 0, stale: 0, edited: 0, orphaned: 0, missing: 0};
   for (const row of rows) summary[row.state]++;
   return {source: {...ref, exists: source !== undefined, checksum}, copies: rows, summary};
 }

@@ -110,7 +110,7 @@ export function fanoutDocument(plan: FanoutPlan, results?: FanoutRow[]): unknown
   };
 }
 
-const STATE_WORDS = {'in-sync': 'in sync', stale: 'stale (source changed)', edited: 'edited locally', orphaned: 'orphaned (source gone)'} as const;
+const STATE_WORDS = {'in-sync': 'in sync', stale: 'stale (source changed)', edited: 'edited locally', orphaned: 'orphaned (source gone)', missing: 'missing (no copy)'} as const;
 
 export function renderFanoutStatus(status: FanoutStatus, theme: Theme, errors: Array<{context: string; message: string}> = []): string {
   const out: string[] = [theme.bold(`Copies of ${sourceName(status.source)}${status.source.exists ? '' : ' (source not found)'}`)];
@@ -124,7 +124,7 @@ export function renderFanoutStatus(status: FanoutStatus, theme: Theme, errors: A
   } else out.push('no copies found');
   for (const error of errors) out.push(theme.removed(`error: context ${error.context}: ${error.message}`));
   const s = status.summary;
-  out.push(`Summary: ${s['in-sync']} in sync, ${s.stale} stale, ${s.edited} edited locally, ${s.orphaned} orphaned${errors.length ? `, ${errors.length} contexts unreadable` : ''}`);
+  out.push(`Summary: ${s['in-sync']} in sync, ${s.stale} stale, ${s.edited} edited locally, ${s.orphaned} orphaned, ${s.missing} missing${errors.length ? `, ${errors.length} contexts unreadable` : ''}`);
   return `${out.join('\n')}\n`;
 }
 

@@ -258,14 +258,19 @@ describe('fanout failures and dry runs', () => {
 describe('fanout status', () => {
   it('reports in sync, edited locally, stale and orphaned copies, exit 1 when any is not in sync', async () => {
     const p = uniqueName('fo');
-    const [src, a, b] = await namespaces('alpha', p, 'src', 'a', 'b');
+    const [src, a, b, c] = await namespaces('alpha', p, 'src', 'a', 'b', 'c');
     await apply('alpha', configMap(src, 'audited', {k: 'v1'}));
     await runCli(['fanout', 'configmap/audited', '--context', 'alpha', '-n', src, '--to-namespace', `${a},${b}`, '--yes']);
     const status = () => runCli(['fanout', 'status', 'configmap/audited', '--context', 'alpha', '-n', src, '-o', 'json']);
 
     let result = await status();
     expect(result.code).toBe(0);
-    expect(JSON.parse(result.stdout).summary).toEqual({'in-sync': 2, stale: 0, edited: 0, orphaned: 0});
+    expect(JSON.parse(result.stdout).summary).toEqual({'in-sync': 2, stale: 0, edited: 0, orphaned: 0, missing: 0});
+
+    // Given the targets, a target without a copy is missing.
+    result = await runCli(['fanout', 'status', 'configmap/audited', '--context', 'alpha', '-n', src, '--namespace-regex', `^${p}-`]);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toMatch(new RegExp(`alpha\\s+${c}\\s+missing \\(no copy\\)`));
 
     await kubectl(['--context', 'alpha', '-n', a, 'patch', 'configmap', 'audited', '--type=merge', '-p', '{"data":{"k":"by hand"}}']);
     await apply('alpha', configMap(src, 'audited', {k: 'v2'}));

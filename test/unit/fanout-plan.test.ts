@@ -211,6 +211,18 @@ describe('planFanoutStatus and planFanoutDelete', () => {
     expect(planFanoutStatus(ref, undefined, copies).summary.orphaned).toBe(3);
   });
 
+  it('reports expected targets without a copy as missing, whichever context of that server found it', () => {
+    const copies = [{context: 'alpha', server: 'https://alpha:6443/', object: desiredCopy(source, ref, 'a')}];
+    const expected = [
+      {context: 'alpha-viewer', server: 'https://alpha:6443', namespace: 'a'},
+      {context: 'alpha-viewer', server: 'https://alpha:6443', namespace: 'b'},
+    ];
+    expect(planFanoutStatus(ref, source, copies, expected).copies.map((c) => [c.context, c.namespace, c.state])).toEqual([
+      ['alpha', 'a', 'in-sync'],
+      ['alpha-viewer', 'b', 'missing'],
+    ]);
+  });
+
   it('deletes only copies of this source', () => {
     const plan = planFanoutDelete(ref, [{context: 'beta', objects: [desiredCopy(source, ref, 'a'), cm('b', {}), desiredCopy(source, {...ref, name: 'x'}, 'c')]}]);
     expect(plan.entries.map((e) => [e.namespace, e.action])).toEqual([['a', 'prune']]);

@@ -1,12 +1,13 @@
 import {Args, Flags} from '@oclif/core';
-import {readCopies} from '../../cli/apply-fanout.js';
+import {readCopies, readFanoutTargets} from '../../cli/apply-fanout.js';
 import {BaseCommand} from '../../cli/base-command.js';
 import {kubeFlags, outputFlags} from '../../cli/flags.js';
 import {EXIT_CODES_HELP, ExitCode} from '../../core/errors.js';
 import {planFanoutStatus, type SourceRef} from '../../core/fanout-plan.js';
+import {hasNamespaceSelection} from '../../core/namespace-select.js';
 import {renderDocument} from '../../ui/output.js';
 import {renderFanoutStatus} from '../../ui/render-fanout.js';
-import {parseSourceArg, resolveTargetContexts} from '../fanout.js';
+import {fanoutCluster, fanoutTargetFlags, parseSourceArg, resolveTargetContexts, selectionFrom} from '../fanout.js';
 
 export default class FanoutStatus extends BaseCommand {
   static override summary = 'Audit every copy of a fanned-out ConfigMap or Secret: in sync, stale, edited locally, or orphaned.';
@@ -16,8 +17,9 @@ export default class FanoutStatus extends BaseCommand {
   stale          the source changed since the copy was written
   edited locally the copy's data no longer matches what was written
   orphaned       the source is gone
+  missing        a target named by the namespace flags or --to-context has no copy
 
-Exit 1 when any copy is not in sync.
+Without target flags it only audits the copies it finds. Exit 1 when any copy is not in sync (or missing).
 
 ${EXIT_CODES_HELP}`;
 
@@ -34,7 +36,7 @@ ${EXIT_CODES_HELP}`;
 
   static override flags = {
     ...kubeFlags,
-    'to-context': Flags.string({description: 'also look in these contexts (comma-separated, repeatable)', multiple: true}),
+    ...fanoutTargetFlags,
     output: Flags.option({char: 'o', options: ['table', 'json', 'yaml'] as const, default: 'table', description: 'output format'})(),
     ...outputFlags,
   };
@@ -48,9 +50,19 @@ ${EXIT_CODES_HELP}`;
     const namespace = flags.namespace ?? kube.namespaceOf(sourceContext);
     const ref: SourceRef = {kind, name, namespace, context: sourceContext, server: sourceApi.server};
     const contexts = [...new Set([sourceContext, ...resolveTargetContexts(kube, flags['to-context'], sourceContext)])];
-    const [source, reads] = await Promise.all([sourceApi.getConfigObject(kind, namespace, name), readCopies(ref, contexts.map((c) => kube.cluster(c)))]);
-    const status = planFanoutStatus(ref, source, reads.flatMap((r) => r.objects.map((object) => ({context: r.context, object}))));
-    const errors = reads.filter((r) => r.error).map((r) => ({context: r.context, message: r.error!}));
+    const selection = selectionFrom(flags);
+    // With targets named, the same choice as fanout tells which copies should exist.
+    const withTargets = hasNamespaceSelection(selection) || flags['to-context'] !== undefined;
+    const targetClusters = resolveTargetContexts(kube, flags['to-context'], sourceContext).map((c) => fanoutCluster(kube, c, namespace));
+    const [source, reads, targets] = await Promise.all([
+      sourceApi.getConfigObject(kind, namespace, name),
+      readCopies(ref, contexts.map((c) => kube.cluster(c))),
+      withTargets ? readFanoutTargets(ref, targetClusters, selection) : Promise.resolve([]),
+    ]);
+    const server = (context: string) => kube.cluster(context).server;
+    const expected = targets.flatMap((t) => t.targets.map((ns) => ({context: t.context, server: t.server, namespace: ns})));
+    const status = planFanoutStatus(ref, source, reads.flatMap((r) => r.objects.map((object) => ({context: r.context, server: server(r.context), object}))), expected);
+    const errors = [...new Map([...reads, ...targets].filter((r) => r.error).map((r) => [r.context, {context: r.context, message: r.error!}])).values()];
     if (flags.output === 'table') this.print(renderFanoutStatus(status, this.themeFor(flags['no-color']), errors));
     else this.print(renderDocument({apiVersion: 'configsync.kubectl.dev/v1alpha1', kind: 'FanoutStatus', ...status, errors}, flags.output));
     if (errors.length > 0) {
