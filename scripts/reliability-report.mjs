@@ -1,0 +1,106 @@
+#!/usr/bin/env node
+// Renders the figures the hardening suites recorded during the last test run
+// (.cache/reliability/*.json) into README.md between the reliability markers.
+// Runs as npm's posttest, so the README shows what the tests measured, not what
+// someone typed. Without recorded figures the README is left as it is.
+import {existsSync, readdirSync, readFileSync, writeFileSync} from 'node:fs';
+import {dirname, join} from 'node:path';
+import {fileURLToPath} from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const dir = join(root, '.cache', 'reliability');
+const readme = join(root, 'README.md');
+const START = '<!-- reliability:start -->';
+const END = '<!-- reliability:end -->';
+
+/** Suites in reading order, and what each figure means. */
+const SUITES = {
+  'bad-input': {
+    file: 'test/e2e/hardening-input.test.ts',
+    labels: {
+      casesTried: 'bad-input cases tried',
+      casesPassed: 'passed: exit code, one error line naming the problem, no stack trace, nothing written',
+      writesDetected: 'cases that wrote anything',
+    },
+  },
+  faults: {
+    file: 'test/e2e/faults.test.ts',
+    labels: {
+      faultsInjected: 'faults injected (429, 5xx, lost answers, API server killed, SIGTERM)',
+      faultsSurvived: 'faults survived (retried, or reported and converged on rerun)',
+      killedMidRun: 'API server killed mid-run (sync, fanout)',
+      targetsReported: 'targets reported as done, failed or not attempted',
+      duplicateWrites: 'duplicate writes',
+      lostWrites: 'lost writes',
+    },
+  },
+  concurrency: {
+    file: 'test/e2e/concurrency.test.ts',
+    labels: {
+      trials: 'trials (a competing writer between read and write)',
+      conflictsInjected: 'conflicts injected',
+      conflictsReported: 'conflicts reported',
+      lostUpdates: 'lost updates',
+    },
+  },
+  secrets: {
+    file: 'test/e2e/secrets-leak.test.ts',
+    labels: {
+      commandsRun: 'command runs with Secrets and debug output searched',
+      bytesScanned: 'bytes of stdout and stderr searched',
+      secretValueHits: 'secret values found without --show-secrets',
+      hitsWithShowSecrets: 'values found with --show-secrets (the search works)',
+      backupFilesChecked: 'backup files checked',
+      backupFilesNotPrivate: 'backup files not mode 0600 in a 0700 directory',
+    },
+  },
+};
+
+export function renderReliability(records) {
+  const known = Object.keys(SUITES);
+  const ordered = [...records].sort((a, b) => rank(known, a.suite) - rank(known, b.suite) || a.suite.localeCompare(b.suite));
+  const lines = [
+    'Produced by the test run (`npm test`): each hardening suite records its counts in `.cache/reliability/`,',
+    'and `scripts/reliability-report.mjs` writes them here. See [docs/reliability.md](docs/reliability.md).',
+    '',
+    '| suite | figure | value |',
+    '|---|---|---:|',
+  ];
+  for (const record of ordered) {
+    const suite = SUITES[record.suite];
+    const name = suite ? `${record.title} ([${suite.file.split('/').pop()}](${suite.file}))` : record.title;
+    let first = true;
+    for (const [key, value] of Object.entries(record.figures)) {
+      lines.push(`| ${first ? name : ''} | ${suite?.labels[key] ?? key} | ${Number(value).toLocaleString('en-US')} |`);
+      first = false;
+    }
+  }
+  const dates = ordered.map((r) => r.recordedAt).sort();
+  if (dates.length > 0) lines.push('', `Recorded between ${dates[0].slice(0, 16).replace('T', ' ')} and ${dates.at(-1).slice(0, 16).replace('T', ' ')} UTC.`);
+  return lines.join('\n');
+}
+
+function rank(known, suite) {
+  const index = known.indexOf(suite);
+  return index < 0 ? known.length : index;
+}
+
+function main() {
+  if (!existsSync(dir)) return;
+  const records = readdirSync(dir)
+    .filter((f) => f.endsWith('.json'))
+    .map((f) => JSON.parse(readFileSync(join(dir, f), 'utf8')));
+  if (records.length === 0) return;
+  const text = readFileSync(readme, 'utf8');
+  const start = text.indexOf(START);
+  const end = text.indexOf(END);
+  if (start < 0 || end < start) {
+    process.stderr.write(`reliability-report: README.md has no ${START} … ${END} markers; nothing written\n`);
+    return;
+  }
+  const next = `${text.slice(0, start + START.length)}\n${renderReliability(records)}\n${text.slice(end)}`;
+  if (next !== text) writeFileSync(readme, next);
+  process.stderr.write(`reliability-report: ${records.length} suite(s) rendered into README.md\n`);
+}
+
+main();
