@@ -139,15 +139,16 @@ export async function compareLocations(
 }
 
 /**
- * One LIST per kind (all pages), all at once; never a GET per object. Listing a
- * namespace that does not exist returns nothing rather than an error, so only an
- * empty answer costs one more request to tell "empty" from "no such namespace".
+ * One LIST per kind (all pages), all at once with one GET of the namespace: a LIST
+ * of a namespace that does not exist answers "nothing" rather than an error. Never
+ * a GET per object.
  */
 export async function readLocation(cluster: ClusterApi, location: Location, kinds: ConfigKind[], names: string[], flags: Pick<CompareFlagValues, 'selector' | 'include-platform'>): Promise<ConfigObject[]> {
-  const lists = await Promise.all(kinds.map((kind) => cluster.listConfigObjects(kind, location.namespace, {labelSelector: flags.selector})));
-  const objects = lists.flat();
-  if (objects.length === 0) await assertNamespaceExists(cluster, location);
-  return selectObjects(objects, names, flags['include-platform']);
+  const [, ...lists] = await Promise.all([
+    assertNamespaceExists(cluster, location),
+    ...kinds.map((kind) => cluster.listConfigObjects(kind, location.namespace, {labelSelector: flags.selector})),
+  ]);
+  return selectObjects(lists.flat(), names, flags['include-platform']);
 }
 
 /** Fingerprints are comparable within one salt: random per run unless KUBECTL_CONFIGSYNC_SALT pins it (CI, golden files). */

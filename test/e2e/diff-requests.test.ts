@@ -32,11 +32,11 @@ async function requestsOf(cluster: 'alpha' | 'beta', namespace: string, expected
 
 const summary = (events: AuditEvent[]) => events.map((e) => `${e.verb} ${e.objectRef?.resource}${e.objectRef?.name ? `/${e.objectRef.name}` : ''}`).sort();
 
-it('reads each side with exactly one LIST per kind, never a GET per object', async () => {
+it('reads each side with one LIST per kind (and one GET of the namespace), never a GET per object', async () => {
   const result = await runCli(['diff', `alpha/${source}`, `beta/${target}`, '--kind', 'configmaps,secrets', '-q']);
   expect(result.stderr).toBe('');
   expect(result.code).toBe(1);
   expect(result.stdout).toContain('Summary: total 26 · identical 0 · different 26');
-  expect(summary(await requestsOf('alpha', source, 2))).toEqual(['list configmaps', 'list secrets']);
-  expect(summary(await requestsOf('beta', target, 2))).toEqual(['list configmaps', 'list secrets']);
+  expect(summary(await requestsOf('alpha', source, 3))).toEqual([`get namespaces/${source}`, 'list configmaps', 'list secrets']);
+  expect(summary(await requestsOf('beta', target, 3))).toEqual([`get namespaces/${target}`, 'list configmaps', 'list secrets']);
 });

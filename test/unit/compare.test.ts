@@ -37,17 +37,11 @@ const objects = [
 ];
 
 describe('readLocation', () => {
-  it('makes one LIST per kind and never a GET per object', async () => {
+  it('makes one LIST per kind and one namespace GET, never a GET per object', async () => {
     const {api, calls} = memoryCluster(objects, ['prod']);
     const read = await readLocation(api, loc('mem', 'prod'), ['ConfigMap', 'Secret'], [], {selector: 'app=web', 'include-platform': false});
-    expect(calls.sort()).toEqual(['list ConfigMap prod app=web', 'list Secret prod app=web']);
+    expect(calls.sort()).toEqual(['get namespace prod', 'list ConfigMap prod app=web', 'list Secret prod app=web']);
     expect(read.map((o) => `${o.kind}/${o.name}`)).toEqual(['ConfigMap/app', 'ConfigMap/web', 'Secret/app']);
-  });
-
-  it('checks the namespace only when the lists come back empty', async () => {
-    const {api, calls} = memoryCluster([], ['empty']);
-    await expect(readLocation(api, loc('mem', 'empty'), ['ConfigMap'], [], {'include-platform': false})).resolves.toEqual([]);
-    expect(calls).toEqual(['list ConfigMap empty', 'get namespace empty']);
   });
 
   it('fails on a namespace that does not exist instead of reporting everything missing', async () => {
