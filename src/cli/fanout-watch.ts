@@ -70,7 +70,13 @@ export async function watchFanout(options: WatchFanoutOptions): Promise<ExitCode
         if (entry.action === 'error') failed = true;
         return;
       }
-      if (result?.outcome === 'failed') failed = true;
+      if (result?.outcome === 'failed') {
+        failed = true;
+        // A target that keeps failing (e.g. forbidden) is retried, but logged once until it changes.
+        const key = `failed ${entry.action} ${entry.context}/${entry.namespace} ${result.message}`;
+        seen.add(key);
+        if (reported.has(key)) return;
+      }
       options.log(renderWatchLine(plan, {...entry, outcome: result?.outcome, message: result?.outcome === 'failed' ? result.message : undefined}, now()));
     });
     for (const key of [...reported]) if (!seen.has(key)) reported.delete(key);
