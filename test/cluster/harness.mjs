@@ -120,6 +120,56 @@ async function buildKey(go, ldflags) {
   return h.digest('hex').slice(0, 16);
 }
 
+const log = (msg) => process.stderr.write(`testbed build: ${msg}\n`);
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+function pidAlive(pid) {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return err.code === 'EPERM';
+  }
+}
+
+// One builder at a time per cache: parallel test processes (or sessions)
+// would otherwise each compile Kubernetes at once on the same two cores.
+// The lock is a directory (mkdir is atomic) holding the owner's PID; a lock
+// whose owner died is taken over. Resolves to false if `bin` appeared while
+// waiting.
+async function acquireBuildLock(binDir, bin) {
+  const lockDir = path.join(binDir, 'build.lock');
+  const started = Date.now();
+  let lastNote = 0;
+  for (;;) {
+    if (fs.existsSync(bin)) return false;
+    try {
+      fs.mkdirSync(lockDir);
+      fs.writeFileSync(path.join(lockDir, 'pid'), String(process.pid));
+      return () => fs.rmSync(lockDir, { recursive: true, force: true });
+    } catch (err) {
+      if (err.code !== 'EEXIST') throw err;
+    }
+    let owner = 0;
+    let age = 0;
+    try {
+      age = Date.now() - fs.statSync(lockDir).mtimeMs;
+      owner = Number(fs.readFileSync(path.join(lockDir, 'pid'), 'utf8'));
+    } catch {
+      // lock just released, or its owner has not written its PID yet
+    }
+    if ((owner && !pidAlive(owner)) || (!owner && age > 30000)) {
+      fs.rmSync(lockDir, { recursive: true, force: true });
+      continue;
+    }
+    if (Date.now() - lastNote >= 30000) {
+      lastNote = Date.now();
+      log(`waiting for the build in process ${owner || '?'} (${Math.round((lastNote - started) / 1000)} s)`);
+    }
+    await sleep(1000);
+  }
+}
+
 /** Builds the testbed binary if missing or stale; returns its path. */
 export async function ensureTestbedBinary() {
   const go = findGo();
@@ -129,11 +179,21 @@ export async function ensureTestbedBinary() {
   if (fs.existsSync(bin)) return bin;
 
   fs.mkdirSync(binDir, { recursive: true });
+  const release = await acquireBuildLock(binDir, bin);
+  if (!release) return bin; // built by the process we waited for
+  try {
+    if (!fs.existsSync(bin)) await buildTestbed(go, ldflags, binDir, bin);
+  } finally {
+    release();
+  }
+  return bin;
+}
+
+async function buildTestbed(go, ldflags, binDir, bin) {
   const tmp = `${bin}.tmp-${process.pid}`;
   const started = Date.now();
   let packages = 0;
   let downloads = 0;
-  const log = (msg) => process.stderr.write(`testbed build: ${msg}\n`);
   log(`building ${path.basename(bin)} (from scratch this downloads and compiles Kubernetes: ~7 min on 2 cores)`);
   const heartbeat = setInterval(
     () =>
@@ -158,13 +218,14 @@ export async function ensureTestbedBinary() {
     fs.rmSync(tmp, { force: true });
   }
   log(`done in ${Math.round((Date.now() - started) / 1000)} s`);
+  // Drop binaries (and leftovers of killed builds) unused for a day; not
+  // sooner, as another checkout sharing this cache may still use its own.
   for (const f of fs.readdirSync(binDir)) {
-    // Stale binaries only; running components keep their (unlinked) inode.
-    if (f.startsWith('testbed-') && path.join(binDir, f) !== bin && !f.includes('.tmp-')) {
-      fs.rmSync(path.join(binDir, f), { force: true });
+    const file = path.join(binDir, f);
+    if (f.startsWith('testbed-') && file !== bin && Date.now() - fs.statSync(file).mtimeMs > 86400000) {
+      fs.rmSync(file, { force: true });
     }
   }
-  return bin;
 }
 
 function readState(stateDir) {
@@ -184,6 +245,7 @@ function readState(stateDir) {
  *   state: object}>}
  */
 export async function clusterUp({ stateDir = defaultStateDir() } = {}) {
+  stateDir = path.resolve(stateDir);
   const bin = await ensureTestbedBinary();
   const out = await run(bin, ['up', '--state', stateDir], { inheritStderr: true });
   const kubeconfig = out.trim().split('\n').pop();
@@ -209,6 +271,7 @@ function isOurs(pid, stateDir) {
  * network). clusterUp() also checks /readyz before deciding to do nothing.
  */
 export async function isClusterRunning({ stateDir = defaultStateDir() } = {}) {
+  stateDir = path.resolve(stateDir);
   let state;
   try {
     state = readState(stateDir).state;
@@ -222,6 +285,9 @@ export async function isClusterRunning({ stateDir = defaultStateDir() } = {}) {
 
 /** Stops every component and deletes the state dir; fine if nothing runs. */
 export async function clusterDown({ stateDir = defaultStateDir() } = {}) {
+  stateDir = path.resolve(stateDir);
+  const anyRunning = fs.readdirSync('/proc').some((pid) => /^\d+$/.test(pid) && isOurs(pid, stateDir));
+  if (!anyRunning && !fs.existsSync(stateDir)) return; // nothing to do: do not build for it
   const bin = await ensureTestbedBinary();
   await run(bin, ['down', '--state', stateDir], { inheritStderr: true });
 }
