@@ -33,5 +33,5 @@ const diff = spawnSync(process.execPath, [join(root, 'bin', 'run.js'), ...args],
   stdio: 'inherit',
 });
 process.stderr.write(`\nexit code ${diff.status} (1 = differences found, as with kubectl diff)\n`);
-process.stderr.write(`Try it yourself: export KUBECONFIG=${kubeconfig} PATH=${join(root, 'bin')}:$PATH and run kubectl configsync diff staging prod\n`);
+process.stderr.write(`Try it yourself: export KUBECONFIG=${kubeconfig} PATH=${join(root, "bin")}:${join(root, "node_modules", ".bin")}:$PATH and run kubectl configsync diff staging prod\n`);
 process.exit(diff.status === 0 || diff.status === 1 ? 0 : diff.status ?? 1);
