@@ -6,7 +6,7 @@ import {mergeIgnoreRules, type IgnoreRules} from '../core/ignore.js';
 import {diffFleet, type FleetReport} from '../core/fleet.js';
 import {isValidNamespaceName, resolveLocation, type LocationResolution} from '../core/location.js';
 import {parseLabelSelector} from '../core/namespace-select.js';
-import {CONFIG_KINDS, locationName, type ConfigKind, type ConfigObject, type Location} from '../core/types.js';
+import {CONFIG_KINDS, kindFromWord, locationName, type ConfigKind, type ConfigObject, type Location} from '../core/types.js';
 import type {ClusterApi} from '../core/cluster-api.js';
 import type {Kubeconfig} from '../kube/kubeconfig.js';
 import {loadRulesFile} from './rules-file.js';
@@ -57,8 +57,8 @@ export interface Comparison {
 export function parseKinds(text: string): ConfigKind[] {
   const kinds = new Set<ConfigKind>();
   for (const word of text.split(',').map((w) => w.trim().toLowerCase()).filter(Boolean)) {
-    if (['configmaps', 'configmap', 'cm'].includes(word)) kinds.add('ConfigMap');
-    else if (['secrets', 'secret'].includes(word)) kinds.add('Secret');
+    const kind = kindFromWord(word);
+    if (kind) kinds.add(kind);
     else if (word === 'all') CONFIG_KINDS.forEach((k) => kinds.add(k));
     else throw new UsageError(`--kind: unknown kind "${word}" (use configmaps, secrets or both)`);
   }
@@ -198,7 +198,7 @@ export async function splitLocationWords(
 
 function isKindPrefixed(word: string): boolean {
   const slash = word.indexOf('/');
-  return slash > 0 && ['configmap', 'configmaps', 'cm', 'secret', 'secrets'].includes(word.slice(0, slash).toLowerCase());
+  return slash > 0 && kindFromWord(word.slice(0, slash)) !== undefined;
 }
 
 export interface FleetComparison {
@@ -251,8 +251,7 @@ export function selectObjects(objects: ConfigObject[], names: string[], includeP
 function parseObjectName(text: string): {kind?: ConfigKind; name: string} {
   const slash = text.indexOf('/');
   if (slash < 0) return {name: text};
-  const kindWord = text.slice(0, slash).toLowerCase();
-  const kind = ['configmap', 'configmaps', 'cm'].includes(kindWord) ? 'ConfigMap' : ['secret', 'secrets'].includes(kindWord) ? 'Secret' : undefined;
+  const kind = kindFromWord(text.slice(0, slash));
   if (!kind) throw new UsageError(`"${text}": expected NAME, configmap/NAME or secret/NAME`);
   return {kind, name: text.slice(slash + 1)};
 }

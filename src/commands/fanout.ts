@@ -1,12 +1,12 @@
 import {Args, Flags} from '@oclif/core';
-import {applyFanoutPlan, hasFailures, readCopies, readFanoutTargets, type FanoutCluster, type FanoutResult} from '../cli/apply-fanout.js';
+import {NOT_ATTEMPTED, applyFanoutPlan, hasFailures, readCopies, readFanoutTargets, type FanoutCluster, type FanoutResult} from '../cli/apply-fanout.js';
 import {BaseCommand} from '../cli/base-command.js';
 import {kubeFlags, outputFlags, parseDuration, writeFlags} from '../cli/flags.js';
 import type {ClusterApi} from '../core/cluster-api.js';
-import {DeclinedError, EXIT_CODES_HELP, ExitCode, UsageError} from '../core/errors.js';
+import {DeclinedError, EXIT_CODES_HELP, ExitCode, InterruptedError, UsageError} from '../core/errors.js';
 import {KUBED, ORIGIN_LABELS, isWrite, planFanout, planFanoutDelete, type ClusterRead, type ConflictPolicy, type FanoutPlan, type SourceRef} from '../core/fanout-plan.js';
 import {compileNamespaceSelection, hasNamespaceSelection, type NamespaceSelection} from '../core/namespace-select.js';
-import type {ConfigKind, ConfigObject} from '../core/types.js';
+import {kindFromWord, type ConfigKind, type ConfigObject} from '../core/types.js';
 import type {Kubeconfig} from '../kube/kubeconfig.js';
 import {renderDocument} from '../ui/output.js';
 import {fanoutDocument, renderFanoutPlan, renderFanoutResults, sourceName} from '../ui/render-fanout.js';
@@ -157,11 +157,27 @@ ${EXIT_CODES_HELP}`;
       if (!(await promptConfirm(`Write ${writes} change${writes === 1 ? '' : 's'}?`))) throw new DeclinedError();
     }
     const progress = this.progress(writes);
-    const results = await applyFanoutPlan(plan, apiMap(apis), {...this.applyOptions(flags), onResult: (_r, done, total) => progress(done, total)});
+    // SIGTERM/SIGINT while writing: let the writes in flight finish, start no more, report every target.
+    let stopSignal: NodeJS.Signals | undefined;
+    const onSignal = (signal: NodeJS.Signals) => {
+      if (!stopSignal) this.note(`${signal}: finishing the writes in flight, then stopping`);
+      stopSignal = signal;
+    };
+    process.on('SIGTERM', onSignal).on('SIGINT', onSignal);
+    let results: FanoutResult[];
+    try {
+      results = await applyFanoutPlan(plan, apiMap(apis), {...this.applyOptions(flags), onResult: (_r, done, total) => progress(done, total), stopRequested: () => stopSignal !== undefined});
+    } finally {
+      process.off('SIGTERM', onSignal).off('SIGINT', onSignal);
+    }
     progress(writes, writes, true);
     const dryRun = flags['dry-run'] === 'server';
     if (output === 'table') this.print(renderFanoutResults(plan, results, theme, {dryRun, showUnchanged: plan.entries.length <= 50}));
     else this.print(renderDocument(fanoutDocument(plan, results), output));
+    if (stopSignal) {
+      const count = (outcome: FanoutResult['outcome']) => results.filter((r) => r.outcome === outcome && isWrite(r)).length;
+      throw new InterruptedError(`interrupted (${stopSignal}): ${count('done')} done, ${count('failed')} failed, ${results.filter((r) => r.message === NOT_ATTEMPTED).length} not attempted; run the same command again to finish`);
+    }
     this.reportOutcome(hasFailures(results));
     return results;
   }
@@ -287,7 +303,7 @@ export function parseSourceArg(text: string): {kind: ConfigKind; name: string} {
   const slash = text.indexOf('/');
   const kindWord = slash < 0 ? '' : text.slice(0, slash).toLowerCase();
   const name = text.slice(slash + 1);
-  const kind = ['configmap', 'configmaps', 'cm'].includes(kindWord) ? 'ConfigMap' : ['secret', 'secrets'].includes(kindWord) ? 'Secret' : undefined;
+  const kind = kindFromWord(kindWord);
   if (!kind || !name) throw new UsageError(`"${text}": expected configmap/NAME or secret/NAME`);
   return {kind, name};
 }

@@ -4,7 +4,7 @@ import {kubeFlags, outputFlags, writeFlags} from '../cli/flags.js';
 import {allRestartsFailed, applyRestartPlan, previewRestartPlan, readRestartPlan, restartFlags, rolloutOptionsFrom} from '../cli/rollout.js';
 import type {ConfigTarget} from '../core/consumers.js';
 import {DeclinedError, EXIT_CODES_HELP, ExitCode, UsageError} from '../core/errors.js';
-import type {ConfigKind} from '../core/types.js';
+import {kindFromWord, type ConfigKind} from '../core/types.js';
 import {renderDocument} from '../ui/output.js';
 import {canPrompt, promptConfirm} from '../ui/prompts.js';
 import {renderRestartReport} from '../ui/render-restart.js';
@@ -80,14 +80,6 @@ ${EXIT_CODES_HELP}`;
   }
 }
 
-const KIND_WORDS: Record<string, ConfigKind> = {
-  configmap: 'ConfigMap',
-  configmaps: 'ConfigMap',
-  cm: 'ConfigMap',
-  secret: 'Secret',
-  secrets: 'Secret',
-};
-
 /** "configmap/a secret/b", or kubectl's "configmap a b". */
 export function parseTargets(words: string[], keys: string[] | undefined): ConfigTarget[] {
   if (words.length === 0) throw new UsageError('name what changed: configmap/NAME or secret/NAME (several allowed)');
@@ -96,7 +88,7 @@ export function parseTargets(words: string[], keys: string[] | undefined): Confi
   for (const word of words) {
     const slash = word.indexOf('/');
     if (slash < 0) {
-      const kind = KIND_WORDS[word.toLowerCase()];
+      const kind = kindFromWord(word);
       if (kind && targets.length === 0 && kindForBareNames === undefined) {
         kindForBareNames = kind;
         continue;
@@ -105,7 +97,7 @@ export function parseTargets(words: string[], keys: string[] | undefined): Confi
       targets.push({kind: kindForBareNames, name: word, keys});
       continue;
     }
-    const kind = KIND_WORDS[word.slice(0, slash).toLowerCase()];
+    const kind = kindFromWord(word.slice(0, slash));
     const name = word.slice(slash + 1);
     if (!kind || !name) throw new UsageError(`"${word}": expected configmap/NAME or secret/NAME`);
     targets.push({kind, name, keys});

@@ -40,3 +40,16 @@ export function locationName(location: Location): string {
 export function objectRef(object: Pick<ConfigObject, 'kind' | 'name'>): string {
   return `${object.kind === 'Secret' ? 'secret' : 'configmap'}/${object.name}`;
 }
+
+/** kubectl's words for the two kinds: "configmap", "configmaps", "cm", "secret", "secrets". */
+export function kindFromWord(word: string): ConfigKind | undefined {
+  return KIND_WORDS[word.toLowerCase()];
+}
+
+const KIND_WORDS: Record<string, ConfigKind> = {
+  configmap: 'ConfigMap',
+  configmaps: 'ConfigMap',
+  cm: 'ConfigMap',
+  secret: 'Secret',
+  secrets: 'Secret',
+};
