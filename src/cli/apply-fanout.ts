@@ -35,7 +35,11 @@ export interface ApplyFanoutOptions {
   onResult?: (result: FanoutResult, finished: number, total: number) => void;
   /** Injectable for tests. */
   sleep?: (ms: number) => Promise<void>;
+  /** Checked before each write (SIGTERM, Ctrl-C): true lets the writes in flight finish and starts no more. */
+  stopRequested?: () => boolean;
 }
+
+export const NOT_ATTEMPTED = 'not attempted: interrupted';
 
 /** A target cluster and how its namespaces are chosen. */
 export interface FanoutCluster extends TargetCluster {
@@ -104,7 +108,7 @@ export async function applyFanoutPlan(plan: FanoutPlan, clusters: Map<string, Cl
   let next = 0;
   let finished = 0;
   const worker = async () => {
-    while (next < work.length) {
+    while (next < work.length && !options.stopRequested?.()) {
       const {entry, index} = work[next++];
       const api = clusters.get(entry.context);
       let limiter = limiters.get(entry.context);
@@ -121,6 +125,7 @@ export async function applyFanoutPlan(plan: FanoutPlan, clusters: Map<string, Cl
     }
   };
   await Promise.all(Array.from({length: Math.max(1, Math.min(options.concurrency, work.length))}, worker));
+  for (const {index} of work.slice(next)) results[index] = {...results[index], outcome: 'skipped', message: NOT_ATTEMPTED};
   return results;
 }
 

@@ -3,7 +3,7 @@
 // the work, an API server that dies in the middle of a sync or a fanout, and SIGTERM
 // during a write batch. Every target must be reported, the exit code must say what
 // happened, and a rerun must converge with no duplicate or lost write.
-import {spawn} from 'node:child_process';
+import {spawn, type ChildProcess} from 'node:child_process';
 import {mkdtempSync, readFileSync, rmSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
@@ -249,20 +249,49 @@ describe('faults', () => {
     expect(await dataOf('alpha', ns.term)).toEqual(Object.fromEntries(names.map((n) => [n, {V: n}])));
     tally.add('survived');
   });
+
+  it('SIGTERM during a fanout: the write in flight finishes, no more start, every target reported, exit 130, a rerun finishes', async () => {
+    await put('alpha', ns.copies, 'term-bundle', {T: '1'});
+    const targets = [ns.src, ns.dst, ns.kill, ns.term, ns.fanA, ns.fanB];
+    let child: ChildProcess | undefined;
+    // The third write is held at the proxy while the CLI gets SIGTERM, then let through.
+    proxies.slow.rule = nth('POST', /\/configmaps$/, (n) => (n === 3 ? {before: async () => void child?.kill('SIGTERM')} : {delayMs: 50}));
+    const args = ['fanout', 'configmap/term-bundle', '--context', 'alpha-slow', '-n', ns.copies, '--to-namespace', targets.join(','), '--concurrency', '1', '--yes', '-o', 'json'];
+    const run = await runUntil(args, undefined, 'SIGTERM', (c) => (child = c));
+    tally.add('injected');
+    proxies.slow.rule = () => undefined;
+    expect(run.code, run.stderr).toBe(130);
+    expect(run.stderr).not.toMatch(/^\s+at /m);
+    const errors = run.stderr.split('\n').filter((l) => l.startsWith('error: '));
+    expect(errors).toEqual(['error: interrupted (SIGTERM): 3 done, 0 failed, 3 not attempted; run the same command again to finish']);
+    const document = JSON.parse(run.stdout);
+    expect(document.entries.map((e: any) => e.outcome)).toEqual(['done', 'done', 'done', 'skipped', 'skipped', 'skipped']);
+    tally.add('reported', document.entries.length);
+    let copies = 0;
+    for (const namespace of targets) if ((await dataOf('alpha', namespace))['term-bundle']) copies++;
+    expect(copies).toBe(3);
+
+    const rerun = await cli(args);
+    expect(rerun.code, rerun.stderr).toBe(0);
+    expect(JSON.parse(rerun.stdout).entries.filter((e: any) => e.outcome === 'done')).toHaveLength(3);
+    for (const namespace of targets) expect((await dataOf('alpha', namespace))['term-bundle']).toEqual({T: '1'});
+    tally.add('survived');
+  });
 });
 
-/** Runs the CLI and sends a signal once stderr shows `pattern`. */
-function runUntil(args: string[], pattern: RegExp, signal: NodeJS.Signals): Promise<{code: number; stdout: string; stderr: string}> {
+/** Runs the CLI and sends a signal once stderr shows `pattern` (or when `onSpawn`'s caller does). */
+function runUntil(args: string[], pattern: RegExp | undefined, signal: NodeJS.Signals, onSpawn?: (child: ChildProcess) => void): Promise<{code: number; stdout: string; stderr: string}> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [binPath, ...args], {cwd: repoRoot, env: {...process.env, KUBECONFIG: config.path, XDG_STATE_HOME: stateHome, NO_COLOR: '1'}, stdio: ['ignore', 'pipe', 'pipe']});
     let stdout = '';
     let stderr = '';
     let sent = false;
+    onSpawn?.(child);
     const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
     child.stdout.on('data', (d) => (stdout += d));
     child.stderr.on('data', (d) => {
       stderr += d;
-      if (!sent && pattern.test(stderr)) {
+      if (!sent && pattern?.test(stderr)) {
         sent = true;
         child.kill(signal);
       }
