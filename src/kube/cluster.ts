@@ -32,16 +32,21 @@ export class KubeCluster implements ClusterApi {
       middleware.push(timeoutMiddleware(options.requestTimeoutMs));
       limitConnectTime(kubeConfig, options.requestTimeoutMs);
     }
+    // The client builds a new connection pool for every request, paying a TLS handshake each
+    // time; keeping the first one lets later requests reuse its connections.
+    let sharedDispatcher: unknown;
     // Credentials (exec plugins, token and certificate files) fail before any request: say which context's.
     const auth = {
       getName: () => 'kubeconfig',
-      applySecurityAuthentication: async (requestContext: unknown) => {
+      applySecurityAuthentication: async (requestContext: {getDispatcher(): unknown; setDispatcher(d: unknown): void}) => {
         try {
           await kubeConfig.applySecurityAuthentication(requestContext as never);
         } catch (error) {
           const message = String((error as Error)?.message ?? error).split('\n')[0].trim();
           throw new ClusterError(`credentials: getting credentials for context "${context}" failed: ${message}`);
         }
+        if (sharedDispatcher === undefined) sharedDispatcher = requestContext.getDispatcher();
+        else if (requestContext.getDispatcher() !== undefined) requestContext.setDispatcher(sharedDispatcher);
       },
     };
     const configuration = createConfiguration({
