@@ -15,7 +15,7 @@ const src = uniqueName('race-src');
 const dst = uniqueName('race-dst');
 const work = mkdtempSync(join(tmpdir(), 'configsync-race-'));
 const stateHome = join(work, 'state');
-const OBJECTS = 10;
+const OBJECTS = 20;
 const RUNS = 5;
 const tally = new Tally();
 
