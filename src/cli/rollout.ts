@@ -3,7 +3,7 @@ import type {ClusterApi} from '../core/cluster-api.js';
 import type {ConfigTarget, ConsumerReference} from '../core/consumers.js';
 import {workloadRef} from '../core/consumers.js';
 import {ConfigSyncError, UsageError} from '../core/errors.js';
-import {planRestart, rolloutState, RESTART_API_VERSION, type PlannedRestart, type RestartPlan, type RestartPlanOptions} from '../core/restart-plan.js';
+import {planRestart, rolloutState, untrackedRollout, RESTART_API_VERSION, type PlannedRestart, type RestartPlan, type RestartPlanOptions} from '../core/restart-plan.js';
 import type {ConfigKind} from '../core/types.js';
 import {WORKLOAD_KINDS, type WorkloadKind} from '../core/workload.js';
 import {parseDuration} from './flags.js';
@@ -129,12 +129,14 @@ export async function applyRestartPlan(cluster: ClusterApi, plan: RestartPlan, o
 async function restartOne(cluster: ClusterApi, item: PlannedRestart, restartedAt: string, options: RolloutOptions): Promise<WorkloadOutcome> {
   const ref = workloadRef(item);
   let generation: number | undefined;
+  let untracked: string | undefined;
   try {
     const patched = await cluster.restartWorkload(item.kind, item.namespace, item.name, restartedAt, {
       dryRun: options.dryRun === 'server',
       fieldManager: options.fieldManager,
     });
     generation = patched.generation;
+    untracked = untrackedRollout(patched);
   } catch (error) {
     // Deleted between the list and the patch: nothing left to restart.
     if ((error as {status?: number}).status === 404) return outcomeOf(item, {status: 'skipped', reason: 'not found: deleted after it was listed'});
@@ -143,6 +145,8 @@ async function restartOne(cluster: ClusterApi, item: PlannedRestart, restartedAt
   if (options.dryRun === 'server') return outcomeOf(item, {status: 'would-restart', restartedAt});
   options.progress?.(`${ref} restarted`);
   if (!options.wait) return outcomeOf(item, {status: 'restarted', restartedAt});
+  // Like kubectl rollout status: no rollout to follow is an error, not a success; no poll needed to know it.
+  if (untracked) return outcomeOf(item, {status: 'failed', restartedAt, rollout: {state: 'failed', message: untracked}, reason: `restarted, but ${untracked}`});
   const rollout = await followRollout(cluster, item, generation, options);
   if (rollout.state === 'complete') return outcomeOf(item, {status: 'restarted', restartedAt, rollout});
   return outcomeOf(item, {status: 'failed', restartedAt, rollout, reason: `restarted, but ${rollout.message}`});
@@ -176,6 +180,7 @@ async function followRollout(
       return {state: 'complete', message: state.message};
     }
     if (state.failed) return {state: 'failed', message: `rollout failed: ${state.message}`};
+    if (state.untracked) return {state: 'failed', message: state.message};
     if (state.message !== last) options.progress?.(`${ref}: waiting: ${state.message}`);
     last = state.message;
     if (elapsed >= options.timeoutMs) return {state: 'timeout', message: `rollout not completed within ${timeoutText} (${state.message})`};

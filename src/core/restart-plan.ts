@@ -49,6 +49,18 @@ export interface RestartPlanInput {
 
 export const VOLUME_ONLY_NOTE = 'only mounted as a volume without subPath: the kubelet refreshes the files without a restart';
 
+export const ON_DELETE_NOTE = 'updateStrategy OnDelete: the template changes, but pods take it only when they are deleted';
+
+/**
+ * kubectl rollout status refuses StatefulSets and DaemonSets that do not roll
+ * by themselves (OnDelete): there is no rollout to follow. Same words as kubectl.
+ */
+export function untrackedRollout(workload: Pick<Workload, 'kind' | 'updateStrategy'>): string | undefined {
+  const type = workload.updateStrategy?.type;
+  if (workload.kind === 'Deployment' || type === undefined || type === 'RollingUpdate') return undefined;
+  return `rollout status is only available for RollingUpdate strategy type (updateStrategy ${type}: pods take the new template only when they are deleted)`;
+}
+
 /** kubectl's own refusal, so people searching for it find the same words. */
 export function pausedReason(name: string): string {
   return `deployments.apps "${name}" can't restart paused deployment (run rollout resume first)`;
@@ -68,7 +80,8 @@ export function planRestart(input: RestartPlanInput, options: RestartPlanOptions
     };
     if (workload.kind === 'Deployment' && workload.paused) return {...base, action: 'skip' as const, reason: pausedReason(workload.name)};
     if (volumeOnly && options.skipVolumeOnly) return {...base, action: 'skip' as const, reason: `${VOLUME_ONLY_NOTE} (--skip-volume-only)`};
-    return {...base, action: 'restart' as const, reason: volumeOnly ? VOLUME_ONLY_NOTE : undefined};
+    const notes = [volumeOnly ? VOLUME_ONLY_NOTE : undefined, untrackedRollout(workload) ? ON_DELETE_NOTE : undefined].filter(Boolean);
+    return {...base, action: 'restart' as const, reason: notes.length > 0 ? notes.join('; ') : undefined};
   });
   items.sort((a, b) => compareWorkloads({workload: a}, {workload: b}));
   const waves: number[][] = [];
@@ -90,6 +103,8 @@ export interface RolloutState {
   done: boolean;
   /** The controller gave up (ProgressDeadlineExceeded): waiting longer will not help. */
   failed?: boolean;
+  /** The strategy has no rollout to follow (OnDelete): waiting will not help either. */
+  untracked?: boolean;
   message: string;
 }
 
@@ -99,6 +114,8 @@ export interface RolloutState {
  * observed it, the status describes the previous template.
  */
 export function rolloutState(workload: Workload, generation: number | undefined): RolloutState {
+  const untracked = untrackedRollout(workload);
+  if (untracked) return {done: false, untracked: true, message: untracked};
   const status = workload.status as Record<string, any>;
   const wanted = generation ?? workload.generation ?? 0;
   const observed = Number(status.observedGeneration ?? 0);
@@ -121,6 +138,15 @@ export function rolloutState(workload: Workload, generation: number | undefined)
     const replicas = workload.replicas ?? 1;
     const ready = Number(status.readyReplicas ?? 0);
     if (ready < replicas) return {done: false, message: `${ready} of ${replicas} pods are ready`};
+    // Pods below the partition keep the old revision for good, so the revisions never meet:
+    // kubectl counts the updated pods at or above the partition instead.
+    const partition = workload.updateStrategy?.partition ?? 0;
+    if (partition > 0) {
+      const updated = Number(status.updatedReplicas ?? 0);
+      const expected = Math.max(0, replicas - partition);
+      if (updated < expected) return {done: false, message: `partitioned roll out: ${updated} of ${expected} new pods have been updated (partition ${partition})`};
+      return {done: true, message: `partitioned roll out complete: ${updated} new pods have been updated (ordinals below ${partition} keep the old template)`};
+    }
     if (status.updateRevision !== status.currentRevision) {
       return {done: false, message: `${Number(status.updatedReplicas ?? 0)} of ${replicas} pods have been updated to revision ${status.updateRevision}`};
     }

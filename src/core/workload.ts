@@ -54,6 +54,14 @@ export interface PodSpec {
   volumes?: Volume[];
 }
 
+/** How the controller replaces pods when the template changes. */
+export interface UpdateStrategy {
+  /** RollingUpdate or OnDelete (StatefulSet, DaemonSet); RollingUpdate or Recreate (Deployment). */
+  type?: string;
+  /** StatefulSet rollingUpdate.partition: pods with a lower ordinal keep the old template. */
+  partition?: number;
+}
+
 export interface Workload {
   kind: WorkloadKind;
   name: string;
@@ -62,6 +70,8 @@ export interface Workload {
   generation?: number;
   paused?: boolean;
   replicas?: number;
+  /** spec.strategy (Deployment) or spec.updateStrategy (StatefulSet, DaemonSet). */
+  updateStrategy?: UpdateStrategy;
   templateAnnotations: Record<string, string>;
   podSpec: PodSpec;
   /** Raw status for rollout tracking (observedGeneration, updatedReplicas, ...). */

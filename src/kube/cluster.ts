@@ -462,10 +462,16 @@ function toWorkload(kind: WorkloadKind, item: any): Workload {
     generation: item.metadata?.generation,
     paused: item.spec?.paused ?? undefined,
     replicas: item.spec?.replicas,
+    updateStrategy: strategyOf(kind === 'Deployment' ? item.spec?.strategy : item.spec?.updateStrategy),
     templateAnnotations: {...item.spec?.template?.metadata?.annotations},
     podSpec: (item.spec?.template?.spec ?? {containers: []}) as PodSpec,
     status: {...item.status},
   };
+}
+
+function strategyOf(strategy: any): Workload['updateStrategy'] {
+  if (!strategy) return undefined;
+  return {type: strategy.type, partition: strategy.rollingUpdate?.partition ?? undefined};
 }
 
 function emptyToUndefined<T extends Record<string, string>>(record: T | undefined): T | undefined {

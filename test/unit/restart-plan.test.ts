@@ -2,7 +2,7 @@ import {describe, expect, it} from 'vitest';
 import {applyRestartPlan, allRestartsFailed, restartConsumers, type RolloutOptions} from '../../src/cli/rollout.js';
 import type {ClusterApi, WriteOptions} from '../../src/core/cluster-api.js';
 import {ClusterError, NotFoundError} from '../../src/core/errors.js';
-import {pausedReason, planRestart, rolloutState, VOLUME_ONLY_NOTE} from '../../src/core/restart-plan.js';
+import {ON_DELETE_NOTE, pausedReason, planRestart, rolloutState, VOLUME_ONLY_NOTE} from '../../src/core/restart-plan.js';
 import type {PodSpec, Workload, WorkloadKind} from '../../src/core/workload.js';
 import {renderRestartReport} from '../../src/ui/render-restart.js';
 import {createTheme} from '../../src/ui/theme.js';
@@ -77,6 +77,40 @@ describe('rolloutState', () => {
     expect(rolloutState({...s, status: {...s.status, currentRevision: 's-2'}}, 2).done).toBe(true);
     const ds = workload('ds', {containers: []}, 'DaemonSet', {generation: 2, status: {observedGeneration: 2, desiredNumberScheduled: 0}});
     expect(rolloutState(ds, 2).done).toBe(true);
+  });
+
+  it('a partitioned StatefulSet is done when the pods at or above the partition are updated, as kubectl counts', () => {
+    // 3 replicas, partition 1: ordinals 1 and 2 take the new template, ordinal 0 keeps the old revision for good.
+    const s = (status: Record<string, unknown>) =>
+      workload('s', {containers: []}, 'StatefulSet', {
+        generation: 2,
+        replicas: 3,
+        updateStrategy: {type: 'RollingUpdate', partition: 1},
+        status: {observedGeneration: 2, readyReplicas: 3, currentRevision: 's-1', updateRevision: 's-2', ...status},
+      });
+    expect(rolloutState(s({readyReplicas: 2, updatedReplicas: 2}), 2)).toEqual({done: false, message: '2 of 3 pods are ready'});
+    expect(rolloutState(s({updatedReplicas: 1}), 2)).toEqual({done: false, message: 'partitioned roll out: 1 of 2 new pods have been updated (partition 1)'});
+    expect(rolloutState(s({updatedReplicas: 2}), 2)).toEqual({done: true, message: 'partitioned roll out complete: 2 new pods have been updated (ordinals below 1 keep the old template)'});
+    // A partition at or above the replica count updates no pod at all: nothing to wait for.
+    const all = workload('s', {containers: []}, 'StatefulSet', {generation: 2, replicas: 2, updateStrategy: {type: 'RollingUpdate', partition: 5}, status: {observedGeneration: 2, readyReplicas: 2, updatedReplicas: 0}});
+    expect(rolloutState(all, 2).done).toBe(true);
+    // Without a partition the revisions must meet, as before.
+    const plain = workload('s', {containers: []}, 'StatefulSet', {generation: 2, replicas: 1, updateStrategy: {type: 'RollingUpdate', partition: 0}, status: {observedGeneration: 2, readyReplicas: 1, updatedReplicas: 1, currentRevision: 's-1', updateRevision: 's-2'}});
+    expect(rolloutState(plain, 2).done).toBe(false);
+  });
+
+  it('OnDelete StatefulSets and DaemonSets have no rollout to follow: kubectl\'s refusal, not a wait', () => {
+    for (const kind of ['StatefulSet', 'DaemonSet'] as const) {
+      const w = workload('w', {containers: []}, kind, {generation: 2, updateStrategy: {type: 'OnDelete'}, status: {observedGeneration: 2}});
+      expect(rolloutState(w, 2)).toEqual({
+        done: false,
+        untracked: true,
+        message: 'rollout status is only available for RollingUpdate strategy type (updateStrategy OnDelete: pods take the new template only when they are deleted)',
+      });
+    }
+    // Deployments have no OnDelete; Recreate rolls by itself.
+    const recreate = workload('d', {containers: []}, 'Deployment', {generation: 2, replicas: 0, updateStrategy: {type: 'Recreate'}, status: {observedGeneration: 2}});
+    expect(rolloutState(recreate, 2)).toEqual({done: true, message: 'successfully rolled out'});
   });
 });
 
@@ -193,6 +227,23 @@ describe('applyRestartPlan', () => {
     expect(cluster.calls.filter((c) => c.startsWith('patch'))).toEqual(['patch a kubectl-configsync']);
     expect(cluster.polls.get('a')).toBe(4);
     expect(progress).toContain('deployment/a: waiting: 0 of 1 updated replicas are available');
+  });
+
+  it('with --wait, an OnDelete workload is restarted but reported failed at once, without polling', async () => {
+    const onDelete = envUser('od', 'a', {updateStrategy: {type: 'OnDelete'}}, 'DaemonSet');
+    const cluster = new MemoryCluster([envUser('a'), onDelete]);
+    cluster.statusAfter = (w) => ({observedGeneration: w.generation, replicas: 1, updatedReplicas: 1, availableReplicas: 1});
+    const plan = planRestart({context: 'mem', namespace: 'ns', targets: conf, workloads: cluster.workloads}, {skipVolumeOnly: false, maxParallel: 0});
+    expect(plan.items.find((i) => i.name === 'od')).toMatchObject({action: 'restart', reason: ON_DELETE_NOTE});
+    const report = await applyRestartPlan(api(cluster), plan, {...baseOptions, wait: true});
+    expect(cluster.calls).toEqual(['patch a kubectl-configsync', 'patch od kubectl-configsync', 'get a']);
+    expect(report.workloads.map((w) => [w.kind, w.name, w.status, w.rollout?.state])).toEqual([
+      ['Deployment', 'a', 'restarted', 'complete'],
+      ['DaemonSet', 'od', 'failed', 'failed'],
+    ]);
+    expect(report.workloads[1].reason).toBe('restarted, but rollout status is only available for RollingUpdate strategy type (updateStrategy OnDelete: pods take the new template only when they are deleted)');
+    expect(cluster.workloads[1].templateAnnotations['kubectl.kubernetes.io/restartedAt']).toBe('2026-03-01T10:20:30Z');
+    expect(allRestartsFailed(report)).toBe(false);
   });
 
   it('with --wait, follows each wave to completion before the next', async () => {
