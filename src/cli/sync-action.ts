@@ -1,0 +1,256 @@
+import {readFileSync} from 'node:fs';
+import {load as loadYaml} from 'js-yaml';
+import type {DiffReport} from '../core/diff.js';
+import {DeclinedError, ExitCode, InterruptedError, UsageError, type ExitCodeValue} from '../core/errors.js';
+import type {RestartPlanOptions} from '../core/restart-plan.js';
+import {isKeySelected, parseKeySelector, unmatchedPatterns} from '../core/select-keys.js';
+import {
+  isWritable,
+  planSync,
+  readSavedPlan,
+  selectionFromSavedPlan,
+  staleReason,
+  type SavedPlan,
+  type SavedPlanEntry,
+  type SyncPlan,
+  type SyncSelection,
+} from '../core/sync-plan.js';
+import {locationName, objectRef, type ConfigKind} from '../core/types.js';
+import type {Kubeconfig} from '../kube/kubeconfig.js';
+import {promptKeys, promptObjects, syncableKeys, syncableObjects} from '../ui/prompts.js';
+import {renderDiffReport} from '../ui/render-diff.js';
+import {renderSyncPlan} from '../ui/render-sync.js';
+import type {Theme} from '../ui/theme.js';
+import {NOT_ATTEMPTED, applySync, type SyncResult} from './apply-sync.js';
+import {BackupStore} from './backup-store.js';
+import {compareLocations, type CompareFlagValues, type Comparison} from './compare.js';
+import {changesFromSync, restartConsumers, type DryRun, type RestartReport, type RolloutOptions} from './rollout.js';
+import {runStoppable} from './stop-signal.js';
+
+/** Everything sync needs, as the command read it from its flags and arguments. */
+export interface SyncRequest {
+  source?: string;
+  target?: string;
+  names: string[];
+  /** Locations, kinds, selector and ignore rules, exactly as diff takes them. */
+  compare: CompareFlagValues;
+  keys?: string[];
+  all: boolean;
+  prune: boolean;
+  recreate: boolean;
+  /** A saved plan file ("-" for stdin). */
+  planFile?: string;
+  dryRun: DryRun;
+  fieldManager: string;
+  yes: boolean;
+  /** Set with --restart: restart the consumers of what was written. */
+  restart?: RolloutOptions & RestartPlanOptions;
+}
+
+export interface SyncIo {
+  /** stderr: progress, previews, notes. */
+  note(text: string): void;
+  /** Colours for what goes to stderr. */
+  theme: Theme;
+  /** A terminal on both ends, so prompts can be shown. */
+  canPrompt: boolean;
+  confirm(message: string, defaultAnswer?: boolean): Promise<boolean>;
+  loadKubeconfig(): Promise<Kubeconfig>;
+}
+
+/** --dry-run=client: the plan (the saved-plan contract) and what would restart. */
+export interface SyncPreview {
+  dryRun: 'client';
+  plan: SyncPlan;
+  refused: Refusal[];
+  restart?: RestartReport;
+  exitCode: ExitCodeValue;
+}
+
+export interface SyncApplied {
+  dryRun: 'none' | 'server';
+  plan: SyncPlan;
+  result: SyncResult;
+  restart?: RestartReport;
+  /** SIGTERM/SIGINT arrived during the writes. */
+  signal?: NodeJS.Signals;
+  /** A fresh diff of some objects, for the conflict follow-up. */
+  rediff(names: string[]): Promise<DiffReport>;
+}
+
+interface Refusal {
+  kind: ConfigKind;
+  name: string;
+  reason: string;
+}
+
+/**
+ * Checks, reads both sides, selects keys (flags, saved plan or prompts),
+ * plans, confirms, writes with the stop-signal guard, restarts consumers.
+ */
+export async function runSync(request: SyncRequest, io: SyncIo): Promise<SyncPreview | SyncApplied> {
+  const {dryRun} = request;
+  const keySelector = parseKeySelector(request.keys);
+  const chooseByFlags = Boolean(keySelector || request.all || request.planFile || dryRun === 'client');
+  if (!request.planFile && (!request.source || !request.target)) throw new UsageError('SOURCE and TARGET are required (or --plan FILE)');
+  // Decide before reading anything: without a terminal we must never wait for an answer.
+  if (!io.canPrompt && !chooseByFlags) throw new UsageError('no terminal to choose keys on: pass --keys K1,K2 or --all (and --yes)');
+  if (!io.canPrompt && !request.yes && dryRun === 'none') throw new UsageError('refusing to write without confirmation: no terminal to ask on; pass --yes (or --dry-run=client to preview)');
+
+  const kube = await io.loadKubeconfig();
+  const saved = request.planFile ? readSavedPlan(readPlanFile(request.planFile), {prune: request.prune}) : undefined;
+  const {compareWith, words, names} = saved ? whereSavedPlanPoints(saved, request.compare) : {compareWith: request.compare, words: {source: request.source!, target: request.target!}, names: request.names};
+  const comparison = await compareLocations(kube, words, names, compareWith, io.note);
+  const {report} = comparison;
+
+  const refused: Refusal[] = [];
+  let selection: SyncSelection;
+  if (saved) {
+    const fresh: SavedPlanEntry[] = [];
+    for (const entry of saved.entries) {
+      const reason = staleReason(entry, report.objects.find((o) => o.kind === entry.kind && o.name === entry.name));
+      if (reason) refused.push({kind: entry.kind, name: entry.name, reason: `${objectRef(entry)}: ${reason}; make a new plan`});
+      else fresh.push(entry);
+    }
+    selection = selectionFromSavedPlan(saved, fresh, request.recreate);
+  } else if (keySelector) {
+    const unmatched = unmatchedPatterns(keySelector, report.objects.flatMap((o) => o.keys.map((k) => ({object: o.name, key: k.key}))));
+    // Most likely a typo: writing the rest would leave the user believing that key was synced too.
+    if (unmatched.length > 0) throw new UsageError(`--keys ${unmatched.join(', ')} matched no key in ${locationName(report.source)} or ${locationName(report.target)}; nothing was written`);
+    selection = {keys: (o, k) => isKeySelected(keySelector, o.name, k.key), prune: request.prune, recreate: request.recreate};
+  } else if (request.all || dryRun === 'client') {
+    selection = {keys: () => true, prune: request.prune, recreate: request.recreate};
+  } else {
+    selection = await selectInteractively(comparison, request.prune, request.recreate, io);
+  }
+
+  const now = new Date();
+  const runId = BackupStore.newRunId(now);
+  const {plan, writes} = planSync(report, comparison.source.objects, comparison.target.objects, selection, {now, runId});
+  const writable = writes.filter((w) => isWritable(w.object));
+
+  if (dryRun === 'client') {
+    // What would restart if these writes happened: reads only, nothing is patched.
+    const wouldChange = plan.objects.filter(isWritable).map((o) => ({...o, outcome: 'written', changedKeys: o.keys.map((k) => k.key)}));
+    const restart = request.restart ? await restartConsumers(comparison.target.cluster, plan.target.namespace, changesFromSync(wouldChange), request.restart) : undefined;
+    return {dryRun, plan, refused, ...(restart ? {restart} : {}), exitCode: exitCodeOf(writable.length, plan.summary.refused + refused.length)};
+  }
+
+  if (writable.length > 0) {
+    io.note(renderSyncPlan(plan, io.theme));
+    if (!request.yes && dryRun === 'none') {
+      const target = locationName(plan.target);
+      const yes = await io.confirm(`Write ${writable.length} object${writable.length > 1 ? 's' : ''} to ${target}?`);
+      if (!yes) throw new DeclinedError();
+    }
+  }
+
+  const {value: result, signal} = await runStoppable('write', io.note, (stopRequested) =>
+    applySync(plan, writes, comparison.target.cluster, {
+      dryRun,
+      fieldManager: request.fieldManager,
+      runId,
+      backup: BackupStore.default(),
+      now,
+      refused,
+      onProgress: io.note,
+      stopRequested,
+    }),
+  );
+  // Only what was written counts: consumers of unchanged or failed objects keep running.
+  const restart = request.restart && !signal ? await restartConsumers(comparison.target.cluster, plan.target.namespace, changesFromSync(result.objects), request.restart) : undefined;
+  return {
+    dryRun,
+    plan,
+    result,
+    ...(restart ? {restart} : {}),
+    ...(signal ? {signal} : {}),
+    rediff: async (objects) => (await compareLocations(kube, words, objects, compareWith, io.note)).report,
+  };
+}
+
+/**
+ * After the result is printed: one line per failed object, where the backup is,
+ * and on a terminal a fresh diff of objects that moved under us. Returns the exit code.
+ */
+export async function reportSync(applied: SyncApplied, io: SyncIo, interactive: boolean): Promise<ExitCodeValue> {
+  const {result, plan} = applied;
+  const failed = result.objects.filter((o) => o.outcome === 'failed');
+  for (const object of failed) io.note(`error: ${object.error?.includes(objectRef(object)) ? '' : `${objectRef(object)}: `}${object.error}`);
+  const s = result.summary;
+  if (s.written === 0 && s.failed === 0) {
+    io.note(`nothing to sync: ${locationName(plan.target)} already has every selected key from ${locationName(plan.source)}; nothing was written`);
+  } else if (result.runId) {
+    io.note(`backup saved as run ${result.runId}; undo with: kubectl configsync undo ${result.runId}`);
+  }
+  const moved = failed.filter((o) => o.conflict);
+  if (moved.length > 0 && interactive) {
+    const show = await io.confirm(`${moved.map((o) => objectRef(o)).join(', ')} changed in the target after it was read. Show a fresh diff?`, true);
+    if (show) io.note(renderDiffReport(await applied.rediff(moved.map((o) => objectRef(o))), io.theme, {context: 3, hideIdentical: true, quiet: false}));
+  }
+  if (applied.restart && applied.restart.summary.failed > 0) return ExitCode.partial;
+  return exitCodeOf(s.written, s.failed);
+}
+
+/** The error an interrupted sync ends with, after everything was reported. */
+export function interruptedSync(result: SyncResult, signal: NodeJS.Signals): InterruptedError {
+  const left = result.objects.filter((o) => o.reason === NOT_ATTEMPTED).length;
+  return new InterruptedError(
+    `interrupted (${signal}): ${result.summary.written} written, ${left} not attempted; run the same command again to finish${result.runId ? `, or undo with: kubectl configsync undo ${result.runId}` : ''}`,
+  );
+}
+
+/** The interactive flow: summary, objects, keys per object. */
+async function selectInteractively(comparison: Comparison, prune: boolean, recreate: boolean, io: SyncIo): Promise<SyncSelection> {
+  const {report} = comparison;
+  io.note(renderDiffReport(report, io.theme, {context: 3, hideIdentical: true, quiet: false}));
+  const objects = syncableObjects(report).filter((o) => o.status === 'missing-in-target' || syncableKeys(o, prune).length > 0 || o.typeChange);
+  if (objects.length === 0) return {objects: [], keys: () => false, prune, recreate};
+  const chosenObjects = await promptObjects(objects, prune);
+  const chosenKeys = new Map<string, Set<string>>();
+  for (const object of objects.filter((o) => chosenObjects.includes(objectRef(o)))) {
+    // A missing object is created whole; keys are chosen for updates.
+    if (object.status === 'different' && syncableKeys(object, prune).length > 0) chosenKeys.set(objectRef(object), await promptKeys(object, prune));
+  }
+  return {
+    objects: chosenObjects,
+    keys: (o, k) => chosenKeys.get(objectRef(o))?.has(`${k.section}\0${k.key}`) ?? true,
+    prune,
+    recreate,
+  };
+}
+
+/** A saved plan names its own locations, kinds and objects; the other flags still apply. */
+function whereSavedPlanPoints(saved: SavedPlan, flags: CompareFlagValues) {
+  return {
+    compareWith: {
+      ...flags,
+      'from-context': saved.source.context,
+      'from-namespace': saved.source.namespace,
+      'to-context': saved.target.context,
+      'to-namespace': saved.target.namespace,
+      kind: saved.kinds.join(','),
+    },
+    words: {source: saved.source.context, target: saved.target.context},
+    names: saved.entries.map((e) => objectRef(e)),
+  };
+}
+
+function exitCodeOf(written: number, failed: number): 0 | 3 | 4 {
+  if (failed === 0) return ExitCode.ok;
+  return written > 0 ? ExitCode.partial : ExitCode.cluster;
+}
+
+function readPlanFile(path: string): unknown {
+  let text: string;
+  try {
+    text = path === '-' ? readFileSync(0, 'utf8') : readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new UsageError(`--plan: cannot read ${path}: ${(error as Error).message.split('\n')[0]}`);
+  }
+  try {
+    return loadYaml(text);
+  } catch (error) {
+    throw new UsageError(`--plan: ${path} is not JSON or YAML: ${(error as Error).message.split('\n')[0]}`);
+  }
+}
