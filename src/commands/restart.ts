@@ -4,6 +4,7 @@ import {kubeFlags, outputFlags, writeFlags} from '../cli/flags.js';
 import {allRestartsFailed, applyRestartPlan, previewRestartPlan, readRestartPlan, restartFlags, rolloutOptionsFrom} from '../cli/rollout.js';
 import type {ConfigTarget} from '../core/consumers.js';
 import {DeclinedError, EXIT_CODES_HELP, ExitCode, UsageError} from '../core/errors.js';
+import {parseLabelSelector} from '../core/namespace-select.js';
 import {kindFromWord, type ConfigKind} from '../core/types.js';
 import {renderDocument} from '../ui/output.js';
 import {canPrompt, promptConfirm} from '../ui/prompts.js';
@@ -22,6 +23,7 @@ ${EXIT_CODES_HELP}`;
 
   static override examples = [
     {description: 'Restart what reads a ConfigMap', command: 'kubectl configsync restart configmap/app -n prod'},
+    {description: 'Only the web tier\'s readers', command: 'kubectl configsync restart configmap/app -n prod -l tier=web'},
     {description: 'Only the readers of two keys, as a preview', command: 'kubectl configsync restart configmap/app --keys LOG_LEVEL,db.url --dry-run=client'},
     {description: 'Two at a time, following each rollout', command: 'kubectl configsync restart secret/db-creds --max-parallel 2 --wait --timeout 3m --halt-on-failure --yes'},
   ];
@@ -32,6 +34,7 @@ ${EXIT_CODES_HELP}`;
 
   static override flags = {
     ...kubeFlags,
+    selector: Flags.string({char: 'l', description: 'only consider workloads with these labels, e.g. tier=web,track!=canary (filtered by the API server)'}),
     keys: Flags.string({description: 'only workloads that read one of these keys (comma-separated)'}),
     ...restartFlags,
     ...writeFlags,
@@ -43,6 +46,8 @@ ${EXIT_CODES_HELP}`;
     const {argv, flags} = await this.parse(Restart);
     const keys = flags.keys === undefined ? undefined : parseKeys(flags.keys);
     const targets = parseTargets(argv as string[], keys);
+    // A bad -l is the user's typo: say so before any request, not as the server's HTTP 400.
+    if (flags.selector !== undefined) parseLabelSelector(flags.selector);
     const options = rolloutOptionsFrom(flags, (line) => this.note(line));
     const kube = await this.loadKubeconfig(flags);
     const context = kube.resolveContext(flags.context);
@@ -52,7 +57,7 @@ ${EXIT_CODES_HELP}`;
       this.note('note: without --wait, --max-parallel only limits how many restarts are sent at once; add --wait to let each wave roll out first');
     }
 
-    const plan = await readRestartPlan(cluster, namespace, targets, {skipVolumeOnly: flags['skip-volume-only'], maxParallel: flags['max-parallel']});
+    const plan = await readRestartPlan(cluster, namespace, targets, {skipVolumeOnly: flags['skip-volume-only'], maxParallel: flags['max-parallel']}, flags.selector);
     const restarts = plan.items.filter((i) => i.action === 'restart').length;
     if (restarts > 0 && flags['dry-run'] === 'none' && !flags.yes) {
       if (!canPrompt()) {

@@ -33,6 +33,8 @@ export interface RestartPlan {
   context: string;
   namespace: string;
   targets: ConfigTarget[];
+  /** The label selector (-l) that narrowed the workloads read, if any. */
+  selector?: string;
   /** How many workloads were read to find the consumers. */
   workloadsScanned: number;
   items: PlannedRestart[];
@@ -45,6 +47,7 @@ export interface RestartPlanInput {
   namespace: string;
   workloads: Workload[];
   targets: ConfigTarget[];
+  selector?: string;
 }
 
 export const VOLUME_ONLY_NOTE = 'only mounted as a volume without subPath: the kubelet refreshes the files without a restart';
@@ -92,7 +95,15 @@ export function planRestart(input: RestartPlanInput, options: RestartPlanOptions
     waves[waves.length - 1].push(index);
     item.wave = waves.length;
   });
-  return {context: input.context, namespace: input.namespace, targets: input.targets, workloadsScanned: input.workloads.length, items, waves};
+  return {
+    context: input.context,
+    namespace: input.namespace,
+    targets: input.targets,
+    ...(input.selector === undefined ? {} : {selector: input.selector}),
+    workloadsScanned: input.workloads.length,
+    items,
+    waves,
+  };
 }
 
 export function describeTargets(targets: ConfigTarget[]): string {

@@ -152,12 +152,12 @@ export class KubeCluster implements ClusterApi {
     });
   }
 
-  async listWorkloads(kind: WorkloadKind, namespace: string): Promise<Workload[]> {
+  async listWorkloads(kind: WorkloadKind, namespace: string, options: ListOptions = {}): Promise<Workload[]> {
     return this.call('list', `${kind.toLowerCase()}s in namespace "${namespace}"`, async () => {
       const result: Workload[] = [];
       let _continue: string | undefined;
       do {
-        const query = {namespace, limit: PAGE_SIZE, _continue};
+        const query = {namespace, labelSelector: options.labelSelector, limit: PAGE_SIZE, _continue};
         const page =
           kind === 'Deployment'
             ? await this.apps.listNamespacedDeployment(query)

@@ -17,9 +17,11 @@ export function renderRestartReport(report: RestartReport, theme: Theme): string
   const where = `${report.context}/${report.namespace}`;
   if (report.targets.length === 0) return `Restart: no key changed in ${where}, so no workload needs a restart\n`;
   const dry = report.dryRun === 'none' ? '' : theme.dim(` (dry run: ${report.dryRun}, nothing written)`);
-  out.push(theme.bold(`Consumers of ${describeTargets(report.targets)} in ${where}`) + dry);
+  const among = report.selector === undefined ? '' : ` among workloads matching ${report.selector}`;
+  out.push(theme.bold(`Consumers of ${describeTargets(report.targets)} in ${where}${among}`) + dry);
   if (report.workloads.length === 0) {
-    out.push(`no Deployment, StatefulSet or DaemonSet reads ${report.targets.length === 1 ? 'it' : 'them'} (${report.workloadsScanned} workloads scanned)`);
+    const scanned = report.selector === undefined ? 'workloads' : `workloads matching ${report.selector}`;
+    out.push(`no Deployment, StatefulSet or DaemonSet reads ${report.targets.length === 1 ? 'it' : 'them'} (${report.workloadsScanned} ${scanned} scanned)`);
     return `${out.join('\n')}\n`;
   }
   const rows = report.workloads.map((w) => [

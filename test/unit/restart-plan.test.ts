@@ -1,6 +1,6 @@
 import {describe, expect, it} from 'vitest';
-import {applyRestartPlan, allRestartsFailed, restartConsumers, type RolloutOptions} from '../../src/cli/rollout.js';
-import type {ClusterApi, WriteOptions} from '../../src/core/cluster-api.js';
+import {applyRestartPlan, allRestartsFailed, readRestartPlan, restartConsumers, type RolloutOptions} from '../../src/cli/rollout.js';
+import type {ClusterApi, ListOptions, WriteOptions} from '../../src/core/cluster-api.js';
 import {ClusterError, NotFoundError} from '../../src/core/errors.js';
 import {ON_DELETE_NOTE, pausedReason, planRestart, rolloutState, VOLUME_ONLY_NOTE} from '../../src/core/restart-plan.js';
 import type {PodSpec, Workload, WorkloadKind} from '../../src/core/workload.js';
@@ -121,13 +121,17 @@ class MemoryCluster {
   readonly calls: string[] = [];
   readonly polls = new Map<string, number>();
   failPatch = new Map<string, Error>();
+  /** Workload labels by name, for label selectors. */
+  labels = new Map<string, Record<string, string>>();
   statusAfter: (w: Workload, polls: number) => Record<string, unknown> = () => ({});
 
   constructor(readonly workloads: Workload[]) {}
 
-  async listWorkloads(kind: WorkloadKind, namespace: string): Promise<Workload[]> {
-    this.calls.push(`list ${kind}`);
-    return this.workloads.filter((w) => w.kind === kind && w.namespace === namespace);
+  async listWorkloads(kind: WorkloadKind, namespace: string, options?: ListOptions): Promise<Workload[]> {
+    this.calls.push(`list ${kind}${options?.labelSelector === undefined ? '' : ` -l ${options.labelSelector}`}`);
+    // Enough of the server's selector for these tests: one "key=value".
+    const [key, value] = options?.labelSelector?.split('=') ?? [];
+    return this.workloads.filter((w) => w.kind === kind && w.namespace === namespace && (key === undefined || this.labels.get(w.name)?.[key] === value));
   }
 
   async getWorkload(kind: WorkloadKind, namespace: string, name: string): Promise<Workload | undefined> {
@@ -257,6 +261,23 @@ describe('applyRestartPlan', () => {
       ['a', 'restarted', 'complete'],
       ['b', 'restarted', 'complete'],
     ]);
+  });
+
+  it('-l narrows the three LISTs on the server and says so in the report', async () => {
+    const cluster = new MemoryCluster([envUser('web'), envUser('batch')]);
+    cluster.labels.set('web', {tier: 'web'});
+    cluster.labels.set('batch', {tier: 'batch'});
+    const plan = await readRestartPlan(api(cluster), 'ns', conf, {skipVolumeOnly: false, maxParallel: 0}, 'tier=web');
+    expect(cluster.calls).toEqual(['list Deployment -l tier=web', 'list StatefulSet -l tier=web', 'list DaemonSet -l tier=web']);
+    expect(plan.items.map((i) => i.name)).toEqual(['web']);
+    const report = await applyRestartPlan(api(cluster), plan, {...baseOptions, dryRun: 'client'});
+    expect(report).toMatchObject({selector: 'tier=web', workloadsScanned: 1});
+    expect(renderRestartReport(report, createTheme(false))).toContain('Consumers of configmap/conf in mem/ns among workloads matching tier=web (dry run: client, nothing written)');
+    const none = await applyRestartPlan(api(cluster), await readRestartPlan(api(cluster), 'ns', conf, {skipVolumeOnly: false, maxParallel: 0}, 'tier=db'), {...baseOptions, dryRun: 'client'});
+    expect(renderRestartReport(none, createTheme(false))).toContain('no Deployment, StatefulSet or DaemonSet reads it (0 workloads matching tier=db scanned)');
+    // Without -l the report has no selector field at all.
+    const all = await applyRestartPlan(api(cluster), await readRestartPlan(api(cluster), 'ns', conf, {skipVolumeOnly: false, maxParallel: 0}), {...baseOptions, dryRun: 'client'});
+    expect('selector' in all).toBe(false);
   });
 
   it('renders why each workload was selected', async () => {
