@@ -7,7 +7,7 @@ import {planFanoutStatus, type SourceRef} from '../../core/fanout-plan.js';
 import {hasNamespaceSelection} from '../../core/namespace-select.js';
 import {renderDocument} from '../../ui/output.js';
 import {renderFanoutStatus} from '../../ui/render-fanout.js';
-import {fanoutCluster, fanoutTargetFlags, parseSourceArg, resolveTargetContexts, selectionFrom} from '../fanout.js';
+import {fanoutCluster, fanoutTargetFlags, parseSourceArg, resolveTargetContexts, selectionFrom} from '../../cli/fanout-targets.js';
 
 export default class FanoutStatus extends BaseCommand {
   static override summary = 'Audit every copy of a fanned-out ConfigMap or Secret: in sync, stale, edited locally, or orphaned.';

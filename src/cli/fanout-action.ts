@@ -1,0 +1,204 @@
+import type {ClusterApi} from '../core/cluster-api.js';
+import {DeclinedError, ExitCode, InterruptedError, UsageError, type ExitCodeValue} from '../core/errors.js';
+import {KUBED, isWrite, planFanout, planFanoutDelete, type ConflictPolicy, type FanoutPlan, type SourceRef} from '../core/fanout-plan.js';
+import {compileNamespaceSelection, hasNamespaceSelection} from '../core/namespace-select.js';
+import type {Kubeconfig} from '../kube/kubeconfig.js';
+import {renderDocument} from '../ui/output.js';
+import {fanoutDocument, renderFanoutPlan, renderFanoutResults, sourceName} from '../ui/render-fanout.js';
+import type {Theme} from '../ui/theme.js';
+import {NOT_ATTEMPTED, applyFanoutPlan, hasFailures, readCopies, readFanoutTargets, type FanoutResult} from './apply-fanout.js';
+import {planFromAnnotations} from './fanout-annotations.js';
+import {fanoutCluster, parseSourceArg, resolveTargetContexts, selectionFrom, uniqueApis, type FanoutTargetFlagValues} from './fanout-targets.js';
+import {parseDuration} from './flags.js';
+import {runStoppable} from './stop-signal.js';
+
+/** The fanout flags, as the command parsed them. */
+export type FanoutFlagValues = FanoutTargetFlagValues & {
+  output: 'table' | 'json' | 'yaml';
+  'dry-run': 'none' | 'client' | 'server';
+  'field-manager': string;
+  yes: boolean;
+  concurrency: number;
+  qps: number;
+  'on-conflict': ConflictPolicy;
+  prune: boolean;
+  'strip-labels': boolean;
+  delete: boolean;
+  watch: boolean;
+  resync: string;
+  'from-annotations': boolean;
+};
+
+export interface FanoutIo {
+  /** stdout: plans, results, documents. */
+  print(text: string): void;
+  /** stderr: previews, progress, notes. */
+  note(text: string): void;
+  theme(stream: 'stdout' | 'stderr'): Theme;
+  canPrompt(): boolean;
+  confirm(message: string): Promise<boolean>;
+  loadKubeconfig(): Promise<Kubeconfig>;
+}
+
+/** Plans, confirms, applies and reports one fanout (or --delete, --watch, --from-annotations); returns the exit code. */
+export async function runFanout(object: string | undefined, flags: FanoutFlagValues, io: FanoutIo): Promise<ExitCodeValue> {
+  const selection = selectionFrom(flags);
+  compileNamespaceSelection(selection); // a bad selector or regex fails before any request
+  const kube = await io.loadKubeconfig();
+  const sourceContext = kube.resolveContext(flags.context);
+  const sourceApi = kube.cluster(sourceContext);
+  const targetContexts = resolveTargetContexts(kube, flags['to-context'], sourceContext);
+  if (!flags['from-annotations'] && !object) throw new UsageError('name the source: configmap/NAME or secret/NAME (or use --from-annotations)');
+  if (flags['from-annotations'] && object) throw new UsageError('--from-annotations finds its sources; do not also name one');
+  const planOptions = {onConflict: flags['on-conflict'], prune: flags.prune, stripLabels: flags['strip-labels']};
+
+  if (flags['from-annotations']) {
+    const {plans, apis} = await planFromAnnotations(kube, sourceApi, planOptions);
+    if (plans.length === 0) {
+      io.note(`no ConfigMap or Secret in context "${sourceApi.context}" carries ${KUBED.sync} or ${KUBED.syncContexts}`);
+      return ExitCode.ok;
+    }
+    const writes = countWrites(plans);
+    return confirmAndApply({plans, apis, single: false, refusal: 'refusing to fan out without confirmation', question: `Write ${changes(writes)} for ${plans.length} sources?`}, flags, io);
+  }
+  const {kind, name} = parseSourceArg(object!);
+  const namespace = flags.namespace ?? kube.namespaceOf(sourceContext);
+  const ref: SourceRef = {kind, name, namespace, context: sourceContext, server: sourceApi.server};
+  const clusters = targetContexts.map((context) => fanoutCluster(kube, context, namespace));
+  const apis = clusters.map((c) => c.api);
+
+  if (flags.delete) {
+    const all = uniqueApis([sourceApi, ...apis]);
+    const plan = planFanoutDelete(ref, await readCopies(ref, all));
+    return confirmAndApply({plans: [plan], apis: all, single: true, refusal: 'refusing to delete without confirmation', question: `Write ${changes(countWrites([plan]))}?`}, flags, io);
+  }
+  if (!hasNamespaceSelection(selection) && flags['to-context'] === undefined) {
+    throw new UsageError('name the targets: --all-namespaces, --namespace-selector, --namespace-regex, --to-namespace, and/or --to-context');
+  }
+  const buildPlan = async (): Promise<FanoutPlan> => {
+    const [source, reads] = await Promise.all([sourceApi.getConfigObject(kind, namespace, name), readFanoutTargets(ref, clusters, selection)]);
+    return planFanout(ref, source, reads, planOptions);
+  };
+
+  if (flags.watch) {
+    if (flags['dry-run'] === 'client') throw new UsageError('--watch writes as it goes; it cannot be combined with --dry-run=client');
+    const {watchFanout} = await import('./fanout-watch.js');
+    return watchFanout({
+      ref,
+      sourceApi,
+      targets: apis,
+      buildPlan,
+      apply: (plan) => applyFanoutPlan(plan, apiMap(apis), applyOptions(flags)),
+      resyncMs: durationFlag('--resync', flags.resync),
+      log: io.note,
+      confirmFirst: () => confirmWatch(flags.yes, io),
+    });
+  }
+
+  const plan = await buildPlan();
+  if (!plan.source.exists) throw new UsageError(`source ${sourceName(ref)} not found; to remove its copies use --delete`);
+  return confirmAndApply({plans: [plan], apis, single: true, refusal: 'refusing to fanout without confirmation', question: `Write ${changes(countWrites([plan]))}?`}, flags, io);
+}
+
+/** Plans to show, confirm and apply together: one source, or every annotated source. */
+interface Batch {
+  plans: FanoutPlan[];
+  apis: ClusterApi[];
+  /** One source: one document rather than a list, unchanged rows only up to 50, a progress bar. */
+  single: boolean;
+  refusal: string;
+  question: string;
+}
+
+/** Shows the plans, asks (or takes --yes), applies with the stop-signal guard, reports every target. */
+async function confirmAndApply(batch: Batch, flags: FanoutFlagValues, io: FanoutIo): Promise<ExitCodeValue> {
+  const {plans, single} = batch;
+  const output = flags.output;
+  const writes = countWrites(plans);
+  const shown = (plan: FanoutPlan) => (single ? {showUnchanged: plan.entries.length <= 50} : {});
+  const renderPlans = (theme: Theme) => plans.map((p) => renderFanoutPlan(p, theme, shown(p))).join('\n');
+  const documents = (results?: FanoutResult[][]) => {
+    const docs = plans.map((p, i) => fanoutDocument(p, results?.[i]));
+    return renderDocument(single ? docs[0] : docs, output as 'json' | 'yaml');
+  };
+  if (flags['dry-run'] === 'client' || writes === 0) {
+    io.print(output === 'table' ? renderPlans(io.theme('stdout')) : documents());
+    if (single && writes === 0 && flags['dry-run'] !== 'client') io.note('nothing to write: every copy is in sync');
+    return reportOutcome(plans.some((p) => p.entries.some((e) => e.action === 'error')), io);
+  }
+  if (!flags.yes) {
+    io.note(renderPlans(io.theme('stderr')));
+    if (!io.canPrompt()) throw new UsageError(`${batch.refusal}: no terminal to ask on; pass --yes`);
+    if (!(await io.confirm(batch.question))) throw new DeclinedError();
+  }
+  const progress = single ? progressBar(writes) : () => undefined;
+  const clients = apiMap(batch.apis);
+  const {value: results, signal} = await runStoppable('writes', io.note, async (stopRequested) => {
+    const all: FanoutResult[][] = [];
+    // Sources one after another; once stopped, the later plans start nothing and report every write as not attempted.
+    for (const plan of plans) {
+      all.push(await applyFanoutPlan(plan, clients, {...applyOptions(flags), onResult: (_r, done, total) => progress(done, total), stopRequested}));
+    }
+    return all;
+  });
+  progress(writes, writes, true);
+  const dryRun = flags['dry-run'] === 'server';
+  if (output === 'table') io.print(plans.map((p, i) => renderFanoutResults(p, results[i], io.theme('stdout'), {dryRun, ...shown(p)})).join('\n'));
+  else io.print(documents(results));
+  if (signal) {
+    const flat = results.flat();
+    const count = (outcome: FanoutResult['outcome']) => flat.filter((r) => r.outcome === outcome && isWrite(r)).length;
+    throw new InterruptedError(`interrupted (${signal}): ${count('done')} done, ${count('failed')} failed, ${flat.filter((r) => r.message === NOT_ATTEMPTED).length} not attempted; run the same command again to finish`);
+  }
+  return reportOutcome(results.some(hasFailures), io);
+}
+
+function reportOutcome(failed: boolean, io: FanoutIo): ExitCodeValue {
+  if (!failed) return ExitCode.ok;
+  io.note('error: some targets failed (see the report); the others were written');
+  return ExitCode.partial;
+}
+
+function applyOptions(flags: FanoutFlagValues) {
+  return {dryRun: flags['dry-run'] === 'server', fieldManager: flags['field-manager'], concurrency: flags.concurrency, qps: flags.qps};
+}
+
+async function confirmWatch(yes: boolean, io: FanoutIo): Promise<boolean> {
+  if (yes) return true;
+  if (!io.canPrompt()) throw new UsageError('refusing to watch without confirmation: no terminal to ask on; pass --yes');
+  return io.confirm('Keep copies in sync (writes without asking again)?');
+}
+
+/** A one-line progress bar on a terminal's stderr; nothing when piped. */
+function progressBar(total: number): (done: number, of: number, last?: boolean) => void {
+  if (!process.stderr.isTTY || total < 10) return () => undefined;
+  let shown = -1;
+  return (done, of, last) => {
+    const percent = Math.floor((done / of) * 100);
+    if (percent === shown && !last) return;
+    shown = percent;
+    const width = 30;
+    const filled = Math.round((done / of) * width);
+    process.stderr.write(`\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${of}${last ? '\n' : ''}`);
+  };
+}
+
+function countWrites(plans: FanoutPlan[]): number {
+  return plans.reduce((n, p) => n + p.entries.filter(isWrite).length, 0);
+}
+
+function changes(n: number): string {
+  return `${n} change${n === 1 ? '' : 's'}`;
+}
+
+function apiMap(apis: ClusterApi[]): Map<string, ClusterApi> {
+  return new Map(apis.map((a) => [a.context, a]));
+}
+
+function durationFlag(name: string, text: string): number {
+  try {
+    return parseDuration(text);
+  } catch (error) {
+    throw new UsageError(`${name}: ${(error as Error).message}`);
+  }
+}

@@ -1,0 +1,44 @@
+import type {ClusterApi} from '../core/cluster-api.js';
+import {KUBED, ORIGIN_LABELS, planFanout, type ClusterRead, type FanoutPlan, type FanoutPlanOptions, type SourceRef} from '../core/fanout-plan.js';
+import type {NamespaceSelection} from '../core/namespace-select.js';
+import type {ConfigKind, ConfigObject} from '../core/types.js';
+import type {Kubeconfig} from '../kube/kubeconfig.js';
+import {readFanoutTargets} from './apply-fanout.js';
+import {fanoutCluster, resolveTargetContexts, uniqueApis} from './fanout-targets.js';
+
+/**
+ * Kubed migration: one plan per object annotated kubed.appscode.com/sync or
+ * sync-contexts in the source context, with Kubed's meaning; Kubed's copies are
+ * adopted. Returns no plans when nothing is annotated.
+ */
+export async function planFromAnnotations(
+  kube: Kubeconfig,
+  sourceApi: ClusterApi,
+  options: Omit<FanoutPlanOptions, 'adoptKubedCopies'>,
+): Promise<{plans: FanoutPlan[]; apis: ClusterApi[]}> {
+  const objects = (await Promise.all((['ConfigMap', 'Secret'] as ConfigKind[]).map((kind) => sourceApi.listConfigObjects(kind, undefined)))).flat();
+  // Copies (Kubed's or ours) are never sources, even if an annotation was carried over.
+  const isCopy = (o: ConfigObject) => Object.hasOwn(o.labels, KUBED.originName) || Object.hasOwn(o.labels, ORIGIN_LABELS.id);
+  const sources = objects.filter((o) => !isCopy(o) && (Object.hasOwn(o.annotations, KUBED.sync) || Object.hasOwn(o.annotations, KUBED.syncContexts)));
+  sources.sort((a, b) => a.namespace.localeCompare(b.namespace) || a.kind.localeCompare(b.kind) || a.name.localeCompare(b.name));
+  const plans: FanoutPlan[] = [];
+  for (const source of sources) {
+    const ref: SourceRef = {kind: source.kind, name: source.name, namespace: source.namespace, context: sourceApi.context, server: sourceApi.server};
+    const reads: ClusterRead[] = [];
+    const sync = source.annotations[KUBED.sync];
+    if (sync !== undefined) {
+      // Kubed: an empty value means every namespace, otherwise a namespace label selector.
+      const selection: NamespaceSelection = sync.trim() === '' ? {all: true} : {selector: sync};
+      reads.push(...(await readFanoutTargets(ref, [fanoutCluster(kube, sourceApi.context, source.namespace)], selection)));
+    }
+    const contexts = (source.annotations[KUBED.syncContexts] ?? '').split(',').map((c) => c.trim()).filter(Boolean);
+    const others = contexts.filter((c) => c !== sourceApi.context);
+    if (others.length > 0) {
+      const resolved = resolveTargetContexts(kube, others, sourceApi.context);
+      reads.push(...(await readFanoutTargets(ref, resolved.map((c) => fanoutCluster(kube, c, source.namespace)), {})));
+    }
+    plans.push(planFanout(ref, source, reads, {...options, adoptKubedCopies: true}));
+  }
+  const contexts = [...new Set(plans.flatMap((p) => p.entries.map((e) => e.context)))];
+  return {plans, apis: uniqueApis([sourceApi, ...contexts.map((c) => kube.cluster(c))])};
+}

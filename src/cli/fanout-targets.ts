@@ -1,0 +1,75 @@
+import {Flags} from '@oclif/core';
+import type {ClusterApi} from '../core/cluster-api.js';
+import {UsageError} from '../core/errors.js';
+import type {NamespaceSelection} from '../core/namespace-select.js';
+import {kindFromWord, type ConfigKind} from '../core/types.js';
+import type {Kubeconfig} from '../kube/kubeconfig.js';
+import type {FanoutCluster} from './apply-fanout.js';
+
+/** Flags shared by fanout and fanout status: where the source is and where copies go. */
+export const fanoutTargetFlags = {
+  'all-namespaces': Flags.boolean({char: 'A', description: 'copy into every namespace (system namespaces only when named with --to-namespace)'}),
+  'namespace-selector': Flags.string({description: "copy into namespaces matching this label selector, e.g. 'team in (a,b)'"}),
+  'namespace-regex': Flags.string({description: 'copy into namespaces whose name matches this regular expression'}),
+  'to-namespace': Flags.string({description: 'copy into these namespaces (comma-separated, repeatable)', multiple: true}),
+  'exclude-namespace': Flags.string({description: 'never copy into these namespaces (comma-separated, repeatable)', multiple: true}),
+  'to-context': Flags.string({
+    description: "copy into these kubeconfig contexts (comma-separated, repeatable): the context's namespace, or the source namespace; namespace flags apply in each",
+    multiple: true,
+  }),
+};
+
+export interface FanoutTargetFlagValues {
+  'all-namespaces': boolean;
+  'namespace-selector'?: string;
+  'namespace-regex'?: string;
+  'to-namespace'?: string[];
+  'exclude-namespace'?: string[];
+  'to-context'?: string[];
+  context?: string;
+  namespace?: string;
+}
+
+export function selectionFrom(flags: FanoutTargetFlagValues): NamespaceSelection {
+  return {
+    all: flags['all-namespaces'],
+    selector: flags['namespace-selector'],
+    regex: flags['namespace-regex'],
+    names: splitList(flags['to-namespace']),
+    exclude: splitList(flags['exclude-namespace']),
+  };
+}
+
+export function splitList(values: string[] | undefined): string[] {
+  return (values ?? []).flatMap((v) => v.split(',')).map((v) => v.trim()).filter(Boolean);
+}
+
+export function parseSourceArg(text: string): {kind: ConfigKind; name: string} {
+  const slash = text.indexOf('/');
+  const kindWord = slash < 0 ? '' : text.slice(0, slash).toLowerCase();
+  const name = text.slice(slash + 1);
+  const kind = kindFromWord(kindWord);
+  if (!kind || !name) throw new UsageError(`"${text}": expected configmap/NAME or secret/NAME`);
+  return {kind, name};
+}
+
+/** --to-context names, or the source context alone. Unknown contexts are usage errors. */
+export function resolveTargetContexts(kube: Kubeconfig, values: string[] | undefined, sourceContext: string): string[] {
+  const names = splitList(values);
+  if (names.length === 0) return [sourceContext];
+  return [...new Set(names.map((n) => kube.resolveContext(n)))];
+}
+
+/** A target cluster; without namespace flags the copy goes to the context's namespace, or the source's. */
+export function fanoutCluster(kube: Kubeconfig, context: string, sourceNamespace: string): FanoutCluster {
+  const api = kube.cluster(context);
+  const own = kube.contexts.find((c) => c.name === context)?.namespace;
+  return {context, server: api.server, defaultNamespace: own || sourceNamespace, api};
+}
+
+/** One client per context, the first one seen. */
+export function uniqueApis(apis: ClusterApi[]): ClusterApi[] {
+  const seen = new Map<string, ClusterApi>();
+  for (const api of apis) if (!seen.has(api.context)) seen.set(api.context, api);
+  return [...seen.values()];
+}
