@@ -204,7 +204,11 @@ export interface UndoOptions {
   fieldManager: string;
   force: boolean;
   onProgress?: (text: string) => void;
+  /** Checked before each restore (SIGTERM, Ctrl-C): true stops the batch; the rest is reported as not attempted. */
+  stopRequested?: () => boolean;
 }
+
+export const UNDO_NOT_ATTEMPTED = 'not attempted: interrupted before it was restored';
 
 /**
  * Puts back what a sync run replaced, each write conditional on the object
@@ -221,8 +225,17 @@ export async function applyUndo(record: BackupRecord, cluster: ClusterApi, optio
       objects.push({...base, outcome: 'skipped', reason: 'the sync did not write it'});
       continue;
     }
+    if (options.stopRequested?.()) {
+      objects.push({...base, outcome: 'skipped', reason: UNDO_NOT_ATTEMPTED});
+      continue;
+    }
     try {
       const current = await cluster.getConfigObject(entry.kind, namespace, entry.name);
+      // Restored by an earlier, interrupted undo: a rerun finishes the rest without --force.
+      if (current && entry.before && action !== 'delete' && sameContent(current, entry.before)) {
+        objects.push({...base, outcome: 'skipped', reason: 'already restored'});
+        continue;
+      }
       const moved = current && entry.after?.resourceVersion && current.resourceVersion !== entry.after.resourceVersion;
       if (!current && action === 'delete') {
         objects.push({...base, outcome: 'skipped', reason: 'already deleted'});
@@ -263,4 +276,12 @@ export async function applyUndo(record: BackupRecord, cluster: ClusterApi, optio
   const summary = {restored: 0, skipped: 0, failed: 0};
   for (const object of objects) summary[object.outcome]++;
   return {apiVersion: DIFF_API_VERSION, kind: 'UndoResult', runId: record.runId, dryRun: options.dryRun, target: record.target, summary, objects};
+}
+
+function sameContent(a: ConfigObject, b: ConfigObject): boolean {
+  const same = (x: Record<string, string>, y: Record<string, string>) => {
+    const keys = Object.keys(x);
+    return keys.length === Object.keys(y).length && keys.every((k) => Object.hasOwn(y, k) && x[k] === y[k]);
+  };
+  return (a.type ?? '') === (b.type ?? '') && same(a.data, b.data) && same(a.binaryData, b.binaryData) && same(a.labels, b.labels) && same(a.annotations, b.annotations);
 }

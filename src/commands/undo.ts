@@ -1,13 +1,12 @@
 import {Args, Flags} from '@oclif/core';
-import {applyUndo} from '../cli/apply-sync.js';
 import {BackupStore} from '../cli/backup-store.js';
 import {BaseCommand} from '../cli/base-command.js';
 import {kubeFlags, outputFlags, writeFlags} from '../cli/flags.js';
-import {DeclinedError, EXIT_CODES_HELP, ExitCode, UsageError} from '../core/errors.js';
-import {locationName, objectRef} from '../core/types.js';
+import {interruptedUndo, runUndo, summarizeRuns} from '../cli/undo-action.js';
+import {EXIT_CODES_HELP} from '../core/errors.js';
 import {renderDocument} from '../ui/output.js';
-import {renderBackupList, renderUndoResult} from '../ui/render-sync.js';
 import {canPrompt, promptConfirm} from '../ui/prompts.js';
+import {renderBackupList, renderUndoResult} from '../ui/render-sync.js';
 
 export default class Undo extends BaseCommand {
   static override summary = 'Restore the objects a sync run changed, from its backup.';
@@ -41,43 +40,18 @@ ${EXIT_CODES_HELP}`;
   async run(): Promise<void> {
     const {args, flags} = await this.parse(Undo);
     const store = BackupStore.default();
+    const theme = this.themeFor(flags['no-color']);
     if (flags.list) {
       const records = store.list();
-      // The list shows names only; backups hold values and are never printed.
-      const summary = records.map((r) => ({
-        runId: r.runId,
-        createdAt: r.createdAt,
-        source: r.source,
-        target: r.target,
-        objects: r.entries.map((e) => ({kind: e.kind, name: e.name, action: e.action, outcome: e.outcome, keys: e.keys})),
-        ...(r.undoneAt ? {undoneAt: r.undoneAt} : {}),
-      }));
-      this.print(flags.output === 'table' ? renderBackupList(records, this.themeFor(flags['no-color'])) : renderDocument(summary, flags.output));
+      this.print(flags.output === 'table' ? renderBackupList(records, theme) : renderDocument(summarizeRuns(records), flags.output));
       return;
     }
-    const dryRun = flags['dry-run'];
-    if (!canPrompt() && !flags.yes && dryRun === 'none') throw new UsageError('refusing to undo without confirmation: no terminal to ask on; pass --yes');
-    const record = args.runId ? store.load(args.runId) : store.latestUndoable();
-    if (!record) throw new UsageError(`no sync run to undo in ${store.dir} (see undo --list)`);
-    if (record.undoneAt && !flags.force) throw new UsageError(`run ${record.runId} was already undone at ${record.undoneAt}; --force undoes it again`);
-    const written = record.entries.filter((e) => e.outcome === 'written');
-    if (written.length === 0) throw new UsageError(`run ${record.runId} wrote nothing; nothing to undo`);
-
-    if (!flags.yes && dryRun === 'none') {
-      this.note(`run ${record.runId} (${record.createdAt}) wrote ${written.map((e) => objectRef(e)).join(', ')} in ${locationName(record.target)}`);
-      if (!(await promptConfirm(`Restore ${written.length} object${written.length > 1 ? 's' : ''} in ${locationName(record.target)}?`))) throw new DeclinedError();
-    }
-    const kube = await this.loadKubeconfig(flags);
-    const result = await applyUndo(record, kube.cluster(record.target.context), {
-      dryRun,
-      fieldManager: flags['field-manager'],
-      force: flags.force,
-      onProgress: (t) => this.note(t),
-    });
-    if (dryRun === 'none' && result.summary.failed === 0) store.save({...record, undoneAt: new Date().toISOString()});
-    this.print(flags.output === 'table' ? renderUndoResult(result, this.themeFor(flags['no-color'])) : renderDocument(result, flags.output));
-    for (const object of result.objects) if (object.error) this.note(`error: ${object.error}`);
-    const {restored, failed} = result.summary;
-    this.setExitCode(failed === 0 ? ExitCode.ok : restored > 0 ? ExitCode.partial : ExitCode.cluster);
+    const note = (text: string) => this.note(text);
+    const request = {runId: args.runId, dryRun: flags['dry-run'], fieldManager: flags['field-manager'], force: flags.force, yes: flags.yes};
+    const {result, signal, exitCode} = await runUndo(store, request, {note, canPrompt: canPrompt(), confirm: (m) => promptConfirm(m), loadKubeconfig: () => this.loadKubeconfig(flags)});
+    this.print(flags.output === 'table' ? renderUndoResult(result, theme) : renderDocument(result, flags.output));
+    for (const object of result.objects) if (object.error) note(`error: ${object.error}`);
+    this.setExitCode(exitCode);
+    if (signal) throw interruptedUndo(result, signal);
   }
 }
