@@ -45,6 +45,7 @@ export type WorkloadStatus = 'restarted' | 'would-restart' | 'skipped' | 'failed
 export interface WorkloadOutcome {
   kind: WorkloadKind;
   name: string;
+  namespace: string;
   status: WorkloadStatus;
   reason?: string;
   wave?: number;
@@ -60,7 +61,9 @@ export interface RestartReport {
   apiVersion: typeof RESTART_API_VERSION;
   kind: 'RestartReport';
   context: string;
-  namespace: string;
+  /** Absent with -A (allNamespaces: true): each workload names its own namespace. */
+  namespace?: string;
+  allNamespaces?: true;
   targets: ConfigTarget[];
   /** Present when -l narrowed the workloads considered. */
   selector?: string;
@@ -88,10 +91,10 @@ export function rolloutOptionsFrom(flags: RestartFlagValues & {'dry-run': DryRun
 }
 
 /**
- * One LIST per workload kind in the namespace (three in all), then the pure plan.
+ * One LIST per workload kind in the namespace, or in all namespaces (three in all), then the pure plan.
  * A label selector narrows the LISTs on the server, so unmatched workloads are never sent.
  */
-export async function readRestartPlan(cluster: ClusterApi, namespace: string, targets: ConfigTarget[], options: RestartPlanOptions, selector?: string): Promise<RestartPlan> {
+export async function readRestartPlan(cluster: ClusterApi, namespace: string | undefined, targets: ConfigTarget[], options: RestartPlanOptions, selector?: string): Promise<RestartPlan> {
   const listOptions = selector === undefined ? undefined : {labelSelector: selector};
   const lists = await Promise.all(WORKLOAD_KINDS.map((kind) => cluster.listWorkloads(kind, namespace, listOptions)));
   return planRestart({context: cluster.context, namespace, workloads: lists.flat(), targets, selector}, options);
@@ -237,6 +240,7 @@ function outcomeOf(item: PlannedRestart, outcome: Partial<WorkloadOutcome> & {st
   return {
     kind: item.kind,
     name: item.name,
+    namespace: item.namespace,
     status: outcome.status,
     reason: outcome.reason ?? item.reason,
     wave: item.wave,
@@ -252,7 +256,7 @@ function report(plan: RestartPlan, dryRun: DryRun, workloads: WorkloadOutcome[])
     apiVersion: RESTART_API_VERSION,
     kind: 'RestartReport',
     context: plan.context,
-    namespace: plan.namespace,
+    ...(plan.namespace === undefined ? {allNamespaces: true as const} : {namespace: plan.namespace}),
     targets: plan.targets,
     ...(plan.selector === undefined ? {} : {selector: plan.selector}),
     dryRun,

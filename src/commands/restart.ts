@@ -13,7 +13,7 @@ import {renderRestartReport} from '../ui/render-restart.js';
 export default class Restart extends BaseCommand {
   static override summary = 'Restart exactly the Deployments, StatefulSets and DaemonSets that read a ConfigMap or Secret.';
 
-  static override description = `Finds every workload in the namespace whose pod template reads the object (env valueFrom, envFrom, volumes, projected volumes; containers and init containers) with one LIST per workload kind, then restarts them the way \`kubectl rollout restart\` does: a strategic-merge patch of the pod template's kubectl.kubernetes.io/restartedAt annotation.
+  static override description = `Finds every workload in the namespace whose pod template reads the object (env valueFrom, envFrom, volumes, projected volumes; containers and init containers) with one LIST per workload kind, then restarts them the way \`kubectl rollout restart\` does: a strategic-merge patch of the pod template's kubectl.kubernetes.io/restartedAt annotation. -l narrows the workloads with a label selector; -A reads every namespace, where each workload counts as a reader of the object of that name in its own namespace.
 
 With --keys only workloads that read one of those keys are restarted: envFrom and whole-volume mounts read every key, a volume with items reads the listed keys, an env var reads its one key.
 
@@ -24,6 +24,7 @@ ${EXIT_CODES_HELP}`;
   static override examples = [
     {description: 'Restart what reads a ConfigMap', command: 'kubectl configsync restart configmap/app -n prod'},
     {description: 'Only the web tier\'s readers', command: 'kubectl configsync restart configmap/app -n prod -l tier=web'},
+    {description: 'Every namespace\'s copy of a ConfigMap (e.g. after fanout), as a preview', command: 'kubectl configsync restart configmap/app -A --dry-run=client'},
     {description: 'Only the readers of two keys, as a preview', command: 'kubectl configsync restart configmap/app --keys LOG_LEVEL,db.url --dry-run=client'},
     {description: 'Two at a time, following each rollout', command: 'kubectl configsync restart secret/db-creds --max-parallel 2 --wait --timeout 3m --halt-on-failure --yes'},
   ];
@@ -34,6 +35,11 @@ ${EXIT_CODES_HELP}`;
 
   static override flags = {
     ...kubeFlags,
+    'all-namespaces': Flags.boolean({
+      char: 'A',
+      description: 'look in every namespace: each workload is matched against the objects of that name in its own namespace',
+      exclusive: ['namespace'],
+    }),
     selector: Flags.string({char: 'l', description: 'only consider workloads with these labels, e.g. tier=web,track!=canary (filtered by the API server)'}),
     keys: Flags.string({description: 'only workloads that read one of these keys (comma-separated)'}),
     ...restartFlags,
@@ -51,7 +57,7 @@ ${EXIT_CODES_HELP}`;
     const options = rolloutOptionsFrom(flags, (line) => this.note(line));
     const kube = await this.loadKubeconfig(flags);
     const context = kube.resolveContext(flags.context);
-    const namespace = flags.namespace ?? kube.namespaceOf(context);
+    const namespace = flags['all-namespaces'] ? undefined : (flags.namespace ?? kube.namespaceOf(context));
     const cluster = kube.cluster(context);
     if (flags['max-parallel'] > 0 && !flags.wait) {
       this.note('note: without --wait, --max-parallel only limits how many restarts are sent at once; add --wait to let each wave roll out first');
@@ -64,7 +70,8 @@ ${EXIT_CODES_HELP}`;
         throw new UsageError(`refusing to restart ${restarts} workload(s) without confirmation: no terminal; pass --yes (or --dry-run=client to preview)`);
       }
       this.note(renderRestartReport(previewRestartPlan(plan, 'client'), this.themeFor(flags['no-color'], process.stderr)));
-      const ok = await promptConfirm(`Restart ${restarts} workload(s) in ${context}/${namespace}?`);
+      const where = namespace === undefined ? `${context}, all namespaces` : `${context}/${namespace}`;
+      const ok = await promptConfirm(`Restart ${restarts} workload(s) in ${where}?`);
       if (!ok) throw new DeclinedError('declined: nothing was restarted');
     }
 

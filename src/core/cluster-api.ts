@@ -36,7 +36,8 @@ export interface ClusterApi {
   deleteConfigObject(kind: ConfigKind, namespace: string, name: string, options: WriteOptions & {resourceVersion?: string}): Promise<void>;
   getNamespace(name: string): Promise<NamespaceInfo | undefined>;
   listNamespaces(options?: ListOptions): Promise<NamespaceInfo[]>;
-  listWorkloads(kind: WorkloadKind, namespace: string, options?: ListOptions): Promise<Workload[]>;
+  /** Every workload of a kind in a namespace (all pages), or in all namespaces when namespace is undefined. */
+  listWorkloads(kind: WorkloadKind, namespace: string | undefined, options?: ListOptions): Promise<Workload[]>;
   getWorkload(kind: WorkloadKind, namespace: string, name: string): Promise<Workload | undefined>;
   /** Strategic-merge patch of the pod template's restartedAt annotation, as `kubectl rollout restart` does. */
   restartWorkload(kind: WorkloadKind, namespace: string, name: string, restartedAt: string, options: WriteOptions): Promise<Workload>;

@@ -31,7 +31,8 @@ export interface PlannedRestart {
 
 export interface RestartPlan {
   context: string;
-  namespace: string;
+  /** Undefined with -A: the workloads of every namespace were read. */
+  namespace: string | undefined;
   targets: ConfigTarget[];
   /** The label selector (-l) that narrowed the workloads read, if any. */
   selector?: string;
@@ -44,7 +45,7 @@ export interface RestartPlan {
 
 export interface RestartPlanInput {
   context: string;
-  namespace: string;
+  namespace: string | undefined;
   workloads: Workload[];
   targets: ConfigTarget[];
   selector?: string;
@@ -86,7 +87,7 @@ export function planRestart(input: RestartPlanInput, options: RestartPlanOptions
     const notes = [volumeOnly ? VOLUME_ONLY_NOTE : undefined, untrackedRollout(workload) ? ON_DELETE_NOTE : undefined].filter(Boolean);
     return {...base, action: 'restart' as const, reason: notes.length > 0 ? notes.join('; ') : undefined};
   });
-  items.sort((a, b) => compareWorkloads({workload: a}, {workload: b}));
+  items.sort((a, b) => a.namespace.localeCompare(b.namespace) || compareWorkloads({workload: a}, {workload: b}));
   const waves: number[][] = [];
   const size = options.maxParallel > 0 ? options.maxParallel : Number.POSITIVE_INFINITY;
   items.forEach((item, index) => {

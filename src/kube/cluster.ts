@@ -152,18 +152,25 @@ export class KubeCluster implements ClusterApi {
     });
   }
 
-  async listWorkloads(kind: WorkloadKind, namespace: string, options: ListOptions = {}): Promise<Workload[]> {
-    return this.call('list', `${kind.toLowerCase()}s in namespace "${namespace}"`, async () => {
+  async listWorkloads(kind: WorkloadKind, namespace: string | undefined, options: ListOptions = {}): Promise<Workload[]> {
+    const where = namespace === undefined ? 'all namespaces' : `namespace "${namespace}"`;
+    return this.call('list', `${kind.toLowerCase()}s in ${where}`, async () => {
       const result: Workload[] = [];
       let _continue: string | undefined;
       do {
-        const query = {namespace, labelSelector: options.labelSelector, limit: PAGE_SIZE, _continue};
+        const query = {labelSelector: options.labelSelector, limit: PAGE_SIZE, _continue};
         const page =
-          kind === 'Deployment'
-            ? await this.apps.listNamespacedDeployment(query)
-            : kind === 'StatefulSet'
-              ? await this.apps.listNamespacedStatefulSet(query)
-              : await this.apps.listNamespacedDaemonSet(query);
+          namespace === undefined
+            ? kind === 'Deployment'
+              ? await this.apps.listDeploymentForAllNamespaces(query)
+              : kind === 'StatefulSet'
+                ? await this.apps.listStatefulSetForAllNamespaces(query)
+                : await this.apps.listDaemonSetForAllNamespaces(query)
+            : kind === 'Deployment'
+              ? await this.apps.listNamespacedDeployment({namespace, ...query})
+              : kind === 'StatefulSet'
+                ? await this.apps.listNamespacedStatefulSet({namespace, ...query})
+                : await this.apps.listNamespacedDaemonSet({namespace, ...query});
         for (const item of page.items) result.push(toWorkload(kind, item));
         _continue = page.metadata?._continue || undefined;
       } while (_continue);

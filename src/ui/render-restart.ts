@@ -14,7 +14,7 @@ const STATUS_TEXT: Record<WorkloadOutcome['status'], string> = {
 /** The per-workload table: which workload, what happened, and why it was selected. */
 export function renderRestartReport(report: RestartReport, theme: Theme): string {
   const out: string[] = [];
-  const where = `${report.context}/${report.namespace}`;
+  const where = report.allNamespaces ? `${report.context} (all namespaces)` : `${report.context}/${report.namespace}`;
   if (report.targets.length === 0) return `Restart: no key changed in ${where}, so no workload needs a restart\n`;
   const dry = report.dryRun === 'none' ? '' : theme.dim(` (dry run: ${report.dryRun}, nothing written)`);
   const among = report.selector === undefined ? '' : ` among workloads matching ${report.selector}`;
@@ -25,13 +25,15 @@ export function renderRestartReport(report: RestartReport, theme: Theme): string
     return `${out.join('\n')}\n`;
   }
   const rows = report.workloads.map((w) => [
+    // As kubectl -A: a NAMESPACE column first.
+    ...(report.allNamespaces ? [w.namespace] : []),
     workloadRef(w),
     paint(w.status, theme),
     w.wave === undefined || w.status === 'skipped' ? '-' : String(w.wave),
     w.references.map((r) => `${r.containerType === 'initContainer' ? 'init ' : ''}${r.container}: ${r.object} ${r.detail}`).join('\n'),
     reasonOf(w),
   ]);
-  out.push(renderTable(['WORKLOAD', 'STATUS', 'WAVE', 'USES', 'REASON'], rows));
+  out.push(renderTable([...(report.allNamespaces ? ['NAMESPACE'] : []), 'WORKLOAD', 'STATUS', 'WAVE', 'USES', 'REASON'], rows));
   out.push(renderRestartSummary(report, theme));
   return `${out.join('\n')}\n`;
 }

@@ -280,6 +280,32 @@ describe('applyRestartPlan', () => {
     expect('selector' in all).toBe(false);
   });
 
+  it('-A: one LIST per kind across namespaces, rows sorted by namespace, a NAMESPACE column, each patch in its own namespace', async () => {
+    const inB = {...envUser('api'), namespace: 'b'};
+    const inA = {...envUser('web'), namespace: 'a'};
+    const cluster = new MemoryCluster([inB, inA, {...envUser('db', 'a', {}, 'StatefulSet'), namespace: 'a'}]);
+    // All namespaces: the in-memory LIST ignores the namespace when it is undefined.
+    cluster.listWorkloads = async (kind, namespace) => {
+      cluster.calls.push(`list ${kind} ${namespace ?? '(all)'}`);
+      return cluster.workloads.filter((w) => w.kind === kind && (namespace === undefined || w.namespace === namespace));
+    };
+    cluster.restartWorkload = async (kind, namespace, name) => {
+      cluster.calls.push(`patch ${namespace}/${name}`);
+      return cluster.workloads.find((w) => w.namespace === namespace && w.name === name)!;
+    };
+    const plan = await readRestartPlan(api(cluster), undefined, conf, {skipVolumeOnly: false, maxParallel: 0});
+    expect(plan.items.map((i) => `${i.namespace}/${i.kind}/${i.name}`)).toEqual(['a/Deployment/web', 'a/StatefulSet/db', 'b/Deployment/api']);
+    const report = await applyRestartPlan(api(cluster), plan, baseOptions);
+    expect(cluster.calls).toEqual(['list Deployment (all)', 'list StatefulSet (all)', 'list DaemonSet (all)', 'patch a/web', 'patch a/db', 'patch b/api']);
+    expect(report).toMatchObject({allNamespaces: true, summary: {consumers: 3, restarted: 3}});
+    expect('namespace' in report).toBe(false);
+    expect(report.workloads.map((w) => w.namespace)).toEqual(['a', 'a', 'b']);
+    const text = renderRestartReport(report, createTheme(false));
+    expect(text).toContain('Consumers of configmap/conf in mem (all namespaces)');
+    expect(text).toMatch(/^NAMESPACE\s+WORKLOAD\s+STATUS/m);
+    expect(text).toMatch(/^b\s+deployment\/api\s+restarted\s+1/m);
+  });
+
   it('renders why each workload was selected', async () => {
     const cluster = new MemoryCluster([envUser('a'), volumeUser('files')]);
     const report = await restartConsumers(api(cluster), 'ns', [{kind: 'ConfigMap', name: 'conf'}], {...baseOptions, dryRun: 'client', skipVolumeOnly: true, maxParallel: 0});
