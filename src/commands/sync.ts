@@ -51,7 +51,7 @@ ${EXIT_CODES_HELP}
     recreate: Flags.boolean({description: 'delete and recreate immutable targets (and Secrets whose type differs); restored if the create fails'}),
     plan: Flags.string({description: 'apply a saved plan (diff -o json or sync --dry-run=client -o json)'}),
     output: Flags.option({char: 'o', options: ['table', 'json', 'yaml'] as const, default: 'table', description: 'output format of the result (of the plan with --dry-run=client)'})(),
-    restart: Flags.boolean({description: 'after the writes succeed, restart the target workloads that read the keys that changed (as the restart command; the restart flags apply)'}),
+    restart: Flags.boolean({description: 'after the writes succeed, restart the target workloads that read the keys that changed (as the restart command; the restart flags apply); with --dry-run=client, list the workloads that would restart'}),
     ...restartFlags,
     ...outputFlags,
   };
