@@ -1,14 +1,14 @@
 // Bad input, table-driven: every case runs the built CLI against the test bed and
 // checks the exit code, one error line on stderr naming what was wrong, no stack
 // trace, and (with an in-process snapshot of resourceVersions) that nothing was written.
-import {spawn} from 'node:child_process';
-import {existsSync, mkdtempSync, rmSync, writeFileSync} from 'node:fs';
+import {mkdtempSync, rmSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {Tally, recordFigures} from '../support/reliability.js';
 import {adminRequest, closedPort, kubeconfigWith, makeTestTls, silentServer, snapshot, clusterAccess, type TestTls} from './fault-proxy.js';
-import {binPath, createNamespaces, kubeconfig, kubectl, repoRoot, runCli, uniqueName, type RunResult} from './support.js';
+import {createNamespaces, kubeconfig, kubectl, runCli, uniqueName, type RunResult} from './support.js';
+import {runOnTerminal} from './terminal.js';
 
 const src = uniqueName('hard-src');
 const dst = uniqueName('hard-dst');
@@ -198,7 +198,7 @@ describe('bad input', () => {
       await c.setup?.();
       const before = {...(await snapshot('alpha', [src, dst, edge])), ...(await snapshot('beta', [dst]))};
       const args = typeof c.args === 'function' ? c.args() : c.args;
-      const result: RunResult = c.terminal ? await runOnTerminal(args, c.terminal, envFor(c)) : await runCli(args, {env: envFor(c), timeoutMs: 60_000});
+      const result: RunResult = c.terminal ? await runTerminalCase(args, c.terminal, envFor(c)) : await runCli(args, {env: envFor(c), timeoutMs: 60_000});
       const detail = `stdout:\n${result.stdout}\nstderr:\n${result.stderr}`;
       expect(result.code, detail).toBe(c.code);
       expect(result.stderr, detail).not.toMatch(stackTrace);
@@ -268,39 +268,8 @@ describe('values that are hard to show or to write', () => {
   });
 });
 
-function quote(word: string): string {
-  return `'${word.replace(/'/g, `'\\''`)}'`;
-}
-
-/** Runs the CLI on a pseudo-terminal (util-linux script), typing keys when the screen shows the text. */
-function runOnTerminal(args: string[], steps: Array<[RegExp, string[]]>, env: Record<string, string>): Promise<RunResult> {
-  if (!existsSync('/usr/bin/script')) throw new Error('util-linux script is needed for terminal cases');
-  const command = `stty cols 200 rows 60; exec ${[process.execPath, binPath, ...args].map(quote).join(' ')}`;
-  return new Promise((resolve, reject) => {
-    const child = spawn('/usr/bin/script', ['-qfec', command, '/dev/null'], {cwd: repoRoot, env: {...process.env, NO_COLOR: '1', TERM: 'xterm', ...env}, stdio: ['pipe', 'pipe', 'pipe']});
-    let screen = '';
-    let cursor = 0;
-    const pending = [...steps];
-    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
-    const plain = (t: string) => t.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '').replace(/\r/g, '');
-    const advance = () => {
-      while (pending.length > 0) {
-        const text = plain(screen);
-        const match = pending[0][0].exec(text.slice(cursor));
-        if (!match) return;
-        cursor += match.index + match[0].length;
-        pending.shift()![1].forEach((key, i) => setTimeout(() => child.stdin.write(key), 150 * (i + 1)));
-      }
-    };
-    child.stdout.on('data', (d) => {
-      screen += d;
-      advance();
-    });
-    child.stderr.on('data', (d) => (screen += d));
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({code: code ?? -1, stdout: '', stderr: plain(screen)});
-    });
-  });
+/** A terminal case as a RunResult: everything the terminal showed counts as stderr. */
+async function runTerminalCase(args: string[], steps: Array<[RegExp, string[]]>, env: Record<string, string>): Promise<RunResult> {
+  const {code, screen} = await runOnTerminal(args, steps.map(([waitFor, keys]) => ({waitFor, keys})), env);
+  return {code, stdout: '', stderr: screen};
 }

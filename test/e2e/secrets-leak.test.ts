@@ -2,7 +2,6 @@
 // and every byte they print (plus the backup listings) searched for the secret
 // values, plain and base64: 0 hits unless --show-secrets. Backups that hold the
 // values are readable by the user only.
-import {spawn} from 'node:child_process';
 import {randomBytes} from 'node:crypto';
 import {mkdtempSync, readdirSync, rmSync, statSync} from 'node:fs';
 import {tmpdir} from 'node:os';
@@ -10,7 +9,8 @@ import {join} from 'node:path';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {Tally, recordFigures} from '../support/reliability.js';
 import {adminRequest} from './fault-proxy.js';
-import {apply, binPath, createNamespaces, kubeconfig, repoRoot, runCli, uniqueName, type RunResult} from './support.js';
+import {apply, createNamespaces, runCli, uniqueName, type RunResult} from './support.js';
+import {runOnTerminal} from './terminal.js';
 
 const src = uniqueName('leak-src');
 const dsts = Array.from({length: 4}, () => uniqueName('leak-dst'));
@@ -180,32 +180,8 @@ describe('secret values never printed without --show-secrets', () => {
   });
 });
 
-/** The CLI on a pseudo-terminal, typing keys whenever the screen shows the next step's text. */
-function onTerminal(args: string[], steps: Array<[RegExp, string[]]>): Promise<RunResult> {
-  const quote = (w: string) => `'${w.replace(/'/g, `'\\''`)}'`;
-  const command = `stty cols 200 rows 60; exec ${[process.execPath, binPath, ...args].map(quote).join(' ')}`;
-  return new Promise((resolve, reject) => {
-    const child = spawn('/usr/bin/script', ['-qfec', command, '/dev/null'], {
-      cwd: repoRoot,
-      env: {...process.env, KUBECONFIG: kubeconfig, NO_COLOR: '1', TERM: 'xterm', ...env},
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
-    let screen = '';
-    let cursor = 0;
-    const pending = [...steps];
-    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
-    child.stdout.on('data', (d) => {
-      screen += d;
-      const text = screen.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '');
-      const match = pending[0]?.[0].exec(text.slice(cursor));
-      if (!match) return;
-      cursor += match.index + match[0].length;
-      pending.shift()![1].forEach((key, i) => setTimeout(() => child.stdin.write(key), 150 * (i + 1)));
-    });
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({code: code ?? -1, stdout: '', stderr: screen});
-    });
-  });
+/** The CLI on a pseudo-terminal; everything the terminal showed counts as stderr. */
+async function onTerminal(args: string[], steps: Array<[RegExp, string[]]>): Promise<RunResult> {
+  const {code, screen} = await runOnTerminal(args, steps.map(([waitFor, keys]) => ({waitFor, keys})), env);
+  return {code, stdout: '', stderr: screen};
 }

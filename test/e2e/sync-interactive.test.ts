@@ -1,88 +1,18 @@
-import {spawn} from 'node:child_process';
-import {existsSync, mkdtempSync} from 'node:fs';
+import {mkdtempSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
-import {apply, binPath, configMap, createNamespaces, kubeconfig, kubectl, repoRoot, uniqueName} from './support.js';
+import {apply, configMap, createNamespaces, kubectl, uniqueName} from './support.js';
+import {KEY, hasScript, runOnTerminal, type TerminalStep} from './terminal.js';
 
-// The prompts need a real terminal: util-linux `script` gives the CLI a pseudo-terminal
-// and relays our keystrokes to it.
-const SCRIPT = '/usr/bin/script';
 const stateHome = mkdtempSync(join(tmpdir(), 'configsync-pty-e2e-'));
-
-const KEY = {space: ' ', down: '\x1b[B', enter: '\r', ctrlC: '\x03'};
-
-interface Step {
-  /** Wait until the screen shows this (after the previous step's match). */
-  waitFor: RegExp;
-  /** Keys to type, one at a time. */
-  keys: string[];
-  /** Runs before typing, e.g. to change the cluster while the CLI waits at a prompt. */
-  before?: () => Promise<void>;
-}
-
-function quote(word: string): string {
-  return `'${word.replace(/'/g, `'\\''`)}'`;
-}
-
-/** Runs the CLI on a pseudo-terminal, answering prompts as they appear. */
-function runOnTerminal(args: string[], steps: Step[]): Promise<{code: number; screen: string}> {
-  const command = `stty cols 200 rows 60; exec ${[process.execPath, binPath, ...args].map(quote).join(' ')}`;
-  return new Promise((resolve, reject) => {
-    const child = spawn(SCRIPT, ['-qfec', command, '/dev/null'], {
-      cwd: repoRoot,
-      env: {...process.env, KUBECONFIG: kubeconfig, NO_COLOR: '1', XDG_STATE_HOME: stateHome, TERM: 'xterm'},
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
-    let screen = '';
-    let cursor = 0;
-    let busy = false;
-    const pending = [...steps];
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`terminal session timed out waiting for ${pending[0]?.waitFor}; screen:\n${plain(screen)}`));
-    }, 90_000);
-    const advance = async () => {
-      if (busy || pending.length === 0) return;
-      const text = plain(screen);
-      const match = pending[0].waitFor.exec(text.slice(cursor));
-      if (!match) return;
-      busy = true;
-      const step = pending.shift()!;
-      cursor += match.index + match[0].length;
-      await step.before?.();
-      for (const key of step.keys) {
-        child.stdin.write(key);
-        // Inquirer redraws after each key; typing ahead of it can merge keys into one chunk.
-        await new Promise((r) => setTimeout(r, 120));
-      }
-      busy = false;
-      void advance();
-    };
-    child.stdout.on('data', (d) => {
-      screen += d;
-      void advance().catch(reject);
-    });
-    child.stderr.on('data', (d) => (screen += d));
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      if (pending.length > 0) reject(new Error(`exited (${code}) before ${pending[0].waitFor}; screen:\n${plain(screen)}`));
-      else resolve({code: code ?? -1, screen: plain(screen)});
-    });
-  });
-}
-
-/** Screen text without escape sequences. */
-function plain(text: string): string {
-  return text.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '').replace(/\x1b[()][A-Z0-9]/g, '').replace(/\r/g, '');
-}
+const onTerminal = (args: string[], steps: TerminalStep[]) => runOnTerminal(args, steps, {XDG_STATE_HOME: stateHome});
 
 async function data(namespace: string, name: string): Promise<Record<string, string>> {
   return JSON.parse(await kubectl(['--context', 'alpha', '-n', namespace, 'get', 'configmap', name, '-o', 'json'])).data ?? {};
 }
 
-describe.skipIf(!existsSync(SCRIPT))('sync on a terminal', () => {
+describe.skipIf(!hasScript)('sync on a terminal', () => {
   const src = uniqueName('tty-src');
   const dst = uniqueName('tty-dst');
   let cleanup: () => Promise<void>;
@@ -97,7 +27,7 @@ describe.skipIf(!existsSync(SCRIPT))('sync on a terminal', () => {
     await apply('alpha', configMap(dst, 'app', {A: 'old-a', B: 'old-b', C: 'old-c'}));
     await apply('alpha', configMap(src, 'other', {X: 'new-x', Y: 'new-y'}));
     await apply('alpha', configMap(dst, 'other', {X: 'old-x'}));
-    const {code, screen} = await runOnTerminal(['sync', `alpha/${src}`, `alpha/${dst}`, 'app', 'other'], [
+    const {code, screen} = await onTerminal(['sync', `alpha/${src}`, `alpha/${dst}`, 'app', 'other'], [
       // Both objects: space, down, space, enter.
       {waitFor: /Objects to sync/, keys: [KEY.space, KEY.down, KEY.space, KEY.enter]},
       // app: keys A and C (the first row is "all different keys").
@@ -118,7 +48,7 @@ describe.skipIf(!existsSync(SCRIPT))('sync on a terminal', () => {
   it('Ctrl-C at a prompt exits 130 and writes nothing', async () => {
     await apply('alpha', configMap(src, 'interrupt', {A: 'new'}));
     await apply('alpha', configMap(dst, 'interrupt', {A: 'old'}));
-    const {code, screen} = await runOnTerminal(['sync', `alpha/${src}`, `alpha/${dst}`, 'interrupt'], [
+    const {code, screen} = await onTerminal(['sync', `alpha/${src}`, `alpha/${dst}`, 'interrupt'], [
       {waitFor: /Objects to sync/, keys: [KEY.space, KEY.enter]},
       {waitFor: /Keys of configmap\/interrupt/, keys: [KEY.ctrlC]},
     ]);
@@ -130,7 +60,7 @@ describe.skipIf(!existsSync(SCRIPT))('sync on a terminal', () => {
   it('declining the review exits 5 and writes nothing', async () => {
     await apply('alpha', configMap(src, 'decline', {A: 'new'}));
     await apply('alpha', configMap(dst, 'decline', {A: 'old'}));
-    const {code, screen} = await runOnTerminal(['sync', `alpha/${src}`, `alpha/${dst}`, 'decline', '--all'], [
+    const {code, screen} = await onTerminal(['sync', `alpha/${src}`, `alpha/${dst}`, 'decline', '--all'], [
       {waitFor: /Write 1 object to alpha\/[^?]+\?/, keys: ['n', KEY.enter]},
     ]);
     expect(code).toBe(5);
@@ -143,7 +73,7 @@ describe.skipIf(!existsSync(SCRIPT))('sync on a terminal', () => {
     await apply('alpha', configMap(dst, 'race-a', {A: 'old'}));
     await apply('alpha', configMap(src, 'race-b', {B: 'new'}));
     await apply('alpha', configMap(dst, 'race-b', {B: 'old'}));
-    const {code, screen} = await runOnTerminal(['sync', `alpha/${src}`, `alpha/${dst}`, 'race-a', 'race-b', '--all'], [
+    const {code, screen} = await onTerminal(['sync', `alpha/${src}`, `alpha/${dst}`, 'race-a', 'race-b', '--all'], [
       {
         waitFor: /Write 2 objects to alpha\/[^?]+\?/,
         // Someone edits race-a after the plan was computed, before the user confirms.
