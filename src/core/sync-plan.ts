@@ -2,6 +2,7 @@ import {DIFF_API_VERSION, type DiffReport, type KeyDiff, type ObjectDiff, type V
 import {UsageError} from './errors.js';
 import {dataChecksum} from './fingerprint.js';
 import {locationName, objectRef, type ConfigKind, type ConfigObject, type Location} from './types.js';
+import type {PathChange, ValueFormat} from './structured.js';
 
 /** Every annotation the tool writes lives under this one prefix. */
 export const PROVENANCE_PREFIX = 'configsync.kubectl.dev/';
@@ -30,6 +31,9 @@ export interface KeyChange {
   /** Masked unless the report was made with --show-secrets. */
   source?: ValueView;
   target?: ValueView;
+  /** For structured values (YAML, JSON, .properties, .env): what changes inside, target → source. */
+  format?: ValueFormat;
+  paths?: PathChange[];
 }
 
 export interface PlannedSide {
@@ -204,7 +208,21 @@ function planObject(
 
 function toKeyChange(key: KeyDiff): KeyChange {
   const change: KeyChangeKind = key.status === 'missing-in-target' ? 'added' : key.status === 'missing-in-source' ? 'removed' : 'changed';
-  return {key: key.key, section: key.section, change, ...(key.source ? {source: key.source} : {}), ...(key.target ? {target: key.target} : {})};
+  return {
+    key: key.key,
+    section: key.section,
+    change,
+    ...(key.source ? {source: key.source} : {}),
+    ...(key.target ? {target: key.target} : {}),
+    ...(change === 'changed' && key.changes ? {format: key.format, paths: key.changes.map(towardTarget)} : {}),
+  };
+}
+
+/** The diff reads source → target; a sync writes the source over the target, so each path change turns around. */
+function towardTarget(change: PathChange): PathChange {
+  if (change.change === 'added') return {path: change.path, change: 'removed', ...(change.new !== undefined ? {old: change.new} : {})};
+  if (change.change === 'removed') return {path: change.path, change: 'added', ...(change.old !== undefined ? {new: change.old} : {})};
+  return {path: change.path, change: 'changed', ...(change.new !== undefined ? {old: change.new} : {}), ...(change.old !== undefined ? {new: change.old} : {})};
 }
 
 function buildCreate(source: ConfigObject, keys: KeyChange[], report: DiffReport, options: PlanOptions): ConfigObject {

@@ -3,6 +3,7 @@ import type {KeyChange, PlannedObject, SyncPlan} from '../core/sync-plan.js';
 import {locationName, objectRef} from '../core/types.js';
 import type {BackupRecord} from '../cli/backup-store.js';
 import type {ObjectResult, SyncResult, UndoResult} from '../cli/apply-sync.js';
+import {renderPathChange} from './render-diff.js';
 import {renderTable, shorten} from './table.js';
 import type {Theme} from './theme.js';
 
@@ -42,7 +43,11 @@ function renderPlannedObject(object: PlannedObject, theme: Theme): string {
     .join(', ');
   const head = object.problems.length > 0 ? theme.removed(`refused`) : object.action === 'skipped' ? theme.dim(`skipped (${object.reason})`) : actionText(object, theme);
   lines.push(`${theme.bold(objectRef(object))}   ${head}${counts ? `   ${counts}` : ''}`);
-  for (const change of object.keys) lines.push(`    ${renderKeyChange(change, theme)}`);
+  for (const change of object.keys) {
+    lines.push(`    ${renderKeyChange(change, theme)}`);
+    // Inside a structured value, the paths that change say more than two shortened texts.
+    for (const path of change.paths ?? []) lines.push(`        ${renderPathChange(path, theme)}`);
+  }
   for (const problem of object.problems) lines.push(`    ${theme.removed(`! ${problem}`)}`);
   return lines.join('\n');
 }

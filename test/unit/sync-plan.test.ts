@@ -50,6 +50,24 @@ describe('planSync', () => {
     expect(p.summary).toMatchObject({update: 1, create: 0, refused: 0});
   });
 
+  it('shows what changes inside a structured value, as the target will see it', () => {
+    const src = object('app', {'app.yaml': 'server:\n  port: 9090\nnew: 1\n'});
+    const tgt = object('app', {'app.yaml': 'server:\n  port: 8080\nold: 1\n'});
+    const [key] = plan([src], [tgt]).plan.objects[0].keys;
+    expect(key.format).toBe('yaml');
+    expect(key.paths).toEqual([
+      {path: 'new', change: 'added', new: '1'},
+      {path: 'old', change: 'removed', old: '1'},
+      {path: 'server.port', change: 'changed', old: '8080', new: '9090'},
+    ]);
+  });
+
+  it('keeps Secret values out of path changes', () => {
+    const secret = (data: Record<string, string>) => object('db', data, {kind: 'Secret', type: 'Opaque'});
+    const [key] = plan([secret({'config.json': '{"password": "new"}'})], [secret({'config.json': '{"password": "old"}'})]).plan.objects[0].keys;
+    expect(key.paths).toEqual([{path: 'password', change: 'changed'}]);
+  });
+
   it('removes target-only keys only with prune', () => {
     const src = object('app', {A: '2'});
     const tgt = object('app', {A: '1', OLD: 'x'});
