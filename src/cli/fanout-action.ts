@@ -124,7 +124,7 @@ async function confirmAndApply(batch: Batch, flags: FanoutFlagValues, io: Fanout
   if (flags['dry-run'] === 'client' || writes === 0) {
     io.print(output === 'table' ? renderPlans(io.theme('stdout')) : documents());
     if (single && writes === 0 && flags['dry-run'] !== 'client') io.note('nothing to write: every copy is in sync');
-    return reportOutcome(plans.some((p) => p.entries.some((e) => e.action === 'error')), io);
+    return reportOutcome(plans.some((p) => p.entries.some((e) => e.action === 'error')), io, 'planned');
   }
   if (!flags.yes) {
     io.note(renderPlans(io.theme('stderr')));
@@ -153,9 +153,9 @@ async function confirmAndApply(batch: Batch, flags: FanoutFlagValues, io: Fanout
   return reportOutcome(results.some(hasFailures), io);
 }
 
-function reportOutcome(failed: boolean, io: FanoutIo): ExitCodeValue {
+function reportOutcome(failed: boolean, io: FanoutIo, stage: 'planned' | 'written' = 'written'): ExitCodeValue {
   if (!failed) return ExitCode.ok;
-  io.note('error: some targets failed (see the report); the others were written');
+  io.note(stage === 'written' ? 'error: some targets failed (see the report); the others were written' : 'error: some targets cannot be reached or planned (see the report)');
   return ExitCode.partial;
 }
 

@@ -17,6 +17,8 @@ export interface FanoutRow {
   recreate?: boolean;
   outcome?: 'done' | 'failed' | 'skipped' | 'unchanged';
   message?: string;
+  /** Why the plan chose this action (prune, error). */
+  reason?: string;
 }
 
 const ACTION_WORDS: Record<FanoutEntry['action'], string> = {
@@ -44,6 +46,9 @@ export function describeRow(row: FanoutRow): string {
   else if (row.conflict === 'kubed-copy') parts.push('Kubed copy: adopted');
   if (row.changes?.length) parts.push(`changed: ${row.changes.join(', ')}`);
   if (row.recreate) parts.push('immutable: delete and create');
+  if (row.action === 'prune' || row.action === 'error') {
+    if (row.reason && row.reason !== row.message) parts.push(row.reason);
+  }
   if (row.message && !(row.conflict === 'skip' && row.outcome !== 'failed')) parts.push(row.message);
   return parts.join('; ');
 }

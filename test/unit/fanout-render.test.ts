@@ -15,6 +15,12 @@ function plan() {
 }
 
 describe('render-fanout', () => {
+  it('says why a target cannot be planned', () => {
+    const missing = planFanout(ref, source, [{context: 'beta', server: 'https://beta', targets: [], missing: ['src'], objects: []}], {onConflict: 'skip', prune: true});
+    const text = renderFanoutPlan(missing, theme);
+    expect(text).toMatch(/beta\s+src\s+error\s+namespace "src" not found/);
+  });
+
   it('renders the plan as a kubectl-style table with a summary', () => {
     expect(renderFanoutPlan(plan(), theme)).toBe(
       [
