@@ -1,6 +1,6 @@
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {apply, configMap, createNamespaces, kubectlJson, runCli, uniqueName} from './support.js';
-import {cliRequests, container, eventually, list, markPodsReady, restartedAt, waitForRevisions, workload} from './restart-support.js';
+import {cliRequests, container, eventually, list, markPodsReady, runMarkingPodsReady, restartedAt, waitForRevisions, workload} from './restart-support.js';
 
 const reader = {containers: [container('web', {envFrom: [{configMapRef: {name: 'app'}}]})]};
 
@@ -52,15 +52,8 @@ describe('restart --wait and update strategies', () => {
 
   it('a partitioned StatefulSet completes when the pods at or above the partition run the new revision (pods marked Ready through the API in place of a kubelet)', async () => {
     const before = (await statefulSet(ns, 'parted')).status.updateRevision;
-    const run = runCli(['restart', 'configmap/app', '--context', 'alpha', '-n', ns, '--wait', '--timeout', '60s', '--yes', '-o', 'json']);
-    let finished = false;
-    void run.then(() => (finished = true));
     // The controller replaces parted-1 with a Pending pod at the new revision; mark it Ready as a kubelet would.
-    await eventually(async () => {
-      await markPodsReady(ns, 'parted');
-      return finished;
-    }, 70_000);
-    const result = await run;
+    const result = await runMarkingPodsReady(['restart', 'configmap/app', '--context', 'alpha', '-n', ns, '--wait', '--timeout', '60s', '--yes', '-o', 'json'], ns, 'parted');
     expect(result.code).toBe(0);
     const report = JSON.parse(result.stdout);
     expect(report.workloads.map((w: any) => [w.kind, w.name, w.status, w.rollout])).toEqual([

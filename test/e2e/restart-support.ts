@@ -1,7 +1,7 @@
 // Manifests and read-backs shared by the restart end-to-end tests.
 import {readFileSync} from 'node:fs';
 import {join} from 'node:path';
-import {kubectl, kubectlJson, repoRoot} from './support.js';
+import {kubectl, kubectlJson, repoRoot, runCli, type RunResult} from './support.js';
 
 export type Kind = 'Deployment' | 'StatefulSet' | 'DaemonSet';
 
@@ -96,4 +96,16 @@ export async function markPodsReady(namespace: string, app: string): Promise<voi
     const status = {status: {phase: 'Running', conditions: [{type: 'Ready', status: 'True', lastTransitionTime: new Date().toISOString().replace(/\.\d+Z$/, 'Z')}]}};
     await kubectl(['--context', 'alpha', '-n', namespace, 'patch', 'pod', pod.metadata.name, '--subresource=status', '--type=merge', '-p', JSON.stringify(status)]).catch(() => undefined);
   }
+}
+
+/** Runs the CLI while marking the app's pods Ready through the API, in place of a kubelet, until the CLI exits. */
+export async function runMarkingPodsReady(args: string[], namespace: string, app: string): Promise<RunResult> {
+  const run = runCli(args);
+  let finished = false;
+  void run.then(() => (finished = true));
+  await eventually(async () => {
+    await markPodsReady(namespace, app);
+    return finished;
+  }, 70_000);
+  return run;
 }

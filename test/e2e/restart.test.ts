@@ -1,6 +1,6 @@
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {apply, configMap, createNamespaces, runCli, secret, uniqueName} from './support.js';
-import {cliRequests, container, eventually, list, markPodsReady, restartedAt, revisions, waitForRevisions, workload} from './restart-support.js';
+import {cliRequests, container, eventually, list, markPodsReady, runMarkingPodsReady, restartedAt, revisions, waitForRevisions, workload} from './restart-support.js';
 
 const envA = {name: 'A', valueFrom: {configMapKeyRef: {name: 'app', key: 'a'}}};
 const envB = {name: 'B', valueFrom: {configMapKeyRef: {name: 'app', key: 'b'}}};
@@ -194,15 +194,8 @@ describe('restart: waves and --wait', () => {
   });
 
   it('--wait reports a completed rollout (pods marked Ready through the API in place of a kubelet)', async () => {
-    const run = runCli(['restart', 'configmap/live', '--context', 'alpha', '-n', ns, '--wait', '--timeout', '60s', '--yes', '-o', 'json']);
-    let finished = false;
-    void run.then(() => (finished = true));
     // Stand-in for the kubelet: keep marking the app's pods Ready until the CLI is done.
-    await eventually(async () => {
-      await markPodsReady(ns, 'ready');
-      return finished;
-    }, 70_000);
-    const result = await run;
+    const result = await runMarkingPodsReady(['restart', 'configmap/live', '--context', 'alpha', '-n', ns, '--wait', '--timeout', '60s', '--yes', '-o', 'json'], ns, 'ready');
     expect(result.code).toBe(0);
     const report = JSON.parse(result.stdout);
     expect(report.workloads.map((w: any) => [w.kind, w.name, w.status, w.rollout?.state])).toEqual([
