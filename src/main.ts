@@ -50,6 +50,12 @@ export async function main(argv: string[], entry: Entry): Promise<void> {
       process.exit(0);
     }
   }
+  const unknown = unknownCommand(argv, entry.asset('completion.json'));
+  if (unknown) {
+    process.stderr.write(`error: unknown command "${unknown.word}" (commands: ${unknown.known.join(', ')}); see kubectl configsync --help\n`);
+    process.exitCode = 2;
+    return;
+  }
   const {execute, Plugin} = await loadOclif();
   if (entry.sea) {
     const {COMMANDS} = await import('./commands.js');
@@ -98,4 +104,18 @@ function readOptional(path: string): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** A first word that names no command or topic: oclif's own message is neither one line nor kubectl-like. */
+export function unknownCommand(argv: string[], completionJson: string | undefined): {word: string; known: string[]} | undefined {
+  const word = argv[0];
+  if (!word || word.startsWith('-') || word === '__complete' || !completionJson) return undefined;
+  let ids: string[];
+  try {
+    ids = Object.keys((JSON.parse(completionJson) as {commands: Record<string, unknown>}).commands);
+  } catch {
+    return undefined;
+  }
+  const known = [...new Set(ids.map((id) => id.split(/[: ]/)[0]))].sort();
+  return known.includes(word) || word === 'help' ? undefined : {word, known};
 }

@@ -76,6 +76,13 @@ function messageOf(error: Error & {name?: string}): string {
 }
 
 function oneLine(text: string): string {
+  // oclif lists missing arguments one per line, with their descriptions and a note on
+  // repeatable flags; the names are what the user needs.
+  const missing = /^Missing \d+ required args?:\n([\s\S]*?)(?:\nNote:|\nSee more help|$)/.exec(text);
+  if (missing) {
+    const names = missing[1].split('\n').map((l) => l.trim().split(/\s{2,}/)[0]).filter(Boolean);
+    return `missing ${names.map((n) => n.toUpperCase()).join(' and ')} (see --help)`;
+  }
   // oclif's parse errors carry a "See more help with --help" tail on a second line.
   const lines = text.split('\n').map((l) => l.trim()).filter(Boolean);
   return lines.filter((l) => !/^See more help with/.test(l)).join(' ') || text;

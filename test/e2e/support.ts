@@ -1,5 +1,7 @@
 import {spawn} from 'node:child_process';
 import {randomBytes} from 'node:crypto';
+import {mkdtempSync} from 'node:fs';
+import {tmpdir} from 'node:os';
 import {dirname, join} from 'node:path';
 import {fileURLToPath} from 'node:url';
 
@@ -20,11 +22,14 @@ export interface RunOptions {
   timeoutMs?: number;
 }
 
+/** Backups of test runs go here, never into the user's own state directory. */
+export const testStateHome = mkdtempSync(join(tmpdir(), 'configsync-e2e-state-'));
+
 /** Runs the real CLI as a user would, with the test bed's kubeconfig and no colour. */
 export function runCli(args: string[], options: RunOptions = {}): Promise<RunResult> {
   return runProcess(process.execPath, [binPath, ...args], {
     ...options,
-    env: {KUBECONFIG: kubeconfig, NO_COLOR: '1', ...options.env},
+    env: {KUBECONFIG: kubeconfig, NO_COLOR: '1', XDG_STATE_HOME: testStateHome, ...options.env},
   });
 }
 
