@@ -3,14 +3,14 @@
 // the work, an API server that dies in the middle of a sync or a fanout, and SIGTERM
 // during a write batch. Every target must be reported, the exit code must say what
 // happened, and a rerun must converge with no duplicate or lost write.
-import {spawn, type ChildProcess} from 'node:child_process';
+import type {ChildProcess} from 'node:child_process';
 import {mkdtempSync, readFileSync, rmSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {Tally, recordFigures} from '../support/reliability.js';
 import {FaultProxy, adminRequest, kubeconfigWith, makeTestTls, type FaultRule, type TestTls} from './fault-proxy.js';
-import {binPath, createNamespaces, repoRoot, runCli, uniqueName} from './support.js';
+import {createNamespaces, runCli, uniqueName, type RunResult} from './support.js';
 
 const ns = {
   src: uniqueName('fault-src'),
@@ -279,27 +279,7 @@ describe('faults', () => {
   });
 });
 
-/** Runs the CLI and sends a signal once stderr shows `pattern` (or when `onSpawn`'s caller does). */
-function runUntil(args: string[], pattern: RegExp | undefined, signal: NodeJS.Signals, onSpawn?: (child: ChildProcess) => void): Promise<{code: number; stdout: string; stderr: string}> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [binPath, ...args], {cwd: repoRoot, env: {...process.env, KUBECONFIG: config.path, XDG_STATE_HOME: stateHome, NO_COLOR: '1'}, stdio: ['ignore', 'pipe', 'pipe']});
-    let stdout = '';
-    let stderr = '';
-    let sent = false;
-    onSpawn?.(child);
-    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => {
-      stderr += d;
-      if (!sent && pattern?.test(stderr)) {
-        sent = true;
-        child.kill(signal);
-      }
-    });
-    child.on('error', reject);
-    child.on('close', (code, sig) => {
-      clearTimeout(timer);
-      resolve({code: code ?? (sig ? 128 : -1), stdout, stderr});
-    });
-  });
+/** Runs the CLI through the proxy and sends `signal` once stderr shows `pattern` (or when `onSpawn`'s caller does). */
+function runUntil(args: string[], pattern: RegExp | undefined, signal: NodeJS.Signals, onSpawn?: (child: ChildProcess) => void): Promise<RunResult> {
+  return runCli(args, {env: {KUBECONFIG: config.path, XDG_STATE_HOME: stateHome}, signalWhen: pattern && {pattern, signal}, onSpawn, timeoutMs: 60_000});
 }

@@ -1,4 +1,4 @@
-import {spawn} from 'node:child_process';
+import {spawn, type ChildProcess} from 'node:child_process';
 import {randomBytes} from 'node:crypto';
 import {mkdtempSync} from 'node:fs';
 import {tmpdir} from 'node:os';
@@ -20,6 +20,9 @@ export interface RunOptions {
   input?: string;
   cwd?: string;
   timeoutMs?: number;
+  /** Sends `signal` once stderr shows `pattern`, e.g. to interrupt a write batch. */
+  signalWhen?: {pattern: RegExp; signal: NodeJS.Signals};
+  onSpawn?: (child: ChildProcess) => void;
 }
 
 /** Backups of test runs go here, never into the user's own state directory. */
@@ -51,8 +54,16 @@ export function runProcess(command: string, args: string[], options: RunOptions 
     const child = spawn(command, args, {cwd: options.cwd ?? repoRoot, env, stdio: ['pipe', 'pipe', 'pipe']});
     let stdout = '';
     let stderr = '';
+    let signalled = false;
+    options.onSpawn?.(child);
     child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
+    child.stderr.on('data', (d) => {
+      stderr += d;
+      if (options.signalWhen && !signalled && options.signalWhen.pattern.test(stderr)) {
+        signalled = true;
+        child.kill(options.signalWhen.signal);
+      }
+    });
     const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 90_000);
     child.on('error', reject);
     child.on('close', (code, signal) => {

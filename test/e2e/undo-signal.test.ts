@@ -2,13 +2,12 @@
 // (the API server keeps running): the restore in flight finishes, no more start,
 // every object is reported, exit 130, and a rerun of the same command finishes
 // without --force.
-import {spawn} from 'node:child_process';
 import {mkdtempSync, rmSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {FaultProxy, adminRequest, kubeconfigWith, makeTestTls, type TestTls} from './fault-proxy.js';
-import {binPath, createNamespaces, repoRoot, runCli, uniqueName} from './support.js';
+import {createNamespaces, runCli, uniqueName, type RunResult} from './support.js';
 
 const src = uniqueName('undo-term-src');
 const dst = uniqueName('undo-term-dst');
@@ -90,25 +89,6 @@ describe('undo and signals', () => {
 });
 
 /** Runs the CLI and sends a signal once stderr shows `pattern`. */
-function runUntil(args: string[], pattern: RegExp, signal: NodeJS.Signals): Promise<{code: number; stdout: string; stderr: string}> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [binPath, ...args], {cwd: repoRoot, env: {...process.env, ...env()}, stdio: ['ignore', 'pipe', 'pipe']});
-    let stdout = '';
-    let stderr = '';
-    let sent = false;
-    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => {
-      stderr += d;
-      if (!sent && pattern.test(stderr)) {
-        sent = true;
-        child.kill(signal);
-      }
-    });
-    child.on('error', reject);
-    child.on('close', (code, sig) => {
-      clearTimeout(timer);
-      resolve({code: code ?? (sig ? 128 : -1), stdout, stderr});
-    });
-  });
+function runUntil(args: string[], pattern: RegExp, signal: NodeJS.Signals): Promise<RunResult> {
+  return runCli(args, {env: env(), signalWhen: {pattern, signal}, timeoutMs: 60_000});
 }
