@@ -61,10 +61,14 @@ describe('restart -A/--all-namespaces', () => {
     const report = JSON.parse(result.stdout);
     expect(report.allNamespaces).toBe(true);
     expect(report.namespace).toBeUndefined();
-    expect(report.workloads.map((w: any) => [w.namespace, w.kind, w.name, w.status])).toEqual([
-      [one, 'Deployment', 'api', 'restarted'],
-      [two, 'StatefulSet', 'db', 'restarted'],
-    ]);
+    // Namespace names are random, so their order is too: compare sorted.
+    const byNamespace = (a: string[], b: string[]) => a[0].localeCompare(b[0]);
+    expect(report.workloads.map((w: any) => [w.namespace, w.kind, w.name, w.status]).sort(byNamespace)).toEqual(
+      [
+        [one, 'Deployment', 'api', 'restarted'],
+        [two, 'StatefulSet', 'db', 'restarted'],
+      ].sort(byNamespace),
+    );
     expect(await restartedAt('Deployment', one, 'api')).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
     expect(await restartedAt('StatefulSet', two, 'db')).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
     expect(await restartedAt('Deployment', two, 'other')).toBeUndefined();
