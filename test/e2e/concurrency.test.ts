@@ -8,7 +8,8 @@ import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {Tally, recordFigures} from '../support/reliability.js';
-import {FaultProxy, adminRequest, kubeconfigWith, makeTestTls, type TestTls} from './fault-proxy.js';
+import {FaultProxy, adminRequest, makeTestTls, type TestTls} from './fault-proxy.js';
+import {kubeconfigWith} from './kubeconfigs.js';
 import {createNamespaces, runCli, uniqueName} from './support.js';
 
 const src = uniqueName('race-src');

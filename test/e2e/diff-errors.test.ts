@@ -1,5 +1,6 @@
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
-import {closedPort, kubeconfigWith, list, silentServer} from './diff-support.js';
+import {list} from './diff-support.js';
+import {closedPort, kubeconfigWith, silentServer} from './kubeconfigs.js';
 import {apply, configMap, createNamespaces, runCli, secret, uniqueName} from './support.js';
 
 const ns = uniqueName('differr-a');

@@ -4,7 +4,8 @@ import {join} from 'node:path';
 import {Ajv2020} from 'ajv/dist/2020.js';
 import {load} from 'js-yaml';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
-import {ARN_CONTEXT, kubeconfigWith, list} from './diff-support.js';
+import {ARN_CONTEXT, list} from './diff-support.js';
+import {kubeconfigWith} from './kubeconfigs.js';
 import {apply, configMap, createNamespaces, kubectl, repoRoot, runCli, secret, uniqueName} from './support.js';
 
 const schema = JSON.parse(readFileSync(join(repoRoot, 'schema', 'diff-report.schema.json'), 'utf8'));

@@ -6,7 +6,7 @@ import {execFileSync} from 'node:child_process';
 import {mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
 import {createServer as createHttpsServer, request as httpsRequest, Agent, type Server} from 'node:https';
 import type {IncomingMessage, ClientRequest} from 'node:http';
-import {createServer as createTcpServer, type Socket} from 'node:net';
+import type {Socket} from 'node:net';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {load} from 'js-yaml';
@@ -262,57 +262,4 @@ export class FaultProxy {
     upstream.on('error', () => res.destroy());
     req.pipe(upstream);
   }
-}
-
-/** A server that accepts TCP connections and never answers. */
-export async function silentServer(): Promise<{port: number; close(): Promise<void>}> {
-  const sockets = new Set<Socket>();
-  const server = createTcpServer((socket) => {
-    sockets.add(socket);
-    socket.on('error', () => undefined);
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    port: (server.address() as {port: number}).port,
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const s of sockets) s.destroy();
-        server.close(() => resolve());
-      }),
-  };
-}
-
-/** A port nothing listens on. */
-export async function closedPort(): Promise<number> {
-  const server = createTcpServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as {port: number}).port;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
-
-export interface ExtraContext {
-  name: string;
-  server: string;
-  /** PEM of the CA that signs the server's certificate. */
-  caPem?: string;
-  /** A user entry (kubeconfig "user:" map); default: the test bed's admin. */
-  user?: Record<string, unknown>;
-  namespace?: string;
-}
-
-/** The test bed's kubeconfig plus extra contexts, in a private temporary file. */
-export function kubeconfigWith(extra: ExtraContext[], currentContext = 'alpha'): {path: string; cleanup(): void} {
-  const config = testbedConfig();
-  const admin = config.contexts.find((c: any) => c.name === 'alpha').context.user;
-  for (const context of extra) {
-    config.clusters.push({name: context.name, cluster: {server: context.server, ...(context.caPem ? {'certificate-authority-data': Buffer.from(context.caPem).toString('base64')} : {})}});
-    if (context.user) config.users.push({name: `${context.name}-user`, user: context.user});
-    config.contexts.push({name: context.name, context: {cluster: context.name, user: context.user ? `${context.name}-user` : admin, ...(context.namespace ? {namespace: context.namespace} : {})}});
-  }
-  config['current-context'] = currentContext;
-  const dir = mkdtempSync(join(tmpdir(), 'configsync-kubeconfig-'));
-  const path = join(dir, 'kubeconfig');
-  writeFileSync(path, JSON.stringify(config), {mode: 0o600});
-  return {path, cleanup: () => rmSync(dir, {recursive: true, force: true})};
 }

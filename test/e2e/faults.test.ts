@@ -9,7 +9,8 @@ import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {Tally, recordFigures} from '../support/reliability.js';
-import {FaultProxy, adminRequest, kubeconfigWith, makeTestTls, type FaultRule, type TestTls} from './fault-proxy.js';
+import {FaultProxy, adminRequest, makeTestTls, type FaultRule, type TestTls} from './fault-proxy.js';
+import {kubeconfigWith} from './kubeconfigs.js';
 import {createNamespaces, runCli, uniqueName, type RunResult} from './support.js';
 
 const ns = {

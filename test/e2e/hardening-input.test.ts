@@ -6,7 +6,8 @@ import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {Tally, recordFigures} from '../support/reliability.js';
-import {adminRequest, closedPort, kubeconfigWith, makeTestTls, silentServer, snapshot, clusterAccess, type TestTls} from './fault-proxy.js';
+import {adminRequest, makeTestTls, snapshot, clusterAccess, type TestTls} from './fault-proxy.js';
+import {closedPort, kubeconfigWith, silentServer} from './kubeconfigs.js';
 import {createNamespaces, kubeconfig, kubectl, runCli, uniqueName, type RunResult} from './support.js';
 import {runOnTerminal} from './terminal.js';
 

@@ -6,7 +6,8 @@ import {mkdtempSync, rmSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
-import {FaultProxy, adminRequest, kubeconfigWith, makeTestTls, type TestTls} from './fault-proxy.js';
+import {FaultProxy, adminRequest, makeTestTls, type TestTls} from './fault-proxy.js';
+import {kubeconfigWith} from './kubeconfigs.js';
 import {createNamespaces, runCli, uniqueName, type RunResult} from './support.js';
 
 const src = uniqueName('undo-term-src');
