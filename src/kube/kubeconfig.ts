@@ -1,3 +1,5 @@
+import {existsSync} from 'node:fs';
+import {delimiter} from 'node:path';
 import {UsageError} from '../core/errors.js';
 import type {ContextInfo} from '../core/location.js';
 import {KubeConfig} from './client-node.js';
@@ -21,8 +23,10 @@ export class Kubeconfig {
 
   static load(options: KubeconfigOptions): Kubeconfig {
     const config = new KubeConfig();
+    const files = kubeconfigFiles(process.env.KUBECONFIG);
     try {
       if (options.kubeconfig) config.loadFromFile(options.kubeconfig);
+      else if (files.length > 0) loadMerged(config, files);
       else config.loadFromDefault();
     } catch (error) {
       throw kubeconfigError(error, options.kubeconfig ?? process.env.KUBECONFIG);
@@ -81,4 +85,32 @@ export class Kubeconfig {
     }
     return cluster;
   }
+}
+
+function kubeconfigFiles(variable: string | undefined): string[] {
+  return [...new Set((variable ?? '').split(delimiter).filter(Boolean))];
+}
+
+/**
+ * KUBECONFIG with several files, merged as kubectl merges them: files that do not
+ * exist are skipped, and the first file to define a cluster, user, context or the
+ * current context wins. (The client library instead refuses a name defined twice,
+ * which is common when each cluster's file calls its user "admin".)
+ */
+function loadMerged(config: KubeConfig, files: string[]): void {
+  const existing = files.filter((file) => existsSync(file));
+  if (existing.length === 0) throw new Error(`none of the files exist: ${files.join(', ')}`);
+  const clusters = new Map<string, unknown>();
+  const users = new Map<string, unknown>();
+  const contexts = new Map<string, unknown>();
+  let currentContext = '';
+  for (const file of existing) {
+    const part = new KubeConfig();
+    part.loadFromFile(file);
+    for (const cluster of part.clusters) if (!clusters.has(cluster.name)) clusters.set(cluster.name, cluster);
+    for (const user of part.users) if (!users.has(user.name)) users.set(user.name, user);
+    for (const context of part.contexts) if (!contexts.has(context.name)) contexts.set(context.name, context);
+    currentContext ||= part.currentContext;
+  }
+  config.loadFromOptions({clusters: [...clusters.values()], users: [...users.values()], contexts: [...contexts.values()], currentContext});
 }
