@@ -73,9 +73,14 @@ export async function resolveLocationWord(
   overrides: {context?: string; namespace?: string},
   defaultContext: string | undefined,
   note: (text: string) => void,
+  /** -n: the namespace of a word that names only a context (instead of the context's own). */
+  defaultNamespace?: string,
 ): Promise<Location> {
   const current = defaultContext ?? kube.currentContext;
   const resolution: LocationResolution = resolveLocation(word, kube.contexts, current, overrides);
+  if (resolution.readAs === 'context' && overrides.namespace === undefined && defaultNamespace !== undefined) {
+    resolution.location.namespace = defaultNamespace;
+  }
   if (resolution.readAs === 'context' && current && overrides.namespace === undefined) {
     const alsoNamespace = await kube.cluster(current).getNamespace(word).catch(() => undefined);
     if (alsoNamespace) note(`note: "${word}" is both a context and a namespace in context "${current}"; using the context (write ${current}/${word} for the namespace)`);
@@ -108,8 +113,8 @@ export async function compareLocations(
   if (flags.selector !== undefined) parseLabelSelector(flags.selector);
   const defaultContext = flags.context ? kube.resolveContext(flags.context) : undefined;
   const [sourceLocation, targetLocation] = await Promise.all([
-    resolveLocationWord(kube, words.source, {context: flags['from-context'], namespace: flags['from-namespace']}, defaultContext, note),
-    resolveLocationWord(kube, words.target, {context: flags['to-context'], namespace: flags['to-namespace']}, defaultContext, note),
+    resolveLocationWord(kube, words.source, {context: flags['from-context'], namespace: flags['from-namespace']}, defaultContext, note, flags.namespace),
+    resolveLocationWord(kube, words.target, {context: flags['to-context'], namespace: flags['to-namespace']}, defaultContext, note, flags.namespace),
   ]);
   if (sameLocation(kube, sourceLocation, targetLocation)) {
     throw new UsageError(`source and target are the same place (${locationName(sourceLocation)}); name two different namespaces or contexts`);
@@ -221,7 +226,7 @@ export async function compareFleet(
   // A bad -l is the user's typo: say so before any request, not as the server's HTTP 400.
   if (flags.selector !== undefined) parseLabelSelector(flags.selector);
   const defaultContext = flags.context ? kube.resolveContext(flags.context) : undefined;
-  const locations = await Promise.all(words.map((word) => resolveLocationWord(kube, word, {}, defaultContext, note)));
+  const locations = await Promise.all(words.map((word) => resolveLocationWord(kube, word, {}, defaultContext, note, flags.namespace)));
   for (let i = 0; i < locations.length; i++) {
     for (let j = i + 1; j < locations.length; j++) {
       if (sameLocation(kube, locations[i], locations[j])) {

@@ -68,6 +68,13 @@ describe('kubeconfig sources', () => {
     expect(drift.stdout).toContain(`alpha/${ns} → alpha/${other}`);
   });
 
+  it('-n names the namespace of words that are only a context', async () => {
+    const result = await runCli(['diff', 'alpha', 'beta', '-n', ns, '-o', 'json']);
+    expect(result.code, result.stderr).toBe(0);
+    const report = JSON.parse(result.stdout);
+    expect([report.source, report.target].map((l: any) => `${l.context}/${l.namespace}`)).toEqual([`alpha/${ns}`, `beta/${ns}`]);
+  });
+
   it('gets credentials from an exec plugin', async () => {
     const env = {KUBECONFIG: [files.alpha, files.exec].join(delimiter)};
     const result = await runCli(['diff', 'alpha', 'beta-sso', '-o', 'json'], {env});
