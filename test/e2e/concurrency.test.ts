@@ -8,8 +8,7 @@ import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {Tally, recordFigures} from '../support/reliability.js';
-import {FaultProxy, adminRequest, makeTestTls, type TestTls} from './fault-proxy.js';
-import {kubeconfigWith} from './kubeconfigs.js';
+import {adminRequest, proxiedContext, type ProxiedContext} from './fault-proxy.js';
 import {createNamespaces, runCli, uniqueName} from './support.js';
 
 const src = uniqueName('race-src');
@@ -20,12 +19,10 @@ const OBJECTS = 20;
 const RUNS = 5;
 const tally = new Tally();
 
-let tls: TestTls;
-let proxy: FaultProxy;
-let config: {path: string; cleanup(): void};
+let raced: ProxiedContext;
 let cleanup: () => Promise<void>;
 
-const cli = (args: string[]) => runCli(args, {env: {KUBECONFIG: config.path, XDG_STATE_HOME: stateHome}, timeoutMs: 90_000});
+const cli = (args: string[]) => runCli(args, {env: {KUBECONFIG: raced.kubeconfig, XDG_STATE_HOME: stateHome}, timeoutMs: 90_000});
 const path = (namespace: string, name?: string) => `/api/v1/namespaces/${namespace}/configmaps${name ? `/${name}` : ''}`;
 
 async function upsert(namespace: string, name: string, data: Record<string, string>): Promise<void> {
@@ -54,15 +51,11 @@ function interfered(run: number): Set<number> {
 
 beforeAll(async () => {
   cleanup = await createNamespaces('alpha', src, dst);
-  tls = makeTestTls();
-  proxy = await FaultProxy.start('alpha', tls);
-  config = kubeconfigWith([{name: 'alpha-raced', server: proxy.url, caPem: tls.caPem, user: {}}]);
+  raced = await proxiedContext('alpha-raced', 'alpha');
 });
 
 afterAll(async () => {
-  await proxy?.close();
-  config?.cleanup();
-  tls?.cleanup();
+  await raced?.close();
   await cleanup?.();
   rmSync(work, {recursive: true, force: true});
   recordFigures('concurrency', 'Concurrent writer between plan and apply', {
@@ -101,13 +94,13 @@ describe('a competing writer', () => {
         await upsert(dst, name, {V: `target-${run}-${i}`});
       }
       const hit = interfered(run);
-      proxy.rule = (request) => {
+      raced.proxy.rule = (request) => {
         const match = /\/configmaps\/live-(\d+)$/.exec(request.path.split('?')[0]);
         if (request.method !== 'PUT' || !match || !hit.has(Number(match[1]))) return undefined;
         return {before: () => competingWrite(`live-${match[1]}`, `writer-${run}-${match[1]}`)};
       };
       const result = await cli(['sync', `alpha/${src}`, `alpha-raced/${dst}`, ...names, '--all', '--yes', '-o', 'json']);
-      proxy.rule = () => undefined;
+      raced.proxy.rule = () => undefined;
       expect(result.code, result.stderr).toBe(4);
       for (const i of hit) expect(result.stderr).toMatch(new RegExp(`^error: conflict: configmap/live-${i} .*changed on the server after it was read`, 'm'));
       await verify(run, names, hit, JSON.parse(result.stdout));

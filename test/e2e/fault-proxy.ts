@@ -10,6 +10,7 @@ import type {Socket} from 'node:net';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {load} from 'js-yaml';
+import {kubeconfigWith} from './kubeconfigs.js';
 import {kubeconfig as testbedKubeconfig} from './support.js';
 
 export type ClusterName = 'alpha' | 'beta';
@@ -262,4 +263,27 @@ export class FaultProxy {
     upstream.on('error', () => res.destroy());
     req.pipe(upstream);
   }
+}
+
+export interface ProxiedContext {
+  proxy: FaultProxy;
+  /** A kubeconfig with the test bed's contexts plus `context`, which goes through the proxy. */
+  kubeconfig: string;
+  close(): Promise<void>;
+}
+
+/** One fault proxy in front of a test-bed cluster, reachable as its own kubeconfig context. */
+export async function proxiedContext(context: string, target: ClusterName): Promise<ProxiedContext> {
+  const tls = makeTestTls();
+  const proxy = await FaultProxy.start(target, tls);
+  const config = kubeconfigWith([{name: context, server: proxy.url, caPem: tls.caPem, user: {}}]);
+  return {
+    proxy,
+    kubeconfig: config.path,
+    close: async () => {
+      await proxy.close();
+      config.cleanup();
+      tls.cleanup();
+    },
+  };
 }

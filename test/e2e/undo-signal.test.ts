@@ -6,19 +6,16 @@ import {mkdtempSync, rmSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
-import {FaultProxy, adminRequest, makeTestTls, type TestTls} from './fault-proxy.js';
-import {kubeconfigWith} from './kubeconfigs.js';
+import {adminRequest, proxiedContext, type ProxiedContext} from './fault-proxy.js';
 import {createNamespaces, runCli, uniqueName, type RunResult} from './support.js';
 
 const src = uniqueName('undo-term-src');
 const dst = uniqueName('undo-term-dst');
 const names = Array.from({length: 6}, (_, i) => `u${i}`);
 const work = mkdtempSync(join(tmpdir(), 'configsync-undo-term-'));
-const env = () => ({KUBECONFIG: config.path, XDG_STATE_HOME: join(work, 'state'), NO_COLOR: '1'});
+const env = () => ({KUBECONFIG: slow.kubeconfig, XDG_STATE_HOME: join(work, 'state'), NO_COLOR: '1'});
 
-let tls: TestTls;
-let proxy: FaultProxy;
-let config: {path: string; cleanup(): void};
+let slow: ProxiedContext;
 let cleanup: () => Promise<void>;
 
 async function put(namespace: string, name: string, data: Record<string, string>): Promise<void> {
@@ -33,15 +30,11 @@ async function dataOf(namespace: string): Promise<Record<string, Record<string, 
 
 beforeAll(async () => {
   cleanup = await createNamespaces('alpha', src, dst);
-  tls = makeTestTls();
-  proxy = await FaultProxy.start('alpha', tls);
-  config = kubeconfigWith([{name: 'alpha-slow', server: proxy.url, caPem: tls.caPem, user: {}}]);
+  slow = await proxiedContext('alpha-slow', 'alpha');
 });
 
 afterAll(async () => {
-  await proxy?.close();
-  config?.cleanup();
-  tls?.cleanup();
+  await slow?.close();
   await cleanup?.();
   rmSync(work, {recursive: true, force: true});
 });
@@ -57,9 +50,9 @@ describe('undo and signals', () => {
     const runId = JSON.parse(synced.stdout).runId as string;
     expect(Object.values(await dataOf(dst))).toEqual(names.map(() => ({V: 'synced'})));
 
-    proxy.rule = (request) => (request.method === 'PUT' ? {delayMs: 400} : undefined);
+    slow.proxy.rule = (request) => (request.method === 'PUT' ? {delayMs: 400} : undefined);
     const run = await runUntil(['undo', runId, '--yes', '-o', 'json'], /restoring configmap\/u1 /, 'SIGTERM');
-    proxy.rule = () => undefined;
+    slow.proxy.rule = () => undefined;
     expect(run.code, run.stderr).toBe(130);
     expect(run.stderr).toContain('SIGTERM: finishing the write in flight, then stopping');
     expect(run.stderr).not.toMatch(/^\s+at /m);

@@ -18,10 +18,12 @@ const plain = createTheme(false);
 
 function golden(name: string, actual: string): void {
   const file = join(goldenDir, name);
-  if (process.env.UPDATE_GOLDEN || !existsSync(file)) {
+  // Goldens are written only on request: a missing one must fail, not pass by creating itself.
+  if (process.env.UPDATE_GOLDEN) {
     mkdirSync(goldenDir, {recursive: true});
     writeFileSync(file, actual);
   }
+  expect(existsSync(file), `${name} is missing; run with UPDATE_GOLDEN=1 to create it`).toBe(true);
   expect(actual).toBe(readFileSync(file, 'utf8'));
 }
 
