@@ -133,7 +133,7 @@ describe('a journal that cannot be written stops every write', () => {
     cleanup = await createNamespaces('alpha', src, dst);
     await applyAll('alpha', ['one', 'two', 'three'].flatMap((name) => [configMap(src, name, {V: `new-${big}`}), configMap(dst, name, {V: `old-${big}`})]));
     // A small filesystem of its own, as a full disk is for the state directory.
-    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=64k,mode=0700', 'tmpfs', mountPoint]);
+    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=512k,mode=0700', 'tmpfs', mountPoint]);
   });
   afterAll(async () => {
     try {
@@ -171,8 +171,9 @@ describe('a journal that cannot be written stops every write', () => {
   });
 
   it('full after the first write: every object reported, the rest not attempted, exit 4; undo restores once space is freed', async () => {
-    // Room for the header and one write's intent (the old and new 16 KiB values), not for a second.
-    const filler = fill(44 * 1024);
+    // Room for the header and one write, not for a second: its intent holds the object before and after
+    // (each ~32 KiB: the 16 KiB value twice, once in kubectl's last-applied annotation), its result the object written.
+    const filler = fill(120 * 1024);
     const state = join(mountPoint, 'state');
     const result = await runCli(['sync', `alpha/${src}`, `alpha/${dst}`, '--all', '--yes', '-o', 'json'], {env: {XDG_STATE_HOME: state}});
     tally.add('journalFailuresInjected');
