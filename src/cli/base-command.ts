@@ -2,7 +2,7 @@ import {Command, Errors} from '@oclif/core';
 import {ConfigSyncError, ExitCode, type ExitCodeValue} from '../core/errors.js';
 import type {Kubeconfig} from '../kube/kubeconfig.js';
 import {createTheme, useColor, type Theme} from '../ui/theme.js';
-import {parseDuration} from './flags.js';
+import {parseTimerDuration} from '../core/duration.js';
 
 export interface KubeFlagValues {
   kubeconfig?: string;
@@ -32,7 +32,7 @@ export abstract class BaseCommand extends Command {
   protected async loadKubeconfig(flags: KubeFlagValues): Promise<Kubeconfig> {
     let requestTimeoutMs: number;
     try {
-      requestTimeoutMs = parseDuration(flags['request-timeout']);
+      requestTimeoutMs = parseTimerDuration(flags['request-timeout']);
     } catch (error) {
       throw new Errors.CLIError(`--request-timeout: ${(error as Error).message}`, {exit: ExitCode.usage});
     }

@@ -1,4 +1,5 @@
 import {Flags} from '@oclif/core';
+import {parseKubectlDuration} from '../core/duration.js';
 
 /** kubectl's own flag names, defined once and shared by every command. */
 export const kubeFlags = {
@@ -26,12 +27,7 @@ export const writeFlags = {
   yes: Flags.boolean({char: 'y', description: 'do not ask for confirmation (required without a terminal)'}),
 };
 
-/** kubectl accepts "30s", "1m", "500ms" or a bare number of seconds. */
+/** kubectl's syntax: a bare number of seconds, or Go's ("500ms", "30s", "1h30m"). */
 export function parseDuration(text: string): number {
-  const match = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(text.trim());
-  if (!match) throw new Error(`invalid duration "${text}": use e.g. 500ms, 10s, 2m`);
-  const value = Number(match[1]);
-  const unit = match[2] ?? 's';
-  const factor = {ms: 1, s: 1000, m: 60_000, h: 3_600_000}[unit]!;
-  return Math.round(value * factor);
+  return parseKubectlDuration(text);
 }

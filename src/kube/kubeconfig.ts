@@ -5,6 +5,7 @@ import type {ContextInfo} from '../core/location.js';
 import {KubeConfig} from './client-node.js';
 import {KubeCluster} from './cluster.js';
 import {kubeconfigError} from './errors.js';
+import {setExecPluginTimeout, useSharedExecCredentials} from './exec-credential.js';
 
 export interface KubeconfigOptions {
   /** --kubeconfig; otherwise KUBECONFIG (several files merged, as kubectl does) or ~/.kube/config. */
@@ -31,6 +32,7 @@ export class Kubeconfig {
     } catch (error) {
       throw kubeconfigError(error, options.kubeconfig ?? process.env.KUBECONFIG);
     }
+    setExecPluginTimeout(options.requestTimeoutMs);
     return new Kubeconfig(config, options);
   }
 
@@ -80,6 +82,7 @@ export class Kubeconfig {
         contexts: this.config.contexts,
         currentContext: resolved,
       });
+      useSharedExecCredentials(scoped);
       cluster = new KubeCluster(resolved, this.serverOf(resolved), scoped, {requestTimeoutMs: this.options.requestTimeoutMs});
       this.clusters.set(resolved, cluster);
     }
