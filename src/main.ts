@@ -63,9 +63,20 @@ export async function main(argv: string[], entry: Entry): Promise<void> {
     // executable cannot do; handing over the bundled registry is the same result.
     (Plugin.prototype as unknown as {loadCommandsFromTarget(): Promise<unknown>}).loadCommandsFromTarget = async () => COMMANDS;
     await execute({args: argv, loadOptions: {root: entry.root, pjson: structuredClone(pjson) as never}});
-    return;
+  } else {
+    await execute({args: argv, loadOptions: {root: entry.root}});
   }
-  await execute({args: argv, loadOptions: {root: entry.root}});
+  await exitWhenWritten();
+}
+
+/**
+ * The command is over: end the process as kubectl does, once stdout and stderr are written.
+ * A request that gave up (--request-timeout) can leave a connection attempt to a silent server
+ * pending in the HTTP client for seconds more; it must not hold the shell.
+ */
+async function exitWhenWritten(): Promise<void> {
+  await Promise.all([process.stdout, process.stderr].map((stream) => new Promise<void>((resolve) => stream.write('', () => resolve()))));
+  process.exit();
 }
 
 async function loadOclif(): Promise<typeof import('@oclif/core')> {
