@@ -1,7 +1,7 @@
 import {Flags} from '@oclif/core';
 import {randomBytes} from 'node:crypto';
 import {diffLocations, isPlatformObject, type DiffReport} from '../core/diff.js';
-import {UsageError} from '../core/errors.js';
+import {ClusterError, UsageError, type ConfigSyncError} from '../core/errors.js';
 import {mergeIgnoreRules, type IgnoreRules} from '../core/ignore.js';
 import {diffFleet, type FleetReport} from '../core/fleet.js';
 import {isValidNamespaceName, resolveLocation, type LocationResolution} from '../core/location.js';
@@ -208,7 +208,10 @@ function isKindPrefixed(word: string): boolean {
 
 export interface FleetComparison {
   report: FleetReport;
+  /** The locations in the report: every one that could be read. */
   locations: Location[];
+  /** Locations left out because their cluster failed (unreachable, timed out, credentials). */
+  unread: Array<{location: Location; error: ConfigSyncError}>;
 }
 
 /** Reads three or more locations at once (one LIST per kind each) and lines them up. */
@@ -238,9 +241,18 @@ export async function compareFleet(
     flags['no-rules'] ? undefined : loadRulesFile(flags.rules),
     {keys: flags['ignore-key'] ?? [], objects: flags['ignore-object'] ?? []},
   );
-  const lists = await Promise.all(locations.map((location) => readLocation(kube.cluster(location.context), location, kinds, names, flags)));
-  const report = diffFleet(locations, lists, {kinds, showSecrets: flags['show-secrets'], salt: saltForRun(), ignore});
-  return {report, locations};
+  // One hung or unreachable cluster costs its --request-timeout and is reported; the others are compared.
+  const reads = await Promise.allSettled(locations.map((location) => readLocation(kube.cluster(location.context), location, kinds, names, flags)));
+  const read: Array<{location: Location; objects: ConfigObject[]}> = [];
+  const unread: FleetComparison['unread'] = [];
+  reads.forEach((result, index) => {
+    if (result.status === 'fulfilled') read.push({location: locations[index], objects: result.value});
+    else if (result.reason instanceof ClusterError) unread.push({location: locations[index], error: result.reason});
+    else throw result.reason;
+  });
+  if (read.length < 2) throw unread[0].error;
+  const report = diffFleet(read.map((r) => r.location), read.map((r) => r.objects), {kinds, showSecrets: flags['show-secrets'], salt: saltForRun(), ignore});
+  return {report, locations: read.map((r) => r.location), unread};
 }
 
 /** NAME arguments narrow the set; "secret/x" or "configmap/x" pins the kind. */

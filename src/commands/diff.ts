@@ -58,9 +58,10 @@ ${EXIT_CODES_HELP}`;
     const note = (text: string) => this.note(text);
     const theme = this.themeFor(flags['no-color']);
     if (locations.length >= 3) {
-      const {report} = await compareFleet(kube, locations, names, flags, note);
+      const {report, unread} = await compareFleet(kube, locations, names, flags, note);
       this.print(flags.output === 'table' ? renderFleetReport(report, theme, {hideIdentical: flags['hide-identical'], quiet: flags.quiet}) : renderDocument(report, flags.output));
-      this.setExitCode(fleetHasDifferences(report) ? ExitCode.differences : ExitCode.ok);
+      for (const {location, error} of unread) this.note(`error: ${location.context}/${location.namespace} left out of the comparison: ${error.message}`);
+      this.setExitCode(unread.length > 0 ? ExitCode.partial : fleetHasDifferences(report) ? ExitCode.differences : ExitCode.ok);
       return;
     }
     const {report} = await compareLocations(kube, {source: locations[0], target: locations[1]}, names, flags, note);
