@@ -11,7 +11,7 @@ import {WritePath} from '../kube/write-path.js';
 import {NOT_ATTEMPTED, applyFanoutPlan, hasFailures, readCopies, readFanoutTargets, type FanoutResult} from './apply-fanout.js';
 import {planFromAnnotations} from './fanout-annotations.js';
 import {fanoutCluster, parseSourceArg, resolveTargetContexts, selectionFrom, uniqueApis, type FanoutTargetFlagValues} from './fanout-targets.js';
-import {parseDuration} from './flags.js';
+import {parseTimerDuration as parseDuration} from '../core/duration.js';
 import {runStoppable} from './stop-signal.js';
 
 /** The fanout flags, as the command parsed them. */

@@ -7,7 +7,7 @@ import {ConfigSyncError, UsageError} from '../core/errors.js';
 import {planRestart, rolloutState, untrackedRollout, RESTART_API_VERSION, type PlannedRestart, type RestartPlan, type RestartPlanOptions} from '../core/restart-plan.js';
 import type {ConfigKind} from '../core/types.js';
 import {WORKLOAD_KINDS, type WorkloadKind} from '../core/workload.js';
-import {parseDuration} from './flags.js';
+import {parseTimerDuration as parseDuration} from '../core/duration.js';
 
 /** Flags shared by `restart` and `sync --restart`. */
 export const restartFlags = {
