@@ -25,8 +25,10 @@ export interface ExtraContext {
   server?: string;
   /** PEM of the CA that signs `server`'s certificate; without it TLS is not verified. */
   caPem?: string;
-  /** A kubeconfig "user:" map for `server`; default: the test bed's admin. */
+  /** A kubeconfig "user:" map (for `server`, or instead of `like`'s user); default: the test bed's admin. */
   user?: Record<string, unknown>;
+  /** Name of that user entry (default: "<context>-user"); contexts naming the same one share it. */
+  userName?: string;
   namespace?: string;
 }
 
@@ -40,6 +42,7 @@ export function kubeconfigWith(extra: ExtraContext[]): {path: string; cleanup: (
       const base = doc.contexts.find((c) => c.name === context.like);
       if (!base) throw new Error(`no context ${context.like} in ${kubeconfig}`);
       let user = base.context.user;
+      if (context.user) user = addUser(doc, context.userName ?? `${context.name}-user`, context.user);
       if (context.as) {
         const baseUser = doc.users.find((u) => u.name === user)!;
         user = `${user}-as-${context.as}`;
@@ -50,13 +53,27 @@ export function kubeconfigWith(extra: ExtraContext[]): {path: string; cleanup: (
     }
     const tls = context.caPem ? {'certificate-authority-data': Buffer.from(context.caPem).toString('base64')} : {'insecure-skip-tls-verify': true};
     doc.clusters.push({name: context.name, cluster: {server: context.server, ...tls}});
-    if (context.user) doc.users.push({name: `${context.name}-user`, user: context.user});
-    doc.contexts.push({name: context.name, context: {cluster: context.name, user: context.user ? `${context.name}-user` : admin, ...namespace}});
+    const user = context.user ? addUser(doc, context.userName ?? `${context.name}-user`, context.user) : admin;
+    doc.contexts.push({name: context.name, context: {cluster: context.name, user, ...namespace}});
   }
   const dir = mkdtempSync(join(tmpdir(), 'configsync-kubeconfig-'));
   const path = join(dir, 'kubeconfig');
   writeFileSync(path, dump(doc), {mode: 0o600});
   return {path, cleanup: () => rmSync(dir, {recursive: true, force: true})};
+}
+
+function addUser(doc: KubeconfigDoc, name: string, user: Record<string, unknown>): string {
+  if (!doc.users.some((u) => u.name === name)) doc.users.push({name, user});
+  return name;
+}
+
+/** The test bed admin's client certificate and key, PEM (what an exec plugin may hand out). */
+export function adminCertificate(): {certificate: string; key: string} {
+  const doc = load(readFileSync(kubeconfig, 'utf8')) as KubeconfigDoc;
+  const admin = doc.contexts.find((c) => c.name === 'alpha')!.context.user;
+  const user = doc.users.find((u) => u.name === admin)!.user as Record<string, string>;
+  const pem = (data: string) => Buffer.from(data, 'base64').toString('utf8');
+  return {certificate: pem(user['client-certificate-data']), key: pem(user['client-key-data'])};
 }
 
 /** A local port nothing listens on. */
