@@ -3,7 +3,7 @@ import {chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync,
 import {homedir} from 'node:os';
 import {join} from 'node:path';
 import {DIFF_API_VERSION} from '../core/diff.js';
-import {UsageError} from '../core/errors.js';
+import {describeParseError, UsageError} from '../core/errors.js';
 import type {ConfigKind, ConfigObject, Location} from '../core/types.js';
 
 export type BackupAction = 'create' | 'update' | 'recreate';
@@ -78,7 +78,7 @@ export class BackupStore {
     try {
       return JSON.parse(readFileSync(path, 'utf8')) as BackupRecord;
     } catch (error) {
-      throw new UsageError(`backup ${path} cannot be read: ${(error as Error).message.split('\n')[0]}`);
+      throw new UsageError(`backup ${path} cannot be read: ${describeParseError(error)}`);
     }
   }
 

@@ -1,5 +1,5 @@
 import {Flags} from '@oclif/core';
-import {randomBytes} from 'node:crypto';
+import {runSalt} from '../core/fingerprint.js';
 import {diffLocations, isPlatformObject, type DiffReport} from '../core/diff.js';
 import {UsageError} from '../core/errors.js';
 import {mergeIgnoreRules, type IgnoreRules} from '../core/ignore.js';
@@ -158,7 +158,7 @@ export async function readLocation(cluster: ClusterApi, location: Location, kind
 
 /** Fingerprints are comparable within one salt: random per run unless KUBECTL_CONFIGSYNC_SALT pins it (CI, golden files). */
 export function saltForRun(): string {
-  return process.env.KUBECTL_CONFIGSYNC_SALT || randomBytes(16).toString('hex');
+  return runSalt();
 }
 
 /**

@@ -1,7 +1,7 @@
 import {existsSync, readFileSync} from 'node:fs';
 import {dirname, join, resolve} from 'node:path';
 import {load as loadYaml} from 'js-yaml';
-import {UsageError} from '../core/errors.js';
+import {describeParseError, UsageError} from '../core/errors.js';
 import type {IgnoreRules} from '../core/ignore.js';
 
 export const RULES_FILE_NAME = '.configsync.yaml';
@@ -18,11 +18,17 @@ export const RULES_FILE_NAME = '.configsync.yaml';
 export function loadRulesFile(path: string | undefined, cwd = process.cwd()): IgnoreRules | undefined {
   const file = path ? resolve(cwd, path) : findUpward(cwd);
   if (!file) return undefined;
-  let parsed: unknown;
+  let text: string;
   try {
-    parsed = loadYaml(readFileSync(file, 'utf8'));
+    text = readFileSync(file, 'utf8');
   } catch (error) {
     throw new UsageError(`rules file ${file}: ${(error as Error).message.split('\n')[0]}`);
+  }
+  let parsed: unknown;
+  try {
+    parsed = loadYaml(text);
+  } catch (error) {
+    throw new UsageError(`rules file ${file} is ${describeParseError(error, 'JSON or YAML')}`);
   }
   return parseRules(parsed, file);
 }

@@ -137,17 +137,17 @@ function diffObject(source: ConfigObject | undefined, target: ConfigObject | und
     name: any.name,
     status,
     ignored: isObjectIgnored(options.ignore, any.name),
-    source: source && sideOf(source),
-    target: target && sideOf(target),
+    source: source && sideOf(source, options),
+    target: target && sideOf(target, options),
     ...(typeChange ? {typeChange} : {}),
     keys,
   };
 }
 
-function sideOf(object: ConfigObject): ObjectSide {
+function sideOf(object: ConfigObject, options: Pick<DiffOptions, 'salt'>): ObjectSide {
   return {
     resourceVersion: object.resourceVersion,
-    checksum: dataChecksum(object),
+    checksum: dataChecksum(object, options.salt),
     ...(object.type ? {type: object.type} : {}),
     ...(object.immutable ? {immutable: true} : {}),
   };
@@ -170,7 +170,7 @@ function diffKeys(source: ConfigObject | undefined, target: ConfigObject | undef
         const structured = diffStructured(key, a!, b!);
         if (structured && structured.changes.length > 0) {
           entry.format = structured.format;
-          entry.changes = isSecret && !options.showSecrets ? structured.changes.map(maskChange) : structured.changes;
+          entry.changes = isSecret && !options.showSecrets ? structured.changes.map((change) => maskChange(change, options.salt)) : structured.changes;
         }
       }
       result.push(entry);
@@ -179,19 +179,29 @@ function diffKeys(source: ConfigObject | undefined, target: ConfigObject | undef
   return result;
 }
 
-/** How one value appears in a report: text, a masked fingerprint, or size and hash for bytes. */
+/**
+ * How one value appears in a report: text, a masked fingerprint, or size and hash for bytes.
+ * A Secret value is only ever seen through a salted fingerprint (bytes included) unless --show-secrets.
+ */
 export function viewOf(value: string, section: 'data' | 'binaryData', isSecret: boolean, options: Pick<DiffOptions, 'showSecrets' | 'salt'>): ValueView {
+  const masked = isSecret && !options.showSecrets;
   if (section === 'binaryData') {
     const bytes = Buffer.from(value, 'base64');
+    if (masked) return {masked: true, fingerprint: fingerprint(bytes, options.salt), size: bytes.length};
     return {size: bytes.length, sha256: sha256(bytes)};
   }
   const size = Buffer.byteLength(value, 'utf8');
-  if (isSecret && !options.showSecrets) return {masked: true, fingerprint: fingerprint(value, options.salt), size};
+  if (masked) return {masked: true, fingerprint: fingerprint(value, options.salt), size};
   return {value, size};
 }
 
-function maskChange(change: PathChange): PathChange {
-  return {path: change.path, change: change.change};
+/** The keys inside a Secret's structured value are as secret as the values: the path becomes a fingerprint too. */
+function maskChange(change: PathChange, salt: string): PathChange {
+  return {path: maskedPath(change.path, salt), change: change.change};
+}
+
+export function maskedPath(path: string, salt: string): string {
+  return `*** (${fingerprint(`path\0${path}`, salt)})`;
 }
 
 function summarize(objects: ObjectDiff[]): DiffSummary {

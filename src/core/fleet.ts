@@ -106,7 +106,7 @@ function diffFleetObject(sides: Array<ConfigObject | undefined>, options: DiffOp
       });
     }
   }
-  const cells = groupValues(sides.map((side) => side && dataChecksum(side))).cells;
+  const cells = groupValues(sides.map((side) => side && dataChecksum(side, options.salt))).cells;
   const typeNames = sides.map((side) => (side ? (side.type ?? 'Opaque') : null));
   const present = typeNames.filter((t): t is string => t !== null);
   const typesDiffer = isSecret && new Set(present).size > 1;

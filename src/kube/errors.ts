@@ -1,4 +1,4 @@
-import {ClusterError, ConflictError, NotFoundError, UsageError, ConfigSyncError} from '../core/errors.js';
+import {ClusterError, ConflictError, NotFoundError, UsageError, ConfigSyncError, describeParseError} from '../core/errors.js';
 import {ApiException} from './client-node.js';
 
 export interface RequestScope {
@@ -42,6 +42,13 @@ export function translateError(error: unknown, scope: RequestScope): ConfigSyncE
   }
   if (code && /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS/.test(code)) {
     return new ClusterError(`TLS: cannot verify the API server certificate of context "${scope.context}" (${code})`);
+  }
+  if (err?.name === 'SyntaxError' || (err?.cause as {name?: string} | undefined)?.name === 'SyntaxError') {
+    // Only an exec credential plugin's output is parsed here; it may be a raw token, so it is never quoted.
+    const parseError = err?.name === 'SyntaxError' ? err : err.cause;
+    return new ClusterError(
+      `credentials: getting credentials for context "${scope.context}" failed: the credential plugin printed something that is ${describeParseError(parseError)}, not an ExecCredential (its output is not shown: it may hold a token)`,
+    );
   }
   const message = firstLine(err?.cause?.message ?? err?.message ?? String(error));
   if (/exec|credential|ENOENT/i.test(message)) {
