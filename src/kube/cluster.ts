@@ -4,6 +4,7 @@ import type {PodSpec, Workload, WorkloadKind} from '../core/workload.js';
 import {AppsV1Api, CoreV1Api, KubeConfig, Observable, ServerConfiguration, Watch, createConfiguration, setHeaderMiddleware} from './client-node.js';
 import type {V1ConfigMap, V1Secret} from './client-node.js';
 import {ClusterError} from '../core/errors.js';
+import {decodeSecretData, encodeSecretData} from '../core/secret-bytes.js';
 import {translateError} from './errors.js';
 import {USER_AGENT} from './user-agent.js';
 
@@ -411,20 +412,9 @@ function toConfigMap(object: ConfigObject): V1ConfigMap {
   };
 }
 
-const utf8 = new TextDecoder('utf-8', {fatal: true});
-
-/** Secret values that are valid UTF-8 become text; anything else stays base64 in binaryData. */
+/** Secret values that are valid UTF-8 become text; anything else stays base64 in binaryData; every byte is kept. */
 function fromSecret(item: V1Secret): ConfigObject {
-  const data: Record<string, string> = {};
-  const binaryData: Record<string, string> = {};
-  for (const [key, encoded] of Object.entries(item.data ?? {})) {
-    const bytes = Buffer.from(encoded, 'base64');
-    try {
-      data[key] = utf8.decode(bytes);
-    } catch {
-      binaryData[key] = encoded;
-    }
-  }
+  const {data, binaryData} = decodeSecretData(item.data ?? {});
   return {
     kind: 'Secret',
     name: item.metadata?.name ?? '',
@@ -441,9 +431,7 @@ function fromSecret(item: V1Secret): ConfigObject {
 }
 
 function toSecret(object: ConfigObject): V1Secret {
-  const data: Record<string, string> = {};
-  for (const [key, value] of Object.entries(object.data)) data[key] = Buffer.from(value, 'utf8').toString('base64');
-  for (const [key, value] of Object.entries(object.binaryData)) data[key] = value;
+  const data = encodeSecretData(object);
   return {
     apiVersion: 'v1',
     kind: 'Secret',
