@@ -3,7 +3,7 @@ import type {DiffReport, KeyDiff, ObjectDiff, ValueView} from '../core/diff.js';
 import type {PathChange} from '../core/structured.js';
 import {locationName, objectRef} from '../core/types.js';
 import {renderColumns} from './columns.js';
-import {shorten} from './table.js';
+import {escapeNonAscii, markInvisible, shorten, showValue} from './table.js';
 import type {Theme} from './theme.js';
 
 export interface DiffRenderOptions {
@@ -77,8 +77,7 @@ function renderObject(object: ObjectDiff, theme: Theme, options: DiffRenderOptio
   const rows = object.keys.map((key) => [
     key.section === 'binaryData' ? `${key.key} (binary)` : key.key,
     key.ignored ? theme.dim(`${STATUS_TEXT[key.status]} (ignored)`) : paintStatus(key.status, theme),
-    cell(key.source),
-    cell(key.target),
+    ...valueCells(key),
   ]);
   lines.push(renderColumns(['KEY', 'STATUS', `SOURCE ${from}`, `TARGET ${to}`], rows, '  '));
   for (const key of object.keys) {
@@ -100,7 +99,22 @@ function cell(view: ValueView | undefined): string {
   if (!view) return '-';
   if (view.sha256) return `${view.size} B sha256:${view.sha256.slice(0, 12)}`;
   if (view.masked) return `*** (${view.fingerprint})`;
-  return shorten(view.value ?? '');
+  return showValue(view.value ?? '');
+}
+
+/**
+ * Both value cells of a row. Values that differ never print alike: cells equal up to
+ * Unicode normalisation (NFC against NFD "é", "ﬁ" against "fi") escape every non-ASCII character.
+ */
+export function valueCells(key: Pick<KeyDiff, 'status' | 'source' | 'target'>): [string, string] {
+  const source = cell(key.source);
+  const target = cell(key.target);
+  const a = key.source?.value;
+  const b = key.target?.value;
+  if (key.status === 'different' && source.normalize('NFKC') === target.normalize('NFKC') && a !== undefined && b !== undefined && a !== b) {
+    return [showValue(escapeNonAscii(a)), showValue(escapeNonAscii(b))];
+  }
+  return [source, target];
 }
 
 /** Path-level changes for structured values, then a unified line diff for multi-line text. */
@@ -128,12 +142,12 @@ export function aroundFirstDifference(a: string, b: string, width: number): [str
   let start = 0;
   while (start < a.length && start < b.length && a[start] === b[start]) start++;
   const from = Math.max(0, start - 20);
-  const cut = (text: string) => (from > 0 ? '…' : '') + shorten(text.slice(from), width);
+  const cut = (text: string) => (from > 0 ? '…' : '') + showValue(text.slice(from), width);
   return [cut(a), cut(b)];
 }
 
 export function renderPathChange(change: PathChange, theme: Theme): string {
-  const show = (v: string | undefined) => (v === undefined ? '***' : shorten(v, 60));
+  const show = (v: string | undefined) => (v === undefined ? '***' : showValue(v, 60));
   if (change.change === 'added') return theme.added(`+ ${change.path}: ${show(change.new)}`);
   if (change.change === 'removed') return theme.removed(`- ${change.path}: ${show(change.old)}`);
   return theme.changed(`~ ${change.path}: ${show(change.old)} → ${show(change.new)}`);
@@ -146,7 +160,7 @@ export function renderLineDiff(name: string, a: string, b: string, theme: Theme,
     lines.push(theme.dim(`  @@ -${hunk.oldStart},${hunk.oldLines} +${hunk.newStart},${hunk.newLines} @@`));
     for (const line of hunk.lines) {
       if (line.startsWith('\\')) continue;
-      const text = `  ${shorten(line, 200)}`;
+      const text = `  ${line[0]}${shorten(markInvisible(line.slice(1)), 199)}`;
       lines.push(line.startsWith('+') ? theme.added(text) : line.startsWith('-') ? theme.removed(text) : text);
     }
   }

@@ -1,7 +1,7 @@
 import type {FleetCell, FleetGroup, FleetKeyRow, FleetObject, FleetReport} from '../core/fleet.js';
 import {locationName, objectRef} from '../core/types.js';
 import {renderColumns} from './columns.js';
-import {shorten} from './table.js';
+import {showValue} from './table.js';
 import type {Theme} from './theme.js';
 
 export interface FleetRenderOptions {
@@ -93,7 +93,7 @@ function renderValues(report: FleetReport, theme: Theme): string | undefined {
 function groupValue(group: FleetGroup): string {
   if (group.sha256) return `${group.size} B sha256:${group.sha256.slice(0, 12)}`;
   if (group.masked) return `*** (${group.fingerprint})`;
-  return shorten(group.value ?? '', 80);
+  return showValue(group.value ?? '', 80);
 }
 
 function keyLabel(key: FleetKeyRow): string {
