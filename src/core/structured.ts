@@ -3,14 +3,24 @@ import {load as loadYaml} from 'js-yaml';
 /** Formats whose values we can compare path by path. */
 export type ValueFormat = 'json' | 'yaml' | 'properties' | 'env';
 
+export type ScalarType = 'string' | 'number' | 'boolean' | 'null' | 'timestamp' | 'list' | 'map';
+
 export interface PathChange {
   path: string;
   change: 'added' | 'removed' | 'changed';
   old?: string;
   new?: string;
+  /** Set when the type changes (`"8080"` string → `8080` number), even if the text does not. */
+  oldType?: ScalarType;
+  newType?: ScalarType;
 }
 
-type Flat = Map<string, string>;
+interface Scalar {
+  text: string;
+  type: ScalarType;
+}
+
+type Flat = Map<string, Scalar>;
 
 /**
  * Compares two values of a key at path level when both parse as the same
@@ -73,7 +83,7 @@ function parseLines(text: string, assignment: RegExp, commentMarks: string[]): F
     if (trimmed === '' || commentMarks.some((mark) => trimmed.startsWith(mark))) continue;
     const match = assignment.exec(line);
     if (!match) return undefined;
-    result.set(match[1].trim(), unquote(match[2].trim()));
+    result.set(match[1].trim(), {text: unquote(match[2].trim()), type: 'string'});
   }
   return result.size > 0 ? result : undefined;
 }
@@ -85,14 +95,14 @@ function unquote(value: string): string {
 
 function flatten(value: unknown, prefix = '', into: Flat = new Map()): Flat {
   if (Array.isArray(value)) {
-    if (value.length === 0) into.set(prefix || '.', '[]');
+    if (value.length === 0) into.set(prefix || '.', {text: '[]', type: 'list'});
     value.forEach((item, index) => flatten(item, `${prefix}[${index}]`, into));
   } else if (isContainer(value) && !(value instanceof Date)) {
     const entries = Object.entries(value as Record<string, unknown>);
-    if (entries.length === 0) into.set(prefix || '.', '{}');
+    if (entries.length === 0) into.set(prefix || '.', {text: '{}', type: 'map'});
     for (const [key, child] of entries) flatten(child, prefix ? `${prefix}.${escapeKey(key)}` : escapeKey(key), into);
   } else {
-    into.set(prefix || '.', scalarText(value));
+    into.set(prefix || '.', {text: scalarText(value), type: scalarType(value)});
   }
   return into;
 }
@@ -107,16 +117,25 @@ function scalarText(value: unknown): string {
   return JSON.stringify(value) ?? String(value);
 }
 
+function scalarType(value: unknown): ScalarType {
+  if (value instanceof Date) return 'timestamp';
+  if (value === null || value === undefined) return 'null';
+  if (typeof value === 'number' || typeof value === 'bigint') return 'number';
+  if (typeof value === 'boolean') return 'boolean';
+  return 'string';
+}
+
 function diffFlat(before: Flat, after: Flat): PathChange[] {
   const changes: PathChange[] = [];
   const paths = [...new Set([...before.keys(), ...after.keys()])].sort(comparePaths);
   for (const path of paths) {
     const old = before.get(path);
     const now = after.get(path);
-    if (old === now) continue;
-    if (old === undefined) changes.push({path, change: 'added', new: now});
-    else if (now === undefined) changes.push({path, change: 'removed', old});
-    else changes.push({path, change: 'changed', old, new: now});
+    if (old === undefined) changes.push({path, change: 'added', new: now!.text});
+    else if (now === undefined) changes.push({path, change: 'removed', old: old.text});
+    else if (old.text !== now.text || old.type !== now.type) {
+      changes.push({path, change: 'changed', old: old.text, new: now.text, ...(old.type !== now.type ? {oldType: old.type, newType: now.type} : {})});
+    }
   }
   return changes;
 }

@@ -222,7 +222,13 @@ function toKeyChange(key: KeyDiff): KeyChange {
 function towardTarget(change: PathChange): PathChange {
   if (change.change === 'added') return {path: change.path, change: 'removed', ...(change.new !== undefined ? {old: change.new} : {})};
   if (change.change === 'removed') return {path: change.path, change: 'added', ...(change.old !== undefined ? {new: change.old} : {})};
-  return {path: change.path, change: 'changed', ...(change.new !== undefined ? {old: change.new} : {}), ...(change.old !== undefined ? {new: change.old} : {})};
+  return {
+    path: change.path,
+    change: 'changed',
+    ...(change.new !== undefined ? {old: change.new} : {}),
+    ...(change.old !== undefined ? {new: change.old} : {}),
+    ...(change.oldType !== undefined ? {oldType: change.newType, newType: change.oldType} : {}),
+  };
 }
 
 function buildCreate(source: ConfigObject, keys: KeyChange[], report: DiffReport, options: PlanOptions): ConfigObject {

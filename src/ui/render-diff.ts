@@ -150,6 +150,11 @@ export function renderPathChange(change: PathChange, theme: Theme): string {
   const show = (v: string | undefined) => (v === undefined ? '***' : showValue(v, 60));
   if (change.change === 'added') return theme.added(`+ ${change.path}: ${show(change.new)}`);
   if (change.change === 'removed') return theme.removed(`- ${change.path}: ${show(change.old)}`);
+  if (change.oldType !== undefined && change.newType !== undefined) {
+    // A type change: strings quoted, so "8080" and 8080 read differently.
+    const typed = (v: string | undefined, type: string) => (v === undefined ? '***' : type === 'string' ? showValue(JSON.stringify(v), 60) : showValue(v, 60));
+    return theme.changed(`~ ${change.path}: ${typed(change.old, change.oldType)} (${change.oldType}) → ${typed(change.new, change.newType)} (${change.newType})`);
+  }
   return theme.changed(`~ ${change.path}: ${show(change.old)} → ${show(change.new)}`);
 }
 
