@@ -33,6 +33,14 @@ export interface KeyDiff {
   /** Path-level changes when both values parse as the same structured format. */
   format?: ValueFormat;
   changes?: PathChange[];
+  /**
+   * The key is in `section` in the source and in this other section in the target
+   * (a ConfigMap key moved between data and binaryData, or a Secret value that is
+   * text on one side and not on the other): one row, not two.
+   */
+  targetSection?: 'data' | 'binaryData';
+  /** With targetSection: whether the bytes are the same all the same. */
+  sameBytes?: boolean;
 }
 
 export interface ObjectSide {
@@ -176,7 +184,47 @@ function diffKeys(source: ConfigObject | undefined, target: ConfigObject | undef
       result.push(entry);
     }
   }
-  return result;
+  return mergeMoves(result, source, target, isSecret, options, name);
+}
+
+/** A key in data on one side and in binaryData on the other is one row that says so. */
+function mergeMoves(
+  rows: KeyDiff[],
+  source: ConfigObject | undefined,
+  target: ConfigObject | undefined,
+  isSecret: boolean,
+  options: DiffOptions & {ignore: IgnoreRules},
+  name: string,
+): KeyDiff[] {
+  if (!source || !target) return rows;
+  const other = (section: 'data' | 'binaryData') => (section === 'data' ? 'binaryData' : 'data');
+  const moved = rows.filter((r) => r.status === 'missing-in-target' && target[other(r.section)][r.key] !== undefined && source[other(r.section)][r.key] === undefined && target[r.section][r.key] === undefined);
+  if (moved.length === 0) return rows;
+  const merged = new Map<KeyDiff, KeyDiff>();
+  const dropped = new Set<KeyDiff>();
+  for (const row of moved) {
+    const targetSection = other(row.section);
+    const a = source[row.section][row.key];
+    const b = target[targetSection][row.key];
+    const sameBytes = bytesOf(a, row.section).equals(bytesOf(b, targetSection));
+    merged.set(row, {
+      key: row.key,
+      section: row.section,
+      status: 'different',
+      ignored: isKeyIgnored(options.ignore, name, row.key),
+      source: viewOf(a, row.section, isSecret, options),
+      target: viewOf(b, targetSection, isSecret, options),
+      targetSection,
+      sameBytes,
+    });
+    const twin = rows.find((r) => r.key === row.key && r.section === targetSection && r.status === 'missing-in-source');
+    if (twin) dropped.add(twin);
+  }
+  return rows.filter((r) => !dropped.has(r)).map((r) => merged.get(r) ?? r);
+}
+
+function bytesOf(value: string, section: 'data' | 'binaryData'): Buffer {
+  return section === 'binaryData' ? Buffer.from(value, 'base64') : Buffer.from(value, 'utf8');
 }
 
 /**

@@ -75,8 +75,8 @@ function renderObject(object: ObjectDiff, theme: Theme, options: DiffRenderOptio
     lines.push(`  type: ${object.typeChange.source ?? 'Opaque'} → ${object.typeChange.target ?? 'Opaque'}`);
   }
   const rows = object.keys.map((key) => [
-    key.section === 'binaryData' ? `${key.key} (binary)` : key.key,
-    key.ignored ? theme.dim(`${STATUS_TEXT[key.status]} (ignored)`) : paintStatus(key.status, theme),
+    key.section === 'binaryData' && !key.targetSection ? `${key.key} (binary)` : key.key,
+    key.ignored ? theme.dim(`${statusText(key, object.kind)} (ignored)`) : paintStatus(key.status, theme, statusText(key, object.kind)),
     ...valueCells(key),
   ]);
   lines.push(renderColumns(['KEY', 'STATUS', `SOURCE ${from}`, `TARGET ${to}`], rows, '  '));
@@ -88,8 +88,13 @@ function renderObject(object: ObjectDiff, theme: Theme, options: DiffRenderOptio
   return lines.join('\n');
 }
 
-function paintStatus(status: KeyDiff['status'], theme: Theme): string {
-  const text = STATUS_TEXT[status];
+/** A Secret has one section in the API: a value that is text on one side only has simply changed. */
+function statusText(key: KeyDiff, kind: ObjectDiff['kind']): string {
+  if (!key.targetSection || kind === 'Secret') return STATUS_TEXT[key.status];
+  return key.sameBytes ? `moved to ${key.targetSection}, same bytes` : `moved to ${key.targetSection} and changed`;
+}
+
+function paintStatus(status: KeyDiff['status'], theme: Theme, text = STATUS_TEXT[status]): string {
   if (status === 'identical') return theme.same(text);
   if (status === 'different') return theme.changed(text);
   return status === 'missing-in-target' ? theme.removed(text) : theme.added(text);
