@@ -9,7 +9,7 @@ import {parseLabelSelector} from '../core/namespace-select.js';
 import {CONFIG_KINDS, kindFromWord, locationName, type ConfigKind, type ConfigObject, type Location} from '../core/types.js';
 import type {ClusterApi} from '../core/cluster-api.js';
 import type {Kubeconfig} from '../kube/kubeconfig.js';
-import {loadRulesFile} from './rules-file.js';
+import {loadRulesFile, unmatchedRules} from './rules-file.js';
 
 /** Flags shared by diff and sync: what to compare and what to leave out. */
 export const compareFlags = {
@@ -119,10 +119,8 @@ export async function compareLocations(
   if (sameLocation(kube, sourceLocation, targetLocation)) {
     throw new UsageError(`source and target are the same place (${locationName(sourceLocation)}); name two different namespaces or contexts`);
   }
-  const ignore = mergeIgnoreRules(
-    flags['no-rules'] ? undefined : loadRulesFile(flags.rules),
-    {keys: flags['ignore-key'] ?? [], objects: flags['ignore-object'] ?? []},
-  );
+  const rulesFile = flags['no-rules'] ? undefined : await loadRulesFile(flags.rules);
+  const ignore = mergeIgnoreRules(rulesFile, {keys: flags['ignore-key'] ?? [], objects: flags['ignore-object'] ?? []});
   const sourceCluster = kube.cluster(sourceLocation.context);
   const targetCluster = kube.cluster(targetLocation.context);
   const [sourceObjects, targetObjects] = await Promise.all([
@@ -135,12 +133,17 @@ export async function compareLocations(
     salt: saltForRun(),
     ignore,
   });
+  if (rulesFile) for (const warning of unmatchedRules(rulesFile, namesAndKeys([...sourceObjects, ...targetObjects]))) note(warning);
   return {
     report,
     source: {location: sourceLocation, cluster: sourceCluster, objects: sourceObjects},
     target: {location: targetLocation, cluster: targetCluster, objects: targetObjects},
     ignore,
   };
+}
+
+function namesAndKeys(objects: ConfigObject[]): Array<{name: string; keys: string[]}> {
+  return objects.map((o) => ({name: o.name, keys: [...Object.keys(o.data), ...Object.keys(o.binaryData)]}));
 }
 
 /**
@@ -234,12 +237,11 @@ export async function compareFleet(
       }
     }
   }
-  const ignore = mergeIgnoreRules(
-    flags['no-rules'] ? undefined : loadRulesFile(flags.rules),
-    {keys: flags['ignore-key'] ?? [], objects: flags['ignore-object'] ?? []},
-  );
+  const rulesFile = flags['no-rules'] ? undefined : await loadRulesFile(flags.rules);
+  const ignore = mergeIgnoreRules(rulesFile, {keys: flags['ignore-key'] ?? [], objects: flags['ignore-object'] ?? []});
   const lists = await Promise.all(locations.map((location) => readLocation(kube.cluster(location.context), location, kinds, names, flags)));
   const report = diffFleet(locations, lists, {kinds, showSecrets: flags['show-secrets'], salt: saltForRun(), ignore});
+  if (rulesFile) for (const warning of unmatchedRules(rulesFile, namesAndKeys(lists.flat()))) note(warning);
   return {report, locations};
 }
 
