@@ -142,6 +142,15 @@ function renderKeyDetail(key: KeyDiff, theme: Theme, options: DiffRenderOptions)
   return lines.join('\n');
 }
 
+/** Line counts of both values and where they first differ. */
+function lineSummary(a: string, b: string): string {
+  const left = a.split('\n');
+  const right = b.split('\n');
+  let first = 0;
+  while (first < left.length && first < right.length && left[first] === right[first]) first++;
+  return `${left.length} and ${right.length} lines, first difference at line ${first + 1}`;
+}
+
 /** Both values from a little before their first difference, each at most `width` characters. */
 export function aroundFirstDifference(a: string, b: string, width: number): [string, string] {
   let start = 0;
@@ -163,9 +172,24 @@ export function renderPathChange(change: PathChange, theme: Theme): string {
   return theme.changed(`~ ${change.path}: ${show(change.old)} → ${show(change.new)}`);
 }
 
+/**
+ * Bounds of the line diff: Myers' algorithm is quadratic when two values differ in
+ * most lines (two different 5,000-line values took seconds). Past either bound the
+ * diff is left out with a summary that says so.
+ */
+export const LINE_DIFF_LIMITS = {maxEditLength: 1000, timeoutMs: 250};
+
 export function renderLineDiff(name: string, a: string, b: string, theme: Theme, context: number): string {
-  const patch = structuredPatch(`source/${name}`, `target/${name}`, a, b, undefined, undefined, {context});
+  const patch = structuredPatch(`source/${name}`, `target/${name}`, a, b, undefined, undefined, {
+    context,
+    maxEditLength: LINE_DIFF_LIMITS.maxEditLength,
+    timeout: LINE_DIFF_LIMITS.timeoutMs,
+  });
   const lines = [theme.removed(`  --- source/${name}`), theme.added(`  +++ target/${name}`)];
+  if (!patch) {
+    lines.push(theme.dim(`  (line diff left out: ${lineSummary(a, b)}; more than ${LINE_DIFF_LIMITS.maxEditLength} lines differ or it took over ${LINE_DIFF_LIMITS.timeoutMs} ms)`));
+    return lines.join('\n');
+  }
   for (const hunk of patch.hunks) {
     lines.push(theme.dim(`  @@ -${hunk.oldStart},${hunk.oldLines} +${hunk.newStart},${hunk.newLines} @@`));
     for (const line of hunk.lines) {
