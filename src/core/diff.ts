@@ -184,7 +184,10 @@ function diffKeys(source: ConfigObject | undefined, target: ConfigObject | undef
       result.push(entry);
     }
   }
-  return mergeMoves(result, source, target, isSecret, options, name);
+  const merged = mergeMoves(result, source, target, isSecret, options, name);
+  // A Secret has one section in the API (`data`, base64): that some values are not text is ours to know.
+  if (isSecret) return merged.map((row) => ({...row, section: 'data' as const})).sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  return merged;
 }
 
 /** A key in data on one side and in binaryData on the other is one row that says so. */
@@ -214,8 +217,8 @@ function mergeMoves(
       ignored: isKeyIgnored(options.ignore, name, row.key),
       source: viewOf(a, row.section, isSecret, options),
       target: viewOf(b, targetSection, isSecret, options),
-      targetSection,
-      sameBytes,
+      // A Secret value that is text on one side only has changed bytes: no move to speak of.
+      ...(isSecret ? {} : {targetSection, sameBytes}),
     });
     const twin = rows.find((r) => r.key === row.key && r.section === targetSection && r.status === 'missing-in-source');
     if (twin) dropped.add(twin);

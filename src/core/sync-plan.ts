@@ -243,7 +243,7 @@ function buildCreate(source: ConfigObject, keys: KeyChange[], report: DiffReport
     data: {},
     binaryData: {},
   };
-  for (const key of keys) desired[key.section][key.key] = source[key.section][key.key];
+  for (const key of keys) copyKey(desired, source, key.key);
   return withProvenance(desired, report.source, options);
 }
 
@@ -257,14 +257,24 @@ function buildUpdate(source: ConfigObject, target: ConfigObject, keys: KeyChange
   };
   for (const key of keys) {
     if (key.change === 'removed') {
-      delete desired[key.section][key.key];
+      delete desired.data[key.key];
+      delete desired.binaryData[key.key];
     } else {
-      desired[key.section][key.key] = source[key.section][key.key];
-      // A key lives in one section only; the API rejects it in both.
-      delete desired[key.section === 'data' ? 'binaryData' : 'data'][key.key];
+      copyKey(desired, source, key.key);
     }
   }
   return withProvenance(desired, report.source, options);
+}
+
+/**
+ * Copies one key with its bytes, from whichever section the source holds it in (a Secret's
+ * non-UTF-8 values are in binaryData here, whatever the report calls the section), and out of
+ * the other: a key lives in one section only, the API rejects it in both.
+ */
+function copyKey(desired: ConfigObject, source: ConfigObject, key: string): void {
+  const from = Object.hasOwn(source.data, key) ? 'data' : 'binaryData';
+  desired[from][key] = source[from][key];
+  delete desired[from === 'data' ? 'binaryData' : 'data'][key];
 }
 
 function withProvenance(object: ConfigObject, source: Location, options: PlanOptions): ConfigObject {
