@@ -1,4 +1,5 @@
 import {load as loadYaml} from 'js-yaml';
+import {parseDotenv, parseProperties} from './line-formats.js';
 
 /** Formats whose values we can compare path by path. */
 export type ValueFormat = 'json' | 'yaml' | 'properties' | 'env';
@@ -28,13 +29,18 @@ type Flat = Map<string, Scalar>;
  * to a line diff.
  */
 export function diffStructured(key: string, oldValue: string, newValue: string): {format: ValueFormat; changes: PathChange[]} | undefined {
+  const guessed = !hasFormatExtension(key);
   for (const format of candidateFormats(key, oldValue)) {
-    const before = parseAs(format, oldValue);
-    const after = before && parseAs(format, newValue);
+    const before = parseAs(format, oldValue, guessed);
+    const after = before && parseAs(format, newValue, guessed);
     if (!before || !after) continue;
     return {format, changes: diffFlat(before, after)};
   }
   return undefined;
+}
+
+function hasFormatExtension(key: string): boolean {
+  return /\.(json|ya?ml|properties|env)$/i.test(key) || key.toLowerCase() === '.env';
 }
 
 function candidateFormats(key: string, value: string): ValueFormat[] {
@@ -50,7 +56,15 @@ function candidateFormats(key: string, value: string): ValueFormat[] {
   return ['yaml', 'env', 'properties'];
 }
 
-function parseAs(format: ValueFormat, text: string): Flat | undefined {
+function strings(entries: Map<string, string> | undefined): Flat | undefined {
+  if (!entries) return undefined;
+  const flat: Flat = new Map();
+  for (const [key, text] of entries) flat.set(key, {text, type: 'string'});
+  return flat;
+}
+
+/** `guessed`: the format was chosen from the content, not from the key's extension, so be strict. */
+function parseAs(format: ValueFormat, text: string, guessed = false): Flat | undefined {
   try {
     switch (format) {
       case 'json': {
@@ -62,9 +76,9 @@ function parseAs(format: ValueFormat, text: string): Flat | undefined {
         return isContainer(parsed) ? flatten(parsed) : undefined;
       }
       case 'properties':
-        return parseLines(text, /^\s*([^=:#!\s][^=:]*?)\s*[=:]\s?(.*)$/, ['#', '!']);
+        return strings(parseProperties(text, {requireSeparator: guessed}));
       case 'env':
-        return parseLines(text, /^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_.-]*)\s*=\s?(.*)$/, ['#']);
+        return strings(parseDotenv(text));
     }
   } catch {
     return undefined;
@@ -73,24 +87,6 @@ function parseAs(format: ValueFormat, text: string): Flat | undefined {
 
 function isContainer(value: unknown): value is object {
   return typeof value === 'object' && value !== null;
-}
-
-/** Every non-blank, non-comment line must be an assignment, or it is not this format. */
-function parseLines(text: string, assignment: RegExp, commentMarks: string[]): Flat | undefined {
-  const result: Flat = new Map();
-  for (const line of text.split(/\r?\n/)) {
-    const trimmed = line.trim();
-    if (trimmed === '' || commentMarks.some((mark) => trimmed.startsWith(mark))) continue;
-    const match = assignment.exec(line);
-    if (!match) return undefined;
-    result.set(match[1].trim(), {text: unquote(match[2].trim()), type: 'string'});
-  }
-  return result.size > 0 ? result : undefined;
-}
-
-function unquote(value: string): string {
-  if (value.length >= 2 && (value[0] === '"' || value[0] === "'") && value.at(-1) === value[0]) return value.slice(1, -1);
-  return value;
 }
 
 function flatten(value: unknown, prefix = '', into: Flat = new Map()): Flat {
