@@ -219,7 +219,7 @@ export async function compareFleet(
   kube: Kubeconfig,
   words: string[],
   names: string[],
-  flags: CompareFlagValues,
+  flags: CompareFlagValues & {baseline?: string},
   note: (text: string) => void,
 ): Promise<FleetComparison> {
   if (flags['from-context'] || flags['from-namespace'] || flags['to-context'] || flags['to-namespace']) {
@@ -237,12 +237,20 @@ export async function compareFleet(
       }
     }
   }
+  const baseline = flags.baseline === undefined ? undefined : baselineIndex(flags.baseline, words, locations);
   const rulesFile = flags['no-rules'] ? undefined : await loadRulesFile(flags.rules);
   const ignore = mergeIgnoreRules(rulesFile, {keys: flags['ignore-key'] ?? [], objects: flags['ignore-object'] ?? []});
   const lists = await Promise.all(locations.map((location) => readLocation(kube.cluster(location.context), location, kinds, names, flags)));
-  const report = diffFleet(locations, lists, {kinds, showSecrets: flags['show-secrets'], salt: saltForRun(), ignore});
+  const report = diffFleet(locations, lists, {kinds, showSecrets: flags['show-secrets'], salt: saltForRun(), ignore, baseline});
   if (rulesFile) for (const warning of unmatchedRules(rulesFile, namesAndKeys(lists.flat()))) note(warning);
   return {report, locations};
+}
+
+/** --baseline names one of the locations, as typed or as CONTEXT/NAMESPACE. */
+function baselineIndex(word: string, words: string[], locations: Location[]): number {
+  const index = words.indexOf(word) >= 0 ? words.indexOf(word) : locations.findIndex((l) => locationName(l) === word);
+  if (index < 0) throw new UsageError(`--baseline: "${word}" is not one of the locations (${locations.map(locationName).join(', ')})`);
+  return index;
 }
 
 /** NAME arguments narrow the set; "secret/x" or "configmap/x" pins the kind. */

@@ -1,4 +1,4 @@
-import {DIFF_API_VERSION, viewOf, type DiffOptions, type ValueView} from './diff.js';
+import {DIFF_API_VERSION, diffLocations, viewOf, type DiffOptions, type DiffReport, type ValueView} from './diff.js';
 import {dataChecksum} from './fingerprint.js';
 import {isKeyIgnored, isObjectIgnored, NO_IGNORES, type IgnoreRules} from './ignore.js';
 import type {ConfigKind, ConfigObject, Location} from './types.js';
@@ -62,10 +62,14 @@ export interface FleetReport {
   secretsShown: boolean;
   summary: FleetSummary;
   objects: FleetObject[];
+  /** With --baseline: the location every other one is compared with. */
+  baseline?: Location;
+  /** With --baseline: one two-location report per other location, baseline → location, with path-level changes. */
+  againstBaseline?: DiffReport[];
 }
 
-/** Compares what was read from each location, object by object and key by key. */
-export function diffFleet(locations: Location[], objectsByLocation: ConfigObject[][], options: DiffOptions): FleetReport {
+/** Compares what was read from each location, object by object and key by key; with a baseline, every other location against it too. */
+export function diffFleet(locations: Location[], objectsByLocation: ConfigObject[][], options: DiffOptions & {baseline?: number}): FleetReport {
   if (locations.length !== objectsByLocation.length) throw new Error('one object list per location');
   const ignore = options.ignore ?? NO_IGNORES;
   const indexes = objectsByLocation.map((objects) => new Map(objects.map((o) => [`${o.kind}\0${o.name}`, o])));
@@ -78,6 +82,7 @@ export function diffFleet(locations: Location[], objectsByLocation: ConfigObject
     kinds: options.kinds,
     secretsShown: options.showSecrets === true,
     summary: summarizeFleet(locations.length, objects),
+    ...(options.baseline !== undefined ? againstBaseline(locations, objectsByLocation, options.baseline, options) : {}),
     objects,
   };
 }
@@ -167,4 +172,12 @@ function summarizeFleet(locations: number, objects: FleetObject[]): FleetSummary
     }
   }
   return summary;
+}
+
+function againstBaseline(locations: Location[], objectsByLocation: ConfigObject[][], baseline: number, options: DiffOptions): Pick<FleetReport, 'baseline' | 'againstBaseline'> {
+  const {baseline: _index, ...diffOptions} = options as DiffOptions & {baseline?: number};
+  return {
+    baseline: locations[baseline],
+    againstBaseline: locations.flatMap((location, i) => (i === baseline ? [] : [diffLocations(locations[baseline], location, objectsByLocation[baseline], objectsByLocation[i], diffOptions)])),
+  };
 }
