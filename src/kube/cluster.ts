@@ -5,7 +5,7 @@ import {AppsV1Api, CoreV1Api, KubeConfig, Observable, ServerConfiguration, Watch
 import type {V1ConfigMap, V1Secret} from './client-node.js';
 import {ClusterError} from '../core/errors.js';
 import {decodeSecretData, encodeSecretData} from '../core/secret-bytes.js';
-import {translateError} from './errors.js';
+import {credentialError, translateError} from './errors.js';
 import {USER_AGENT} from './user-agent.js';
 
 const PAGE_SIZE = 500;
@@ -43,8 +43,7 @@ export class KubeCluster implements ClusterApi {
         try {
           await kubeConfig.applySecurityAuthentication(requestContext as never);
         } catch (error) {
-          const message = String((error as Error)?.message ?? error).split('\n')[0].trim();
-          throw new ClusterError(`credentials: getting credentials for context "${context}" failed: ${message}`);
+          throw credentialError(context, error, kubeConfig.getCurrentUser()?.exec?.command);
         }
         if (sharedDispatcher === undefined) sharedDispatcher = requestContext.getDispatcher();
         else if (requestContext.getDispatcher() !== undefined) requestContext.setDispatcher(sharedDispatcher);
