@@ -47,7 +47,10 @@ let validator: ValidateFunction | undefined;
 /** Ajv is loaded only when a rules file is read, so other runs start without it. */
 async function rulesValidator(): Promise<ValidateFunction> {
   if (!validator) {
-    const {Ajv} = await import('ajv');
+    // CommonJS through a dynamic import: the class is a named export under vitest, under `default` in the bundle.
+    const module = (await import('ajv')) as unknown as {Ajv?: typeof import('ajv').Ajv; default?: {Ajv?: typeof import('ajv').Ajv}};
+    const Ajv = module.Ajv ?? module.default?.Ajv;
+    if (!Ajv) throw new Error('internal: ajv did not load');
     validator = new Ajv({allErrors: true, strict: false}).compile(rulesSchema);
   }
   return validator;
