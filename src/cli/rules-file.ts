@@ -3,6 +3,7 @@ import {dirname, join, resolve} from 'node:path';
 import {load as loadYaml} from 'js-yaml';
 import type {ErrorObject, ValidateFunction} from 'ajv';
 import {describeParseError, UsageError} from '../core/errors.js';
+import {compileSchema} from '../core/schema-validator.js';
 import {isKeyIgnored, isObjectIgnored, type IgnoreRules} from '../core/ignore.js';
 import rulesSchema from '../../schema/rules-file.schema.json' with {type: 'json'};
 
@@ -47,11 +48,7 @@ let validator: ValidateFunction | undefined;
 /** Ajv is loaded only when a rules file is read, so other runs start without it. */
 async function rulesValidator(): Promise<ValidateFunction> {
   if (!validator) {
-    // CommonJS through a dynamic import: the class is a named export under vitest, under `default` in the bundle.
-    const module = (await import('ajv')) as unknown as {Ajv?: typeof import('ajv').Ajv; default?: {Ajv?: typeof import('ajv').Ajv}};
-    const Ajv = module.Ajv ?? module.default?.Ajv;
-    if (!Ajv) throw new Error('internal: ajv did not load');
-    validator = new Ajv({allErrors: true, strict: false}).compile(rulesSchema);
+    validator = await compileSchema(rulesSchema, '07', {allErrors: true, strict: false});
   }
   return validator;
 }

@@ -297,15 +297,15 @@ describe('nothing derived from Secret data in files or on the objects written', 
 });
 
 describe('error messages never quote what they could not parse', () => {
-  it('a corrupted backup holding a password', async () => {
+  it('a corrupted run journal holding a password', async () => {
     const runs = join(stateHome, 'kubectl-configsync', 'runs');
     const runId = '20990101-000000-c0ffee';
-    const file = join(runs, `${runId}.json`);
-    writeFileSync(file, `{"runId": "${runId}", "objects": [{"data": {"password": ${secrets.password}, "pin": "${secrets.pin}"`, {mode: 0o600});
+    const file = join(runs, `${runId}.jsonl`);
+    writeFileSync(file, `{"type": "run", "runId": "${runId}", "objects": [{"data": {"password": ${secrets.password}, "pin": "${secrets.pin}"\n`, {mode: 0o600});
     chmodSync(file, 0o600);
     try {
       const result = await expectNoLeak(['undo', runId, '--yes'], [2]);
-      expect(result.stderr).toMatch(/^error: backup .* cannot be read: not JSON/m);
+      expect(result.stderr).toMatch(/^error: .*c0ffee.*not JSON/m);
       expect(result.stderr).not.toContain(secrets.pin);
     } finally {
       rmSync(file);
