@@ -50,7 +50,7 @@ const SUITES = {
       needleForms: 'forms searched for: values, base64, structured keys, SHA-1/SHA-256/SHA-512/MD5 (hex, base64) of values and canonical encodings',
       searches: 'searches (form × output, file or object metadata)',
       bytesScanned: 'bytes of output, files and object metadata searched',
-      filesSearched: 'backup files searched for digests',
+      filesSearched: 'run journals (backups) searched for digests',
       objectsMetadataSearched: 'Secrets written (synced, copied, overwritten) whose metadata was searched',
       secretValueHits: 'secret values or derived forms found without --show-secrets',
       derivedHits: 'of which digests of Secret data',
