@@ -95,19 +95,28 @@ function diffFleetObject(sides: Array<ConfigObject | undefined>, options: DiffOp
   const any = sides.find(Boolean)!;
   const isSecret = any.kind === 'Secret';
   const keys: FleetKeyRow[] = [];
-  for (const section of ['data', 'binaryData'] as const) {
-    const names = [...new Set(sides.flatMap((side) => Object.keys(side?.[section] ?? {})))].sort();
+  // A Secret has one section in the API: its keys are one list, a value text in one place and bytes in another one row.
+  const sections = isSecret ? [['data', 'binaryData'] as const] : [['data'] as const, ['binaryData'] as const];
+  for (const group of sections) {
+    const names = [...new Set(sides.flatMap((side) => group.flatMap((section) => Object.keys(side?.[section] ?? {}))))].sort();
     for (const key of names) {
-      const values = sides.map((side) => side?.[section]?.[key]);
+      // Tagged with the section, so text and bytes never group together (their bytes differ).
+      const values = sides.map((side) => {
+        const section = group.find((s) => side && Object.hasOwn(side[s], key));
+        return section && `${section}\0${side![section][key]}`;
+      });
       const {cells, distinct} = groupValues(values);
       const status: FleetStatus = distinct.length === 1 && cells.every((c) => c !== null) ? 'identical' : 'different';
       keys.push({
         key,
-        section,
+        section: group[0],
         status,
         ignored: status === 'different' && isKeyIgnored(options.ignore, any.name, key),
         cells,
-        groups: distinct.map((value, index) => ({group: groupName(index), ...viewOf(value, section, isSecret, options)})),
+        groups: distinct.map((tagged, index) => {
+          const [section, value] = [tagged.slice(0, tagged.indexOf('\0')) as 'data' | 'binaryData', tagged.slice(tagged.indexOf('\0') + 1)];
+          return {group: groupName(index), ...viewOf(value, section, isSecret, options)};
+        }),
       });
     }
   }

@@ -44,3 +44,13 @@ describe('fleet --baseline and --full-values', () => {
     expect(groupValue({group: 'A', value: 'short', size: 5})).toBe('short');
   });
 });
+
+describe('fleet rows of Secrets', () => {
+  it('are one per key, in section data, when a value is text in one place and bytes in another', () => {
+    const secret = (namespace: string, data: Record<string, string>, binaryData: Record<string, string> = {}) => ({...cm(namespace, 's', data, binaryData), kind: 'Secret' as const, type: 'Opaque'});
+    const locations = [loc('alpha', 'a'), loc('alpha', 'b'), loc('alpha', 'c')];
+    const report = diffFleet(locations, [[secret('a', {k: 'text'})], [secret('b', {}, {k: Buffer.from([0xff]).toString('base64')})], [secret('c', {k: 'text'})]], options);
+    expect(report.objects[0].keys.map((k) => [k.key, k.section, k.cells])).toEqual([['k', 'data', ['A', 'B', 'A']]]);
+    expect(report.objects[0].keys[0].groups.every((g) => g.masked && g.value === undefined)).toBe(true);
+  });
+});
