@@ -181,7 +181,7 @@ export async function reportSync(applied: SyncApplied, io: SyncIo, interactive: 
   if (s.written === 0 && s.failed === 0) {
     io.note(`nothing to sync: ${locationName(plan.target)} already has every selected key from ${locationName(plan.source)}; nothing was written`);
   } else if (result.runId) {
-    io.note(`backup saved as run ${result.runId}; undo with: kubectl configsync undo ${result.runId}`);
+    io.note(`journal saved as run ${result.runId}; undo with: kubectl configsync undo ${result.runId}`);
   }
   const moved = failed.filter((o) => o.conflict);
   if (moved.length > 0 && interactive) {
