@@ -39,7 +39,7 @@ export interface KeyDiff {
    * text on one side and not on the other): one row, not two.
    */
   targetSection?: 'data' | 'binaryData';
-  /** With targetSection: whether the bytes are the same all the same. */
+  /** With targetSection: whether the bytes are equal despite the move. */
   sameBytes?: boolean;
 }
 
