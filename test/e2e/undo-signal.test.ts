@@ -51,8 +51,8 @@ describe('undo and signals', () => {
     expect(Object.values(await dataOf(dst))).toEqual(names.map(() => ({V: 'synced'})));
 
     slow.proxy.rule = (request) => (request.method === 'PATCH' ? {delayMs: 400} : undefined);
-    // Newest first: u6 is restored first, so the signal arrives while the second (u5) is in flight.
-    const run = await runUntil(['undo', runId, '--yes', '-o', 'json'], /restoring configmap\/u5 /, 'SIGTERM');
+    // Newest first: u5 is restored first, so the signal arrives while the second (u4) is in flight.
+    const run = await runUntil(['undo', runId, '--yes', '-o', 'json'], /restoring configmap\/u4 /, 'SIGTERM');
     slow.proxy.rule = () => undefined;
     expect(run.code, run.stderr).toBe(130);
     expect(run.stderr).toContain('SIGTERM: finishing the write in flight, then stopping');
