@@ -1,5 +1,6 @@
 import {ClusterError, ConflictError, NotFoundError, UsageError, ConfigSyncError, describeParseError} from '../core/errors.js';
 import {ApiException} from './client-node.js';
+import {ExecPluginError} from './exec-credential.js';
 
 export interface RequestScope {
   context: string;
@@ -57,6 +58,7 @@ export function translateError(error: unknown, scope: RequestScope): ConfigSyncE
  */
 export function credentialError(context: string, error: unknown, command: string | undefined): ClusterError {
   const prefix = `credentials: getting credentials for context "${context}" failed`;
+  if (error instanceof ExecPluginError) return new ClusterError(`${prefix}: ${error.message}`);
   const err = error as {name?: string; message?: unknown; code?: unknown; syscall?: unknown};
   if (typeof err?.code === 'string' || typeof err?.syscall === 'string') return new ClusterError(`${prefix}: ${firstLine(String(err.message ?? err.code))}`);
   const plugin = command ? `the exec credential plugin "${command}"` : 'the credential plugin';

@@ -34,6 +34,11 @@ interface CacheEntry {
   expiresAt: number;
 }
 
+/** A plugin failure whose message names the plugin and what was wrong, and never quotes its output. */
+export class ExecPluginError extends Error {
+  override readonly name = 'ExecPluginError';
+}
+
 const cache = new Map<string, CacheEntry>();
 const running = new Set<ChildProcess>();
 let exitHookInstalled = false;
@@ -68,7 +73,7 @@ export const execAuthenticator = {
 /** The credential for a user: from the cache, from the run in flight, or from a new run. */
 export function execCredential(user: UserWithExec): Promise<ExecCredentialStatus> {
   const exec = execConfigOf(user);
-  if (!exec?.command) return Promise.reject(new Error(`user "${user.name}" has an exec section without a command`));
+  if (!exec?.command) return Promise.reject(new ExecPluginError(`user "${user.name}" has an exec section without a command`));
   const key = JSON.stringify([user.name, exec.command, exec.args ?? [], exec.env ?? []]);
   const cached = cache.get(key);
   if (cached && cached.expiresAt > Date.now()) return cached.credential;
@@ -103,7 +108,7 @@ function runPlugin(exec: ExecConfig): Promise<ExecCredentialStatus> {
       // would otherwise keep the pipe, and this process, open).
       child = spawn(exec.command, exec.args ?? [], {env, stdio: ['ignore', 'pipe', 'inherit'], detached: true});
     } catch (error) {
-      reject(new Error(`${plugin} could not be started: ${(error as Error).message}`));
+      reject(new ExecPluginError(`${plugin} could not be started: ${(error as Error).message}`));
       return;
     }
     running.add(child);
@@ -122,16 +127,16 @@ function runPlugin(exec: ExecConfig): Promise<ExecCredentialStatus> {
       pluginTimeoutMs > 0
         ? setTimeout(() => {
             stop(child);
-            finish(new Error(`${plugin} did not answer within ${pluginTimeoutMs / 1000}s (--request-timeout); it was stopped`));
+            finish(new ExecPluginError(`${plugin} did not answer within ${pluginTimeoutMs / 1000}s (--request-timeout); it was stopped`));
           }, pluginTimeoutMs)
         : undefined;
     child.stdout!.on('data', (chunk: Buffer) => chunks.push(chunk));
     child.on('error', (error: NodeJS.ErrnoException) => {
-      finish(new Error(error.code === 'ENOENT' ? `${plugin} was not found (ENOENT)` : `${plugin} could not be started: ${error.code ?? error.message}`));
+      finish(new ExecPluginError(error.code === 'ENOENT' ? `${plugin} was not found (ENOENT)` : `${plugin} could not be started: ${error.code ?? error.message}`));
     });
     child.on('close', (code, signal) => {
       if (code !== 0) {
-        finish(new Error(`${plugin} failed (${signal ? `signal ${signal}` : `exit code ${code}`})`));
+        finish(new ExecPluginError(`${plugin} failed (${signal ? `signal ${signal}` : `exit code ${code}`})`));
         return;
       }
       try {
@@ -149,25 +154,27 @@ export function parseExecCredential(text: string, plugin: string): ExecCredentia
   try {
     answer = JSON.parse(text);
   } catch {
-    throw new Error(`${plugin} did not print an ExecCredential (its output is not JSON)`);
+    throw new ExecPluginError(`${plugin} did not print an ExecCredential (its output is not JSON)`);
   }
-  if (answer === null || typeof answer !== 'object' || Array.isArray(answer)) throw new Error(`${plugin} did not print an ExecCredential (its output is not a JSON object)`);
+  if (answer === null || typeof answer !== 'object' || Array.isArray(answer)) throw new ExecPluginError(`${plugin} did not print an ExecCredential (its output is not a JSON object)`);
   if (answer.kind !== 'ExecCredential') {
-    throw new Error(`${plugin} printed kind ${typeof answer.kind === 'string' ? `"${answer.kind.slice(0, 40)}"` : 'none'}, not ExecCredential`);
+    // A kind is a short word; anything else might be a token in the wrong place and is not shown.
+    const kind = typeof answer.kind === 'string' && /^[A-Za-z]{1,40}$/.test(answer.kind) ? `kind "${answer.kind}"` : 'no recognisable kind';
+    throw new ExecPluginError(`${plugin} printed ${kind}, not ExecCredential`);
   }
   if (typeof answer.apiVersion !== 'string' || !answer.apiVersion.startsWith('client.authentication.k8s.io/')) {
-    throw new Error(`${plugin} printed an ExecCredential without a client.authentication.k8s.io apiVersion`);
+    throw new ExecPluginError(`${plugin} printed an ExecCredential without a client.authentication.k8s.io apiVersion`);
   }
   const status = answer.status;
-  if (!status || typeof status !== 'object') throw new Error(`${plugin} printed an ExecCredential without a status`);
+  if (!status || typeof status !== 'object') throw new ExecPluginError(`${plugin} printed an ExecCredential without a status`);
   const text_ = (value: unknown) => typeof value === 'string' && value.length > 0;
   const hasToken = text_(status.token);
   const hasCertificate = text_(status.clientCertificateData) && text_(status.clientKeyData);
   if (!hasToken && !hasCertificate) {
-    throw new Error(`${plugin} printed an ExecCredential with neither a token nor a client certificate and key`);
+    throw new ExecPluginError(`${plugin} printed an ExecCredential with neither a token nor a client certificate and key`);
   }
   if (status.expirationTimestamp !== undefined && !Number.isFinite(Date.parse(String(status.expirationTimestamp)))) {
-    throw new Error(`${plugin} printed an ExecCredential whose expirationTimestamp is not a time`);
+    throw new ExecPluginError(`${plugin} printed an ExecCredential whose expirationTimestamp is not a time`);
   }
   return {
     token: hasToken ? status.token : undefined,
