@@ -154,13 +154,13 @@ export function parseExecCredential(text: string, plugin: string): ExecCredentia
   try {
     answer = JSON.parse(text);
   } catch {
-    throw new ExecPluginError(`${plugin} did not print an ExecCredential (its output is not JSON)`);
+    throw new ExecPluginError(`${plugin} printed something that is not JSON, not an ExecCredential (not shown: it may hold a token)`);
   }
-  if (answer === null || typeof answer !== 'object' || Array.isArray(answer)) throw new ExecPluginError(`${plugin} did not print an ExecCredential (its output is not a JSON object)`);
+  if (answer === null || typeof answer !== 'object' || Array.isArray(answer)) throw new ExecPluginError(`${plugin} printed JSON that is not an object, not an ExecCredential (not shown: it may hold a token)`);
   if (answer.kind !== 'ExecCredential') {
     // A kind is a short word; anything else might be a token in the wrong place and is not shown.
     const kind = typeof answer.kind === 'string' && /^[A-Za-z]{1,40}$/.test(answer.kind) ? `kind "${answer.kind}"` : 'no recognisable kind';
-    throw new ExecPluginError(`${plugin} printed ${kind}, not ExecCredential`);
+    throw new ExecPluginError(`${plugin} printed ${kind}, not an ExecCredential`);
   }
   if (typeof answer.apiVersion !== 'string' || !answer.apiVersion.startsWith('client.authentication.k8s.io/')) {
     throw new ExecPluginError(`${plugin} printed an ExecCredential without a client.authentication.k8s.io apiVersion`);

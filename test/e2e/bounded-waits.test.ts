@@ -106,7 +106,7 @@ describe('credential plugins', () => {
     const result = await timed(['diff', `garbage-plugin/${ns}`, `beta/${ns}`]);
     expect(result.code).toBe(3);
     expect(result.stderr.trim().split('\n')).toHaveLength(1);
-    expect(result.stderr).toMatch(/^error: credentials: getting credentials for context "garbage-plugin" failed: exec plugin ".*garbage\.sh" printed kind "Token", not ExecCredential/);
+    expect(result.stderr).toMatch(/^error: credentials: getting credentials for context "garbage-plugin" failed: exec plugin ".*garbage\.sh" printed kind "Token", not an ExecCredential/);
     expect(result.stderr + result.stdout).not.toContain('leaked-token');
     expect(result.stderr).not.toMatch(/anonymous|forbidden/);
   });

@@ -53,9 +53,9 @@ describe('exec credential plugins', () => {
   it('refuse wrong or malformed answers without quoting them', () => {
     const plugin = 'exec plugin "get-token"';
     const cases: Array<[string, RegExp]> = [
-      ['not json secret-abc', /output is not JSON/],
-      ['["secret-abc"]', /not a JSON object/],
-      ['{"kind":"Token","apiVersion":"client.authentication.k8s.io/v1","status":{"token":"secret-abc"}}', /printed kind "Token", not ExecCredential/],
+      ['not json secret-abc', /not JSON, not an ExecCredential/],
+      ['["secret-abc"]', /not an object, not an ExecCredential/],
+      ['{"kind":"Token","apiVersion":"client.authentication.k8s.io/v1","status":{"token":"secret-abc"}}', /printed kind "Token", not an ExecCredential/],
       ['{"kind":"ExecCredential","apiVersion":"v1","status":{"token":"secret-abc"}}', /apiVersion/],
       ['{"kind":"ExecCredential","apiVersion":"client.authentication.k8s.io/v1"}', /without a status/],
       ['{"kind":"ExecCredential","apiVersion":"client.authentication.k8s.io/v1","status":{"clientKeyData":"secret-abc"}}', /neither a token nor a client certificate/],
