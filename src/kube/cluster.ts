@@ -7,6 +7,7 @@ import {ClusterError} from '../core/errors.js';
 import {decodeSecretData, encodeSecretData} from '../core/secret-bytes.js';
 import {credentialError, translateError} from './errors.js';
 import {USER_AGENT} from './user-agent.js';
+import {alwaysOwnDispatcher, routeFor} from './blocked-port.js';
 
 const PAGE_SIZE = 500;
 /** Watches are re-opened this often (the server ends them), which also catches silent disconnects. */
@@ -22,6 +23,9 @@ export class KubeCluster implements ClusterApi {
   private readonly core: CoreV1Api;
   private readonly apps: AppsV1Api;
   private readonly authorization: AuthorizationV1Api;
+  /** For a server on a port fetch refuses (see blocked-port.ts). */
+  private readonly route?: (dispatcher: unknown) => unknown;
+  private readonly requestServer: string;
 
   constructor(
     readonly context: string,
@@ -34,6 +38,10 @@ export class KubeCluster implements ClusterApi {
       middleware.push(timeoutMiddleware(options.requestTimeoutMs));
       limitConnectTime(kubeConfig, options.requestTimeoutMs);
     }
+    const {requestServer, route} = routeFor(server);
+    if (route) alwaysOwnDispatcher(kubeConfig as never);
+    this.route = route;
+    this.requestServer = requestServer;
     // The client builds a new connection pool for every request, paying a TLS handshake each
     // time; keeping the first one lets later requests reuse its connections.
     let sharedDispatcher: unknown;
@@ -46,12 +54,13 @@ export class KubeCluster implements ClusterApi {
         } catch (error) {
           throw credentialError(context, error, kubeConfig.getCurrentUser()?.exec?.command);
         }
+        if (route) requestContext.setDispatcher(route(requestContext.getDispatcher()));
         if (sharedDispatcher === undefined) sharedDispatcher = requestContext.getDispatcher();
         else if (requestContext.getDispatcher() !== undefined) requestContext.setDispatcher(sharedDispatcher);
       },
     };
     const configuration = createConfiguration({
-      baseServer: new ServerConfiguration(server, {}),
+      baseServer: new ServerConfiguration(requestServer, {}),
       authMethods: {default: auth as unknown as KubeConfig},
       middleware,
     });
@@ -263,9 +272,13 @@ export class KubeCluster implements ClusterApi {
         : {allowWatchBookmarks: true, timeoutSeconds: WATCH_SECONDS, labelSelector: resource.labelSelector, fieldSelector: resource.fieldSelector};
     // Watch builds its own request: add our User-Agent so audit logs count it with the rest.
     const config = {
-      getCurrentCluster: () => this.kubeConfig.getCurrentCluster(),
-      applySecurityAuthentication: async (context: {setHeaderParam(name: string, value: string): void}) => {
+      getCurrentCluster: () => {
+        const cluster = this.kubeConfig.getCurrentCluster();
+        return cluster && {...cluster, server: this.requestServer};
+      },
+      applySecurityAuthentication: async (context: {setHeaderParam(name: string, value: string): void; getDispatcher(): unknown; setDispatcher(d: unknown): void}) => {
         await this.kubeConfig.applySecurityAuthentication(context as never);
+        if (this.route) context.setDispatcher(this.route(context.getDispatcher()));
         context.setHeaderParam('User-Agent', USER_AGENT);
       },
     };
