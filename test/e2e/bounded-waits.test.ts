@@ -2,12 +2,13 @@
 // limits, and one hung target among several. Times are whole-process wall clock, compared with a
 // healthy run of the same command measured in the same test so that start-up cost cancels out.
 import {chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
+import {createServer, connect, type Server, type Socket} from 'node:net';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {recordFigures} from '../support/reliability.js';
 import {adminCertificate, kubeconfigWith, silentServer} from './kubeconfigs.js';
-import {apply, configMap, createNamespaces, kubectlJson, runCli, uniqueName} from './support.js';
+import {apply, configMap, createNamespaces, kubectlJson, repoRoot, runCli, uniqueName} from './support.js';
 
 const TIMEOUT_MS = 2000;
 /** What a loaded 2-core machine adds on top of 10% of the timeout, between two runs of a command. */
@@ -134,6 +135,42 @@ describe('--request-timeout', () => {
     const result = await timed(['diff', `alpha/${ns}`, `beta/${ns}`, '--request-timeout', value]);
     expect(result.stderr).not.toMatch(/^error/m);
     expect([0, 1]).toContain(result.code);
+  });
+});
+
+describe('an API server on a port fetch refuses', () => {
+  it('is reached as kubectl reaches it (10080)', async () => {
+    const state = JSON.parse(readFileSync(join(repoRoot, '.cluster', 'state.json'), 'utf8'));
+    const alphaPort: number = state.clusters.alpha.port;
+    // 10080 on this machine, forwarded to alpha's API server (whose certificate names 127.0.0.1).
+    const sockets = new Set<Socket>();
+    const forwarder: Server = createServer((client) => {
+      const upstream = connect(alphaPort, '127.0.0.1');
+      for (const socket of [client, upstream]) {
+        sockets.add(socket);
+        socket.on('error', () => undefined);
+        socket.on('close', () => sockets.delete(socket));
+      }
+      client.pipe(upstream).pipe(client);
+    });
+    try {
+      await new Promise<void>((resolve, reject) => forwarder.once('error', reject).listen(10080, '127.0.0.1', resolve));
+    } catch (error) {
+      throw new Error(`port 10080 is taken on this machine; this test needs it (${(error as Error).message})`);
+    }
+    const ca = readFileSync(state.caFile, 'utf8');
+    const file = kubeconfigWith([{name: 'blocked-port', server: 'https://127.0.0.1:10080', caPem: ca}]);
+    try {
+      const result = await runCli(['diff', `blocked-port/${ns}`, `beta/${ns}`, '-o', 'json', '--kubeconfig', file.path]);
+      expect(result.stderr).not.toMatch(/bad port/);
+      expect([0, 1]).toContain(result.code);
+      const report = JSON.parse(result.stdout);
+      expect(report.objects.map((o: {name: string}) => o.name)).toContain('app');
+    } finally {
+      file.cleanup();
+      for (const socket of sockets) socket.destroy();
+      await new Promise((resolve) => forwarder.close(resolve));
+    }
   });
 });
 
