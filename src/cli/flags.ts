@@ -7,7 +7,7 @@ export const kubeFlags = {
   context: Flags.string({description: 'kubeconfig context to use (default: the current context)', helpGroup: 'KUBECTL'}),
   namespace: Flags.string({char: 'n', description: "namespace (default: the context's namespace, or \"default\")", helpGroup: 'KUBECTL'}),
   'request-timeout': Flags.string({
-    description: 'how long to wait for one API request before giving up (e.g. 5s, 1m; 0 waits forever)',
+    description: 'how long to wait for one API request or credential plugin before giving up (kubectl syntax: 5s, 1m, 1h30m; 0 waits forever)',
     default: '30s',
     helpGroup: 'KUBECTL',
   }),
