@@ -66,7 +66,7 @@ const SUITES = {
     file: 'test/e2e/bounded-waits.test.ts',
     labels: {
       pluginStartsPerRun: 'exec credential plugin starts per run (one user, two clusters, one sync)',
-      overshootAt1sMs: 'ms beyond --request-timeout 1s before giving up on a silent API server',
+      overshootAt1sMs: 'ms a run with --request-timeout 1s against a silent API server took beyond a healthy run plus 1 s (0: none)',
       requestTimeoutMs: '--request-timeout of the runs with one hung target (ms)',
       worstMsOneHung: 'worst time to fail with one hung target, whole process (ms; fanout to 3 contexts, diff of 3 locations)',
       healthyMsSameCommand: 'the same command without the hung target (ms)',
