@@ -41,8 +41,8 @@ export interface ApplyFanoutOptions {
 
 export const NOT_ATTEMPTED = 'not attempted: interrupted';
 
-/** A target cluster and how its namespaces are chosen. */
-export interface FanoutCluster extends TargetCluster {
+/** A target context and how its namespaces are chosen; its cluster identity is read with the rest. */
+export interface FanoutCluster extends Omit<TargetCluster, 'cluster'> {
   api: ClusterApi;
 }
 
@@ -55,8 +55,12 @@ export async function readFanoutTargets(ref: SourceRef, clusters: FanoutCluster[
   const reads = await Promise.all(
     clusters.map(async (cluster) => {
       try {
-        const [namespaces, objects] = await Promise.all([cluster.api.listNamespaces(), cluster.api.listConfigObjectsNamed(ref.kind, ref.name)]);
-        return {cluster, namespaces, objects};
+        const [identity, namespaces, objects] = await Promise.all([
+          cluster.api.clusterIdentity(),
+          cluster.api.listNamespaces(),
+          cluster.api.listConfigObjectsNamed(ref.kind, ref.name),
+        ]);
+        return {cluster, identity: identity.id, namespaces, objects};
       } catch (error) {
         return {cluster, error: (error as Error).message};
       }
@@ -65,22 +69,23 @@ export async function readFanoutTargets(ref: SourceRef, clusters: FanoutCluster[
   const readable = reads.filter((r) => !r.error);
   const choices = chooseTargets(
     ref,
-    readable.map((r) => ({context: r.cluster.context, server: r.cluster.server, defaultNamespace: r.cluster.defaultNamespace, namespaces: r.namespaces!})),
+    readable.map((r) => ({context: r.cluster.context, server: r.cluster.server, cluster: r.identity!, defaultNamespace: r.cluster.defaultNamespace, namespaces: r.namespaces!})),
     selection,
   );
   return reads.map((r): ClusterRead => {
     if (r.error) return {context: r.cluster.context, server: r.cluster.server, targets: [], objects: [], error: r.error};
     const choice = choices.find((c) => c.context === r.cluster.context)!;
-    return {context: r.cluster.context, server: r.cluster.server, targets: choice.targets, missing: choice.missing, objects: r.objects!};
+    return {context: r.cluster.context, server: r.cluster.server, cluster: r.identity, targets: choice.targets, missing: choice.missing, objects: r.objects!};
   });
 }
 
 /** Copies of this source in each cluster: one LIST by the origin label. */
-export async function readCopies(ref: SourceRef, clusters: ClusterApi[]): Promise<Array<{context: string; objects: ConfigObject[]; error?: string}>> {
+export async function readCopies(ref: SourceRef, clusters: ClusterApi[]): Promise<Array<{context: string; cluster?: string; objects: ConfigObject[]; error?: string}>> {
   return Promise.all(
     clusters.map(async (api) => {
       try {
-        return {context: api.context, objects: await api.listConfigObjects(ref.kind, undefined, {labelSelector: originSelector(ref)})};
+        const [identity, objects] = await Promise.all([api.clusterIdentity(), api.listConfigObjects(ref.kind, undefined, {labelSelector: originSelector(ref)})]);
+        return {context: api.context, cluster: identity.id, objects};
       } catch (error) {
         return {context: api.context, objects: [], error: (error as Error).message};
       }

@@ -116,7 +116,7 @@ export async function compareLocations(
     resolveLocationWord(kube, words.source, {context: flags['from-context'], namespace: flags['from-namespace']}, defaultContext, note, flags.namespace),
     resolveLocationWord(kube, words.target, {context: flags['to-context'], namespace: flags['to-namespace']}, defaultContext, note, flags.namespace),
   ]);
-  if (sameLocation(kube, sourceLocation, targetLocation)) {
+  if (await sameLocation(kube, sourceLocation, targetLocation)) {
     throw new UsageError(`source and target are the same place (${locationName(sourceLocation)}); name two different namespaces or contexts`);
   }
   const ignore = mergeIgnoreRules(
@@ -229,7 +229,7 @@ export async function compareFleet(
   const locations = await Promise.all(words.map((word) => resolveLocationWord(kube, word, {}, defaultContext, note, flags.namespace)));
   for (let i = 0; i < locations.length; i++) {
     for (let j = i + 1; j < locations.length; j++) {
-      if (sameLocation(kube, locations[i], locations[j])) {
+      if (await sameLocation(kube, locations[i], locations[j])) {
         throw new UsageError(`"${words[i]}" and "${words[j]}" are the same place (${locationName(locations[i])}); name each location once`);
       }
     }
@@ -261,7 +261,10 @@ function parseObjectName(text: string): {kind?: ConfigKind; name: string} {
   return {kind, name: text.slice(slash + 1)};
 }
 
-function sameLocation(kube: Kubeconfig, a: Location, b: Location): boolean {
-  // Two contexts that point at one API server are one cluster.
-  return a.namespace === b.namespace && (a.context === b.context || kube.serverOf(a.context) === kube.serverOf(b.context));
+/** One namespace of one cluster, whatever contexts or host names reach it (the cluster identity decides). */
+async function sameLocation(kube: Kubeconfig, a: Location, b: Location): Promise<boolean> {
+  if (a.namespace !== b.namespace) return false;
+  if (a.context === b.context) return true;
+  const [first, second] = await Promise.all([kube.cluster(a.context).clusterIdentity(), kube.cluster(b.context).clusterIdentity()]);
+  return first.id === second.id;
 }

@@ -1,6 +1,6 @@
 import type {ClusterApi} from '../core/cluster-api.js';
 import {DeclinedError, ExitCode, InterruptedError, UsageError, type ExitCodeValue} from '../core/errors.js';
-import {KUBED, isWrite, planFanout, planFanoutDelete, type ConflictPolicy, type FanoutPlan, type SourceRef} from '../core/fanout-plan.js';
+import {KUBED, isWrite, planFanout, planFanoutDelete, type ConflictPolicy, type FanoutPlan} from '../core/fanout-plan.js';
 import {compileNamespaceSelection, hasNamespaceSelection} from '../core/namespace-select.js';
 import type {Kubeconfig} from '../kube/kubeconfig.js';
 import {renderDocument} from '../ui/output.js';
@@ -8,7 +8,7 @@ import {fanoutDocument, renderFanoutPlan, renderFanoutResults, sourceName} from 
 import type {Theme} from '../ui/theme.js';
 import {NOT_ATTEMPTED, applyFanoutPlan, hasFailures, readCopies, readFanoutTargets, type FanoutResult} from './apply-fanout.js';
 import {planFromAnnotations} from './fanout-annotations.js';
-import {fanoutCluster, parseSourceArg, resolveTargetContexts, selectionFrom, uniqueApis, type FanoutTargetFlagValues} from './fanout-targets.js';
+import {fanoutCluster, parseSourceArg, resolveTargetContexts, selectionFrom, sourceRefFor, uniqueApis, type FanoutTargetFlagValues} from './fanout-targets.js';
 import {parseDuration} from './flags.js';
 import {runStoppable} from './stop-signal.js';
 
@@ -27,6 +27,7 @@ export type FanoutFlagValues = FanoutTargetFlagValues & {
   watch: boolean;
   resync: string;
   'from-annotations': boolean;
+  'cluster-name'?: string;
 };
 
 export interface FanoutIo {
@@ -53,7 +54,7 @@ export async function runFanout(object: string | undefined, flags: FanoutFlagVal
   const planOptions = {onConflict: flags['on-conflict'], prune: flags.prune, stripLabels: flags['strip-labels']};
 
   if (flags['from-annotations']) {
-    const {plans, apis} = await planFromAnnotations(kube, sourceApi, planOptions);
+    const {plans, apis} = await planFromAnnotations(kube, sourceApi, planOptions, flags['cluster-name']);
     if (plans.length === 0) {
       io.note(`no ConfigMap or Secret in context "${sourceApi.context}" carries ${KUBED.sync} or ${KUBED.syncContexts}`);
       return ExitCode.ok;
@@ -63,9 +64,9 @@ export async function runFanout(object: string | undefined, flags: FanoutFlagVal
   }
   const {kind, name} = parseSourceArg(object!);
   const namespace = flags.namespace ?? kube.namespaceOf(sourceContext);
-  const ref: SourceRef = {kind, name, namespace, context: sourceContext, server: sourceApi.server};
   const clusters = targetContexts.map((context) => fanoutCluster(kube, context, namespace));
   const apis = clusters.map((c) => c.api);
+  const ref = await sourceRefFor(sourceApi, {kind, name, namespace}, apis, flags['cluster-name']);
 
   if (flags.delete) {
     const all = uniqueApis([sourceApi, ...apis]);

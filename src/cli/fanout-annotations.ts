@@ -1,10 +1,10 @@
 import type {ClusterApi} from '../core/cluster-api.js';
-import {KUBED, ORIGIN_LABELS, planFanout, type ClusterRead, type FanoutPlan, type FanoutPlanOptions, type SourceRef} from '../core/fanout-plan.js';
+import {KUBED, ORIGIN_LABELS, planFanout, type ClusterRead, type FanoutPlan, type FanoutPlanOptions} from '../core/fanout-plan.js';
 import type {NamespaceSelection} from '../core/namespace-select.js';
 import type {ConfigKind, ConfigObject} from '../core/types.js';
 import type {Kubeconfig} from '../kube/kubeconfig.js';
 import {readFanoutTargets} from './apply-fanout.js';
-import {fanoutCluster, resolveTargetContexts, uniqueApis} from './fanout-targets.js';
+import {fanoutCluster, resolveTargetContexts, sourceRefFor, uniqueApis} from './fanout-targets.js';
 
 /**
  * Kubed migration: one plan per object annotated kubed.appscode.com/sync or
@@ -15,6 +15,7 @@ export async function planFromAnnotations(
   kube: Kubeconfig,
   sourceApi: ClusterApi,
   options: Omit<FanoutPlanOptions, 'adoptKubedCopies'>,
+  clusterName?: string,
 ): Promise<{plans: FanoutPlan[]; apis: ClusterApi[]}> {
   const objects = (await Promise.all((['ConfigMap', 'Secret'] as ConfigKind[]).map((kind) => sourceApi.listConfigObjects(kind, undefined)))).flat();
   // Copies (Kubed's or ours) are never sources, even if an annotation was carried over.
@@ -23,7 +24,10 @@ export async function planFromAnnotations(
   sources.sort((a, b) => a.namespace.localeCompare(b.namespace) || a.kind.localeCompare(b.kind) || a.name.localeCompare(b.name));
   const plans: FanoutPlan[] = [];
   for (const source of sources) {
-    const ref: SourceRef = {kind: source.kind, name: source.name, namespace: source.namespace, context: sourceApi.context, server: sourceApi.server};
+    const contexts = (source.annotations[KUBED.syncContexts] ?? '').split(',').map((c) => c.trim()).filter(Boolean);
+    const others = contexts.filter((c) => c !== sourceApi.context);
+    const resolved = others.length > 0 ? resolveTargetContexts(kube, others, sourceApi.context) : [];
+    const ref = await sourceRefFor(sourceApi, {kind: source.kind, name: source.name, namespace: source.namespace}, resolved.map((c) => kube.cluster(c)), clusterName);
     const reads: ClusterRead[] = [];
     const sync = source.annotations[KUBED.sync];
     if (sync !== undefined) {
@@ -31,10 +35,7 @@ export async function planFromAnnotations(
       const selection: NamespaceSelection = sync.trim() === '' ? {all: true} : {selector: sync};
       reads.push(...(await readFanoutTargets(ref, [fanoutCluster(kube, sourceApi.context, source.namespace)], selection)));
     }
-    const contexts = (source.annotations[KUBED.syncContexts] ?? '').split(',').map((c) => c.trim()).filter(Boolean);
-    const others = contexts.filter((c) => c !== sourceApi.context);
-    if (others.length > 0) {
-      const resolved = resolveTargetContexts(kube, others, sourceApi.context);
+    if (resolved.length > 0) {
       reads.push(...(await readFanoutTargets(ref, resolved.map((c) => fanoutCluster(kube, c, source.namespace)), {})));
     }
     plans.push(planFanout(ref, source, reads, {...options, adoptKubedCopies: true}));

@@ -1,6 +1,7 @@
 import {Flags} from '@oclif/core';
 import type {ClusterApi} from '../core/cluster-api.js';
 import {UsageError} from '../core/errors.js';
+import type {SourceRef} from '../core/fanout-plan.js';
 import type {NamespaceSelection} from '../core/namespace-select.js';
 import {kindFromWord, type ConfigKind} from '../core/types.js';
 import type {Kubeconfig} from '../kube/kubeconfig.js';
@@ -72,4 +73,21 @@ export function uniqueApis(apis: ClusterApi[]): ClusterApi[] {
   const seen = new Map<string, ClusterApi>();
   for (const api of apis) if (!seen.has(api.context)) seen.set(api.context, api);
   return [...seen.values()];
+}
+
+/**
+ * The source as copies name it: its cluster identity (read once per context), plus the server
+ * URLs of this run's contexts on that cluster, under which earlier versions marked copies.
+ */
+export async function sourceRefFor(
+  sourceApi: ClusterApi,
+  object: {kind: ConfigKind; name: string; namespace: string},
+  others: ClusterApi[],
+  clusterName?: string,
+): Promise<SourceRef> {
+  const cluster = (await sourceApi.clusterIdentity()).id;
+  // A context that cannot be read is reported when the targets are read.
+  const sameCluster = await Promise.all(others.map((api) => api.clusterIdentity().then((i) => (i.id === cluster ? api.server : undefined), () => undefined)));
+  const legacyServers = [...new Set([sourceApi.server, ...sameCluster.filter((s): s is string => s !== undefined)])];
+  return {kind: object.kind, name: object.name, namespace: object.namespace, context: sourceApi.context, server: sourceApi.server, cluster, ...(clusterName ? {clusterName} : {}), legacyServers};
 }

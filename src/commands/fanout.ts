@@ -39,6 +39,7 @@ ${EXIT_CODES_HELP}`;
       description: 'an object with the same name that is not a copy: skip it (reported), overwrite its data (left unmarked), or adopt it as a copy',
     })(),
     prune: Flags.boolean({allowNo: true, default: true, description: 'delete copies of this source in namespaces no longer selected (--no-prune keeps them)'}),
+    'cluster-name': Flags.string({description: "readable name of the source's cluster for the origin-cluster label on copies (ownership follows the cluster identity, not this name)"}),
     'strip-labels': Flags.boolean({description: "do not copy the source's labels and annotations (origin marks are always set)"}),
     delete: Flags.boolean({description: 'remove every copy of the source (only objects marked as its copies)', exclusive: ['watch', 'from-annotations']}),
     watch: Flags.boolean({char: 'w', description: 'keep running: reconcile on every change of the source, namespaces and copies'}),

@@ -13,6 +13,7 @@ export interface ListOptions {
 
 export interface NamespaceInfo {
   name: string;
+  uid?: string;
   labels: Record<string, string>;
   phase?: string;
 }
@@ -24,8 +25,13 @@ export interface NamespaceInfo {
  */
 export interface ClusterApi {
   readonly context: string;
-  /** API server URL, used to spot two contexts that point at the same cluster. */
+  /** API server URL as the kubeconfig spells it: for messages, never for identity. */
   readonly server: string;
+  /**
+   * Which cluster this context reaches, whatever host name or context name it uses: read once
+   * per run. Same-cluster checks, ownership of copies and plans compare this, never a name or URL.
+   */
+  clusterIdentity(): Promise<ClusterIdentity>;
   /** Lists every object of a kind in a namespace (all pages), or in all namespaces when namespace is undefined. */
   listConfigObjects(kind: ConfigKind, namespace: string | undefined, options?: ListOptions): Promise<ConfigObject[]>;
   getConfigObject(kind: ConfigKind, namespace: string, name: string): Promise<ConfigObject | undefined>;
@@ -45,6 +51,16 @@ export interface ClusterApi {
   listConfigObjectsNamed(kind: ConfigKind, name: string): Promise<ConfigObject[]>;
   /** Streams changes until stop(); onEnd is called once when the stream ends for any other reason (the caller reconnects). */
   watch(resource: WatchResource, onEvent: (event: WatchEvent) => void, onEnd: (error?: Error) => void): WatchHandle;
+}
+
+/**
+ * A cluster's identity: the UID of its kube-system namespace (the de facto cluster ID), or,
+ * when that cannot be read, a fingerprint of the normalised server URL and its CA.
+ */
+export interface ClusterIdentity {
+  /** The kube-system UID, or "endpoint-" and 24 hex digits: both valid label values. */
+  id: string;
+  source: 'kube-system' | 'endpoint';
 }
 
 /** What a watch follows: namespaces, or ConfigMaps/Secrets (in one namespace or all). */

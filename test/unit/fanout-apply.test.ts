@@ -36,6 +36,7 @@ class MemoryCluster {
     return {
       context: this.context,
       server: this.server,
+      clusterIdentity: async () => ({id: `uid-${this.context}`, source: 'kube-system' as const}),
       listNamespaces: async () => this.namespaces,
       listConfigObjectsNamed: async (_kind, name) => [...this.objects.values()].filter((o) => o.name === name),
       createConfigObject: async (object) => {
@@ -53,7 +54,7 @@ class MemoryCluster {
   }
 }
 
-const ref: SourceRef = {kind: 'ConfigMap', name: 'app', namespace: 'src', context: 'alpha', server: 'https://alpha'};
+const ref: SourceRef = {kind: 'ConfigMap', name: 'app', namespace: 'src', context: 'alpha', server: 'https://alpha', cluster: 'uid-alpha'};
 const source: ConfigObject = {kind: 'ConfigMap', name: 'app', namespace: 'src', labels: {}, annotations: {}, data: {k: 'v'}, binaryData: {}};
 const options = {dryRun: false, fieldManager: 'kubectl-configsync', concurrency: 3, qps: 0, sleep: async () => undefined};
 

@@ -3,7 +3,7 @@ import {watchFanout} from '../../src/cli/fanout-watch.js';
 import type {ClusterApi, WatchEvent, WatchResource} from '../../src/core/cluster-api.js';
 import type {FanoutPlan, SourceRef} from '../../src/core/fanout-plan.js';
 
-const ref: SourceRef = {kind: 'ConfigMap', name: 'app', namespace: 'src', context: 'alpha', server: 'https://alpha'};
+const ref: SourceRef = {kind: 'ConfigMap', name: 'app', namespace: 'src', context: 'alpha', server: 'https://alpha', cluster: 'uid-alpha'};
 
 /** A cluster whose watches the test drives by hand. */
 function watchableCluster() {
@@ -65,7 +65,7 @@ describe('watchFanout', () => {
     expect(opened.map((o) => o.resource)).toEqual([
       {kind: 'ConfigMap', namespace: 'src', fieldSelector: 'metadata.name=app'},
       {kind: 'Namespace'},
-      {kind: 'ConfigMap', labelSelector: expect.stringMatching(/^configsync\.kubectl\.dev\/origin-id=/)},
+      {kind: 'ConfigMap', labelSelector: expect.stringMatching(/^configsync\.kubectl\.dev\/origin-id in \(/)},
     ]);
     await until(() => passes === 1);
     expect(lines.filter((l) => l.includes('created configmap/app in alpha/a'))).toHaveLength(1);
