@@ -28,6 +28,7 @@ export const compareFlags = {
   'no-rules': Flags.boolean({description: 'do not read a rules file'}),
   'include-platform': Flags.boolean({description: 'include objects the platform creates in every namespace (kube-root-ca.crt, service-account tokens)'}),
   'show-secrets': Flags.boolean({description: 'print Secret values (masked by default)'}),
+  'allow-empty': Flags.boolean({description: 'a NAME or -l that matches nothing is not an error (exit 0 with nothing compared)'}),
 };
 
 export interface CompareFlagValues {
@@ -43,6 +44,7 @@ export interface CompareFlagValues {
   'no-rules': boolean;
   'include-platform': boolean;
   'show-secrets': boolean;
+  'allow-empty'?: boolean;
   context?: string;
   namespace?: string;
 }
@@ -108,7 +110,7 @@ export async function compareLocations(
   flags: CompareFlagValues,
   note: (text: string) => void,
 ): Promise<Comparison> {
-  const kinds = parseKinds(flags.kind);
+  const kinds = kindsToRead(flags.kind, names);
   // A bad -l is the user's typo: say so before any request, not as the server's HTTP 400.
   if (flags.selector !== undefined) parseLabelSelector(flags.selector);
   const defaultContext = flags.context ? kube.resolveContext(flags.context) : undefined;
@@ -129,6 +131,7 @@ export async function compareLocations(
     readLocation(sourceCluster, sourceLocation, kinds, names, flags),
     readLocation(targetCluster, targetLocation, kinds, names, flags),
   ]);
+  assertSomethingMatched(names, flags, [sourceLocation, targetLocation], [...sourceObjects, ...targetObjects], kube, defaultContext);
   const report = diffLocations(sourceLocation, targetLocation, sourceObjects, targetObjects, {
     kinds,
     showSecrets: flags['show-secrets'],
@@ -148,12 +151,12 @@ export async function compareLocations(
  * of a namespace that does not exist answers "nothing" rather than an error. Never
  * a GET per object.
  */
-export async function readLocation(cluster: ClusterApi, location: Location, kinds: ConfigKind[], names: string[], flags: Pick<CompareFlagValues, 'selector' | 'include-platform'>): Promise<ConfigObject[]> {
+export async function readLocation(cluster: ClusterApi, location: Location, kinds: ConfigKind[], names: string[], flags: Pick<CompareFlagValues, 'selector' | 'include-platform'> & {kind?: string}): Promise<ConfigObject[]> {
   const [, ...lists] = await Promise.all([
     assertNamespaceExists(cluster, location),
     ...kinds.map((kind) => cluster.listConfigObjects(kind, location.namespace, {labelSelector: flags.selector})),
   ]);
-  return selectObjects(lists.flat(), names, flags['include-platform']);
+  return selectObjects(lists.flat(), names, flags['include-platform'], flags.kind !== undefined ? parseKinds(flags.kind) : kinds);
 }
 
 /** Fingerprints are comparable within one salt: random per run unless KUBECTL_CONFIGSYNC_SALT pins it (CI, golden files). */
@@ -190,7 +193,8 @@ export async function splitLocationWords(
       continue;
     }
     if (slash < 0 && current && isValidNamespaceName(word)) {
-      const namespace = await kube.cluster(current).getNamespace(word).catch(() => undefined);
+      // Only a 404 means "not a namespace": a 403 or an unreachable server is reported as what it is.
+      const namespace = await kube.cluster(current).getNamespace(word);
       if (namespace) {
         locations.push(word);
         continue;
@@ -222,7 +226,7 @@ export async function compareFleet(
   if (flags['from-context'] || flags['from-namespace'] || flags['to-context'] || flags['to-namespace']) {
     throw new UsageError('--from-context, --from-namespace, --to-context and --to-namespace apply to two locations; with three or more, write each as CONTEXT/NAMESPACE');
   }
-  const kinds = parseKinds(flags.kind);
+  const kinds = kindsToRead(flags.kind, names);
   // A bad -l is the user's typo: say so before any request, not as the server's HTTP 400.
   if (flags.selector !== undefined) parseLabelSelector(flags.selector);
   const defaultContext = flags.context ? kube.resolveContext(flags.context) : undefined;
@@ -239,18 +243,54 @@ export async function compareFleet(
     {keys: flags['ignore-key'] ?? [], objects: flags['ignore-object'] ?? []},
   );
   const lists = await Promise.all(locations.map((location) => readLocation(kube.cluster(location.context), location, kinds, names, flags)));
+  assertSomethingMatched(names, flags, locations, lists.flat(), kube, defaultContext);
   const report = diffFleet(locations, lists, {kinds, showSecrets: flags['show-secrets'], salt: saltForRun(), ignore});
   return {report, locations};
 }
 
-/** NAME arguments narrow the set; "secret/x" or "configmap/x" pins the kind. */
-export function selectObjects(objects: ConfigObject[], names: string[], includePlatform: boolean): ConfigObject[] {
+/**
+ * NAME arguments narrow the set; "secret/x" or "configmap/x" pins the kind. A bare NAME
+ * matches the kinds of --kind only (a pinned NAME reads its kind whatever --kind says).
+ */
+export function selectObjects(objects: ConfigObject[], names: string[], includePlatform: boolean, kinds: ConfigKind[] = [...CONFIG_KINDS]): ConfigObject[] {
   const wanted = names.map(parseObjectName);
   return objects.filter((object) => {
     if (!includePlatform && isPlatformObject(object)) return false;
-    if (wanted.length === 0) return true;
-    return wanted.some((w) => w.name === object.name && (!w.kind || w.kind === object.kind));
+    if (wanted.length === 0) return kinds.includes(object.kind);
+    return wanted.some((w) => w.name === object.name && (w.kind ? w.kind === object.kind : kinds.includes(object.kind)));
   });
+}
+
+/** The kinds of --kind, plus any a TYPE/NAME argument pins. */
+export function kindsToRead(kindFlag: string, names: string[]): ConfigKind[] {
+  const kinds = new Set(parseKinds(kindFlag));
+  for (const name of names) {
+    const pinned = parseObjectName(name).kind;
+    if (pinned) kinds.add(pinned);
+  }
+  return CONFIG_KINDS.filter((k) => kinds.has(k));
+}
+
+/**
+ * Exit 0 promises that what was asked for was found: a NAME or -l that matches nothing on
+ * any side is a usage error naming it (--allow-empty opts out). A bare word that matched
+ * nothing may have been meant as a location: say that it is not one.
+ */
+function assertSomethingMatched(names: string[], flags: CompareFlagValues, locations: Location[], objects: ConfigObject[], kube: Kubeconfig, defaultContext: string | undefined): void {
+  if (flags['allow-empty']) return;
+  const where = locations.map(locationName).join(' or ');
+  const kinds = parseKinds(flags.kind);
+  const unmatched = names.filter((name) => selectObjects(objects, [name], true, kinds).length === 0);
+  if (unmatched.length > 0) {
+    const kindWords = (name: string) => parseObjectName(name).kind ? '' : ` (${kinds.map((k) => (k === 'Secret' ? 'secrets' : 'configmaps')).join(', ')}; write secret/NAME for a Secret)`;
+    const first = unmatched[0];
+    const current = defaultContext ?? kube.currentContext;
+    const notLocation = !first.includes('/') && current ? `; it is not a context, nor a namespace of context "${current}"` : '';
+    throw new UsageError(`${unmatched.map((n) => `"${n}"`).join(', ')} matched no object in ${where}${kindWords(first)}${notLocation}; nothing was compared (--allow-empty to accept)`);
+  }
+  if (flags.selector !== undefined && objects.length === 0) {
+    throw new UsageError(`-l ${flags.selector} matched no object in ${where}; nothing was compared (--allow-empty to accept)`);
+  }
 }
 
 function parseObjectName(text: string): {kind?: ConfigKind; name: string} {

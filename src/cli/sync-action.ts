@@ -93,6 +93,14 @@ export async function runSync(request: SyncRequest, io: SyncIo): Promise<SyncPre
   const keySelector = parseKeySelector(request.keys);
   const chooseByFlags = Boolean(keySelector || request.all || request.planFile || dryRun === 'client');
   if (!request.planFile && (!request.source || !request.target)) throw new UsageError('SOURCE and TARGET are required (or --plan FILE)');
+  if (request.planFile) {
+    // The plan names its locations and objects: others beside it would be silently ignored.
+    const given = [request.source, request.target, ...request.names].filter((w): w is string => w !== undefined);
+    const flagsGiven = (['from-context', 'from-namespace', 'to-context', 'to-namespace', 'selector'] as const).filter((f) => request.compare[f] !== undefined).map((f) => `--${f}`);
+    if (given.length > 0 || flagsGiven.length > 0) {
+      throw new UsageError(`--plan names its own source, target and objects; remove ${[...given.map((w) => `"${w}"`), ...flagsGiven].join(', ')}`);
+    }
+  }
   // Decide before reading anything: without a terminal we must never wait for an answer.
   if (!io.canPrompt && !chooseByFlags) throw new UsageError('no terminal to choose keys on: pass --keys K1,K2 or --all (and --yes)');
   if (!io.canPrompt && !request.yes && dryRun === 'none') throw new UsageError('refusing to write without confirmation: no terminal to ask on; pass --yes (or --dry-run=client to preview)');
