@@ -7,7 +7,7 @@ import {diffFleet, type FleetReport} from '../core/fleet.js';
 import {isValidNamespaceName, resolveLocation, type LocationResolution} from '../core/location.js';
 import {parseLabelSelector} from '../core/namespace-select.js';
 import {CONFIG_KINDS, kindFromWord, locationName, type ConfigKind, type ConfigObject, type Location} from '../core/types.js';
-import type {ClusterApi} from '../core/cluster-api.js';
+import type {ClusterApi, NamespaceInfo} from '../core/cluster-api.js';
 import type {Kubeconfig} from '../kube/kubeconfig.js';
 import {loadRulesFile} from './rules-file.js';
 
@@ -90,16 +90,18 @@ export async function resolveLocationWord(
   return resolution.location;
 }
 
-export async function assertNamespaceExists(cluster: ClusterApi, location: Location): Promise<void> {
-  let found: boolean;
+/** Checks the namespace exists; its UID when the caller may read it. */
+export async function assertNamespaceExists(cluster: ClusterApi, location: Location): Promise<string | undefined> {
+  let found: NamespaceInfo | undefined;
   try {
-    found = (await cluster.getNamespace(location.namespace)) !== undefined;
+    found = await cluster.getNamespace(location.namespace);
   } catch (error) {
     // A user who may list ConfigMaps but not read namespaces still gets a diff.
-    if ((error as {status?: number}).status === 403) return;
+    if ((error as {status?: number}).status === 403) return undefined;
     throw error;
   }
   if (!found) throw new UsageError(`namespace "${location.namespace}" not found in context "${location.context}"`);
+  return found.uid;
 }
 
 /** Reads both sides (one LIST per kind per side, all at once) and computes the report. */
@@ -109,6 +111,8 @@ export async function compareLocations(
   names: string[],
   flags: CompareFlagValues,
   note: (text: string) => void,
+  /** Applying a saved plan: its salt, so the fingerprints and checksums it shows can be recomputed. */
+  salt: string = saltForRun(),
 ): Promise<Comparison> {
   const kinds = kindsToRead(flags.kind, names);
   // A bad -l is the user's typo: say so before any request, not as the server's HTTP 400.
@@ -127,17 +131,22 @@ export async function compareLocations(
   );
   const sourceCluster = kube.cluster(sourceLocation.context);
   const targetCluster = kube.cluster(targetLocation.context);
-  const [sourceObjects, targetObjects] = await Promise.all([
-    readLocation(sourceCluster, sourceLocation, kinds, names, flags),
-    readLocation(targetCluster, targetLocation, kinds, names, flags),
+  const [sourceRead, targetRead, sourceIdentity, targetIdentity] = await Promise.all([
+    readLocationAndNamespace(sourceCluster, sourceLocation, kinds, names, flags),
+    readLocationAndNamespace(targetCluster, targetLocation, kinds, names, flags),
+    sourceCluster.clusterIdentity(),
+    targetCluster.clusterIdentity(),
   ]);
+  const [sourceObjects, targetObjects] = [sourceRead.objects, targetRead.objects];
   assertSomethingMatched(names, flags, [sourceLocation, targetLocation], [...sourceObjects, ...targetObjects], kube, defaultContext);
-  const report = diffLocations(sourceLocation, targetLocation, sourceObjects, targetObjects, {
-    kinds,
-    showSecrets: flags['show-secrets'],
-    salt: saltForRun(),
-    ignore,
-  });
+  const report: DiffReport = {
+    ...diffLocations(sourceLocation, targetLocation, sourceObjects, targetObjects, {kinds, showSecrets: flags['show-secrets'], salt, ignore}),
+    binding: {
+      source: {cluster: sourceIdentity.id, ...(sourceRead.namespaceUid ? {namespaceUid: sourceRead.namespaceUid} : {})},
+      target: {cluster: targetIdentity.id, ...(targetRead.namespaceUid ? {namespaceUid: targetRead.namespaceUid} : {})},
+      salt,
+    },
+  };
   return {
     report,
     source: {location: sourceLocation, cluster: sourceCluster, objects: sourceObjects},
@@ -151,12 +160,25 @@ export async function compareLocations(
  * of a namespace that does not exist answers "nothing" rather than an error. Never
  * a GET per object.
  */
-export async function readLocation(cluster: ClusterApi, location: Location, kinds: ConfigKind[], names: string[], flags: Pick<CompareFlagValues, 'selector' | 'include-platform'> & {kind?: string}): Promise<ConfigObject[]> {
-  const [, ...lists] = await Promise.all([
+export async function readLocation(cluster: ClusterApi, location: Location, kinds: ConfigKind[], names: string[], flags: ReadFlags): Promise<ConfigObject[]> {
+  return (await readLocationAndNamespace(cluster, location, kinds, names, flags)).objects;
+}
+
+type ReadFlags = Pick<CompareFlagValues, 'selector' | 'include-platform'> & {kind?: string};
+
+/** readLocation, and the namespace's UID from the same GET (for plan binding). */
+export async function readLocationAndNamespace(
+  cluster: ClusterApi,
+  location: Location,
+  kinds: ConfigKind[],
+  names: string[],
+  flags: ReadFlags,
+): Promise<{objects: ConfigObject[]; namespaceUid?: string}> {
+  const [namespaceUid, ...lists] = await Promise.all([
     assertNamespaceExists(cluster, location),
     ...kinds.map((kind) => cluster.listConfigObjects(kind, location.namespace, {labelSelector: flags.selector})),
   ]);
-  return selectObjects(lists.flat(), names, flags['include-platform'], flags.kind !== undefined ? parseKinds(flags.kind) : kinds);
+  return {objects: selectObjects(lists.flat() as ConfigObject[], names, flags['include-platform'], flags.kind !== undefined ? parseKinds(flags.kind) : kinds), namespaceUid: namespaceUid as string | undefined};
 }
 
 /** Fingerprints are comparable within one salt: random per run unless KUBECTL_CONFIGSYNC_SALT pins it (CI, golden files). */

@@ -1,17 +1,15 @@
-import {readFileSync} from 'node:fs';
-import {load as loadYaml} from 'js-yaml';
 import type {DiffReport} from '../core/diff.js';
-import {DeclinedError, ExitCode, InterruptedError, UsageError, type ExitCodeValue} from '../core/errors.js';
+import {DeclinedError, ExitCode, InterruptedError, StalePlanError, UsageError, type ExitCodeValue} from '../core/errors.js';
 import type {RestartPlanOptions} from '../core/restart-plan.js';
 import {isKeySelected, parseKeySelector, unmatchedPatterns} from '../core/select-keys.js';
 import {
+  bindingMismatches,
   isWritable,
   planSync,
   readSavedPlan,
   selectionFromSavedPlan,
   staleReason,
   type SavedPlan,
-  type SavedPlanEntry,
   type SyncPlan,
   type SyncSelection,
 } from '../core/sync-plan.js';
@@ -106,21 +104,24 @@ export async function runSync(request: SyncRequest, io: SyncIo): Promise<SyncPre
   if (!io.canPrompt && !request.yes && dryRun === 'none') throw new UsageError('refusing to write without confirmation: no terminal to ask on; pass --yes (or --dry-run=client to preview)');
 
   const kube = await io.loadKubeconfig();
-  const saved = request.planFile ? readSavedPlan(readPlanFile(request.planFile), {prune: request.prune}) : undefined;
+  const saved = request.planFile ? readSavedPlan((await import('./plan-file.js')).readPlanDocument(request.planFile), {prune: request.prune}) : undefined;
   const {compareWith, words, names} = saved ? whereSavedPlanPoints(saved, request.compare) : {compareWith: request.compare, words: {source: request.source!, target: request.target!}, names: request.names};
-  const comparison = await compareLocations(kube, words, names, compareWith, io.note);
+  const comparison = await compareLocations(kube, words, names, compareWith, io.note, saved?.binding.salt);
   const {report} = comparison;
 
   const refused: Refusal[] = [];
   let selection: SyncSelection;
   if (saved) {
-    const fresh: SavedPlanEntry[] = [];
+    // What was reviewed is what is written, or nothing is: other clusters or namespaces, another
+    // source object or value, a moved target, or a plan edited by hand all stop the run before any write.
+    const problems = bindingMismatches(saved.binding, report.binding!, saved);
     for (const entry of saved.entries) {
       const reason = staleReason(entry, report.objects.find((o) => o.kind === entry.kind && o.name === entry.name));
-      if (reason) refused.push({kind: entry.kind, name: entry.name, reason: `${objectRef(entry)}: ${reason}; make a new plan`});
-      else fresh.push(entry);
+      if (reason) problems.push(`${objectRef(entry)}: ${reason}`);
     }
-    selection = selectionFromSavedPlan(saved, fresh, request.recreate);
+    if (saved.entries.length === 0) problems.push('the plan lists nothing to write');
+    if (problems.length > 0) throw new StalePlanError(`plan edited or stale: ${problems.join('; ')}; nothing was written; make a new plan`);
+    selection = selectionFromSavedPlan(saved, saved.entries, request.recreate);
   } else if (keySelector) {
     const unmatched = unmatchedPatterns(keySelector, report.objects.flatMap((o) => o.keys.map((k) => ({object: o.name, key: k.key}))));
     // Most likely a typo: writing the rest would leave the user believing that key was synced too.
@@ -238,6 +239,9 @@ function whereSavedPlanPoints(saved: SavedPlan, flags: CompareFlagValues) {
       'to-context': saved.target.context,
       'to-namespace': saved.target.namespace,
       kind: saved.kinds.join(','),
+      // Values are compared as the reviewer saw them: shown, or as fingerprints.
+      'show-secrets': saved.secretsShown,
+      'allow-empty': false,
     },
     words: {source: saved.source.context, target: saved.target.context},
     names: saved.entries.map((e) => objectRef(e)),
@@ -247,18 +251,4 @@ function whereSavedPlanPoints(saved: SavedPlan, flags: CompareFlagValues) {
 function exitCodeOf(written: number, failed: number): 0 | 3 | 4 {
   if (failed === 0) return ExitCode.ok;
   return written > 0 ? ExitCode.partial : ExitCode.cluster;
-}
-
-function readPlanFile(path: string): unknown {
-  let text: string;
-  try {
-    text = path === '-' ? readFileSync(0, 'utf8') : readFileSync(path, 'utf8');
-  } catch (error) {
-    throw new UsageError(`--plan: cannot read ${path}: ${(error as Error).message.split('\n')[0]}`);
-  }
-  try {
-    return loadYaml(text);
-  } catch (error) {
-    throw new UsageError(`--plan: ${path} is not JSON or YAML: ${(error as Error).message.split('\n')[0]}`);
-  }
 }

@@ -1,7 +1,18 @@
-import {dataChecksum, fingerprint, sha256} from './fingerprint.js';
+import {dataChecksum, fingerprint, saltedDataChecksum, sha256} from './fingerprint.js';
 import {isKeyIgnored, isObjectIgnored, NO_IGNORES, type IgnoreRules} from './ignore.js';
 import {diffStructured, type PathChange, type ValueFormat} from './structured.js';
 import type {ConfigKind, ConfigObject, Location} from './types.js';
+
+/**
+ * Binds a plan to what was reviewed: the identities of both clusters, the UIDs of both
+ * namespaces, and the salt of the Secret fingerprints and checksums it shows (so applying
+ * can recompute them from what it reads and refuse anything else).
+ */
+export interface PlanBinding {
+  source: {cluster: string; namespaceUid?: string};
+  target: {cluster: string; namespaceUid?: string};
+  salt: string;
+}
 
 export const DIFF_API_VERSION = 'configsync.kubectl.dev/v1alpha1';
 
@@ -36,7 +47,9 @@ export interface KeyDiff {
 }
 
 export interface ObjectSide {
+  uid?: string;
   resourceVersion?: string;
+  /** sha256 of the data; for Secrets an HMAC keyed with the report's salt, so no bare digest of a secret leaves the process. */
   checksum: string;
   type?: string;
   immutable?: boolean;
@@ -72,6 +85,8 @@ export interface DiffReport {
   kind: 'DiffReport';
   source: Location;
   target: Location;
+  /** What the report was read from (clusters, namespaces, salt): a plan made of it applies there only. */
+  binding?: PlanBinding;
   kinds: ConfigKind[];
   secretsShown: boolean;
   summary: DiffSummary;
@@ -137,17 +152,18 @@ function diffObject(source: ConfigObject | undefined, target: ConfigObject | und
     name: any.name,
     status,
     ignored: isObjectIgnored(options.ignore, any.name),
-    source: source && sideOf(source),
-    target: target && sideOf(target),
+    source: source && sideOf(source, options.salt),
+    target: target && sideOf(target, options.salt),
     ...(typeChange ? {typeChange} : {}),
     keys,
   };
 }
 
-function sideOf(object: ConfigObject): ObjectSide {
+function sideOf(object: ConfigObject, salt: string): ObjectSide {
   return {
+    ...(object.uid ? {uid: object.uid} : {}),
     resourceVersion: object.resourceVersion,
-    checksum: dataChecksum(object),
+    checksum: object.kind === 'Secret' ? saltedDataChecksum(object, salt) : dataChecksum(object),
     ...(object.type ? {type: object.type} : {}),
     ...(object.immutable ? {immutable: true} : {}),
   };

@@ -56,6 +56,13 @@ export class NotFoundError extends ClusterError {
   }
 }
 
+/** A saved plan does not match what is there now (or was edited): nothing is written. */
+export class StalePlanError extends ConfigSyncError {
+  constructor(message: string) {
+    super(message, ExitCode.cluster);
+  }
+}
+
 export class DeclinedError extends ConfigSyncError {
   constructor(message = 'declined: nothing was written') {
     super(message, ExitCode.declined);

@@ -13,6 +13,11 @@ export function fingerprint(value: string, salt: string): string {
   return createHmac('sha256', salt).update(value).digest('hex').slice(0, 8);
 }
 
+/** dataChecksum keyed with a salt: for Secrets, whose bare digests must not leave the process. */
+export function saltedDataChecksum(object: Pick<ConfigObject, 'data' | 'binaryData'>, salt: string): string {
+  return `hmac-sha256:${createHmac('sha256', salt).update(dataChecksum(object)).digest('hex')}`;
+}
+
 /** A checksum of an object's data and binaryData, independent of key order. */
 export function dataChecksum(object: Pick<ConfigObject, 'data' | 'binaryData'>): string {
   const hash = createHash('sha256');

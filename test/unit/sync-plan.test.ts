@@ -9,6 +9,7 @@ import {
   PROVENANCE,
   readSavedPlan,
   selectionFromSavedPlan,
+  bindingMismatches,
   staleReason,
   type SyncSelection,
 } from '../../src/core/sync-plan.js';
@@ -17,6 +18,7 @@ import type {ConfigObject, Location} from '../../src/core/types.js';
 
 const source: Location = {context: 'alpha', namespace: 'staging', label: 'alpha/staging'};
 const target: Location = {context: 'beta', namespace: 'prod', label: 'beta/prod'};
+const binding = {source: {cluster: 'uid-alpha', namespaceUid: 'ns-1'}, target: {cluster: 'uid-beta', namespaceUid: 'ns-2'}, salt: 's'};
 const now = new Date('2025-03-04T05:06:07.890Z');
 
 function object(name: string, data: Record<string, string>, extra: Partial<ConfigObject> = {}): ConfigObject {
@@ -26,7 +28,7 @@ function object(name: string, data: Record<string, string>, extra: Partial<Confi
 const all: SyncSelection = {keys: () => true, prune: false, recreate: false};
 
 function plan(sources: ConfigObject[], targets: ConfigObject[], selection: SyncSelection = all, showSecrets = false) {
-  const report = diffLocations(source, target, sources, targets, {kinds: ['ConfigMap', 'Secret'], showSecrets, salt: 's'});
+  const report = {...diffLocations(source, target, sources, targets, {kinds: ['ConfigMap', 'Secret'], showSecrets, salt: 's'}), binding};
   return {report, ...planSync(report, sources, targets, selection, {now, runId: 'run-1'})};
 }
 
@@ -244,8 +246,26 @@ describe('saved plans', () => {
     expect(staleReason(created, appeared)).toMatch(/^the target was created since the plan was made/);
   });
 
-  it('rejects documents that are not plans', () => {
-    expect(() => readSavedPlan({kind: 'ConfigMap'}, {prune: false})).toThrow(/expected a DiffReport/);
+  it('refuses a plan without a binding (made by an earlier version)', () => {
+    const {report} = plan(sources, targets);
+    expect(() => readSavedPlan({...report, binding: undefined}, {prune: false})).toThrow(/has no binding/);
+  });
+
+  it('finds a value edited in the plan, a key that is not a difference, and a recreated object', () => {
+    const {report} = plan(sources, targets);
+    const [app] = readSavedPlan(JSON.parse(JSON.stringify(report)), {prune: false}).entries;
+    const edited = {...app, keys: app.keys.map((k) => (k.key === 'A' ? {...k, source: {value: 'EVIL-A', size: 6}} : k))};
+    expect(staleReason(edited, report.objects[0])).toBe('the value of key A is not the one in the plan');
+    expect(staleReason({...app, keys: [...app.keys, {key: 'NOPE', section: 'data'}]}, report.objects[0])).toBe('key NOPE is not a difference between source and target');
+    const recreated = plan([{...sources[0], uid: 'u2'}], targets).report.objects[0];
+    expect(staleReason({...app, source: {...app.source!, uid: 'u1'}}, recreated)).toMatch(/source object was deleted and created again/);
+  });
+
+  it('finds clusters and namespaces other than the ones the plan was made from', () => {
+    const live = {...binding, target: {cluster: 'uid-alpha', namespaceUid: 'ns-9'}};
+    expect(bindingMismatches(binding, live, {source, target})).toEqual(['target beta/prod is now cluster uid-alpha, the plan was made on cluster uid-beta (context repointed?)']);
+    expect(bindingMismatches(binding, {...binding, source: {cluster: 'uid-alpha', namespaceUid: 'ns-3'}}, {source, target})[0]).toMatch(/was deleted and created again/);
+    expect(bindingMismatches(binding, binding, {source, target})).toEqual([]);
   });
 });
 
