@@ -6,10 +6,12 @@ import {
   bindingMismatches,
   isWritable,
   planSync,
+  planMismatch,
   readSavedPlan,
   selectionFromSavedPlan,
   staleReason,
   type SavedPlan,
+  type SavedPlanEntry,
   type SyncPlan,
   type SyncSelection,
 } from '../core/sync-plan.js';
@@ -113,15 +115,23 @@ export async function runSync(request: SyncRequest, io: SyncIo): Promise<SyncPre
   let selection: SyncSelection;
   if (saved) {
     // What was reviewed is what is written, or nothing is: other clusters or namespaces, another
-    // source object or value, a moved target, or a plan edited by hand all stop the run before any write.
+    // source object or value, or a plan edited by hand stop the run before any write.
     const problems = bindingMismatches(saved.binding, report.binding!, saved);
+    const current = (entry: SavedPlanEntry) => report.objects.find((o) => o.kind === entry.kind && o.name === entry.name);
     for (const entry of saved.entries) {
-      const reason = staleReason(entry, report.objects.find((o) => o.kind === entry.kind && o.name === entry.name));
-      if (reason) problems.push(`${objectRef(entry)}: ${reason}`);
+      const mismatch = planMismatch(entry, current(entry));
+      if (mismatch) problems.push(`${objectRef(entry)}: ${mismatch}`);
     }
     if (saved.entries.length === 0) problems.push('the plan lists nothing to write');
     if (problems.length > 0) throw new StalePlanError(`plan edited or stale: ${problems.join('; ')}; nothing was written; make a new plan`);
-    selection = selectionFromSavedPlan(saved, saved.entries, request.recreate);
+    // A target that moved since is refused alone, as a conflict on a live write would be.
+    const fresh: SavedPlanEntry[] = [];
+    for (const entry of saved.entries) {
+      const reason = staleReason(entry, current(entry));
+      if (reason) refused.push({kind: entry.kind, name: entry.name, reason: `${objectRef(entry)}: ${reason}; make a new plan`});
+      else fresh.push(entry);
+    }
+    selection = selectionFromSavedPlan(saved, fresh, request.recreate);
   } else if (keySelector) {
     const unmatched = unmatchedPatterns(keySelector, report.objects.flatMap((o) => o.keys.map((k) => ({object: o.name, key: k.key}))));
     // Most likely a typo: writing the rest would leave the user believing that key was synced too.

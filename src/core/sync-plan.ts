@@ -460,24 +460,30 @@ export function bindingMismatches(planned: PlanBinding, live: PlanBinding, where
 }
 
 /**
- * Why an entry of a saved plan does not match what was just read (read with the plan's
- * salt), or undefined when it does: objects, UIDs and resourceVersions, and every key
- * with the value the reviewer saw.
+ * Why an entry of a saved plan is not what is in the source now (read with the plan's salt),
+ * or was edited: the source object, its UID and data, and every key with the value the
+ * reviewer saw. Any of these refuses the whole plan.
  */
-export function staleReason(entry: SavedPlanEntry, current: ObjectDiff | undefined): string | undefined {
+export function planMismatch(entry: SavedPlanEntry, current: ObjectDiff | undefined): string | undefined {
   if (!current?.source) return 'the source object does not exist';
   if (entry.source?.uid && current.source.uid && entry.source.uid !== current.source.uid) return 'the source object was deleted and created again since the plan was made';
   if (entry.source?.checksum !== current.source.checksum) return 'the source changed since the plan was made';
-  if (!entry.target && current.target) return `the target was created since the plan was made (resourceVersion ${current.target.resourceVersion})`;
-  if (entry.target && !current.target) return 'the target was deleted since the plan was made';
-  if (entry.target?.uid && current.target?.uid && entry.target.uid !== current.target.uid) return 'the target object was deleted and created again since the plan was made';
-  if (entry.target && entry.target.resourceVersion !== current.target?.resourceVersion) {
-    return `the target changed since the plan was made (resourceVersion ${entry.target.resourceVersion} → ${current.target?.resourceVersion})`;
-  }
   for (const key of entry.keys) {
     const live = current.keys.find((k) => k.key === key.key && k.section === key.section);
-    if (!live || live.status === 'identical') return `key ${key.key} is not a difference between source and target`;
+    // A key now equal on both sides means the target moved: staleReason refuses that object alone.
+    if (!live) return `key ${key.key} is in neither source nor target`;
     if (!sameView(key.source, live.source)) return `the value of key ${key.key} is not the one in the plan`;
+  }
+  return undefined;
+}
+
+/** Why the target of a saved plan's entry moved since (that object alone is refused), or undefined. */
+export function staleReason(entry: SavedPlanEntry, current: ObjectDiff | undefined): string | undefined {
+  if (!entry.target && current?.target) return `the target was created since the plan was made (resourceVersion ${current.target.resourceVersion})`;
+  if (entry.target && !current?.target) return 'the target was deleted since the plan was made';
+  if (entry.target?.uid && current?.target?.uid && entry.target.uid !== current.target.uid) return 'the target object was deleted and created again since the plan was made';
+  if (entry.target && entry.target.resourceVersion !== current?.target?.resourceVersion) {
+    return `the target changed since the plan was made (resourceVersion ${entry.target.resourceVersion} → ${current?.target?.resourceVersion})`;
   }
   return undefined;
 }

@@ -10,6 +10,7 @@ import {
   readSavedPlan,
   selectionFromSavedPlan,
   bindingMismatches,
+  planMismatch,
   staleReason,
   type SyncSelection,
 } from '../../src/core/sync-plan.js';
@@ -241,7 +242,8 @@ describe('saved plans', () => {
     const movedTarget = plan(sources, [{...targets[0], resourceVersion: '8'}]).report.objects[0];
     expect(staleReason(app, movedTarget)).toBe('the target changed since the plan was made (resourceVersion 7 → 8)');
     const movedSource = plan([{...sources[0], data: {A: '3', B: '2'}}], targets).report.objects[0];
-    expect(staleReason(app, movedSource)).toBe('the source changed since the plan was made');
+    expect(planMismatch(app, movedSource)).toBe('the source changed since the plan was made');
+    expect(planMismatch(app, report.objects[0])).toBeUndefined();
     const appeared = plan(sources, [...targets, object('new', {}, {resourceVersion: '9'})]).report.objects[1];
     expect(staleReason(created, appeared)).toMatch(/^the target was created since the plan was made/);
   });
@@ -255,10 +257,10 @@ describe('saved plans', () => {
     const {report} = plan(sources, targets);
     const [app] = readSavedPlan(JSON.parse(JSON.stringify(report)), {prune: false}).entries;
     const edited = {...app, keys: app.keys.map((k) => (k.key === 'A' ? {...k, source: {value: 'EVIL-A', size: 6}} : k))};
-    expect(staleReason(edited, report.objects[0])).toBe('the value of key A is not the one in the plan');
-    expect(staleReason({...app, keys: [...app.keys, {key: 'NOPE', section: 'data'}]}, report.objects[0])).toBe('key NOPE is not a difference between source and target');
+    expect(planMismatch(edited, report.objects[0])).toBe('the value of key A is not the one in the plan');
+    expect(planMismatch({...app, keys: [...app.keys, {key: 'NOPE', section: 'data'}]}, report.objects[0])).toBe('key NOPE is in neither source nor target');
     const recreated = plan([{...sources[0], uid: 'u2'}], targets).report.objects[0];
-    expect(staleReason({...app, source: {...app.source!, uid: 'u1'}}, recreated)).toMatch(/source object was deleted and created again/);
+    expect(planMismatch({...app, source: {...app.source!, uid: 'u1'}}, recreated)).toMatch(/source object was deleted and created again/);
   });
 
   it('finds clusters and namespaces other than the ones the plan was made from', () => {
