@@ -137,7 +137,13 @@ export async function compareLocations(
     sourceCluster.clusterIdentity(),
     targetCluster.clusterIdentity(),
   ]);
-  const [sourceObjects, targetObjects] = [sourceRead.objects, targetRead.objects];
+  const [sourceObjects, targetObjects] = await withCounterparts(
+    [
+      {cluster: sourceCluster, location: sourceLocation, objects: sourceRead.objects},
+      {cluster: targetCluster, location: targetLocation, objects: targetRead.objects},
+    ],
+    flags,
+  );
   assertSomethingMatched(names, flags, [sourceLocation, targetLocation], [...sourceObjects, ...targetObjects], kube, defaultContext);
   const report: DiffReport = {
     ...diffLocations(sourceLocation, targetLocation, sourceObjects, targetObjects, {kinds, showSecrets: flags['show-secrets'], salt, ignore}),
@@ -179,6 +185,30 @@ export async function readLocationAndNamespace(
     ...kinds.map((kind) => cluster.listConfigObjects(kind, location.namespace, {labelSelector: flags.selector})),
   ]);
   return {objects: selectObjects(lists.flat() as ConfigObject[], names, flags['include-platform'], flags.kind !== undefined ? parseKinds(flags.kind) : kinds), namespaceUid: namespaceUid as string | undefined};
+}
+
+/**
+ * -l selects an object when it carries the label on any side; it is then compared everywhere.
+ * Each side was LISTed with the selector; an object selected elsewhere but not here is read
+ * here by name (one GET each, only for those), so an unlabelled counterpart is never
+ * reported missing.
+ */
+async function withCounterparts(
+  reads: Array<{cluster: ClusterApi; location: Location; objects: ConfigObject[]}>,
+  flags: Pick<CompareFlagValues, 'selector'>,
+): Promise<ConfigObject[][]> {
+  if (flags.selector === undefined) return reads.map((r) => r.objects);
+  const id = (o: Pick<ConfigObject, 'kind' | 'name'>) => `${o.kind}/${o.name}`;
+  const selected = new Map<string, Pick<ConfigObject, 'kind' | 'name'>>();
+  for (const read of reads) for (const object of read.objects) selected.set(id(object), object);
+  return Promise.all(
+    reads.map(async (read) => {
+      const here = new Set(read.objects.map(id));
+      const missing = [...selected.values()].filter((o) => !here.has(id(o)));
+      const found = await Promise.all(missing.map((o) => read.cluster.getConfigObject(o.kind, read.location.namespace, o.name)));
+      return [...read.objects, ...found.filter((o): o is ConfigObject => o !== undefined)];
+    }),
+  );
 }
 
 /** Fingerprints are comparable within one salt: random per run unless KUBECTL_CONFIGSYNC_SALT pins it (CI, golden files). */
@@ -264,7 +294,8 @@ export async function compareFleet(
     flags['no-rules'] ? undefined : loadRulesFile(flags.rules),
     {keys: flags['ignore-key'] ?? [], objects: flags['ignore-object'] ?? []},
   );
-  const lists = await Promise.all(locations.map((location) => readLocation(kube.cluster(location.context), location, kinds, names, flags)));
+  const selected = await Promise.all(locations.map((location) => readLocation(kube.cluster(location.context), location, kinds, names, flags)));
+  const lists = await withCounterparts(locations.map((location, i) => ({cluster: kube.cluster(location.context), location, objects: selected[i]})), flags);
   assertSomethingMatched(names, flags, locations, lists.flat(), kube, defaultContext);
   const report = diffFleet(locations, lists, {kinds, showSecrets: flags['show-secrets'], salt: saltForRun(), ignore});
   return {report, locations};

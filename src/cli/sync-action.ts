@@ -136,7 +136,7 @@ export async function runSync(request: SyncRequest, io: SyncIo): Promise<SyncPre
     const unmatched = unmatchedPatterns(keySelector, report.objects.flatMap((o) => o.keys.map((k) => ({object: o.name, key: k.key}))));
     // Most likely a typo: writing the rest would leave the user believing that key was synced too.
     if (unmatched.length > 0) throw new UsageError(`--keys ${unmatched.join(', ')} matched no key in ${locationName(report.source)} or ${locationName(report.target)}; nothing was written`);
-    selection = {keys: (o, k) => isKeySelected(keySelector, o.name, k.key), prune: request.prune, recreate: request.recreate};
+    selection = {keys: (o, k) => isKeySelected(keySelector, o.name, k.key), prune: request.prune, recreate: request.recreate, keysOnly: true};
   } else if (request.all || dryRun === 'client') {
     selection = {keys: () => true, prune: request.prune, recreate: request.recreate};
   } else {

@@ -92,6 +92,11 @@ export interface SyncSelection {
   prune: boolean;
   /** Delete and recreate immutable targets (and Secrets whose type changes). */
   recreate: boolean;
+  /**
+   * Only the chosen keys are synced (--keys): an object's Secret type is not, so an unselected
+   * type difference neither blocks the run nor recreates the object.
+   */
+  keysOnly?: boolean;
 }
 
 /** The object to write, kept out of the plan because it holds values. */
@@ -174,7 +179,7 @@ function planObject(
 
   const candidates = diff.keys.filter((k) => !k.ignored && k.status !== 'identical' && (k.status !== 'missing-in-source' || selection.prune));
   const keys = candidates.filter((k) => selection.keys(diff, k)).map(toKeyChange);
-  const typeChange = Boolean(diff.typeChange);
+  const typeChange = Boolean(diff.typeChange) && !selection.keysOnly;
   // An empty source missing in the target is still created: the object itself is what differs.
   const emptyCreate = !target && Object.keys(source.data).length === 0 && Object.keys(source.binaryData).length === 0;
   if (keys.length === 0 && !(typeChange && target) && !emptyCreate) {

@@ -34,6 +34,21 @@ function plan(sources: ConfigObject[], targets: ConfigObject[], selection: SyncS
 }
 
 describe('planSync', () => {
+  it('--keys touches only selected keys: an unselected Secret type difference neither blocks nor recreates', () => {
+    const tlsSource = object('tls', {'tls.crt': 'c', 'tls.key': 'k'}, {kind: 'Secret', type: 'kubernetes.io/tls'});
+    const tlsTarget = object('tls', {'tls.crt': 'c', 'tls.key': 'k'}, {kind: 'Secret', type: 'Opaque'});
+    const app = [object('app', {LOG_LEVEL: 'debug'}), object('app', {LOG_LEVEL: 'info'})];
+    const keysOnly: SyncSelection = {keys: (_o, k) => k.key === 'LOG_LEVEL', prune: false, recreate: true, keysOnly: true};
+    const {plan: p, writes} = plan([tlsSource, app[0]], [tlsTarget, app[1]], keysOnly);
+    expect(p.objects.map((o) => [o.name, o.action, o.problems])).toEqual([
+      ['app', 'update', []],
+      ['tls', 'skipped', []],
+    ]);
+    expect(writes.map((w) => w.object.name)).toEqual(['app']);
+    // Without --keys the type difference is part of the sync, and needs --recreate.
+    expect(plan([tlsSource], [tlsTarget], {...all, recreate: true}).plan.objects[0].action).toBe('recreate');
+  });
+
   it('updates changed and added keys, keeps target-only keys, and records what it was computed from', () => {
     const src = object('app', {A: '1', B: 'new', C: 'added'}, {resourceVersion: '5'});
     const tgt = object('app', {A: '1', B: 'old', D: 'target-only'}, {resourceVersion: '77', labels: {team: 'x'}});
