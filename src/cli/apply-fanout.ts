@@ -1,4 +1,4 @@
-import type {ClusterApi} from '../core/cluster-api.js';
+import type {ClusterApi, NamespaceInfo} from '../core/cluster-api.js';
 import {ClusterError} from '../core/errors.js';
 import {
   chooseTargets,
@@ -12,6 +12,7 @@ import {
 } from '../core/fanout-plan.js';
 import type {NamespaceSelection} from '../core/namespace-select.js';
 import type {ConfigObject} from '../core/types.js';
+import {readTargetNamespaces} from './fanout-targets.js';
 
 export interface FanoutResult {
   context: string;
@@ -52,15 +53,12 @@ export interface FanoutCluster extends Omit<TargetCluster, 'cluster'> {
  * cannot be read becomes an error entry; the others go on.
  */
 export async function readFanoutTargets(ref: SourceRef, clusters: FanoutCluster[], selection: NamespaceSelection): Promise<ClusterRead[]> {
+  type Read = {cluster: FanoutCluster; identity?: string; namespaces?: NamespaceInfo[]; objects?: ConfigObject[]; warning?: string; error?: string};
   const reads = await Promise.all(
-    clusters.map(async (cluster) => {
+    clusters.map(async (cluster): Promise<Read> => {
       try {
-        const [identity, namespaces, objects] = await Promise.all([
-          cluster.api.clusterIdentity(),
-          cluster.api.listNamespaces(),
-          cluster.api.listConfigObjectsNamed(ref.kind, ref.name),
-        ]);
-        return {cluster, identity: identity.id, namespaces, objects};
+        const [identity, read] = await Promise.all([cluster.api.clusterIdentity(), readTargetNamespaces(ref, cluster, selection)]);
+        return {cluster, identity: identity.id, ...read};
       } catch (error) {
         return {cluster, error: (error as Error).message};
       }
@@ -75,7 +73,7 @@ export async function readFanoutTargets(ref: SourceRef, clusters: FanoutCluster[
   return reads.map((r): ClusterRead => {
     if (r.error) return {context: r.cluster.context, server: r.cluster.server, targets: [], objects: [], error: r.error};
     const choice = choices.find((c) => c.context === r.cluster.context)!;
-    return {context: r.cluster.context, server: r.cluster.server, cluster: r.identity, targets: choice.targets, missing: choice.missing, objects: r.objects!};
+    return {context: r.cluster.context, server: r.cluster.server, cluster: r.identity, targets: choice.targets, missing: choice.missing, objects: r.objects!, ...(r.warning ? {warning: r.warning} : {})};
   });
 }
 

@@ -116,6 +116,7 @@ async function confirmAndApply(batch: Batch, flags: FanoutFlagValues, io: Fanout
   const {plans, single} = batch;
   const output = flags.output;
   const writes = countWrites(plans);
+  for (const warning of plans.flatMap((p) => p.warnings ?? [])) io.note(`warning: ${warning}`);
   const shown = (plan: FanoutPlan) => (single ? {showUnchanged: plan.entries.length <= 50} : {});
   const renderPlans = (theme: Theme) => plans.map((p) => renderFanoutPlan(p, theme, shown(p))).join('\n');
   const documents = (results?: FanoutResult[][]) => {

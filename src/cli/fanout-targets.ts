@@ -2,10 +2,14 @@ import {Flags} from '@oclif/core';
 import type {ClusterApi} from '../core/cluster-api.js';
 import {UsageError} from '../core/errors.js';
 import type {SourceRef} from '../core/fanout-plan.js';
+import {ClusterError} from '../core/errors.js';
 import type {NamespaceSelection} from '../core/namespace-select.js';
 import {kindFromWord, type ConfigKind} from '../core/types.js';
 import type {Kubeconfig} from '../kube/kubeconfig.js';
 import type {FanoutCluster} from './apply-fanout.js';
+import type {NamespaceInfo} from '../core/cluster-api.js';
+import {originSelector} from '../core/fanout-plan.js';
+import type {ConfigObject} from '../core/types.js';
 
 /** Flags shared by fanout and fanout status: where the source is and where copies go. */
 export const fanoutTargetFlags = {
@@ -90,4 +94,43 @@ export async function sourceRefFor(
   const sameCluster = await Promise.all(others.map((api) => api.clusterIdentity().then((i) => (i.id === cluster ? api.server : undefined), () => undefined)));
   const legacyServers = [...new Set([sourceApi.server, ...sameCluster.filter((s): s is string => s !== undefined)])];
   return {kind: object.kind, name: object.name, namespace: object.namespace, context: sourceApi.context, server: sourceApi.server, cluster, ...(clusterName ? {clusterName} : {}), legacyServers};
+}
+
+/**
+ * What one target context's plan needs. Targets chosen by a pattern (-A, a selector, a regex):
+ * one LIST of namespaces and one LIST of objects with the source's name, cluster-wide.
+ * Targets named (--to-namespace, or the context's namespace): no cluster-scoped LIST of
+ * namespaces or objects, only reads in those namespaces, so a user allowed into just those
+ * namespaces can fan out; copies elsewhere (to prune) are then listed by their origin label,
+ * and when that LIST is forbidden prune is skipped in this cluster, with a warning.
+ */
+export async function readTargetNamespaces(
+  ref: SourceRef,
+  cluster: FanoutCluster,
+  selection: NamespaceSelection,
+): Promise<{namespaces: NamespaceInfo[]; objects: ConfigObject[]; warning?: string}> {
+  const api = cluster.api;
+  const byPattern = Boolean(selection.all || selection.selector !== undefined || selection.regex !== undefined);
+  if (byPattern) {
+    const [namespaces, objects] = await Promise.all([api.listNamespaces(), api.listConfigObjectsNamed(ref.kind, ref.name)]);
+    return {namespaces, objects};
+  }
+  const names = [...new Set(selection.names?.length ? selection.names : [cluster.defaultNamespace])];
+  const [namespaces, objects, copies] = await Promise.all([
+    Promise.all(names.map((name) => api.getNamespace(name))),
+    Promise.all(names.map((name) => api.getConfigObject(ref.kind, name, ref.name))),
+    api.listConfigObjects(ref.kind, undefined, {labelSelector: originSelector(ref)}).then(
+      (found) => ({found}),
+      (error) => {
+        if ((error as ClusterError).status !== 403) throw error;
+        return {found: [] as ConfigObject[], warning: `context ${cluster.context}: may not list copies in all namespaces, so none outside the named targets is pruned (${(error as Error).message})`};
+      },
+    ),
+  ]);
+  const named = new Set(names);
+  return {
+    namespaces: namespaces.filter((n): n is NamespaceInfo => n !== undefined),
+    objects: [...objects.filter((o): o is ConfigObject => o !== undefined), ...copies.found.filter((o) => !named.has(o.namespace))],
+    ...('warning' in copies ? {warning: copies.warning} : {}),
+  };
 }

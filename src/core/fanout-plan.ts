@@ -227,6 +227,8 @@ export interface FanoutPlan {
   source: SourceRef & {checksum?: string; resourceVersion?: string; exists: boolean};
   entries: FanoutEntry[];
   summary: FanoutSummary;
+  /** What the plan could not look at, said on stderr. */
+  warnings?: string[];
 }
 
 /** What was read through one target context. */
@@ -243,6 +245,8 @@ export interface ClusterRead {
   objects: ConfigObject[];
   /** Reading this context failed: it is reported as an error. */
   error?: string;
+  /** Read, but not everything (e.g. copies outside the named targets could not be listed). */
+  warning?: string;
 }
 
 export interface FanoutPlanOptions extends CopyOptions {
@@ -300,10 +304,12 @@ export function planFanout(ref: SourceRef, source: ConfigObject | undefined, clu
     }
   }
   entries.sort(byContextAndNamespace);
+  const warnings = clusters.flatMap((c) => (c.warning ? [c.warning] : []));
   return {
     source: {...ref, exists: source !== undefined, checksum: source ? dataChecksum(source) : undefined, resourceVersion: source?.resourceVersion},
     entries,
     summary: summarize(entries),
+    ...(warnings.length > 0 ? {warnings} : {}),
   };
 }
 
