@@ -1,5 +1,6 @@
 import type {ClusterApi} from '../core/cluster-api.js';
-import {DeclinedError, ExitCode, InterruptedError, UsageError, type ExitCodeValue} from '../core/errors.js';
+import {ClusterError, DeclinedError, ExitCode, InterruptedError, UsageError, type ExitCodeValue} from '../core/errors.js';
+import {accessNeeded, applyPreflight, describePreflight, type NeededAccess} from '../core/fanout-preflight.js';
 import {KUBED, isWrite, planFanout, planFanoutDelete, type ConflictPolicy, type FanoutPlan} from '../core/fanout-plan.js';
 import {compileNamespaceSelection, hasNamespaceSelection} from '../core/namespace-select.js';
 import type {Kubeconfig} from '../kube/kubeconfig.js';
@@ -28,6 +29,7 @@ export type FanoutFlagValues = FanoutTargetFlagValues & {
   resync: string;
   'from-annotations': boolean;
   'cluster-name'?: string;
+  'all-or-nothing'?: boolean;
 };
 
 export interface FanoutIo {
@@ -70,7 +72,7 @@ export async function runFanout(object: string | undefined, flags: FanoutFlagVal
 
   if (flags.delete) {
     const all = uniqueApis([sourceApi, ...apis]);
-    const plan = planFanoutDelete(ref, await readCopies(ref, all));
+    const plan = await preflightFanout(planFanoutDelete(ref, await readCopies(ref, all)), apiMap(all));
     return confirmAndApply({plans: [plan], apis: all, single: true, refusal: 'refusing to delete without confirmation', question: `Write ${changes(countWrites([plan]))}?`}, flags, io);
   }
   if (!hasNamespaceSelection(selection) && flags['to-context'] === undefined) {
@@ -78,7 +80,7 @@ export async function runFanout(object: string | undefined, flags: FanoutFlagVal
   }
   const buildPlan = async (): Promise<FanoutPlan> => {
     const [source, reads] = await Promise.all([sourceApi.getConfigObject(kind, namespace, name), readFanoutTargets(ref, clusters, selection)]);
-    return planFanout(ref, source, reads, planOptions);
+    return preflightFanout(planFanout(ref, source, reads, planOptions), apiMap(apis));
   };
 
   if (flags.watch) {
@@ -101,6 +103,21 @@ export async function runFanout(object: string | undefined, flags: FanoutFlagVal
   return confirmAndApply({plans: [plan], apis, single: true, refusal: 'refusing to fanout without confirmation', question: `Write ${changes(countWrites([plan]))}?`}, flags, io);
 }
 
+/** Asks the API server (SelfSubjectAccessReview) whether each planned write is allowed; a review that fails lets the write try. */
+async function preflightFanout(plan: FanoutPlan, clients: Map<string, ClusterApi>): Promise<FanoutPlan> {
+  const needed = accessNeeded(plan);
+  if (needed.length === 0) return plan;
+  const ask = (access: NeededAccess) => clients.get(access.context)?.canI(access).catch(() => true) ?? Promise.resolve(true);
+  // One review per context and verb for all namespaces first: an admin needs no review per namespace.
+  const broad = [...new Map(needed.map((a) => [`${a.context} ${a.verb}`, {...a, namespace: undefined}])).values()];
+  const broadAnswers = await Promise.all(broad.map(ask));
+  const everywhere = new Set(broad.filter((_, i) => broadAnswers[i]).map((a) => `${a.context} ${a.verb}`));
+  const narrow = needed.filter((a) => !everywhere.has(`${a.context} ${a.verb}`));
+  const answers = await Promise.all(narrow.map(ask));
+  const denied = new Set(narrow.filter((_, i) => !answers[i]).map((a) => `${a.context} ${a.namespace} ${a.verb}`));
+  return applyPreflight(plan, (access) => !denied.has(`${access.context} ${access.namespace} ${access.verb}`));
+}
+
 /** Plans to show, confirm and apply together: one source, or every annotated source. */
 interface Batch {
   plans: FanoutPlan[];
@@ -117,6 +134,11 @@ async function confirmAndApply(batch: Batch, flags: FanoutFlagValues, io: Fanout
   const output = flags.output;
   const writes = countWrites(plans);
   for (const warning of plans.flatMap((p) => p.warnings ?? [])) io.note(`warning: ${warning}`);
+  const denied = plans.filter((p) => (p.preflight?.denied.length ?? 0) > 0);
+  for (const plan of denied) io.note(`warning: ${describePreflight(plan.preflight!)}`);
+  if (denied.length > 0 && flags['all-or-nothing'] && flags['dry-run'] !== 'client') {
+    throw new ClusterError(`${denied.map((p) => describePreflight(p.preflight!)).join('; ')}; nothing was written (--all-or-nothing)`, 403);
+  }
   const shown = (plan: FanoutPlan) => (single ? {showUnchanged: plan.entries.length <= 50} : {});
   const renderPlans = (theme: Theme) => plans.map((p) => renderFanoutPlan(p, theme, shown(p))).join('\n');
   const documents = (results?: FanoutResult[][]) => {

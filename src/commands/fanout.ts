@@ -45,6 +45,7 @@ ${EXIT_CODES_HELP}`;
     watch: Flags.boolean({char: 'w', description: 'keep running: reconcile on every change of the source, namespaces and copies'}),
     resync: Flags.string({description: 'with --watch: full reconcile this often even without events', default: '5m'}),
     'from-annotations': Flags.boolean({description: 'fan out every object annotated kubed.appscode.com/sync or kubed.appscode.com/sync-contexts in the source context (one pass; not with --watch)', exclusive: ['delete', 'watch']}),
+    'all-or-nothing': Flags.boolean({description: 'when the access review finds targets you may not write, write none (exit 3) instead of the others (exit 4)'}),
     concurrency: Flags.integer({description: 'writes in flight at once', default: 8, min: 1}),
     qps: Flags.integer({description: 'writes per second per cluster (0: no limit)', default: 50, min: 0}),
     output: Flags.option({char: 'o', options: ['table', 'json', 'yaml'] as const, default: 'table', description: 'output format'})(),

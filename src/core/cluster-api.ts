@@ -32,6 +32,8 @@ export interface ClusterApi {
    * per run. Same-cluster checks, ownership of copies and plans compare this, never a name or URL.
    */
   clusterIdentity(): Promise<ClusterIdentity>;
+  /** SelfSubjectAccessReview: may the caller do this? (No write is made to find out.) */
+  canI(check: AccessCheck): Promise<boolean>;
   /** Lists every object of a kind in a namespace (all pages), or in all namespaces when namespace is undefined. */
   listConfigObjects(kind: ConfigKind, namespace: string | undefined, options?: ListOptions): Promise<ConfigObject[]>;
   getConfigObject(kind: ConfigKind, namespace: string, name: string): Promise<ConfigObject | undefined>;
@@ -51,6 +53,12 @@ export interface ClusterApi {
   listConfigObjectsNamed(kind: ConfigKind, name: string): Promise<ConfigObject[]>;
   /** Streams changes until stop(); onEnd is called once when the stream ends for any other reason (the caller reconnects). */
   watch(resource: WatchResource, onEvent: (event: WatchEvent) => void, onEnd: (error?: Error) => void): WatchHandle;
+}
+
+export interface AccessCheck {
+  verb: 'create' | 'update' | 'delete' | 'list' | 'get';
+  resource: 'configmaps' | 'secrets' | 'namespaces';
+  namespace?: string;
 }
 
 /**

@@ -229,6 +229,8 @@ export interface FanoutPlan {
   summary: FanoutSummary;
   /** What the plan could not look at, said on stderr. */
   warnings?: string[];
+  /** Access review before writing: how many targets the caller may write, and which not. */
+  preflight?: {total: number; writable: number; denied: Array<{context: string; namespace: string; verbs: string[]}>};
 }
 
 /** What was read through one target context. */

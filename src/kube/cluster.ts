@@ -1,8 +1,8 @@
 import {readFileSync} from 'node:fs';
-import type {ClusterApi, ClusterIdentity, ListOptions, NamespaceInfo, WatchEvent, WatchHandle, WatchResource, WriteOptions} from '../core/cluster-api.js';
+import type {AccessCheck, ClusterApi, ClusterIdentity, ListOptions, NamespaceInfo, WatchEvent, WatchHandle, WatchResource, WriteOptions} from '../core/cluster-api.js';
 import type {ConfigKind, ConfigObject} from '../core/types.js';
 import type {PodSpec, Workload, WorkloadKind} from '../core/workload.js';
-import {AppsV1Api, CoreV1Api, KubeConfig, Observable, ServerConfiguration, Watch, createConfiguration, setHeaderMiddleware} from './client-node.js';
+import {AppsV1Api, AuthorizationV1Api, CoreV1Api, KubeConfig, Observable, ServerConfiguration, Watch, createConfiguration, setHeaderMiddleware} from './client-node.js';
 import type {V1ConfigMap, V1Secret} from './client-node.js';
 import {endpointIdentity, uidIdentity} from '../core/cluster-identity.js';
 import {ClusterError} from '../core/errors.js';
@@ -24,6 +24,7 @@ export interface ClusterOptions {
 export class KubeCluster implements ClusterApi {
   private readonly core: CoreV1Api;
   private readonly apps: AppsV1Api;
+  private readonly authorization: AuthorizationV1Api;
   private identity?: Promise<ClusterIdentity>;
 
   constructor(
@@ -61,6 +62,17 @@ export class KubeCluster implements ClusterApi {
     });
     this.core = new CoreV1Api(configuration);
     this.apps = new AppsV1Api(configuration);
+    this.authorization = new AuthorizationV1Api(configuration);
+  }
+
+  async canI(check: AccessCheck): Promise<boolean> {
+    const where = check.namespace ? ` in namespace "${check.namespace}"` : '';
+    return this.call('create', `selfsubjectaccessreview (${check.verb} ${check.resource}${where})`, async () => {
+      const review = await this.authorization.createSelfSubjectAccessReview({
+        body: {apiVersion: 'authorization.k8s.io/v1', kind: 'SelfSubjectAccessReview', spec: {resourceAttributes: {verb: check.verb, resource: check.resource, namespace: check.namespace}}},
+      });
+      return review.status?.allowed === true;
+    });
   }
 
   /**

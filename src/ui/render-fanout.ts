@@ -104,6 +104,8 @@ export function fanoutDocument(plan: FanoutPlan, results?: FanoutRow[]): unknown
     kind: 'FanoutPlan',
     source: publicSource(plan.source),
     summary: plan.summary,
+    ...(plan.preflight ? {preflight: plan.preflight} : {}),
+    ...(plan.warnings ? {warnings: plan.warnings} : {}),
     entries: plan.entries.map((e, i) => ({
       context: e.context,
       ...(e.cluster ? {cluster: e.cluster} : {}),
