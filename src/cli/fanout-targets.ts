@@ -116,9 +116,16 @@ export async function readTargetNamespaces(
     return {namespaces, objects};
   }
   const names = [...new Set(selection.names?.length ? selection.names : [cluster.defaultNamespace])];
+  // A namespace the caller may not read is planned as if empty: the access review before
+  // writing then says whether it may be written, instead of the whole context failing.
+  const unlessForbidden = <T>(read: Promise<T>, otherwise: T): Promise<T> =>
+    read.catch((error) => {
+      if ((error as ClusterError).status === 403) return otherwise;
+      throw error;
+    });
   const [namespaces, objects, copies] = await Promise.all([
-    Promise.all(names.map((name) => api.getNamespace(name))),
-    Promise.all(names.map((name) => api.getConfigObject(ref.kind, name, ref.name))),
+    Promise.all(names.map((name) => unlessForbidden(api.getNamespace(name), {name, labels: {}} as NamespaceInfo | undefined))),
+    Promise.all(names.map((name) => unlessForbidden(api.getConfigObject(ref.kind, name, ref.name), undefined))),
     api.listConfigObjects(ref.kind, undefined, {labelSelector: originSelector(ref)}).then(
       (found) => ({found}),
       (error) => {
