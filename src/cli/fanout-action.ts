@@ -53,6 +53,12 @@ export async function runFanout(object: string | undefined, flags: FanoutFlagVal
   const targetContexts = resolveTargetContexts(kube, flags['to-context'], sourceContext);
   if (!flags['from-annotations'] && !object) throw new UsageError('name the source: configmap/NAME or secret/NAME (or use --from-annotations)');
   if (flags['from-annotations'] && object) throw new UsageError('--from-annotations finds its sources; do not also name one');
+  if (flags['from-annotations']) {
+    // The annotations say where each object goes: a target flag beside them would be ignored, so it is refused.
+    const given = (['namespace', 'to-context', 'to-namespace', 'exclude-namespace', 'namespace-selector', 'namespace-regex'] as const).filter((f) => flags[f] !== undefined);
+    if (flags['all-namespaces']) given.push('all-namespaces' as never);
+    if (given.length > 0) throw new UsageError(`--from-annotations takes its targets from the Kubed annotations; remove ${given.map((f) => `--${f}`).join(', ')}`);
+  }
   const planOptions = {onConflict: flags['on-conflict'], prune: flags.prune, stripLabels: flags['strip-labels']};
 
   if (flags['from-annotations']) {
