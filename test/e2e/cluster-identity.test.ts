@@ -57,7 +57,7 @@ describe('a second context name for the same cluster (https://localhost:PORT bes
     expect(await getCm('alpha', other, 'precious')).toBeUndefined();
 
     // sync and diff: the alias is the same namespace of the same cluster.
-    const sync = await cli('sync', `alpha/${src}`, `alpha-lh/${src}`, '--yes');
+    const sync = await cli('sync', `alpha/${src}`, `alpha-lh/${src}`, '--all', '--yes');
     expect(sync.code).toBe(2);
     expect(sync.stderr).toMatch(/^error: source and target are the same place/m);
 
@@ -151,9 +151,13 @@ describe('copies marked by earlier versions', () => {
     );
     const config = withContexts({name: 'bob', like: 'alpha', host: 'localhost'});
 
-    const migrate = await runCli(['fanout', 'configmap/legacy', '--kubeconfig', config, '--context', 'alpha', '-n', src, '--to-namespace', t, '--yes']);
+    const args = ['fanout', 'configmap/legacy', '--kubeconfig', config, '--context', 'alpha', '-n', src, '--to-namespace', t];
+    const planned = await runCli([...args, '--dry-run=client']);
+    expect(planned.code).toBe(0);
+    expect(planned.stdout).toMatch(/update\s+changed: labels, annotations; origin marked by an earlier version: now the cluster identity/);
+    const migrate = await runCli([...args, '--yes']);
     expect(migrate.code).toBe(0);
-    expect(migrate.stdout).toMatch(/update\s+done\s+changed: labels, annotations; origin marked by an earlier version/);
+    expect(migrate.stdout).toContain('1 updated');
     const copy = await getCm('alpha', t, 'legacy');
     const uid = (await kubectlJson(['--context', 'alpha', 'get', 'namespace', 'kube-system'])).metadata.uid;
     expect(JSON.parse(copy.metadata.annotations['configsync.kubectl.dev/origin'])).toEqual({kind: 'ConfigMap', name: 'legacy', namespace: src, cluster: uid});
