@@ -126,13 +126,7 @@ export async function readTargetNamespaces(
   const [namespaces, objects, copies] = await Promise.all([
     Promise.all(names.map((name) => unlessForbidden(api.getNamespace(name), {name, labels: {}} as NamespaceInfo | undefined))),
     Promise.all(names.map((name) => unlessForbidden(api.getConfigObject(ref.kind, name, ref.name), undefined))),
-    api.listConfigObjects(ref.kind, undefined, {labelSelector: originSelector(ref)}).then(
-      (found) => ({found}),
-      (error) => {
-        if ((error as ClusterError).status !== 403) throw error;
-        return {found: [] as ConfigObject[], warning: `context ${cluster.context}: may not list copies in all namespaces, so none outside the named targets is pruned (${(error as Error).message})`};
-      },
-    ),
+    readCopiesElsewhere(ref, cluster),
   ]);
   const named = new Set(names);
   return {
@@ -140,4 +134,17 @@ export async function readTargetNamespaces(
     objects: [...objects.filter((o): o is ConfigObject => o !== undefined), ...copies.found.filter((o) => !named.has(o.namespace))],
     ...('warning' in copies ? {warning: copies.warning} : {}),
   };
+}
+
+/** Copies in all namespaces (for prune), unless an access review says the caller may not list them: then none, with a warning. */
+async function readCopiesElsewhere(ref: SourceRef, cluster: FanoutCluster): Promise<{found: ConfigObject[]; warning?: string}> {
+  const resource = ref.kind === 'Secret' ? 'secrets' : 'configmaps';
+  const skipped = {found: [] as ConfigObject[], warning: `context ${cluster.context}: may not list ${resource} in all namespaces, so no copy outside the named targets is pruned`};
+  if (!(await cluster.api.canI({verb: 'list', resource}).catch(() => true))) return skipped;
+  try {
+    return {found: await cluster.api.listConfigObjects(ref.kind, undefined, {labelSelector: originSelector(ref)})};
+  } catch (error) {
+    if ((error as ClusterError).status === 403) return skipped;
+    throw error;
+  }
 }

@@ -2,7 +2,9 @@
 // works without cluster-scoped reads, and an access review says what may not be written.
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {kubeconfigWith} from './kubeconfigs.js';
-import {apply, configMap, createNamespaces, kubectl, kubectlJson, runCli, uniqueName} from './support.js';
+import {readFileSync} from 'node:fs';
+import {join} from 'node:path';
+import {apply, configMap, createNamespaces, kubectl, kubectlJson, repoRoot, runCli, uniqueName} from './support.js';
 
 const cleanups: Array<() => void | Promise<void>> = [];
 afterAll(async () => {
@@ -30,6 +32,22 @@ beforeAll(async () => {
   config = extra.path;
 });
 
+/** What the API server's audit log shows this (impersonated) user asked for. */
+async function requestsOf(username: string): Promise<any[]> {
+  await new Promise((resolve) => setTimeout(resolve, 1000)); // the audit log is written as requests complete
+  const state = JSON.parse(readFileSync(join(repoRoot, '.cluster', 'state.json'), 'utf8'));
+  return readFileSync(state.clusters.alpha.auditLog, 'utf8')
+    .split('\n')
+    .flatMap((line) => {
+      try {
+        return [JSON.parse(line)];
+      } catch {
+        return [];
+      }
+    })
+    .filter((e) => e.impersonatedUser?.username === username);
+}
+
 const fanout = (name: string, ...args: string[]) => runCli(['fanout', `configmap/${name}`, '--kubeconfig', config, '--context', 'limited', '-n', src, ...args]);
 
 describe('a namespace-scoped user', () => {
@@ -39,7 +57,11 @@ describe('a namespace-scoped user', () => {
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toContain('2 created');
     expect(result.stderr).toMatch(/note: context "limited": may not read namespace kube-system; identifying the cluster by its server URL and CA/);
-    expect(result.stderr).toMatch(/warning: context limited: may not list copies in all namespaces, so none outside the named targets is pruned/);
+    expect(result.stderr).toMatch(/warning: context limited: may not list configmaps in all namespaces, so no copy outside the named targets is pruned/);
+    // The API server saw no cluster-scoped LIST from this user.
+    const requests = await requestsOf(user);
+    expect(requests.some((e) => e.verb === 'get' && e.objectRef?.namespace === src)).toBe(true);
+    expect(requests.filter((e) => e.verb === 'list' && !e.objectRef?.namespace).map((e) => String(e.requestURI))).toEqual([]);
     for (const ns of [t1, t2]) expect((await getCm(ns, 'shared')).data).toEqual({k: 'v'});
     const again = await fanout('shared', '--to-namespace', `${t1},${t2}`, '--yes');
     expect(again.code).toBe(0);
