@@ -218,7 +218,9 @@ describe('fanout across clusters', () => {
     await apply('alpha', configMap(src, 'partial', {k: 'v'}));
     const result = await runCli(['fanout', 'configmap/partial', '--context', 'alpha', '-n', src, '--to-context', 'alpha-viewer,beta', '--to-namespace', t, '--yes']);
     expect(result.code).toBe(4);
-    expect(result.stdout).toMatch(new RegExp(`alpha-viewer\\s+${t}\\s+create\\s+FAILED\\s+forbidden`));
+    // The access review before writing finds it: the write is not even attempted.
+    expect(result.stdout).toMatch(new RegExp(`alpha-viewer\\s+${t}\\s+error\\s+FAILED\\s+forbidden: you may not create configmaps in namespace "${t}"`));
+    expect(result.stderr).toContain(`warning: you can write 1 of 2 targets; not: alpha-viewer/${t} (create)`);
     expect(result.stdout).toMatch(new RegExp(`beta\\s+${t}\\s+create\\s+done`));
     expect(result.stderr).toMatch(/some targets failed/);
     expect(await getCm('beta', t, 'partial')).toBeDefined();
