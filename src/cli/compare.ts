@@ -131,12 +131,12 @@ export async function compareLocations(
   );
   const sourceCluster = kube.cluster(sourceLocation.context);
   const targetCluster = kube.cluster(targetLocation.context);
-  const [sourceRead, targetRead, sourceIdentity, targetIdentity] = await Promise.all([
+  const [sourceRead, targetRead] = await Promise.all([
     readLocationAndNamespace(sourceCluster, sourceLocation, kinds, names, flags),
     readLocationAndNamespace(targetCluster, targetLocation, kinds, names, flags),
-    sourceCluster.clusterIdentity(),
-    targetCluster.clusterIdentity(),
   ]);
+  // After the reads: a read that fails is the one error reported, without a note on identity before it.
+  const [sourceIdentity, targetIdentity] = await Promise.all([sourceCluster.clusterIdentity(), targetCluster.clusterIdentity()]);
   const [sourceObjects, targetObjects] = await withCounterparts(
     [
       {cluster: sourceCluster, location: sourceLocation, objects: sourceRead.objects},
