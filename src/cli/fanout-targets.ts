@@ -140,7 +140,7 @@ export async function readTargetNamespaces(
 async function readCopiesElsewhere(ref: SourceRef, cluster: FanoutCluster): Promise<{found: ConfigObject[]; warning?: string}> {
   const resource = ref.kind === 'Secret' ? 'secrets' : 'configmaps';
   const skipped = {found: [] as ConfigObject[], warning: `context ${cluster.context}: may not list ${resource} in all namespaces, so no copy outside the named targets is pruned`};
-  if (!(await cluster.api.canI({verb: 'list', resource}).catch(() => true))) return skipped;
+  if (!(await cluster.api.canI('list', ref.kind).catch(() => true))) return skipped;
   try {
     return {found: await cluster.api.listConfigObjects(ref.kind, undefined, {labelSelector: originSelector(ref)})};
   } catch (error) {

@@ -210,8 +210,10 @@ export interface FanoutEntry {
   reason?: string;
   /** resourceVersion of the existing object the write is conditioned on. */
   resourceVersion?: string;
-  /** Body to create or replace (not part of the JSON output). */
+  /** Body to create, or what the existing object should become (not part of the JSON output). */
   object?: ConfigObject;
+  /** The existing object, as read: updates and deletes are conditioned on it (not part of the JSON output). */
+  existing?: ConfigObject;
 }
 
 export interface FanoutSummary {
@@ -243,6 +245,8 @@ export interface ClusterRead {
   targets: string[];
   /** Named namespaces that do not exist. */
   missing?: string[];
+  /** Named namespaces being deleted. */
+  terminating?: string[];
   /** Objects of the source's kind and name found in this cluster (copies and others). */
   objects: ConfigObject[];
   /** Reading this context failed: it is reported as an error. */
@@ -280,6 +284,9 @@ export function planFanout(ref: SourceRef, source: ConfigObject | undefined, clu
       for (const namespace of read.missing ?? []) {
         entries.push({context: read.context, cluster: identity, namespace, action: 'error', reason: `namespace "${namespace}" not found`});
       }
+      for (const namespace of read.terminating ?? []) {
+        entries.push({context: read.context, cluster: identity, namespace, action: 'error', reason: `namespace "${namespace}" is being deleted (Terminating) and refuses new objects`});
+      }
       for (const namespace of source ? read.targets : []) if (!writer.has(namespace)) writer.set(namespace, read.context);
     }
     const byNamespace = new Map<string, ConfigObject>();
@@ -302,6 +309,7 @@ export function planFanout(ref: SourceRef, source: ConfigObject | undefined, clu
         action: 'prune',
         reason: source ? 'namespace no longer selected' : 'source deleted',
         resourceVersion: object.resourceVersion,
+        existing: object,
       });
     }
   }
@@ -343,6 +351,9 @@ export function planTarget(
   const base = {context, namespace};
   if (!existing) return {...base, action: 'create', object: desired};
 
+  if (existing.deletionTimestamp) {
+    return {...base, action: 'error', reason: `${existing.kind === 'Secret' ? 'secret' : 'configmap'}/${existing.name} is being deleted (finalizers pending) and cannot be written`, resourceVersion: existing.resourceVersion};
+  }
   let conflict: FanoutEntry['conflict'];
   let wanted = desired;
   const mark = copyMark(existing, ref);
@@ -363,6 +374,16 @@ export function planTarget(
   if (changes.length === 0) return {...base, action: 'unchanged', conflict, resourceVersion};
   // An immutable object, or a Secret whose type changes, can only be replaced by delete + create.
   const recreate = Boolean(existing.immutable) || (existing.kind === 'Secret' && changes.includes('type'));
+  // Deleting is only ever done to our own copies: someone else's object is never deleted to be overwritten.
+  if (recreate && (conflict === 'overwrite' || conflict === 'adopt')) {
+    return {
+      ...base,
+      action: 'error',
+      conflict,
+      reason: `refused: an object with this name exists, is not a copy of this source and can only be changed by deleting it (${existing.immutable ? 'immutable' : 'Secret type differs'}); it is never deleted for you: delete it yourself or exclude ${namespace}`,
+      resourceVersion,
+    };
+  }
   return {
     ...base,
     action: 'update',
@@ -372,6 +393,7 @@ export function planTarget(
     migrate: mark === 'legacy' || undefined,
     resourceVersion,
     object: {...wanted, resourceVersion: recreate ? undefined : resourceVersion, uid: undefined},
+    existing,
   };
 }
 
@@ -425,6 +447,8 @@ export interface TargetChoice {
   context: string;
   targets: string[];
   missing: string[];
+  /** Named namespaces being deleted. */
+  terminating: string[];
 }
 
 /**
@@ -446,12 +470,14 @@ export function chooseTargets(
   for (const cluster of clusters) {
     let targets: string[];
     let missing: string[] = [];
+    let terminating: string[] = [];
     if (!byPattern && !explicit) {
-      const found = cluster.namespaces.some((n) => n.name === cluster.defaultNamespace);
-      targets = found ? [cluster.defaultNamespace] : [];
+      const found = cluster.namespaces.find((n) => n.name === cluster.defaultNamespace);
+      targets = found && found.phase !== 'Terminating' ? [cluster.defaultNamespace] : [];
       missing = found ? [] : [cluster.defaultNamespace];
+      terminating = found?.phase === 'Terminating' ? [cluster.defaultNamespace] : [];
     } else {
-      ({selected: targets, missing} = choose(cluster.namespaces));
+      ({selected: targets, missing, terminating} = choose(cluster.namespaces));
     }
     const named = new Set([...(selection.names ?? []), ...(!byPattern && !explicit ? [cluster.defaultNamespace] : [])]);
     for (const namespace of [...targets, ...missing]) {
@@ -471,7 +497,7 @@ export function chooseTargets(
       }
       seen.set(key, cluster.context);
     }
-    choices.push({context: cluster.context, targets, missing});
+    choices.push({context: cluster.context, targets, missing, terminating});
   }
   return choices;
 }
@@ -549,7 +575,15 @@ export function planFanoutDelete(ref: SourceRef, clusters: Array<{context: strin
       const key = `${cluster.cluster} ${object.namespace}`;
       if (!isCopyOf(object, ref) || isSource(ref, cluster.cluster, object.namespace) || seen.has(key)) continue;
       seen.add(key);
-      entries.push({context: cluster.context, cluster: cluster.cluster, namespace: object.namespace, action: 'prune', reason: 'copy removed (--delete)', resourceVersion: object.resourceVersion});
+      entries.push({
+        context: cluster.context,
+        cluster: cluster.cluster,
+        namespace: object.namespace,
+        action: 'prune',
+        reason: 'copy removed (--delete)',
+        resourceVersion: object.resourceVersion,
+        existing: object,
+      });
     }
   }
   entries.sort(byContextAndNamespace);

@@ -1,9 +1,13 @@
-import type {AccessCheck} from './cluster-api.js';
+import type {AccessVerb} from './cluster-api.js';
 import {summarize, type FanoutEntry, type FanoutPlan} from './fanout-plan.js';
+import type {ConfigKind} from './types.js';
 
-/** One permission a write of the plan needs, in one context. */
-export interface NeededAccess extends AccessCheck {
+/** One permission a write of the plan needs, in one context and namespace. */
+export interface NeededAccess {
   context: string;
+  namespace: string;
+  verb: AccessVerb;
+  kind: ConfigKind;
 }
 
 export interface Preflight {
@@ -15,15 +19,14 @@ export interface Preflight {
 
 /** The permissions each planned write needs: create, update (delete + create to recreate), delete to prune. */
 export function accessNeeded(plan: Pick<FanoutPlan, 'source' | 'entries'>): NeededAccess[] {
-  const resource = plan.source.kind === 'Secret' ? 'secrets' : 'configmaps';
   const needed = new Map<string, NeededAccess>();
   for (const entry of plan.entries) {
-    for (const verb of verbsOf(entry)) needed.set(`${entry.context} ${entry.namespace} ${verb}`, {context: entry.context, namespace: entry.namespace, verb, resource});
+    for (const verb of verbsOf(entry)) needed.set(`${entry.context} ${entry.namespace} ${verb}`, {context: entry.context, namespace: entry.namespace, verb, kind: plan.source.kind});
   }
   return [...needed.values()];
 }
 
-function verbsOf(entry: FanoutEntry): AccessCheck['verb'][] {
+function verbsOf(entry: FanoutEntry): AccessVerb[] {
   if (entry.action === 'create') return ['create'];
   if (entry.action === 'prune') return ['delete'];
   if (entry.action === 'update') return entry.recreate ? ['delete', 'create'] : ['update'];
@@ -42,7 +45,7 @@ export function applyPreflight(plan: FanoutPlan, allowed: (access: NeededAccess)
     if (verbs.length === 0) return entry;
     total++;
     const resource = plan.source.kind === 'Secret' ? 'secrets' : 'configmaps';
-    const missing = verbs.filter((verb) => !allowed({context: entry.context, namespace: entry.namespace, verb, resource}));
+    const missing = verbs.filter((verb) => !allowed({context: entry.context, namespace: entry.namespace, verb, kind: plan.source.kind}));
     if (missing.length === 0) return entry;
     denied.push({context: entry.context, namespace: entry.namespace, verbs: missing});
     return {

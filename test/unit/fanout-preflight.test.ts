@@ -17,12 +17,12 @@ const plan: FanoutPlan = {
 
 describe('fanout preflight', () => {
   it('needs create, update, delete + create to recreate, delete to prune', () => {
-    expect(accessNeeded(plan).map((a) => `${a.namespace}:${a.verb}:${a.resource}`)).toEqual([
-      'a:create:secrets',
-      'b:update:secrets',
-      'c:delete:secrets',
-      'c:create:secrets',
-      'd:delete:secrets',
+    expect(accessNeeded(plan).map((a) => `${a.namespace}:${a.verb}:${a.kind}`)).toEqual([
+      'a:create:Secret',
+      'b:update:Secret',
+      'c:delete:Secret',
+      'c:create:Secret',
+      'd:delete:Secret',
     ]);
   });
 
