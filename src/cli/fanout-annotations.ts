@@ -1,5 +1,5 @@
 import type {ClusterApi} from '../core/cluster-api.js';
-import {KUBED, ORIGIN_LABELS, planFanout, summarize, type ClusterRead, type FanoutEntry, type FanoutPlan, type FanoutPlanOptions, type SourceRef} from '../core/fanout-plan.js';
+import {KUBED, ORIGIN_LABELS, planAnnotationRemoved, planFanout, summarize, type ClusterRead, type FanoutEntry, type FanoutPlan, type FanoutPlanOptions, type SourceRef} from '../core/fanout-plan.js';
 import {compileNamespaceSelection, type NamespaceSelection} from '../core/namespace-select.js';
 import {sourceName} from '../ui/render-fanout.js';
 import type {ConfigKind, ConfigObject} from '../core/types.js';
@@ -31,7 +31,7 @@ async function planAnnotatedSource(
   if (resolved.length > 0) {
     reads.push(...(await readFanoutTargets(ref, resolved.map((c) => fanoutCluster(kube, c, source.namespace)), {})));
   }
-  return planFanout(ref, source, reads, {...options, adoptKubedCopies: true});
+  return planFanout(ref, source, reads, {...options, adoptKubedCopies: true, fromAnnotations: true});
 }
 
 /**
@@ -61,6 +61,10 @@ export async function planFromAnnotations(
       plans.push({source: {...ref, exists: true}, entries, summary: summarize(entries)});
     }
   }
+  // Copies in this cluster of sources whose annotation was removed (or that are gone): pruned, as Kubed does.
+  const isAnnotated = (ref: Pick<SourceRef, 'kind' | 'name' | 'namespace'>) =>
+    sources.some((s) => s.kind === ref.kind && s.name === ref.name && s.namespace === ref.namespace);
+  if (options.prune) plans.push(...planAnnotationRemoved({context: sourceApi.context, server: sourceApi.server, cluster: (await sourceApi.clusterIdentity()).id}, objects, isAnnotated));
   const contexts = [...new Set(plans.flatMap((p) => p.entries.map((e) => e.context)))];
   return {plans, apis: uniqueApis([sourceApi, ...contexts.map((c) => kube.cluster(c))])};
 }

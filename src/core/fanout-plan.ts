@@ -17,6 +17,8 @@ export const ORIGIN_LABELS = {
 export const ORIGIN_ANNOTATION = `${ORIGIN_PREFIX}origin`;
 /** Checksum of the source's data when the copy was written. */
 export const CHECKSUM_ANNOTATION = `${ORIGIN_PREFIX}checksum`;
+/** Set on copies written by --from-annotations: when the source loses its Kubed annotation, they are pruned. */
+export const FROM_ANNOTATIONS = `${ORIGIN_PREFIX}from-annotations`;
 
 /** Kubed's marks, read when migrating. */
 export const KUBED = {
@@ -161,6 +163,8 @@ function pick(record: Record<string, string>, keep: (key: string) => boolean): R
 export interface CopyOptions {
   /** --strip-labels: copy neither labels nor annotations of the source. */
   stripLabels?: boolean;
+  /** --from-annotations: the copy is marked as following the source's Kubed annotation. */
+  fromAnnotations?: boolean;
 }
 
 /** The copy as it should be in one namespace. */
@@ -181,6 +185,7 @@ export function desiredCopy(source: ConfigObject, ref: SourceRef, namespace: str
       // No context name or URL: either differs between colleagues, and every run would rewrite the copy.
       [ORIGIN_ANNOTATION]: JSON.stringify({kind: ref.kind, name: ref.name, namespace: ref.namespace, cluster: ref.cluster}),
       [CHECKSUM_ANNOTATION]: dataChecksum(source),
+      ...(options.fromAnnotations ? {[FROM_ANNOTATIONS]: 'true'} : {}),
     },
     data: {...source.data},
     binaryData: {...source.binaryData},
@@ -588,4 +593,33 @@ export function planFanoutDelete(ref: SourceRef, clusters: Array<{context: strin
   }
   entries.sort(byContextAndNamespace);
   return {source: {...ref, exists: false}, entries, summary: summarize(entries)};
+}
+
+/**
+ * --from-annotations: copies it wrote (marked FROM_ANNOTATIONS) whose source in this cluster no
+ * longer carries a Kubed annotation, or is gone, are pruned as Kubed does. Only our exact copies
+ * of that source are touched (isCopyOf); copies written by a plain fanout carry no mark.
+ */
+export function planAnnotationRemoved(
+  base: Pick<SourceRef, 'context' | 'server' | 'cluster' | 'legacyServers'>,
+  objects: ConfigObject[],
+  annotated: (ref: Pick<SourceRef, 'kind' | 'name' | 'namespace'>) => boolean,
+): FanoutPlan[] {
+  const bySource = new Map<string, {ref: SourceRef; copies: ConfigObject[]}>();
+  for (const object of objects) {
+    if (object.annotations[FROM_ANNOTATIONS] === undefined) continue;
+    const origin = parseOrigin(object.annotations[ORIGIN_ANNOTATION]);
+    if (!origin?.kind || !origin.name || !origin.namespace || origin.cluster !== base.cluster) continue;
+    const ref: SourceRef = {...base, kind: origin.kind, name: origin.name, namespace: origin.namespace};
+    if (annotated(ref) || !isCopyOf(object, ref)) continue;
+    const key = `${ref.kind}/${ref.namespace}/${ref.name}`;
+    const group = bySource.get(key) ?? {ref, copies: []};
+    group.copies.push(object);
+    bySource.set(key, group);
+  }
+  return [...bySource.values()].map(({ref, copies}) => {
+    const plan = planFanoutDelete(ref, [{context: base.context, cluster: base.cluster, objects: copies}]);
+    for (const entry of plan.entries) entry.reason = 'the source no longer carries a Kubed annotation';
+    return plan;
+  });
 }

@@ -10,6 +10,7 @@ import {
   labelValue,
   originId,
   originSelector,
+  planAnnotationRemoved,
   planFanout,
   planFanoutDelete,
   planFanoutStatus,
@@ -238,6 +239,18 @@ describe('cluster identity', () => {
     const viaAlias = cluster([source], ['src', 'a'], {context: 'alpha-lh', server: 'https://localhost:6443'});
     expect(planFanout(ref, source, [viaAlias], options).entries.map((e) => e.namespace)).toEqual(['a']);
     expect(planFanout(ref, undefined, [viaAlias], options).entries).toEqual([]);
+  });
+});
+
+describe('planAnnotationRemoved', () => {
+  it('prunes copies written by --from-annotations whose source lost its Kubed annotation, and nothing else', () => {
+    const viaAnnotations = desiredCopy(source, ref, 'a', {fromAnnotations: true});
+    const plainFanout = desiredCopy(source, ref, 'b');
+    const otherCluster = desiredCopy(source, {...ref, cluster: 'uid-beta'}, 'c', {fromAnnotations: true});
+    const base = {context: 'alpha', server: ref.server, cluster: ref.cluster};
+    const plans = planAnnotationRemoved(base, [viaAnnotations, plainFanout, otherCluster, source], () => false);
+    expect(plans.flatMap((p) => p.entries.map((e) => [e.namespace, e.action, e.reason]))).toEqual([['a', 'prune', 'the source no longer carries a Kubed annotation']]);
+    expect(planAnnotationRemoved(base, [viaAnnotations], () => true)).toEqual([]);
   });
 });
 
