@@ -37,7 +37,7 @@ export abstract class BaseCommand extends Command {
       throw new Errors.CLIError(`--request-timeout: ${(error as Error).message}`, {exit: ExitCode.usage});
     }
     const {Kubeconfig} = await import('../kube/kubeconfig.js');
-    return Kubeconfig.load({kubeconfig: flags.kubeconfig, requestTimeoutMs});
+    return Kubeconfig.load({kubeconfig: flags.kubeconfig, requestTimeoutMs, note: (text) => this.note(text)});
   }
 
   protected setExitCode(code: ExitCodeValue): void {

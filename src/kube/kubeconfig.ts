@@ -11,6 +11,8 @@ export interface KubeconfigOptions {
   /** --kubeconfig; otherwise KUBECONFIG (several files merged, as kubectl does) or ~/.kube/config. */
   kubeconfig?: string;
   requestTimeoutMs: number;
+  /** stderr notes from the clients (e.g. a fallback cluster identity). */
+  note?: (text: string) => void;
 }
 
 /** The user's kubeconfig: which contexts exist, and a client per context. */
@@ -83,7 +85,7 @@ export class Kubeconfig {
         currentContext: resolved,
       });
       useSharedExecCredentials(scoped);
-      cluster = new KubeCluster(resolved, this.serverOf(resolved), scoped, {requestTimeoutMs: this.options.requestTimeoutMs});
+      cluster = new KubeCluster(resolved, this.serverOf(resolved), scoped, {requestTimeoutMs: this.options.requestTimeoutMs, note: this.options.note});
       this.clusters.set(resolved, cluster);
     }
     return cluster;
