@@ -103,10 +103,10 @@ function runPlugin(exec: ExecConfig): Promise<ExecCredentialStatus> {
   return new Promise((resolve, reject) => {
     let child: ChildProcess;
     try {
-      // stderr passes through, as kubectl does: it is the plugin's way to talk to the user.
+      // stderr is not shown (kubectl shows it): it may hold anything, and an error is one line.
       // Its own process group, so a timeout stops whatever the plugin started too (a shell's children
       // would otherwise keep the pipe, and this process, open).
-      child = spawn(exec.command, exec.args ?? [], {env, stdio: ['ignore', 'pipe', 'inherit'], detached: true});
+      child = spawn(exec.command, exec.args ?? [], {env, stdio: ['ignore', 'pipe', 'ignore'], detached: true});
     } catch (error) {
       reject(new ExecPluginError(`${plugin} could not be started: ${(error as Error).message}`));
       return;
@@ -136,7 +136,7 @@ function runPlugin(exec: ExecConfig): Promise<ExecCredentialStatus> {
     });
     child.on('close', (code, signal) => {
       if (code !== 0) {
-        finish(new ExecPluginError(`${plugin} failed (${signal ? `signal ${signal}` : `exit code ${code}`})`));
+        finish(new ExecPluginError(`${plugin} failed (${signal ? `signal ${signal}` : `exit code ${code}`}; its output is not shown: it may hold a token; run it yourself to see why)`));
         return;
       }
       try {
