@@ -21,6 +21,8 @@ export interface FlagShape {
   /** Boolean flags take no value. */
   boolean: boolean;
   options?: string[];
+  /** kubectl's global flags (help groups KUBECTL and OUTPUT): accepted before the command too. */
+  persistent?: boolean;
 }
 
 /** Cobra's ShellCompDirective bits. */
@@ -48,6 +50,7 @@ export interface Selection {
 const CONTEXT_FLAGS = new Set(['context', 'from-context', 'to-context']);
 const NAMESPACE_FLAGS = new Set(['namespace', 'from-namespace', 'to-namespace']);
 const OBJECT_KINDS = ['configmap/', 'secret/'];
+const PERSISTENT_GROUPS = new Set(['KUBECTL', 'OUTPUT']);
 
 /** `words` are the arguments after the program name; the last one is being completed (maybe ""). */
 export function planCompletion(words: string[], manifest: CompletionManifest): Completion {
@@ -191,14 +194,22 @@ export function renderCompletion(candidates: string[], directive: number): strin
 }
 
 /** Static flags and commands of a built CLI, in the manifest's shape. */
-export function describeCommands(commands: Record<string, {summary?: string; args?: Record<string, {options?: readonly string[]}>; flags?: Record<string, {char?: string; type?: string; options?: readonly string[]}>}>): CompletionManifest {
+export function describeCommands(
+  commands: Record<string, {summary?: string; args?: Record<string, {options?: readonly string[]}>; flags?: Record<string, {char?: string; type?: string; options?: readonly string[]; helpGroup?: string}>}>,
+): CompletionManifest {
   const result: CompletionManifest = {commands: {}};
   for (const [id, command] of Object.entries(commands)) {
     result.commands[id] = {
       summary: command.summary,
       args: Object.entries(command.args ?? {}).map(([name, arg]) => ({name, options: arg.options ? [...arg.options] : undefined})),
       flags: Object.entries(command.flags ?? {})
-        .map(([name, flag]) => ({name, char: flag.char, boolean: flag.type === 'boolean', options: flag.options ? [...flag.options] : undefined}))
+        .map(([name, flag]) => ({
+          name,
+          char: flag.char,
+          boolean: flag.type === 'boolean',
+          options: flag.options ? [...flag.options] : undefined,
+          ...(PERSISTENT_GROUPS.has(flag.helpGroup ?? '') ? {persistent: true} : {}),
+        }))
         .sort((a, b) => a.name.localeCompare(b.name)),
     };
   }

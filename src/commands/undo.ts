@@ -1,7 +1,7 @@
 import {Args, Flags} from '@oclif/core';
 import {BackupStore} from '../cli/backup-store.js';
 import {BaseCommand} from '../cli/base-command.js';
-import {kubeFlags, outputFlags, writeFlags} from '../cli/flags.js';
+import {authFlags, kubeFlags, outputFlags, writeFlags} from '../cli/flags.js';
 import {interruptedUndo, runUndo, summarizeRuns} from '../cli/undo-action.js';
 import {EXIT_CODES_HELP} from '../core/errors.js';
 import {renderDocument} from '../ui/output.js';
@@ -30,6 +30,7 @@ ${EXIT_CODES_HELP}`;
   static override flags = {
     kubeconfig: kubeFlags.kubeconfig,
     'request-timeout': kubeFlags['request-timeout'],
+    ...authFlags,
     ...writeFlags,
     list: Flags.boolean({description: 'list recent sync runs'}),
     force: Flags.boolean({description: 'restore objects even if they changed after the sync, and undo a run again'}),

@@ -4,6 +4,7 @@ export {
   ApiException,
   AppsV1Api,
   CoreV1Api,
+  IsomorphicFetchHttpLibrary,
   KubeConfig,
   Observable,
   ServerConfiguration,

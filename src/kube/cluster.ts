@@ -5,6 +5,7 @@ import {AppsV1Api, CoreV1Api, KubeConfig, Observable, ServerConfiguration, Watch
 import type {V1ConfigMap, V1Secret} from './client-node.js';
 import {ClusterError} from '../core/errors.js';
 import {translateError} from './errors.js';
+import {loggingHttpApi, type RequestLogSink} from './request-log.js';
 import {USER_AGENT} from './user-agent.js';
 
 const PAGE_SIZE = 500;
@@ -14,6 +15,8 @@ const WATCH_SECONDS = 300;
 export interface ClusterOptions {
   /** Per-request timeout in milliseconds; 0 means none. */
   requestTimeoutMs: number;
+  /** -v=6 and above: one line per request (src/kube/request-log.ts). */
+  requestLog?: RequestLogSink;
 }
 
 /** ClusterApi over @kubernetes/client-node for one kubeconfig context. */
@@ -53,6 +56,7 @@ export class KubeCluster implements ClusterApi {
       baseServer: new ServerConfiguration(server, {}),
       authMethods: {default: auth as unknown as KubeConfig},
       middleware,
+      httpApi: options.requestLog ? loggingHttpApi(options.requestLog) : undefined,
     });
     this.core = new CoreV1Api(configuration);
     this.apps = new AppsV1Api(configuration);

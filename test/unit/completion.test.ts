@@ -13,7 +13,8 @@ describe('describeCommands', () => {
     expect(Object.keys(manifest.commands).sort()).toEqual(Object.keys(COMMANDS).sort());
     const diff = manifest.commands.diff;
     expect(diff.args.map((a) => a.name)).toEqual(['source', 'target']);
-    expect(diff.flags.find((f) => f.name === 'namespace')).toEqual({name: 'namespace', char: 'n', boolean: false, options: undefined});
+    expect(diff.flags.find((f) => f.name === 'namespace')).toEqual({name: 'namespace', char: 'n', boolean: false, options: undefined, persistent: true});
+    expect(diff.flags.find((f) => f.name === 'context-lines')?.persistent).toBeUndefined();
     expect(diff.flags.find((f) => f.name === 'output')?.options).toEqual(['table', 'json', 'yaml']);
     expect(manifest.commands.completion.args).toEqual([{name: 'shell', options: ['bash', 'zsh', 'kubectl']}]);
   });
