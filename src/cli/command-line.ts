@@ -3,7 +3,7 @@
 // is `COMMAND --help`, `-v=6` is a log level, and a word or flag that names nothing is
 // one `error:` line with a suggestion. Pure: it reads only the completion manifest
 // (dist/completion.json), so neither oclif nor the Kubernetes client is loaded for it.
-import type {CompletionManifest, FlagShape} from './completion.js';
+import {findFlag, persistentFlags, type CompletionManifest} from './completion.js';
 
 export const PROGRAM = 'kubectl configsync';
 
@@ -100,21 +100,6 @@ export function normalizeVerbosity(argv: string[]): {argv: string[]} | {error: s
     out.push(`--v=${level}`);
   }
   return {argv: out};
-}
-
-/** Flags that kubectl would take before the command: the KUBECTL and OUTPUT groups of any command. */
-function persistentFlags(manifest: CompletionManifest): FlagShape[] {
-  const byName = new Map<string, FlagShape>();
-  for (const command of Object.values(manifest.commands)) {
-    for (const flag of command.flags) if (flag.persistent && !byName.has(flag.name)) byName.set(flag.name, flag);
-  }
-  return [...byName.values()];
-}
-
-function findFlag(flags: FlagShape[], word: string): FlagShape | undefined {
-  if (word.startsWith('--')) return flags.find((f) => f.name === word.slice(2));
-  if (word.length === 2) return flags.find((f) => f.char === word[1]);
-  return undefined;
 }
 
 /** `unknown flag: --contxt: did you mean --context? (see kubectl configsync diff --help)` */
