@@ -105,13 +105,13 @@ describe('release artefacts for every platform', () => {
     const newest = versions.map((v) => v.slice('GLIBC_'.length).split('.').map(Number)).sort((a, b) => a[0] - b[0] || (a[1] ?? 0) - (b[1] ?? 0)).at(-1);
     expect(newest).toEqual([2, 28]);
     expect((await runProcess('readelf', ['-d', executableOf(name)])).stdout).toMatch(/NEEDED.*\[libstdc\+\+\.so\.6\]/);
-    const docs = readFileSync(join(repoRoot, 'docs', 'install.md'), 'utf8');
+    const docs = readFileSync(join(repoRoot, 'docs', 'install.md'), 'utf8').replace(/\s+/g, ' ');
     expect(docs).toMatch(/glibc 2\.28 or later and libstdc\+\+/);
   });
 
   it('darwin-x64 carries no code signature (postject drops Node’s), as docs/install.md says', () => {
     expect(readHeader(readFileSync(executableOf('darwin-x64')))).toMatchObject({format: 'macho', segments: expect.arrayContaining(['NODE_SEA']), signed: false});
-    expect(readFileSync(join(repoRoot, 'docs', 'install.md'), 'utf8')).toMatch(/darwin\/amd64 executable is not signed/);
+    expect(readFileSync(join(repoRoot, 'docs', 'install.md'), 'utf8').replace(/\s+/g, ' ')).toMatch(/darwin\/amd64 executable is not signed/);
   });
 
   it('packs every platform with LICENSE and fills the manifest with each archive’s checksum', async () => {
