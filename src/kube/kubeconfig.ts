@@ -141,6 +141,8 @@ function loadMerged(config: KubeConfig, files: string[]): void {
  */
 function applyOverrides(config: KubeConfig, overrides: ClientOverrides): void {
   const {as, asGroups = [], user, cluster, token, certificateAuthority, insecureSkipTlsVerify} = overrides;
+  const given = [as, user, cluster, token, certificateAuthority].some((v) => v !== undefined) || asGroups.length > 0 || insecureSkipTlsVerify;
+  if (!given) return;
   if (certificateAuthority !== undefined && insecureSkipTlsVerify) {
     throw new UsageError('--certificate-authority and --insecure-skip-tls-verify cannot be used together');
   }
