@@ -7,7 +7,7 @@ import {Flags} from '@oclif/core';
  */
 export const authFlags = {
   as: Flags.string({description: 'username to impersonate for the operation (a user or a service account)', helpGroup: 'KUBECTL'}),
-  'as-group': Flags.string({description: 'group to impersonate for the operation', multiple: true, helpGroup: 'KUBECTL'}),
+  'as-group': Flags.string({description: 'group to impersonate for the operation, with --as (one group: the client sends one header of a name)', multiple: true, helpGroup: 'KUBECTL'}),
   user: Flags.string({description: 'the name of the kubeconfig user to use', helpGroup: 'KUBECTL'}),
   cluster: Flags.string({description: 'the name of the kubeconfig cluster to use', helpGroup: 'KUBECTL'}),
   token: Flags.string({description: 'bearer token for authentication to the API server (replaces the user\'s credentials)', helpGroup: 'KUBECTL'}),
