@@ -12,6 +12,8 @@ import {
 } from '../core/fanout-plan.js';
 import type {NamespaceSelection} from '../core/namespace-select.js';
 import type {ConfigObject} from '../core/types.js';
+import {JournalError} from '../kube/run-store.js';
+import type {WritePath} from '../kube/write-path.js';
 
 export interface FanoutResult {
   context: string;
@@ -23,14 +25,12 @@ export interface FanoutResult {
 }
 
 export interface ApplyFanoutOptions {
-  dryRun: boolean;
-  fieldManager: string;
+  /** The one write path: dry run, journal, preconditions. */
+  writer: WritePath;
   /** Writes in flight at once, over all clusters. */
   concurrency: number;
   /** Writes per second per cluster; 0 for no limit. */
   qps: number;
-  /** Attempts per write on 429 and 5xx (the first included). */
-  attempts?: number;
   /** Called after each finished write, for progress. */
   onResult?: (result: FanoutResult, finished: number, total: number) => void;
   /** Injectable for tests. */
@@ -71,7 +71,7 @@ export async function readFanoutTargets(ref: SourceRef, clusters: FanoutCluster[
   return reads.map((r): ClusterRead => {
     if (r.error) return {context: r.cluster.context, server: r.cluster.server, targets: [], objects: [], error: r.error};
     const choice = choices.find((c) => c.context === r.cluster.context)!;
-    return {context: r.cluster.context, server: r.cluster.server, targets: choice.targets, missing: choice.missing, objects: r.objects!};
+    return {context: r.cluster.context, server: r.cluster.server, targets: choice.targets, missing: choice.missing, terminating: choice.terminating, objects: r.objects!};
   });
 }
 
@@ -89,8 +89,8 @@ export async function readCopies(ref: SourceRef, clusters: ClusterApi[]): Promis
 }
 
 /**
- * Applies the writes of a plan with bounded concurrency, a per-cluster rate limit,
- * and retries with backoff on 429 and 5xx. Every entry gets a result; one failing
+ * Applies the writes of a plan with bounded concurrency and a per-cluster rate limit
+ * (429 and 5xx are retried once, in the seam). Every entry gets a result; one failing
  * target never stops the others.
  */
 export async function applyFanoutPlan(plan: FanoutPlan, clusters: Map<string, ClusterApi>, options: ApplyFanoutOptions): Promise<FanoutResult[]> {
@@ -107,17 +107,21 @@ export async function applyFanoutPlan(plan: FanoutPlan, clusters: Map<string, Cl
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   let next = 0;
   let finished = 0;
+  let journalBroken = false;
   const worker = async () => {
-    while (next < work.length && !options.stopRequested?.()) {
+    while (next < work.length && !options.stopRequested?.() && !journalBroken) {
       const {entry, index} = work[next++];
       const api = clusters.get(entry.context);
       let limiter = limiters.get(entry.context);
       if (!limiter) limiters.set(entry.context, (limiter = new RateLimiter(options.qps, sleep)));
       try {
         if (!api) throw new ClusterError(`no client for context "${entry.context}"`);
-        await writeEntry(plan.source, entry, api, options, limiter, sleep);
+        await limiter.take();
+        await writeEntry(entry, api, options.writer);
         results[index] = {...results[index], outcome: 'done', message: undefined};
       } catch (error) {
+        // Without a journal nothing more may be written; the rest is reported as not attempted.
+        if (error instanceof JournalError) journalBroken = true;
         results[index] = {...results[index], outcome: 'failed', message: messageFor(entry, error)};
       }
       finished++;
@@ -125,54 +129,27 @@ export async function applyFanoutPlan(plan: FanoutPlan, clusters: Map<string, Cl
     }
   };
   await Promise.all(Array.from({length: Math.max(1, Math.min(options.concurrency, work.length))}, worker));
-  for (const {index} of work.slice(next)) results[index] = {...results[index], outcome: 'skipped', message: NOT_ATTEMPTED};
+  for (const {index} of work.slice(next)) results[index] = {...results[index], outcome: 'skipped', message: journalBroken ? NOT_ATTEMPTED_NO_JOURNAL : NOT_ATTEMPTED};
   return results;
 }
 
-async function writeEntry(
-  source: SourceRef,
-  entry: FanoutEntry,
-  api: ClusterApi,
-  options: ApplyFanoutOptions,
-  limiter: RateLimiter,
-  sleep: (ms: number) => Promise<void>,
-): Promise<void> {
-  const write = {dryRun: options.dryRun, fieldManager: options.fieldManager};
-  const run = async (request: () => Promise<unknown>) => {
-    const attempts = options.attempts ?? 4;
-    for (let attempt = 1; ; attempt++) {
-      await limiter.take();
-      try {
-        await request();
-        return;
-      } catch (error) {
-        if (attempt >= attempts || !isRetryable(error)) throw error;
-        // Exponential backoff with jitter: 250ms, 500ms, 1s …
-        await sleep(250 * 2 ** (attempt - 1) * (0.5 + Math.random() / 2));
-      }
-    }
-  };
+export const NOT_ATTEMPTED_NO_JOURNAL = 'not attempted: the run journal cannot be written, so nothing more was written';
+
+async function writeEntry(entry: FanoutEntry, api: ClusterApi, writer: WritePath): Promise<void> {
   if (entry.action === 'prune') {
     try {
-      await run(() => api.deleteConfigObject(source.kind, entry.namespace, source.name, {...write, resourceVersion: entry.resourceVersion}));
+      await writer.delete(api, entry.existing!);
     } catch (error) {
       // Already gone (e.g. its namespace was deleted): the prune's goal is met.
       if ((error as {status?: number}).status !== 404) throw error;
     }
   } else if (entry.action === 'create') {
-    await run(() => api.createConfigObject(entry.object!, write));
+    await writer.create(api, entry.object!);
   } else if (entry.recreate) {
-    await run(() => api.deleteConfigObject(source.kind, entry.namespace, source.name, {...write, resourceVersion: entry.resourceVersion}));
-    // A server-side dry run stores nothing, so the create would meet the object still there.
-    if (!options.dryRun) await run(() => api.createConfigObject(entry.object!, write));
+    await writer.recreate(api, entry.existing!, entry.object!);
   } else {
-    await run(() => api.replaceConfigObject(entry.object!, write));
+    await writer.update(api, entry.existing!, entry.object!);
   }
-}
-
-export function isRetryable(error: unknown): boolean {
-  const status = (error as {status?: number}).status;
-  return status === 429 || (status !== undefined && status >= 500);
 }
 
 function messageFor(entry: FanoutEntry, error: unknown): string {

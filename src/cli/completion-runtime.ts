@@ -71,9 +71,10 @@ export async function runCompletion(words: string[], manifestText: string | unde
         return prefixed(names.filter((n) => n.startsWith(plan.prefix)), Directive.noFileComp);
       }
       case 'runs': {
-        // Newest first, as undo --list shows them.
-        const {BackupStore} = await import('./backup-store.js');
-        const ids = BackupStore.default().runIds().filter((id) => id.startsWith(plan.prefix));
+        // Newest first, as undo --list shows them; a journal that cannot be read is left out.
+        const {RunStore, prepareRunStore} = await import('../kube/run-store.js');
+        await prepareRunStore();
+        const ids = RunStore.default().list().records.map((r) => r.runId).filter((id) => id.startsWith(plan.prefix));
         return prefixed(ids, Directive.noFileComp | Directive.keepOrder);
       }
     }

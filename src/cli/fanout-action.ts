@@ -6,6 +6,8 @@ import type {Kubeconfig} from '../kube/kubeconfig.js';
 import {renderDocument} from '../ui/output.js';
 import {fanoutDocument, renderFanoutPlan, renderFanoutResults, sourceName} from '../ui/render-fanout.js';
 import type {Theme} from '../ui/theme.js';
+import {RunStore} from '../kube/run-store.js';
+import {WritePath} from '../kube/write-path.js';
 import {NOT_ATTEMPTED, applyFanoutPlan, hasFailures, readCopies, readFanoutTargets, type FanoutResult} from './apply-fanout.js';
 import {planFromAnnotations} from './fanout-annotations.js';
 import {fanoutCluster, parseSourceArg, resolveTargetContexts, selectionFrom, uniqueApis, type FanoutTargetFlagValues} from './fanout-targets.js';
@@ -81,6 +83,7 @@ export async function runFanout(object: string | undefined, flags: FanoutFlagVal
   };
 
   if (flags.watch) {
+    const watchOptions = applyOptions(flags, ref);
     if (flags['dry-run'] === 'client') throw new UsageError('--watch writes as it goes; it cannot be combined with --dry-run=client');
     const {watchFanout} = await import('./fanout-watch.js');
     return watchFanout({
@@ -88,7 +91,7 @@ export async function runFanout(object: string | undefined, flags: FanoutFlagVal
       sourceApi,
       targets: apis,
       buildPlan,
-      apply: (plan) => applyFanoutPlan(plan, apiMap(apis), applyOptions(flags)),
+      apply: (plan) => applyFanoutPlan(plan, apiMap(apis), watchOptions),
       resyncMs: durationFlag('--resync', flags.resync),
       log: io.note,
       confirmFirst: () => confirmWatch(flags.yes, io),
@@ -133,14 +136,18 @@ async function confirmAndApply(batch: Batch, flags: FanoutFlagValues, io: Fanout
   }
   const progress = single ? progressBar(writes) : () => undefined;
   const clients = apiMap(batch.apis);
+  const options = applyOptions(flags, plans[0].source);
   const {value: results, signal} = await runStoppable('writes', io.note, async (stopRequested) => {
     const all: FanoutResult[][] = [];
     // Sources one after another; once stopped, the later plans start nothing and report every write as not attempted.
     for (const plan of plans) {
-      all.push(await applyFanoutPlan(plan, clients, {...applyOptions(flags), onResult: (_r, done, total) => progress(done, total), stopRequested}));
+      all.push(await applyFanoutPlan(plan, clients, {...options, onResult: (_r, done, total) => progress(done, total), stopRequested}));
     }
     return all;
   });
+  const journal = options.writer.journalOpened;
+  journal?.close();
+  if (journal) io.note(`journal saved as run ${options.runId}; undo with: kubectl configsync undo ${options.runId}`);
   progress(writes, writes, true);
   const dryRun = flags['dry-run'] === 'server';
   if (output === 'table') io.print(plans.map((p, i) => renderFanoutResults(p, results[i], io.theme('stdout'), {dryRun, ...shown(p)})).join('\n'));
@@ -159,8 +166,13 @@ function reportOutcome(failed: boolean, io: FanoutIo, stage: 'planned' | 'writte
   return ExitCode.partial;
 }
 
-function applyOptions(flags: FanoutFlagValues) {
-  return {dryRun: flags['dry-run'] === 'server', fieldManager: flags['field-manager'], concurrency: flags.concurrency, qps: flags.qps};
+/** One write path (and one run journal, opened at the first real write) for everything this command writes. */
+function applyOptions(flags: FanoutFlagValues, source: {context: string; namespace: string}) {
+  const now = new Date();
+  const runId = RunStore.newRunId(now);
+  const mode = flags['dry-run'] === 'server' ? 'server' : 'none';
+  const journal = () => RunStore.default().create({runId, createdAt: now.toISOString(), command: 'fanout', source: {context: source.context, namespace: source.namespace}});
+  return {runId, writer: new WritePath({mode, fieldManager: flags['field-manager'], journal, runId}), concurrency: flags.concurrency, qps: flags.qps};
 }
 
 async function confirmWatch(yes: boolean, io: FanoutIo): Promise<boolean> {

@@ -1,4 +1,5 @@
 import {Flags} from '@oclif/core';
+import {WritePath} from '../kube/write-path.js';
 import type {ClusterApi} from '../core/cluster-api.js';
 import type {ConfigTarget, ConsumerReference} from '../core/consumers.js';
 import {workloadRef} from '../core/consumers.js';
@@ -140,10 +141,8 @@ async function restartOne(cluster: ClusterApi, item: PlannedRestart, restartedAt
   let generation: number | undefined;
   let untracked: string | undefined;
   try {
-    const patched = await cluster.restartWorkload(item.kind, item.namespace, item.name, restartedAt, {
-      dryRun: options.dryRun === 'server',
-      fieldManager: options.fieldManager,
-    });
+    const patched = await new WritePath({mode: options.dryRun, fieldManager: options.fieldManager}).restartWorkload(cluster, item.kind, item.namespace, item.name, restartedAt);
+    if (!patched) return outcomeOf(item, {status: 'would-restart', restartedAt});
     generation = patched.generation;
     untracked = untrackedRollout(patched);
   } catch (error) {

@@ -17,12 +17,12 @@ import {
 } from '../core/sync-plan.js';
 import {locationName, objectRef, type ConfigKind} from '../core/types.js';
 import type {Kubeconfig} from '../kube/kubeconfig.js';
+import {RunStore} from '../kube/run-store.js';
 import {promptKeys, promptObjects, syncableKeys, syncableObjects} from '../ui/prompts.js';
 import {renderDiffReport} from '../ui/render-diff.js';
 import {renderSyncPlan} from '../ui/render-sync.js';
 import type {Theme} from '../ui/theme.js';
 import {NOT_ATTEMPTED, applySync, type SyncResult} from './apply-sync.js';
-import {BackupStore} from './backup-store.js';
 import {compareLocations, type CompareFlagValues, type Comparison} from './compare.js';
 import {changesFromSync, restartConsumers, type DryRun, type RestartReport, type RolloutOptions} from './rollout.js';
 import {runStoppable} from './stop-signal.js';
@@ -125,7 +125,7 @@ export async function runSync(request: SyncRequest, io: SyncIo): Promise<SyncPre
   }
 
   const now = new Date();
-  const runId = BackupStore.newRunId(now);
+  const runId = RunStore.newRunId(now);
   const {plan, writes} = planSync(report, comparison.source.objects, comparison.target.objects, selection, {now, runId});
   const writable = writes.filter((w) => isWritable(w.object));
 
@@ -150,7 +150,7 @@ export async function runSync(request: SyncRequest, io: SyncIo): Promise<SyncPre
       dryRun,
       fieldManager: request.fieldManager,
       runId,
-      backup: BackupStore.default(),
+      store: RunStore.default(),
       now,
       refused,
       onProgress: io.note,

@@ -1,12 +1,14 @@
 import {DeclinedError, ExitCode, InterruptedError, UsageError, type ExitCodeValue} from '../core/errors.js';
-import {locationName, objectRef} from '../core/types.js';
+import {mayHaveWritten, type RunRecord} from '../core/journal.js';
+import {objectRef} from '../core/types.js';
+import type {UndoResult} from '../core/undo-plan.js';
 import type {Kubeconfig} from '../kube/kubeconfig.js';
-import {UNDO_NOT_ATTEMPTED, applyUndo, type UndoResult} from './apply-sync.js';
-import type {BackupRecord, BackupStore} from './backup-store.js';
+import {RunJournal, prepareRunStore, type RunStore, type StoreProblem} from '../kube/run-store.js';
+import {UNDO_NOT_ATTEMPTED, applyUndo} from './apply-undo.js';
 import {runStoppable} from './stop-signal.js';
 
 export interface UndoRequest {
-  /** Without one, the latest run that wrote something and was not undone. */
+  /** Without one, the latest run that may have written something and was not undone. */
   runId?: string;
   dryRun: 'none' | 'client' | 'server';
   fieldManager: string;
@@ -28,41 +30,68 @@ export interface UndoOutcome {
   exitCode: ExitCodeValue;
 }
 
-/** What `undo --list` shows: names only, since backups hold values and are never printed. */
-export function summarizeRuns(records: BackupRecord[]) {
+/** What `undo --list` shows: names only, since journals hold values and are never printed. */
+export function summarizeRuns(records: RunRecord[]) {
   return records.map((r) => ({
     runId: r.runId,
     createdAt: r.createdAt,
-    source: r.source,
-    target: r.target,
-    objects: r.entries.map((e) => ({kind: e.kind, name: e.name, action: e.action, outcome: e.outcome, keys: e.keys})),
+    command: r.command,
+    ...(r.source ? {source: r.source} : {}),
+    ...(r.target ? {target: r.target} : {}),
+    objects: r.entries.map((e) => ({context: e.context, namespace: e.namespace, kind: e.kind, name: e.name, op: e.op, outcome: e.outcome, keys: e.keys})),
     ...(r.undoneAt ? {undoneAt: r.undoneAt} : {}),
   }));
 }
 
+/** Every readable run, and one line per file that is not (exit 2 once the rest is listed). */
+export async function listRuns(store: RunStore): Promise<{records: RunRecord[]; problems: StoreProblem[]}> {
+  await prepareRunStore();
+  return store.list();
+}
+
+/** `undo --prune AGE`: deletes the journals of runs older than AGE. */
+export async function pruneRuns(store: RunStore, maxAgeMs: number, now: Date): Promise<{removed: string[]; problems: StoreProblem[]}> {
+  await prepareRunStore();
+  return store.prune(new Date(now.getTime() - maxAgeMs));
+}
+
 /** Picks the run, confirms, restores with the stop-signal guard, and marks the run undone when all of it was. */
-export async function runUndo(store: BackupStore, request: UndoRequest, io: UndoIo): Promise<UndoOutcome> {
+export async function runUndo(store: RunStore, request: UndoRequest, io: UndoIo): Promise<UndoOutcome> {
   const {dryRun} = request;
   if (!io.canPrompt && !request.yes && dryRun === 'none') throw new UsageError('refusing to undo without confirmation: no terminal to ask on; pass --yes');
-  const record = request.runId ? store.load(request.runId) : store.latestUndoable();
-  if (!record) throw new UsageError(`no sync run to undo in ${store.dir} (see undo --list)`);
+  await prepareRunStore();
+  let record: RunRecord | undefined;
+  if (request.runId) {
+    record = store.load(request.runId);
+  } else {
+    const {records, problems} = store.list();
+    // One unreadable file must not hide the runs that can be undone.
+    for (const problem of problems) io.note(`warning: skipped ${problem.file}: ${problem.reason}`);
+    record = records.find((r) => !r.undoneAt && mayHaveWritten(r));
+  }
+  if (!record) throw new UsageError(`no run to undo in ${store.dir} (see undo --list)`);
   if (record.undoneAt && !request.force) throw new UsageError(`run ${record.runId} was already undone at ${record.undoneAt}; --force undoes it again`);
-  const written = record.entries.filter((e) => e.outcome === 'written');
-  if (written.length === 0) throw new UsageError(`run ${record.runId} wrote nothing; nothing to undo`);
+  if (!mayHaveWritten(record)) throw new UsageError(`run ${record.runId} wrote nothing; nothing to undo`);
 
+  const touched = record.entries.filter((e) => e.outcome !== 'failed' || e.mayBeAbsent);
   if (!request.yes && dryRun === 'none') {
-    io.note(`run ${record.runId} (${record.createdAt}) wrote ${written.map((e) => objectRef(e)).join(', ')} in ${locationName(record.target)}`);
-    if (!(await io.confirm(`Restore ${written.length} object${written.length > 1 ? 's' : ''} in ${locationName(record.target)}?`))) throw new DeclinedError();
+    io.note(`run ${record.runId} (${record.createdAt}) touched ${touched.map((e) => `${objectRef(e)} in ${e.context}/${e.namespace}`).join(', ')}`);
+    if (!(await io.confirm(`Restore ${touched.length} object${touched.length === 1 ? '' : 's'}?`))) throw new DeclinedError();
   }
   const kube = await io.loadKubeconfig();
-  const {value: result, signal} = await runStoppable('write', io.note, (stopRequested) =>
-    applyUndo(record, kube.cluster(record.target.context), {dryRun, fieldManager: request.fieldManager, force: request.force, onProgress: io.note, stopRequested}),
-  );
-  // An interrupted undo is not done: the run stays undoable so a rerun finishes it.
-  if (dryRun === 'none' && result.summary.failed === 0 && !signal) store.save({...record, undoneAt: new Date().toISOString()});
-  const {restored, failed} = result.summary;
-  const exitCode = failed === 0 ? ExitCode.ok : restored > 0 ? ExitCode.partial : ExitCode.cluster;
-  return signal ? {result, signal, exitCode} : {result, exitCode};
+  const journal = dryRun === 'none' ? RunJournal.reopen(record.file) : undefined;
+  try {
+    const {value: result, signal} = await runStoppable('write', io.note, (stopRequested) =>
+      applyUndo(record, (context) => kube.cluster(context), {dryRun, fieldManager: request.fieldManager, force: request.force, journal, onProgress: io.note, stopRequested}),
+    );
+    // An interrupted or partial undo is not done: the run stays undoable so a rerun finishes it.
+    if (journal && result.summary.failed === 0 && !signal) journal.markUndone();
+    const {restored, failed} = result.summary;
+    const exitCode = failed === 0 ? ExitCode.ok : restored > 0 ? ExitCode.partial : ExitCode.cluster;
+    return signal ? {result, signal, exitCode} : {result, exitCode};
+  } finally {
+    journal?.close();
+  }
 }
 
 /** The error an interrupted undo ends with, after everything was reported. */

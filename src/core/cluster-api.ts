@@ -7,6 +7,25 @@ export interface WriteOptions {
   fieldManager: string;
 }
 
+export interface DeletePreconditions {
+  resourceVersion?: string;
+  uid?: string;
+}
+
+/**
+ * The fields one update changes; a value of null removes that key. Secret values are
+ * given in the tool's model (text in data, base64 in binaryData) and encoded by the seam.
+ */
+export interface ConfigPatch {
+  /** The version the patch was computed from: the precondition. */
+  resourceVersion: string;
+  data?: Record<string, string | null>;
+  binaryData?: Record<string, string | null>;
+  labels?: Record<string, string | null>;
+  annotations?: Record<string, string | null>;
+  immutable?: true;
+}
+
 export interface ListOptions {
   labelSelector?: string;
 }
@@ -30,10 +49,16 @@ export interface ClusterApi {
   listConfigObjects(kind: ConfigKind, namespace: string | undefined, options?: ListOptions): Promise<ConfigObject[]>;
   getConfigObject(kind: ConfigKind, namespace: string, name: string): Promise<ConfigObject | undefined>;
   createConfigObject(object: ConfigObject, options: WriteOptions): Promise<ConfigObject>;
-  /** PUT conditioned on object.resourceVersion: a 409 ConflictError when the object moved. */
-  replaceConfigObject(object: ConfigObject, options: WriteOptions): Promise<ConfigObject>;
-  /** Deletes, conditioned on resourceVersion when given. */
-  deleteConfigObject(kind: ConfigKind, namespace: string, name: string, options: WriteOptions & {resourceVersion?: string}): Promise<void>;
+  /**
+   * A JSON merge patch of exactly the fields in `patch`, conditioned on its resourceVersion:
+   * a 409 ConflictError when the object moved. Everything else (ownerReferences, finalizers,
+   * other labels and annotations, other managers' fields) is left as it is.
+   */
+  patchConfigObject(kind: ConfigKind, namespace: string, name: string, patch: ConfigPatch, options: WriteOptions): Promise<ConfigObject>;
+  /** Deletes, conditioned on uid and resourceVersion when given (the dry run travels in the body, where the server reads it). */
+  deleteConfigObject(kind: ConfigKind, namespace: string, name: string, options: WriteOptions & DeletePreconditions): Promise<void>;
+  /** SelfSubjectAccessReview: may the caller do `verb` on this kind in this namespace? */
+  canI(verb: 'create' | 'update' | 'patch' | 'delete', kind: ConfigKind, namespace: string): Promise<boolean>;
   getNamespace(name: string): Promise<NamespaceInfo | undefined>;
   listNamespaces(options?: ListOptions): Promise<NamespaceInfo[]>;
   /** Every workload of a kind in a namespace (all pages), or in all namespaces when namespace is undefined. */

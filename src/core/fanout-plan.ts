@@ -176,8 +176,10 @@ export interface FanoutEntry {
   reason?: string;
   /** resourceVersion of the existing object the write is conditioned on. */
   resourceVersion?: string;
-  /** Body to create or replace (not part of the JSON output). */
+  /** Body to create, or what the existing object should become (not part of the JSON output). */
   object?: ConfigObject;
+  /** The existing object, as read: updates and deletes are conditioned on it (not part of the JSON output). */
+  existing?: ConfigObject;
 }
 
 export interface FanoutSummary {
@@ -203,6 +205,8 @@ export interface ClusterRead {
   targets: string[];
   /** Named namespaces that do not exist. */
   missing?: string[];
+  /** Named namespaces being deleted. */
+  terminating?: string[];
   /** Objects of the source's kind and name found in this cluster (copies and others). */
   objects: ConfigObject[];
   /** Reading this cluster failed: every target in it is reported as an error. */
@@ -231,6 +235,9 @@ export function planFanout(ref: SourceRef, source: ConfigObject | undefined, clu
     for (const namespace of cluster.missing ?? []) {
       entries.push({context: cluster.context, namespace, action: 'error', reason: `namespace "${namespace}" not found`});
     }
+    for (const namespace of cluster.terminating ?? []) {
+      entries.push({context: cluster.context, namespace, action: 'error', reason: `namespace "${namespace}" is being deleted (Terminating) and refuses new objects`});
+    }
     const byNamespace = new Map<string, ConfigObject>();
     for (const object of cluster.objects) {
       if (object.kind === ref.kind && object.name === ref.name) byNamespace.set(object.namespace, object);
@@ -249,6 +256,7 @@ export function planFanout(ref: SourceRef, source: ConfigObject | undefined, clu
         action: 'prune',
         reason: source ? 'namespace no longer selected' : 'source deleted',
         resourceVersion: object.resourceVersion,
+        existing: object,
       });
     }
   }
@@ -273,6 +281,9 @@ export function planTarget(
   const base = {context, namespace};
   if (!existing) return {...base, action: 'create', object: desired};
 
+  if (existing.deletionTimestamp) {
+    return {...base, action: 'error', reason: `${existing.kind === 'Secret' ? 'secret' : 'configmap'}/${existing.name} is being deleted (finalizers pending) and cannot be written`, resourceVersion: existing.resourceVersion};
+  }
   let conflict: FanoutEntry['conflict'];
   let wanted = desired;
   if (!isCopyOf(existing, ref)) {
@@ -289,6 +300,16 @@ export function planTarget(
   if (changes.length === 0) return {...base, action: 'unchanged', conflict, resourceVersion};
   // An immutable object, or a Secret whose type changes, can only be replaced by delete + create.
   const recreate = Boolean(existing.immutable) || (existing.kind === 'Secret' && changes.includes('type'));
+  // Deleting is only ever done to our own copies: someone else's object is never deleted to be overwritten.
+  if (recreate && (conflict === 'overwrite' || conflict === 'adopt')) {
+    return {
+      ...base,
+      action: 'error',
+      conflict,
+      reason: `refused: an object with this name exists, is not a copy of this source and can only be changed by deleting it (${existing.immutable ? 'immutable' : 'Secret type differs'}); it is never deleted for you: delete it yourself or exclude ${namespace}`,
+      resourceVersion,
+    };
+  }
   return {
     ...base,
     action: 'update',
@@ -297,6 +318,7 @@ export function planTarget(
     recreate: recreate || undefined,
     resourceVersion,
     object: {...wanted, resourceVersion: recreate ? undefined : resourceVersion, uid: undefined},
+    existing,
   };
 }
 
@@ -349,6 +371,8 @@ export interface TargetChoice {
   server: string;
   targets: string[];
   missing: string[];
+  /** Named namespaces being deleted. */
+  terminating: string[];
 }
 
 /**
@@ -369,12 +393,14 @@ export function chooseTargets(
   for (const cluster of clusters) {
     let targets: string[];
     let missing: string[] = [];
+    let terminating: string[] = [];
     if (!byPattern && !explicit) {
-      const found = cluster.namespaces.some((n) => n.name === cluster.defaultNamespace);
-      targets = found ? [cluster.defaultNamespace] : [];
+      const found = cluster.namespaces.find((n) => n.name === cluster.defaultNamespace);
+      targets = found && found.phase !== 'Terminating' ? [cluster.defaultNamespace] : [];
       missing = found ? [] : [cluster.defaultNamespace];
+      terminating = found?.phase === 'Terminating' ? [cluster.defaultNamespace] : [];
     } else {
-      ({selected: targets, missing} = choose(cluster.namespaces));
+      ({selected: targets, missing, terminating} = choose(cluster.namespaces));
     }
     const named = new Set([...(selection.names ?? []), ...(!byPattern && !explicit ? [cluster.defaultNamespace] : [])]);
     for (const namespace of [...targets, ...missing]) {
@@ -393,7 +419,7 @@ export function chooseTargets(
       }
       seen.set(key, cluster.context);
     }
-    choices.push({context: cluster.context, server: cluster.server, targets, missing});
+    choices.push({context: cluster.context, server: cluster.server, targets, missing, terminating});
   }
   return choices;
 }
@@ -459,7 +485,7 @@ export function planFanoutDelete(ref: SourceRef, clusters: Array<{context: strin
     }
     for (const object of cluster.objects) {
       if (!isCopyOf(object, ref)) continue;
-      entries.push({context: cluster.context, namespace: object.namespace, action: 'prune', reason: 'copy removed (--delete)', resourceVersion: object.resourceVersion});
+      entries.push({context: cluster.context, namespace: object.namespace, action: 'prune', reason: 'copy removed (--delete)', resourceVersion: object.resourceVersion, existing: object});
     }
   }
   entries.sort((a, b) => a.context.localeCompare(b.context) || a.namespace.localeCompare(b.namespace));

@@ -126,6 +126,8 @@ export interface NamespaceChoice {
   selected: string[];
   /** Names given with --to-namespace that the cluster does not have. */
   missing: string[];
+  /** Names given with --to-namespace whose namespace is being deleted: they refuse new objects, so they are failures, never skipped. */
+  terminating: string[];
 }
 
 /** True when the selection names at least one way of choosing namespaces. */
@@ -150,11 +152,15 @@ export function compileNamespaceSelection(selection: NamespaceSelection): (names
   return (namespaces) => {
     const selected = new Set<string>();
     const present = new Set<string>();
+    const terminating: string[] = [];
     for (const ns of namespaces) {
       present.add(ns.name);
       if (excluded.has(ns.name)) continue;
-      // A namespace being deleted refuses new objects.
-      if (ns.phase === 'Terminating') continue;
+      // A namespace being deleted refuses new objects: chosen by a pattern it is passed over, named it is a failure.
+      if (ns.phase === 'Terminating') {
+        if (named.has(ns.name)) terminating.push(ns.name);
+        continue;
+      }
       if (named.has(ns.name)) {
         selected.add(ns.name);
         continue;
@@ -167,6 +173,7 @@ export function compileNamespaceSelection(selection: NamespaceSelection): (names
     return {
       selected: [...selected].sort(),
       missing: [...named].filter((n) => !present.has(n) && !excluded.has(n)).sort(),
+      terminating: terminating.sort(),
     };
   };
 }

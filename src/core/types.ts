@@ -23,6 +23,20 @@ export interface ConfigObject {
   data: Record<string, string>;
   /** Base64-encoded bytes (ConfigMap binaryData, or Secret values that are not UTF-8). */
   binaryData: Record<string, string>;
+  /** Kept as read so that a write never drops them and a restore puts them back. */
+  ownerReferences?: OwnerReference[];
+  finalizers?: string[];
+  /** Set when the object is being deleted (finalizers pending): it cannot be written. */
+  deletionTimestamp?: string;
+}
+
+export interface OwnerReference {
+  apiVersion: string;
+  kind: string;
+  name: string;
+  uid: string;
+  controller?: boolean;
+  blockOwnerDeletion?: boolean;
 }
 
 /** Where a set of objects lives: one namespace in one kubeconfig context. */

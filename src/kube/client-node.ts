@@ -3,6 +3,7 @@
 export {
   ApiException,
   AppsV1Api,
+  AuthorizationV1Api,
   CoreV1Api,
   IsomorphicFetchHttpLibrary,
   KubeConfig,

@@ -1,7 +1,7 @@
-import type {ClusterApi, ListOptions, NamespaceInfo, WatchEvent, WatchHandle, WatchResource, WriteOptions} from '../core/cluster-api.js';
+import type {ClusterApi, ConfigPatch, DeletePreconditions, ListOptions, NamespaceInfo, WatchEvent, WatchHandle, WatchResource, WriteOptions} from '../core/cluster-api.js';
 import type {ConfigKind, ConfigObject} from '../core/types.js';
 import type {PodSpec, Workload, WorkloadKind} from '../core/workload.js';
-import {AppsV1Api, CoreV1Api, KubeConfig, Observable, ServerConfiguration, Watch, createConfiguration, setHeaderMiddleware} from './client-node.js';
+import {AppsV1Api, AuthorizationV1Api, CoreV1Api, KubeConfig, Observable, ServerConfiguration, Watch, createConfiguration, setHeaderMiddleware} from './client-node.js';
 import type {V1ConfigMap, V1Secret} from './client-node.js';
 import {ClusterError} from '../core/errors.js';
 import {translateError} from './errors.js';
@@ -23,6 +23,7 @@ export interface ClusterOptions {
 export class KubeCluster implements ClusterApi {
   private readonly core: CoreV1Api;
   private readonly apps: AppsV1Api;
+  private readonly authorization: AuthorizationV1Api;
 
   constructor(
     readonly context: string,
@@ -60,6 +61,7 @@ export class KubeCluster implements ClusterApi {
     });
     this.core = new CoreV1Api(configuration);
     this.apps = new AppsV1Api(configuration);
+    this.authorization = new AuthorizationV1Api(configuration);
   }
 
   async listConfigObjects(kind: ConfigKind, namespace: string | undefined, options: ListOptions = {}): Promise<ConfigObject[]> {
@@ -108,27 +110,45 @@ export class KubeCluster implements ClusterApi {
     }, () => this.alreadyWritten(object, options));
   }
 
-  async replaceConfigObject(object: ConfigObject, options: WriteOptions): Promise<ConfigObject> {
-    const {name, namespace, kind} = object;
-    if (!object.resourceVersion) throw new Error(`refusing an unconditional write of ${describe(kind, namespace, name)}: no resourceVersion`);
-    return this.call('update', describe(kind, namespace, name), async () => {
-      const params = {name, namespace, fieldManager: options.fieldManager, dryRun: options.dryRun ? 'All' : undefined};
-      if (kind === 'Secret') return fromSecret(await this.core.replaceNamespacedSecret({...params, body: toSecret(object)}));
-      return fromConfigMap(await this.core.replaceNamespacedConfigMap({...params, body: toConfigMap(object)}));
-    }, () => this.alreadyWritten(object, options));
+  async patchConfigObject(kind: ConfigKind, namespace: string, name: string, patch: ConfigPatch, options: WriteOptions): Promise<ConfigObject> {
+    if (!patch.resourceVersion) throw new Error(`refusing an unconditional write of ${describe(kind, namespace, name)}: no resourceVersion`);
+    return this.call(
+      'patch',
+      describe(kind, namespace, name),
+      async () => {
+        const params = {name, namespace, fieldManager: options.fieldManager, dryRun: options.dryRun ? 'All' : undefined, body: toMergePatch(kind, patch)};
+        // A resourceVersion inside a merge patch makes the server refuse it (409) when the object moved.
+        const patchOptions = {middleware: [setHeaderMiddleware('Content-Type', 'application/merge-patch+json')], middlewareMergeStrategy: 'append' as const};
+        if (kind === 'Secret') return fromSecret(await this.core.patchNamespacedSecret(params, patchOptions));
+        return fromConfigMap(await this.core.patchNamespacedConfigMap(params, patchOptions));
+      },
+      () => this.alreadyPatched(kind, namespace, name, patch, options),
+    );
   }
 
-  async deleteConfigObject(kind: ConfigKind, namespace: string, name: string, options: WriteOptions & {resourceVersion?: string}): Promise<void> {
+  async deleteConfigObject(kind: ConfigKind, namespace: string, name: string, options: WriteOptions & DeletePreconditions): Promise<void> {
     await this.call('delete', describe(kind, namespace, name), async () => {
+      const preconditions = options.resourceVersion || options.uid ? {resourceVersion: options.resourceVersion, uid: options.uid} : undefined;
+      // The server reads DeleteOptions from the body and ignores the dryRun query parameter when a body is
+      // sent, so the dry run must travel in the body: otherwise a "dry run" deletes for real.
       const params = {
         name,
         namespace,
         dryRun: options.dryRun ? 'All' : undefined,
-        body: options.resourceVersion ? {preconditions: {resourceVersion: options.resourceVersion}} : undefined,
+        body: {apiVersion: 'v1', kind: 'DeleteOptions', ...(options.dryRun ? {dryRun: ['All']} : {}), ...(preconditions ? {preconditions} : {})},
       };
       if (kind === 'Secret') await this.core.deleteNamespacedSecret(params);
       else await this.core.deleteNamespacedConfigMap(params);
     }, async (status) => (status === 404 ? {value: undefined} : undefined));
+  }
+
+  async canI(verb: 'create' | 'update' | 'patch' | 'delete', kind: ConfigKind, namespace: string): Promise<boolean> {
+    return this.call('create', `selfsubjectaccessreview for ${verb} ${plural(kind)} in namespace "${namespace}"`, async () => {
+      const review = await this.authorization.createSelfSubjectAccessReview({
+        body: {apiVersion: 'authorization.k8s.io/v1', kind: 'SelfSubjectAccessReview', spec: {resourceAttributes: {verb, resource: plural(kind), namespace}}},
+      });
+      return review.status?.allowed === true;
+    });
   }
 
   async getNamespace(name: string): Promise<NamespaceInfo | undefined> {
@@ -308,6 +328,13 @@ export class KubeCluster implements ClusterApi {
     }
   }
 
+  /** After a retried patch: the object already holds every field the patch sets. */
+  private async alreadyPatched(kind: ConfigKind, namespace: string, name: string, patch: ConfigPatch, options: WriteOptions): Promise<{value: ConfigObject} | undefined> {
+    if (options.dryRun) return undefined;
+    const current = await this.getConfigObject(kind, namespace, name);
+    return current && holdsPatch(current, patch) ? {value: current} : undefined;
+  }
+
   /** After a retried create or update: the object already holds what we meant to write. */
   private async alreadyWritten(object: ConfigObject, options: WriteOptions): Promise<{value: ConfigObject} | undefined> {
     if (options.dryRun) return undefined;
@@ -344,6 +371,46 @@ function sameContent(current: ConfigObject, wanted: ConfigObject): boolean {
     includes(current.labels, wanted.labels) &&
     includes(current.annotations, wanted.annotations)
   );
+}
+
+function holdsPatch(current: ConfigObject, patch: ConfigPatch): boolean {
+  const holds = (record: Record<string, string>, changes: Record<string, string | null> | undefined) =>
+    Object.entries(changes ?? {}).every(([key, value]) => (value === null ? !Object.hasOwn(record, key) : record[key] === value));
+  const data = current.kind === 'Secret' ? holds(secretWireData(current), secretPatchData(patch)) : holds(current.data, patch.data) && holds(current.binaryData, patch.binaryData);
+  return data && holds(current.labels, patch.labels) && holds(current.annotations, patch.annotations) && (!patch.immutable || current.immutable === true);
+}
+
+/** A Secret's data as the server holds it: every value base64. */
+function secretWireData(object: Pick<ConfigObject, 'data' | 'binaryData'>): Record<string, string> {
+  const wire: Record<string, string> = {};
+  for (const [key, value] of Object.entries(object.data)) wire[key] = Buffer.from(value, 'utf8').toString('base64');
+  for (const [key, value] of Object.entries(object.binaryData)) wire[key] = value;
+  return wire;
+}
+
+/** A Secret patch on the wire: each key is in one section of the patch (planPatch sees to it), nulls remove. */
+function secretPatchData(patch: ConfigPatch): Record<string, string | null> {
+  const wire: Record<string, string | null> = {};
+  for (const [key, value] of Object.entries(patch.data ?? {})) wire[key] = value === null ? null : Buffer.from(value, 'utf8').toString('base64');
+  for (const [key, value] of Object.entries(patch.binaryData ?? {})) if (value !== null || !Object.hasOwn(wire, key)) wire[key] = value;
+  return wire;
+}
+
+/** The JSON merge patch body: only the fields that change, plus the resourceVersion precondition. */
+function toMergePatch(kind: ConfigKind, patch: ConfigPatch): object {
+  const metadata: Record<string, unknown> = {resourceVersion: patch.resourceVersion};
+  if (patch.labels && Object.keys(patch.labels).length > 0) metadata.labels = patch.labels;
+  if (patch.annotations && Object.keys(patch.annotations).length > 0) metadata.annotations = patch.annotations;
+  const body: Record<string, unknown> = {metadata};
+  if (kind === 'Secret') {
+    const data = secretPatchData(patch);
+    if (Object.keys(data).length > 0) body.data = data;
+  } else {
+    if (patch.data && Object.keys(patch.data).length > 0) body.data = patch.data;
+    if (patch.binaryData && Object.keys(patch.binaryData).length > 0) body.binaryData = patch.binaryData;
+  }
+  if (patch.immutable) body.immutable = true;
+  return body;
 }
 
 function timeoutMiddleware(ms: number) {
@@ -395,6 +462,7 @@ function fromConfigMap(item: V1ConfigMap): ConfigObject {
     annotations: {...item.metadata?.annotations},
     data: {...item.data},
     binaryData: {...item.binaryData},
+    ...metadataExtras(item.metadata),
   };
 }
 
@@ -408,6 +476,8 @@ function toConfigMap(object: ConfigObject): V1ConfigMap {
       resourceVersion: object.resourceVersion,
       labels: emptyToUndefined(object.labels),
       annotations: emptyToUndefined(object.annotations),
+      ownerReferences: object.ownerReferences?.length ? object.ownerReferences : undefined,
+      finalizers: object.finalizers?.length ? object.finalizers : undefined,
     },
     immutable: object.immutable || undefined,
     data: emptyToUndefined(object.data),
@@ -441,6 +511,7 @@ function fromSecret(item: V1Secret): ConfigObject {
     annotations: {...item.metadata?.annotations},
     data,
     binaryData,
+    ...metadataExtras(item.metadata),
   };
 }
 
@@ -457,6 +528,8 @@ function toSecret(object: ConfigObject): V1Secret {
       resourceVersion: object.resourceVersion,
       labels: emptyToUndefined(object.labels),
       annotations: emptyToUndefined(object.annotations),
+      ownerReferences: object.ownerReferences?.length ? object.ownerReferences : undefined,
+      finalizers: object.finalizers?.length ? object.finalizers : undefined,
     },
     type: object.type,
     immutable: object.immutable || undefined,
@@ -483,6 +556,24 @@ function toWorkload(kind: WorkloadKind, item: any): Workload {
 function strategyOf(strategy: any): Workload['updateStrategy'] {
   if (!strategy) return undefined;
   return {type: strategy.type, partition: strategy.rollingUpdate?.partition ?? undefined};
+}
+
+/** What a write must keep and a restore must put back, beyond labels and annotations. */
+function metadataExtras(metadata: V1ConfigMap['metadata']): Pick<ConfigObject, 'ownerReferences' | 'finalizers' | 'deletionTimestamp'> {
+  const extras: Pick<ConfigObject, 'ownerReferences' | 'finalizers' | 'deletionTimestamp'> = {};
+  if (metadata?.ownerReferences?.length) {
+    extras.ownerReferences = metadata.ownerReferences.map((o) => ({
+      apiVersion: o.apiVersion,
+      kind: o.kind,
+      name: o.name,
+      uid: o.uid,
+      ...(o.controller !== undefined ? {controller: o.controller} : {}),
+      ...(o.blockOwnerDeletion !== undefined ? {blockOwnerDeletion: o.blockOwnerDeletion} : {}),
+    }));
+  }
+  if (metadata?.finalizers?.length) extras.finalizers = [...metadata.finalizers];
+  if (metadata?.deletionTimestamp) extras.deletionTimestamp = new Date(metadata.deletionTimestamp).toISOString();
+  return extras;
 }
 
 function emptyToUndefined<T extends Record<string, string>>(record: T | undefined): T | undefined {

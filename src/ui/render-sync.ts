@@ -1,8 +1,9 @@
 import type {ValueView} from '../core/diff.js';
 import type {KeyChange, PlannedObject, SyncPlan} from '../core/sync-plan.js';
 import {locationName, objectRef} from '../core/types.js';
-import type {BackupRecord} from '../cli/backup-store.js';
-import type {ObjectResult, SyncResult, UndoResult} from '../cli/apply-sync.js';
+import type {ObjectResult, SyncResult} from '../cli/apply-sync.js';
+import type {RunRecord} from '../core/journal.js';
+import type {UndoResult} from '../core/undo-plan.js';
 import {renderPathChange} from './render-diff.js';
 import {renderTable, shorten} from './table.js';
 import type {Theme} from './theme.js';
@@ -84,28 +85,26 @@ function detailOf(object: ObjectResult): string {
   return shorten(object.keys.map((k) => `${sign[k.change]}${k.key}`).join(' '), 80);
 }
 
-export function renderBackupList(records: BackupRecord[], theme: Theme): string {
-  if (records.length === 0) return 'No sync runs recorded.\n';
+export function renderRunList(records: RunRecord[], theme: Theme): string {
+  if (records.length === 0) return 'No runs recorded.\n';
   const rows = records.map((r) => {
-    const written = r.entries.filter((e) => e.outcome === 'written');
+    const touched = r.entries.filter((e) => e.outcome !== 'failed' || e.mayBeAbsent);
+    const where = r.source && r.target ? `${r.source.context}/${r.source.namespace} → ${r.target.context}/${r.target.namespace}` : r.command;
     return [
       r.runId,
       r.createdAt.replace(/\.\d{3}Z$/, 'Z'),
-      `${locationName(r.source)} → ${locationName(r.target)}`,
-      shorten(written.map((e) => objectRef(e)).join(', ') || '-', 60),
-      r.undoneAt ? theme.dim(`undone ${r.undoneAt.replace(/\.\d{3}Z$/, 'Z')}`) : written.length > 0 ? 'undoable' : theme.dim('nothing written'),
+      where,
+      shorten(touched.map((e) => objectRef(e)).join(', ') || '-', 60),
+      r.undoneAt ? theme.dim(`undone ${r.undoneAt.replace(/\.\d{3}Z$/, 'Z')}`) : touched.length > 0 ? 'undoable' : theme.dim('nothing written'),
     ];
   });
-  return `${renderTable(['RUN ID', 'TIME', 'SOURCE → TARGET', 'OBJECTS', 'STATE'], rows)}\n`;
+  return `${renderTable(['RUN ID', 'TIME', 'WHERE', 'OBJECTS', 'STATE'], rows)}\n`;
 }
 
 export function renderUndoResult(result: UndoResult, theme: Theme): string {
-  const rows = result.objects.map((o) => [
-    objectRef(o),
-    o.action,
-    o.outcome === 'failed' ? theme.removed('failed') : o.outcome === 'restored' ? theme.added(result.dryRun === 'none' ? 'restored' : 'would restore') : theme.same('skipped'),
-    shorten(o.error ?? o.reason ?? '', 200),
-  ]);
+  const outcome = {failed: theme.removed('failed'), restored: theme.added('restored'), 'would-restore': theme.added('would restore'), skipped: theme.same('skipped')};
+  const rows = result.objects.map((o) => [`${o.context}/${o.namespace}`, objectRef(o), o.action, outcome[o.outcome], shorten(o.error ?? o.reason ?? '', 200)]);
   const s = result.summary;
-  return `${renderTable(['OBJECT', 'ACTION', 'RESULT', 'DETAIL'], rows)}\nundo ${result.runId} in ${locationName(result.target)}: ${s.restored} restored, ${s.skipped} skipped, ${s.failed} failed\n`;
+  const done = result.dryRun === 'none' ? `${s.restored} restored` : `${s['would-restore']} would be restored (dry run: ${result.dryRun}, nothing written)`;
+  return `${renderTable(['WHERE', 'OBJECT', 'ACTION', 'RESULT', 'DETAIL'], rows)}\nundo ${result.runId}: ${done}, ${s.skipped} skipped, ${s.failed} failed\n`;
 }

@@ -178,7 +178,7 @@ describe('chooseTargets', () => {
   const beta = {context: 'beta', server: 'https://beta:6443', defaultNamespace: 'src', namespaces: nss('src', 'a')};
 
   it('defaults to the context namespace and leaves the source out of patterns', () => {
-    expect(chooseTargets(ref, [beta], {})).toEqual([{context: 'beta', server: beta.server, targets: ['src'], missing: []}]);
+    expect(chooseTargets(ref, [beta], {})).toEqual([{context: 'beta', server: beta.server, targets: ['src'], missing: [], terminating: []}]);
     expect(chooseTargets(ref, [alpha], {all: true})[0].targets).toEqual(['a', 'b']);
   });
 

@@ -64,7 +64,7 @@ describe('compileNamespaceSelection', () => {
 
   it('excludes, and reports named namespaces that do not exist', () => {
     const choice = compileNamespaceSelection({all: true, exclude: ['web'], names: ['nope', 'team-b']})(namespaces);
-    expect(choice).toEqual({selected: ['default', 'team-a', 'team-b'], missing: ['nope']});
+    expect(choice).toEqual({selected: ['default', 'team-a', 'team-b'], missing: ['nope'], terminating: []});
   });
 
   it('refuses a bad regex before any request', () => {

@@ -1,0 +1,81 @@
+import type {ClusterApi} from '../core/cluster-api.js';
+import type {RunEntry, RunRecord} from '../core/journal.js';
+import {recreatable} from '../core/object-content.js';
+import {objectRef} from '../core/types.js';
+import {decideUndo, summarizeUndo, type UndoObjectResult, type UndoResult, type UndoStep} from '../core/undo-plan.js';
+import {JournalError, type RunJournal} from '../kube/run-store.js';
+import {WritePath} from '../kube/write-path.js';
+
+export interface UndoOptions {
+  dryRun: 'none' | 'client' | 'server';
+  fieldManager: string;
+  force: boolean;
+  /** The run's own journal, reopened: undo's writes are recorded there before they are sent. */
+  journal?: RunJournal;
+  onProgress?: (text: string) => void;
+  /** Checked before each restore (SIGTERM, Ctrl-C): true stops the batch; the rest is reported as not attempted. */
+  stopRequested?: () => boolean;
+}
+
+export const UNDO_NOT_ATTEMPTED = 'not attempted: interrupted before it was restored';
+
+/**
+ * Puts back every object a run touched or may have touched, newest first, each decided
+ * from what the server holds now against the journal (see decideUndo).
+ */
+export async function applyUndo(record: RunRecord, clusterFor: (context: string) => ClusterApi, options: UndoOptions): Promise<UndoResult> {
+  const writer = new WritePath({mode: options.dryRun, fieldManager: options.fieldManager, journal: options.journal, runId: record.runId, phase: 'undo'});
+  const objects: UndoObjectResult[] = [];
+  let journalBroken: string | undefined;
+  for (const entry of [...record.entries].reverse()) {
+    const base = {context: entry.context, namespace: entry.namespace, kind: entry.kind, name: entry.name};
+    if (options.stopRequested?.() || journalBroken) {
+      objects.push({...base, action: 'none', outcome: 'skipped', reason: journalBroken ? `not attempted: ${journalBroken}` : UNDO_NOT_ATTEMPTED});
+      continue;
+    }
+    let step: UndoStep | undefined;
+    try {
+      const api = clusterFor(entry.context);
+      const live = await api.getConfigObject(entry.kind, entry.namespace, entry.name);
+      step = decideUndo(entry, live, options.force);
+      if (step.step === 'skip') {
+        objects.push({...base, action: 'none', outcome: 'skipped', reason: step.reason});
+        continue;
+      }
+      if (step.step === 'refuse') {
+        objects.push({...base, action: 'none', outcome: 'failed', error: `${objectRef(entry)} in ${entry.context}/${entry.namespace}: ${step.reason}`});
+        continue;
+      }
+      if (options.dryRun !== 'client') options.onProgress?.(`${progressVerb(step.step)} ${objectRef(entry)} in ${entry.context}/${entry.namespace}${options.dryRun === 'server' ? ' (server dry run)' : ''}`);
+      await restore(writer, api, entry, live, step.step);
+      objects.push({...base, action: step.step, outcome: options.dryRun === 'none' ? 'restored' : 'would-restore'});
+    } catch (error) {
+      if (error instanceof JournalError) journalBroken = error.message;
+      const action = step?.step === 'delete' || step?.step === 'create' || step?.step === 'patch' || step?.step === 'recreate' ? step.step : 'none';
+      objects.push({...base, action, outcome: 'failed', error: messageOf(error)});
+    }
+  }
+  return {apiVersion: 'configsync.kubectl.dev/v1alpha1', kind: 'UndoResult', runId: record.runId, dryRun: options.dryRun, summary: summarizeUndo(objects), objects};
+}
+
+async function restore(writer: WritePath, api: ClusterApi, entry: RunEntry, live: Parameters<typeof decideUndo>[1], step: 'delete' | 'create' | 'patch' | 'recreate'): Promise<void> {
+  const original = entry.before;
+  if (step === 'delete') return writer.delete(api, live!);
+  if (step === 'create') {
+    await writer.create(api, recreatable(original!));
+    return;
+  }
+  if (step === 'recreate') {
+    await writer.recreate(api, live!, original!);
+    return;
+  }
+  await writer.update(api, live!, original!);
+}
+
+function progressVerb(step: 'delete' | 'create' | 'patch' | 'recreate'): string {
+  return step === 'delete' ? 'deleting' : step === 'create' ? 'creating again' : step === 'recreate' ? 'recreating' : 'restoring';
+}
+
+function messageOf(error: unknown): string {
+  return (error as Error)?.message?.split('\n')[0] || String(error);
+}

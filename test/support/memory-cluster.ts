@@ -1,0 +1,142 @@
+import type {ClusterApi, ConfigPatch, DeletePreconditions, NamespaceInfo, WriteOptions} from '../../src/core/cluster-api.js';
+import {ClusterError, ConflictError, NotFoundError} from '../../src/core/errors.js';
+import type {ConfigKind, ConfigObject} from '../../src/core/types.js';
+
+type Verb = 'create' | 'patch' | 'delete';
+
+/**
+ * One in-memory ClusterApi for unit tests, with the API server's rules that the write path
+ * relies on: resourceVersion and uid preconditions (409), AlreadyExists (409), NotFound (404),
+ * immutable objects, merge-patch semantics, dry runs that store nothing, and RBAC answers for
+ * canI. Failures can be scripted per verb and object name.
+ */
+export class MemoryCluster implements ClusterApi {
+  readonly objects = new Map<string, ConfigObject>();
+  /** Every mutating request, as "verb kind/namespace/name" (" (dry run)" appended for dry runs). */
+  readonly requests: string[] = [];
+  namespaces: NamespaceInfo[] = [];
+  /** What canI answers: verbs denied per kind. */
+  denied = new Set<string>();
+  /** Scripted failures: status codes thrown by the next requests of a verb on a name. */
+  readonly failures = new Map<string, number[]>();
+  inFlight = 0;
+  maxInFlight = 0;
+  private version = 100;
+  private uids = 0;
+
+  constructor(
+    readonly context = 'mem',
+    readonly server = 'https://mem.example',
+  ) {}
+
+  /** Stores an object as the server would (fresh uid and resourceVersion), bypassing the request log. */
+  put(object: ConfigObject): ConfigObject {
+    const stored = structuredClone({...object, uid: object.uid ?? `uid-${++this.uids}`, resourceVersion: String(++this.version)});
+    this.objects.set(key(object.kind, object.namespace, object.name), stored);
+    return structuredClone(stored);
+  }
+
+  fail(verb: Verb, name: string, ...statuses: number[]): void {
+    this.failures.set(`${verb} ${name}`, statuses);
+  }
+
+  stored(kind: ConfigKind, namespace: string, name: string): ConfigObject | undefined {
+    const object = this.objects.get(key(kind, namespace, name));
+    return object && structuredClone(object);
+  }
+
+  async listConfigObjects(kind: ConfigKind, namespace: string | undefined): Promise<ConfigObject[]> {
+    return [...this.objects.values()].filter((o) => o.kind === kind && (namespace === undefined || o.namespace === namespace)).map((o) => structuredClone(o));
+  }
+
+  async getConfigObject(kind: ConfigKind, namespace: string, name: string): Promise<ConfigObject | undefined> {
+    return this.stored(kind, namespace, name);
+  }
+
+  async listConfigObjectsNamed(kind: ConfigKind, name: string): Promise<ConfigObject[]> {
+    return [...this.objects.values()].filter((o) => o.kind === kind && o.name === name).map((o) => structuredClone(o));
+  }
+
+  async createConfigObject(object: ConfigObject, options: WriteOptions): Promise<ConfigObject> {
+    await this.request('create', object, options);
+    if (this.objects.has(key(object.kind, object.namespace, object.name))) throw new ClusterError(`${object.name} already exists`, 409);
+    if (options.dryRun) return structuredClone(object);
+    return this.put({...object, uid: undefined});
+  }
+
+  async patchConfigObject(kind: ConfigKind, namespace: string, name: string, patch: ConfigPatch, options: WriteOptions): Promise<ConfigObject> {
+    await this.request('patch', {kind, namespace, name}, options);
+    const current = this.objects.get(key(kind, namespace, name));
+    if (!current) throw new NotFoundError(`${name} not found`);
+    if (current.resourceVersion !== patch.resourceVersion) throw new ConflictError(`conflict: ${name} changed on the server after it was read`);
+    const next = structuredClone(current);
+    const apply = (record: Record<string, string>, changes?: Record<string, string | null>) => {
+      for (const [k, v] of Object.entries(changes ?? {})) {
+        if (v === null) delete record[k];
+        else record[k] = v;
+      }
+    };
+    if (current.immutable && (patch.data || patch.binaryData)) throw new ClusterError(`${name} is immutable`, 422);
+    apply(next.data, patch.data);
+    apply(next.binaryData, patch.binaryData);
+    // A Secret key is one key on the server: setting it in one section clears the other.
+    for (const k of Object.keys(patch.data ?? {})) if (patch.data![k] !== null) delete next.binaryData[k];
+    for (const k of Object.keys(patch.binaryData ?? {})) if (patch.binaryData![k] !== null) delete next.data[k];
+    apply(next.labels, patch.labels);
+    apply(next.annotations, patch.annotations);
+    if (patch.immutable) next.immutable = true;
+    if (options.dryRun) return next;
+    return this.put(next);
+  }
+
+  async deleteConfigObject(kind: ConfigKind, namespace: string, name: string, options: WriteOptions & DeletePreconditions): Promise<void> {
+    await this.request('delete', {kind, namespace, name}, options);
+    const current = this.objects.get(key(kind, namespace, name));
+    if (!current) throw new NotFoundError(`${name} not found`);
+    if (options.uid && current.uid !== options.uid) throw new ConflictError(`conflict: uid precondition failed for ${name}`);
+    if (options.resourceVersion && current.resourceVersion !== options.resourceVersion) throw new ConflictError(`conflict: ${name} changed on the server after it was read`);
+    if (!options.dryRun) this.objects.delete(key(kind, namespace, name));
+  }
+
+  async canI(verb: string, kind: ConfigKind): Promise<boolean> {
+    return !this.denied.has(`${verb} ${kind}`);
+  }
+
+  async getNamespace(name: string): Promise<NamespaceInfo | undefined> {
+    return this.namespaces.find((n) => n.name === name);
+  }
+
+  async listNamespaces(): Promise<NamespaceInfo[]> {
+    return this.namespaces;
+  }
+
+  async listWorkloads(): Promise<never[]> {
+    return [];
+  }
+
+  async getWorkload(): Promise<undefined> {
+    return undefined;
+  }
+
+  async restartWorkload(): Promise<never> {
+    throw new Error('MemoryCluster has no workloads');
+  }
+
+  watch(): never {
+    throw new Error('MemoryCluster does not watch');
+  }
+
+  private async request(verb: Verb, object: Pick<ConfigObject, 'kind' | 'namespace' | 'name'>, options: WriteOptions): Promise<void> {
+    this.requests.push(`${verb} ${object.kind}/${object.namespace}/${object.name}${options.dryRun ? ' (dry run)' : ''}`);
+    this.inFlight++;
+    this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
+    await new Promise((resolve) => setTimeout(resolve, 1));
+    this.inFlight--;
+    const status = this.failures.get(`${verb} ${object.name}`)?.shift();
+    if (status) throw new ClusterError(`HTTP ${status} for ${object.name}`, status);
+  }
+}
+
+function key(kind: ConfigKind, namespace: string, name: string): string {
+  return `${kind}/${namespace}/${name}`;
+}
