@@ -141,7 +141,7 @@ async function restartOne(cluster: ClusterApi, item: PlannedRestart, restartedAt
   let generation: number | undefined;
   let untracked: string | undefined;
   try {
-    const patched = await new WritePath({mode: options.dryRun, fieldManager: options.fieldManager}).restartWorkload(cluster, item.kind, item.namespace, item.name, restartedAt);
+    const patched = await new WritePath({mode: options.dryRun, fieldManager: options.fieldManager}).restart(cluster, item.kind, item.namespace, item.name, restartedAt);
     if (!patched) return outcomeOf(item, {status: 'would-restart', restartedAt});
     generation = patched.generation;
     untracked = untrackedRollout(patched);

@@ -218,7 +218,9 @@ let validateLine: ((line: unknown) => boolean) | undefined;
 
 async function loadValidator(): Promise<void> {
   if (validateLine) return;
-  const {Ajv2020} = await import('ajv/dist/2020.js');
+  // ajv is CommonJS: bundled, its named export arrives on the default export.
+  const module = (await import('ajv/dist/2020.js')) as unknown as {Ajv2020?: typeof import('ajv/dist/2020.js').Ajv2020; default: {Ajv2020: typeof import('ajv/dist/2020.js').Ajv2020}};
+  const Ajv2020 = module.Ajv2020 ?? module.default.Ajv2020;
   validateLine = new Ajv2020({strict: true, strictRequired: false, allowUnionTypes: true}).compile(schema);
 }
 

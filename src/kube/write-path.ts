@@ -118,7 +118,7 @@ export class WritePath {
   }
 
   /** `kubectl rollout restart`: a strategic-merge patch of the pod template's restartedAt annotation. */
-  async restartWorkload(api: ClusterApi, kind: WorkloadKind, namespace: string, name: string, restartedAt: string): Promise<Workload | undefined> {
+  async restart(api: ClusterApi, kind: WorkloadKind, namespace: string, name: string, restartedAt: string): Promise<Workload | undefined> {
     if (this.options.mode === 'client') return undefined;
     return api.restartWorkload(kind, namespace, name, restartedAt, this.writeOptions(this.options.mode === 'server'));
   }

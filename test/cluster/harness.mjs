@@ -11,7 +11,8 @@
 //
 // Environment:
 //   TESTBED_CACHE_DIR  build cache root (Go module + build caches, binaries);
-//                      default <repo>/.cache/testbed. The first build needs
+//                      default ~/.cache/kubectl-configsync/testbed, shared by every
+//                      clone on the machine (CI's included). The first build needs
 //                      ~3.5 GiB there and ~7 minutes on 2 cores; later ones are instant.
 //   TESTBED_STATE_DIR  control-plane state; default <repo>/.cluster
 //   GO                 go binary; default `go` on PATH, then /usr/local/go/bin/go
@@ -19,6 +20,7 @@
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -29,7 +31,7 @@ const srcDir = path.join(here, 'testbed');
 export const defaultStateDir = () =>
   path.resolve(process.env.TESTBED_STATE_DIR || path.join(repoRoot, '.cluster'));
 const cacheRoot = () =>
-  path.resolve(process.env.TESTBED_CACHE_DIR || path.join(repoRoot, '.cache', 'testbed'));
+  path.resolve(process.env.TESTBED_CACHE_DIR || path.join(os.homedir(), '.cache', 'kubectl-configsync', 'testbed'));
 
 function findGo() {
   if (process.env.GO) return process.env.GO;

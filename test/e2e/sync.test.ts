@@ -96,7 +96,7 @@ describe('sync (non-interactive)', () => {
     expect((await kubectlJson(['--context', 'alpha', '-n', dst, 'get', 'configmap', 'app'])).metadata.resourceVersion).toBe(written.metadata.resourceVersion);
   });
 
-  it('--all --prune writes every difference and removes target-only keys; one PUT per object', async () => {
+  it('--all --prune writes every difference and removes target-only keys; one PATCH per object', async () => {
     await apply('alpha', configMap(src, 'pruned', {A: '1', B: '2'}));
     await apply('alpha', configMap(dst, 'pruned', {A: '0', OLD: 'x'}));
     const result = await sync([`alpha/${src}`, `alpha/${dst}`, 'pruned', '--all', '--prune', '--yes']);
@@ -104,8 +104,8 @@ describe('sync (non-interactive)', () => {
     expect(result.stdout).toMatch(/configmap\/pruned\s+update\s+written\s+~A \+B -OLD/);
     expect(await getData('alpha', dst, 'pruned')).toEqual({A: '1', B: '2'});
     await auditSettled();
-    const puts = auditedRequests('alpha', dst).filter((r) => r.verb === 'update' && r.uri.includes('/configmaps/pruned'));
-    expect(puts).toHaveLength(1);
+    const writes = auditedRequests('alpha', dst).filter((r) => ['update', 'patch'].includes(r.verb) && r.uri.includes('/configmaps/pruned'));
+    expect(writes.map((r) => r.verb)).toEqual(['patch']);
   });
 
   it('creates objects missing in the target, with user labels and annotations but not tool-owned ones', async () => {
@@ -220,7 +220,7 @@ describe('sync (non-interactive)', () => {
     expect(result.code).toBe(3);
     const errors = result.stderr.split('\n').filter((l) => l.startsWith('error:'));
     expect(errors).toHaveLength(1);
-    expect(errors[0]).toMatch(new RegExp(`^error: forbidden: cannot update configmap/viewer in namespace "${dst}" \\(context "alpha-viewer"\\)`));
+    expect(errors[0]).toMatch(new RegExp(`^error: forbidden: cannot patch configmap/viewer in namespace "${dst}" \\(context "alpha-viewer"\\)`));
     expect(result.stderr).not.toMatch(/\n\s+at /);
     expect(await getData('alpha', dst, 'viewer')).toEqual({A: 'old'});
   });

@@ -43,8 +43,8 @@ describe('undo', () => {
     expect(await data(dst, 'secret', 'creds')).toEqual({TOKEN: 'source-token-value'});
     expect(await data(dst, 'configmap', 'fresh')).toEqual({A: '1'});
 
-    // The backup holds the old Secret value, so only its owner may read it.
-    const file = join(runsDir, `${runId}.json`);
+    // The journal holds the old Secret value, so only its owner may read it.
+    const file = join(runsDir, `${runId}.jsonl`);
     expect(statSync(file).mode & 0o777).toBe(0o600);
     expect(statSync(runsDir).mode & 0o777).toBe(0o700);
     expect(readFileSync(file, 'utf8')).toContain('target-token-value');
@@ -61,7 +61,7 @@ describe('undo', () => {
     const undone = await cli(['undo', runId, '--yes']);
     expect(undone.code).toBe(0);
     expect(undone.stdout).toMatch(/configmap\/fresh\s+delete\s+restored/);
-    expect(undone.stdout).toMatch(/secret\/creds\s+restore\s+restored/);
+    expect(undone.stdout).toMatch(/secret\/creds\s+patch\s+restored/);
     expect(undone.stdout + undone.stderr).not.toContain('token-value');
     expect(await data(dst, 'secret', 'creds')).toEqual({TOKEN: 'target-token-value'});
     expect(await data(dst, 'configmap', 'fresh')).toBeUndefined();
@@ -81,7 +81,7 @@ describe('undo', () => {
 
     const refused = await cli(['undo', runId, '--yes']);
     expect(refused.code).toBe(3);
-    expect(refused.stderr).toMatch(/error: configmap\/later changed after the sync \(resourceVersion \d+ → \d+\); --force undoes it anyway/);
+    expect(refused.stderr).toMatch(/error: configmap\/later in beta\/\S+: changed after the run by someone else; --force restores it anyway/);
     expect(await data(dst, 'configmap', 'later')).toEqual({A: 'edited-after-sync'});
 
     const forced = await cli(['undo', runId, '--yes', '--force']);
