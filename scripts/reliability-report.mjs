@@ -43,6 +43,25 @@ const SUITES = {
       lostUpdates: 'lost updates',
     },
   },
+  'write-safety': {
+    file: 'test/e2e/write-safety.test.ts',
+    labels: {
+      dryRunPathsTested: 'dry-run paths tested (commands × mutating paths × client/server)',
+      persistedChanges: 'changes persisted by a dry run',
+      recreateFailuresInjected: 'delete-and-create refusals provoked (create forbidden, finalizers)',
+      objectsLost: 'objects lost',
+    },
+  },
+  'crash-undo': {
+    file: 'test/e2e/crash-undo.test.ts',
+    labels: {
+      killPointsTested: 'kill points tested (SIGKILL at a write boundary, then undo)',
+      objectsTouched: 'objects the killed runs touched',
+      objectsRestored: 'objects restored by undo',
+      journalFailuresInjected: 'journal failures injected (full disk before and after the first write)',
+      objectsLostToJournalFailures: 'objects lost to journal failures',
+    },
+  },
   secrets: {
     file: 'test/e2e/secrets-leak.test.ts',
     labels: {

@@ -126,7 +126,8 @@ async function confirmAndApply(batch: Batch, flags: FanoutFlagValues, io: Fanout
   };
   if (flags['dry-run'] === 'client' || writes === 0) {
     io.print(output === 'table' ? renderPlans(io.theme('stdout')) : documents());
-    if (single && writes === 0 && flags['dry-run'] !== 'client') io.note('nothing to write: every copy is in sync');
+    const failing = plans.some((p) => p.entries.some((e) => e.action === 'error'));
+    if (single && writes === 0 && !failing && flags['dry-run'] !== 'client') io.note('nothing to write: every copy is in sync');
     return reportOutcome(plans.some((p) => p.entries.some((e) => e.action === 'error')), io, 'planned');
   }
   if (!flags.yes) {

@@ -180,8 +180,11 @@ export async function reportSync(applied: SyncApplied, io: SyncIo, interactive: 
   const s = result.summary;
   if (s.written === 0 && s.failed === 0) {
     io.note(`nothing to sync: ${locationName(plan.target)} already has every selected key from ${locationName(plan.source)}; nothing was written`);
-  } else if (result.runId) {
-    io.note(`backup saved as run ${result.runId}; undo with: kubectl configsync undo ${result.runId}`);
+  } else if (result.runId && (s.written > 0 || failed.some((o) => !o.error?.includes('run journal')))) {
+    // A failed write may still have reached the server (its answer lost): the journal lets undo judge.
+    io.note(`journal saved as run ${result.runId}; undo with: kubectl configsync undo ${result.runId}`);
+  } else if (s.written === 0) {
+    io.note('nothing was written');
   }
   const moved = failed.filter((o) => o.conflict);
   if (moved.length > 0 && interactive) {

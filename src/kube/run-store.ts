@@ -68,7 +68,8 @@ export class RunJournal {
           // nothing to remove
         }
       }
-      throw journalError(dir, error);
+      const failed = journalError(dir, error);
+      throw new JournalError(`${failed.message}; nothing was written`);
     }
   }
 
@@ -183,7 +184,8 @@ export class RunStore {
       if ('reason' in result) problems.push({file: join(this.dir, file), reason: result.reason});
       else records.push(result);
     }
-    records.sort((a, b) => b.runId.localeCompare(a.runId));
+    // Newest first by the time each run started (run ids only resolve seconds).
+    records.sort((a, b) => b.createdAt.localeCompare(a.createdAt) || b.runId.localeCompare(a.runId));
     return {records, problems};
   }
 

@@ -27,8 +27,8 @@ export interface WritePathOptions {
  * - updates are merge patches of the changed fields only, conditioned on resourceVersion;
  *   deletes are conditioned on uid and resourceVersion;
  * - an object being deleted is never written;
- * - delete-and-create first checks that the create is allowed, and puts the original back if
- *   the create fails.
+ * - delete-and-create first checks that the create is allowed and that nothing (finalizers)
+ *   would hold the delete, and puts the original back if the create fails.
  * src/kube/cluster.ts is the only other file that may call the seam's mutating methods (a test enforces it).
  */
 export class WritePath {
@@ -81,6 +81,13 @@ export class WritePath {
    */
   async recreate(api: ClusterApi, current: ConfigObject, desired: ConfigObject, keys?: string[]): Promise<ConfigObject | undefined> {
     refuseDeleting(current);
+    if (current.finalizers?.length) {
+      // The server would only mark it for deletion: the create would meet it, stuck until its finalizers' controllers let go.
+      throw new ClusterError(
+        `refusing to delete and recreate ${objectRef(current)}: it has finalizers (${current.finalizers.join(', ')}), so it would stay in deletion until they are removed; nothing was written`,
+        409,
+      );
+    }
     if (this.options.mode === 'client') return undefined;
     await this.checkAllowed(api, current);
     const body = recreatable({...desired, ownerReferences: desired.ownerReferences ?? current.ownerReferences, finalizers: desired.finalizers ?? current.finalizers});

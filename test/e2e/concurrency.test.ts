@@ -1,6 +1,6 @@
 // Another writer changes the target between our read and our write, 100 times:
 // half of the trials race the live write (a proxy lets the competing write land
-// just before our PUT reaches the API server, so only the resourceVersion
+// just before our PATCH reaches the API server, so only the resourceVersion
 // precondition stands between them), half apply a saved plan after the target
 // moved. Every conflict must be reported and no update may be lost.
 import {mkdtempSync, rmSync, writeFileSync} from 'node:fs';
@@ -96,7 +96,7 @@ describe('a competing writer', () => {
       const hit = interfered(run);
       raced.proxy.rule = (request) => {
         const match = /\/configmaps\/live-(\d+)$/.exec(request.path.split('?')[0]);
-        if (request.method !== 'PUT' || !match || !hit.has(Number(match[1]))) return undefined;
+        if (request.method !== 'PATCH' || !match || !hit.has(Number(match[1]))) return undefined;
         return {before: () => competingWrite(`live-${match[1]}`, `writer-${run}-${match[1]}`)};
       };
       const result = await cli(['sync', `alpha/${src}`, `alpha-raced/${dst}`, ...names, '--all', '--yes', '-o', 'json']);

@@ -48,7 +48,8 @@ describe('fanout in one cluster', () => {
     await apply('alpha', configMap(src, 'shared', {greeting: 'hello'}, {labels: {team: 'web'}}));
 
     const first = await runCli(['fanout', 'configmap/shared', '--context', 'alpha', '-n', src, '--namespace-regex', `^${p}-`, '--yes']);
-    expect(first.stderr).toBe('');
+    // Only the run's journal is mentioned: a fanout can be undone like a sync.
+    expect(first.stderr).toMatch(/^journal saved as run (\S+); undo with: kubectl configsync undo \1\n$/);
     expect(first.code).toBe(0);
     expect(first.stdout).toContain('3 created');
     for (const ns of [a, b, c]) {

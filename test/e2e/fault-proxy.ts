@@ -130,7 +130,13 @@ export interface SeenRequest {
  * work, the client sees the fault), forward after a delay or after `before` ran (e.g. a
  * competing writer), or go down (a killed API server).
  */
-export type FaultDecision = undefined | {status: number; retryAfter?: number; afterForward?: boolean} | {delayMs: number} | {before: () => Promise<void>} | 'die';
+export type FaultDecision =
+  | undefined
+  | {status: number; retryAfter?: number; afterForward?: boolean}
+  | {delayMs: number}
+  | {before: () => Promise<void>}
+  | {afterAnswer: () => Promise<void>}
+  | 'die';
 
 export type FaultRule = (request: {method: string; path: string}, seen: SeenRequest[]) => FaultDecision;
 
@@ -214,6 +220,11 @@ export class FaultProxy {
         () => this.forward(req, res, entry),
         () => res.destroy(),
       );
+      return;
+    }
+    if (decision && 'afterAnswer' in decision) {
+      res.on('finish', () => void decision.afterAnswer());
+      this.forward(req, res, entry);
       return;
     }
     if (decision && 'delayMs' in decision) {

@@ -109,7 +109,7 @@ describe('faults', () => {
       // The create reaches the server, but its answer is lost: the retry meets 409 AlreadyExists.
       nth('POST', configmaps(ns.dst), (n) => (n === 1 ? {status: 504, afterForward: true} : undefined)),
       // The update is refused once before processing, then done with its answer lost: the retry meets 409.
-      nth('PUT', /\/configmaps\/c2$/, (n) => (n === 1 ? {status: 503} : n === 2 ? {status: 504, afterForward: true} : undefined)),
+      nth('PATCH', /\/configmaps\/c2$/, (n) => (n === 1 ? {status: 503} : n === 2 ? {status: 504, afterForward: true} : undefined)),
     );
     const result = await cli(['sync', `alpha-flaky/${ns.src}`, `alpha-flaky/${ns.dst}`, '--all', '--yes', '-o', 'json']);
     const injected = proxies.flaky.injected;
@@ -123,7 +123,7 @@ describe('faults', () => {
     ]);
     expect(await dataOf('alpha', ns.dst)).toEqual({c1: {A: '1'}, c2: {B: '2'}});
     // Exactly one create and one update were carried out; the retries met 409 and were recognised.
-    const writes = proxies.flaky.seen.filter((r) => r.method === 'POST' || r.method === 'PUT');
+    const writes = proxies.flaky.seen.filter((r) => r.method === 'POST' || r.method === 'PATCH');
     expect(writes.filter((r) => r.upstreamStatus === 201 || r.upstreamStatus === 200)).toHaveLength(2);
     expect(writes.filter((r) => r.upstreamStatus === 409)).toHaveLength(2);
     expect(proxies.flaky.seen.every((r) => r.userAgent.startsWith('kubectl-configsync/'))).toBe(true);
@@ -165,9 +165,17 @@ describe('faults', () => {
     tally.add('reported', report.objects.length);
     // One error line per failed object, naming it and the context.
     for (const name of ['k3', 'k4', 'k5', 'k6']) expect(run.stderr).toMatch(new RegExp(`^error: .*configmap/${name}.*context "alpha-dying"`, 'm'));
-    // The backup knows exactly what was written, so undo restores only that.
-    const backup = JSON.parse(readFileSync(join(stateHome, 'kubectl-configsync', 'runs', `${report.runId}.json`), 'utf8'));
-    expect(backup.entries.map((e: any) => e.outcome)).toEqual(['written', 'written', 'failed', 'failed', 'failed', 'failed']);
+    // The journal holds an intent for every write attempted, and a result for each the server answered.
+    const journal = readFileSync(join(stateHome, 'kubectl-configsync', 'runs', `${report.runId}.jsonl`), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const answered = new Set(journal.filter((l) => l.type === 'result' && l.outcome === 'written').map((l) => l.seq));
+    expect(journal.filter((l) => l.type === 'intent').map((l) => [l.name, answered.has(l.seq)])).toEqual([
+      ['k1', true],
+      ['k2', true],
+      ['k3', false],
+      ['k4', false],
+      ['k5', false],
+      ['k6', false],
+    ]);
     expect(Object.keys(await dataOf('alpha', ns.kill)).sort()).toEqual(['k1', 'k2']);
 
     await proxies.dying.up();

@@ -134,7 +134,7 @@ const cases: Case[] = [
   {name: 'exec credential plugin missing', args: ['diff', `exec-missing/${src}`, D], kubeconfig: 'extra', code: 3, error: /credentials: getting credentials for context "exec-missing" failed.*(ENOENT|not found)/, only: true},
   {name: 'invalid token (401)', args: ['diff', `bad-token/${src}`, D], kubeconfig: 'extra', code: 3, error: /unauthorized: the credentials of context "bad-token" were rejected \(401\)/, only: true},
   {name: 'RBAC 403 on list', args: ['diff', `nobody/${src}`, D], kubeconfig: 'extra', code: 3, error: /forbidden: cannot list configmaps in namespace "hard-src-\w+" \(context "nobody"\)/, only: true},
-  {name: 'RBAC 403 on write', args: ['sync', S, loc('alpha-viewer', dst), 'app', '--all', '--yes'], code: 3, error: /forbidden: cannot update configmap\/app in namespace "hard-dst-\w+" \(context "alpha-viewer"\)/},
+  {name: 'RBAC 403 on write', args: ['sync', S, loc('alpha-viewer', dst), 'app', '--all', '--yes'], code: 3, error: /forbidden: cannot patch configmap\/app in namespace "hard-dst-\w+" \(context "alpha-viewer"\)/},
   // The API server misbehaves
   {name: 'API server unreachable', args: ['diff', `down/${src}`, D], kubeconfig: 'extra', code: 3, error: /unreachable: cannot connect to the API server of context "down" \(ECONNREFUSED\)/, only: true},
   {name: 'API server accepts but never answers', args: ['diff', `hung/${src}`, D, '--request-timeout', '1s'], kubeconfig: 'extra', code: 3, error: /timeout: the API server of context "hung" did not answer in time \(--request-timeout\)/, only: true},

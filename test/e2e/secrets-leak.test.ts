@@ -124,7 +124,7 @@ describe('secret values never printed without --show-secrets', () => {
     await expectNoLeak(['sync', S, `alpha/${dst2}`, '--kind', 'secrets', '--all', '--yes', '-o', 'table'], [0]);
     await expectNoLeak(['sync', S, `alpha/${dst3}`, '--kind', 'secrets', '--all', '--yes', '-o', 'json'], [0]);
     const written = await expectNoLeak(['sync', S, `alpha/${dst}`, '--kind', 'secrets', '--all', '--prune', '--yes', '-o', 'yaml'], [0]);
-    expect(written.stderr).toMatch(/backup saved as run/);
+    expect(written.stderr).toMatch(/journal saved as run/);
     // A refusal (no terminal, no --yes) and a stale plan both quote objects, never values.
     await expectNoLeak(['sync', S, `alpha/${dst4}`, '--kind', 'secrets', '--all'], [2]);
     for (const o of formats) await expectNoLeak(['undo', '--list', '-o', o], [0]);

@@ -92,6 +92,11 @@ export async function apply(context: string, manifests: string): Promise<void> {
   await kubectl(['--context', context, 'apply', '-f', '-'], manifests);
 }
 
+/** Applies several JSON manifests at once, as one v1 List. */
+export async function applyAll(context: string, manifests: string[]): Promise<void> {
+  await apply(context, JSON.stringify({apiVersion: 'v1', kind: 'List', items: manifests.map((m) => JSON.parse(m))}));
+}
+
 /** A ConfigMap manifest. */
 export function configMap(namespace: string, name: string, data: Record<string, string>, extra: {labels?: Record<string, string>; immutable?: boolean; binaryData?: Record<string, string>} = {}): string {
   return JSON.stringify({

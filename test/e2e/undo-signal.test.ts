@@ -50,7 +50,7 @@ describe('undo and signals', () => {
     const runId = JSON.parse(synced.stdout).runId as string;
     expect(Object.values(await dataOf(dst))).toEqual(names.map(() => ({V: 'synced'})));
 
-    slow.proxy.rule = (request) => (request.method === 'PUT' ? {delayMs: 400} : undefined);
+    slow.proxy.rule = (request) => (request.method === 'PATCH' ? {delayMs: 400} : undefined);
     const run = await runUntil(['undo', runId, '--yes', '-o', 'json'], /restoring configmap\/u1 /, 'SIGTERM');
     slow.proxy.rule = () => undefined;
     expect(run.code, run.stderr).toBe(130);

@@ -98,11 +98,18 @@ describe('applySync', () => {
     expect(store.list().records).toEqual([]);
   });
 
-  it('recreates an immutable target, keeping its ownerReferences and finalizers', async () => {
+  it('recreates an immutable target, keeping its ownerReferences, labels and annotations', async () => {
     const owner = {apiVersion: 'v1', kind: 'ConfigMap', name: 'owner', uid: 'u-owner'};
-    const ok = setup([cm('imm', {K: '2'})], [cm('imm', {K: '1'}, {immutable: true, ownerReferences: [owner], finalizers: ['example.com/hold']})], {...all, recreate: true});
+    const ok = setup([cm('imm', {K: '2'})], [cm('imm', {K: '1'}, {immutable: true, ownerReferences: [owner], labels: {team: 'x'}})], {...all, recreate: true});
     expect((await ok.apply()).objects[0].outcome).toBe('written');
-    expect(ok.cluster.stored('ConfigMap', 'dst', 'imm')).toMatchObject({data: {K: '2'}, immutable: true, ownerReferences: [owner], finalizers: ['example.com/hold']});
+    expect(ok.cluster.stored('ConfigMap', 'dst', 'imm')).toMatchObject({data: {K: '2'}, immutable: true, ownerReferences: [owner], labels: {team: 'x'}});
+  });
+
+  it('refuses to delete and recreate an object with finalizers (the delete would leave it stuck): nothing is sent', async () => {
+    const held = setup([cm('imm', {K: '2'})], [cm('imm', {K: '1'}, {immutable: true, finalizers: ['example.com/hold']})], {...all, recreate: true});
+    const result = await held.apply();
+    expect(result.objects[0]).toMatchObject({outcome: 'failed', error: expect.stringMatching(/it has finalizers \(example.com\/hold\)/)});
+    expect(held.cluster.requests).toEqual([]);
   });
 
   it('refuses to delete and recreate when the create would be forbidden: nothing is written', async () => {
@@ -115,13 +122,14 @@ describe('applySync', () => {
   });
 
   it('puts the original back (same metadata, new uid) when the create after the delete fails', async () => {
-    const failing = setup([cm('imm', {K: '2'})], [cm('imm', {K: '1'}, {immutable: true, labels: {team: 'x'}, finalizers: ['example.com/hold']})], {...all, recreate: true});
+    const owner = {apiVersion: 'v1', kind: 'ConfigMap', name: 'owner', uid: 'u-owner'};
+    const failing = setup([cm('imm', {K: '2'})], [cm('imm', {K: '1'}, {immutable: true, labels: {team: 'x'}, ownerReferences: [owner]})], {...all, recreate: true});
     const uidBefore = failing.cluster.stored('ConfigMap', 'dst', 'imm')!.uid;
     failing.cluster.fail('create', 'imm', 422);
     const result = await failing.apply();
     expect(result.objects[0]).toMatchObject({outcome: 'failed', error: expect.stringMatching(/was put back .*new uid/)});
     const restored = failing.cluster.stored('ConfigMap', 'dst', 'imm')!;
-    expect(restored).toMatchObject({data: {K: '1'}, immutable: true, labels: {team: 'x'}, finalizers: ['example.com/hold']});
+    expect(restored).toMatchObject({data: {K: '1'}, immutable: true, labels: {team: 'x'}, ownerReferences: [owner]});
     expect(restored.uid).not.toBe(uidBefore);
   });
 
