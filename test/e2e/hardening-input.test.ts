@@ -155,7 +155,7 @@ const cases: Case[] = [
   {name: 'bad --namespace-selector', args: ['fanout', 'configmap/app', '-n', src, '--namespace-selector', 'team in (a', '--yes'], code: 2, error: /invalid label selector "team in \(a"/, only: true},
   {name: 'restart of something that is not a ConfigMap or Secret', args: ['restart', 'pod/web', '-n', src, '--yes'], code: 2, error: /"pod\/web": expected configmap\/NAME or secret\/NAME/, only: true},
   {name: 'fanout source not found', args: ['fanout', 'configmap/no-such-source', '-n', src, '--to-namespace', dst, '--yes'], code: 2, error: /source configmap\/no-such-source .* not found/, only: true},
-  {name: 'undo of an unknown run', args: ['undo', '20200101-000000-abcdef', '--yes'], code: 2, error: /no sync run "20200101-000000-abcdef"/, only: true},
+  {name: 'undo of an unknown run', args: ['undo', '20200101-000000-abcdef', '--yes'], code: 2, error: /no run "20200101-000000-abcdef" in /, only: true},
   // Saved plans
   {name: 'plan file missing', args: ['sync', '--plan', join(work, 'no-plan.json'), '--yes'], code: 2, error: /--plan: cannot read .*no-plan\.json/, only: true},
   {name: 'plan file corrupt', args: ['sync', '--plan', join(work, 'corrupt-plan.json'), '--yes'], code: 2, error: /--plan: .*corrupt-plan\.json is not JSON or YAML/, only: true},
