@@ -66,11 +66,25 @@ const SUITES = {
     file: 'test/e2e/secrets-leak.test.ts',
     labels: {
       commandsRun: 'command runs with Secrets and debug output searched',
-      bytesScanned: 'bytes of stdout and stderr searched',
-      secretValueHits: 'secret values found without --show-secrets',
+      needleForms: 'forms searched for: values, base64, structured keys, SHA-1/SHA-256/SHA-512/MD5 (hex, base64) of values and canonical encodings',
+      searches: 'searches (form × output, file or object metadata)',
+      bytesScanned: 'bytes of output, files and object metadata searched',
+      filesSearched: 'run journals (backups) searched for digests',
+      objectsMetadataSearched: 'Secrets written (synced, copied, overwritten) whose metadata was searched',
+      secretValueHits: 'secret values or derived forms found without --show-secrets',
+      derivedHits: 'of which digests of Secret data',
       hitsWithShowSecrets: 'values found with --show-secrets (the search works)',
       backupFilesChecked: 'backup files checked',
       backupFilesNotPrivate: 'backup files not mode 0600 in a 0700 directory',
+    },
+  },
+  'byte-exact': {
+    file: 'test/e2e/byte-exact.test.ts',
+    labels: {
+      valuesCompared: 'values compared byte for byte with kubectl get -o json (diff, plan, sync, undo, fanout to both clusters)',
+      byteMismatches: 'values not byte-identical after the round trip',
+      diffPairsChecked: 'look-alike pairs diff told apart',
+      commandsRun: 'sync, undo, fanout and status runs',
     },
   },
 };

@@ -136,6 +136,8 @@ export async function applyFanoutPlan(plan: FanoutPlan, clusters: Map<string, Cl
 export const NOT_ATTEMPTED_NO_JOURNAL = 'not attempted: the run journal cannot be written, so nothing more was written';
 
 async function writeEntry(entry: FanoutEntry, api: ClusterApi, writer: WritePath): Promise<void> {
+  // Updates and deletes are conditioned on the object as it was read; without it nothing is sent.
+  if (entry.action !== 'create' && !entry.existing) throw new ClusterError(`${entry.context}/${entry.namespace}: the existing object was not read; nothing was written`);
   if (entry.action === 'prune') {
     try {
       await writer.delete(api, entry.existing!);

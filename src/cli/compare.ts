@@ -1,5 +1,5 @@
 import {Flags} from '@oclif/core';
-import {randomBytes} from 'node:crypto';
+import {runSalt} from '../core/fingerprint.js';
 import {diffLocations, isPlatformObject, type DiffReport} from '../core/diff.js';
 import {UsageError} from '../core/errors.js';
 import {mergeIgnoreRules, type IgnoreRules} from '../core/ignore.js';
@@ -9,7 +9,7 @@ import {parseLabelSelector} from '../core/namespace-select.js';
 import {CONFIG_KINDS, kindFromWord, locationName, type ConfigKind, type ConfigObject, type Location} from '../core/types.js';
 import type {ClusterApi} from '../core/cluster-api.js';
 import type {Kubeconfig} from '../kube/kubeconfig.js';
-import {loadRulesFile} from './rules-file.js';
+import {loadRulesFile, unmatchedRules} from './rules-file.js';
 
 /** Flags shared by diff and sync: what to compare and what to leave out. */
 export const compareFlags = {
@@ -119,10 +119,8 @@ export async function compareLocations(
   if (sameLocation(kube, sourceLocation, targetLocation)) {
     throw new UsageError(`source and target are the same place (${locationName(sourceLocation)}); name two different namespaces or contexts`);
   }
-  const ignore = mergeIgnoreRules(
-    flags['no-rules'] ? undefined : loadRulesFile(flags.rules),
-    {keys: flags['ignore-key'] ?? [], objects: flags['ignore-object'] ?? []},
-  );
+  const rulesFile = flags['no-rules'] ? undefined : await loadRulesFile(flags.rules);
+  const ignore = mergeIgnoreRules(rulesFile, {keys: flags['ignore-key'] ?? [], objects: flags['ignore-object'] ?? []});
   const sourceCluster = kube.cluster(sourceLocation.context);
   const targetCluster = kube.cluster(targetLocation.context);
   const [sourceObjects, targetObjects] = await Promise.all([
@@ -135,12 +133,17 @@ export async function compareLocations(
     salt: saltForRun(),
     ignore,
   });
+  if (rulesFile) for (const warning of unmatchedRules(rulesFile, namesAndKeys([...sourceObjects, ...targetObjects]))) note(warning);
   return {
     report,
     source: {location: sourceLocation, cluster: sourceCluster, objects: sourceObjects},
     target: {location: targetLocation, cluster: targetCluster, objects: targetObjects},
     ignore,
   };
+}
+
+function namesAndKeys(objects: ConfigObject[]): Array<{name: string; keys: string[]}> {
+  return objects.map((o) => ({name: o.name, keys: [...Object.keys(o.data), ...Object.keys(o.binaryData)]}));
 }
 
 /**
@@ -158,7 +161,7 @@ export async function readLocation(cluster: ClusterApi, location: Location, kind
 
 /** Fingerprints are comparable within one salt: random per run unless KUBECTL_CONFIGSYNC_SALT pins it (CI, golden files). */
 export function saltForRun(): string {
-  return process.env.KUBECTL_CONFIGSYNC_SALT || randomBytes(16).toString('hex');
+  return runSalt();
 }
 
 /**
@@ -216,7 +219,7 @@ export async function compareFleet(
   kube: Kubeconfig,
   words: string[],
   names: string[],
-  flags: CompareFlagValues,
+  flags: CompareFlagValues & {baseline?: string},
   note: (text: string) => void,
 ): Promise<FleetComparison> {
   if (flags['from-context'] || flags['from-namespace'] || flags['to-context'] || flags['to-namespace']) {
@@ -234,13 +237,20 @@ export async function compareFleet(
       }
     }
   }
-  const ignore = mergeIgnoreRules(
-    flags['no-rules'] ? undefined : loadRulesFile(flags.rules),
-    {keys: flags['ignore-key'] ?? [], objects: flags['ignore-object'] ?? []},
-  );
+  const baseline = flags.baseline === undefined ? undefined : baselineIndex(flags.baseline, words, locations);
+  const rulesFile = flags['no-rules'] ? undefined : await loadRulesFile(flags.rules);
+  const ignore = mergeIgnoreRules(rulesFile, {keys: flags['ignore-key'] ?? [], objects: flags['ignore-object'] ?? []});
   const lists = await Promise.all(locations.map((location) => readLocation(kube.cluster(location.context), location, kinds, names, flags)));
-  const report = diffFleet(locations, lists, {kinds, showSecrets: flags['show-secrets'], salt: saltForRun(), ignore});
+  const report = diffFleet(locations, lists, {kinds, showSecrets: flags['show-secrets'], salt: saltForRun(), ignore, baseline});
+  if (rulesFile) for (const warning of unmatchedRules(rulesFile, namesAndKeys(lists.flat()))) note(warning);
   return {report, locations};
+}
+
+/** --baseline names one of the locations, as typed or as CONTEXT/NAMESPACE. */
+function baselineIndex(word: string, words: string[], locations: Location[]): number {
+  const index = words.indexOf(word) >= 0 ? words.indexOf(word) : locations.findIndex((l) => locationName(l) === word);
+  if (index < 0) throw new UsageError(`--baseline: "${word}" is not one of the locations (${locations.map(locationName).join(', ')})`);
+  return index;
 }
 
 /** NAME arguments narrow the set; "secret/x" or "configmap/x" pins the kind. */

@@ -1,7 +1,7 @@
 import {readFileSync} from 'node:fs';
 import {load as loadYaml} from 'js-yaml';
 import type {DiffReport} from '../core/diff.js';
-import {DeclinedError, ExitCode, InterruptedError, UsageError, type ExitCodeValue} from '../core/errors.js';
+import {DeclinedError, describeParseError, ExitCode, InterruptedError, UsageError, type ExitCodeValue} from '../core/errors.js';
 import type {RestartPlanOptions} from '../core/restart-plan.js';
 import {isKeySelected, parseKeySelector, unmatchedPatterns} from '../core/select-keys.js';
 import {
@@ -254,6 +254,6 @@ function readPlanFile(path: string): unknown {
   try {
     return loadYaml(text);
   } catch (error) {
-    throw new UsageError(`--plan: ${path} is not JSON or YAML: ${(error as Error).message.split('\n')[0]}`);
+    throw new UsageError(`--plan: ${path} is ${describeParseError(error, 'JSON or YAML')}`);
   }
 }

@@ -3,7 +3,7 @@ import {BaseCommand} from '../cli/base-command.js';
 import {compareFleet, compareFlags, compareLocations, splitLocationWords} from '../cli/compare.js';
 import {kubeFlags, outputFlags} from '../cli/flags.js';
 import {hasDifferences} from '../core/diff.js';
-import {EXIT_CODES_HELP, ExitCode} from '../core/errors.js';
+import {EXIT_CODES_HELP, ExitCode, UsageError} from '../core/errors.js';
 import {fleetHasDifferences} from '../core/fleet.js';
 import {renderDocument} from '../ui/output.js';
 import {renderDiffReport} from '../ui/render-diff.js';
@@ -47,6 +47,8 @@ ${EXIT_CODES_HELP}`;
     'context-lines': Flags.integer({char: 'C', description: 'lines of context in value diffs', default: 3, min: 0}),
     'hide-identical': Flags.boolean({description: 'do not list identical objects'}),
     quiet: Flags.boolean({char: 'q', description: 'print only the summary'}),
+    baseline: Flags.string({description: 'with three or more locations: also compare every other location with this one (path-level and line diffs)'}),
+    'full-values': Flags.boolean({description: 'with three or more locations: print values in full instead of cut to one line'}),
     ...outputFlags,
   };
 
@@ -59,9 +61,13 @@ ${EXIT_CODES_HELP}`;
     const theme = this.themeFor(flags['no-color']);
     if (locations.length >= 3) {
       const {report} = await compareFleet(kube, locations, names, flags, note);
-      this.print(flags.output === 'table' ? renderFleetReport(report, theme, {hideIdentical: flags['hide-identical'], quiet: flags.quiet}) : renderDocument(report, flags.output));
+      const options = {hideIdentical: flags['hide-identical'], quiet: flags.quiet, fullValues: flags['full-values'], context: flags['context-lines']};
+      this.print(flags.output === 'table' ? renderFleetReport(report, theme, options) : renderDocument(report, flags.output));
       this.setExitCode(fleetHasDifferences(report) ? ExitCode.differences : ExitCode.ok);
       return;
+    }
+    if (flags.baseline !== undefined || flags['full-values']) {
+      throw new UsageError(`${flags.baseline !== undefined ? '--baseline' : '--full-values'} applies to three or more locations; two locations are already compared source → target`);
     }
     const {report} = await compareLocations(kube, {source: locations[0], target: locations[1]}, names, flags, note);
     if (flags.output === 'table') {

@@ -33,6 +33,14 @@ export interface KeyDiff {
   /** Path-level changes when both values parse as the same structured format. */
   format?: ValueFormat;
   changes?: PathChange[];
+  /**
+   * The key is in `section` in the source and in this other section in the target
+   * (a ConfigMap key moved between data and binaryData, or a Secret value that is
+   * text on one side and not on the other): one row, not two.
+   */
+  targetSection?: 'data' | 'binaryData';
+  /** With targetSection: whether the bytes are equal despite the move. */
+  sameBytes?: boolean;
 }
 
 export interface ObjectSide {
@@ -137,17 +145,17 @@ function diffObject(source: ConfigObject | undefined, target: ConfigObject | und
     name: any.name,
     status,
     ignored: isObjectIgnored(options.ignore, any.name),
-    source: source && sideOf(source),
-    target: target && sideOf(target),
+    source: source && sideOf(source, options),
+    target: target && sideOf(target, options),
     ...(typeChange ? {typeChange} : {}),
     keys,
   };
 }
 
-function sideOf(object: ConfigObject): ObjectSide {
+function sideOf(object: ConfigObject, options: Pick<DiffOptions, 'salt'>): ObjectSide {
   return {
     resourceVersion: object.resourceVersion,
-    checksum: dataChecksum(object),
+    checksum: dataChecksum(object, options.salt),
     ...(object.type ? {type: object.type} : {}),
     ...(object.immutable ? {immutable: true} : {}),
   };
@@ -170,28 +178,81 @@ function diffKeys(source: ConfigObject | undefined, target: ConfigObject | undef
         const structured = diffStructured(key, a!, b!);
         if (structured && structured.changes.length > 0) {
           entry.format = structured.format;
-          entry.changes = isSecret && !options.showSecrets ? structured.changes.map(maskChange) : structured.changes;
+          entry.changes = isSecret && !options.showSecrets ? structured.changes.map((change) => maskChange(change, options.salt)) : structured.changes;
         }
       }
       result.push(entry);
     }
   }
-  return result;
+  const merged = mergeMoves(result, source, target, isSecret, options, name);
+  // A Secret has one section in the API (`data`, base64): that some values are not text is ours to know.
+  if (isSecret) return merged.map((row) => ({...row, section: 'data' as const})).sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  return merged;
 }
 
-/** How one value appears in a report: text, a masked fingerprint, or size and hash for bytes. */
+/** A key in data on one side and in binaryData on the other is one row that says so. */
+function mergeMoves(
+  rows: KeyDiff[],
+  source: ConfigObject | undefined,
+  target: ConfigObject | undefined,
+  isSecret: boolean,
+  options: DiffOptions & {ignore: IgnoreRules},
+  name: string,
+): KeyDiff[] {
+  if (!source || !target) return rows;
+  const other = (section: 'data' | 'binaryData') => (section === 'data' ? 'binaryData' : 'data');
+  const moved = rows.filter((r) => r.status === 'missing-in-target' && target[other(r.section)][r.key] !== undefined && source[other(r.section)][r.key] === undefined && target[r.section][r.key] === undefined);
+  if (moved.length === 0) return rows;
+  const merged = new Map<KeyDiff, KeyDiff>();
+  const dropped = new Set<KeyDiff>();
+  for (const row of moved) {
+    const targetSection = other(row.section);
+    const a = source[row.section][row.key];
+    const b = target[targetSection][row.key];
+    const sameBytes = bytesOf(a, row.section).equals(bytesOf(b, targetSection));
+    merged.set(row, {
+      key: row.key,
+      section: row.section,
+      status: 'different',
+      ignored: isKeyIgnored(options.ignore, name, row.key),
+      source: viewOf(a, row.section, isSecret, options),
+      target: viewOf(b, targetSection, isSecret, options),
+      // A Secret value that is text on one side only has changed bytes: no move to speak of.
+      ...(isSecret ? {} : {targetSection, sameBytes}),
+    });
+    const twin = rows.find((r) => r.key === row.key && r.section === targetSection && r.status === 'missing-in-source');
+    if (twin) dropped.add(twin);
+  }
+  return rows.filter((r) => !dropped.has(r)).map((r) => merged.get(r) ?? r);
+}
+
+function bytesOf(value: string, section: 'data' | 'binaryData'): Buffer {
+  return section === 'binaryData' ? Buffer.from(value, 'base64') : Buffer.from(value, 'utf8');
+}
+
+/**
+ * How one value appears in a report: text, a masked fingerprint, or size and hash for bytes.
+ * A Secret value is only ever seen through a salted fingerprint (bytes included) unless --show-secrets.
+ */
 export function viewOf(value: string, section: 'data' | 'binaryData', isSecret: boolean, options: Pick<DiffOptions, 'showSecrets' | 'salt'>): ValueView {
+  const masked = isSecret && !options.showSecrets;
   if (section === 'binaryData') {
     const bytes = Buffer.from(value, 'base64');
+    if (masked) return {masked: true, fingerprint: fingerprint(bytes, options.salt), size: bytes.length};
     return {size: bytes.length, sha256: sha256(bytes)};
   }
   const size = Buffer.byteLength(value, 'utf8');
-  if (isSecret && !options.showSecrets) return {masked: true, fingerprint: fingerprint(value, options.salt), size};
+  if (masked) return {masked: true, fingerprint: fingerprint(value, options.salt), size};
   return {value, size};
 }
 
-function maskChange(change: PathChange): PathChange {
-  return {path: change.path, change: change.change};
+/** The keys inside a Secret's structured value are as secret as the values: the path becomes a fingerprint too. */
+function maskChange(change: PathChange, salt: string): PathChange {
+  return {path: maskedPath(change.path, salt), change: change.change};
+}
+
+export function maskedPath(path: string, salt: string): string {
+  return `*** (${fingerprint(`path\0${path}`, salt)})`;
 }
 
 function summarize(objects: ObjectDiff[]): DiffSummary {

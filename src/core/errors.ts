@@ -67,3 +67,23 @@ export class InterruptedError extends ConfigSyncError {
     super(message, ExitCode.interrupted);
   }
 }
+
+/**
+ * Why a file or a process's output did not parse, in words that never quote it:
+ * JSON.parse and YAML parsers put a piece of the text in their messages, and the
+ * text may be a backup or a credential. Only where (line, column, position) is kept.
+ */
+export function describeParseError(error: unknown, what: 'JSON' | 'JSON or YAML' = 'JSON'): string {
+  const err = error as {name?: string; reason?: unknown; mark?: {line?: number; column?: number}; message?: unknown};
+  if (err?.name === 'YAMLException' && err.mark && typeof err.mark.line === 'number') {
+    const reason = typeof err.reason === 'string' && /^[a-z ,()-]+$/i.test(err.reason) ? `: ${err.reason}` : '';
+    return `not ${what} (line ${err.mark.line + 1}, column ${(err.mark.column ?? 0) + 1}${reason})`;
+  }
+  const message = typeof err?.message === 'string' ? err.message : '';
+  if (/end of (JSON )?input|unexpected end/i.test(message)) return `not ${what} (it ends too early)`;
+  const lineColumn = /\(line (\d+) column (\d+)\)/.exec(message);
+  if (lineColumn) return `not ${what} (line ${lineColumn[1]}, column ${lineColumn[2]})`;
+  const position = /at position (\d+)/.exec(message);
+  if (position) return `not ${what} (at position ${position[1]})`;
+  return `not ${what}`;
+}

@@ -14,8 +14,16 @@ export const ORIGIN_LABELS = {
 } as const;
 /** Full source reference (JSON), since label values cannot hold it. */
 export const ORIGIN_ANNOTATION = `${ORIGIN_PREFIX}origin`;
-/** Checksum of the source's data when the copy was written. */
+/** ConfigMap copies: checksum of the source's data when the copy was written. */
 export const CHECKSUM_ANNOTATION = `${ORIGIN_PREFIX}checksum`;
+/**
+ * Secret copies: the source's resourceVersion when the copy was written. A Secret copy
+ * carries no digest of its data (whoever may read its metadata could try guesses
+ * against one); it is checked against the live source instead.
+ */
+export const SOURCE_VERSION_ANNOTATION = `${ORIGIN_PREFIX}source-resource-version`;
+/** Annotations that follow the source rather than describe the copy. */
+const TRACKING_ANNOTATIONS = new Set([CHECKSUM_ANNOTATION, SOURCE_VERSION_ANNOTATION]);
 
 /** Kubed's marks, read when migrating. */
 export const KUBED = {
@@ -151,7 +159,7 @@ export function desiredCopy(source: ConfigObject, ref: SourceRef, namespace: str
     annotations: {
       ...(options.stripLabels ? {} : copyableAnnotations(source)),
       [ORIGIN_ANNOTATION]: JSON.stringify({kind: ref.kind, name: ref.name, namespace: ref.namespace, context: ref.context, server: ref.server}),
-      [CHECKSUM_ANNOTATION]: dataChecksum(source),
+      ...trackingAnnotation(source),
     },
     data: {...source.data},
     binaryData: {...source.binaryData},
@@ -159,6 +167,11 @@ export function desiredCopy(source: ConfigObject, ref: SourceRef, namespace: str
   if (source.kind === 'Secret') copy.type = source.type ?? 'Opaque';
   if (source.immutable) copy.immutable = true;
   return copy;
+}
+
+function trackingAnnotation(source: ConfigObject): Record<string, string> {
+  if (source.kind !== 'Secret') return {[CHECKSUM_ANNOTATION]: dataChecksum(source)};
+  return source.resourceVersion ? {[SOURCE_VERSION_ANNOTATION]: source.resourceVersion} : {};
 }
 
 export type FanoutAction = 'create' | 'update' | 'unchanged' | 'prune' | 'conflict' | 'error';
@@ -330,10 +343,11 @@ function differences(existing: ConfigObject, wanted: ConfigObject, compareMetada
   if (Boolean(existing.immutable) !== Boolean(wanted.immutable)) changes.push('immutable');
   if (compareMetadata && !sameRecord(existing.labels, wanted.labels)) changes.push('labels');
   if (compareMetadata) {
-    // Our checksum follows the data: name it only when nothing else explains the write.
-    const withoutChecksum = (r: Record<string, string>) => pick(r, (k) => k !== CHECKSUM_ANNOTATION);
-    if (!sameRecord(withoutChecksum(existing.annotations), withoutChecksum(wanted.annotations))) changes.push('annotations');
-    else if (changes.length === 0 && existing.annotations[CHECKSUM_ANNOTATION] !== wanted.annotations[CHECKSUM_ANNOTATION]) changes.push('annotations');
+    // Our tracking annotations follow the source: name them only when nothing else explains the write.
+    const untracked = (r: Record<string, string>) => pick(r, (k) => !TRACKING_ANNOTATIONS.has(k));
+    const tracked = (r: Record<string, string>) => pick(r, (k) => TRACKING_ANNOTATIONS.has(k));
+    if (!sameRecord(untracked(existing.annotations), untracked(wanted.annotations))) changes.push('annotations');
+    else if (changes.length === 0 && !sameRecord(tracked(existing.annotations), tracked(wanted.annotations))) changes.push('annotations');
   }
   return changes;
 }
@@ -430,9 +444,9 @@ export interface CopyStatus {
   context: string;
   namespace: string;
   state: CopyState;
-  /** Checksum recorded on the copy when it was written. */
+  /** ConfigMap copies: checksum recorded on the copy when it was written. */
   recorded?: string;
-  /** Checksum of the copy's data now (none when missing). */
+  /** Checksum of the copy's data now (none when missing); keyed by the run's salt for Secrets. */
   actual?: string;
 }
 
@@ -445,6 +459,8 @@ export interface FanoutStatus {
 /**
  * Audits copies: orphaned when the source is gone, edited when the copy's data no
  * longer matches what was written, stale when the source changed since, else in sync.
+ * ConfigMap copies are judged by the checksum they record; Secret copies, which record
+ * none, by comparing their data with the live source and the source version they record.
  * With `expected` targets, a target without a copy is missing.
  */
 export function planFanoutStatus(
@@ -457,8 +473,12 @@ export function planFanoutStatus(
   const rows: CopyStatus[] = [];
   for (const {context, object} of copies) {
     if (!isCopyOf(object, ref)) continue;
-    const recorded = object.annotations[CHECKSUM_ANNOTATION];
     const actual = dataChecksum(object);
+    if (object.kind === 'Secret') {
+      rows.push({context, namespace: object.namespace, state: secretCopyState(object, source), actual});
+      continue;
+    }
+    const recorded = object.annotations[CHECKSUM_ANNOTATION];
     const state: CopyState = !source ? 'orphaned' : recorded !== actual ? 'edited' : recorded !== checksum ? 'stale' : 'in-sync';
     rows.push({context, namespace: object.namespace, state, recorded, actual});
   }
@@ -473,6 +493,14 @@ export function planFanoutStatus(
   const summary: Record<CopyState, number> = {'in-sync': 0, stale: 0, edited: 0, orphaned: 0, missing: 0};
   for (const row of rows) summary[row.state]++;
   return {source: {...ref, exists: source !== undefined, checksum}, copies: rows, summary};
+}
+
+function secretCopyState(copy: ConfigObject, source: ConfigObject | undefined): CopyState {
+  if (!source) return 'orphaned';
+  if (sameRecord(copy.data, source.data) && sameRecord(copy.binaryData, source.binaryData)) return 'in-sync';
+  // The data differs: if the source is still the version the copy was written from, the copy was edited.
+  const recorded = copy.annotations[SOURCE_VERSION_ANNOTATION];
+  return recorded !== undefined && recorded === source.resourceVersion ? 'edited' : 'stale';
 }
 
 /** The plan of `fanout --delete`: every copy of this source, and nothing else. */

@@ -1,4 +1,4 @@
-import {DIFF_API_VERSION, viewOf, type DiffOptions, type ValueView} from './diff.js';
+import {DIFF_API_VERSION, diffLocations, viewOf, type DiffOptions, type DiffReport, type ValueView} from './diff.js';
 import {dataChecksum} from './fingerprint.js';
 import {isKeyIgnored, isObjectIgnored, NO_IGNORES, type IgnoreRules} from './ignore.js';
 import type {ConfigKind, ConfigObject, Location} from './types.js';
@@ -62,10 +62,14 @@ export interface FleetReport {
   secretsShown: boolean;
   summary: FleetSummary;
   objects: FleetObject[];
+  /** With --baseline: the location every other one is compared with. */
+  baseline?: Location;
+  /** With --baseline: one two-location report per other location, baseline → location, with path-level changes. */
+  againstBaseline?: DiffReport[];
 }
 
-/** Compares what was read from each location, object by object and key by key. */
-export function diffFleet(locations: Location[], objectsByLocation: ConfigObject[][], options: DiffOptions): FleetReport {
+/** Compares what was read from each location, object by object and key by key; with a baseline, every other location against it too. */
+export function diffFleet(locations: Location[], objectsByLocation: ConfigObject[][], options: DiffOptions & {baseline?: number}): FleetReport {
   if (locations.length !== objectsByLocation.length) throw new Error('one object list per location');
   const ignore = options.ignore ?? NO_IGNORES;
   const indexes = objectsByLocation.map((objects) => new Map(objects.map((o) => [`${o.kind}\0${o.name}`, o])));
@@ -78,6 +82,7 @@ export function diffFleet(locations: Location[], objectsByLocation: ConfigObject
     kinds: options.kinds,
     secretsShown: options.showSecrets === true,
     summary: summarizeFleet(locations.length, objects),
+    ...(options.baseline !== undefined ? againstBaseline(locations, objectsByLocation, options.baseline, options) : {}),
     objects,
   };
 }
@@ -90,23 +95,32 @@ function diffFleetObject(sides: Array<ConfigObject | undefined>, options: DiffOp
   const any = sides.find(Boolean)!;
   const isSecret = any.kind === 'Secret';
   const keys: FleetKeyRow[] = [];
-  for (const section of ['data', 'binaryData'] as const) {
-    const names = [...new Set(sides.flatMap((side) => Object.keys(side?.[section] ?? {})))].sort();
+  // A Secret has one section in the API: its keys are one list, a value text in one place and bytes in another one row.
+  const sections = isSecret ? [['data', 'binaryData'] as const] : [['data'] as const, ['binaryData'] as const];
+  for (const group of sections) {
+    const names = [...new Set(sides.flatMap((side) => group.flatMap((section) => Object.keys(side?.[section] ?? {}))))].sort();
     for (const key of names) {
-      const values = sides.map((side) => side?.[section]?.[key]);
+      // Tagged with the section, so text and bytes never group together (their bytes differ).
+      const values = sides.map((side) => {
+        const section = group.find((s) => side && Object.hasOwn(side[s], key));
+        return section && `${section}\0${side![section][key]}`;
+      });
       const {cells, distinct} = groupValues(values);
       const status: FleetStatus = distinct.length === 1 && cells.every((c) => c !== null) ? 'identical' : 'different';
       keys.push({
         key,
-        section,
+        section: group[0],
         status,
         ignored: status === 'different' && isKeyIgnored(options.ignore, any.name, key),
         cells,
-        groups: distinct.map((value, index) => ({group: groupName(index), ...viewOf(value, section, isSecret, options)})),
+        groups: distinct.map((tagged, index) => {
+          const [section, value] = [tagged.slice(0, tagged.indexOf('\0')) as 'data' | 'binaryData', tagged.slice(tagged.indexOf('\0') + 1)];
+          return {group: groupName(index), ...viewOf(value, section, isSecret, options)};
+        }),
       });
     }
   }
-  const cells = groupValues(sides.map((side) => side && dataChecksum(side))).cells;
+  const cells = groupValues(sides.map((side) => side && dataChecksum(side, options.salt))).cells;
   const typeNames = sides.map((side) => (side ? (side.type ?? 'Opaque') : null));
   const present = typeNames.filter((t): t is string => t !== null);
   const typesDiffer = isSecret && new Set(present).size > 1;
@@ -167,4 +181,12 @@ function summarizeFleet(locations: number, objects: FleetObject[]): FleetSummary
     }
   }
   return summary;
+}
+
+function againstBaseline(locations: Location[], objectsByLocation: ConfigObject[][], baseline: number, options: DiffOptions): Pick<FleetReport, 'baseline' | 'againstBaseline'> {
+  const {baseline: _index, ...diffOptions} = options as DiffOptions & {baseline?: number};
+  return {
+    baseline: locations[baseline],
+    againstBaseline: locations.flatMap((location, i) => (i === baseline ? [] : [diffLocations(locations[baseline], location, objectsByLocation[baseline], objectsByLocation[i], diffOptions)])),
+  };
 }

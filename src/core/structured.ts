@@ -1,16 +1,27 @@
 import {load as loadYaml} from 'js-yaml';
+import {parseDotenv, parseProperties} from './line-formats.js';
 
 /** Formats whose values we can compare path by path. */
 export type ValueFormat = 'json' | 'yaml' | 'properties' | 'env';
+
+export type ScalarType = 'string' | 'number' | 'boolean' | 'null' | 'timestamp' | 'list' | 'map';
 
 export interface PathChange {
   path: string;
   change: 'added' | 'removed' | 'changed';
   old?: string;
   new?: string;
+  /** Set when the type changes (`"8080"` string → `8080` number), even if the text does not. */
+  oldType?: ScalarType;
+  newType?: ScalarType;
 }
 
-type Flat = Map<string, string>;
+interface Scalar {
+  text: string;
+  type: ScalarType;
+}
+
+type Flat = Map<string, Scalar>;
 
 /**
  * Compares two values of a key at path level when both parse as the same
@@ -18,13 +29,18 @@ type Flat = Map<string, string>;
  * to a line diff.
  */
 export function diffStructured(key: string, oldValue: string, newValue: string): {format: ValueFormat; changes: PathChange[]} | undefined {
+  const guessed = !hasFormatExtension(key);
   for (const format of candidateFormats(key, oldValue)) {
-    const before = parseAs(format, oldValue);
-    const after = before && parseAs(format, newValue);
+    const before = parseAs(format, oldValue, guessed);
+    const after = before && parseAs(format, newValue, guessed);
     if (!before || !after) continue;
     return {format, changes: diffFlat(before, after)};
   }
   return undefined;
+}
+
+function hasFormatExtension(key: string): boolean {
+  return /\.(json|ya?ml|properties|env)$/i.test(key) || key.toLowerCase() === '.env';
 }
 
 function candidateFormats(key: string, value: string): ValueFormat[] {
@@ -40,7 +56,15 @@ function candidateFormats(key: string, value: string): ValueFormat[] {
   return ['yaml', 'env', 'properties'];
 }
 
-function parseAs(format: ValueFormat, text: string): Flat | undefined {
+function strings(entries: Map<string, string> | undefined): Flat | undefined {
+  if (!entries) return undefined;
+  const flat: Flat = new Map();
+  for (const [key, text] of entries) flat.set(key, {text, type: 'string'});
+  return flat;
+}
+
+/** `guessed`: the format was chosen from the content, not from the key's extension, so be strict. */
+function parseAs(format: ValueFormat, text: string, guessed = false): Flat | undefined {
   try {
     switch (format) {
       case 'json': {
@@ -52,9 +76,9 @@ function parseAs(format: ValueFormat, text: string): Flat | undefined {
         return isContainer(parsed) ? flatten(parsed) : undefined;
       }
       case 'properties':
-        return parseLines(text, /^\s*([^=:#!\s][^=:]*?)\s*[=:]\s?(.*)$/, ['#', '!']);
+        return strings(parseProperties(text, {requireSeparator: guessed}));
       case 'env':
-        return parseLines(text, /^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_.-]*)\s*=\s?(.*)$/, ['#']);
+        return strings(parseDotenv(text));
     }
   } catch {
     return undefined;
@@ -65,34 +89,16 @@ function isContainer(value: unknown): value is object {
   return typeof value === 'object' && value !== null;
 }
 
-/** Every non-blank, non-comment line must be an assignment, or it is not this format. */
-function parseLines(text: string, assignment: RegExp, commentMarks: string[]): Flat | undefined {
-  const result: Flat = new Map();
-  for (const line of text.split(/\r?\n/)) {
-    const trimmed = line.trim();
-    if (trimmed === '' || commentMarks.some((mark) => trimmed.startsWith(mark))) continue;
-    const match = assignment.exec(line);
-    if (!match) return undefined;
-    result.set(match[1].trim(), unquote(match[2].trim()));
-  }
-  return result.size > 0 ? result : undefined;
-}
-
-function unquote(value: string): string {
-  if (value.length >= 2 && (value[0] === '"' || value[0] === "'") && value.at(-1) === value[0]) return value.slice(1, -1);
-  return value;
-}
-
 function flatten(value: unknown, prefix = '', into: Flat = new Map()): Flat {
   if (Array.isArray(value)) {
-    if (value.length === 0) into.set(prefix || '.', '[]');
+    if (value.length === 0) into.set(prefix || '.', {text: '[]', type: 'list'});
     value.forEach((item, index) => flatten(item, `${prefix}[${index}]`, into));
   } else if (isContainer(value) && !(value instanceof Date)) {
     const entries = Object.entries(value as Record<string, unknown>);
-    if (entries.length === 0) into.set(prefix || '.', '{}');
+    if (entries.length === 0) into.set(prefix || '.', {text: '{}', type: 'map'});
     for (const [key, child] of entries) flatten(child, prefix ? `${prefix}.${escapeKey(key)}` : escapeKey(key), into);
   } else {
-    into.set(prefix || '.', scalarText(value));
+    into.set(prefix || '.', {text: scalarText(value), type: scalarType(value)});
   }
   return into;
 }
@@ -107,16 +113,25 @@ function scalarText(value: unknown): string {
   return JSON.stringify(value) ?? String(value);
 }
 
+function scalarType(value: unknown): ScalarType {
+  if (value instanceof Date) return 'timestamp';
+  if (value === null || value === undefined) return 'null';
+  if (typeof value === 'number' || typeof value === 'bigint') return 'number';
+  if (typeof value === 'boolean') return 'boolean';
+  return 'string';
+}
+
 function diffFlat(before: Flat, after: Flat): PathChange[] {
   const changes: PathChange[] = [];
   const paths = [...new Set([...before.keys(), ...after.keys()])].sort(comparePaths);
   for (const path of paths) {
     const old = before.get(path);
     const now = after.get(path);
-    if (old === now) continue;
-    if (old === undefined) changes.push({path, change: 'added', new: now});
-    else if (now === undefined) changes.push({path, change: 'removed', old});
-    else changes.push({path, change: 'changed', old, new: now});
+    if (old === undefined) changes.push({path, change: 'added', new: now!.text});
+    else if (now === undefined) changes.push({path, change: 'removed', old: old.text});
+    else if (old.text !== now.text || old.type !== now.type) {
+      changes.push({path, change: 'changed', old: old.text, new: now.text, ...(old.type !== now.type ? {oldType: old.type, newType: now.type} : {})});
+    }
   }
   return changes;
 }

@@ -1,6 +1,6 @@
 import {DIFF_API_VERSION, type DiffReport, type KeyDiff, type ObjectDiff, type ValueView} from './diff.js';
 import {UsageError} from './errors.js';
-import {dataChecksum} from './fingerprint.js';
+import {checksumsComparable, dataChecksum} from './fingerprint.js';
 import {locationName, objectRef, type ConfigKind, type ConfigObject, type Location} from './types.js';
 import type {PathChange, ValueFormat} from './structured.js';
 
@@ -12,7 +12,7 @@ export const PROVENANCE = {
   source: `${PROVENANCE_PREFIX}source`,
   /** RFC 3339 time of the sync. */
   syncedAt: `${PROVENANCE_PREFIX}synced-at`,
-  /** Checksum of the object's data and binaryData as written, so later edits show. */
+  /** Checksum of a ConfigMap's data and binaryData as written, so later edits show (never on Secrets: see docs/diff.md). */
   checksum: `${PROVENANCE_PREFIX}checksum`,
   /** Run id of the sync; `kubectl configsync undo RUN_ID` reverts it. */
   runId: `${PROVENANCE_PREFIX}run-id`,
@@ -222,7 +222,13 @@ function toKeyChange(key: KeyDiff): KeyChange {
 function towardTarget(change: PathChange): PathChange {
   if (change.change === 'added') return {path: change.path, change: 'removed', ...(change.new !== undefined ? {old: change.new} : {})};
   if (change.change === 'removed') return {path: change.path, change: 'added', ...(change.old !== undefined ? {new: change.old} : {})};
-  return {path: change.path, change: 'changed', ...(change.new !== undefined ? {old: change.new} : {}), ...(change.old !== undefined ? {new: change.old} : {})};
+  return {
+    path: change.path,
+    change: 'changed',
+    ...(change.new !== undefined ? {old: change.new} : {}),
+    ...(change.old !== undefined ? {new: change.old} : {}),
+    ...(change.oldType !== undefined ? {oldType: change.newType, newType: change.oldType} : {}),
+  };
 }
 
 function buildCreate(source: ConfigObject, keys: KeyChange[], report: DiffReport, options: PlanOptions): ConfigObject {
@@ -237,7 +243,7 @@ function buildCreate(source: ConfigObject, keys: KeyChange[], report: DiffReport
     data: {},
     binaryData: {},
   };
-  for (const key of keys) desired[key.section][key.key] = source[key.section][key.key];
+  for (const key of keys) copyKey(desired, source, key.key);
   return withProvenance(desired, report.source, options);
 }
 
@@ -251,20 +257,32 @@ function buildUpdate(source: ConfigObject, target: ConfigObject, keys: KeyChange
   };
   for (const key of keys) {
     if (key.change === 'removed') {
-      delete desired[key.section][key.key];
+      delete desired.data[key.key];
+      delete desired.binaryData[key.key];
     } else {
-      desired[key.section][key.key] = source[key.section][key.key];
-      // A key lives in one section only; the API rejects it in both.
-      delete desired[key.section === 'data' ? 'binaryData' : 'data'][key.key];
+      copyKey(desired, source, key.key);
     }
   }
   return withProvenance(desired, report.source, options);
 }
 
+/**
+ * Copies one key with its bytes, from whichever section the source holds it in (a Secret's
+ * non-UTF-8 values are in binaryData here, whatever the report calls the section), and out of
+ * the other: a key lives in one section only, the API rejects it in both.
+ */
+function copyKey(desired: ConfigObject, source: ConfigObject, key: string): void {
+  const from = Object.hasOwn(source.data, key) ? 'data' : 'binaryData';
+  desired[from][key] = source[from][key];
+  delete desired[from === 'data' ? 'binaryData' : 'data'][key];
+}
+
 function withProvenance(object: ConfigObject, source: Location, options: PlanOptions): ConfigObject {
   object.annotations[PROVENANCE.source] = locationName(source);
   object.annotations[PROVENANCE.syncedAt] = options.now.toISOString().replace(/\.\d{3}Z$/, 'Z');
-  object.annotations[PROVENANCE.checksum] = dataChecksum(object);
+  // Anyone who may read a Secret's metadata could try guesses against a digest of its data: Secrets get none.
+  if (object.kind === 'Secret') delete object.annotations[PROVENANCE.checksum];
+  else object.annotations[PROVENANCE.checksum] = dataChecksum(object);
   if (options.runId) object.annotations[PROVENANCE.runId] = options.runId;
   else delete object.annotations[PROVENANCE.runId];
   return object;
@@ -374,7 +392,7 @@ export interface SavedPlanEntry {
   kind: ConfigKind;
   name: string;
   keys: Array<{key: string; section: 'data' | 'binaryData'}>;
-  source?: {checksum: string};
+  source?: {checksum: string; resourceVersion?: string};
   target?: {resourceVersion?: string};
 }
 
@@ -431,7 +449,13 @@ export function readSavedPlan(document: unknown, options: {prune: boolean}): Sav
 /** Why an entry of a saved plan no longer matches what was just read, or undefined when it still does. */
 export function staleReason(entry: SavedPlanEntry, current: ObjectDiff | undefined): string | undefined {
   if (!current?.source) return 'the source object no longer exists';
-  if (entry.source?.checksum !== current.source.checksum) return 'the source changed since the plan was made';
+  if (!entry.source?.checksum) return 'the source changed since the plan was made';
+  // A Secret's checksum is keyed by the salt of the run that made the plan; under another salt
+  // (random per run unless KUBECTL_CONFIGSYNC_SALT is set) only its resourceVersion can tell.
+  const changed = checksumsComparable(entry.source.checksum, current.source.checksum)
+    ? entry.source.checksum !== current.source.checksum
+    : !entry.source.resourceVersion || entry.source.resourceVersion !== current.source.resourceVersion;
+  if (changed) return 'the source changed since the plan was made';
   if (!entry.target && current.target) return `the target was created since the plan was made (resourceVersion ${current.target.resourceVersion})`;
   if (entry.target && !current.target) return 'the target was deleted since the plan was made';
   if (entry.target && entry.target.resourceVersion !== current.target?.resourceVersion) {

@@ -4,7 +4,8 @@ import type {PodSpec, Workload, WorkloadKind} from '../core/workload.js';
 import {AppsV1Api, AuthorizationV1Api, CoreV1Api, KubeConfig, Observable, ServerConfiguration, Watch, createConfiguration, setHeaderMiddleware} from './client-node.js';
 import type {V1ConfigMap, V1Secret} from './client-node.js';
 import {ClusterError} from '../core/errors.js';
-import {translateError} from './errors.js';
+import {decodeSecretData, encodeSecretData} from '../core/secret-bytes.js';
+import {credentialError, translateError} from './errors.js';
 import {loggingHttpApi, type RequestLogSink} from './request-log.js';
 import {USER_AGENT} from './user-agent.js';
 
@@ -46,8 +47,7 @@ export class KubeCluster implements ClusterApi {
         try {
           await kubeConfig.applySecurityAuthentication(requestContext as never);
         } catch (error) {
-          const message = String((error as Error)?.message ?? error).split('\n')[0].trim();
-          throw new ClusterError(`credentials: getting credentials for context "${context}" failed: ${message}`);
+          throw credentialError(context, error, kubeConfig.getCurrentUser()?.exec?.command);
         }
         if (sharedDispatcher === undefined) sharedDispatcher = requestContext.getDispatcher();
         else if (requestContext.getDispatcher() !== undefined) requestContext.setDispatcher(sharedDispatcher);
@@ -382,10 +382,7 @@ function holdsPatch(current: ConfigObject, patch: ConfigPatch): boolean {
 
 /** A Secret's data as the server holds it: every value base64. */
 function secretWireData(object: Pick<ConfigObject, 'data' | 'binaryData'>): Record<string, string> {
-  const wire: Record<string, string> = {};
-  for (const [key, value] of Object.entries(object.data)) wire[key] = Buffer.from(value, 'utf8').toString('base64');
-  for (const [key, value] of Object.entries(object.binaryData)) wire[key] = value;
-  return wire;
+  return encodeSecretData(object);
 }
 
 /** A Secret patch on the wire: each key is in one section of the patch (planPatch sees to it), nulls remove. */
@@ -485,20 +482,9 @@ function toConfigMap(object: ConfigObject): V1ConfigMap {
   };
 }
 
-const utf8 = new TextDecoder('utf-8', {fatal: true});
-
-/** Secret values that are valid UTF-8 become text; anything else stays base64 in binaryData. */
+/** Secret values that are valid UTF-8 become text; anything else stays base64 in binaryData; every byte is kept. */
 function fromSecret(item: V1Secret): ConfigObject {
-  const data: Record<string, string> = {};
-  const binaryData: Record<string, string> = {};
-  for (const [key, encoded] of Object.entries(item.data ?? {})) {
-    const bytes = Buffer.from(encoded, 'base64');
-    try {
-      data[key] = utf8.decode(bytes);
-    } catch {
-      binaryData[key] = encoded;
-    }
-  }
+  const {data, binaryData} = decodeSecretData(item.data ?? {});
   return {
     kind: 'Secret',
     name: item.metadata?.name ?? '',
@@ -516,9 +502,7 @@ function fromSecret(item: V1Secret): ConfigObject {
 }
 
 function toSecret(object: ConfigObject): V1Secret {
-  const data: Record<string, string> = {};
-  for (const [key, value] of Object.entries(object.data)) data[key] = Buffer.from(value, 'utf8').toString('base64');
-  for (const [key, value] of Object.entries(object.binaryData)) data[key] = value;
+  const data = encodeSecretData(object);
   return {
     apiVersion: 'v1',
     kind: 'Secret',

@@ -1,4 +1,4 @@
-import {ClusterError, ConflictError, NotFoundError, UsageError, ConfigSyncError} from '../core/errors.js';
+import {ClusterError, ConflictError, NotFoundError, UsageError, ConfigSyncError, describeParseError} from '../core/errors.js';
 import {ApiException} from './client-node.js';
 
 export interface RequestScope {
@@ -48,6 +48,23 @@ export function translateError(error: unknown, scope: RequestScope): ConfigSyncE
     return new ClusterError(`credentials: getting credentials for context "${scope.context}" failed: ${message}`);
   }
   return new ClusterError(`cannot ${scope.verb} ${scope.what} ${where}: ${message}`);
+}
+
+/**
+ * Getting credentials failed. A system error (a plugin or token file that is missing or not
+ * allowed) is quoted; what an exec credential plugin printed never is: its stdout may be a
+ * raw token (JSON.parse quotes the start of it) and its stderr anything at all.
+ */
+export function credentialError(context: string, error: unknown, command: string | undefined): ClusterError {
+  const prefix = `credentials: getting credentials for context "${context}" failed`;
+  const err = error as {name?: string; message?: unknown; code?: unknown; syscall?: unknown};
+  if (typeof err?.code === 'string' || typeof err?.syscall === 'string') return new ClusterError(`${prefix}: ${firstLine(String(err.message ?? err.code))}`);
+  const plugin = command ? `the exec credential plugin "${command}"` : 'the credential plugin';
+  if (err?.name === 'SyntaxError') {
+    return new ClusterError(`${prefix}: ${plugin} printed something that is ${describeParseError(error)}, not an ExecCredential (not shown: it may hold a token)`);
+  }
+  if (command) return new ClusterError(`${prefix}: ${plugin} failed (its output is not shown: it may hold a token; run it yourself to see why)`);
+  return new ClusterError(`${prefix}: ${firstLine(String(err?.message ?? error))}`);
 }
 
 export function kubeconfigError(error: unknown, path: string | undefined): UsageError {

@@ -14,6 +14,7 @@ import {
   writeSync,
 } from 'node:fs';
 import {homedir} from 'node:os';
+import {compileSchema} from '../core/schema-validator.js';
 import {dirname, join} from 'node:path';
 import {ClusterError, UsageError} from '../core/errors.js';
 import {
@@ -220,10 +221,7 @@ let validateLine: ((line: unknown) => boolean) | undefined;
 
 async function loadValidator(): Promise<void> {
   if (validateLine) return;
-  // ajv is CommonJS: bundled, its named export arrives on the default export.
-  const module = (await import('ajv/dist/2020.js')) as unknown as {Ajv2020?: typeof import('ajv/dist/2020.js').Ajv2020; default: {Ajv2020: typeof import('ajv/dist/2020.js').Ajv2020}};
-  const Ajv2020 = module.Ajv2020 ?? module.default.Ajv2020;
-  validateLine = new Ajv2020({strict: true, strictRequired: false, allowUnionTypes: true}).compile(schema);
+  validateLine = await compileSchema(schema, '2020', {strict: true, strictRequired: false, allowUnionTypes: true});
 }
 
 /** Compiles the journal schema; call once before reading (the validator loads lazily: only undo needs it). */

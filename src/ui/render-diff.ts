@@ -3,7 +3,7 @@ import type {DiffReport, KeyDiff, ObjectDiff, ValueView} from '../core/diff.js';
 import type {PathChange} from '../core/structured.js';
 import {locationName, objectRef} from '../core/types.js';
 import {renderColumns} from './columns.js';
-import {shorten} from './table.js';
+import {escapeNonAscii, markInvisible, shorten, showValue} from './table.js';
 import type {Theme} from './theme.js';
 
 export interface DiffRenderOptions {
@@ -75,10 +75,9 @@ function renderObject(object: ObjectDiff, theme: Theme, options: DiffRenderOptio
     lines.push(`  type: ${object.typeChange.source ?? 'Opaque'} → ${object.typeChange.target ?? 'Opaque'}`);
   }
   const rows = object.keys.map((key) => [
-    key.section === 'binaryData' ? `${key.key} (binary)` : key.key,
-    key.ignored ? theme.dim(`${STATUS_TEXT[key.status]} (ignored)`) : paintStatus(key.status, theme),
-    cell(key.source),
-    cell(key.target),
+    key.section === 'binaryData' && !key.targetSection ? `${key.key} (binary)` : key.key,
+    key.ignored ? theme.dim(`${statusText(key, object.kind)} (ignored)`) : paintStatus(key.status, theme, statusText(key, object.kind)),
+    ...valueCells(key),
   ]);
   lines.push(renderColumns(['KEY', 'STATUS', `SOURCE ${from}`, `TARGET ${to}`], rows, '  '));
   for (const key of object.keys) {
@@ -89,8 +88,13 @@ function renderObject(object: ObjectDiff, theme: Theme, options: DiffRenderOptio
   return lines.join('\n');
 }
 
-function paintStatus(status: KeyDiff['status'], theme: Theme): string {
-  const text = STATUS_TEXT[status];
+/** A Secret has one section in the API: a value that is text on one side only has simply changed. */
+function statusText(key: KeyDiff, kind: ObjectDiff['kind']): string {
+  if (!key.targetSection || kind === 'Secret') return STATUS_TEXT[key.status];
+  return key.sameBytes ? `moved to ${key.targetSection}, same bytes` : `moved to ${key.targetSection} and changed`;
+}
+
+function paintStatus(status: KeyDiff['status'], theme: Theme, text = STATUS_TEXT[status]): string {
   if (status === 'identical') return theme.same(text);
   if (status === 'different') return theme.changed(text);
   return status === 'missing-in-target' ? theme.removed(text) : theme.added(text);
@@ -100,7 +104,22 @@ function cell(view: ValueView | undefined): string {
   if (!view) return '-';
   if (view.sha256) return `${view.size} B sha256:${view.sha256.slice(0, 12)}`;
   if (view.masked) return `*** (${view.fingerprint})`;
-  return shorten(view.value ?? '');
+  return showValue(view.value ?? '');
+}
+
+/**
+ * Both value cells of a row. Values that differ never print alike: cells equal up to
+ * Unicode normalisation (NFC against NFD "é", "ﬁ" against "fi") escape every non-ASCII character.
+ */
+export function valueCells(key: Pick<KeyDiff, 'status' | 'source' | 'target'>): [string, string] {
+  const source = cell(key.source);
+  const target = cell(key.target);
+  const a = key.source?.value;
+  const b = key.target?.value;
+  if (key.status === 'different' && source.normalize('NFKC') === target.normalize('NFKC') && a !== undefined && b !== undefined && a !== b) {
+    return [showValue(escapeNonAscii(a)), showValue(escapeNonAscii(b))];
+  }
+  return [source, target];
 }
 
 /** Path-level changes for structured values, then a unified line diff for multi-line text. */
@@ -123,30 +142,59 @@ function renderKeyDetail(key: KeyDiff, theme: Theme, options: DiffRenderOptions)
   return lines.join('\n');
 }
 
+/** Line counts of both values and where they first differ. */
+function lineSummary(a: string, b: string): string {
+  const left = a.split('\n');
+  const right = b.split('\n');
+  let first = 0;
+  while (first < left.length && first < right.length && left[first] === right[first]) first++;
+  return `${left.length} and ${right.length} lines, first difference at line ${first + 1}`;
+}
+
 /** Both values from a little before their first difference, each at most `width` characters. */
 export function aroundFirstDifference(a: string, b: string, width: number): [string, string] {
   let start = 0;
   while (start < a.length && start < b.length && a[start] === b[start]) start++;
   const from = Math.max(0, start - 20);
-  const cut = (text: string) => (from > 0 ? '…' : '') + shorten(text.slice(from), width);
+  const cut = (text: string) => (from > 0 ? '…' : '') + showValue(text.slice(from), width);
   return [cut(a), cut(b)];
 }
 
 export function renderPathChange(change: PathChange, theme: Theme): string {
-  const show = (v: string | undefined) => (v === undefined ? '***' : shorten(v, 60));
+  const show = (v: string | undefined) => (v === undefined ? '***' : showValue(v, 60));
   if (change.change === 'added') return theme.added(`+ ${change.path}: ${show(change.new)}`);
   if (change.change === 'removed') return theme.removed(`- ${change.path}: ${show(change.old)}`);
+  if (change.oldType !== undefined && change.newType !== undefined) {
+    // A type change: strings quoted, so "8080" and 8080 read differently.
+    const typed = (v: string | undefined, type: string) => (v === undefined ? '***' : type === 'string' ? showValue(JSON.stringify(v), 60) : showValue(v, 60));
+    return theme.changed(`~ ${change.path}: ${typed(change.old, change.oldType)} (${change.oldType}) → ${typed(change.new, change.newType)} (${change.newType})`);
+  }
   return theme.changed(`~ ${change.path}: ${show(change.old)} → ${show(change.new)}`);
 }
 
+/**
+ * Bounds of the line diff: Myers' algorithm is quadratic when two values differ in
+ * most lines (two different 5,000-line values took seconds). Past either bound the
+ * diff is left out with a summary that says so.
+ */
+export const LINE_DIFF_LIMITS = {maxEditLength: 1000, timeoutMs: 250};
+
 export function renderLineDiff(name: string, a: string, b: string, theme: Theme, context: number): string {
-  const patch = structuredPatch(`source/${name}`, `target/${name}`, a, b, undefined, undefined, {context});
+  const patch = structuredPatch(`source/${name}`, `target/${name}`, a, b, undefined, undefined, {
+    context,
+    maxEditLength: LINE_DIFF_LIMITS.maxEditLength,
+    timeout: LINE_DIFF_LIMITS.timeoutMs,
+  });
   const lines = [theme.removed(`  --- source/${name}`), theme.added(`  +++ target/${name}`)];
+  if (!patch) {
+    lines.push(theme.dim(`  (line diff left out: ${lineSummary(a, b)}; more than ${LINE_DIFF_LIMITS.maxEditLength} lines differ or it took over ${LINE_DIFF_LIMITS.timeoutMs} ms)`));
+    return lines.join('\n');
+  }
   for (const hunk of patch.hunks) {
     lines.push(theme.dim(`  @@ -${hunk.oldStart},${hunk.oldLines} +${hunk.newStart},${hunk.newLines} @@`));
     for (const line of hunk.lines) {
       if (line.startsWith('\\')) continue;
-      const text = `  ${shorten(line, 200)}`;
+      const text = `  ${line[0]}${shorten(markInvisible(line.slice(1)), 199)}`;
       lines.push(line.startsWith('+') ? theme.added(text) : line.startsWith('-') ? theme.removed(text) : text);
     }
   }

@@ -1,13 +1,19 @@
 import type {FleetCell, FleetGroup, FleetKeyRow, FleetObject, FleetReport} from '../core/fleet.js';
 import {locationName, objectRef} from '../core/types.js';
 import {renderColumns} from './columns.js';
-import {shorten} from './table.js';
+import {sha256} from '../core/fingerprint.js';
+import {renderDiffReport} from './render-diff.js';
+import {markInvisible, showValue} from './table.js';
 import type {Theme} from './theme.js';
 
 export interface FleetRenderOptions {
   hideIdentical: boolean;
   /** Only the summary. */
   quiet: boolean;
+  /** Values in full (multi-line values as indented blocks) instead of cut to one line. */
+  fullValues?: boolean;
+  /** Lines of context in the value diffs against the baseline. */
+  context?: number;
 }
 
 /**
@@ -38,10 +44,18 @@ export function renderFleetReport(report: FleetReport, theme: Theme, options: Fl
     out.push(renderColumns(['OBJECT / KEY', ...report.locations.map((l) => shortenMiddle(locationName(l), 28)), 'STATUS'], rows));
   }
 
-  const legend = renderValues(report, theme);
+  const legend = renderValues(report, theme, options.fullValues === true);
   if (legend) {
     out.push('');
     out.push(legend);
+  }
+  if (report.baseline && report.againstBaseline) {
+    // Each other location against the baseline, as a two-location diff: path-level changes and line diffs.
+    out.push('', theme.bold(`Against the baseline ${locationName(report.baseline)}:`));
+    for (const against of report.againstBaseline) {
+      out.push(renderDiffReport(against, theme, {context: options.context ?? 3, hideIdentical: true, quiet: false}).trimEnd(), '');
+    }
+    out.pop();
   }
   return `${out.join('\n')}\n`;
 }
@@ -75,14 +89,14 @@ function objectStatus(object: FleetObject, theme: Theme): string {
 }
 
 /** The values behind the letters of each key that disagrees. */
-function renderValues(report: FleetReport, theme: Theme): string | undefined {
+function renderValues(report: FleetReport, theme: Theme, fullValues: boolean): string | undefined {
   const lines: string[] = [];
   for (const object of report.objects) {
     if (object.ignored) continue;
     for (const key of object.keys) {
       if (key.status === 'identical' || key.ignored) continue;
       lines.push(`  ${objectRef(object)} ${theme.bold(keyLabel(key))}`);
-      for (const group of key.groups) lines.push(`    ${group.group}  ${groupValue(group)}`);
+      for (const group of key.groups) lines.push(`    ${group.group}  ${groupValue(group, fullValues)}`);
       const absent = key.cells.map((c, i) => (c === null ? locationName(report.locations[i]) : undefined)).filter(Boolean);
       if (absent.length > 0) lines.push(theme.removed(`    -  absent in ${absent.join(', ')}`));
     }
@@ -90,10 +104,25 @@ function renderValues(report: FleetReport, theme: Theme): string | undefined {
   return lines.length > 0 ? ['Values:', ...lines].join('\n') : undefined;
 }
 
-function groupValue(group: FleetGroup): string {
+const VALUE_WIDTH = 80;
+
+/**
+ * A group's value. Cut to one line unless --full-values; a cut value says so, with its size
+ * and a short hash of the whole (never of a Secret: those are masked), so two values that
+ * are cut alike still print differently.
+ */
+export function groupValue(group: FleetGroup, fullValues = false): string {
   if (group.sha256) return `${group.size} B sha256:${group.sha256.slice(0, 12)}`;
   if (group.masked) return `*** (${group.fingerprint})`;
-  return shorten(group.value ?? '', 80);
+  const value = group.value ?? '';
+  if (fullValues) {
+    if (value === '') return '""';
+    const lines = markInvisible(value).split('\n');
+    return lines.length === 1 ? lines[0] : ['|', ...lines.map((line) => `       ${line}`)].join('\n');
+  }
+  const shown = showValue(value, VALUE_WIDTH);
+  if (shown === showValue(value, Number.MAX_SAFE_INTEGER)) return shown;
+  return `${shown} [cut: ${group.size} B, sha256:${sha256(value).slice(0, 8)}; --full-values shows all]`;
 }
 
 function keyLabel(key: FleetKeyRow): string {

@@ -5,7 +5,7 @@ import type {ObjectResult, SyncResult} from '../cli/apply-sync.js';
 import type {RunRecord} from '../core/journal.js';
 import type {UndoResult} from '../core/undo-plan.js';
 import {renderPathChange} from './render-diff.js';
-import {renderTable, shorten} from './table.js';
+import {renderTable, shorten, showValue} from './table.js';
 import type {Theme} from './theme.js';
 
 /** A short preview of a value for prompts and reviews: masked Secret values show their fingerprint. */
@@ -13,7 +13,7 @@ export function previewValue(view: ValueView | undefined, width = 24): string {
   if (!view) return '-';
   if (view.sha256) return `${view.size} B sha256:${view.sha256.slice(0, 8)}`;
   if (view.masked) return `***${view.fingerprint ? ` (${view.fingerprint})` : ''}`;
-  return shorten(view.value ?? '', width);
+  return showValue(view.value ?? '', width);
 }
 
 export function renderKeyChange(change: KeyChange, theme: Theme): string {

@@ -41,6 +41,26 @@ afterAll(async () => {
 });
 
 describe('diff with three or more locations (fleet matrix)', () => {
+  it('--baseline compares every other location with one, path by path; --full-values prints values whole', async () => {
+    const args = ['diff', `alpha/${dev}`, `alpha/${staging}`, `beta/${prod}`, '--kind', 'configmaps,secrets', '--baseline', `alpha/${staging}`];
+    const table = await runCli(args);
+    expect(table.code, table.stderr).toBe(1);
+    expect(table.stdout).toContain(`Against the baseline alpha/${staging}:`);
+    expect(table.stdout).toContain(`ConfigMaps and Secrets: alpha/${staging} → alpha/${dev}`);
+    expect(table.stdout).toContain(`ConfigMaps and Secrets: alpha/${staging} → beta/${prod}`);
+    expect(table.stdout).not.toContain('tok-');
+    const json = await runCli([...args, '-o', 'json']);
+    const report = JSON.parse(json.stdout);
+    expect(validate(report), JSON.stringify(validate.errors)).toBe(true);
+    expect(report.againstBaseline.map((r: any) => r.target.namespace)).toEqual([dev, prod]);
+    const wrong = await runCli([...args.slice(0, -1), 'nowhere/else']);
+    expect(wrong.code).toBe(2);
+    expect(wrong.stderr).toMatch(/^error: --baseline: "nowhere\/else" is not one of the locations/);
+    const two = await runCli(['diff', `alpha/${dev}`, `alpha/${staging}`, '--full-values']);
+    expect(two.code).toBe(2);
+    expect(two.stderr).toMatch(/--full-values applies to three or more locations/);
+  });
+
   it('prints a matrix of group letters and exits 1 when a row disagrees', async () => {
     const result = await runCli(['diff', `alpha/${dev}`, `alpha/${staging}`, `beta/${prod}`, '--kind', 'configmaps,secrets']);
     expect(result.stderr).toBe('');

@@ -186,6 +186,22 @@ describe('ignore rules', () => {
     expect(explicit.code).toBe(0);
     expect(explicit.stdout).toContain('ignored 1 objects, 0 keys');
   });
+
+  it('refuses a rules file its schema does not allow, naming the allowed fields, and reports rules that match nothing', async () => {
+    writeFileSync(join(dir, 'typo.yaml'), 'ignore:\n  key: [X]\n');
+    const typo = await runCli([...args(), '--rules', join(dir, 'typo.yaml')], {cwd: dir});
+    expect(typo.code).toBe(2);
+    expect(typo.stderr).toMatch(/^error: rules file .*typo\.yaml: unknown field "ignore\.key" \(allowed in ignore: keys, objects\)\n$/);
+    writeFileSync(join(dir, 'list.yaml'), '- ignore:\n    keys: [X]\n');
+    const list = await runCli([...args(), '--rules', join(dir, 'list.yaml')], {cwd: dir});
+    expect(list.code).toBe(2);
+    expect(list.stderr).toMatch(/not a list/);
+    writeFileSync(join(dir, 'unused.yaml'), 'ignore:\n  keys: ["dev-local:X", NO_SUCH_KEY]\n');
+    const unused = await runCli([...args(), '--rules', join(dir, 'unused.yaml')], {cwd: dir});
+    expect(unused.code).toBe(0);
+    expect(unused.stderr).toContain(`warning: rules file ${join(dir, 'unused.yaml')}: ignore.keys "NO_SUCH_KEY" matched nothing in this run`);
+    expect(unused.stderr).not.toContain('dev-local:X');
+  });
 });
 
 describe('locations', () => {

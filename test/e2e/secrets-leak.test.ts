@@ -1,20 +1,25 @@
 // Every command and output format, with Secrets involved and debug output on,
-// and every byte they print (plus the backup listings) searched for the secret
-// values, plain and base64: 0 hits unless --show-secrets. Backups that hold the
+// and every byte they print, every file they write (plans, backups) and the
+// metadata of every object they write searched for the secret values and what can
+// be derived from them: plain and base64, SHA-1/SHA-256/SHA-512/MD5 in hex and
+// base64 of each value and of the canonical encodings of the data, and the keys
+// inside structured values: 0 hits unless --show-secrets. Backups that hold the
 // values are readable by the user only.
-import {randomBytes} from 'node:crypto';
-import {mkdtempSync, readdirSync, rmSync, statSync} from 'node:fs';
+import {createHash, randomBytes} from 'node:crypto';
+import {chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {Tally, recordFigures} from '../support/reliability.js';
 import {adminRequest} from './fault-proxy.js';
-import {apply, createNamespaces, runCli, uniqueName, type RunResult} from './support.js';
+import {load} from 'js-yaml';
+import {apply, createNamespaces, kubeconfig, kubectlJson, runCli, uniqueName, type RunResult} from './support.js';
+import {kubeconfigWith} from './kubeconfigs.js';
 import {runOnTerminal} from './terminal.js';
 
 const src = uniqueName('leak-src');
-const dsts = Array.from({length: 4}, () => uniqueName('leak-dst'));
-const [dst, dst2, dst3, dst4] = dsts;
+const dsts = Array.from({length: 5}, () => uniqueName('leak-dst'));
+const [dst, dst2, dst3, dst4, dst5] = dsts;
 const work = mkdtempSync(join(tmpdir(), 'configsync-leak-'));
 const stateHome = join(work, 'state');
 const tally = new Tally();
@@ -26,13 +31,76 @@ const secrets = {
   oldPassword: `old-pass-${token()}`,
   targetOnly: `only-in-target-${token()}`,
   multiline: `-----BEGIN KEY-----\nline-${token()}\n-----END KEY-----`,
+  pin: String(1000 + (randomBytes(2).readUInt16BE() % 9000)),
+};
+/** Keys inside structured Secret values are as secret as the values. */
+const structuredKeys = {source: `tok-SECRET-${token()}`, target: `tok-SECRET-${token()}`};
+const configJson = {
+  source: JSON.stringify({tokens: {[structuredKeys.source]: `val-${token()}`}, pool: 5}),
+  target: JSON.stringify({tokens: {[structuredKeys.target]: `val-${token()}`}, pool: 9}),
 };
 const binary = Buffer.concat([Buffer.from([0xff, 0xfe, 0x00]), randomBytes(12)]);
-/** What must never be printed: each value, its base64, and each line of a multi-line value. */
-const needles = [
-  ...Object.values(secrets).flatMap((v) => [v, Buffer.from(v).toString('base64'), ...v.split('\n').filter((l) => l.includes('line-'))]),
-  binary.toString('base64'),
+const sourceData: Record<string, string | Buffer> = {password: secrets.password, token: secrets.apiToken, key: secrets.multiline, pin: secrets.pin, 'config.json': configJson.source, blob: binary};
+const targetData: Record<string, string | Buffer> = {password: secrets.oldPassword, extra: secrets.targetOnly, 'config.json': configJson.target};
+
+interface Needle {
+  form: string;
+  text: string;
+}
+
+const DIGESTS = ['sha1', 'sha256', 'sha512', 'md5'] as const;
+
+/** A value's digests in hex (whole and the first 12 digits, as a short display would cut them) and base64. */
+function digestsOf(name: string, bytes: Buffer | string): Needle[] {
+  return DIGESTS.flatMap((algorithm) => {
+    const digest = createHash(algorithm).update(bytes).digest();
+    return [
+      {form: `${algorithm} hex of ${name}`, text: digest.toString('hex')},
+      {form: `${algorithm} hex prefix of ${name}`, text: digest.toString('hex').slice(0, 12)},
+      {form: `${algorithm} base64 of ${name}`, text: digest.toString('base64')},
+    ];
+  });
+}
+
+/** Canonical encodings of an object's data: as the API holds it, and as a checksum over sorted keys would read it. */
+function canonicalEncodings(name: string, data: Record<string, string | Buffer>): Array<[string, string]> {
+  const keys = Object.keys(data).sort();
+  const bytes = (v: string | Buffer) => Buffer.from(v);
+  const isText = (v: string | Buffer) => typeof v === 'string';
+  const sections = (['data', 'binaryData'] as const).flatMap((section) =>
+    keys.filter((k) => isText(data[k]) === (section === 'data')).map((k) => `${section}\0${k}\0${section === 'data' ? data[k] : bytes(data[k]).toString('base64')}\0`),
+  );
+  return [
+    [`${name}: sorted section/key/value records`, sections.join('')],
+    ...keys.map((k): [string, string] => [`${name}: record of ${k}`, sections.find((r) => r.includes(`\0${k}\0`)) ?? '']),
+    [`${name}: the API's data map (JSON)`, JSON.stringify(Object.fromEntries(keys.map((k) => [k, bytes(data[k]).toString('base64')])))],
+    [`${name}: key=value lines`, keys.map((k) => `${k}=${bytes(data[k]).toString('base64')}`).join('\n')],
+  ];
+}
+
+/**
+ * What must never be printed, written or annotated: each value, its base64, each
+ * line of a multi-line value, every structured key, and every digest of those and
+ * of the canonical encodings of both Secrets.
+ */
+const plainNeedles: Needle[] = [
+  ...Object.entries(secrets).flatMap(([name, v]) => [
+    ...(v.length >= 6 ? [{form: `${name}`, text: v}] : []),
+    {form: `base64 of ${name}`, text: Buffer.from(v).toString('base64')},
+    ...v.split('\n').filter((l) => l.includes('line-')).map((text) => ({form: `line of ${name}`, text})),
+  ]),
+  {form: 'base64 of blob', text: binary.toString('base64')},
+  ...Object.entries(structuredKeys).map(([side, text]) => ({form: `structured key in ${side} config.json`, text})),
+  ...Object.entries(configJson).map(([side, text]) => ({form: `base64 of ${side} config.json`, text: Buffer.from(text).toString('base64')})),
 ];
+const derivedNeedles: Needle[] = [
+  ...Object.entries(secrets).flatMap(([name, v]) => [...digestsOf(name, v), ...digestsOf(`base64 of ${name}`, Buffer.from(v).toString('base64'))]),
+  ...digestsOf('blob', binary),
+  ...Object.entries(configJson).flatMap(([side, v]) => digestsOf(`${side} config.json`, v)),
+  ...Object.entries(structuredKeys).flatMap(([side, v]) => digestsOf(`structured key in ${side} config.json`, v)),
+  ...[...canonicalEncodings('source', sourceData), ...canonicalEncodings('target', targetData)].flatMap(([name, text]) => digestsOf(name, text)),
+];
+const needles: Needle[] = [...plainNeedles, ...derivedNeedles];
 
 let cleanup: () => Promise<void>;
 
@@ -54,8 +122,8 @@ beforeAll(async () => {
     const result = await adminRequest('alpha', 'POST', `/api/v1/namespaces/${namespace}/secrets`, body);
     if (result.status !== 201) throw new Error(`create secret: HTTP ${result.status}`);
   };
-  await post(src, secret(src, 'db', {password: secrets.password, token: secrets.apiToken, key: secrets.multiline, blob: binary}));
-  await post(dst, secret(dst, 'db', {password: secrets.oldPassword, extra: secrets.targetOnly}));
+  await post(src, secret(src, 'db', sourceData));
+  await post(dst, secret(dst, 'db', targetData));
   await post(dst4, secret(dst4, 'db', {password: secrets.oldPassword}));
   await apply(
     'alpha',
@@ -77,8 +145,13 @@ afterAll(async () => {
   rmSync(work, {recursive: true, force: true});
   recordFigures('secrets', 'Secret values in output', {
     commandsRun: tally.figures.commands ?? 0,
+    needleForms: needles.length,
+    searches: tally.figures.searches ?? 0,
     bytesScanned: tally.figures.bytes ?? 0,
+    filesSearched: tally.figures.files ?? 0,
+    objectsMetadataSearched: tally.figures.metadata ?? 0,
     secretValueHits: tally.figures.hits ?? 0,
+    derivedHits: tally.figures.derivedHits ?? 0,
     hitsWithShowSecrets: tally.figures.shown ?? 0,
     backupFilesChecked: tally.figures.backups ?? 0,
     backupFilesNotPrivate: tally.figures.notPrivate ?? 0,
@@ -89,18 +162,29 @@ const env = {XDG_STATE_HOME: stateHome, KUBECTL_CONFIGSYNC_DEBUG: '1'};
 const S = `alpha/${src}`;
 const formats = ['table', 'json', 'yaml'] as const;
 
+/** Which needles a text contains; every needle tried counts as one search. */
+function search(text: string, among: Needle[] = needles): string[] {
+  tally.add('searches', among.length);
+  tally.add('bytes', Buffer.byteLength(text));
+  return among.filter((n) => text.includes(n.text)).map((n) => n.form);
+}
+
+/** Counts hits where nothing may be found (not the --show-secrets runs), and the digests among them. */
+function countLeaks(hits: string[]): void {
+  tally.add('hits', hits.length);
+  tally.add('derivedHits', hits.filter((form) => derivedNeedles.some((n) => n.form === form)).length);
+}
+
 /** Runs a command and returns which needles its stdout and stderr contain. */
 async function scan(args: string[], result?: RunResult): Promise<{result: RunResult; hits: string[]}> {
   const run = result ?? (await runCli(args, {env, timeoutMs: 60_000}));
-  const text = `${run.stdout}\n${run.stderr}`;
   tally.add('commands');
-  tally.add('bytes', Buffer.byteLength(text));
-  return {result: run, hits: needles.filter((n) => text.includes(n))};
+  return {result: run, hits: search(`${run.stdout}\n${run.stderr}`)};
 }
 
 async function expectNoLeak(args: string[], codes: number[]): Promise<RunResult> {
   const {result, hits} = await scan(args);
-  tally.add('hits', hits.length);
+  countLeaks(hits);
   expect(codes, `${args.join(' ')}\n${result.stderr}`).toContain(result.code);
   expect(hits, `secret values printed by: ${args.join(' ')}`).toEqual([]);
   return result;
@@ -141,6 +225,9 @@ describe('secret values never printed without --show-secrets', () => {
       await expectNoLeak(['restart', 'secret/db', '--context', 'alpha', '-n', dst, '--dry-run=client', '-o', o], [0]);
     }
     await expectNoLeak(['fanout', 'secret/db', '--context', 'alpha', '-n', src, '--to-namespace', dst4, '--on-conflict', 'overwrite', '--yes', '-o', 'json'], [0]);
+    // A marked copy, with its origin annotations, and its audit.
+    await expectNoLeak(['fanout', 'secret/db', '--context', 'alpha', '-n', src, '--to-namespace', dst5, '--yes', '-o', 'json'], [0]);
+    for (const o of formats) await expectNoLeak(['fanout', 'status', 'secret/db', '--context', 'alpha', '-n', src, '--to-namespace', dst5, '-o', o], [0]);
     await expectNoLeak(['__complete', 'sync', `alpha/${src}`, `alpha/${dst}`, ''], [0]);
   });
 
@@ -150,7 +237,7 @@ describe('secret values never printed without --show-secrets', () => {
     const b64 = (v: string) => Buffer.from(v).toString('base64');
     await adminRequest('alpha', 'PUT', `/api/v1/namespaces/${dst4}/secrets/db`, {...current.body, data: {password: b64(secrets.oldPassword), extra: b64(secrets.targetOnly)}});
     const {hits, result} = await scan([], await onTerminal(['sync', S, `alpha/${dst4}`, '--kind', 'secrets', '--prune'], [[/Objects to sync/, [' ', '\r']], [/Keys of secret\/db/, ['\x1b[B', '\x1b[B', '\x03']]]));
-    tally.add('hits', hits.length);
+    countLeaks(hits);
     expect(result.code).toBe(130);
     expect(result.stderr).toMatch(/Keys of secret\/db[\s\S]*password/);
     expect(hits).toEqual([]);
@@ -176,6 +263,69 @@ describe('secret values never printed without --show-secrets', () => {
       const mode = statSync(join(runs, file)).mode & 0o777;
       if (mode !== 0o600) tally.add('notPrivate');
       expect(mode, file).toBe(0o600);
+    }
+  });
+});
+
+describe('nothing derived from Secret data in files or on the objects written', () => {
+  it('backups hold no digest of any value (they hold the values themselves, privately)', () => {
+    const runs = join(stateHome, 'kubectl-configsync', 'runs');
+    for (const file of readdirSync(runs)) {
+      tally.add('files');
+      const hits = search(readFileSync(join(runs, file), 'utf8'), derivedNeedles);
+      countLeaks(hits);
+      expect(hits, file).toEqual([]);
+    }
+  });
+
+  it('the metadata of every Secret written (synced targets, copies, overwritten objects) holds nothing derived', async () => {
+    for (const namespace of dsts) {
+      const list = await kubectlJson(['--context', 'alpha', '-n', namespace, 'get', 'secrets']);
+      for (const item of list.items) {
+        tally.add('metadata');
+        const {data: _data, ...rest} = item;
+        const hits = search(JSON.stringify(rest));
+        countLeaks(hits);
+        expect(hits, `${namespace}/${item.metadata.name}`).toEqual([]);
+      }
+    }
+    // The copy fanout made is marked, and carries no checksum of the data.
+    const copy = await kubectlJson(['--context', 'alpha', '-n', dst5, 'get', 'secret', 'db']);
+    expect(copy.metadata.labels['configsync.kubectl.dev/origin-id']).toBeTruthy();
+    expect(copy.metadata.annotations['configsync.kubectl.dev/checksum']).toBeUndefined();
+  });
+});
+
+describe('error messages never quote what they could not parse', () => {
+  it('a corrupted run journal holding a password', async () => {
+    const runs = join(stateHome, 'kubectl-configsync', 'runs');
+    const runId = '20990101-000000-c0ffee';
+    const file = join(runs, `${runId}.jsonl`);
+    writeFileSync(file, `{"type": "run", "runId": "${runId}", "objects": [{"data": {"password": ${secrets.password}, "pin": "${secrets.pin}"\n`, {mode: 0o600});
+    chmodSync(file, 0o600);
+    try {
+      const result = await expectNoLeak(['undo', runId, '--yes'], [2]);
+      expect(result.stderr).toMatch(/^error: .*c0ffee.*not JSON/m);
+      expect(result.stderr).not.toContain(secrets.pin);
+    } finally {
+      rmSync(file);
+    }
+  });
+
+  it('an exec credential plugin that prints a raw token instead of an ExecCredential', async () => {
+    const doc = load(readFileSync(kubeconfig, 'utf8')) as any;
+    const alpha = doc.clusters.find((c: any) => c.name === doc.contexts.find((x: any) => x.name === 'alpha').context.cluster).cluster;
+    const {path, cleanup: done} = kubeconfigWith([
+      {name: 'raw-token', server: alpha.server, user: {exec: {apiVersion: 'client.authentication.k8s.io/v1beta1', command: '/bin/sh', args: ['-c', `echo '${secrets.apiToken}'`], interactiveMode: 'Never'}}},
+    ]);
+    try {
+      const {result, hits} = await scan([], await runCli(['diff', `raw-token/${src}`, `alpha/${dst}`, '--kind', 'secrets'], {env: {...env, KUBECONFIG: path}}));
+      countLeaks(hits);
+      expect(result.code).toBe(3);
+      expect(result.stderr).toMatch(/credentials: .*"raw-token".*not an ExecCredential/);
+      expect(hits).toEqual([]);
+    } finally {
+      done();
     }
   });
 });

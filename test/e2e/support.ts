@@ -56,6 +56,9 @@ export function runProcess(command: string, args: string[], options: RunOptions 
     let stderr = '';
     let signalled = false;
     options.onSpawn?.(child);
+    // Decode as a stream: a character split across two chunks must not turn into U+FFFD.
+    child.stdout.setEncoding('utf8');
+    child.stderr.setEncoding('utf8');
     child.stdout.on('data', (d) => (stdout += d));
     child.stderr.on('data', (d) => {
       stderr += d;

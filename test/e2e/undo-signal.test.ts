@@ -51,7 +51,8 @@ describe('undo and signals', () => {
     expect(Object.values(await dataOf(dst))).toEqual(names.map(() => ({V: 'synced'})));
 
     slow.proxy.rule = (request) => (request.method === 'PATCH' ? {delayMs: 400} : undefined);
-    const run = await runUntil(['undo', runId, '--yes', '-o', 'json'], /restoring configmap\/u1 /, 'SIGTERM');
+    // Newest first: u5 is restored first, so the signal arrives while the second (u4) is in flight.
+    const run = await runUntil(['undo', runId, '--yes', '-o', 'json'], /restoring configmap\/u4 /, 'SIGTERM');
     slow.proxy.rule = () => undefined;
     expect(run.code, run.stderr).toBe(130);
     expect(run.stderr).toContain('SIGTERM: finishing the write in flight, then stopping');
@@ -74,8 +75,8 @@ describe('undo and signals', () => {
     const rerun = await runCli(['undo', runId, '--yes', '-o', 'json'], {env: env()});
     expect(rerun.code, rerun.stderr).toBe(0);
     const second = JSON.parse(rerun.stdout);
-    expect(second.summary).toEqual({restored: names.length - restored, skipped: restored, failed: 0});
-    expect(second.objects.filter((o: any) => o.outcome === 'skipped').map((o: any) => o.reason)).toEqual(Array(restored).fill('already restored'));
+    expect(second.summary).toEqual({restored: names.length - restored, 'would-restore': 0, skipped: restored, failed: 0});
+    expect(second.objects.filter((o: any) => o.outcome === 'skipped').map((o: any) => o.reason)).toEqual(Array(restored).fill('already as before the run'));
     expect(await dataOf(dst)).toEqual(Object.fromEntries(names.map((n) => [n, {V: 'original'}])));
     const runs = JSON.parse((await runCli(['undo', '--list', '-o', 'json'], {env: env()})).stdout);
     expect(runs.find((r: any) => r.runId === runId).undoneAt).toBeDefined();

@@ -1,6 +1,6 @@
 import {describe, expect, it} from 'vitest';
-import {diffLocations, hasDifferences, isPlatformObject, type DiffReport, type KeyDiff} from '../../src/core/diff.js';
-import {dataChecksum, fingerprint, sha256} from '../../src/core/fingerprint.js';
+import {diffLocations, hasDifferences, isPlatformObject, maskedPath, type DiffReport, type KeyDiff} from '../../src/core/diff.js';
+import {checksumsComparable, dataChecksum, fingerprint, sha256} from '../../src/core/fingerprint.js';
 import {cm, IGNORE, loc, PROD, prodObjects, SALT, sec, STAGING, stagingObjects} from './diff-fixtures.js';
 
 const options = {kinds: ['ConfigMap', 'Secret'] as const, showSecrets: false, salt: SALT};
@@ -84,13 +84,14 @@ describe('diffLocations', () => {
     expect(username.source?.fingerprint).toBe(fingerprint('app', SALT));
     expect(password.source?.fingerprint).not.toBe(password.target?.fingerprint);
     expect(password.source?.fingerprint).toMatch(/^[0-9a-f]{8}$/);
-    // Path-level changes inside a Secret say where, never what.
+    // Path-level changes inside a Secret say that something changed, never what or where: keys inside are secret too.
     expect(keyOf(r, 'db-credentials', 'config.json').changes).toEqual([
-      {path: 'password', change: 'changed'},
-      {path: 'pool.max', change: 'changed'},
+      {path: maskedPath('password', SALT), change: 'changed'},
+      {path: maskedPath('pool.max', SALT), change: 'changed'},
     ]);
+    expect(maskedPath('pool.max', SALT)).toMatch(/^\*\*\* \([0-9a-f]{8}\)$/);
     const text = JSON.stringify(r);
-    for (const secretValue of ['s3cret-staging', 's3cret-prod', '"x1"', 'pool\\": {\\"max']) expect(text).not.toContain(secretValue);
+    for (const secretValue of ['s3cret-staging', 's3cret-prod', '"x1"', 'pool\\": {\\"max', 'pool.max']) expect(text).not.toContain(secretValue);
   });
 
   it('changes fingerprints with the salt, so they cannot be looked up across runs', () => {
@@ -125,7 +126,7 @@ describe('diffLocations', () => {
 
   it('records checksums and resourceVersions of both sides', () => {
     const common = report().objects.find((o) => o.name === 'common')!;
-    expect(common.source).toEqual({resourceVersion: '1', checksum: dataChecksum({data: {TZ: 'UTC', LANG: 'en_US.UTF-8'}, binaryData: {}})});
+    expect(common.source).toEqual({resourceVersion: '1', checksum: dataChecksum({kind: 'ConfigMap', data: {TZ: 'UTC', LANG: 'en_US.UTF-8'}, binaryData: {}})});
     expect(common.source?.checksum).toBe(common.target?.checksum);
   });
 
@@ -146,8 +147,22 @@ describe('isPlatformObject', () => {
 
 describe('dataChecksum', () => {
   it('does not depend on key order and tells data from binaryData', () => {
-    expect(dataChecksum({data: {a: '1', b: '2'}, binaryData: {}})).toBe(dataChecksum({data: {b: '2', a: '1'}, binaryData: {}}));
-    expect(dataChecksum({data: {a: 'AQ=='}, binaryData: {}})).not.toBe(dataChecksum({data: {}, binaryData: {a: 'AQ=='}}));
+    expect(dataChecksum({kind: 'ConfigMap', data: {a: '1', b: '2'}, binaryData: {}})).toBe(dataChecksum({kind: 'ConfigMap', data: {b: '2', a: '1'}, binaryData: {}}));
+    expect(dataChecksum({kind: 'ConfigMap', data: {a: 'AQ=='}, binaryData: {}})).not.toBe(dataChecksum({kind: 'ConfigMap', data: {}, binaryData: {a: 'AQ=='}}));
+  });
+
+  it('keys a Secret\'s checksum by the salt: no plain digest of Secret data, comparable only under one salt', () => {
+    const secret = {kind: 'Secret' as const, data: {pin: '4711'}, binaryData: {}};
+    const plain = `sha256:${sha256('data\x00pin\x004711\x00')}`;
+    const one = dataChecksum(secret, 'salt-one');
+    expect(one).toMatch(/^hmac-sha256:[0-9a-f]{8}:[0-9a-f]{64}$/);
+    expect(one).not.toContain(plain.slice(7));
+    expect(dataChecksum(secret, 'salt-one')).toBe(one);
+    const two = dataChecksum(secret, 'salt-two');
+    expect(two).not.toBe(one);
+    expect(checksumsComparable(one, dataChecksum({...secret, data: {pin: '0000'}}, 'salt-one'))).toBe(true);
+    expect(checksumsComparable(one, two)).toBe(false);
+    expect(checksumsComparable(one, dataChecksum({...secret, kind: 'ConfigMap'}))).toBe(false);
   });
 });
 

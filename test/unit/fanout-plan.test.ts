@@ -1,6 +1,7 @@
 import {describe, expect, it} from 'vitest';
 import {
   CHECKSUM_ANNOTATION,
+  SOURCE_VERSION_ANNOTATION,
   ORIGIN_ANNOTATION,
   ORIGIN_LABELS,
   chooseTargets,
@@ -209,6 +210,31 @@ describe('planFanoutStatus and planFanoutDelete', () => {
       ['c', 'edited'],
     ]);
     expect(planFanoutStatus(ref, undefined, copies).summary.orphaned).toBe(3);
+  });
+
+  it('checks Secret copies against the live source: no digest of Secret data on the copy or in the status', () => {
+    const secretRef: SourceRef = {...ref, kind: 'Secret'};
+    const secretSource: ConfigObject = {...cm('src', {pin: '4711'}), kind: 'Secret', type: 'Opaque', resourceVersion: '20'};
+    const copy = desiredCopy(secretSource, secretRef, 'a');
+    expect(copy.annotations[CHECKSUM_ANNOTATION]).toBeUndefined();
+    expect(copy.annotations[SOURCE_VERSION_ANNOTATION]).toBe('20');
+    const inSync = copy;
+    const stale = desiredCopy({...secretSource, data: {pin: '0000'}, resourceVersion: '19'}, secretRef, 'b');
+    const edited = {...desiredCopy(secretSource, secretRef, 'c'), data: {pin: '9999'}};
+    // Written by an older version, with a plain checksum: still judged by its data, and rewritten without it.
+    const legacy = {...desiredCopy(secretSource, secretRef, 'd'), annotations: {...copy.annotations, [CHECKSUM_ANNOTATION]: 'sha256:00'}};
+    const status = planFanoutStatus(secretRef, secretSource, [inSync, stale, edited, legacy].map((object) => ({context: 'beta', object})));
+    expect(status.copies.map((c) => [c.namespace, c.state])).toEqual([
+      ['a', 'in-sync'],
+      ['b', 'stale'],
+      ['c', 'edited'],
+      ['d', 'in-sync'],
+    ]);
+    expect(status.copies.every((c) => c.recorded === undefined && /^hmac-sha256:/.test(c.actual ?? ''))).toBe(true);
+    expect(status.source.checksum).toMatch(/^hmac-sha256:/);
+    const plan = planFanout(secretRef, secretSource, [cluster([legacy], ['d'])], options);
+    expect(plan.entries[0]).toMatchObject({action: 'update', changes: ['annotations']});
+    expect(plan.entries[0].object?.annotations[CHECKSUM_ANNOTATION]).toBeUndefined();
   });
 
   it('reports expected targets without a copy as missing, whichever context of that server found it', () => {

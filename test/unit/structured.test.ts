@@ -1,5 +1,7 @@
 import {describe, expect, it} from 'vitest';
 import {diffStructured} from '../../src/core/structured.js';
+import {renderPathChange} from '../../src/ui/render-diff.js';
+import {createTheme} from '../../src/ui/theme.js';
 
 describe('diffStructured', () => {
   it('compares YAML values path by path', () => {
@@ -68,5 +70,25 @@ describe('diffStructured', () => {
     expect(diffStructured('nginx.conf', 'worker_processes auto;\nevents { worker_connections 1024; }\n', 'worker_processes 2;\nevents { worker_connections 1024; }\n')).toBeUndefined();
     expect(diffStructured('broken.json', '{"a":', '{"a": 1}')).toBeUndefined();
     expect(diffStructured('a.yaml', 'just a string', 'another')).toBeUndefined();
+  });
+});
+
+describe('type changes', () => {
+  it('reports a change of type even when the text is the same, in YAML and JSON', () => {
+    expect(diffStructured('app.yaml', 'server:\n  port: "8080"\n  tls: true\n', 'server:\n  port: 8080\n  tls: "true"\n')?.changes).toEqual([
+      {path: 'server.port', change: 'changed', old: '8080', new: '8080', oldType: 'string', newType: 'number'},
+      {path: 'server.tls', change: 'changed', old: 'true', new: 'true', oldType: 'boolean', newType: 'string'},
+    ]);
+    expect(diffStructured('a.json', '{"t":"8080"}', '{"t":8080}')?.changes).toEqual([{path: 't', change: 'changed', old: '8080', new: '8080', oldType: 'string', newType: 'number'}]);
+    expect(diffStructured('a.json', '{"t":null}', '{"t":"null"}')?.changes).toMatchObject([{oldType: 'null', newType: 'string'}]);
+  });
+
+  it('says nothing about types when only the value changes', () => {
+    expect(diffStructured('a.json', '{"t":1}', '{"t":2}')?.changes).toEqual([{path: 't', change: 'changed', old: '1', new: '2'}]);
+  });
+
+  it('renders a type change with quoted strings', () => {
+    const [change] = diffStructured('a.json', '{"port":"8080"}', '{"port":8080}')!.changes;
+    expect(renderPathChange(change, createTheme(false))).toBe('~ port: "8080" (string) → 8080 (number)');
   });
 });

@@ -14,6 +14,7 @@ import {
 } from '../../src/core/sync-plan.js';
 import {dataChecksum} from '../../src/core/fingerprint.js';
 import type {ConfigObject, Location} from '../../src/core/types.js';
+import type {ObjectDiff} from '../../src/core/diff.js';
 
 const source: Location = {context: 'alpha', namespace: 'staging', label: 'alpha/staging'};
 const target: Location = {context: 'beta', namespace: 'prod', label: 'beta/prod'};
@@ -65,7 +66,8 @@ describe('planSync', () => {
   it('keeps Secret values out of path changes', () => {
     const secret = (data: Record<string, string>) => object('db', data, {kind: 'Secret', type: 'Opaque'});
     const [key] = plan([secret({'config.json': '{"password": "new"}'})], [secret({'config.json': '{"password": "old"}'})]).plan.objects[0].keys;
-    expect(key.paths).toEqual([{path: 'password', change: 'changed'}]);
+    expect(key.paths).toEqual([{path: expect.stringMatching(/^\*\*\* \([0-9a-f]{8}\)$/), change: 'changed'}]);
+    expect(JSON.stringify(key)).not.toContain('password');
   });
 
   it('removes target-only keys only with prune', () => {
@@ -92,7 +94,7 @@ describe('planSync', () => {
       note: 'keep',
       [PROVENANCE.source]: 'alpha/staging',
       [PROVENANCE.syncedAt]: '2025-03-04T05:06:07Z',
-      [PROVENANCE.checksum]: dataChecksum({data: {A: '2'}, binaryData: {}}),
+      [PROVENANCE.checksum]: dataChecksum({kind: 'ConfigMap', data: {A: '2'}, binaryData: {}}),
       [PROVENANCE.runId]: 'run-1',
     });
     expect(Object.keys(PROVENANCE).every((k) => PROVENANCE[k as keyof typeof PROVENANCE].startsWith('configsync.kubectl.dev/'))).toBe(true);
@@ -242,6 +244,19 @@ describe('saved plans', () => {
     expect(staleReason(app, movedSource)).toBe('the source changed since the plan was made');
     const appeared = plan(sources, [...targets, object('new', {}, {resourceVersion: '9'})]).report.objects[1];
     expect(staleReason(created, appeared)).toMatch(/^the target was created since the plan was made/);
+  });
+
+  it('tells a Secret source changed under another salt by its resourceVersion, and by its keyed checksum under the same salt', () => {
+    const entry = (checksum: string, resourceVersion?: string) => ({kind: 'Secret' as const, name: 'db', keys: [], source: {checksum, resourceVersion}, target: {resourceVersion: '7'}});
+    const secret = {kind: 'Secret' as const, data: {pin: '4711'}, binaryData: {}};
+    const current = (salt: string, resourceVersion: string, data = secret.data) =>
+      ({kind: 'Secret', name: 'db', status: 'different', ignored: false, keys: [], source: {checksum: dataChecksum({...secret, data}, salt), resourceVersion}, target: {checksum: 'x', resourceVersion: '7'}}) as ObjectDiff;
+    const planned = dataChecksum(secret, 'run-one');
+    expect(staleReason(entry(planned, '10'), current('run-two', '10'))).toBeUndefined();
+    expect(staleReason(entry(planned, '10'), current('run-two', '11'))).toBe('the source changed since the plan was made');
+    expect(staleReason(entry(planned), current('run-two', '10'))).toBe('the source changed since the plan was made');
+    expect(staleReason(entry(planned, '10'), current('run-one', '11'))).toBeUndefined();
+    expect(staleReason(entry(planned, '10'), current('run-one', '10', {pin: '0000'}))).toBe('the source changed since the plan was made');
   });
 
   it('rejects documents that are not plans', () => {
