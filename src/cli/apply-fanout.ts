@@ -1,4 +1,4 @@
-import type {ClusterApi} from '../core/cluster-api.js';
+import type {ClusterApi, NamespaceInfo} from '../core/cluster-api.js';
 import {ClusterError} from '../core/errors.js';
 import {
   chooseTargets,
@@ -14,6 +14,7 @@ import type {NamespaceSelection} from '../core/namespace-select.js';
 import type {ConfigObject} from '../core/types.js';
 import {JournalError} from '../kube/run-store.js';
 import type {WritePath} from '../kube/write-path.js';
+import {readTargetNamespaces} from './fanout-targets.js';
 
 export interface FanoutResult {
   context: string;
@@ -41,8 +42,8 @@ export interface ApplyFanoutOptions {
 
 export const NOT_ATTEMPTED = 'not attempted: interrupted';
 
-/** A target cluster and how its namespaces are chosen. */
-export interface FanoutCluster extends TargetCluster {
+/** A target context and how its namespaces are chosen; its cluster identity is read with the rest. */
+export interface FanoutCluster extends Omit<TargetCluster, 'cluster'> {
   api: ClusterApi;
 }
 
@@ -52,11 +53,12 @@ export interface FanoutCluster extends TargetCluster {
  * cannot be read becomes an error entry; the others go on.
  */
 export async function readFanoutTargets(ref: SourceRef, clusters: FanoutCluster[], selection: NamespaceSelection): Promise<ClusterRead[]> {
+  type Read = {cluster: FanoutCluster; identity?: string; namespaces?: NamespaceInfo[]; objects?: ConfigObject[]; warning?: string; error?: string};
   const reads = await Promise.all(
-    clusters.map(async (cluster) => {
+    clusters.map(async (cluster): Promise<Read> => {
       try {
-        const [namespaces, objects] = await Promise.all([cluster.api.listNamespaces(), cluster.api.listConfigObjectsNamed(ref.kind, ref.name)]);
-        return {cluster, namespaces, objects};
+        const [identity, read] = await Promise.all([cluster.api.clusterIdentity(), readTargetNamespaces(ref, cluster, selection)]);
+        return {cluster, identity: identity.id, ...read};
       } catch (error) {
         return {cluster, error: (error as Error).message};
       }
@@ -65,22 +67,32 @@ export async function readFanoutTargets(ref: SourceRef, clusters: FanoutCluster[
   const readable = reads.filter((r) => !r.error);
   const choices = chooseTargets(
     ref,
-    readable.map((r) => ({context: r.cluster.context, server: r.cluster.server, defaultNamespace: r.cluster.defaultNamespace, namespaces: r.namespaces!})),
+    readable.map((r) => ({context: r.cluster.context, server: r.cluster.server, cluster: r.identity!, defaultNamespace: r.cluster.defaultNamespace, namespaces: r.namespaces!})),
     selection,
   );
   return reads.map((r): ClusterRead => {
     if (r.error) return {context: r.cluster.context, server: r.cluster.server, targets: [], objects: [], error: r.error};
     const choice = choices.find((c) => c.context === r.cluster.context)!;
-    return {context: r.cluster.context, server: r.cluster.server, targets: choice.targets, missing: choice.missing, terminating: choice.terminating, objects: r.objects!};
+    return {
+      context: r.cluster.context,
+      server: r.cluster.server,
+      cluster: r.identity,
+      targets: choice.targets,
+      missing: choice.missing,
+      terminating: choice.terminating,
+      objects: r.objects!,
+      ...(r.warning ? {warning: r.warning} : {}),
+    };
   });
 }
 
 /** Copies of this source in each cluster: one LIST by the origin label. */
-export async function readCopies(ref: SourceRef, clusters: ClusterApi[]): Promise<Array<{context: string; objects: ConfigObject[]; error?: string}>> {
+export async function readCopies(ref: SourceRef, clusters: ClusterApi[]): Promise<Array<{context: string; cluster?: string; objects: ConfigObject[]; error?: string}>> {
   return Promise.all(
     clusters.map(async (api) => {
       try {
-        return {context: api.context, objects: await api.listConfigObjects(ref.kind, undefined, {labelSelector: originSelector(ref)})};
+        const [identity, objects] = await Promise.all([api.clusterIdentity(), api.listConfigObjects(ref.kind, undefined, {labelSelector: originSelector(ref)})]);
+        return {context: api.context, cluster: identity.id, objects};
       } catch (error) {
         return {context: api.context, objects: [], error: (error as Error).message};
       }

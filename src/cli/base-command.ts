@@ -59,6 +59,7 @@ export abstract class BaseCommand extends Command {
         insecureSkipTlsVerify: flags['insecure-skip-tls-verify'],
       },
       requestLog: (flags.v ?? 0) >= REQUEST_LOG_LEVEL ? (line) => this.note(line) : undefined,
+      note: (text) => this.note(text),
     });
   }
 

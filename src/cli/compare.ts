@@ -1,5 +1,5 @@
 import {Flags} from '@oclif/core';
-import {runSalt} from '../core/fingerprint.js';
+import {runSalt, saltId} from '../core/fingerprint.js';
 import {diffLocations, isPlatformObject, type DiffReport} from '../core/diff.js';
 import {UsageError} from '../core/errors.js';
 import {mergeIgnoreRules, type IgnoreRules} from '../core/ignore.js';
@@ -7,7 +7,7 @@ import {diffFleet, type FleetReport} from '../core/fleet.js';
 import {isValidNamespaceName, resolveLocation, type LocationResolution} from '../core/location.js';
 import {parseLabelSelector} from '../core/namespace-select.js';
 import {CONFIG_KINDS, kindFromWord, locationName, type ConfigKind, type ConfigObject, type Location} from '../core/types.js';
-import type {ClusterApi} from '../core/cluster-api.js';
+import type {ClusterApi, NamespaceInfo} from '../core/cluster-api.js';
 import type {Kubeconfig} from '../kube/kubeconfig.js';
 import {loadRulesFile, unmatchedRules} from './rules-file.js';
 
@@ -28,6 +28,7 @@ export const compareFlags = {
   'no-rules': Flags.boolean({description: 'do not read a rules file'}),
   'include-platform': Flags.boolean({description: 'include objects the platform creates in every namespace (kube-root-ca.crt, service-account tokens)'}),
   'show-secrets': Flags.boolean({description: 'print Secret values (masked by default)'}),
+  'allow-empty': Flags.boolean({description: 'a NAME or -l that matches nothing is not an error (exit 0 with nothing compared)'}),
 };
 
 export interface CompareFlagValues {
@@ -43,6 +44,7 @@ export interface CompareFlagValues {
   'no-rules': boolean;
   'include-platform': boolean;
   'show-secrets': boolean;
+  'allow-empty'?: boolean;
   context?: string;
   namespace?: string;
 }
@@ -88,16 +90,18 @@ export async function resolveLocationWord(
   return resolution.location;
 }
 
-export async function assertNamespaceExists(cluster: ClusterApi, location: Location): Promise<void> {
-  let found: boolean;
+/** Checks the namespace exists; its UID when the caller may read it. */
+export async function assertNamespaceExists(cluster: ClusterApi, location: Location): Promise<string | undefined> {
+  let found: NamespaceInfo | undefined;
   try {
-    found = (await cluster.getNamespace(location.namespace)) !== undefined;
+    found = await cluster.getNamespace(location.namespace);
   } catch (error) {
     // A user who may list ConfigMaps but not read namespaces still gets a diff.
-    if ((error as {status?: number}).status === 403) return;
+    if ((error as {status?: number}).status === 403) return undefined;
     throw error;
   }
   if (!found) throw new UsageError(`namespace "${location.namespace}" not found in context "${location.context}"`);
+  return found.uid;
 }
 
 /** Reads both sides (one LIST per kind per side, all at once) and computes the report. */
@@ -107,8 +111,9 @@ export async function compareLocations(
   names: string[],
   flags: CompareFlagValues,
   note: (text: string) => void,
+  salt: string = saltForRun(),
 ): Promise<Comparison> {
-  const kinds = parseKinds(flags.kind);
+  const kinds = kindsToRead(flags.kind, names);
   // A bad -l is the user's typo: say so before any request, not as the server's HTTP 400.
   if (flags.selector !== undefined) parseLabelSelector(flags.selector);
   const defaultContext = flags.context ? kube.resolveContext(flags.context) : undefined;
@@ -116,23 +121,35 @@ export async function compareLocations(
     resolveLocationWord(kube, words.source, {context: flags['from-context'], namespace: flags['from-namespace']}, defaultContext, note, flags.namespace),
     resolveLocationWord(kube, words.target, {context: flags['to-context'], namespace: flags['to-namespace']}, defaultContext, note, flags.namespace),
   ]);
-  if (sameLocation(kube, sourceLocation, targetLocation)) {
+  if (await sameLocation(kube, sourceLocation, targetLocation)) {
     throw new UsageError(`source and target are the same place (${locationName(sourceLocation)}); name two different namespaces or contexts`);
   }
   const rulesFile = flags['no-rules'] ? undefined : await loadRulesFile(flags.rules);
   const ignore = mergeIgnoreRules(rulesFile, {keys: flags['ignore-key'] ?? [], objects: flags['ignore-object'] ?? []});
   const sourceCluster = kube.cluster(sourceLocation.context);
   const targetCluster = kube.cluster(targetLocation.context);
-  const [sourceObjects, targetObjects] = await Promise.all([
-    readLocation(sourceCluster, sourceLocation, kinds, names, flags),
-    readLocation(targetCluster, targetLocation, kinds, names, flags),
+  const [sourceRead, targetRead] = await Promise.all([
+    readLocationAndNamespace(sourceCluster, sourceLocation, kinds, names, flags),
+    readLocationAndNamespace(targetCluster, targetLocation, kinds, names, flags),
   ]);
-  const report = diffLocations(sourceLocation, targetLocation, sourceObjects, targetObjects, {
-    kinds,
-    showSecrets: flags['show-secrets'],
-    salt: saltForRun(),
-    ignore,
-  });
+  // After the reads: a read that fails is the one error reported, without a note on identity before it.
+  const [sourceIdentity, targetIdentity] = await Promise.all([sourceCluster.clusterIdentity(), targetCluster.clusterIdentity()]);
+  const [sourceObjects, targetObjects] = await withCounterparts(
+    [
+      {cluster: sourceCluster, location: sourceLocation, objects: sourceRead.objects},
+      {cluster: targetCluster, location: targetLocation, objects: targetRead.objects},
+    ],
+    flags,
+  );
+  assertSomethingMatched(names, flags, [sourceLocation, targetLocation], [...sourceObjects, ...targetObjects], kube, defaultContext);
+  const report: DiffReport = {
+    ...diffLocations(sourceLocation, targetLocation, sourceObjects, targetObjects, {kinds, showSecrets: flags['show-secrets'], salt, ignore}),
+    binding: {
+      source: {cluster: sourceIdentity.id, ...(sourceRead.namespaceUid ? {namespaceUid: sourceRead.namespaceUid} : {})},
+      target: {cluster: targetIdentity.id, ...(targetRead.namespaceUid ? {namespaceUid: targetRead.namespaceUid} : {})},
+      saltId: saltId(salt),
+    },
+  };
   if (rulesFile) for (const warning of unmatchedRules(rulesFile, namesAndKeys([...sourceObjects, ...targetObjects]))) note(warning);
   return {
     report,
@@ -151,12 +168,49 @@ function namesAndKeys(objects: ConfigObject[]): Array<{name: string; keys: strin
  * of a namespace that does not exist answers "nothing" rather than an error. Never
  * a GET per object.
  */
-export async function readLocation(cluster: ClusterApi, location: Location, kinds: ConfigKind[], names: string[], flags: Pick<CompareFlagValues, 'selector' | 'include-platform'>): Promise<ConfigObject[]> {
-  const [, ...lists] = await Promise.all([
+export async function readLocation(cluster: ClusterApi, location: Location, kinds: ConfigKind[], names: string[], flags: ReadFlags): Promise<ConfigObject[]> {
+  return (await readLocationAndNamespace(cluster, location, kinds, names, flags)).objects;
+}
+
+type ReadFlags = Pick<CompareFlagValues, 'selector' | 'include-platform'> & {kind?: string};
+
+/** readLocation, and the namespace's UID from the same GET (for plan binding). */
+export async function readLocationAndNamespace(
+  cluster: ClusterApi,
+  location: Location,
+  kinds: ConfigKind[],
+  names: string[],
+  flags: ReadFlags,
+): Promise<{objects: ConfigObject[]; namespaceUid?: string}> {
+  const [namespaceUid, ...lists] = await Promise.all([
     assertNamespaceExists(cluster, location),
     ...kinds.map((kind) => cluster.listConfigObjects(kind, location.namespace, {labelSelector: flags.selector})),
   ]);
-  return selectObjects(lists.flat(), names, flags['include-platform']);
+  return {objects: selectObjects(lists.flat() as ConfigObject[], names, flags['include-platform'], flags.kind !== undefined ? parseKinds(flags.kind) : kinds), namespaceUid: namespaceUid as string | undefined};
+}
+
+/**
+ * -l selects an object when it carries the label on any side; it is then compared everywhere.
+ * Each side was LISTed with the selector; an object selected elsewhere but not here is read
+ * here by name (one GET each, only for those), so an unlabelled counterpart is never
+ * reported missing.
+ */
+async function withCounterparts(
+  reads: Array<{cluster: ClusterApi; location: Location; objects: ConfigObject[]}>,
+  flags: Pick<CompareFlagValues, 'selector'>,
+): Promise<ConfigObject[][]> {
+  if (flags.selector === undefined) return reads.map((r) => r.objects);
+  const id = (o: Pick<ConfigObject, 'kind' | 'name'>) => `${o.kind}/${o.name}`;
+  const selected = new Map<string, Pick<ConfigObject, 'kind' | 'name'>>();
+  for (const read of reads) for (const object of read.objects) selected.set(id(object), object);
+  return Promise.all(
+    reads.map(async (read) => {
+      const here = new Set(read.objects.map(id));
+      const missing = [...selected.values()].filter((o) => !here.has(id(o)));
+      const found = await Promise.all(missing.map((o) => read.cluster.getConfigObject(o.kind, read.location.namespace, o.name)));
+      return [...read.objects, ...found.filter((o): o is ConfigObject => o !== undefined)];
+    }),
+  );
 }
 
 /** Fingerprints are comparable within one salt: random per run unless KUBECTL_CONFIGSYNC_SALT pins it (CI, golden files). */
@@ -193,7 +247,8 @@ export async function splitLocationWords(
       continue;
     }
     if (slash < 0 && current && isValidNamespaceName(word)) {
-      const namespace = await kube.cluster(current).getNamespace(word).catch(() => undefined);
+      // Only a 404 means "not a namespace": a 403 or an unreachable server is reported as what it is.
+      const namespace = await kube.cluster(current).getNamespace(word);
       if (namespace) {
         locations.push(word);
         continue;
@@ -225,14 +280,14 @@ export async function compareFleet(
   if (flags['from-context'] || flags['from-namespace'] || flags['to-context'] || flags['to-namespace']) {
     throw new UsageError('--from-context, --from-namespace, --to-context and --to-namespace apply to two locations; with three or more, write each as CONTEXT/NAMESPACE');
   }
-  const kinds = parseKinds(flags.kind);
+  const kinds = kindsToRead(flags.kind, names);
   // A bad -l is the user's typo: say so before any request, not as the server's HTTP 400.
   if (flags.selector !== undefined) parseLabelSelector(flags.selector);
   const defaultContext = flags.context ? kube.resolveContext(flags.context) : undefined;
   const locations = await Promise.all(words.map((word) => resolveLocationWord(kube, word, {}, defaultContext, note, flags.namespace)));
   for (let i = 0; i < locations.length; i++) {
     for (let j = i + 1; j < locations.length; j++) {
-      if (sameLocation(kube, locations[i], locations[j])) {
+      if (await sameLocation(kube, locations[i], locations[j])) {
         throw new UsageError(`"${words[i]}" and "${words[j]}" are the same place (${locationName(locations[i])}); name each location once`);
       }
     }
@@ -240,7 +295,9 @@ export async function compareFleet(
   const baseline = flags.baseline === undefined ? undefined : baselineIndex(flags.baseline, words, locations);
   const rulesFile = flags['no-rules'] ? undefined : await loadRulesFile(flags.rules);
   const ignore = mergeIgnoreRules(rulesFile, {keys: flags['ignore-key'] ?? [], objects: flags['ignore-object'] ?? []});
-  const lists = await Promise.all(locations.map((location) => readLocation(kube.cluster(location.context), location, kinds, names, flags)));
+  const selected = await Promise.all(locations.map((location) => readLocation(kube.cluster(location.context), location, kinds, names, flags)));
+  const lists = await withCounterparts(locations.map((location, i) => ({cluster: kube.cluster(location.context), location, objects: selected[i]})), flags);
+  assertSomethingMatched(names, flags, locations, lists.flat(), kube, defaultContext);
   const report = diffFleet(locations, lists, {kinds, showSecrets: flags['show-secrets'], salt: saltForRun(), ignore, baseline});
   if (rulesFile) for (const warning of unmatchedRules(rulesFile, namesAndKeys(lists.flat()))) note(warning);
   return {report, locations};
@@ -253,14 +310,49 @@ function baselineIndex(word: string, words: string[], locations: Location[]): nu
   return index;
 }
 
-/** NAME arguments narrow the set; "secret/x" or "configmap/x" pins the kind. */
-export function selectObjects(objects: ConfigObject[], names: string[], includePlatform: boolean): ConfigObject[] {
+/**
+ * NAME arguments narrow the set; "secret/x" or "configmap/x" pins the kind. A bare NAME
+ * matches the kinds of --kind only (a pinned NAME reads its kind whatever --kind says).
+ */
+export function selectObjects(objects: ConfigObject[], names: string[], includePlatform: boolean, kinds: ConfigKind[] = [...CONFIG_KINDS]): ConfigObject[] {
   const wanted = names.map(parseObjectName);
   return objects.filter((object) => {
     if (!includePlatform && isPlatformObject(object)) return false;
-    if (wanted.length === 0) return true;
-    return wanted.some((w) => w.name === object.name && (!w.kind || w.kind === object.kind));
+    if (wanted.length === 0) return kinds.includes(object.kind);
+    return wanted.some((w) => w.name === object.name && (w.kind ? w.kind === object.kind : kinds.includes(object.kind)));
   });
+}
+
+/** The kinds of --kind, plus any a TYPE/NAME argument pins. */
+export function kindsToRead(kindFlag: string, names: string[]): ConfigKind[] {
+  const kinds = new Set(parseKinds(kindFlag));
+  for (const name of names) {
+    const pinned = parseObjectName(name).kind;
+    if (pinned) kinds.add(pinned);
+  }
+  return CONFIG_KINDS.filter((k) => kinds.has(k));
+}
+
+/**
+ * Exit 0 promises that what was asked for was found: a NAME or -l that matches nothing on
+ * any side is a usage error naming it (--allow-empty opts out). A bare word that matched
+ * nothing may have been meant as a location: say that it is not one.
+ */
+function assertSomethingMatched(names: string[], flags: CompareFlagValues, locations: Location[], objects: ConfigObject[], kube: Kubeconfig, defaultContext: string | undefined): void {
+  if (flags['allow-empty']) return;
+  const where = locations.map(locationName).join(' or ');
+  const kinds = parseKinds(flags.kind);
+  const unmatched = names.filter((name) => selectObjects(objects, [name], true, kinds).length === 0);
+  if (unmatched.length > 0) {
+    const kindWords = (name: string) => parseObjectName(name).kind ? '' : ` (${kinds.map((k) => (k === 'Secret' ? 'secrets' : 'configmaps')).join(', ')}; write secret/NAME for a Secret)`;
+    const first = unmatched[0];
+    const current = defaultContext ?? kube.currentContext;
+    const notLocation = !first.includes('/') && current ? `; it is not a context, nor a namespace of context "${current}"` : '';
+    throw new UsageError(`${unmatched.map((n) => `"${n}"`).join(', ')} matched no object in ${where}${kindWords(first)}${notLocation}; nothing was compared (--allow-empty to accept)`);
+  }
+  if (flags.selector !== undefined && objects.length === 0) {
+    throw new UsageError(`-l ${flags.selector} matched no object in ${where}; nothing was compared (--allow-empty to accept)`);
+  }
 }
 
 function parseObjectName(text: string): {kind?: ConfigKind; name: string} {
@@ -271,7 +363,10 @@ function parseObjectName(text: string): {kind?: ConfigKind; name: string} {
   return {kind, name: text.slice(slash + 1)};
 }
 
-function sameLocation(kube: Kubeconfig, a: Location, b: Location): boolean {
-  // Two contexts that point at one API server are one cluster.
-  return a.namespace === b.namespace && (a.context === b.context || kube.serverOf(a.context) === kube.serverOf(b.context));
+/** One namespace of one cluster, whatever contexts or host names reach it (the cluster identity decides). */
+async function sameLocation(kube: Kubeconfig, a: Location, b: Location): Promise<boolean> {
+  if (a.namespace !== b.namespace) return false;
+  if (a.context === b.context) return true;
+  const [first, second] = await Promise.all([kube.cluster(a.context).clusterIdentity(), kube.cluster(b.context).clusterIdentity()]);
+  return first.id === second.id;
 }

@@ -1,6 +1,7 @@
 import type {ClusterApi} from '../core/cluster-api.js';
-import {DeclinedError, ExitCode, InterruptedError, UsageError, type ExitCodeValue} from '../core/errors.js';
-import {KUBED, isWrite, planFanout, planFanoutDelete, type ConflictPolicy, type FanoutPlan, type SourceRef} from '../core/fanout-plan.js';
+import {ClusterError, DeclinedError, ExitCode, InterruptedError, UsageError, type ExitCodeValue} from '../core/errors.js';
+import {accessNeeded, applyPreflight, describePreflight, type NeededAccess} from '../core/fanout-preflight.js';
+import {KUBED, isWrite, planFanout, planFanoutDelete, type ConflictPolicy, type FanoutPlan} from '../core/fanout-plan.js';
 import {compileNamespaceSelection, hasNamespaceSelection} from '../core/namespace-select.js';
 import type {Kubeconfig} from '../kube/kubeconfig.js';
 import {renderDocument} from '../ui/output.js';
@@ -10,7 +11,7 @@ import {RunStore} from '../kube/run-store.js';
 import {WritePath} from '../kube/write-path.js';
 import {NOT_ATTEMPTED, applyFanoutPlan, hasFailures, readCopies, readFanoutTargets, type FanoutResult} from './apply-fanout.js';
 import {planFromAnnotations} from './fanout-annotations.js';
-import {fanoutCluster, parseSourceArg, resolveTargetContexts, selectionFrom, uniqueApis, type FanoutTargetFlagValues} from './fanout-targets.js';
+import {fanoutCluster, parseSourceArg, resolveTargetContexts, selectionFrom, sourceRefFor, uniqueApis, type FanoutTargetFlagValues} from './fanout-targets.js';
 import {parseDuration} from './flags.js';
 import {runStoppable} from './stop-signal.js';
 
@@ -29,6 +30,8 @@ export type FanoutFlagValues = FanoutTargetFlagValues & {
   watch: boolean;
   resync: string;
   'from-annotations': boolean;
+  'cluster-name'?: string;
+  'all-or-nothing'?: boolean;
 };
 
 export interface FanoutIo {
@@ -52,10 +55,16 @@ export async function runFanout(object: string | undefined, flags: FanoutFlagVal
   const targetContexts = resolveTargetContexts(kube, flags['to-context'], sourceContext);
   if (!flags['from-annotations'] && !object) throw new UsageError('name the source: configmap/NAME or secret/NAME (or use --from-annotations)');
   if (flags['from-annotations'] && object) throw new UsageError('--from-annotations finds its sources; do not also name one');
+  if (flags['from-annotations']) {
+    // The annotations say where each object goes: a target flag beside them would be ignored, so it is refused.
+    const given = (['namespace', 'to-context', 'to-namespace', 'exclude-namespace', 'namespace-selector', 'namespace-regex'] as const).filter((f) => flags[f] !== undefined);
+    if (flags['all-namespaces']) given.push('all-namespaces' as never);
+    if (given.length > 0) throw new UsageError(`--from-annotations takes its targets from the Kubed annotations; remove ${given.map((f) => `--${f}`).join(', ')}`);
+  }
   const planOptions = {onConflict: flags['on-conflict'], prune: flags.prune, stripLabels: flags['strip-labels']};
 
   if (flags['from-annotations']) {
-    const {plans, apis} = await planFromAnnotations(kube, sourceApi, planOptions);
+    const {plans, apis} = await planFromAnnotations(kube, sourceApi, planOptions, flags['cluster-name']);
     if (plans.length === 0) {
       io.note(`no ConfigMap or Secret in context "${sourceApi.context}" carries ${KUBED.sync} or ${KUBED.syncContexts}`);
       return ExitCode.ok;
@@ -65,13 +74,13 @@ export async function runFanout(object: string | undefined, flags: FanoutFlagVal
   }
   const {kind, name} = parseSourceArg(object!);
   const namespace = flags.namespace ?? kube.namespaceOf(sourceContext);
-  const ref: SourceRef = {kind, name, namespace, context: sourceContext, server: sourceApi.server};
   const clusters = targetContexts.map((context) => fanoutCluster(kube, context, namespace));
   const apis = clusters.map((c) => c.api);
+  const ref = await sourceRefFor(sourceApi, {kind, name, namespace}, apis, flags['cluster-name']);
 
   if (flags.delete) {
     const all = uniqueApis([sourceApi, ...apis]);
-    const plan = planFanoutDelete(ref, await readCopies(ref, all));
+    const plan = await preflightFanout(planFanoutDelete(ref, await readCopies(ref, all)), apiMap(all));
     return confirmAndApply({plans: [plan], apis: all, single: true, refusal: 'refusing to delete without confirmation', question: `Write ${changes(countWrites([plan]))}?`}, flags, io);
   }
   if (!hasNamespaceSelection(selection) && flags['to-context'] === undefined) {
@@ -79,7 +88,7 @@ export async function runFanout(object: string | undefined, flags: FanoutFlagVal
   }
   const buildPlan = async (): Promise<FanoutPlan> => {
     const [source, reads] = await Promise.all([sourceApi.getConfigObject(kind, namespace, name), readFanoutTargets(ref, clusters, selection)]);
-    return planFanout(ref, source, reads, planOptions);
+    return preflightFanout(planFanout(ref, source, reads, planOptions), apiMap(apis));
   };
 
   if (flags.watch) {
@@ -103,6 +112,22 @@ export async function runFanout(object: string | undefined, flags: FanoutFlagVal
   return confirmAndApply({plans: [plan], apis, single: true, refusal: 'refusing to fanout without confirmation', question: `Write ${changes(countWrites([plan]))}?`}, flags, io);
 }
 
+/** Asks the API server (SelfSubjectAccessReview) whether each planned write is allowed; a review that fails lets the write try. */
+async function preflightFanout(plan: FanoutPlan, clients: Map<string, ClusterApi>): Promise<FanoutPlan> {
+  const needed = accessNeeded(plan);
+  if (needed.length === 0) return plan;
+  const ask = (access: Omit<NeededAccess, 'namespace'> & {namespace?: string}) =>
+    clients.get(access.context)?.canI(access.verb, access.kind, access.namespace).catch(() => true) ?? Promise.resolve(true);
+  // One review per context and verb for all namespaces first: an admin needs no review per namespace.
+  const broad = [...new Map(needed.map((a) => [`${a.context} ${a.verb}`, {...a, namespace: undefined}])).values()];
+  const broadAnswers = await Promise.all(broad.map(ask));
+  const everywhere = new Set(broad.filter((_, i) => broadAnswers[i]).map((a) => `${a.context} ${a.verb}`));
+  const narrow = needed.filter((a) => !everywhere.has(`${a.context} ${a.verb}`));
+  const answers = await Promise.all(narrow.map(ask));
+  const denied = new Set(narrow.filter((_, i) => !answers[i]).map((a) => `${a.context} ${a.namespace} ${a.verb}`));
+  return applyPreflight(plan, (access) => !denied.has(`${access.context} ${access.namespace} ${access.verb}`));
+}
+
 /** Plans to show, confirm and apply together: one source, or every annotated source. */
 interface Batch {
   plans: FanoutPlan[];
@@ -118,6 +143,12 @@ async function confirmAndApply(batch: Batch, flags: FanoutFlagValues, io: Fanout
   const {plans, single} = batch;
   const output = flags.output;
   const writes = countWrites(plans);
+  for (const warning of plans.flatMap((p) => p.warnings ?? [])) io.note(`warning: ${warning}`);
+  const denied = plans.filter((p) => (p.preflight?.denied.length ?? 0) > 0);
+  for (const plan of denied) io.note(`warning: ${describePreflight(plan.preflight!)}`);
+  if (denied.length > 0 && flags['all-or-nothing'] && flags['dry-run'] !== 'client') {
+    throw new ClusterError(`${denied.map((p) => describePreflight(p.preflight!)).join('; ')}; nothing was written (--all-or-nothing)`, 403);
+  }
   const shown = (plan: FanoutPlan) => (single ? {showUnchanged: plan.entries.length <= 50} : {});
   const renderPlans = (theme: Theme) => plans.map((p) => renderFanoutPlan(p, theme, shown(p))).join('\n');
   const documents = (results?: FanoutResult[][]) => {

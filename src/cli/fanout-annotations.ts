@@ -1,10 +1,38 @@
 import type {ClusterApi} from '../core/cluster-api.js';
-import {KUBED, ORIGIN_LABELS, planFanout, type ClusterRead, type FanoutPlan, type FanoutPlanOptions, type SourceRef} from '../core/fanout-plan.js';
-import type {NamespaceSelection} from '../core/namespace-select.js';
+import {KUBED, ORIGIN_LABELS, planAnnotationRemoved, planFanout, summarize, type ClusterRead, type FanoutEntry, type FanoutPlan, type FanoutPlanOptions, type SourceRef} from '../core/fanout-plan.js';
+import {compileNamespaceSelection, type NamespaceSelection} from '../core/namespace-select.js';
+import {sourceName} from '../ui/render-fanout.js';
 import type {ConfigKind, ConfigObject} from '../core/types.js';
 import type {Kubeconfig} from '../kube/kubeconfig.js';
 import {readFanoutTargets} from './apply-fanout.js';
-import {fanoutCluster, resolveTargetContexts, uniqueApis} from './fanout-targets.js';
+import {fanoutCluster, resolveTargetContexts, sourceRefFor, uniqueApis} from './fanout-targets.js';
+
+/** One annotated source: Kubed's meaning of its annotations, as a plan. */
+async function planAnnotatedSource(
+  kube: Kubeconfig,
+  sourceApi: ClusterApi,
+  source: ConfigObject,
+  options: Omit<FanoutPlanOptions, 'adoptKubedCopies'>,
+  clusterName: string | undefined,
+): Promise<FanoutPlan> {
+  const contexts = (source.annotations[KUBED.syncContexts] ?? '').split(',').map((c) => c.trim()).filter(Boolean);
+  const others = contexts.filter((c) => c !== sourceApi.context);
+  const resolved = others.length > 0 ? resolveTargetContexts(kube, others, sourceApi.context) : [];
+  const ref = await sourceRefFor(sourceApi, {kind: source.kind, name: source.name, namespace: source.namespace}, resolved.map((c) => kube.cluster(c)), clusterName);
+  const reads: ClusterRead[] = [];
+  const sync = source.annotations[KUBED.sync];
+  if (sync !== undefined) {
+    // Kubed: "" and "true" mean every namespace (system ones excluded), otherwise a namespace label selector.
+    const value = sync.trim();
+    const selection: NamespaceSelection = value === '' || value === 'true' ? {all: true} : {selector: value};
+    compileNamespaceSelection(selection);
+    reads.push(...(await readFanoutTargets(ref, [fanoutCluster(kube, sourceApi.context, source.namespace)], selection)));
+  }
+  if (resolved.length > 0) {
+    reads.push(...(await readFanoutTargets(ref, resolved.map((c) => fanoutCluster(kube, c, source.namespace)), {})));
+  }
+  return planFanout(ref, source, reads, {...options, adoptKubedCopies: true, fromAnnotations: true});
+}
 
 /**
  * Kubed migration: one plan per object annotated kubed.appscode.com/sync or
@@ -15,6 +43,7 @@ export async function planFromAnnotations(
   kube: Kubeconfig,
   sourceApi: ClusterApi,
   options: Omit<FanoutPlanOptions, 'adoptKubedCopies'>,
+  clusterName?: string,
 ): Promise<{plans: FanoutPlan[]; apis: ClusterApi[]}> {
   const objects = (await Promise.all((['ConfigMap', 'Secret'] as ConfigKind[]).map((kind) => sourceApi.listConfigObjects(kind, undefined)))).flat();
   // Copies (Kubed's or ours) are never sources, even if an annotation was carried over.
@@ -23,22 +52,19 @@ export async function planFromAnnotations(
   sources.sort((a, b) => a.namespace.localeCompare(b.namespace) || a.kind.localeCompare(b.kind) || a.name.localeCompare(b.name));
   const plans: FanoutPlan[] = [];
   for (const source of sources) {
-    const ref: SourceRef = {kind: source.kind, name: source.name, namespace: source.namespace, context: sourceApi.context, server: sourceApi.server};
-    const reads: ClusterRead[] = [];
-    const sync = source.annotations[KUBED.sync];
-    if (sync !== undefined) {
-      // Kubed: an empty value means every namespace, otherwise a namespace label selector.
-      const selection: NamespaceSelection = sync.trim() === '' ? {all: true} : {selector: sync};
-      reads.push(...(await readFanoutTargets(ref, [fanoutCluster(kube, sourceApi.context, source.namespace)], selection)));
+    try {
+      plans.push(await planAnnotatedSource(kube, sourceApi, source, options, clusterName));
+    } catch (error) {
+      // One bad annotation (an unknown context, a bad selector) is reported with its object; the others go on.
+      const ref: SourceRef = {kind: source.kind, name: source.name, namespace: source.namespace, context: sourceApi.context, server: sourceApi.server, cluster: (await sourceApi.clusterIdentity()).id};
+      const entries: FanoutEntry[] = [{context: sourceApi.context, namespace: source.namespace, action: 'error', reason: `${sourceName(ref)}: ${(error as Error).message}`}];
+      plans.push({source: {...ref, exists: true}, entries, summary: summarize(entries)});
     }
-    const contexts = (source.annotations[KUBED.syncContexts] ?? '').split(',').map((c) => c.trim()).filter(Boolean);
-    const others = contexts.filter((c) => c !== sourceApi.context);
-    if (others.length > 0) {
-      const resolved = resolveTargetContexts(kube, others, sourceApi.context);
-      reads.push(...(await readFanoutTargets(ref, resolved.map((c) => fanoutCluster(kube, c, source.namespace)), {})));
-    }
-    plans.push(planFanout(ref, source, reads, {...options, adoptKubedCopies: true}));
   }
+  // Copies in this cluster of sources whose annotation was removed (or that are gone): pruned, as Kubed does.
+  const isAnnotated = (ref: Pick<SourceRef, 'kind' | 'name' | 'namespace'>) =>
+    sources.some((s) => s.kind === ref.kind && s.name === ref.name && s.namespace === ref.namespace);
+  if (options.prune) plans.push(...planAnnotationRemoved({context: sourceApi.context, server: sourceApi.server, cluster: (await sourceApi.clusterIdentity()).id}, objects, isAnnotated));
   const contexts = [...new Set(plans.flatMap((p) => p.entries.map((e) => e.context)))];
   return {plans, apis: uniqueApis([sourceApi, ...contexts.map((c) => kube.cluster(c))])};
 }

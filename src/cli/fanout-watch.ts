@@ -144,10 +144,12 @@ export async function watchFanout(options: WatchFanoutOptions): Promise<ExitCode
   };
 
   follow(options.sourceApi, {kind: options.ref.kind, namespace: options.ref.namespace, fieldSelector: `metadata.name=${options.ref.name}`}, `${name} (source)`);
-  const seenApis = new Set<string>();
-  for (const api of options.targets) {
-    if (seenApis.has(api.context)) continue;
-    seenApis.add(api.context);
+  // One watch per cluster, however many contexts reach it (a context whose identity cannot be read is watched on its own).
+  const identities = await Promise.all(options.targets.map((api) => api.clusterIdentity().then((i) => i.id, () => `context ${api.context}`)));
+  const seenClusters = new Set<string>();
+  for (const [i, api] of options.targets.entries()) {
+    if (seenClusters.has(identities[i])) continue;
+    seenClusters.add(identities[i]);
     follow(api, {kind: 'Namespace'}, 'namespaces');
     follow(api, {kind: options.ref.kind, labelSelector: originSelector(options.ref)}, `copies of ${name}`);
   }

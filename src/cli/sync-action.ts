@@ -1,12 +1,12 @@
-import {readFileSync} from 'node:fs';
-import {load as loadYaml} from 'js-yaml';
 import type {DiffReport} from '../core/diff.js';
-import {DeclinedError, describeParseError, ExitCode, InterruptedError, UsageError, type ExitCodeValue} from '../core/errors.js';
+import {DeclinedError, ExitCode, InterruptedError, StalePlanError, UsageError, type ExitCodeValue} from '../core/errors.js';
 import type {RestartPlanOptions} from '../core/restart-plan.js';
 import {isKeySelected, parseKeySelector, unmatchedPatterns} from '../core/select-keys.js';
 import {
+  bindingMismatches,
   isWritable,
   planSync,
+  planMismatch,
   readSavedPlan,
   selectionFromSavedPlan,
   staleReason,
@@ -93,12 +93,20 @@ export async function runSync(request: SyncRequest, io: SyncIo): Promise<SyncPre
   const keySelector = parseKeySelector(request.keys);
   const chooseByFlags = Boolean(keySelector || request.all || request.planFile || dryRun === 'client');
   if (!request.planFile && (!request.source || !request.target)) throw new UsageError('SOURCE and TARGET are required (or --plan FILE)');
+  if (request.planFile) {
+    // The plan names its locations and objects: others beside it would be silently ignored.
+    const given = [request.source, request.target, ...request.names].filter((w): w is string => w !== undefined);
+    const flagsGiven = (['from-context', 'from-namespace', 'to-context', 'to-namespace', 'selector'] as const).filter((f) => request.compare[f] !== undefined).map((f) => `--${f}`);
+    if (given.length > 0 || flagsGiven.length > 0) {
+      throw new UsageError(`--plan names its own source, target and objects; remove ${[...given.map((w) => `"${w}"`), ...flagsGiven].join(', ')}`);
+    }
+  }
   // Decide before reading anything: without a terminal we must never wait for an answer.
   if (!io.canPrompt && !chooseByFlags) throw new UsageError('no terminal to choose keys on: pass --keys K1,K2 or --all (and --yes)');
   if (!io.canPrompt && !request.yes && dryRun === 'none') throw new UsageError('refusing to write without confirmation: no terminal to ask on; pass --yes (or --dry-run=client to preview)');
 
   const kube = await io.loadKubeconfig();
-  const saved = request.planFile ? readSavedPlan(readPlanFile(request.planFile), {prune: request.prune}) : undefined;
+  const saved = request.planFile ? readSavedPlan((await import('./plan-file.js')).readPlanDocument(request.planFile), {prune: request.prune}) : undefined;
   const {compareWith, words, names} = saved ? whereSavedPlanPoints(saved, request.compare) : {compareWith: request.compare, words: {source: request.source!, target: request.target!}, names: request.names};
   const comparison = await compareLocations(kube, words, names, compareWith, io.note);
   const {report} = comparison;
@@ -106,9 +114,20 @@ export async function runSync(request: SyncRequest, io: SyncIo): Promise<SyncPre
   const refused: Refusal[] = [];
   let selection: SyncSelection;
   if (saved) {
+    // What was reviewed is what is written, or nothing is: other clusters or namespaces, another
+    // source object or value, or a plan edited by hand stop the run before any write.
+    const problems = bindingMismatches(saved.binding, report.binding!, saved);
+    const current = (entry: SavedPlanEntry) => report.objects.find((o) => o.kind === entry.kind && o.name === entry.name);
+    for (const entry of saved.entries) {
+      const mismatch = planMismatch(entry, current(entry));
+      if (mismatch) problems.push(`${objectRef(entry)}: ${mismatch}`);
+    }
+    if (saved.entries.length === 0) problems.push('the plan lists nothing to write');
+    if (problems.length > 0) throw new StalePlanError(`plan edited or stale: ${problems.join('; ')}; nothing was written; make a new plan`);
+    // A target that moved since is refused alone, as a conflict on a live write would be.
     const fresh: SavedPlanEntry[] = [];
     for (const entry of saved.entries) {
-      const reason = staleReason(entry, report.objects.find((o) => o.kind === entry.kind && o.name === entry.name));
+      const reason = staleReason(entry, current(entry));
       if (reason) refused.push({kind: entry.kind, name: entry.name, reason: `${objectRef(entry)}: ${reason}; make a new plan`});
       else fresh.push(entry);
     }
@@ -117,7 +136,7 @@ export async function runSync(request: SyncRequest, io: SyncIo): Promise<SyncPre
     const unmatched = unmatchedPatterns(keySelector, report.objects.flatMap((o) => o.keys.map((k) => ({object: o.name, key: k.key}))));
     // Most likely a typo: writing the rest would leave the user believing that key was synced too.
     if (unmatched.length > 0) throw new UsageError(`--keys ${unmatched.join(', ')} matched no key in ${locationName(report.source)} or ${locationName(report.target)}; nothing was written`);
-    selection = {keys: (o, k) => isKeySelected(keySelector, o.name, k.key), prune: request.prune, recreate: request.recreate};
+    selection = {keys: (o, k) => isKeySelected(keySelector, o.name, k.key), prune: request.prune, recreate: request.recreate, keysOnly: true};
   } else if (request.all || dryRun === 'client') {
     selection = {keys: () => true, prune: request.prune, recreate: request.recreate};
   } else {
@@ -233,6 +252,9 @@ function whereSavedPlanPoints(saved: SavedPlan, flags: CompareFlagValues) {
       'to-context': saved.target.context,
       'to-namespace': saved.target.namespace,
       kind: saved.kinds.join(','),
+      // Values are compared as the reviewer saw them: shown, or as fingerprints.
+      'show-secrets': saved.secretsShown,
+      'allow-empty': false,
     },
     words: {source: saved.source.context, target: saved.target.context},
     names: saved.entries.map((e) => objectRef(e)),
@@ -242,18 +264,4 @@ function whereSavedPlanPoints(saved: SavedPlan, flags: CompareFlagValues) {
 function exitCodeOf(written: number, failed: number): 0 | 3 | 4 {
   if (failed === 0) return ExitCode.ok;
   return written > 0 ? ExitCode.partial : ExitCode.cluster;
-}
-
-function readPlanFile(path: string): unknown {
-  let text: string;
-  try {
-    text = path === '-' ? readFileSync(0, 'utf8') : readFileSync(path, 'utf8');
-  } catch (error) {
-    throw new UsageError(`--plan: cannot read ${path}: ${(error as Error).message.split('\n')[0]}`);
-  }
-  try {
-    return loadYaml(text);
-  } catch (error) {
-    throw new UsageError(`--plan: ${path} is ${describeParseError(error, 'JSON or YAML')}`);
-  }
 }

@@ -32,6 +32,7 @@ export interface ListOptions {
 
 export interface NamespaceInfo {
   name: string;
+  uid?: string;
   labels: Record<string, string>;
   phase?: string;
 }
@@ -43,8 +44,13 @@ export interface NamespaceInfo {
  */
 export interface ClusterApi {
   readonly context: string;
-  /** API server URL, used to spot two contexts that point at the same cluster. */
+  /** API server URL as the kubeconfig spells it: for messages, never for identity. */
   readonly server: string;
+  /**
+   * Which cluster this context reaches, whatever host name or context name it uses: read once
+   * per run. Same-cluster checks, ownership of copies and plans compare this, never a name or URL.
+   */
+  clusterIdentity(): Promise<ClusterIdentity>;
   /** Lists every object of a kind in a namespace (all pages), or in all namespaces when namespace is undefined. */
   listConfigObjects(kind: ConfigKind, namespace: string | undefined, options?: ListOptions): Promise<ConfigObject[]>;
   getConfigObject(kind: ConfigKind, namespace: string, name: string): Promise<ConfigObject | undefined>;
@@ -57,8 +63,8 @@ export interface ClusterApi {
   patchConfigObject(kind: ConfigKind, namespace: string, name: string, patch: ConfigPatch, options: WriteOptions): Promise<ConfigObject>;
   /** Deletes, conditioned on uid and resourceVersion when given (the dry run travels in the body, where the server reads it). */
   deleteConfigObject(kind: ConfigKind, namespace: string, name: string, options: WriteOptions & DeletePreconditions): Promise<void>;
-  /** SelfSubjectAccessReview: may the caller do `verb` on this kind in this namespace? */
-  canI(verb: 'create' | 'update' | 'patch' | 'delete', kind: ConfigKind, namespace: string): Promise<boolean>;
+  /** SelfSubjectAccessReview: may the caller do `verb` on this kind in this namespace (in all namespaces when undefined)? */
+  canI(verb: AccessVerb, kind: ConfigKind, namespace?: string): Promise<boolean>;
   getNamespace(name: string): Promise<NamespaceInfo | undefined>;
   listNamespaces(options?: ListOptions): Promise<NamespaceInfo[]>;
   /** Every workload of a kind in a namespace (all pages), or in all namespaces when namespace is undefined. */
@@ -70,6 +76,18 @@ export interface ClusterApi {
   listConfigObjectsNamed(kind: ConfigKind, name: string): Promise<ConfigObject[]>;
   /** Streams changes until stop(); onEnd is called once when the stream ends for any other reason (the caller reconnects). */
   watch(resource: WatchResource, onEvent: (event: WatchEvent) => void, onEnd: (error?: Error) => void): WatchHandle;
+}
+
+export type AccessVerb = 'create' | 'update' | 'patch' | 'delete' | 'list';
+
+/**
+ * A cluster's identity: the UID of its kube-system namespace (the de facto cluster ID), or,
+ * when that cannot be read, a fingerprint of the normalised server URL and its CA.
+ */
+export interface ClusterIdentity {
+  /** The kube-system UID, or "endpoint-" and 24 hex digits: both valid label values. */
+  id: string;
+  source: 'kube-system' | 'endpoint';
 }
 
 /** What a watch follows: namespaces, or ConfigMaps/Secrets (in one namespace or all). */

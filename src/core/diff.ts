@@ -1,7 +1,19 @@
-import {dataChecksum, fingerprint, sha256} from './fingerprint.js';
+import {dataChecksum, fingerprint, saltedDataChecksum, sha256} from './fingerprint.js';
 import {isKeyIgnored, isObjectIgnored, NO_IGNORES, type IgnoreRules} from './ignore.js';
 import {diffStructured, type PathChange, type ValueFormat} from './structured.js';
 import type {ConfigKind, ConfigObject, Location} from './types.js';
+
+/**
+ * Binds a plan to what was reviewed: the identities of both clusters, the UIDs of both
+ * namespaces, and the salt of the Secret fingerprints and checksums it shows (so applying
+ * can recompute them from what it reads and refuse anything else).
+ */
+export interface PlanBinding {
+  source: {cluster: string; namespaceUid?: string};
+  target: {cluster: string; namespaceUid?: string};
+  /** Names the salt of the Secret fingerprints and checksums; the salt itself never leaves the run. */
+  saltId: string;
+}
 
 export const DIFF_API_VERSION = 'configsync.kubectl.dev/v1alpha1';
 
@@ -44,7 +56,9 @@ export interface KeyDiff {
 }
 
 export interface ObjectSide {
+  uid?: string;
   resourceVersion?: string;
+  /** sha256 of the data; for Secrets an HMAC keyed with the report's salt, so no bare digest of a secret leaves the process. */
   checksum: string;
   type?: string;
   immutable?: boolean;
@@ -80,6 +94,8 @@ export interface DiffReport {
   kind: 'DiffReport';
   source: Location;
   target: Location;
+  /** What the report was read from (clusters, namespaces, salt): a plan made of it applies there only. */
+  binding?: PlanBinding;
   kinds: ConfigKind[];
   secretsShown: boolean;
   summary: DiffSummary;
@@ -154,6 +170,7 @@ function diffObject(source: ConfigObject | undefined, target: ConfigObject | und
 
 function sideOf(object: ConfigObject, options: Pick<DiffOptions, 'salt'>): ObjectSide {
   return {
+    ...(object.uid ? {uid: object.uid} : {}),
     resourceVersion: object.resourceVersion,
     checksum: dataChecksum(object, options.salt),
     ...(object.type ? {type: object.type} : {}),

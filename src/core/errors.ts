@@ -17,8 +17,10 @@ export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
 export const EXIT_CODES_HELP = `EXIT CODES
   0    success / no differences
   1    differences found (diff and status only)
-  2    usage error (bad flags, unknown context, bad location)
-  3    cluster or API error (unreachable, forbidden, conflict)
+  2    usage error (bad flags, unknown context, bad location, a name or
+       selector that matches nothing, a malformed plan)
+  3    cluster or API error (unreachable, forbidden, conflict, a saved
+       plan edited or stale)
   4    partial failure (some targets failed, see the report)
   5    declined at the confirmation prompt
   130  interrupted (Ctrl-C)`;
@@ -53,6 +55,13 @@ export class ConflictError extends ClusterError {
 export class NotFoundError extends ClusterError {
   constructor(message: string) {
     super(message, 404);
+  }
+}
+
+/** A saved plan does not match what is there now (or was edited): nothing is written. */
+export class StalePlanError extends ConfigSyncError {
+  constructor(message: string) {
+    super(message, ExitCode.cluster);
   }
 }
 

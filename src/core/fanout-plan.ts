@@ -6,10 +6,11 @@ import type {ConfigKind, ConfigObject} from './types.js';
 /** Our own prefix for origin labels and annotations on copies. */
 export const ORIGIN_PREFIX = 'configsync.kubectl.dev/';
 export const ORIGIN_LABELS = {
-  /** Hash of kind, API server URL, namespace and name: the one label copies are listed by. */
+  /** Hash of kind, cluster identity, namespace and name: the one label copies are listed by. */
   id: `${ORIGIN_PREFIX}origin-id`,
   name: `${ORIGIN_PREFIX}origin-name`,
   namespace: `${ORIGIN_PREFIX}origin-namespace`,
+  /** Readable only (--cluster-name, else the identity): ownership never depends on it. */
   cluster: `${ORIGIN_PREFIX}origin-cluster`,
 } as const;
 /** Full source reference (JSON), since label values cannot hold it. */
@@ -24,6 +25,8 @@ export const CHECKSUM_ANNOTATION = `${ORIGIN_PREFIX}checksum`;
 export const SOURCE_VERSION_ANNOTATION = `${ORIGIN_PREFIX}source-resource-version`;
 /** Annotations that follow the source rather than describe the copy. */
 const TRACKING_ANNOTATIONS = new Set([CHECKSUM_ANNOTATION, SOURCE_VERSION_ANNOTATION]);
+/** Set on copies written by --from-annotations: when the source loses its Kubed annotation, they are pruned. */
+export const FROM_ANNOTATIONS = `${ORIGIN_PREFIX}from-annotations`;
 
 /** Kubed's marks, read when migrating. */
 export const KUBED = {
@@ -36,22 +39,48 @@ export const KUBED = {
 
 export type ConflictPolicy = 'skip' | 'overwrite' | 'adopt';
 
-/** Where the source lives. The API server URL, not the context name, identifies the cluster. */
+/**
+ * Where the source lives. The cluster identity (kube-system UID, see ClusterApi.clusterIdentity)
+ * identifies the cluster; the context is only how this run reached it.
+ */
 export interface SourceRef {
   kind: ConfigKind;
   name: string;
   namespace: string;
   context: string;
+  /** API server URL of the source context, for messages and for copies written by earlier versions. */
   server: string;
+  /** Cluster identity of the source. */
+  cluster: string;
+  /** --cluster-name: the readable origin-cluster label. */
+  clusterName?: string;
+  /**
+   * Server URLs under which earlier versions may have marked copies of this source (they
+   * hashed the URL, and named the context): the URLs of this run's contexts on the source cluster.
+   */
+  legacyServers?: string[];
 }
 
-export function originId(ref: Pick<SourceRef, 'kind' | 'name' | 'namespace' | 'server'>): string {
-  return sha256(`${ref.kind}\n${normalizeServer(ref.server)}\n${ref.namespace}\n${ref.name}`).slice(0, 40);
+export function originId(ref: Pick<SourceRef, 'kind' | 'name' | 'namespace' | 'cluster'>): string {
+  return sha256(`${ref.kind}\ncluster:${ref.cluster}\n${ref.namespace}\n${ref.name}`).slice(0, 40);
 }
 
-/** The label selector that finds every copy of this source. */
+/** The id label earlier versions gave copies: a hash over the server URL as the writer's context spelled it. */
+function legacyOriginId(ref: Pick<SourceRef, 'kind' | 'name' | 'namespace'>, server: string): string {
+  return sha256(`${ref.kind}\n${legacyServer(server)}\n${ref.namespace}\n${ref.name}`).slice(0, 40);
+}
+
+function legacyServer(server: string): string {
+  return server.replace(/\/+$/, '').toLowerCase();
+}
+
+function legacyIds(ref: SourceRef): string[] {
+  return [...new Set([ref.server, ...(ref.legacyServers ?? [])].map((server) => legacyOriginId(ref, server)))];
+}
+
+/** The label selector that finds every copy of this source, including those marked by earlier versions. */
 export function originSelector(ref: SourceRef): string {
-  return `${ORIGIN_LABELS.id}=${originId(ref)}`;
+  return `${ORIGIN_LABELS.id} in (${[originId(ref), ...legacyIds(ref)].join(',')})`;
 }
 
 /** A valid label value: the text itself when it is one, otherwise a short hash of it. */
@@ -60,21 +89,22 @@ export function labelValue(text: string): string {
   return `sha256-${sha256(text).slice(0, 24)}`;
 }
 
-function normalizeServer(server: string): string {
-  return server.replace(/\/+$/, '').toLowerCase();
+/** True only for our copy of exactly this source: the id label and the full reference (with the cluster identity) both match. */
+export function isCopyOf(object: Pick<ConfigObject, 'labels' | 'annotations' | 'kind'>, ref: SourceRef): boolean {
+  return copyMark(object, ref) !== undefined;
 }
 
-/** True only for our copy of exactly this source: the label and the full reference both match. */
-export function isCopyOf(object: Pick<ConfigObject, 'labels' | 'annotations' | 'kind'>, ref: SourceRef): boolean {
-  if (object.kind !== ref.kind || object.labels[ORIGIN_LABELS.id] !== originId(ref)) return false;
+/**
+ * How the copy is marked: 'current', or 'legacy' for a copy an earlier version marked with
+ * the server URL and its context name (rewritten once, to the identity, by the next run).
+ */
+export function copyMark(object: Pick<ConfigObject, 'labels' | 'annotations' | 'kind'>, ref: SourceRef): 'current' | 'legacy' | undefined {
+  if (object.kind !== ref.kind) return undefined;
   const origin = parseOrigin(object.annotations[ORIGIN_ANNOTATION]);
-  return (
-    origin !== undefined &&
-    origin.kind === ref.kind &&
-    origin.name === ref.name &&
-    origin.namespace === ref.namespace &&
-    normalizeServer(origin.server ?? '') === normalizeServer(ref.server)
-  );
+  if (!origin || origin.kind !== ref.kind || origin.name !== ref.name || origin.namespace !== ref.namespace) return undefined;
+  const id = object.labels[ORIGIN_LABELS.id];
+  if (origin.cluster !== undefined) return origin.cluster === ref.cluster && id === originId(ref) ? 'current' : undefined;
+  return origin.server !== undefined && legacyIds(ref).includes(id) && legacyOriginId(ref, origin.server) === id ? 'legacy' : undefined;
 }
 
 export function parseOrigin(text: string | undefined): Partial<SourceRef> | undefined {
@@ -141,6 +171,8 @@ function pick(record: Record<string, string>, keep: (key: string) => boolean): R
 export interface CopyOptions {
   /** --strip-labels: copy neither labels nor annotations of the source. */
   stripLabels?: boolean;
+  /** --from-annotations: the copy is marked as following the source's Kubed annotation. */
+  fromAnnotations?: boolean;
 }
 
 /** The copy as it should be in one namespace. */
@@ -154,12 +186,14 @@ export function desiredCopy(source: ConfigObject, ref: SourceRef, namespace: str
       [ORIGIN_LABELS.id]: originId(ref),
       [ORIGIN_LABELS.name]: labelValue(ref.name),
       [ORIGIN_LABELS.namespace]: labelValue(ref.namespace),
-      [ORIGIN_LABELS.cluster]: labelValue(ref.context),
+      [ORIGIN_LABELS.cluster]: labelValue(ref.clusterName ?? ref.cluster),
     },
     annotations: {
       ...(options.stripLabels ? {} : copyableAnnotations(source)),
-      [ORIGIN_ANNOTATION]: JSON.stringify({kind: ref.kind, name: ref.name, namespace: ref.namespace, context: ref.context, server: ref.server}),
+      // No context name or URL: either differs between colleagues, and every run would rewrite the copy.
+      [ORIGIN_ANNOTATION]: JSON.stringify({kind: ref.kind, name: ref.name, namespace: ref.namespace, cluster: ref.cluster}),
       ...trackingAnnotation(source),
+      ...(options.fromAnnotations ? {[FROM_ANNOTATIONS]: 'true'} : {}),
     },
     data: {...source.data},
     binaryData: {...source.binaryData},
@@ -177,7 +211,10 @@ function trackingAnnotation(source: ConfigObject): Record<string, string> {
 export type FanoutAction = 'create' | 'update' | 'unchanged' | 'prune' | 'conflict' | 'error';
 
 export interface FanoutEntry {
+  /** The context this run writes through (one per cluster and namespace, however many reach it). */
   context: string;
+  /** Identity of the target cluster; absent when the context could not be read. */
+  cluster?: string;
   namespace: string;
   action: FanoutAction;
   /** How a same-name object that is not our copy was handled. */
@@ -186,6 +223,8 @@ export interface FanoutEntry {
   changes?: string[];
   /** The existing copy is immutable: it is deleted and created again. */
   recreate?: boolean;
+  /** The copy was marked by an earlier version (server URL, context name): rewritten once to the cluster identity. */
+  migrate?: boolean;
   reason?: string;
   /** resourceVersion of the existing object the write is conditioned on. */
   resourceVersion?: string;
@@ -208,13 +247,19 @@ export interface FanoutPlan {
   source: SourceRef & {checksum?: string; resourceVersion?: string; exists: boolean};
   entries: FanoutEntry[];
   summary: FanoutSummary;
+  /** What the plan could not look at, said on stderr. */
+  warnings?: string[];
+  /** Access review before writing: how many targets the caller may write, and which not. */
+  preflight?: {total: number; writable: number; denied: Array<{context: string; namespace: string; verbs: string[]}>};
 }
 
-/** What was read from one target cluster. */
+/** What was read through one target context. */
 export interface ClusterRead {
   context: string;
   server: string;
-  /** Namespaces chosen as targets in this cluster. */
+  /** Identity of the cluster the context reaches; absent when reading it failed. */
+  cluster?: string;
+  /** Namespaces chosen as targets through this context. */
   targets: string[];
   /** Named namespaces that do not exist. */
   missing?: string[];
@@ -222,8 +267,10 @@ export interface ClusterRead {
   terminating?: string[];
   /** Objects of the source's kind and name found in this cluster (copies and others). */
   objects: ConfigObject[];
-  /** Reading this cluster failed: every target in it is reported as an error. */
+  /** Reading this context failed: it is reported as an error. */
   error?: string;
+  /** Read, but not everything (e.g. copies outside the named targets could not be listed). */
+  warning?: string;
 }
 
 export interface FanoutPlanOptions extends CopyOptions {
@@ -234,37 +281,48 @@ export interface FanoutPlanOptions extends CopyOptions {
 }
 
 /**
- * The plan: per context and namespace, create / update / unchanged / conflict,
- * plus prune of our copies in namespaces no longer selected. When the source
- * is gone (undefined), every copy is pruned.
+ * The plan, one entry per (cluster identity, namespace) however many contexts reach that
+ * cluster: create / update / unchanged / conflict for the selected namespaces, and prune of
+ * our copies that no target of the run selects in their cluster. When the source is gone
+ * (undefined), every copy is pruned. A context that could not be read may be the cluster of
+ * any copy, so while one is unread nothing is pruned anywhere.
  */
 export function planFanout(ref: SourceRef, source: ConfigObject | undefined, clusters: ClusterRead[], options: FanoutPlanOptions): FanoutPlan {
   const entries: FanoutEntry[] = [];
-  for (const cluster of clusters) {
-    if (cluster.error) {
-      entries.push({context: cluster.context, namespace: '*', action: 'error', reason: cluster.error});
-      continue;
-    }
-    for (const namespace of cluster.missing ?? []) {
-      entries.push({context: cluster.context, namespace, action: 'error', reason: `namespace "${namespace}" not found`});
-    }
-    for (const namespace of cluster.terminating ?? []) {
-      entries.push({context: cluster.context, namespace, action: 'error', reason: `namespace "${namespace}" is being deleted (Terminating) and refuses new objects`});
+  const unread = clusters.filter((c) => c.error || c.cluster === undefined);
+  for (const cluster of unread) {
+    entries.push({context: cluster.context, namespace: '*', action: 'error', reason: cluster.error ?? 'cluster identity unknown'});
+  }
+  const mayPrune = (options.prune || !source) && unread.length === 0;
+  for (const group of groupByCluster(clusters.filter((c) => !unread.includes(c)))) {
+    const identity = group[0].cluster!;
+    // The first context that selects a namespace writes it; the others reach the same object.
+    const writer = new Map<string, string>();
+    for (const read of group) {
+      for (const namespace of read.missing ?? []) {
+        entries.push({context: read.context, cluster: identity, namespace, action: 'error', reason: `namespace "${namespace}" not found`});
+      }
+      for (const namespace of read.terminating ?? []) {
+        entries.push({context: read.context, cluster: identity, namespace, action: 'error', reason: `namespace "${namespace}" is being deleted (Terminating) and refuses new objects`});
+      }
+      for (const namespace of source ? read.targets : []) if (!writer.has(namespace)) writer.set(namespace, read.context);
     }
     const byNamespace = new Map<string, ConfigObject>();
-    for (const object of cluster.objects) {
-      if (object.kind === ref.kind && object.name === ref.name) byNamespace.set(object.namespace, object);
+    for (const read of group) {
+      for (const object of read.objects) {
+        if (object.kind === ref.kind && object.name === ref.name && !byNamespace.has(object.namespace)) byNamespace.set(object.namespace, object);
+      }
     }
-    const targets = new Set(source ? cluster.targets : []);
-    for (const namespace of [...targets].sort()) {
-      if (isSource(ref, cluster.server, namespace)) continue;
-      entries.push(planTarget(ref, source!, cluster.context, namespace, byNamespace.get(namespace), options));
+    for (const namespace of [...writer.keys()].sort()) {
+      if (isSource(ref, identity, namespace)) continue;
+      entries.push({...planTarget(ref, source!, writer.get(namespace)!, namespace, byNamespace.get(namespace), options), cluster: identity});
     }
-    if (!options.prune && source) continue;
+    if (!mayPrune) continue;
     for (const object of [...byNamespace.values()].sort((a, b) => a.namespace.localeCompare(b.namespace))) {
-      if (targets.has(object.namespace) || !isCopyOf(object, ref)) continue;
+      if (writer.has(object.namespace) || isSource(ref, identity, object.namespace) || !isCopyOf(object, ref)) continue;
       entries.push({
-        context: cluster.context,
+        context: group[0].context,
+        cluster: identity,
         namespace: object.namespace,
         action: 'prune',
         reason: source ? 'namespace no longer selected' : 'source deleted',
@@ -273,12 +331,29 @@ export function planFanout(ref: SourceRef, source: ConfigObject | undefined, clu
       });
     }
   }
-  entries.sort((a, b) => a.context.localeCompare(b.context) || a.namespace.localeCompare(b.namespace));
+  entries.sort(byContextAndNamespace);
+  const warnings = clusters.flatMap((c) => (c.warning ? [c.warning] : []));
   return {
     source: {...ref, exists: source !== undefined, checksum: source ? dataChecksum(source) : undefined, resourceVersion: source?.resourceVersion},
     entries,
     summary: summarize(entries),
+    ...(warnings.length > 0 ? {warnings} : {}),
   };
+}
+
+/** Reads grouped by cluster identity, in the order the contexts were given. */
+function groupByCluster<T extends {cluster?: string}>(reads: T[]): T[][] {
+  const groups = new Map<string, T[]>();
+  for (const read of reads) {
+    const group = groups.get(read.cluster!) ?? [];
+    group.push(read);
+    groups.set(read.cluster!, group);
+  }
+  return [...groups.values()];
+}
+
+function byContextAndNamespace(a: {context: string; namespace: string}, b: {context: string; namespace: string}): number {
+  return a.context.localeCompare(b.context) || a.namespace.localeCompare(b.namespace);
 }
 
 /** One target namespace: what to do given what is there now. */
@@ -299,7 +374,8 @@ export function planTarget(
   }
   let conflict: FanoutEntry['conflict'];
   let wanted = desired;
-  if (!isCopyOf(existing, ref)) {
+  const mark = copyMark(existing, ref);
+  if (mark === undefined) {
     if (options.adoptKubedCopies && isKubedCopyOf(existing, ref)) conflict = 'kubed-copy';
     else conflict = options.onConflict;
     if (conflict === 'skip') {
@@ -307,6 +383,9 @@ export function planTarget(
     }
     // overwrite: the object gets the source's content but keeps its own metadata and stays unmarked.
     if (conflict === 'overwrite') wanted = {...existing, data: desired.data, binaryData: desired.binaryData, type: desired.type, immutable: desired.immutable};
+  } else if (mark === 'current' && ref.clusterName === undefined && existing.labels[ORIGIN_LABELS.cluster] !== undefined) {
+    // The readable label is whatever the last --cluster-name said: a run without one leaves it.
+    wanted = {...desired, labels: {...desired.labels, [ORIGIN_LABELS.cluster]: existing.labels[ORIGIN_LABELS.cluster]}};
   }
   const changes = differences(existing, wanted, conflict !== 'overwrite');
   const resourceVersion = existing.resourceVersion;
@@ -329,6 +408,7 @@ export function planTarget(
     conflict,
     changes,
     recreate: recreate || undefined,
+    migrate: mark === 'legacy' || undefined,
     resourceVersion,
     object: {...wanted, resourceVersion: recreate ? undefined : resourceVersion, uid: undefined},
     existing,
@@ -357,8 +437,8 @@ function sameRecord(a: Record<string, string>, b: Record<string, string>): boole
   return keys.length === Object.keys(b).length && keys.every((k) => Object.hasOwn(b, k) && a[k] === b[k]);
 }
 
-function isSource(ref: SourceRef, server: string, namespace: string): boolean {
-  return namespace === ref.namespace && normalizeServer(server) === normalizeServer(ref.server);
+function isSource(ref: SourceRef, cluster: string, namespace: string): boolean {
+  return namespace === ref.namespace && cluster === ref.cluster;
 }
 
 export function summarize(entries: FanoutEntry[]): FanoutSummary {
@@ -372,17 +452,18 @@ export function isWrite(entry: FanoutEntry): boolean {
   return entry.action === 'create' || entry.action === 'update' || entry.action === 'prune';
 }
 
-/** A target cluster as the command resolved it, before its namespaces are chosen. */
+/** A target context as the command resolved it, before its namespaces are chosen. */
 export interface TargetCluster {
   context: string;
   server: string;
+  /** Identity of the cluster the context reaches. */
+  cluster: string;
   /** Namespace used when no namespace selection is given: the context's own, or the source's. */
   defaultNamespace: string;
 }
 
 export interface TargetChoice {
   context: string;
-  server: string;
   targets: string[];
   missing: string[];
   /** Named namespaces being deleted. */
@@ -391,7 +472,8 @@ export interface TargetChoice {
 
 /**
  * Chooses the namespaces in each cluster and refuses what must never happen:
- * the source as its own target, and two targets that are one API server and namespace.
+ * the source as its own target, and two targets that are one cluster and namespace,
+ * whatever contexts or host names reach them.
  * A namespace picked by a pattern that turns out to be the source is simply left out.
  */
 export function chooseTargets(
@@ -418,22 +500,23 @@ export function chooseTargets(
     }
     const named = new Set([...(selection.names ?? []), ...(!byPattern && !explicit ? [cluster.defaultNamespace] : [])]);
     for (const namespace of [...targets, ...missing]) {
-      if (isSource(ref, cluster.server, namespace) && named.has(namespace)) {
-        throw new UsageError(`target ${cluster.context}/${namespace} is the source itself (same API server and namespace); name other namespaces or contexts`);
+      if (isSource(ref, cluster.cluster, namespace) && named.has(namespace)) {
+        const via = cluster.context === ref.context ? '' : ` (context "${cluster.context}" reaches the source's cluster)`;
+        throw new UsageError(`target ${cluster.context}/${namespace} is the source itself: same cluster and namespace${via}; name other namespaces or contexts`);
       }
     }
-    targets = targets.filter((n) => !isSource(ref, cluster.server, n));
+    targets = targets.filter((n) => !isSource(ref, cluster.cluster, n));
     for (const namespace of [...targets, ...missing]) {
-      const key = `${normalizeServer(cluster.server)} ${namespace}`;
+      const key = `${cluster.cluster} ${namespace}`;
       const other = seen.get(key);
       if (other && other !== cluster.context) {
         throw new UsageError(
-          `targets ${other}/${namespace} and ${cluster.context}/${namespace} are the same place (API server ${cluster.server}); name each cluster once`,
+          `targets ${other}/${namespace} and ${cluster.context}/${namespace} are the same place (one cluster, identity ${cluster.cluster}); name each cluster once`,
         );
       }
       seen.set(key, cluster.context);
     }
-    choices.push({context: cluster.context, server: cluster.server, targets, missing, terminating});
+    choices.push({context: cluster.context, targets, missing, terminating});
   }
   return choices;
 }
@@ -442,6 +525,7 @@ export type CopyState = 'in-sync' | 'stale' | 'edited' | 'orphaned' | 'missing';
 
 export interface CopyStatus {
   context: string;
+  cluster?: string;
   namespace: string;
   state: CopyState;
   /** ConfigMap copies: checksum recorded on the copy when it was written. */
@@ -457,8 +541,9 @@ export interface FanoutStatus {
 }
 
 /**
- * Audits copies: orphaned when the source is gone, edited when the copy's data no
- * longer matches what was written, stale when the source changed since, else in sync.
+ * Audits copies, one row per copy (cluster identity and namespace) however many contexts
+ * saw it: orphaned when the source is gone, edited when the copy's data no longer matches
+ * what was written, stale when the source changed since, else in sync.
  * ConfigMap copies are judged by the checksum they record; Secret copies, which record
  * none, by comparing their data with the live source and the source version they record.
  * With `expected` targets, a target without a copy is missing.
@@ -466,30 +551,34 @@ export interface FanoutStatus {
 export function planFanoutStatus(
   ref: SourceRef,
   source: ConfigObject | undefined,
-  copies: Array<{context: string; server?: string; object: ConfigObject}>,
-  expected: Array<{context: string; server: string; namespace: string}> = [],
+  copies: Array<{context: string; cluster: string; object: ConfigObject}>,
+  expected: Array<{context: string; cluster: string; namespace: string}> = [],
 ): FanoutStatus {
   const checksum = source ? dataChecksum(source) : undefined;
   const rows: CopyStatus[] = [];
-  for (const {context, object} of copies) {
-    if (!isCopyOf(object, ref)) continue;
+  const covered = new Set<string>();
+  for (const {context, cluster, object} of copies) {
+    const key = `${cluster} ${object.namespace}`;
+    if (!isCopyOf(object, ref) || covered.has(key)) continue;
+    covered.add(key);
     const actual = dataChecksum(object);
     if (object.kind === 'Secret') {
-      rows.push({context, namespace: object.namespace, state: secretCopyState(object, source), actual});
+      rows.push({context, cluster, namespace: object.namespace, state: secretCopyState(object, source), actual});
       continue;
     }
     const recorded = object.annotations[CHECKSUM_ANNOTATION];
     const state: CopyState = !source ? 'orphaned' : recorded !== actual ? 'edited' : recorded !== checksum ? 'stale' : 'in-sync';
-    rows.push({context, namespace: object.namespace, state, recorded, actual});
+    rows.push({context, cluster, namespace: object.namespace, state, recorded, actual});
   }
-  // Two contexts of one API server see the same copies: a target counts as covered by either.
-  const covered = new Set(copies.filter(({object}) => isCopyOf(object, ref)).map(({context, server, object}) => `${server ? normalizeServer(server) : context} ${object.namespace}`));
   if (source) {
     for (const target of expected) {
-      if (!covered.has(`${normalizeServer(target.server)} ${target.namespace}`)) rows.push({context: target.context, namespace: target.namespace, state: 'missing'});
+      const key = `${target.cluster} ${target.namespace}`;
+      if (covered.has(key)) continue;
+      covered.add(key);
+      rows.push({context: target.context, cluster: target.cluster, namespace: target.namespace, state: 'missing'});
     }
   }
-  rows.sort((a, b) => a.context.localeCompare(b.context) || a.namespace.localeCompare(b.namespace));
+  rows.sort(byContextAndNamespace);
   const summary: Record<CopyState, number> = {'in-sync': 0, stale: 0, edited: 0, orphaned: 0, missing: 0};
   for (const row of rows) summary[row.state]++;
   return {source: {...ref, exists: source !== undefined, checksum}, copies: rows, summary};
@@ -503,19 +592,62 @@ function secretCopyState(copy: ConfigObject, source: ConfigObject | undefined): 
   return recorded !== undefined && recorded === source.resourceVersion ? 'edited' : 'stale';
 }
 
-/** The plan of `fanout --delete`: every copy of this source, and nothing else. */
-export function planFanoutDelete(ref: SourceRef, clusters: Array<{context: string; objects: ConfigObject[]; error?: string}>): FanoutPlan {
+/**
+ * The plan of `fanout --delete`: every copy of this source, once per cluster and namespace,
+ * and nothing else — never the source itself, whichever context reaches it.
+ */
+export function planFanoutDelete(ref: SourceRef, clusters: Array<{context: string; cluster?: string; objects: ConfigObject[]; error?: string}>): FanoutPlan {
   const entries: FanoutEntry[] = [];
+  const seen = new Set<string>();
   for (const cluster of clusters) {
-    if (cluster.error) {
-      entries.push({context: cluster.context, namespace: '*', action: 'error', reason: cluster.error});
+    if (cluster.error || cluster.cluster === undefined) {
+      entries.push({context: cluster.context, namespace: '*', action: 'error', reason: cluster.error ?? 'cluster identity unknown'});
       continue;
     }
     for (const object of cluster.objects) {
-      if (!isCopyOf(object, ref)) continue;
-      entries.push({context: cluster.context, namespace: object.namespace, action: 'prune', reason: 'copy removed (--delete)', resourceVersion: object.resourceVersion, existing: object});
+      const key = `${cluster.cluster} ${object.namespace}`;
+      if (!isCopyOf(object, ref) || isSource(ref, cluster.cluster, object.namespace) || seen.has(key)) continue;
+      seen.add(key);
+      entries.push({
+        context: cluster.context,
+        cluster: cluster.cluster,
+        namespace: object.namespace,
+        action: 'prune',
+        reason: 'copy removed (--delete)',
+        resourceVersion: object.resourceVersion,
+        existing: object,
+      });
     }
   }
-  entries.sort((a, b) => a.context.localeCompare(b.context) || a.namespace.localeCompare(b.namespace));
+  entries.sort(byContextAndNamespace);
   return {source: {...ref, exists: false}, entries, summary: summarize(entries)};
+}
+
+/**
+ * --from-annotations: copies it wrote (marked FROM_ANNOTATIONS) whose source in this cluster no
+ * longer carries a Kubed annotation, or is gone, are pruned as Kubed does. Only our exact copies
+ * of that source are touched (isCopyOf); copies written by a plain fanout carry no mark.
+ */
+export function planAnnotationRemoved(
+  base: Pick<SourceRef, 'context' | 'server' | 'cluster' | 'legacyServers'>,
+  objects: ConfigObject[],
+  annotated: (ref: Pick<SourceRef, 'kind' | 'name' | 'namespace'>) => boolean,
+): FanoutPlan[] {
+  const bySource = new Map<string, {ref: SourceRef; copies: ConfigObject[]}>();
+  for (const object of objects) {
+    if (object.annotations[FROM_ANNOTATIONS] === undefined) continue;
+    const origin = parseOrigin(object.annotations[ORIGIN_ANNOTATION]);
+    if (!origin?.kind || !origin.name || !origin.namespace || origin.cluster !== base.cluster) continue;
+    const ref: SourceRef = {...base, kind: origin.kind, name: origin.name, namespace: origin.namespace};
+    if (annotated(ref) || !isCopyOf(object, ref)) continue;
+    const key = `${ref.kind}/${ref.namespace}/${ref.name}`;
+    const group = bySource.get(key) ?? {ref, copies: []};
+    group.copies.push(object);
+    bySource.set(key, group);
+  }
+  return [...bySource.values()].map(({ref, copies}) => {
+    const plan = planFanoutDelete(ref, [{context: base.context, cluster: base.cluster, objects: copies}]);
+    for (const entry of plan.entries) entry.reason = 'the source no longer carries a Kubed annotation';
+    return plan;
+  });
 }

@@ -53,3 +53,8 @@ export function checksumsComparable(a: string, b: string): boolean {
   const scheme = (c: string) => (c.startsWith('hmac-sha256:') ? c.split(':').slice(0, 2).join(':') : c.split(':')[0]);
   return scheme(a) === scheme(b);
 }
+
+/** The keyed checksum of any object's data (what a Secret's checksum always is), for binding plans to values. */
+export function saltedDataChecksum(object: Pick<ConfigObject, 'data' | 'binaryData'>, salt: string): string {
+  return dataChecksum({...object, kind: 'Secret'}, salt);
+}

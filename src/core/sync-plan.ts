@@ -1,4 +1,4 @@
-import {DIFF_API_VERSION, type DiffReport, type KeyDiff, type ObjectDiff, type ValueView} from './diff.js';
+import {DIFF_API_VERSION, type DiffReport, type KeyDiff, type ObjectDiff, type PlanBinding, type ValueView} from './diff.js';
 import {UsageError} from './errors.js';
 import {checksumsComparable, dataChecksum} from './fingerprint.js';
 import {locationName, objectRef, type ConfigKind, type ConfigObject, type Location} from './types.js';
@@ -37,6 +37,7 @@ export interface KeyChange {
 }
 
 export interface PlannedSide {
+  uid?: string;
   resourceVersion?: string;
   checksum: string;
   type?: string;
@@ -71,6 +72,8 @@ export interface SyncPlan {
   kind: 'SyncPlan';
   source: Location;
   target: Location;
+  /** The clusters, namespaces and salt this plan was made from; applying it anywhere else is refused. */
+  binding?: PlanBinding;
   kinds: ConfigKind[];
   secretsShown: boolean;
   prune: boolean;
@@ -89,6 +92,11 @@ export interface SyncSelection {
   prune: boolean;
   /** Delete and recreate immutable targets (and Secrets whose type changes). */
   recreate: boolean;
+  /**
+   * Only the chosen keys are synced (--keys): an object's Secret type is not, so an unselected
+   * type difference neither blocks the run nor recreates the object.
+   */
+  keysOnly?: boolean;
 }
 
 /** The object to write, kept out of the plan because it holds values. */
@@ -142,6 +150,7 @@ export function planSync(
       kind: 'SyncPlan',
       source: report.source,
       target: report.target,
+      ...(report.binding ? {binding: report.binding} : {}),
       kinds: report.kinds,
       secretsShown: report.secretsShown,
       prune: selection.prune,
@@ -170,7 +179,7 @@ function planObject(
 
   const candidates = diff.keys.filter((k) => !k.ignored && k.status !== 'identical' && (k.status !== 'missing-in-source' || selection.prune));
   const keys = candidates.filter((k) => selection.keys(diff, k)).map(toKeyChange);
-  const typeChange = Boolean(diff.typeChange);
+  const typeChange = Boolean(diff.typeChange) && !selection.keysOnly;
   // An empty source missing in the target is still created: the object itself is what differs.
   const emptyCreate = !target && Object.keys(source.data).length === 0 && Object.keys(source.binaryData).length === 0;
   if (keys.length === 0 && !(typeChange && target) && !emptyCreate) {
@@ -388,43 +397,54 @@ function index(objects: ConfigObject[]): Map<string, ConfigObject> {
 // ---------------------------------------------------------------------------
 // Saved plans: a DiffReport (`diff -o json`) or a SyncPlan (`sync --dry-run=client -o json`).
 
+export interface SavedPlanKey {
+  key: string;
+  section: 'data' | 'binaryData';
+  /** The source value as the reviewer saw it (text, salted fingerprint, or size and hash); absent for a key to remove. */
+  source?: ValueView;
+}
+
 export interface SavedPlanEntry {
   kind: ConfigKind;
   name: string;
-  keys: Array<{key: string; section: 'data' | 'binaryData'}>;
-  source?: {checksum: string; resourceVersion?: string};
-  target?: {resourceVersion?: string};
+  keys: SavedPlanKey[];
+  source?: {checksum: string; resourceVersion?: string; uid?: string};
+  target?: {resourceVersion?: string; uid?: string};
 }
 
 export interface SavedPlan {
   from: 'DiffReport' | 'SyncPlan';
   source: Location;
   target: Location;
+  binding: PlanBinding;
   kinds: ConfigKind[];
+  secretsShown: boolean;
   prune: boolean;
   entries: SavedPlanEntry[];
 }
 
-/** Reads a saved plan; a DiffReport contributes its differing keys (target-only keys only with prune). */
+/**
+ * Reads a saved plan that passed its schema; a DiffReport contributes its differing keys
+ * (target-only keys only with prune). A plan without a binding (made by an earlier version)
+ * is refused: it cannot say which clusters and namespaces were reviewed.
+ */
 export function readSavedPlan(document: unknown, options: {prune: boolean}): SavedPlan {
-  const doc = document as {apiVersion?: string; kind?: string; source?: unknown; target?: unknown; kinds?: ConfigKind[]; objects?: unknown[]; prune?: boolean};
-  if (!doc || typeof doc !== 'object' || doc.apiVersion !== DIFF_API_VERSION || (doc.kind !== 'DiffReport' && doc.kind !== 'SyncPlan')) {
-    throw new UsageError(`--plan: expected a DiffReport (diff -o json) or a SyncPlan (sync --dry-run=client -o json) of apiVersion ${DIFF_API_VERSION}`);
-  }
-  if (!isLocation(doc.source) || !isLocation(doc.target) || !Array.isArray(doc.objects) || !Array.isArray(doc.kinds)) {
-    throw new UsageError('--plan: the plan is incomplete (source, target, kinds and objects are required)');
-  }
+  const doc = document as {kind: 'DiffReport' | 'SyncPlan'; source: Location; target: Location; binding?: PlanBinding; kinds: ConfigKind[]; secretsShown?: boolean; objects: unknown[]; prune?: boolean};
+  if (!doc.binding) throw new UsageError('--plan: the plan has no binding (clusters, namespaces, salt): it was made by an earlier version; make a new plan');
+  const keyOf = (k: {key: string; section: 'data' | 'binaryData'; source?: ValueView}): SavedPlanKey => ({key: k.key, section: k.section, ...(k.source ? {source: k.source} : {})});
   if (doc.kind === 'SyncPlan') {
     const objects = doc.objects as PlannedObject[];
     return {
       from: 'SyncPlan',
       source: doc.source,
       target: doc.target,
+      binding: doc.binding,
       kinds: doc.kinds,
+      secretsShown: Boolean(doc.secretsShown),
       prune: Boolean(doc.prune),
       entries: objects
         .filter((o) => ['create', 'update', 'recreate'].includes(o.action) && (o.problems ?? []).length === 0)
-        .map((o) => ({kind: o.kind, name: o.name, keys: o.keys.map((k) => ({key: k.key, section: k.section})), source: o.source, target: o.target})),
+        .map((o) => ({kind: o.kind, name: o.name, keys: o.keys.map(keyOf), source: o.source, target: o.target})),
     };
   }
   const objects = doc.objects as ObjectDiff[];
@@ -432,36 +452,74 @@ export function readSavedPlan(document: unknown, options: {prune: boolean}): Sav
     from: 'DiffReport',
     source: doc.source,
     target: doc.target,
+    binding: doc.binding,
     kinds: doc.kinds,
+    secretsShown: Boolean(doc.secretsShown),
     prune: options.prune,
     entries: objects
       .filter((o) => !o.ignored && (o.status === 'different' || o.status === 'missing-in-target'))
       .map((o) => ({
         kind: o.kind,
         name: o.name,
-        keys: o.keys.filter((k) => !k.ignored && k.status !== 'identical' && (k.status !== 'missing-in-source' || options.prune)).map((k) => ({key: k.key, section: k.section})),
+        keys: o.keys.filter((k) => !k.ignored && k.status !== 'identical' && (k.status !== 'missing-in-source' || options.prune)).map(keyOf),
         source: o.source,
         target: o.target,
       })),
   };
 }
 
-/** Why an entry of a saved plan no longer matches what was just read, or undefined when it still does. */
-export function staleReason(entry: SavedPlanEntry, current: ObjectDiff | undefined): string | undefined {
-  if (!current?.source) return 'the source object no longer exists';
-  if (!entry.source?.checksum) return 'the source changed since the plan was made';
-  // A Secret's checksum is keyed by the salt of the run that made the plan; under another salt
-  // (random per run unless KUBECTL_CONFIGSYNC_SALT is set) only its resourceVersion can tell.
-  const changed = checksumsComparable(entry.source.checksum, current.source.checksum)
-    ? entry.source.checksum !== current.source.checksum
-    : !entry.source.resourceVersion || entry.source.resourceVersion !== current.source.resourceVersion;
+/** Where the clusters and namespaces read now are not the ones the plan was made from. */
+export function bindingMismatches(planned: PlanBinding, live: PlanBinding, where: {source: Location; target: Location}): string[] {
+  const problems: string[] = [];
+  for (const side of ['source', 'target'] as const) {
+    const name = locationName(where[side]);
+    if (planned[side].cluster !== live[side].cluster) {
+      problems.push(`${side} ${name} is now cluster ${live[side].cluster}, the plan was made on cluster ${planned[side].cluster} (context repointed?)`);
+    } else if (planned[side].namespaceUid && live[side].namespaceUid && planned[side].namespaceUid !== live[side].namespaceUid) {
+      problems.push(`${side} namespace ${name} was deleted and created again since the plan was made (UID ${planned[side].namespaceUid} → ${live[side].namespaceUid})`);
+    }
+  }
+  return problems;
+}
+
+/**
+ * Why an entry of a saved plan is not what is in the source now,
+ * or was edited: the source object, its UID and data, and every key with the value the
+ * reviewer saw. Any of these refuses the whole plan.
+ */
+export function planMismatch(entry: SavedPlanEntry, current: ObjectDiff | undefined): string | undefined {
+  if (!current?.source) return 'the source object does not exist';
+  if (entry.source?.uid && current.source.uid && entry.source.uid !== current.source.uid) return 'the source object was deleted and created again since the plan was made';
+  // A Secret's checksum and fingerprints are keyed by the salt of the run that made the plan, and the
+  // salt never leaves that run (unless pinned with KUBECTL_CONFIGSYNC_SALT): under another salt the
+  // source's resourceVersion says whether its values are still the ones reviewed.
+  const comparable = Boolean(entry.source?.checksum) && checksumsComparable(entry.source!.checksum, current.source.checksum);
+  const changed = comparable ? entry.source!.checksum !== current.source.checksum : !entry.source?.resourceVersion || entry.source.resourceVersion !== current.source.resourceVersion;
   if (changed) return 'the source changed since the plan was made';
-  if (!entry.target && current.target) return `the target was created since the plan was made (resourceVersion ${current.target.resourceVersion})`;
-  if (entry.target && !current.target) return 'the target was deleted since the plan was made';
-  if (entry.target && entry.target.resourceVersion !== current.target?.resourceVersion) {
-    return `the target changed since the plan was made (resourceVersion ${entry.target.resourceVersion} → ${current.target?.resourceVersion})`;
+  for (const key of entry.keys) {
+    const live = current.keys.find((k) => k.key === key.key && k.section === key.section);
+    // A key now equal on both sides means the target moved: staleReason refuses that object alone.
+    if (!live) return `key ${key.key} is in neither source nor target`;
+    const keyed = key.source?.fingerprint !== undefined || live.source?.fingerprint !== undefined;
+    if ((comparable || !keyed) && !sameView(key.source, live.source)) return `the value of key ${key.key} is not the one in the plan`;
   }
   return undefined;
+}
+
+/** Why the target of a saved plan's entry moved since (that object alone is refused), or undefined. */
+export function staleReason(entry: SavedPlanEntry, current: ObjectDiff | undefined): string | undefined {
+  if (!entry.target && current?.target) return `the target was created since the plan was made (resourceVersion ${current.target.resourceVersion})`;
+  if (entry.target && !current?.target) return 'the target was deleted since the plan was made';
+  if (entry.target?.uid && current?.target?.uid && entry.target.uid !== current.target.uid) return 'the target object was deleted and created again since the plan was made';
+  if (entry.target && entry.target.resourceVersion !== current?.target?.resourceVersion) {
+    return `the target changed since the plan was made (resourceVersion ${entry.target.resourceVersion} → ${current?.target?.resourceVersion})`;
+  }
+  return undefined;
+}
+
+function sameView(planned: ValueView | undefined, live: ValueView | undefined): boolean {
+  if (!planned || !live) return planned === live;
+  return planned.value === live.value && planned.fingerprint === live.fingerprint && planned.sha256 === live.sha256 && planned.size === live.size;
 }
 
 /** The selection that applies exactly what a saved plan lists (for the entries that are still fresh). */
@@ -473,9 +531,4 @@ export function selectionFromSavedPlan(saved: SavedPlan, fresh: SavedPlanEntry[]
     prune: saved.prune,
     recreate,
   };
-}
-
-function isLocation(value: unknown): value is Location {
-  const v = value as Location;
-  return Boolean(v) && typeof v.context === 'string' && typeof v.namespace === 'string';
 }

@@ -1,8 +1,10 @@
-import type {ClusterApi, ConfigPatch, DeletePreconditions, ListOptions, NamespaceInfo, WatchEvent, WatchHandle, WatchResource, WriteOptions} from '../core/cluster-api.js';
+import {readFileSync} from 'node:fs';
+import type {ClusterApi, ClusterIdentity, ConfigPatch, DeletePreconditions, ListOptions, NamespaceInfo, WatchEvent, WatchHandle, WatchResource, WriteOptions} from '../core/cluster-api.js';
 import type {ConfigKind, ConfigObject} from '../core/types.js';
 import type {PodSpec, Workload, WorkloadKind} from '../core/workload.js';
 import {AppsV1Api, AuthorizationV1Api, CoreV1Api, KubeConfig, Observable, ServerConfiguration, Watch, createConfiguration, setHeaderMiddleware} from './client-node.js';
 import type {V1ConfigMap, V1Secret} from './client-node.js';
+import {endpointIdentity, uidIdentity} from '../core/cluster-identity.js';
 import {ClusterError} from '../core/errors.js';
 import {decodeSecretData, encodeSecretData} from '../core/secret-bytes.js';
 import {credentialError, translateError} from './errors.js';
@@ -18,6 +20,8 @@ export interface ClusterOptions {
   requestTimeoutMs: number;
   /** -v=6 and above: one line per request (src/kube/request-log.ts). */
   requestLog?: RequestLogSink;
+  /** stderr, for the one note when the cluster identity falls back to the server URL and CA. */
+  note?: (text: string) => void;
 }
 
 /** ClusterApi over @kubernetes/client-node for one kubeconfig context. */
@@ -25,12 +29,13 @@ export class KubeCluster implements ClusterApi {
   private readonly core: CoreV1Api;
   private readonly apps: AppsV1Api;
   private readonly authorization: AuthorizationV1Api;
+  private identity?: Promise<ClusterIdentity>;
 
   constructor(
     readonly context: string,
     readonly server: string,
     private readonly kubeConfig: KubeConfig,
-    options: ClusterOptions,
+    private readonly options: ClusterOptions,
   ) {
     const middleware = [setHeaderMiddleware('User-Agent', USER_AGENT)];
     if (options.requestTimeoutMs > 0) {
@@ -62,6 +67,38 @@ export class KubeCluster implements ClusterApi {
     this.core = new CoreV1Api(configuration);
     this.apps = new AppsV1Api(configuration);
     this.authorization = new AuthorizationV1Api(configuration);
+  }
+
+  /**
+   * The kube-system namespace's UID, read once. A caller who may not read it (403) gets the
+   * server URL and CA fingerprint instead, with a note: that identity differs from the UID,
+   * so copies written under one are not recognised under the other.
+   */
+  clusterIdentity(): Promise<ClusterIdentity> {
+    this.identity ??= this.getNamespace('kube-system').then(
+      (namespace) => {
+        if (namespace?.uid) return uidIdentity(namespace.uid);
+        return this.fallbackIdentity('namespace kube-system not found');
+      },
+      (error) => {
+        if ((error as {status?: number}).status !== 403) throw error;
+        return this.fallbackIdentity('may not read namespace kube-system');
+      },
+    );
+    return this.identity;
+  }
+
+  private fallbackIdentity(why: string): ClusterIdentity {
+    const cluster = this.kubeConfig.getCurrentCluster();
+    let ca: string | undefined;
+    try {
+      ca = cluster?.caData ? Buffer.from(cluster.caData, 'base64').toString('utf8') : cluster?.caFile ? readFileSync(cluster.caFile, 'utf8') : undefined;
+    } catch {
+      ca = undefined;
+    }
+    const identity = endpointIdentity(this.server, ca);
+    this.options.note?.(`note: context "${this.context}": ${why}; identifying the cluster by its server URL and CA (${identity.id}) instead of the kube-system UID`);
+    return identity;
   }
 
   async listConfigObjects(kind: ConfigKind, namespace: string | undefined, options: ListOptions = {}): Promise<ConfigObject[]> {
@@ -142,8 +179,9 @@ export class KubeCluster implements ClusterApi {
     }, async (status) => (status === 404 ? {value: undefined} : undefined));
   }
 
-  async canI(verb: 'create' | 'update' | 'patch' | 'delete', kind: ConfigKind, namespace: string): Promise<boolean> {
-    return this.call('create', `selfsubjectaccessreview for ${verb} ${plural(kind)} in namespace "${namespace}"`, async () => {
+  async canI(verb: 'create' | 'update' | 'patch' | 'delete' | 'list', kind: ConfigKind, namespace?: string): Promise<boolean> {
+    const where = namespace === undefined ? 'in all namespaces' : `in namespace "${namespace}"`;
+    return this.call('create', `selfsubjectaccessreview for ${verb} ${plural(kind)} ${where}`, async () => {
       const review = await this.authorization.createSelfSubjectAccessReview({
         body: {apiVersion: 'authorization.k8s.io/v1', kind: 'SelfSubjectAccessReview', spec: {resourceAttributes: {verb, resource: plural(kind), namespace}}},
       });
@@ -155,7 +193,7 @@ export class KubeCluster implements ClusterApi {
     return this.call('get', `namespace "${name}"`, async () => {
       try {
         const ns = await this.core.readNamespace({name});
-        return {name, labels: ns.metadata?.labels ?? {}, phase: ns.status?.phase};
+        return {name, uid: ns.metadata?.uid, labels: ns.metadata?.labels ?? {}, phase: ns.status?.phase};
       } catch (error) {
         if (statusOf(error) === 404) return undefined;
         throw error;
@@ -169,7 +207,7 @@ export class KubeCluster implements ClusterApi {
       let _continue: string | undefined;
       do {
         const page = await this.core.listNamespace({labelSelector: options.labelSelector, limit: PAGE_SIZE, _continue});
-        for (const ns of page.items) result.push({name: ns.metadata!.name!, labels: ns.metadata?.labels ?? {}, phase: ns.status?.phase});
+        for (const ns of page.items) result.push({name: ns.metadata!.name!, uid: ns.metadata?.uid, labels: ns.metadata?.labels ?? {}, phase: ns.status?.phase});
         _continue = page.metadata?._continue || undefined;
       } while (_continue);
       return result;

@@ -15,6 +15,8 @@ export interface KubeconfigOptions {
   overrides?: ClientOverrides;
   /** -v=6 and above: every API request is logged here. */
   requestLog?: RequestLogSink;
+  /** stderr notes from the clients (e.g. a fallback cluster identity). */
+  note?: (text: string) => void;
 }
 
 /** --as, --as-group, --user, --cluster, --token, --certificate-authority, --insecure-skip-tls-verify. */
@@ -99,7 +101,7 @@ export class Kubeconfig {
       });
       const group = this.options.overrides?.asGroups?.[0];
       if (group !== undefined) impersonateGroup(scoped, group);
-      cluster = new KubeCluster(resolved, this.serverOf(resolved), scoped, {requestTimeoutMs: this.options.requestTimeoutMs, requestLog: this.options.requestLog});
+      cluster = new KubeCluster(resolved, this.serverOf(resolved), scoped, {requestTimeoutMs: this.options.requestTimeoutMs, requestLog: this.options.requestLog, note: this.options.note});
       this.clusters.set(resolved, cluster);
     }
     return cluster;

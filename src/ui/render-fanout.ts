@@ -15,6 +15,8 @@ export interface FanoutRow {
   conflict?: FanoutEntry['conflict'];
   changes?: string[];
   recreate?: boolean;
+  /** A copy marked by an earlier version, rewritten once to the cluster identity. */
+  migrate?: boolean;
   outcome?: 'done' | 'failed' | 'skipped' | 'unchanged';
   message?: string;
   /** Why the plan chose this action (prune, error). */
@@ -46,6 +48,7 @@ export function describeRow(row: FanoutRow): string {
   else if (row.conflict === 'kubed-copy') parts.push('Kubed copy: adopted');
   if (row.changes?.length) parts.push(`changed: ${row.changes.join(', ')}`);
   if (row.recreate) parts.push('immutable: delete and create');
+  if (row.migrate) parts.push('origin marked by an earlier version: now the cluster identity');
   if (row.action === 'prune' || row.action === 'error') {
     if (row.reason && row.reason !== row.message) parts.push(row.reason);
   }
@@ -99,20 +102,30 @@ export function fanoutDocument(plan: FanoutPlan, results?: FanoutRow[]): unknown
   return {
     apiVersion: 'configsync.kubectl.dev/v1alpha1',
     kind: 'FanoutPlan',
-    source: plan.source,
+    source: publicSource(plan.source),
     summary: plan.summary,
+    ...(plan.preflight ? {preflight: plan.preflight} : {}),
+    ...(plan.warnings ? {warnings: plan.warnings} : {}),
     entries: plan.entries.map((e, i) => ({
       context: e.context,
+      ...(e.cluster ? {cluster: e.cluster} : {}),
       namespace: e.namespace,
       action: e.action,
       ...(e.conflict ? {conflict: e.conflict} : {}),
       ...(e.changes ? {changes: e.changes} : {}),
       ...(e.recreate ? {recreate: true} : {}),
+      ...(e.migrate ? {migrate: true} : {}),
       ...(e.resourceVersion ? {resourceVersion: e.resourceVersion} : {}),
       ...(e.reason ? {reason: e.reason} : {}),
       ...(results ? {outcome: results[i].outcome, ...(results[i].outcome === 'failed' ? {error: results[i].message} : {})} : {}),
     })),
   };
+}
+
+/** The source as documents show it: without the URLs used to recognise copies of earlier versions. */
+export function publicSource<T extends SourceRef>(source: T): Omit<T, 'legacyServers'> {
+  const {legacyServers: _legacy, ...rest} = source;
+  return rest;
 }
 
 const STATE_WORDS = {'in-sync': 'in sync', stale: 'stale (source changed)', edited: 'edited locally', orphaned: 'orphaned (source gone)', missing: 'missing (no copy)'} as const;

@@ -40,8 +40,13 @@ function auditEvents(cluster: 'alpha' | 'beta'): any[] {
     .filter((e) => (e.userAgent ?? '').startsWith('kubectl-configsync/'));
 }
 
+async function kubeSystemUid(context: string): Promise<string> {
+  return (await kubectlJson(['--context', context, 'get', 'namespace', 'kube-system'])).metadata.uid;
+}
+
 describe('fanout in one cluster', () => {
   it('copies into every selected namespace, is idempotent, propagates updates, and prunes on selector or label change', async () => {
+    const alphaUid = await kubeSystemUid('alpha');
     const p = uniqueName('fo');
     const [src, a, b, c] = await namespaces('alpha', p, 'src', 'a', 'b', 'c');
     await kubectl(['--context', 'alpha', 'label', 'namespace', a, b, `fanout-${p}=yes`]);
@@ -58,7 +63,7 @@ describe('fanout in one cluster', () => {
       expect(copy.metadata.labels.team).toBe('web');
       expect(copy.metadata.labels['configsync.kubectl.dev/origin-name']).toBe('shared');
       expect(copy.metadata.labels['configsync.kubectl.dev/origin-namespace']).toBe(src);
-      expect(JSON.parse(copy.metadata.annotations['configsync.kubectl.dev/origin'])).toMatchObject({kind: 'ConfigMap', name: 'shared', namespace: src, context: 'alpha'});
+      expect(JSON.parse(copy.metadata.annotations['configsync.kubectl.dev/origin'])).toEqual({kind: 'ConfigMap', name: 'shared', namespace: src, cluster: alphaUid});
     }
 
     // Second run: no writes; requests are the source GET, one LIST of copies and one of namespaces.
@@ -199,7 +204,8 @@ describe('fanout across clusters', () => {
     expect(result.code).toBe(0);
     const copy = await getCm('beta', team, 'cross');
     expect(copy.data).toEqual({k: 'v'});
-    expect(copy.metadata.labels['configsync.kubectl.dev/origin-cluster']).toBe('alpha');
+    // The readable label is the source cluster's identity (its kube-system UID), not a context name.
+    expect(copy.metadata.labels['configsync.kubectl.dev/origin-cluster']).toBe(await kubeSystemUid('alpha'));
 
     const status = await runCli(['fanout', 'status', 'configmap/cross', '--kubeconfig', config, '--context', 'alpha', '-n', src, '--to-context', 'beta-team']);
     expect(status.code).toBe(0);
@@ -213,7 +219,9 @@ describe('fanout across clusters', () => {
     await apply('alpha', configMap(src, 'partial', {k: 'v'}));
     const result = await runCli(['fanout', 'configmap/partial', '--context', 'alpha', '-n', src, '--to-context', 'alpha-viewer,beta', '--to-namespace', t, '--yes']);
     expect(result.code).toBe(4);
-    expect(result.stdout).toMatch(new RegExp(`alpha-viewer\\s+${t}\\s+create\\s+FAILED\\s+forbidden`));
+    // The access review before writing finds it: the write is not even attempted.
+    expect(result.stdout).toMatch(new RegExp(`alpha-viewer\\s+${t}\\s+error\\s+FAILED\\s+forbidden: you may not create configmaps in namespace "${t}"`));
+    expect(result.stderr).toContain(`warning: you can write 1 of 2 targets; not: alpha-viewer/${t} (create)`);
     expect(result.stdout).toMatch(new RegExp(`beta\\s+${t}\\s+create\\s+done`));
     expect(result.stderr).toMatch(/some targets failed/);
     expect(await getCm('beta', t, 'partial')).toBeDefined();

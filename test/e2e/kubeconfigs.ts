@@ -21,6 +21,8 @@ export interface ExtraContext {
   like?: string;
   /** …optionally impersonating this user (who may be allowed nothing). */
   as?: string;
+  /** …optionally reaching its API server by another host name (e.g. localhost for 127.0.0.1): the same cluster. */
+  host?: string;
   /** …or point at this server. */
   server?: string;
   /** PEM of the CA that signs `server`'s certificate; without it TLS is not verified. */
@@ -43,9 +45,17 @@ export function kubeconfigWith(extra: ExtraContext[]): {path: string; cleanup: (
       if (context.as) {
         const baseUser = doc.users.find((u) => u.name === user)!;
         user = `${user}-as-${context.as}`;
-        doc.users.push({name: user, user: {...(baseUser.user as object), as: context.as}});
+        if (!doc.users.some((u) => u.name === user)) doc.users.push({name: user, user: {...(baseUser.user as object), as: context.as}});
       }
-      doc.contexts.push({name: context.name, context: {cluster: base.context.cluster, user, ...namespace}});
+      let cluster = base.context.cluster;
+      if (context.host) {
+        const baseCluster = doc.clusters.find((c) => c.name === cluster)!;
+        const url = new URL(String(baseCluster.cluster.server));
+        url.hostname = context.host;
+        cluster = `${cluster}-via-${context.host}`;
+        if (!doc.clusters.some((c) => c.name === cluster)) doc.clusters.push({name: cluster, cluster: {...baseCluster.cluster, server: url.toString().replace(/\/$/, '')}});
+      }
+      doc.contexts.push({name: context.name, context: {cluster, user, ...namespace}});
       continue;
     }
     const tls = context.caPem ? {'certificate-authority-data': Buffer.from(context.caPem).toString('base64')} : {'insecure-skip-tls-verify': true};

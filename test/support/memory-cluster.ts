@@ -1,4 +1,4 @@
-import type {ClusterApi, ConfigPatch, DeletePreconditions, NamespaceInfo, WriteOptions} from '../../src/core/cluster-api.js';
+import type {ClusterApi, ClusterIdentity, ConfigPatch, DeletePreconditions, NamespaceInfo, WriteOptions} from '../../src/core/cluster-api.js';
 import {ClusterError, ConflictError, NotFoundError} from '../../src/core/errors.js';
 import type {ConfigKind, ConfigObject} from '../../src/core/types.js';
 
@@ -96,6 +96,10 @@ export class MemoryCluster implements ClusterApi {
     if (options.uid && current.uid !== options.uid) throw new ConflictError(`conflict: uid precondition failed for ${name}`);
     if (options.resourceVersion && current.resourceVersion !== options.resourceVersion) throw new ConflictError(`conflict: ${name} changed on the server after it was read`);
     if (!options.dryRun) this.objects.delete(key(kind, namespace, name));
+  }
+
+  async clusterIdentity(): Promise<ClusterIdentity> {
+    return {id: `uid-${this.context}`, source: 'kube-system'};
   }
 
   async canI(verb: string, kind: ConfigKind): Promise<boolean> {

@@ -1,5 +1,5 @@
 import {describe, expect, it} from 'vitest';
-import {assertNamespaceExists, parseKinds, readLocation, selectObjects} from '../../src/cli/compare.js';
+import {assertNamespaceExists, kindsToRead, parseKinds, readLocation, selectObjects} from '../../src/cli/compare.js';
 import type {ClusterApi, ListOptions} from '../../src/core/cluster-api.js';
 import {ClusterError, UsageError} from '../../src/core/errors.js';
 import type {ConfigKind, ConfigObject} from '../../src/core/types.js';
@@ -57,6 +57,14 @@ describe('readLocation', () => {
   });
 });
 
+describe('kindsToRead', () => {
+  it('adds the kind a TYPE/NAME argument pins to those of --kind', () => {
+    expect(kindsToRead('configmaps', ['secret/s1'])).toEqual(['ConfigMap', 'Secret']);
+    expect(kindsToRead('configmaps', ['app'])).toEqual(['ConfigMap']);
+    expect(kindsToRead('secrets', ['cm/app'])).toEqual(['ConfigMap', 'Secret']);
+  });
+});
+
 describe('selectObjects', () => {
   it('leaves out platform objects unless asked', () => {
     expect(selectObjects(objects, [], false).map((o) => o.name)).toEqual(['app', 'web', 'app']);
@@ -68,6 +76,9 @@ describe('selectObjects', () => {
     expect(selectObjects(objects, ['secret/app'], false).map((o) => o.kind)).toEqual(['Secret']);
     expect(selectObjects(objects, ['cm/web', 'configmap/app'], false).map((o) => o.name)).toEqual(['app', 'web']);
     expect(() => selectObjects(objects, ['deployment/app'], false)).toThrow(/expected NAME, configmap\/NAME or secret\/NAME/);
+    // A bare NAME matches the kinds of --kind; TYPE/NAME pins its own.
+    expect(selectObjects(objects, ['app'], false, ['ConfigMap']).map((o) => o.kind)).toEqual(['ConfigMap']);
+    expect(selectObjects(objects, ['secret/app'], false, ['ConfigMap']).map((o) => o.kind)).toEqual(['Secret']);
   });
 });
 

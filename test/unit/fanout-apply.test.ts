@@ -9,7 +9,7 @@ import {RunStore} from '../../src/kube/run-store.js';
 import {WritePath} from '../../src/kube/write-path.js';
 import {MemoryCluster} from '../support/memory-cluster.js';
 
-const ref: SourceRef = {kind: 'ConfigMap', name: 'app', namespace: 'src', context: 'mem', server: 'https://mem.example'};
+const ref: SourceRef = {kind: 'ConfigMap', name: 'app', namespace: 'src', context: 'mem', server: 'https://mem.example', cluster: 'uid-mem'};
 const source: ConfigObject = {kind: 'ConfigMap', name: 'app', namespace: 'src', labels: {}, annotations: {}, data: {k: 'v'}, binaryData: {}};
 
 function cluster(count: number, extra: Array<{name: string; phase?: string}> = []): MemoryCluster {

@@ -3,7 +3,7 @@ import {watchFanout} from '../../src/cli/fanout-watch.js';
 import type {ClusterApi, WatchEvent, WatchResource} from '../../src/core/cluster-api.js';
 import type {FanoutPlan, SourceRef} from '../../src/core/fanout-plan.js';
 
-const ref: SourceRef = {kind: 'ConfigMap', name: 'app', namespace: 'src', context: 'alpha', server: 'https://alpha'};
+const ref: SourceRef = {kind: 'ConfigMap', name: 'app', namespace: 'src', context: 'alpha', server: 'https://alpha', cluster: 'uid-alpha'};
 
 /** A cluster whose watches the test drives by hand. */
 function watchableCluster() {
@@ -11,6 +11,7 @@ function watchableCluster() {
   const api = {
     context: 'alpha',
     server: ref.server,
+    clusterIdentity: async () => ({id: 'uid-alpha', source: 'kube-system' as const}),
     watch(resource: WatchResource, onEvent: (e: WatchEvent) => void, onEnd: (e?: Error) => void) {
       const slot = {resource, onEvent, onEnd, stopped: false};
       opened.push(slot);
@@ -65,7 +66,7 @@ describe('watchFanout', () => {
     expect(opened.map((o) => o.resource)).toEqual([
       {kind: 'ConfigMap', namespace: 'src', fieldSelector: 'metadata.name=app'},
       {kind: 'Namespace'},
-      {kind: 'ConfigMap', labelSelector: expect.stringMatching(/^configsync\.kubectl\.dev\/origin-id=/)},
+      {kind: 'ConfigMap', labelSelector: expect.stringMatching(/^configsync\.kubectl\.dev\/origin-id in \(/)},
     ]);
     await until(() => passes === 1);
     expect(lines.filter((l) => l.includes('created configmap/app in alpha/a'))).toHaveLength(1);
@@ -85,6 +86,28 @@ describe('watchFanout', () => {
     expect(await done).toBe(0);
     expect(opened.slice(2).every((o) => o.stopped)).toBe(true);
     expect(lines.at(-1)).toMatch(/stopped \(stop\)/);
+  });
+
+  it('watches each cluster once, however many target contexts reach it', async () => {
+    const {api, opened} = watchableCluster();
+    const alias = {...api, context: 'alpha-lh', server: 'https://localhost'} as ClusterApi;
+    let stop!: () => void;
+    const done = watchFanout({
+      ref,
+      sourceApi: api,
+      targets: [api, alias],
+      buildPlan: async () => planWith('unchanged'),
+      apply: async () => [],
+      resyncMs: 3_600_000,
+      log: () => undefined,
+      confirmFirst: async () => true,
+      stop: new Promise<void>((resolve) => (stop = resolve)),
+    });
+    await until(() => opened.length === 3);
+    await new Promise((r) => setTimeout(r, 50));
+    expect(opened.map((o) => o.resource.kind)).toEqual(['ConfigMap', 'Namespace', 'ConfigMap']);
+    stop();
+    expect(await done).toBe(0);
   });
 
   it('does nothing when the confirmation is declined', async () => {

@@ -9,6 +9,8 @@ import {
   PROVENANCE,
   readSavedPlan,
   selectionFromSavedPlan,
+  bindingMismatches,
+  planMismatch,
   staleReason,
   type SyncSelection,
 } from '../../src/core/sync-plan.js';
@@ -18,6 +20,7 @@ import type {ObjectDiff} from '../../src/core/diff.js';
 
 const source: Location = {context: 'alpha', namespace: 'staging', label: 'alpha/staging'};
 const target: Location = {context: 'beta', namespace: 'prod', label: 'beta/prod'};
+const binding = {source: {cluster: 'uid-alpha', namespaceUid: 'ns-1'}, target: {cluster: 'uid-beta', namespaceUid: 'ns-2'}, saltId: '0123abcd'};
 const now = new Date('2025-03-04T05:06:07.890Z');
 
 function object(name: string, data: Record<string, string>, extra: Partial<ConfigObject> = {}): ConfigObject {
@@ -27,11 +30,26 @@ function object(name: string, data: Record<string, string>, extra: Partial<Confi
 const all: SyncSelection = {keys: () => true, prune: false, recreate: false};
 
 function plan(sources: ConfigObject[], targets: ConfigObject[], selection: SyncSelection = all, showSecrets = false) {
-  const report = diffLocations(source, target, sources, targets, {kinds: ['ConfigMap', 'Secret'], showSecrets, salt: 's'});
+  const report = {...diffLocations(source, target, sources, targets, {kinds: ['ConfigMap', 'Secret'], showSecrets, salt: 's'}), binding};
   return {report, ...planSync(report, sources, targets, selection, {now, runId: 'run-1'})};
 }
 
 describe('planSync', () => {
+  it('--keys touches only selected keys: an unselected Secret type difference neither blocks nor recreates', () => {
+    const tlsSource = object('tls', {'tls.crt': 'c', 'tls.key': 'k'}, {kind: 'Secret', type: 'kubernetes.io/tls'});
+    const tlsTarget = object('tls', {'tls.crt': 'c', 'tls.key': 'k'}, {kind: 'Secret', type: 'Opaque'});
+    const app = [object('app', {LOG_LEVEL: 'debug'}), object('app', {LOG_LEVEL: 'info'})];
+    const keysOnly: SyncSelection = {keys: (_o, k) => k.key === 'LOG_LEVEL', prune: false, recreate: true, keysOnly: true};
+    const {plan: p, writes} = plan([tlsSource, app[0]], [tlsTarget, app[1]], keysOnly);
+    expect(p.objects.map((o) => [o.name, o.action, o.problems])).toEqual([
+      ['app', 'update', []],
+      ['tls', 'skipped', []],
+    ]);
+    expect(writes.map((w) => w.object.name)).toEqual(['app']);
+    // Without --keys the type difference is part of the sync, and needs --recreate.
+    expect(plan([tlsSource], [tlsTarget], {...all, recreate: true}).plan.objects[0].action).toBe('recreate');
+  });
+
   it('updates changed and added keys, keeps target-only keys, and records what it was computed from', () => {
     const src = object('app', {A: '1', B: 'new', C: 'added'}, {resourceVersion: '5'});
     const tgt = object('app', {A: '1', B: 'old', D: 'target-only'}, {resourceVersion: '77', labels: {team: 'x'}});
@@ -241,26 +259,45 @@ describe('saved plans', () => {
     const movedTarget = plan(sources, [{...targets[0], resourceVersion: '8'}]).report.objects[0];
     expect(staleReason(app, movedTarget)).toBe('the target changed since the plan was made (resourceVersion 7 → 8)');
     const movedSource = plan([{...sources[0], data: {A: '3', B: '2'}}], targets).report.objects[0];
-    expect(staleReason(app, movedSource)).toBe('the source changed since the plan was made');
+    expect(planMismatch(app, movedSource)).toBe('the source changed since the plan was made');
+    expect(planMismatch(app, report.objects[0])).toBeUndefined();
     const appeared = plan(sources, [...targets, object('new', {}, {resourceVersion: '9'})]).report.objects[1];
     expect(staleReason(created, appeared)).toMatch(/^the target was created since the plan was made/);
   });
 
   it('tells a Secret source changed under another salt by its resourceVersion, and by its keyed checksum under the same salt', () => {
-    const entry = (checksum: string, resourceVersion?: string) => ({kind: 'Secret' as const, name: 'db', keys: [], source: {checksum, resourceVersion}, target: {resourceVersion: '7'}});
+    const entry = (checksum: string, resourceVersion?: string) => ({kind: 'Secret' as const, name: 'db', keys: [], source: {checksum, ...(resourceVersion ? {resourceVersion} : {})}, target: {resourceVersion: '7'}});
     const secret = {kind: 'Secret' as const, data: {pin: '4711'}, binaryData: {}};
     const current = (salt: string, resourceVersion: string, data = secret.data) =>
       ({kind: 'Secret', name: 'db', status: 'different', ignored: false, keys: [], source: {checksum: dataChecksum({...secret, data}, salt), resourceVersion}, target: {checksum: 'x', resourceVersion: '7'}}) as ObjectDiff;
     const planned = dataChecksum(secret, 'run-one');
-    expect(staleReason(entry(planned, '10'), current('run-two', '10'))).toBeUndefined();
-    expect(staleReason(entry(planned, '10'), current('run-two', '11'))).toBe('the source changed since the plan was made');
-    expect(staleReason(entry(planned), current('run-two', '10'))).toBe('the source changed since the plan was made');
-    expect(staleReason(entry(planned, '10'), current('run-one', '11'))).toBeUndefined();
-    expect(staleReason(entry(planned, '10'), current('run-one', '10', {pin: '0000'}))).toBe('the source changed since the plan was made');
+    expect(planMismatch(entry(planned, '10'), current('run-two', '10'))).toBeUndefined();
+    expect(planMismatch(entry(planned, '10'), current('run-two', '11'))).toBe('the source changed since the plan was made');
+    expect(planMismatch(entry(planned), current('run-two', '10'))).toBe('the source changed since the plan was made');
+    expect(planMismatch(entry(planned, '10'), current('run-one', '11'))).toBeUndefined();
+    expect(planMismatch(entry(planned, '10'), current('run-one', '10', {pin: '0000'}))).toBe('the source changed since the plan was made');
   });
 
-  it('rejects documents that are not plans', () => {
-    expect(() => readSavedPlan({kind: 'ConfigMap'}, {prune: false})).toThrow(/expected a DiffReport/);
+  it('refuses a plan without a binding (made by an earlier version)', () => {
+    const {report} = plan(sources, targets);
+    expect(() => readSavedPlan({...report, binding: undefined}, {prune: false})).toThrow(/has no binding/);
+  });
+
+  it('finds a value edited in the plan, a key that is not a difference, and a recreated object', () => {
+    const {report} = plan(sources, targets);
+    const [app] = readSavedPlan(JSON.parse(JSON.stringify(report)), {prune: false}).entries;
+    const edited = {...app, keys: app.keys.map((k) => (k.key === 'A' ? {...k, source: {value: 'EVIL-A', size: 6}} : k))};
+    expect(planMismatch(edited, report.objects[0])).toBe('the value of key A is not the one in the plan');
+    expect(planMismatch({...app, keys: [...app.keys, {key: 'NOPE', section: 'data'}]}, report.objects[0])).toBe('key NOPE is in neither source nor target');
+    const recreated = plan([{...sources[0], uid: 'u2'}], targets).report.objects[0];
+    expect(planMismatch({...app, source: {...app.source!, uid: 'u1'}}, recreated)).toMatch(/source object was deleted and created again/);
+  });
+
+  it('finds clusters and namespaces other than the ones the plan was made from', () => {
+    const live = {...binding, target: {cluster: 'uid-alpha', namespaceUid: 'ns-9'}};
+    expect(bindingMismatches(binding, live, {source, target})).toEqual(['target beta/prod is now cluster uid-alpha, the plan was made on cluster uid-beta (context repointed?)']);
+    expect(bindingMismatches(binding, {...binding, source: {cluster: 'uid-alpha', namespaceUid: 'ns-3'}}, {source, target})[0]).toMatch(/was deleted and created again/);
+    expect(bindingMismatches(binding, binding, {source, target})).toEqual([]);
   });
 });
 

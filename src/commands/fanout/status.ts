@@ -3,11 +3,11 @@ import {readCopies, readFanoutTargets} from '../../cli/apply-fanout.js';
 import {BaseCommand} from '../../cli/base-command.js';
 import {kubeFlags, outputFlags} from '../../cli/flags.js';
 import {EXIT_CODES_HELP, ExitCode} from '../../core/errors.js';
-import {planFanoutStatus, type SourceRef} from '../../core/fanout-plan.js';
+import {planFanoutStatus} from '../../core/fanout-plan.js';
 import {hasNamespaceSelection} from '../../core/namespace-select.js';
 import {renderDocument} from '../../ui/output.js';
-import {renderFanoutStatus} from '../../ui/render-fanout.js';
-import {fanoutCluster, fanoutTargetFlags, parseSourceArg, resolveTargetContexts, selectionFrom} from '../../cli/fanout-targets.js';
+import {publicSource, renderFanoutStatus} from '../../ui/render-fanout.js';
+import {fanoutCluster, fanoutTargetFlags, parseSourceArg, resolveTargetContexts, selectionFrom, sourceRefFor} from '../../cli/fanout-targets.js';
 
 export default class FanoutStatus extends BaseCommand {
   static override summary = 'Audit every copy of a fanned-out ConfigMap or Secret: in sync, stale, edited locally, or orphaned.';
@@ -48,8 +48,8 @@ ${EXIT_CODES_HELP}`;
     const sourceContext = kube.resolveContext(flags.context);
     const sourceApi = kube.cluster(sourceContext);
     const namespace = flags.namespace ?? kube.namespaceOf(sourceContext);
-    const ref: SourceRef = {kind, name, namespace, context: sourceContext, server: sourceApi.server};
     const contexts = [...new Set([sourceContext, ...resolveTargetContexts(kube, flags['to-context'], sourceContext)])];
+    const ref = await sourceRefFor(sourceApi, {kind, name, namespace}, contexts.map((c) => kube.cluster(c)));
     const selection = selectionFrom(flags);
     // With targets named, the same choice as fanout tells which copies should exist.
     const withTargets = hasNamespaceSelection(selection) || flags['to-context'] !== undefined;
@@ -59,12 +59,13 @@ ${EXIT_CODES_HELP}`;
       readCopies(ref, contexts.map((c) => kube.cluster(c))),
       withTargets ? readFanoutTargets(ref, targetClusters, selection) : Promise.resolve([]),
     ]);
-    const server = (context: string) => kube.cluster(context).server;
-    const expected = targets.flatMap((t) => t.targets.map((ns) => ({context: t.context, server: t.server, namespace: ns})));
-    const status = planFanoutStatus(ref, source, reads.flatMap((r) => r.objects.map((object) => ({context: r.context, server: server(r.context), object}))), expected);
+    // One row per copy (cluster identity and namespace), however many contexts reach it.
+    const expected = targets.flatMap((t) => (t.cluster === undefined ? [] : t.targets.map((ns) => ({context: t.context, cluster: t.cluster!, namespace: ns}))));
+    const copies = reads.flatMap((r) => (r.cluster === undefined ? [] : r.objects.map((object) => ({context: r.context, cluster: r.cluster!, object}))));
+    const status = planFanoutStatus(ref, source, copies, expected);
     const errors = [...new Map([...reads, ...targets].filter((r) => r.error).map((r) => [r.context, {context: r.context, message: r.error!}])).values()];
     if (flags.output === 'table') this.print(renderFanoutStatus(status, this.themeFor(flags['no-color']), errors));
-    else this.print(renderDocument({apiVersion: 'configsync.kubectl.dev/v1alpha1', kind: 'FanoutStatus', ...status, errors}, flags.output));
+    else this.print(renderDocument({apiVersion: 'configsync.kubectl.dev/v1alpha1', kind: 'FanoutStatus', ...status, source: publicSource(status.source), errors}, flags.output));
     if (errors.length > 0) {
       for (const error of errors) this.note(`error: context ${error.context}: ${error.message}`);
       this.setExitCode(ExitCode.partial);
