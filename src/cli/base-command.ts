@@ -3,10 +3,19 @@ import {ConfigSyncError, ExitCode, type ExitCodeValue} from '../core/errors.js';
 import type {Kubeconfig} from '../kube/kubeconfig.js';
 import {createTheme, useColor, type Theme} from '../ui/theme.js';
 import {parseTimerDuration} from '../core/duration.js';
+import {PROGRAM, unknownFlagMessage} from './command-line.js';
 
 export interface KubeFlagValues {
   kubeconfig?: string;
   'request-timeout': string;
+  as?: string;
+  'as-group'?: string[];
+  user?: string;
+  cluster?: string;
+  token?: string;
+  'certificate-authority'?: string;
+  'insecure-skip-tls-verify'?: boolean;
+  v?: number;
 }
 
 /**
@@ -36,8 +45,30 @@ export abstract class BaseCommand extends Command {
     } catch (error) {
       throw new Errors.CLIError(`--request-timeout: ${(error as Error).message}`, {exit: ExitCode.usage});
     }
-    const {Kubeconfig} = await import('../kube/kubeconfig.js');
-    return Kubeconfig.load({kubeconfig: flags.kubeconfig, requestTimeoutMs, note: (text) => this.note(text)});
+    const [{Kubeconfig}, {REQUEST_LOG_LEVEL}] = await Promise.all([import('../kube/kubeconfig.js'), import('../kube/request-log.js')]);
+    return Kubeconfig.load({
+      kubeconfig: flags.kubeconfig,
+      requestTimeoutMs,
+      overrides: {
+        as: flags.as,
+        asGroups: flags['as-group'],
+        user: flags.user,
+        cluster: flags.cluster,
+        token: flags.token,
+        certificateAuthority: flags['certificate-authority'],
+        insecureSkipTlsVerify: flags['insecure-skip-tls-verify'],
+      },
+      requestLog: (flags.v ?? 0) >= REQUEST_LOG_LEVEL ? (line) => this.note(line) : undefined,
+      note: (text) => this.note(text),
+    });
+  }
+
+  /** oclif's "Nonexistent flag" in kubectl's words, with the nearest flag of this command. */
+  private unknownFlagMessage(error: Error & {flags?: unknown}): string | undefined {
+    if (!/^Nonexistent flags?:/.test(error.message) || !Array.isArray(error.flags) || error.flags.length === 0) return undefined;
+    const flags = (this.constructor as typeof BaseCommand).flags ?? {};
+    const known = Object.keys(flags).map((name) => `--${name}`);
+    return unknownFlagMessage(String(error.flags[0]), known, `${PROGRAM} ${this.id?.replaceAll(':', ' ') ?? ''}`.trim());
   }
 
   protected setExitCode(code: ExitCodeValue): void {
@@ -50,7 +81,7 @@ export abstract class BaseCommand extends Command {
     (this as unknown as {parsed: boolean}).parsed = true;
     if (code === ExitCode.ok) return; // oclif's own exit(0), e.g. after --help
     if (process.env.KUBECTL_CONFIGSYNC_DEBUG && error.stack) this.note(error.stack);
-    this.note(`error: ${oneLine(messageOf(error))}`);
+    this.note(`error: ${oneLine(this.unknownFlagMessage(error) ?? messageOf(error))}`);
     process.exitCode = code;
   }
 }
@@ -83,6 +114,14 @@ function oneLine(text: string): string {
     const names = missing[1].split('\n').map((l) => l.trim().split(/\s{2,}/)[0]).filter(Boolean);
     return `missing ${names.map((n) => n.toUpperCase()).join(' and ')} (see --help)`;
   }
+  // A flag's parser failed: "Parsing --context-lines \n\tExpected an integer but received: abc".
+  const parsing = /^Parsing (--\S+)\s+([\s\S]*?)(?:\nSee more help with --help)?$/.exec(text);
+  if (parsing) {
+    const reason = parsing[2].trim().replace(/\s*\n\s*/g, ' ');
+    return `invalid value for ${parsing[1]}: ${reason.charAt(0).toLowerCase()}${reason.slice(1)}`;
+  }
+  const choice = /^Expected --([^=\s]+)=(.*) to be one of: (.*)$/.exec(text.split('\n')[0]);
+  if (choice) return `invalid value "${choice[2]}" for --${choice[1]}: must be one of ${choice[3]}`;
   // oclif's parse errors carry a "See more help with --help" tail on a second line.
   const lines = text.split('\n').map((l) => l.trim()).filter(Boolean);
   return lines.filter((l) => !/^See more help with/.test(l)).join(' ') || text;

@@ -23,6 +23,8 @@ export const CLUSTER_TIMEOUT_MS = 1500;
 interface KubeconfigSummary {
   contexts: Map<string, {namespace?: string}>;
   currentContext?: string;
+  users: Set<string>;
+  clusters: Set<string>;
 }
 
 export async function runCompletion(words: string[], manifestText: string | undefined): Promise<string> {
@@ -64,6 +66,17 @@ export async function runCompletion(words: string[], manifestText: string | unde
         });
         return prefixed(objectCandidates(plan.word, objects ?? []), Directive.noFileComp);
       }
+      case 'kubeconfig-entries': {
+        const names = [...readKubeconfig(plan.selection.kubeconfig)[plan.section]].sort();
+        return prefixed(names.filter((n) => n.startsWith(plan.prefix)), Directive.noFileComp);
+      }
+      case 'runs': {
+        // Newest first, as undo --list shows them; a journal that cannot be read is left out.
+        const {RunStore, prepareRunStore} = await import('../kube/run-store.js');
+        await prepareRunStore();
+        const ids = RunStore.default().list().records.map((r) => r.runId).filter((id) => id.startsWith(plan.prefix));
+        return prefixed(ids, Directive.noFileComp | Directive.keepOrder);
+      }
     }
   } catch {
     // Completion never prints errors into the user's command line.
@@ -74,9 +87,11 @@ export async function runCompletion(words: string[], manifestText: string | unde
 /** Contexts and the current context, merged over the KUBECONFIG chain as kubectl does (first file wins). */
 export function readKubeconfig(explicit: string | undefined, env: NodeJS.ProcessEnv = process.env): KubeconfigSummary {
   const files = explicit ? [explicit] : env.KUBECONFIG ? env.KUBECONFIG.split(delimiter).filter(Boolean) : [join(homedir(), '.kube', 'config')];
-  const summary: KubeconfigSummary = {contexts: new Map()};
+  const summary: KubeconfigSummary = {contexts: new Map(), users: new Set(), clusters: new Set()};
   for (const file of files) {
-    let doc: {contexts?: Array<{name?: string; context?: {namespace?: string}}>; 'current-context'?: string} | undefined;
+    let doc:
+      | {contexts?: Array<{name?: string; context?: {namespace?: string}}>; users?: Array<{name?: string}>; clusters?: Array<{name?: string}>; 'current-context'?: string}
+      | undefined;
     try {
       doc = load(readFileSync(file, 'utf8')) as typeof doc;
     } catch {
@@ -85,6 +100,8 @@ export function readKubeconfig(explicit: string | undefined, env: NodeJS.Process
     for (const entry of doc?.contexts ?? []) {
       if (entry?.name && !summary.contexts.has(entry.name)) summary.contexts.set(entry.name, {namespace: entry.context?.namespace});
     }
+    for (const entry of doc?.users ?? []) if (entry?.name) summary.users.add(entry.name);
+    for (const entry of doc?.clusters ?? []) if (entry?.name) summary.clusters.add(entry.name);
     summary.currentContext ??= doc?.['current-context'] || undefined;
   }
   return summary;

@@ -1,11 +1,12 @@
-// Shell scripts printed by `kubectl configsync completion SHELL`. Both ask the CLI
+// Shell scripts printed by `kubectl configsync completion SHELL`. Each asks the CLI
 // itself (`kubectl-configsync __complete WORDS…`), so contexts, namespaces and
 // object names come from the same code kubectl's plugin completion uses.
 
-export const SHELLS = ['bash', 'zsh'] as const;
+export const SHELLS = ['bash', 'zsh', 'fish'] as const;
 export type Shell = (typeof SHELLS)[number];
 
 export function renderCompletionScript(shell: Shell, program = 'kubectl-configsync'): string {
+  if (shell === 'fish') return fishScript(program);
   return shell === 'bash' ? bashScript(program) : zshScript(program);
 }
 
@@ -75,6 +76,33 @@ if [[ "\${zsh_eval_context[-1]}" == loadautofunc ]]; then
 else
     compdef _kubectl_configsync ${program}
 fi
+`;
+}
+
+function fishScript(program: string): string {
+  return `# fish completion for ${program}
+# Load it with: ${program} completion fish | source
+# or save it:   ${program} completion fish > ~/.config/fish/completions/${program}.fish
+function __kubectl_configsync_complete
+    set -l words (commandline -opc)
+    set -e words[1]
+    set -l current (commandline -ct)
+    set -l out (${program} __complete $words "$current" 2>/dev/null)
+    or return
+    set -l directive (string replace -r '^:' '' -- $out[-1])
+    set -l found 0
+    for line in $out
+        string match -q -- ':*' $line; and continue
+        test -n "$line"; or continue
+        echo $line
+        set found 1
+    end
+    # Cobra's directive 4: no file names when nothing matched.
+    if test $found -eq 0; and test (math "bitand($directive, 4)") -eq 0
+        __fish_complete_path $current
+    end
+end
+complete -c ${program} -f -a '(__kubectl_configsync_complete)'
 `;
 }
 

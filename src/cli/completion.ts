@@ -21,6 +21,8 @@ export interface FlagShape {
   /** Boolean flags take no value. */
   boolean: boolean;
   options?: string[];
+  /** kubectl's global flags (help groups KUBECTL and OUTPUT): accepted before the command too. */
+  persistent?: boolean;
 }
 
 /** Cobra's ShellCompDirective bits. */
@@ -33,7 +35,11 @@ export type CompletionRequest =
   /** CONTEXT, NAMESPACE or CONTEXT/NAMESPACE, as location words take them. */
   | {kind: 'locations'; word: string; selection: Selection}
   /** configmap/NAME and secret/NAME in one namespace. */
-  | {kind: 'objects'; word: string; context?: string; namespace?: string; selection: Selection};
+  | {kind: 'objects'; word: string; context?: string; namespace?: string; selection: Selection}
+  /** Names of the kubeconfig's users or clusters (--user, --cluster). */
+  | {kind: 'kubeconfig-entries'; section: 'users' | 'clusters'; prefix: string; selection: Selection}
+  /** Run ids of sync backups, for undo. */
+  | {kind: 'runs'; prefix: string};
 
 /** A request for the value of `--flag=value` carries the `--flag=` each candidate must start with. */
 export type Completion = CompletionRequest & {valuePrefix?: string};
@@ -46,15 +52,21 @@ export interface Selection {
 }
 
 const CONTEXT_FLAGS = new Set(['context', 'from-context', 'to-context']);
-const NAMESPACE_FLAGS = new Set(['namespace', 'from-namespace', 'to-namespace']);
+const NAMESPACE_FLAGS = new Set(['namespace', 'from-namespace', 'to-namespace', 'exclude-namespace']);
+/** Flags naming a file: the shell completes paths. */
+const FILE_FLAGS = new Set(['kubeconfig', 'certificate-authority', 'rules', 'plan']);
 const OBJECT_KINDS = ['configmap/', 'secret/'];
+const PERSISTENT_GROUPS = new Set(['KUBECTL', 'OUTPUT']);
 
 /** `words` are the arguments after the program name; the last one is being completed (maybe ""). */
 export function planCompletion(words: string[], manifest: CompletionManifest): Completion {
   const typed = words.slice(0, -1);
   const current = words.at(-1) ?? '';
   const ids = Object.keys(manifest.commands).sort();
-  let commandIndex = typed.findIndex((w) => !w.startsWith('-'));
+  // kubectl's global flags may come before the command (`--context alpha diff …`).
+  const globals = persistentFlags(manifest);
+  let commandIndex = firstPositional(typed, globals);
+  const leading = scan(typed.slice(0, commandIndex === -1 ? typed.length : commandIndex), globals);
   let id = commandIndex === -1 ? undefined : typed[commandIndex];
   // Topic commands are typed with a space ("fanout status") and registered as "fanout:status".
   while (id && manifest.commands[`${id}:${typed[commandIndex + 1]}`]) id = `${id}:${typed[++commandIndex]}`;
@@ -62,12 +74,24 @@ export function planCompletion(words: string[], manifest: CompletionManifest): C
 
   if (!command) {
     if (id) return none();
+    const eq = /^(--[^=]+)=(.*)$/.exec(current);
+    if (eq) {
+      const flag = findFlag(globals, eq[1]);
+      return flag ? withPrefix(valueRequest(flag, eq[2], leading.selection), `${eq[1]}=`) : none();
+    }
+    if (leading.pendingFlag) return valueRequest(leading.pendingFlag, current, leading.selection);
+    if (current.startsWith('-')) {
+      const names = [...globals.map((f) => `--${f.name}`), '--help', '--version'].sort();
+      return {kind: 'static', candidates: filter(names, current), directive: Directive.noFileComp};
+    }
     const topLevel = ids.filter((i) => !i.includes(':'));
     return {kind: 'static', candidates: filter(topLevel, current), directive: Directive.noFileComp};
   }
 
   const flags = command.flags;
-  const {selection, positionals, pendingFlag} = scan(typed.slice(commandIndex + 1), flags);
+  const scanned = scan(typed.slice(commandIndex + 1), flags);
+  const {positionals, pendingFlag} = scanned;
+  const selection = {...leading.selection, ...scanned.selection};
 
   // --flag=value
   const eq = /^(--[^=]+)=(.*)$/.exec(current);
@@ -88,6 +112,8 @@ export function planCompletion(words: string[], manifest: CompletionManifest): C
   if (filter(subcommands, current).length > 0) return {kind: 'static', candidates: filter(subcommands, current), directive: Directive.noFileComp};
   const arg = command.args[positionals.length];
   if (arg?.options) return {kind: 'static', candidates: filter(arg.options, current), directive: Directive.noFileComp};
+  if (arg?.name === 'object') return {kind: 'objects', word: current, context: selection.context, namespace: selection.namespace, selection};
+  if (arg?.name === 'runId') return {kind: 'runs', prefix: current};
   if (arg) return {kind: 'locations', word: current, selection};
   // Past the declared arguments: object names, read where the first location (or the flags) points.
   const source = positionals.length > 0 && command.args.length > 0 ? splitLocation(positionals[0]) : {};
@@ -135,9 +161,10 @@ function valueRequest(flag: FlagShape, prefix: string, selection: Selection): Co
     const context = flag.name === 'namespace' ? selection.context : undefined;
     return {kind: 'namespaces', prefix, context, selection};
   }
+  if (flag.name === 'user' || flag.name === 'cluster') return {kind: 'kubeconfig-entries', section: flag.name === 'user' ? 'users' : 'clusters', prefix, selection};
   if (flag.options) return {kind: 'static', candidates: filter(flag.options, prefix), directive: Directive.noFileComp};
   // --kubeconfig and other paths: let the shell complete files.
-  if (flag.name === 'kubeconfig') return {kind: 'static', candidates: [], directive: 0};
+  if (FILE_FLAGS.has(flag.name)) return {kind: 'static', candidates: [], directive: 0};
   return none();
 }
 
@@ -145,7 +172,25 @@ function withPrefix(request: CompletionRequest, valuePrefix: string): Completion
   return {...request, valuePrefix};
 }
 
-function findFlag(flags: FlagShape[], word: string): FlagShape | undefined {
+/** Global flags of any command (help groups KUBECTL and OUTPUT). */
+export function persistentFlags(manifest: CompletionManifest): FlagShape[] {
+  const byName = new Map<string, FlagShape>();
+  for (const command of Object.values(manifest.commands)) for (const flag of command.flags) if (flag.persistent && !byName.has(flag.name)) byName.set(flag.name, flag);
+  return [...byName.values()];
+}
+
+/** Index of the first word that is neither a global flag nor its value; -1 when there is none. */
+function firstPositional(words: string[], globals: FlagShape[]): number {
+  for (let i = 0; i < words.length; i++) {
+    const word = words[i];
+    if (!word.startsWith('-') || word === '-') return i;
+    const flag = findFlag(globals, word);
+    if (flag && !flag.boolean && !word.includes('=')) i++;
+  }
+  return -1;
+}
+
+export function findFlag(flags: FlagShape[], word: string): FlagShape | undefined {
   if (word.startsWith('--')) return flags.find((f) => f.name === word.slice(2));
   if (word.length === 2) return flags.find((f) => f.char === word[1]);
   return undefined;
@@ -191,14 +236,22 @@ export function renderCompletion(candidates: string[], directive: number): strin
 }
 
 /** Static flags and commands of a built CLI, in the manifest's shape. */
-export function describeCommands(commands: Record<string, {summary?: string; args?: Record<string, {options?: readonly string[]}>; flags?: Record<string, {char?: string; type?: string; options?: readonly string[]}>}>): CompletionManifest {
+export function describeCommands(
+  commands: Record<string, {summary?: string; args?: Record<string, {options?: readonly string[]}>; flags?: Record<string, {char?: string; type?: string; options?: readonly string[]; helpGroup?: string}>}>,
+): CompletionManifest {
   const result: CompletionManifest = {commands: {}};
   for (const [id, command] of Object.entries(commands)) {
     result.commands[id] = {
       summary: command.summary,
       args: Object.entries(command.args ?? {}).map(([name, arg]) => ({name, options: arg.options ? [...arg.options] : undefined})),
       flags: Object.entries(command.flags ?? {})
-        .map(([name, flag]) => ({name, char: flag.char, boolean: flag.type === 'boolean', options: flag.options ? [...flag.options] : undefined}))
+        .map(([name, flag]) => ({
+          name,
+          char: flag.char,
+          boolean: flag.type === 'boolean',
+          options: flag.options ? [...flag.options] : undefined,
+          ...(PERSISTENT_GROUPS.has(flag.helpGroup ?? '') ? {persistent: true} : {}),
+        }))
         .sort((a, b) => a.name.localeCompare(b.name)),
     };
   }

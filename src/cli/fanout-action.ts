@@ -179,6 +179,9 @@ async function confirmAndApply(batch: Batch, flags: FanoutFlagValues, io: Fanout
   });
   const journal = options.writer.journalOpened;
   journal?.close();
+  // No journal, no write: one line naming the directory and the cause, as sync says it.
+  const failure = options.writer.journalFailure;
+  if (failure && !journal) throw new ClusterError(failure.message);
   if (journal) io.note(`journal saved as run ${options.runId}; undo with: kubectl configsync undo ${options.runId}`);
   progress(writes, writes, true);
   const dryRun = flags['dry-run'] === 'server';

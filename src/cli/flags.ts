@@ -1,6 +1,22 @@
 import {Flags} from '@oclif/core';
 import {parseKubectlDuration} from '../core/duration.js';
 
+/**
+ * kubectl's authentication and override flags, passed through to the client for every
+ * context the command talks to. Flags of the KUBECTL and OUTPUT help groups are
+ * persistent, as kubectl's global flags are: accepted before the command too.
+ */
+export const authFlags = {
+  as: Flags.string({description: 'username to impersonate for the operation (a user or a service account)', helpGroup: 'KUBECTL'}),
+  'as-group': Flags.string({description: 'group to impersonate for the operation, with --as (one group: the client sends one header of a name)', multiple: true, helpGroup: 'KUBECTL'}),
+  user: Flags.string({description: 'the name of the kubeconfig user to use', helpGroup: 'KUBECTL'}),
+  cluster: Flags.string({description: 'the name of the kubeconfig cluster to use', helpGroup: 'KUBECTL'}),
+  token: Flags.string({description: 'bearer token for authentication to the API server (replaces the user\'s credentials)', helpGroup: 'KUBECTL'}),
+  'certificate-authority': Flags.string({description: 'path to a cert file for the certificate authority', helpGroup: 'KUBECTL'}),
+  'insecure-skip-tls-verify': Flags.boolean({description: "the server's certificate will not be checked for validity (insecure)", helpGroup: 'KUBECTL'}),
+  v: Flags.integer({description: 'log level: 6 and above log every API request on stderr (method, URL, status, time); also -v=N', min: 0, helpGroup: 'KUBECTL'}),
+};
+
 /** kubectl's own flag names, defined once and shared by every command. */
 export const kubeFlags = {
   kubeconfig: Flags.string({description: 'path to the kubeconfig file (default: KUBECONFIG, several files merged, or ~/.kube/config)', helpGroup: 'KUBECTL'}),
@@ -11,6 +27,7 @@ export const kubeFlags = {
     default: '30s',
     helpGroup: 'KUBECTL',
   }),
+  ...authFlags,
 };
 
 export const outputFlags = {

@@ -3,7 +3,7 @@ import {BaseCommand} from '../cli/base-command.js';
 import {renderCompletionScript, renderKubectlCompleteScript, SHELLS} from '../cli/completion-scripts.js';
 
 export default class Completion extends BaseCommand {
-  static override summary = 'Print a shell completion script (bash, zsh), or the kubectl plugin completion helper.';
+  static override summary = 'Print a shell completion script (bash, zsh, fish), or the kubectl plugin completion helper.';
 
   static override description = `Completes commands, flags, --context names from the kubeconfig, namespaces of the selected context (asked with a short timeout) and configmap/NAME, secret/NAME.
 
@@ -12,6 +12,7 @@ export default class Completion extends BaseCommand {
   static override examples = [
     {description: 'bash, for this shell', command: 'source <(kubectl configsync completion bash)'},
     {description: 'zsh, for this shell (after compinit)', command: 'source <(kubectl configsync completion zsh)'},
+    {description: 'fish, for this shell', command: 'kubectl configsync completion fish | source'},
     {
       description: 'kubectl plugin completion, for a binary install',
       command: 'kubectl configsync completion kubectl > ~/.local/bin/kubectl_complete-configsync && chmod +x ~/.local/bin/kubectl_complete-configsync',
@@ -19,7 +20,7 @@ export default class Completion extends BaseCommand {
   ];
 
   static override args = {
-    shell: Args.string({description: 'bash, zsh, or kubectl (the plugin completion helper)', required: true, options: [...SHELLS, 'kubectl']}),
+    shell: Args.string({description: 'bash, zsh, fish, or kubectl (the plugin completion helper)', required: true, options: [...SHELLS, 'kubectl']}),
   };
 
   async run(): Promise<void> {

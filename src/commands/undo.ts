@@ -1,6 +1,6 @@
 import {Args, Flags} from '@oclif/core';
 import {BaseCommand} from '../cli/base-command.js';
-import {kubeFlags, outputFlags, parseDuration, writeFlags} from '../cli/flags.js';
+import {authFlags, kubeFlags, outputFlags, parseDuration, writeFlags} from '../cli/flags.js';
 import {interruptedUndo, listRuns, pruneRuns, runUndo, summarizeRuns} from '../cli/undo-action.js';
 import {RunStore} from '../kube/run-store.js';
 import {EXIT_CODES_HELP, ExitCode, UsageError} from '../core/errors.js';
@@ -33,6 +33,7 @@ ${EXIT_CODES_HELP}`;
   static override flags = {
     kubeconfig: kubeFlags.kubeconfig,
     'request-timeout': kubeFlags['request-timeout'],
+    ...authFlags,
     ...writeFlags,
     list: Flags.boolean({description: 'list recorded runs'}),
     prune: Flags.string({description: 'delete the journals of runs older than this age (e.g. 30d, 12h)', helpValue: 'AGE'}),

@@ -320,6 +320,11 @@ export function planFanout(ref: SourceRef, source: ConfigObject | undefined, clu
     if (!mayPrune) continue;
     for (const object of [...byNamespace.values()].sort((a, b) => a.namespace.localeCompare(b.namespace))) {
       if (writer.has(object.namespace) || isSource(ref, identity, object.namespace) || !isCopyOf(object, ref)) continue;
+      // Already on its way out (finalizers pending): another DELETE would change nothing.
+      if (object.deletionTimestamp) {
+        entries.push({context: group[0].context, cluster: identity, namespace: object.namespace, action: 'unchanged', reason: 'already being deleted (finalizers pending)'});
+        continue;
+      }
       entries.push({
         context: group[0].context,
         cluster: identity,
@@ -356,6 +361,11 @@ function byContextAndNamespace(a: {context: string; namespace: string}, b: {cont
   return a.context.localeCompare(b.context) || a.namespace.localeCompare(b.namespace);
 }
 
+/** The wanted metadata plus every key of the existing object that is not ours (under one of `ours`). */
+function keepForeign(existing: Record<string, string>, wanted: Record<string, string>, ours: string[]): Record<string, string> {
+  return {...pick(existing, (key) => !ours.some((prefix) => key.startsWith(prefix))), ...wanted};
+}
+
 /** One target namespace: what to do given what is there now. */
 export function planTarget(
   ref: SourceRef,
@@ -381,12 +391,18 @@ export function planTarget(
     if (conflict === 'skip') {
       return {...base, action: 'conflict', conflict, reason: 'an object with this name exists and is not a copy of this source', resourceVersion: existing.resourceVersion};
     }
-    // overwrite: the object gets the source's content but keeps its own metadata and stays unmarked.
-    if (conflict === 'overwrite') wanted = {...existing, data: desired.data, binaryData: desired.binaryData, type: desired.type, immutable: desired.immutable};
+    // overwrite: the object gets the source's data but keeps its own metadata and stays unmarked;
+    // it is someone else's, so it is never made immutable (its owner could no longer change it).
+    if (conflict === 'overwrite') wanted = {...existing, data: desired.data, binaryData: desired.binaryData, type: desired.type, immutable: existing.immutable};
   } else if (mark === 'current' && ref.clusterName === undefined && existing.labels[ORIGIN_LABELS.cluster] !== undefined) {
     // The readable label is whatever the last --cluster-name said: a run without one leaves it.
     wanted = {...desired, labels: {...desired.labels, [ORIGIN_LABELS.cluster]: existing.labels[ORIGIN_LABELS.cluster]}};
   }
+  // Labels and annotations others put on the copy (a controller, Helm before an adopt) stay: a copy's
+  // update sets the source's and ours, and removes only our own marks that no longer apply.
+  // Adopting a Kubed copy takes Kubed's marks off it too: it is ours from now on.
+  const ours = conflict === 'kubed-copy' ? [ORIGIN_PREFIX, 'kubed.appscode.com/'] : [ORIGIN_PREFIX];
+  if (conflict !== 'overwrite') wanted = {...wanted, labels: keepForeign(existing.labels, wanted.labels, ours), annotations: keepForeign(existing.annotations, wanted.annotations, ours)};
   const changes = differences(existing, wanted, conflict !== 'overwrite');
   const resourceVersion = existing.resourceVersion;
   if (changes.length === 0) return {...base, action: 'unchanged', conflict, resourceVersion};
@@ -608,6 +624,10 @@ export function planFanoutDelete(ref: SourceRef, clusters: Array<{context: strin
       const key = `${cluster.cluster} ${object.namespace}`;
       if (!isCopyOf(object, ref) || isSource(ref, cluster.cluster, object.namespace) || seen.has(key)) continue;
       seen.add(key);
+      if (object.deletionTimestamp) {
+        entries.push({context: cluster.context, cluster: cluster.cluster, namespace: object.namespace, action: 'unchanged', reason: 'already being deleted (finalizers pending)'});
+        continue;
+      }
       entries.push({
         context: cluster.context,
         cluster: cluster.cluster,

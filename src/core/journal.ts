@@ -98,6 +98,9 @@ export function foldJournal(lines: JournalLine[], file: string): RunRecord {
   const header = lines[0] as JournalRunLine;
   const entries = new Map<string, RunEntry>();
   const bySeq = new Map<number, RunEntry>();
+  const runIntents = new Map<number, RunEntry>();
+  const pending = new Set<number>();
+  const written = new Set<RunEntry>();
   let undoneAt: string | undefined;
   for (const line of lines.slice(1)) {
     if (line.type === 'intent') {
@@ -122,20 +125,28 @@ export function foldJournal(lines: JournalLine[], file: string): RunRecord {
       if (line.op === 'delete' || line.op === 'recreate') entry.mayBeAbsent = true;
       if (line.phase === 'run') {
         for (const k of line.keys ?? []) if (!entry.keys.includes(k)) entry.keys.push(k);
-        entry.outcome = 'pending';
+        runIntents.set(line.seq, entry);
+        pending.add(line.seq);
       }
       bySeq.set(line.seq, entry);
       undoneAt = undefined;
     } else if (line.type === 'result') {
       const entry = bySeq.get(line.seq);
-      if (!entry || entry.outcome !== 'pending') continue;
-      entry.outcome = line.outcome;
-      if (line.error) entry.error = line.error;
+      if (!entry) continue;
+      pending.delete(line.seq);
+      if (runIntents.has(line.seq)) {
+        if (line.outcome === 'written') written.add(entry);
+        if (line.error) entry.error = line.error;
+      }
       if (line.object) entry.afters.push(line.object);
     } else if (line.type === 'undone') {
       undoneAt = line.at;
     }
   }
+  // An object counts as written when any of the run's writes to it went through, as pending when
+  // one was sent and never answered, and as failed only when the server refused every one.
+  const unanswered = new Set([...pending].map((seq) => runIntents.get(seq)!));
+  for (const entry of entries.values()) entry.outcome = written.has(entry) ? 'written' : unanswered.has(entry) ? 'pending' : 'failed';
   return {
     runId: header.runId,
     createdAt: header.createdAt,

@@ -173,8 +173,13 @@ function planObject(
 ): {object: PlannedObject; desired?: ConfigObject} {
   const object: PlannedObject = {kind: diff.kind, name: diff.name, action: 'unchanged', problems: [], keys: [], source: diff.source, target: diff.target};
   if (diff.ignored) return {object: {...object, action: 'skipped', reason: 'ignored by rule'}};
+  const selected = !selection.objects || selection.objects.includes(objectRef(diff));
+  // Being deleted, it will not hold what it holds for long, and it cannot be written: never "in sync".
+  if (target?.deletionTimestamp && selected) {
+    return {object: {...object, action: 'update', problems: [`${objectRef(diff)} is being deleted (since ${target.deletionTimestamp}, finalizers pending) and cannot be written`]}};
+  }
   if (diff.status === 'identical') return {object};
-  if (selection.objects && !selection.objects.includes(objectRef(diff))) return {object: {...object, action: 'skipped', reason: 'not selected'}};
+  if (!selected) return {object: {...object, action: 'skipped', reason: 'not selected'}};
   if (!source) throw new Error(`internal: ${objectRef(diff)} is in the report but was not read from the source`);
 
   const candidates = diff.keys.filter((k) => !k.ignored && k.status !== 'identical' && (k.status !== 'missing-in-source' || selection.prune));

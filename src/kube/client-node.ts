@@ -5,6 +5,7 @@ export {
   AppsV1Api,
   AuthorizationV1Api,
   CoreV1Api,
+  IsomorphicFetchHttpLibrary,
   KubeConfig,
   Observable,
   ServerConfiguration,

@@ -8,6 +8,7 @@ import {endpointIdentity, uidIdentity} from '../core/cluster-identity.js';
 import {ClusterError} from '../core/errors.js';
 import {decodeSecretData, encodeSecretData} from '../core/secret-bytes.js';
 import {credentialError, translateError} from './errors.js';
+import {loggingHttpApi, type RequestLogSink} from './request-log.js';
 import {USER_AGENT} from './user-agent.js';
 import {alwaysOwnDispatcher, routeFor} from './blocked-port.js';
 
@@ -18,6 +19,8 @@ const WATCH_SECONDS = 300;
 export interface ClusterOptions {
   /** Per-request timeout in milliseconds; 0 means none. */
   requestTimeoutMs: number;
+  /** -v=6 and above: one line per request (src/kube/request-log.ts). */
+  requestLog?: RequestLogSink;
   /** stderr, for the one note when the cluster identity falls back to the server URL and CA. */
   note?: (text: string) => void;
 }
@@ -68,6 +71,7 @@ export class KubeCluster implements ClusterApi {
       baseServer: new ServerConfiguration(requestServer, {}),
       authMethods: {default: auth as unknown as KubeConfig},
       middleware,
+      httpApi: options.requestLog ? loggingHttpApi(options.requestLog) : undefined,
     });
     this.core = new CoreV1Api(configuration);
     this.apps = new AppsV1Api(configuration);

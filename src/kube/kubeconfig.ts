@@ -1,4 +1,4 @@
-import {existsSync} from 'node:fs';
+import {existsSync, readFileSync} from 'node:fs';
 import {delimiter} from 'node:path';
 import {UsageError} from '../core/errors.js';
 import type {ContextInfo} from '../core/location.js';
@@ -6,13 +6,29 @@ import {KubeConfig} from './client-node.js';
 import {KubeCluster} from './cluster.js';
 import {kubeconfigError} from './errors.js';
 import {setExecPluginTimeout, useSharedExecCredentials} from './exec-credential.js';
+import type {RequestLogSink} from './request-log.js';
 
 export interface KubeconfigOptions {
   /** --kubeconfig; otherwise KUBECONFIG (several files merged, as kubectl does) or ~/.kube/config. */
   kubeconfig?: string;
   requestTimeoutMs: number;
+  /** kubectl's authentication and override flags, applied to every context. */
+  overrides?: ClientOverrides;
+  /** -v=6 and above: every API request is logged here. */
+  requestLog?: RequestLogSink;
   /** stderr notes from the clients (e.g. a fallback cluster identity). */
   note?: (text: string) => void;
+}
+
+/** --as, --as-group, --user, --cluster, --token, --certificate-authority, --insecure-skip-tls-verify. */
+export interface ClientOverrides {
+  as?: string;
+  asGroups?: string[];
+  user?: string;
+  cluster?: string;
+  token?: string;
+  certificateAuthority?: string;
+  insecureSkipTlsVerify?: boolean;
 }
 
 /** The user's kubeconfig: which contexts exist, and a client per context. */
@@ -34,6 +50,7 @@ export class Kubeconfig {
     } catch (error) {
       throw kubeconfigError(error, options.kubeconfig ?? process.env.KUBECONFIG);
     }
+    if (options.overrides) applyOverrides(config, options.overrides);
     setExecPluginTimeout(options.requestTimeoutMs);
     return new Kubeconfig(config, options);
   }
@@ -84,8 +101,10 @@ export class Kubeconfig {
         contexts: this.config.contexts,
         currentContext: resolved,
       });
+      const group = this.options.overrides?.asGroups?.[0];
+      if (group !== undefined) impersonateGroup(scoped, group);
       useSharedExecCredentials(scoped);
-      cluster = new KubeCluster(resolved, this.serverOf(resolved), scoped, {requestTimeoutMs: this.options.requestTimeoutMs, note: this.options.note});
+      cluster = new KubeCluster(resolved, this.serverOf(resolved), scoped, {requestTimeoutMs: this.options.requestTimeoutMs, requestLog: this.options.requestLog, note: this.options.note});
       this.clusters.set(resolved, cluster);
     }
     return cluster;
@@ -118,4 +137,61 @@ function loadMerged(config: KubeConfig, files: string[]): void {
     currentContext ||= part.currentContext;
   }
   config.loadFromOptions({clusters: [...clusters.values()], users: [...users.values()], contexts: [...contexts.values()], currentContext});
+}
+
+/**
+ * kubectl's override flags, as kubectl applies them to the context in use; here to every
+ * context, since one command may talk to several. --cluster and --user must name entries
+ * of the kubeconfig; --token replaces the user's credentials; --as impersonates.
+ */
+function applyOverrides(config: KubeConfig, overrides: ClientOverrides): void {
+  const {as, asGroups = [], user, cluster, token, certificateAuthority, insecureSkipTlsVerify} = overrides;
+  const given = [as, user, cluster, token, certificateAuthority].some((v) => v !== undefined) || asGroups.length > 0 || insecureSkipTlsVerify;
+  if (!given) return;
+  if (certificateAuthority !== undefined && insecureSkipTlsVerify) {
+    throw new UsageError('--certificate-authority and --insecure-skip-tls-verify cannot be used together');
+  }
+  if (asGroups.length > 0 && as === undefined) throw new UsageError('--as-group needs --as: a group is impersonated together with a user');
+  // The client sends each header once, and the API server does not split a comma-joined group list.
+  if (asGroups.length > 1) throw new UsageError(`--as-group can be given once (got ${asGroups.length}: ${asGroups.join(', ')})`);
+  if (certificateAuthority !== undefined) {
+    try {
+      readFileSync(certificateAuthority);
+    } catch (error) {
+      throw new UsageError(`--certificate-authority: cannot read "${certificateAuthority}": ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+    }
+  }
+  const names = (entries: Array<{name: string}>) => entries.map((e) => e.name).join(', ') || 'none';
+  if (cluster !== undefined && !config.getCluster(cluster)) {
+    throw new UsageError(`--cluster "${cluster}": the kubeconfig has no cluster of that name (clusters: ${names(config.clusters)})`);
+  }
+  if (user !== undefined && !config.getUser(user)) {
+    throw new UsageError(`--user "${user}": the kubeconfig has no user of that name (users: ${names(config.users)})`);
+  }
+  config.loadFromOptions({
+    clusters: config.clusters.map((c) => ({
+      ...c,
+      // With --insecure-skip-tls-verify the server's certificate is not checked, so no CA applies (as in kubectl).
+      caFile: insecureSkipTlsVerify ? undefined : (certificateAuthority ?? c.caFile),
+      caData: insecureSkipTlsVerify || certificateAuthority !== undefined ? undefined : c.caData,
+      skipTLSVerify: insecureSkipTlsVerify || c.skipTLSVerify,
+    })),
+    users: config.users.map((u) => {
+      const base = token !== undefined ? {name: u.name, token} : u;
+      return as !== undefined ? {...base, impersonateUser: as} : base;
+    }),
+    contexts: config.contexts.map((c) => ({...c, cluster: cluster ?? c.cluster, user: user ?? c.user})),
+    currentContext: config.currentContext,
+  });
+}
+
+/** The client impersonates a user only; the group header is added to every request's options. */
+function impersonateGroup(config: KubeConfig, group: string): void {
+  // applyOptions is where the client puts Impersonate-User; it is private in its typings.
+  const target = config as unknown as {applyOptions(options: {headers?: Record<string, string>}): Promise<void>};
+  const applyOptions = target.applyOptions.bind(config);
+  target.applyOptions = async (options) => {
+    await applyOptions(options);
+    options.headers = {...options.headers, 'Impersonate-Group': group};
+  };
 }

@@ -231,6 +231,8 @@ function readJournal(path: string): RunRecord | {reason: string} {
   if (!validateLine) throw new Error('prepareRunStore() was not awaited');
   let text: string;
   try {
+    // Only regular files: a FIFO or device under a run's name would block or never end.
+    if (!statSync(path).isFile()) return {reason: 'not a regular file; not a kubectl-configsync run journal'};
     text = readFileSync(path, 'utf8');
   } catch (error) {
     return {reason: `cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})`};
@@ -253,6 +255,8 @@ function readJournal(path: string): RunRecord | {reason: string} {
     lines.push(parsed as JournalLine);
   }
   if (lines.length === 0 || lines[0].type !== 'run') return {reason: 'no run header; not a kubectl-configsync run journal'};
+  // Runs are ordered and pruned by this time: one that is not a time would sort and prune wrongly.
+  if (Number.isNaN(Date.parse(lines[0].createdAt))) return {reason: 'the run header has no valid createdAt time'};
   if (lines.slice(1).some((l) => l.type === 'run')) return {reason: 'more than one run header'};
   return foldJournal(lines, path);
 }

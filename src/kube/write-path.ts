@@ -3,7 +3,7 @@ import {ClusterError, ConfigSyncError} from '../core/errors.js';
 import {needsRecreate, planPatch, recreatable} from '../core/object-content.js';
 import {objectRef, type ConfigObject} from '../core/types.js';
 import type {Workload, WorkloadKind} from '../core/workload.js';
-import type {RunJournal} from './run-store.js';
+import {JournalError, type RunJournal} from './run-store.js';
 
 export type DryRunMode = 'none' | 'client' | 'server';
 
@@ -33,6 +33,7 @@ export interface WritePathOptions {
  */
 export class WritePath {
   private opened?: RunJournal;
+  private openFailure?: JournalError;
 
   constructor(private readonly options: WritePathOptions) {}
 
@@ -91,6 +92,7 @@ export class WritePath {
     if (this.options.mode === 'client') return undefined;
     await this.checkAllowed(api, current);
     const body = recreatable({...desired, ownerReferences: desired.ownerReferences ?? current.ownerReferences, finalizers: desired.finalizers ?? current.finalizers});
+    await this.checkAdmission(api, current, body);
     if (this.options.mode === 'server') {
       // Nothing is deleted in a dry run, so a dry-run create would only meet the object still there.
       await api.deleteConfigObject(current.kind, current.namespace, current.name, {...this.writeOptions(true), uid: current.uid, resourceVersion: current.resourceVersion});
@@ -133,10 +135,22 @@ export class WritePath {
   /** Restarts are not journaled (a rollout cannot be taken back); every configuration write is. */
   private journal(): RunJournal {
     if (this.opened) return this.opened;
+    // Tried once: every later write meets the same refusal, without creating files again.
+    if (this.openFailure) throw this.openFailure;
     const {journal} = this.options;
     if (!journal) throw new Error('a real write of configuration needs a run journal');
-    this.opened = typeof journal === 'function' ? journal() : journal;
+    try {
+      this.opened = typeof journal === 'function' ? journal() : journal;
+    } catch (error) {
+      if (error instanceof JournalError) this.openFailure = error;
+      throw error;
+    }
     return this.opened;
+  }
+
+  /** Why the journal could not be created, when that stopped every write. */
+  get journalFailure(): JournalError | undefined {
+    return this.openFailure;
   }
 
   private get phase(): 'run' | 'undo' {
@@ -162,6 +176,20 @@ export class WritePath {
         `refusing to delete and recreate ${objectRef(current)}: you may not ${missing.join(' or ')} ${kinds} in namespace "${current.namespace}" in context "${api.context}"; nothing was written`,
         403,
       );
+    }
+  }
+
+  /**
+   * Asks the API server, with a dry-run create, whether it would accept the new object: quota,
+   * webhooks and admission policies run before the name is found taken, so "already exists" means
+   * everything else passed. Any other answer refuses the delete.
+   */
+  private async checkAdmission(api: ClusterApi, current: ConfigObject, body: ConfigObject): Promise<void> {
+    try {
+      await api.createConfigObject(body, this.writeOptions(true));
+    } catch (error) {
+      if ((error as {status?: number}).status === 409) return;
+      throw new ClusterError(`refusing to delete and recreate ${objectRef(current)}: the API server would not create it again (${messageOf(error)}); nothing was written`, (error as {status?: number}).status);
     }
   }
 

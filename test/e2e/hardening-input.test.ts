@@ -124,7 +124,7 @@ const cases: Case[] = [
   {name: 'invalid namespace name in a location', args: ['diff', 'alpha/Not_A_Namespace', D], code: 2, error: /invalid namespace "Not_A_Namespace"/, only: true},
   {name: 'same source and target', args: ['sync', S, S, '--all', '--yes'], code: 2, error: /source and target are the same place/, only: true},
   {name: 'missing TARGET', args: ['diff', S], code: 2, error: /^error: missing TARGET \(see --help\)$/m, only: true},
-  {name: 'unknown command', args: ['difff', S, D], code: 2, error: /unknown command "difff" \(commands: .*diff/, only: true},
+  {name: 'unknown command', args: ['difff', S, D], code: 2, error: /unknown command "difff" for "kubectl configsync": did you mean diff\? \(commands: .*diff/, only: true},
   {name: 'same place through two contexts of one cluster', args: ['sync', S, loc('alpha-viewer', src), '--all', '--yes'], code: 2, error: /same place/, only: true},
   // Kubeconfig and credentials
   {name: 'missing kubeconfig', args: ['diff', S, D, '--kubeconfig', join(work, 'nope.yaml')], code: 2, error: /cannot read kubeconfig ".*nope\.yaml": ENOENT/, only: true},

@@ -1,12 +1,13 @@
-// bash completion driven as bash does it: the script from `completion bash` is
-// sourced, COMP_WORDS/COMP_CWORD are set, and the completion function fills
-// COMPREPLY from the test bed's kubeconfig and API servers.
+// Shell completion driven as each shell does it: the script from `completion bash` is
+// sourced, COMP_WORDS/COMP_CWORD are set, and the completion function fills COMPREPLY
+// from the test bed's kubeconfig and API servers; fish completes through `complete -C`;
+// zsh through its completion function; kubectl through kubectl_complete-configsync.
 import {existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync} from 'node:fs';
 import {createServer, type AddressInfo, type Server, type Socket} from 'node:net';
 import {tmpdir} from 'node:os';
 import {delimiter, dirname, join} from 'node:path';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
-import {apply, binPath, configMap, createNamespaces, kubeconfig, repoRoot, runCli, runProcess, secret, uniqueName} from './support.js';
+import {apply, binPath, configMap, createNamespaces, kubeconfig, kubectl, repoRoot, runCli, runProcess, secret, uniqueName} from './support.js';
 
 let work: string;
 let scriptPath: string;
@@ -16,7 +17,9 @@ beforeAll(async () => {
   work = mkdtempSync(join(tmpdir(), 'configsync-completion-'));
   // The script calls `kubectl-configsync` by name, as an installed plugin is called.
   symlinkSync(binPath, join(work, 'kubectl-configsync'));
-  env = {PATH: [work, dirname(process.execPath), process.env.PATH].join(delimiter), KUBECONFIG: kubeconfig};
+  symlinkSync(join(dirname(binPath), 'complete.js'), join(work, 'kubectl_complete-configsync'));
+  // Backups of syncs run here (for undo's run ids) stay in this directory.
+  env = {PATH: [work, dirname(process.execPath), process.env.PATH].join(delimiter), KUBECONFIG: kubeconfig, XDG_STATE_HOME: join(work, 'state')};
   const script = await runCli(['completion', 'bash']);
   expect(script.code, script.stderr).toBe(0);
   scriptPath = join(work, 'completion.bash');
@@ -130,6 +133,61 @@ describe('bash completion', () => {
       expect(ours.filter((e) => e.requestURI.includes('/secrets')).length).toBe(1);
     });
 
+    // Below: after the request count above, which counts this file's completions so far.
+    it("completes fanout's source object in -n's namespace, also after global flags before the command", async () => {
+      expect(await complete(['kubectl-configsync', 'fanout', '-n', nsA, 'configmap/'])).toEqual(['configmap/kube-root-ca.crt', 'configmap/web-settings', 'configmap/worker-settings']);
+      expect(await complete(['kubectl-configsync', '--context', 'alpha', 'fanout', 'status', '-n', nsA, 'secret/w'])).toEqual(['secret/web-token']);
+      expect(await complete(['kubectl-configsync', '--context', 'alpha', '-n', nsA, 'restart', 'configmap/wor'])).toEqual(['configmap/worker-settings']);
+    });
+
+    it('completes --user and --cluster from the kubeconfig', async () => {
+      expect(await complete(['kubectl-configsync', 'diff', '--user', 'configsync-v'])).toEqual(['configsync-viewer']);
+      expect(await complete(['kubectl-configsync', 'diff', '--user', ''])).toEqual(['configsync-admin', 'configsync-viewer']);
+      expect(await complete(['kubectl-configsync', 'sync', '--cluster', ''])).toEqual(['alpha', 'beta']);
+    });
+
+    it("completes undo's RUN_ID with the runs sync recorded, newest first", async () => {
+      const target = uniqueName('compl-undo');
+      const cleanup = await createNamespaces('alpha', target);
+      try {
+        await apply('alpha', configMap(target, 'web-settings', {A: '2'}));
+        const runIds: string[] = [];
+        for (const value of ['3', '4']) {
+          await apply('alpha', configMap(nsA, 'web-settings', {A: value}));
+          const sync = await runCli(['sync', `alpha/${nsA}`, `alpha/${target}`, 'web-settings', '--keys', 'A', '--yes', '-o', 'json'], {env: {XDG_STATE_HOME: env.XDG_STATE_HOME}});
+          expect(sync.code, sync.stderr).toBe(0);
+          runIds.push(JSON.parse(sync.stdout).runId);
+        }
+        expect(await kubectl(['--context', 'alpha', 'get', 'configmap', 'web-settings', '-n', target, '-o', 'jsonpath={.data.A}'])).toBe('4');
+        // Newest first: run ids begin with their time (two in one second are ordered by their suffix).
+        expect(await complete(['kubectl-configsync', 'undo', ''])).toEqual([...runIds].sort().reverse());
+        expect(await complete(['kubectl-configsync', 'undo', runIds[0].slice(0, -2)])).toEqual([runIds[0]]);
+      } finally {
+        await apply('alpha', configMap(nsA, 'web-settings', {A: '1'}));
+        await cleanup();
+      }
+    });
+
+    it('kubectl completes `kubectl configsync …` through kubectl_complete-configsync', async () => {
+      const result = await runProcess('/usr/bin/kubectl', ['__complete', 'configsync', 'fanout', '-n', nsA, 'configmap/web'], {env});
+      expect(result.stdout.split('\n').filter(Boolean)).toEqual(['configmap/web-settings', ':4']);
+    });
+
+    it.skipIf(!hasShell('fish'))('fish completes through complete -C', async () => {
+      const fishPath = join(work, 'completion.fish');
+      writeFileSync(fishPath, (await runCli(['completion', 'fish'])).stdout);
+      const fish = async (line: string) => {
+        const result = await runProcess('fish', ['--no-config', '-c', `source ${fishPath}; complete -C ${JSON.stringify(line)}`], {env});
+        expect(result.code, result.stderr).toBe(0);
+        return result.stdout.split('\n').filter(Boolean);
+      };
+      expect(await fish('kubectl-configsync di')).toEqual(['diff']);
+      expect(await fish('kubectl-configsync diff --context al')).toEqual(['alpha', 'alpha-viewer']);
+      expect(await fish(`kubectl-configsync fanout -n ${nsA} configmap/wo`)).toEqual(['configmap/worker-settings']);
+      // Nothing matched and the directive allows files: fish offers paths.
+      expect(await fish(`kubectl-configsync diff --kubeconfig ${join(work, 'completion.f')}`)).toEqual([fishPath]);
+    }, 30_000);
+
     it('prints nothing into the command line when the kubeconfig cannot be read', async () => {
       const result = await runCli(['__complete', 'diff', '--kubeconfig', join(work, 'missing'), '-n', '']);
       expect(result.code).toBe(0);
@@ -139,9 +197,30 @@ describe('bash completion', () => {
   });
 });
 
+describe('the scripts parse in their shells', () => {
+  for (const [shell, flags] of [
+    ['bash', ['-n']],
+    ['zsh', ['-n']],
+    ['fish', ['--no-execute']],
+  ] as const) {
+    it.skipIf(!hasShell(shell))(shell, async () => {
+      const script = await runCli(['completion', shell]);
+      expect(script.code, script.stderr).toBe(0);
+      const path = join(work, `syntax.${shell}`);
+      writeFileSync(path, script.stdout);
+      const result = await runProcess(shell, [...flags, path]);
+      expect(result.code, result.stderr).toBe(0);
+      expect(result.stderr).toBe('');
+    });
+  }
+});
+
+function hasShell(name: string): boolean {
+  return existsSync(`/usr/bin/${name}`) || existsSync(`/bin/${name}`);
+}
+
 // zsh is not part of every machine; the script is checked where it is installed.
-const hasZsh = existsSync('/usr/bin/zsh') || existsSync('/bin/zsh');
-describe.skipIf(!hasZsh)('zsh completion', () => {
+describe.skipIf(!hasShell('zsh'))('zsh completion', () => {
   it('offers the CLI’s candidates through compadd', async () => {
     const script = await runCli(['completion', 'zsh']);
     const zshPath = join(work, 'completion.zsh');

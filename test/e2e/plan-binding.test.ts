@@ -41,13 +41,15 @@ beforeAll(async () => {
 });
 
 describe('sync --plan', () => {
-  it('binds the plan to cluster identities, namespace UIDs, object UIDs and salted fingerprints', async () => {
+  it('binds the plan to cluster identities, namespace UIDs, object UIDs and salted fingerprints (the salt stays in the run)', async () => {
     const {plan} = await makePlan('bound', [`alpha/${src}`, `alpha/${dst}`, 'app', 'secret/creds', '--all']);
     const kubeSystem = JSON.parse(await kubectl(['--context', 'alpha', 'get', 'namespace', 'kube-system', '-o', 'json'])).metadata.uid;
     const srcUid = JSON.parse(await kubectl(['--context', 'alpha', 'get', 'namespace', src, '-o', 'json'])).metadata.uid;
     expect(plan.binding.source).toEqual({cluster: kubeSystem, namespaceUid: srcUid});
     expect(plan.binding.target.cluster).toBe(kubeSystem);
-    expect(plan.binding.salt).toMatch(/^[0-9a-f]{32}$/);
+    // The plan names the salt of its Secret fingerprints, never holds it: a reviewer cannot try guesses against them.
+    expect(plan.binding.saltId).toMatch(/^[0-9a-f]{8}$/);
+    expect(plan.binding.salt).toBeUndefined();
     const creds = plan.objects.find((o: any) => o.name === 'creds');
     expect(creds.source.checksum).toMatch(/^hmac-sha256:/);
     expect(creds.keys[0].source).toMatchObject({masked: true});
@@ -87,6 +89,21 @@ describe('sync --plan', () => {
     expect(result.code).toBe(3);
     expect(result.stderr).toContain('plan edited or stale: configmap/later: the source changed since the plan was made');
     expect(await data('alpha', dst, 'later')).toBeUndefined();
+  });
+
+  it('a Secret plan is applied by a later run (another salt) when its source is as reviewed, and refused when it changed', async () => {
+    await apply('alpha', secret(src, 'later-creds', {password: 'reviewed-value'}));
+    const changed = await makePlan('secret-changed', [`alpha/${src}`, `alpha/${dst}`, 'secret/later-creds', '--all']);
+    await apply('alpha', secret(src, 'later-creds', {password: 'changed-after-review'}));
+    const refused = await runCli(['sync', '--plan', changed.file, '--yes']);
+    expect(refused.code).toBe(3);
+    expect(refused.stderr).toContain('plan edited or stale: secret/later-creds: the source changed since the plan was made');
+    expect(await data('alpha', dst, 'later-creds', 'secret')).toBeUndefined();
+
+    const fresh = await makePlan('secret-fresh', [`alpha/${src}`, `alpha/${dst}`, 'secret/later-creds', '--all']);
+    const applied = await runCli(['sync', '--plan', fresh.file, '--yes']);
+    expect(applied.code, applied.stderr).toBe(0);
+    expect(Buffer.from((await data('alpha', dst, 'later-creds', 'secret'))!.password, 'base64').toString()).toBe('changed-after-review');
   });
 
   it('refuses a plan applied after its context was repointed to the other cluster', async () => {

@@ -36,7 +36,8 @@ export class MemoryCluster implements ClusterApi {
     return structuredClone(stored);
   }
 
-  fail(verb: Verb, name: string, ...statuses: number[]): void {
+  /** Scripts failures of real requests (`create`) or of dry runs (`create dry-run`, as admission refusing). */
+  fail(verb: Verb | `${Verb} dry-run`, name: string, ...statuses: number[]): void {
     this.failures.set(`${verb} ${name}`, statuses);
   }
 
@@ -136,7 +137,7 @@ export class MemoryCluster implements ClusterApi {
     this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
     await new Promise((resolve) => setTimeout(resolve, 1));
     this.inFlight--;
-    const status = this.failures.get(`${verb} ${object.name}`)?.shift();
+    const status = this.failures.get(`${verb}${options.dryRun ? ' dry-run' : ''} ${object.name}`)?.shift();
     if (status) throw new ClusterError(`HTTP ${status} for ${object.name}`, status);
   }
 }

@@ -13,9 +13,10 @@ describe('describeCommands', () => {
     expect(Object.keys(manifest.commands).sort()).toEqual(Object.keys(COMMANDS).sort());
     const diff = manifest.commands.diff;
     expect(diff.args.map((a) => a.name)).toEqual(['source', 'target']);
-    expect(diff.flags.find((f) => f.name === 'namespace')).toEqual({name: 'namespace', char: 'n', boolean: false, options: undefined});
+    expect(diff.flags.find((f) => f.name === 'namespace')).toEqual({name: 'namespace', char: 'n', boolean: false, options: undefined, persistent: true});
+    expect(diff.flags.find((f) => f.name === 'context-lines')?.persistent).toBeUndefined();
     expect(diff.flags.find((f) => f.name === 'output')?.options).toEqual(['table', 'json', 'yaml']);
-    expect(manifest.commands.completion.args).toEqual([{name: 'shell', options: ['bash', 'zsh', 'kubectl']}]);
+    expect(manifest.commands.completion.args).toEqual([{name: 'shell', options: ['bash', 'zsh', 'fish', 'kubectl']}]);
   });
 });
 
@@ -66,6 +67,51 @@ describe('planCompletion', () => {
     expect(planCompletion(['fanout', 'status', '--w'], topics)).toMatchObject({candidates: ['--watch']});
   });
 
+  it('completes every command, flag and value after kubectl global flags given before the command', () => {
+    expect(plan('--context', 'alpha', 'di')).toEqual({kind: 'static', candidates: ['diff'], directive: Directive.noFileComp});
+    expect(plan('--context', '')).toMatchObject({kind: 'contexts', prefix: ''});
+    expect(plan('--kubeconfig=/k', '-n', 'ns', 'fanout', 'configmap/w')).toMatchObject({kind: 'objects', word: 'configmap/w', namespace: 'ns', selection: {kubeconfig: '/k', namespace: 'ns'}});
+    expect(plan('--cont')).toMatchObject({candidates: ['--context']});
+    expect(plan('--insecure-skip-tls-verify', 've')).toMatchObject({candidates: ['version']});
+  });
+
+  it("completes fanout's and fanout status's source as configmap/NAME or secret/NAME in -n's namespace", () => {
+    expect(plan('fanout', '-n', 'team', '--context', 'beta', 'configmap/')).toEqual({
+      kind: 'objects',
+      word: 'configmap/',
+      context: 'beta',
+      namespace: 'team',
+      selection: {context: 'beta', namespace: 'team'},
+    });
+    expect(plan('fanout', 'status', '-n', 'team', 'sec')).toMatchObject({kind: 'objects', word: 'sec', namespace: 'team'});
+    expect(plan('restart', '-n', 'team', 'configmap/a', 'secret/')).toMatchObject({kind: 'objects', word: 'secret/', namespace: 'team'});
+  });
+
+  it('completes undo RUN_ID from the backups, not with locations', () => {
+    expect(plan('undo', '')).toEqual({kind: 'runs', prefix: ''});
+    expect(plan('undo', '--yes', '2026')).toEqual({kind: 'runs', prefix: '2026'});
+  });
+
+  it('completes --user and --cluster from the kubeconfig, and file flags with files', () => {
+    expect(plan('diff', '--kubeconfig', '/k', '--user', 'v')).toEqual({kind: 'kubeconfig-entries', section: 'users', prefix: 'v', selection: {kubeconfig: '/k'}});
+    expect(plan('sync', '--cluster=b')).toMatchObject({kind: 'kubeconfig-entries', section: 'clusters', prefix: 'b', valuePrefix: '--cluster='});
+    for (const flag of ['--kubeconfig', '--certificate-authority', '--rules', '--plan']) {
+      expect(plan('sync', flag, '')).toEqual({kind: 'static', candidates: [], directive: 0});
+    }
+    expect(plan('fanout', '--exclude-namespace', 'k')).toMatchObject({kind: 'namespaces', prefix: 'k'});
+  });
+
+  it('offers a value for every flag that takes one from a known set, and never locations for a flag value', () => {
+    for (const [id, command] of Object.entries(manifest.commands)) {
+      for (const flag of command.flags.filter((f) => !f.boolean)) {
+        const words = [...id.split(':'), `--${flag.name}`, ''];
+        const result = planCompletion(words, manifest);
+        expect(result.kind, `${id} --${flag.name}`).not.toBe('locations');
+        if (flag.options) expect(result, `${id} --${flag.name}`).toMatchObject({kind: 'static', candidates: flag.options});
+      }
+    }
+  });
+
   it('completes nothing after an unknown command', () => {
     expect(plan('nope', '')).toEqual({kind: 'static', candidates: [], directive: Directive.noFileComp});
   });
@@ -102,5 +148,13 @@ describe('readKubeconfig', () => {
     expect([...summary.contexts.keys()]).toEqual(['alpha', 'beta']);
     expect(summary.contexts.get('alpha')).toEqual({namespace: 'team'});
     expect(summary.currentContext).toBe('alpha');
+  });
+
+  it('lists users and clusters for --user and --cluster', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'configsync-kc-'));
+    writeFileSync(join(dir, 'a'), 'clusters:\n- name: c1\n  cluster: {server: "https://x"}\nusers:\n- name: admin\n- name: viewer\n');
+    const summary = readKubeconfig(join(dir, 'a'));
+    expect([...summary.users]).toEqual(['admin', 'viewer']);
+    expect([...summary.clusters]).toEqual(['c1']);
   });
 });

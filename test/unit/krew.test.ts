@@ -9,6 +9,8 @@ const templateText = readFileSync(join(root, 'plugins', 'configsync.yaml'), 'utf
 const template = () => load(templateText) as any;
 const pjson = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 const SHA = 'a'.repeat(64);
+const PLATFORM_KEYS = ['linux/amd64', 'linux/arm64', 'darwin/amd64', 'windows/amd64'];
+const ALL_SHA = Object.fromEntries(PLATFORM_KEYS.map((k) => [k, SHA]));
 
 describe('plugins/configsync.yaml', () => {
   it('follows krew manifest rules, with only checksum placeholders left for the release', () => {
@@ -18,6 +20,9 @@ describe('plugins/configsync.yaml', () => {
   it('is not publishable until the release script fills the checksums', () => {
     expect(validateKrewManifest(template(), 'configsync.yaml')).toEqual([
       'spec.platforms[0].sha256 is still the placeholder @@SHA256_LINUX_AMD64@@: run the release script',
+      'spec.platforms[1].sha256 is still the placeholder @@SHA256_LINUX_ARM64@@: run the release script',
+      'spec.platforms[2].sha256 is still the placeholder @@SHA256_DARWIN_AMD64@@: run the release script',
+      'spec.platforms[3].sha256 is still the placeholder @@SHA256_WINDOWS_AMD64@@: run the release script',
     ]);
   });
 
@@ -29,8 +34,19 @@ describe('plugins/configsync.yaml', () => {
     expect(doc.spec.platforms[0].files.map((f: {from: string}) => f.from).sort()).toEqual(['LICENSE', 'kubectl-configsync']);
   });
 
+  it('offers linux/amd64, linux/arm64, darwin/amd64 and windows/amd64, each with its archive', () => {
+    const doc = template();
+    expect(doc.spec.platforms.map((p: any) => `${p.selector.matchLabels.os}/${p.selector.matchLabels.arch}`)).toEqual(PLATFORM_KEYS);
+    for (const p of doc.spec.platforms) {
+      const {os, arch} = p.selector.matchLabels;
+      expect(p.uri.endsWith(`/${archiveName(pjson.version, os, arch)}`)).toBe(true);
+      expect(p.bin).toBe(os === 'windows' ? 'kubectl-configsync.exe' : 'kubectl-configsync');
+      expect(p.files.map((f: {from: string}) => f.from).sort()).toEqual(['LICENSE', p.bin]);
+    }
+  });
+
   it('is filled by the release: version, address and checksum', () => {
-    const filled = fillManifest(templateText, {version: '1.2.3', baseUrl: 'https://example.test/dl/v1.2.3/', sha256: {'linux/amd64': SHA}});
+    const filled = fillManifest(templateText, {version: '1.2.3', baseUrl: 'https://example.test/dl/v1.2.3/', sha256: ALL_SHA});
     const doc = load(filled) as any;
     expect(validateKrewManifest(doc, 'configsync.yaml')).toEqual([]);
     expect(doc.spec.version).toBe('v1.2.3');
@@ -46,7 +62,7 @@ describe('plugins/configsync.yaml', () => {
 });
 
 describe('validateKrewManifest', () => {
-  const valid = () => load(fillManifest(templateText, {version: '0.1.0', baseUrl: 'https://example.test', sha256: {'linux/amd64': SHA}})) as any;
+  const valid = () => load(fillManifest(templateText, {version: '0.1.0', baseUrl: 'https://example.test', sha256: ALL_SHA})) as any;
   const cases: Array<[string, (doc: any) => void, string, string?]> = [
     ['wrong apiVersion', (d) => (d.apiVersion = 'krew.googlecontainertools.github.com/v1alpha1'), 'apiVersion must be krew.googlecontainertools.github.com/v1alpha2'],
     ['wrong kind', (d) => (d.kind = 'Tool'), 'kind must be Plugin'],
