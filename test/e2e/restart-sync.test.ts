@@ -38,7 +38,7 @@ describe('sync --restart', () => {
     expect(await restartedAt('Deployment', source, 'source-reader')).toBeUndefined();
     // The ConfigMap was written before any workload was patched.
     const writes = cliRequests(target).filter((e) => e.verb === 'update' || e.verb === 'patch');
-    expect(writes.map((e) => `${e.verb} ${e.objectRef?.resource}/${e.objectRef?.name}`)).toEqual(['update configmaps/app', 'patch deployments/reads-b']);
+    expect(writes.map((e) => `${e.verb} ${e.objectRef?.resource}/${e.objectRef?.name}`)).toEqual(['patch configmaps/app', 'patch deployments/reads-b']);
   });
 
   it('a second run changes nothing, so it restarts nothing and lists no workload', async () => {
