@@ -73,6 +73,8 @@ export function runProcess(command: string, args: string[], options: RunOptions 
       clearTimeout(timer);
       resolve({code: code ?? (signal ? 128 : -1), stdout, stderr});
     });
+    // A child that exits without reading its input closes the pipe: that is not a test failure.
+    child.stdin.on('error', () => undefined);
     child.stdin.end(options.input ?? '');
   });
 }

@@ -45,6 +45,8 @@ export function runOnTerminal(args: string[], steps: TerminalStep[], env: Record
       env: {...process.env, KUBECONFIG: kubeconfig, NO_COLOR: '1', TERM: 'xterm', ...env},
       stdio: ['pipe', 'pipe', 'pipe'],
     });
+    // Keys sent after the program exited meet a closed pipe: the screen and exit code tell what happened.
+    child.stdin.on('error', () => undefined);
     let screen = '';
     let cursor = 0;
     let busy = false;
