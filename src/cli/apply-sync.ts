@@ -1,6 +1,6 @@
 import type {ClusterApi} from '../core/cluster-api.js';
 import {DIFF_API_VERSION} from '../core/diff.js';
-import {ConflictError} from '../core/errors.js';
+import {ConflictError, messageOf} from '../core/errors.js';
 import {isWritable, type KeyChange, type PlannedWrite, type SyncAction, type SyncPlan} from '../core/sync-plan.js';
 import {objectRef, type ConfigKind, type ConfigObject, type Location} from '../core/types.js';
 import {JournalError, type RunJournal, type RunStore} from '../kube/run-store.js';
@@ -147,7 +147,4 @@ export function summarizeResults(objects: Array<{outcome: ObjectOutcome}>): Sync
   return summary;
 }
 
-function messageOf(error: unknown): string {
-  return (error as Error)?.message?.split('\n')[0] || String(error);
-}
 

@@ -1,3 +1,4 @@
+import {messageOf} from '../core/errors.js';
 import type {ClusterApi} from '../core/cluster-api.js';
 import type {RunEntry, RunRecord} from '../core/journal.js';
 import {recreatable} from '../core/object-content.js';
@@ -76,6 +77,3 @@ function progressVerb(step: 'delete' | 'create' | 'patch' | 'recreate'): string 
   return step === 'delete' ? 'deleting' : step === 'create' ? 'creating again' : step === 'recreate' ? 'recreating' : 'restoring';
 }
 
-function messageOf(error: unknown): string {
-  return (error as Error)?.message?.split('\n')[0] || String(error);
-}

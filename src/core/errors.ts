@@ -96,3 +96,8 @@ export function describeParseError(error: unknown, what: 'JSON' | 'JSON or YAML'
   if (position) return `not ${what} (at position ${position[1]})`;
   return `not ${what}`;
 }
+
+/** The first line of an error's message: what a report row or a one-line error shows. */
+export function messageOf(error: unknown): string {
+  return (error as Error)?.message?.split('\n')[0] || String(error);
+}

@@ -1,5 +1,6 @@
 import {UsageError} from './errors.js';
 import {dataChecksum, sha256} from './fingerprint.js';
+import {sameRecord} from './object-content.js';
 import {compileNamespaceSelection, type NamespaceLike, type NamespaceSelection} from './namespace-select.js';
 import type {ConfigKind, ConfigObject} from './types.js';
 
@@ -446,11 +447,6 @@ function differences(existing: ConfigObject, wanted: ConfigObject, compareMetada
     else if (changes.length === 0 && !sameRecord(tracked(existing.annotations), tracked(wanted.annotations))) changes.push('annotations');
   }
   return changes;
-}
-
-function sameRecord(a: Record<string, string>, b: Record<string, string>): boolean {
-  const keys = Object.keys(a);
-  return keys.length === Object.keys(b).length && keys.every((k) => Object.hasOwn(b, k) && a[k] === b[k]);
 }
 
 function isSource(ref: SourceRef, cluster: string, namespace: string): boolean {

@@ -1,5 +1,5 @@
 import type {ClusterApi} from '../core/cluster-api.js';
-import {ClusterError, ConfigSyncError} from '../core/errors.js';
+import {ClusterError, ConfigSyncError, messageOf} from '../core/errors.js';
 import {needsRecreate, planPatch, recreatable} from '../core/object-content.js';
 import {objectRef, type ConfigObject} from '../core/types.js';
 import type {Workload, WorkloadKind} from '../core/workload.js';
@@ -243,6 +243,3 @@ function refuseDeleting(current: ConfigObject): void {
   }
 }
 
-function messageOf(error: unknown): string {
-  return (error as Error)?.message?.split('\n')[0] || String(error);
-}

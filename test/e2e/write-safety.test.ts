@@ -191,6 +191,53 @@ describe('delete-and-create never loses an object', () => {
     tally.add('objectsLost', after.metadata.uid === uid ? 0 : 1);
   });
 
+  it('refuses before deleting when admission would refuse the create again (a ValidatingAdmissionPolicy), also under --dry-run=server', async () => {
+    const policy = uniqueName('configsync-no-recreate');
+    await applyAll('alpha', [configMap(src, 'guarded', {K: 'new'}), configMap(dst, 'guarded', {K: 'old'}, {immutable: true})]);
+    const uid = (await kubectlJson(['--context', 'alpha', '-n', dst, 'get', 'configmap', 'guarded'])).metadata.uid;
+    await applyAll(
+      'alpha',
+      [
+        {
+          apiVersion: 'admissionregistration.k8s.io/v1',
+          kind: 'ValidatingAdmissionPolicy',
+          metadata: {name: policy},
+          spec: {
+            failurePolicy: 'Fail',
+            matchConstraints: {resourceRules: [{apiGroups: [''], apiVersions: ['v1'], operations: ['CREATE'], resources: ['configmaps']}]},
+            validations: [{expression: "!object.metadata.name.startsWith('guarded')", message: 'guarded objects may not be created here'}],
+          },
+        },
+        {
+          apiVersion: 'admissionregistration.k8s.io/v1',
+          kind: 'ValidatingAdmissionPolicyBinding',
+          metadata: {name: policy},
+          spec: {policyName: policy, validationActions: ['Deny'], matchResources: {namespaceSelector: {matchLabels: {'kubernetes.io/metadata.name': dst}}}},
+        },
+      ].map((d) => JSON.stringify(d)),
+    );
+    try {
+      // The policy reaches the admission chain within a few seconds: wait until a probe create is refused.
+      for (let i = 0; i < 40; i++) {
+        const probe = await kubectl(['--context', 'alpha', '-n', dst, 'create', 'configmap', 'guarded-probe', '--dry-run=server']).then(() => 'allowed', () => 'refused');
+        if (probe === 'refused') break;
+        await new Promise((r) => setTimeout(r, 500));
+      }
+      for (const dryRun of ['--dry-run=server', '--dry-run=none']) {
+        const result = await runCli(['sync', `alpha/${src}`, `alpha/${dst}`, 'guarded', '--all', '--recreate', '--yes', dryRun]);
+        tally.add('recreateFailuresInjected');
+        expect(result.code, result.stderr).toBe(3);
+        expect(result.stderr).toMatch(/refusing to delete and recreate configmap\/guarded: the API server would not create it again .*guarded objects may not be created here/);
+      }
+      const after = await kubectlJson(['--context', 'alpha', '-n', dst, 'get', 'configmap', 'guarded']);
+      expect([after.metadata.uid, after.data]).toEqual([uid, {K: 'old'}]);
+      tally.add('objectsLost', after.metadata.uid === uid ? 0 : 1);
+    } finally {
+      await kubectl(['--context', 'alpha', 'delete', 'validatingadmissionpolicybinding', policy]);
+      await kubectl(['--context', 'alpha', 'delete', 'validatingadmissionpolicy', policy]);
+    }
+  });
+
   it('recreates with the ownerReferences, labels and annotations it had; an object with finalizers is refused untouched', async () => {
     const owner = await kubectlJson(['--context', 'alpha', 'create', 'configmap', 'owner', '-n', dst, '--from-literal=k=v', '-o', 'json']);
     const ownerReference = {apiVersion: 'v1', kind: 'ConfigMap', name: 'owner', uid: owner.metadata.uid};
