@@ -87,7 +87,12 @@ async function cleanup() {
 /** Wall time in ms and peak RSS in MB of one process, via GNU time. */
 function measure(command, args, okCodes = [0]) {
   const start = process.hrtime.bigint();
-  const result = spawnSync(timeBin, ['-f', '%M', command, ...args], {env, stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8', maxBuffer: 1 << 20});
+  const result = spawnSync(timeBin, ['-f', '%M', command, ...args], {
+    env,
+    stdio: ['ignore', 'ignore', 'pipe'],
+    encoding: 'utf8',
+    maxBuffer: 1 << 20,
+  });
   const ms = Number(process.hrtime.bigint() - start) / 1e6;
   const lines = result.stderr.trim().split('\n');
   const rssKb = Number(lines.at(-1));
@@ -133,27 +138,56 @@ function goal(label, ok, detail) {
 try {
   await load();
   const [a, b] = big;
-  const large = bench(`diff of ${objects} ConfigMaps × 20 keys per namespace`, [
-    {name: `kubectl get configmaps -n ${a.slice(0, 14)}… -o json`, command: kubectl, args: k('get', 'configmaps', '-n', a, '-o', 'json')},
-    {name: `kubectl get configmaps -n ${b.slice(0, 14)}… -o json`, command: kubectl, args: k('get', 'configmaps', '-n', b, '-o', 'json')},
-    {name: 'configsync diff (table)', command: node, args: [cli, 'diff', `alpha/${a}`, `alpha/${b}`], okCodes: [1]},
-    {name: 'configsync diff -o json', command: node, args: [cli, 'diff', `alpha/${a}`, `alpha/${b}`, '-o', 'json'], okCodes: [1]},
-  ], rounds);
+  const large = bench(
+    `diff of ${objects} ConfigMaps × 20 keys per namespace`,
+    [
+      {name: `kubectl get configmaps -n ${a.slice(0, 14)}… -o json`, command: kubectl, args: k('get', 'configmaps', '-n', a, '-o', 'json')},
+      {name: `kubectl get configmaps -n ${b.slice(0, 14)}… -o json`, command: kubectl, args: k('get', 'configmaps', '-n', b, '-o', 'json')},
+      {name: 'configsync diff (table)', command: node, args: [cli, 'diff', `alpha/${a}`, `alpha/${b}`], okCodes: [1]},
+      {name: 'configsync diff -o json', command: node, args: [cli, 'diff', `alpha/${a}`, `alpha/${b}`, '-o', 'json'], okCodes: [1]},
+    ],
+    rounds,
+  );
   const kubectlBoth = large[Object.keys(large)[0]].ms + large[Object.keys(large)[1]].ms;
   console.log(`  the two kubectl calls together: ${kubectlBoth.toFixed(0)} ms`);
-  goal('diff no slower than the two kubectl calls together', large['configsync diff (table)'].ms <= kubectlBoth, `${large['configsync diff (table)'].ms.toFixed(0)} ms vs ${kubectlBoth.toFixed(0)} ms (${(large['configsync diff (table)'].ms / kubectlBoth).toFixed(2)}×)`);
-  goal('diff peak RSS ≤ 200 MB', large['configsync diff (table)'].rssMb <= 200 && large['configsync diff -o json'].rssMb <= 200, `table ${large['configsync diff (table)'].rssMb.toFixed(0)} MB, json ${large['configsync diff -o json'].rssMb.toFixed(0)} MB`);
+  goal(
+    'diff no slower than the two kubectl calls together',
+    large['configsync diff (table)'].ms <= kubectlBoth,
+    `${large['configsync diff (table)'].ms.toFixed(0)} ms vs ${kubectlBoth.toFixed(0)} ms (${(large['configsync diff (table)'].ms / kubectlBoth).toFixed(2)}×)`,
+  );
+  goal(
+    'diff peak RSS ≤ 200 MB',
+    large['configsync diff (table)'].rssMb <= 200 && large['configsync diff -o json'].rssMb <= 200,
+    `table ${large['configsync diff (table)'].rssMb.toFixed(0)} MB, json ${large['configsync diff -o json'].rssMb.toFixed(0)} MB`,
+  );
 
-  const start = bench('cold start', [
-    {name: 'kubectl --help', command: kubectl, args: ['--help']},
-    {name: 'configsync --help', command: node, args: [cli, '--help']},
-    {name: 'configsync diff --help', command: node, args: [cli, 'diff', '--help']},
-    {name: 'kubectl get configmaps -n (5 objects) -o json', command: kubectl, args: k('get', 'configmaps', '-n', small[0], '-o', 'json')},
-    {name: 'configsync diff (5 objects per side)', command: node, args: [cli, 'diff', `alpha/${small[0]}`, `alpha/${small[1]}`], okCodes: [1]},
-  ], Math.max(rounds, 9));
+  const start = bench(
+    'cold start',
+    [
+      {name: 'kubectl --help', command: kubectl, args: ['--help']},
+      {name: 'configsync --help', command: node, args: [cli, '--help']},
+      {name: 'configsync diff --help', command: node, args: [cli, 'diff', '--help']},
+      {name: 'kubectl get configmaps -n (5 objects) -o json', command: kubectl, args: k('get', 'configmaps', '-n', small[0], '-o', 'json')},
+      {
+        name: 'configsync diff (5 objects per side)',
+        command: node,
+        args: [cli, 'diff', `alpha/${small[0]}`, `alpha/${small[1]}`],
+        okCodes: [1],
+      },
+    ],
+    Math.max(rounds, 9),
+  );
   const ratio = (x, y) => start[x].ms / start[y].ms;
-  goal('--help within 1.3× of kubectl --help', ratio('configsync --help', 'kubectl --help') <= 1.3, `${ratio('configsync --help', 'kubectl --help').toFixed(2)}× (diff --help ${ratio('configsync diff --help', 'kubectl --help').toFixed(2)}×)`);
-  goal('small diff within 2.5× of one kubectl get configmaps', ratio('configsync diff (5 objects per side)', 'kubectl get configmaps -n (5 objects) -o json') <= 2.5, `${ratio('configsync diff (5 objects per side)', 'kubectl get configmaps -n (5 objects) -o json').toFixed(2)}×`);
+  goal(
+    '--help within 1.3× of kubectl --help',
+    ratio('configsync --help', 'kubectl --help') <= 1.3,
+    `${ratio('configsync --help', 'kubectl --help').toFixed(2)}× (diff --help ${ratio('configsync diff --help', 'kubectl --help').toFixed(2)}×)`,
+  );
+  goal(
+    'small diff within 2.5× of one kubectl get configmaps',
+    ratio('configsync diff (5 objects per side)', 'kubectl get configmaps -n (5 objects) -o json') <= 2.5,
+    `${ratio('configsync diff (5 objects per side)', 'kubectl get configmaps -n (5 objects) -o json').toFixed(2)}×`,
+  );
   console.log(`\nNode ${process.version}, ${(await import('node:os')).cpus().length} CPUs; kubectl ${kubectl}`);
 } finally {
   await cleanup();

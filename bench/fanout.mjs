@@ -39,7 +39,9 @@ function ourRequests(userAgentPrefix) {
   return events.filter(
     (e) =>
       (e.userAgent ?? '').startsWith(userAgentPrefix) &&
-      (String(e.objectRef?.namespace ?? '').startsWith(prefix) || String(e.requestURI).includes(prefix) || (e.objectRef?.resource === 'namespaces' && e.verb === 'list')),
+      (String(e.objectRef?.namespace ?? '').startsWith(prefix) ||
+        String(e.requestURI).includes(prefix) ||
+        (e.objectRef?.resource === 'namespaces' && e.verb === 'list')),
   );
 }
 
@@ -68,14 +70,28 @@ function runCli(args) {
 
 try {
   process.stderr.write(`creating ${count + 1} namespaces (${prefix}-*)…\n`);
-  const list = {apiVersion: 'v1', kind: 'List', items: [source, ...targets].map((name) => ({apiVersion: 'v1', kind: 'Namespace', metadata: {name}}))};
+  const list = {
+    apiVersion: 'v1',
+    kind: 'List',
+    items: [source, ...targets].map((name) => ({apiVersion: 'v1', kind: 'Namespace', metadata: {name}})),
+  };
   kubectl(['apply', '-f', '-'], JSON.stringify(list));
   const data = Object.fromEntries(Array.from({length: 20}, (_, i) => [`key-${i}`, `value-${i}-${'x'.repeat(100)}`]));
   for (const name of ['bench-fanout', 'bench-kubectl']) {
     kubectl(['apply', '-f', '-'], JSON.stringify({apiVersion: 'v1', kind: 'ConfigMap', metadata: {name, namespace: source}, data}));
   }
 
-  const fanoutArgs = ['fanout', 'configmap/bench-fanout', '--context', 'alpha', '-n', source, '--namespace-regex', `^${prefix}-\\d+$`, '--yes'];
+  const fanoutArgs = [
+    'fanout',
+    'configmap/bench-fanout',
+    '--context',
+    'alpha',
+    '-n',
+    source,
+    '--namespace-regex',
+    `^${prefix}-\\d+$`,
+    '--yes',
+  ];
   const rows = [];
   for (const label of ['fanout, first run', 'fanout, second run']) {
     const before = ourRequests('kubectl-configsync/').length;
@@ -95,9 +111,9 @@ try {
     rows.push({label, seconds: run.seconds, requests: count_(ourRequests('kubectl/').slice(before))});
   }
 
-  const check = JSON.parse(kubectl(['get', 'configmaps', '-A', '--field-selector', 'metadata.name=bench-fanout', '-o', 'json'])).items.filter((i) =>
-    i.metadata.namespace.startsWith(prefix),
-  ).length;
+  const check = JSON.parse(
+    kubectl(['get', 'configmaps', '-A', '--field-selector', 'metadata.name=bench-fanout', '-o', 'json']),
+  ).items.filter((i) => i.metadata.namespace.startsWith(prefix)).length;
   console.log(`fanout of one ConfigMap (20 keys) into ${count} namespaces on the test bed (alpha), ${check - 1} copies verified`);
   console.log('');
   console.log(`${'run'.padEnd(34)}${'seconds'.padStart(9)}   requests (by verb)`);
@@ -110,6 +126,8 @@ try {
   }
 } finally {
   process.stderr.write('deleting the benchmark namespaces…\n');
-  spawnSync('kubectl', ['--kubeconfig', kubeconfig, '--context', 'alpha', 'delete', 'namespace', source, ...targets, '--wait=false'], {stdio: 'ignore'});
+  spawnSync('kubectl', ['--kubeconfig', kubeconfig, '--context', 'alpha', 'delete', 'namespace', source, ...targets, '--wait=false'], {
+    stdio: 'ignore',
+  });
   rmSync(work, {recursive: true, force: true});
 }

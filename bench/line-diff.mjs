@@ -22,7 +22,12 @@ const rounds = arg('--rounds', 5);
 
 const bundle = await build({
   absWorkingDir: root,
-  stdin: {contents: "export {renderLineDiff, LINE_DIFF_LIMITS} from './src/ui/render-diff.ts'; export {createTheme} from './src/ui/theme.ts'; export {structuredPatch} from 'diff';", resolveDir: root, loader: 'ts'},
+  stdin: {
+    contents:
+      "export {renderLineDiff, LINE_DIFF_LIMITS} from './src/ui/render-diff.ts'; export {createTheme} from './src/ui/theme.ts'; export {structuredPatch} from 'diff';",
+    resolveDir: root,
+    loader: 'ts',
+  },
   bundle: true,
   platform: 'node',
   format: 'esm',
@@ -58,6 +63,8 @@ const unbounded = time(() => structuredPatch('a', 'b', a, b, undefined, undefine
 rmSync(work, {recursive: true, force: true});
 
 console.log(`Line diff, worst case: two values of ${count.toLocaleString('en-US')} lines, every line different (median of ${rounds})`);
-console.log(`  kubectl configsync diff (bounded: ${LINE_DIFF_LIMITS.maxEditLength} edits, ${LINE_DIFF_LIMITS.timeoutMs} ms)  ${ours.toFixed(0)} ms`);
+console.log(
+  `  kubectl configsync diff (bounded: ${LINE_DIFF_LIMITS.maxEditLength} edits, ${LINE_DIFF_LIMITS.timeoutMs} ms)  ${ours.toFixed(0)} ms`,
+);
 console.log(`  GNU diff on the same two files                           ${gnu.toFixed(0)} ms`);
 console.log(`  jsdiff without bounds (one round)                        ${unbounded.toFixed(0)} ms`);

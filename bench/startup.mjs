@@ -52,7 +52,11 @@ for (const c of cases) {
   const ratio = median(values) / baseline;
   const gated = /--help$|--version$/.test(c.name) && c.name !== 'kubectl --help';
   if (gated && ratio > GOAL) failed = true;
-  console.log(`${c.name.padEnd(34)}${median(values).toFixed(1).padStart(10)}${Math.min(...values).toFixed(1).padStart(9)}${ratio.toFixed(2).padStart(11)}${gated ? (ratio <= GOAL ? '  ok' : `  over ${GOAL}×`) : ''}`);
+  console.log(
+    `${c.name.padEnd(34)}${median(values).toFixed(1).padStart(10)}${Math.min(...values)
+      .toFixed(1)
+      .padStart(9)}${ratio.toFixed(2).padStart(11)}${gated ? (ratio <= GOAL ? '  ok' : `  over ${GOAL}×`) : ''}`,
+  );
 }
 if (existsSync(binary)) console.log(`single executable: ${(statSync(binary).size / 1e6).toFixed(1)} MB (${binary})`);
 console.log(`kubectl: ${(statSync(kubectl).size / 1e6).toFixed(1)} MB`);

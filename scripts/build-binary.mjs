@@ -28,7 +28,8 @@ const chosen = args.includes('--all')
   ? Object.keys(PLATFORMS)
   : args.flatMap((a, i) => (a === '--platform' ? [args[i + 1]] : a.startsWith('--platform=') ? [a.slice('--platform='.length)] : []));
 const platforms = chosen.length > 0 ? chosen : ['linux-x64'];
-for (const name of platforms) if (!PLATFORMS[name]) throw new Error(`unknown platform "${name}" (platforms: ${Object.keys(PLATFORMS).join(', ')})`);
+for (const name of platforms)
+  if (!PLATFORMS[name]) throw new Error(`unknown platform "${name}" (platforms: ${Object.keys(PLATFORMS).join(', ')})`);
 
 mkdirSync(out, {recursive: true});
 mkdirSync(work, {recursive: true});
@@ -118,7 +119,9 @@ function registryVersion(packageName, wanted) {
   const listed = JSON.parse(execFileSync('npm', ['view', packageName, 'versions', '--json'], {encoding: 'utf8'}));
   const parse = (v) => v.split('.').map(Number);
   const [major] = parse(wanted);
-  const candidates = (Array.isArray(listed) ? listed : [listed]).filter((v) => /^\d+\.\d+\.\d+$/.test(v) && parse(v)[0] === major && compare(parse(v), parse(wanted)) <= 0);
+  const candidates = (Array.isArray(listed) ? listed : [listed]).filter(
+    (v) => /^\d+\.\d+\.\d+$/.test(v) && parse(v)[0] === major && compare(parse(v), parse(wanted)) <= 0,
+  );
   if (candidates.length === 0) throw new Error(`the registry has no ${packageName} of Node ${major} up to ${wanted}`);
   return candidates.sort((a, b) => compare(parse(a), parse(b))).at(-1);
 }
@@ -134,7 +137,9 @@ function fetchNodeBinary(packageName, version, nodePath) {
   const binary = join(dir, 'package', nodePath);
   if (existsSync(binary)) return binary;
   mkdirSync(dir, {recursive: true});
-  execFileSync('npm', ['pack', `${packageName}@${version}`, '--pack-destination', dir, '--silent'], {stdio: ['ignore', 'ignore', 'inherit']});
+  execFileSync('npm', ['pack', `${packageName}@${version}`, '--pack-destination', dir, '--silent'], {
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
   const tarball = readdirSync(dir).find((f) => f.endsWith('.tgz'));
   if (!tarball) throw new Error(`npm pack ${packageName}@${version} wrote no tarball`);
   execFileSync('tar', ['-xzf', join(dir, tarball), '-C', dir]);

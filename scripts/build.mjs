@@ -73,9 +73,15 @@ function inputsDigest() {
     }
   };
   walk(join(root, 'src'));
-  files.push(...['package.json', 'package-lock.json', 'tsconfig.json', 'scripts/build.mjs'].map((f) => join(root, f)).filter((f) => existsSync(f)));
+  files.push(
+    ...['package.json', 'package-lock.json', 'tsconfig.json', 'scripts/build.mjs'].map((f) => join(root, f)).filter((f) => existsSync(f)),
+  );
   const hash = createHash('sha256');
-  for (const file of files.sort()) hash.update(`${relative(root, file)}\0`).update(readFileSync(file)).update('\0');
+  for (const file of files.sort())
+    hash
+      .update(`${relative(root, file)}\0`)
+      .update(readFileSync(file))
+      .update('\0');
   return hash.digest('hex');
 }
 

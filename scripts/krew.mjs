@@ -26,7 +26,8 @@ export function validateKrewManifest(doc, fileName, {allowPlaceholders = false} 
   const expected = fileName.replace(/\.yaml$/, '');
   if (name !== expected) fail(`metadata.name "${name}" must match the file name "${expected}.yaml"`);
   const spec = doc?.spec ?? {};
-  if (typeof spec.version !== 'string' || !VERSION.test(spec.version)) fail('spec.version must be a semantic version with a leading v (v1.2.3)');
+  if (typeof spec.version !== 'string' || !VERSION.test(spec.version))
+    fail('spec.version must be a semantic version with a leading v (v1.2.3)');
   if (typeof spec.shortDescription !== 'string' || !spec.shortDescription.trim()) fail('spec.shortDescription is required');
   else if (spec.shortDescription.length > 50) fail('spec.shortDescription should be at most 50 characters');
   else if (/kubectl|plugin/i.test(spec.shortDescription)) fail('spec.shortDescription should not repeat "kubectl" or "plugin"');
@@ -53,12 +54,16 @@ export function validateKrewManifest(doc, fileName, {allowPlaceholders = false} 
     const placeholder = typeof sha === 'string' && SHA256_PLACEHOLDER.exec(sha);
     if (placeholder) {
       if (!allowPlaceholders) fail(`${at}.sha256 is still the placeholder ${sha}: run the release script`);
-      else if (labels && `${placeholder[1]}_${placeholder[2]}` !== `${String(labels.os).toUpperCase()}_${String(labels.arch).toUpperCase()}`) {
+      else if (
+        labels &&
+        `${placeholder[1]}_${placeholder[2]}` !== `${String(labels.os).toUpperCase()}_${String(labels.arch).toUpperCase()}`
+      ) {
         fail(`${at}.sha256 placeholder ${sha} names another platform`);
       }
     } else if (typeof sha !== 'string' || !SHA256.test(sha)) fail(`${at}.sha256 must be 64 lowercase hex digits`);
     const bin = platform?.bin;
-    if (typeof bin !== 'string' || !bin || bin.includes('..') || bin.startsWith('/')) fail(`${at}.bin must be a relative path inside the archive`);
+    if (typeof bin !== 'string' || !bin || bin.includes('..') || bin.startsWith('/'))
+      fail(`${at}.bin must be a relative path inside the archive`);
     else if (labels?.os === 'windows' ? !bin.endsWith('.exe') : bin.endsWith('.exe')) fail(`${at}.bin: only windows binaries end in .exe`);
     for (const [j, file] of (platform?.files ?? []).entries()) {
       if (!file?.from || !file?.to) fail(`${at}.files[${j}] needs from and to`);
@@ -81,7 +86,10 @@ export function fillManifest(template, {version, baseUrl, sha256}) {
   const v = `v${version.replace(/^v/, '')}`;
   return template
     .replace(/^(\s*version:\s*).*$/m, `$1${v}`)
-    .replace(/^(\s*uri:\s*).*\/kubectl-configsync_[^/\s]*_([a-z0-9]+)_([a-z0-9]+)\.tar\.gz\s*$/gm, (_, lead, os, arch) => `${lead}${baseUrl.replace(/\/$/, '')}/${archiveName(v, os, arch)}`)
+    .replace(
+      /^(\s*uri:\s*).*\/kubectl-configsync_[^/\s]*_([a-z0-9]+)_([a-z0-9]+)\.tar\.gz\s*$/gm,
+      (_, lead, os, arch) => `${lead}${baseUrl.replace(/\/$/, '')}/${archiveName(v, os, arch)}`,
+    )
     .replace(/"@@SHA256_([A-Z0-9]+)_([A-Z0-9]+)@@"/g, (whole, os, arch) => {
       const value = sha256[`${os.toLowerCase()}/${arch.toLowerCase()}`];
       if (!value) throw new Error(`no archive for ${os.toLowerCase()}/${arch.toLowerCase()} to fill ${whole}`);

@@ -16,7 +16,11 @@ if (!existsSync(join(root, 'node_modules', 'esbuild', 'package.json'))) {
   // The outer npm's settings (global, prefix, …) arrive as npm_config_*; they must not apply to this install.
   const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^npm_(config|package|lifecycle)_/i.test(key)));
   const npm = process.env.npm_execpath ? [process.execPath, [process.env.npm_execpath]] : ['npm', []];
-  const result = spawnSync(npm[0], [...npm[1], 'ci', '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=error'], {cwd: root, env, stdio: 'inherit'});
+  const result = spawnSync(npm[0], [...npm[1], 'ci', '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=error'], {
+    cwd: root,
+    env,
+    stdio: 'inherit',
+  });
   if (result.status !== 0) {
     console.error(`error: npm ci failed (exit ${result.status ?? result.signal}); run it in ${root} and install again`);
     process.exit(1);

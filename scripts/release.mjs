@@ -17,7 +17,8 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const release = join(root, 'release');
 const {version} = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 const baseUrlArg = process.argv.indexOf('--base-url');
-const baseUrl = baseUrlArg > 0 ? process.argv[baseUrlArg + 1] : `https://github.com/kubectl-configsync/kubectl-configsync/releases/download/v${version}`;
+const baseUrl =
+  baseUrlArg > 0 ? process.argv[baseUrlArg + 1] : `https://github.com/kubectl-configsync/kubectl-configsync/releases/download/v${version}`;
 
 // linux-x64 is built at release/kubectl-configsync (what bench and tests run); the others in release/<platform>/.
 const platforms = Object.entries(PLATFORMS).map(([name, platform]) => ({
@@ -38,7 +39,11 @@ for (const platform of platforms) {
   copyFileSync(join(root, 'LICENSE'), join(stage, 'LICENSE'));
   const archive = join(release, archiveName(version, platform.os, platform.arch));
   // Reproducible: fixed order, owner and times, no name or time in the gzip header.
-  const tar = execFileSync('tar', ['--sort=name', '--owner=0', '--group=0', '--numeric-owner', '--mtime=@0', '-C', stage, '-cf', '-', 'LICENSE', platform.executable], {maxBuffer: 1 << 30});
+  const tar = execFileSync(
+    'tar',
+    ['--sort=name', '--owner=0', '--group=0', '--numeric-owner', '--mtime=@0', '-C', stage, '-cf', '-', 'LICENSE', platform.executable],
+    {maxBuffer: 1 << 30},
+  );
   writeFileSync(archive, execFileSync('gzip', ['-n'], {input: tar, maxBuffer: 1 << 30}));
   rmSync(stage, {recursive: true, force: true});
   sha256[`${platform.os}/${platform.arch}`] = createHash('sha256').update(readFileSync(archive)).digest('hex');

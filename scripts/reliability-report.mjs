@@ -76,7 +76,8 @@ const SUITES = {
     file: 'test/e2e/secrets-leak.test.ts',
     labels: {
       commandsRun: 'command runs with Secrets and debug output searched',
-      needleForms: 'forms searched for: values, base64, structured keys, SHA-1/SHA-256/SHA-512/MD5 (hex, base64) of values and canonical encodings',
+      needleForms:
+        'forms searched for: values, base64, structured keys, SHA-1/SHA-256/SHA-512/MD5 (hex, base64) of values and canonical encodings',
       searches: 'searches (form × output, file or object metadata)',
       bytesScanned: 'bytes of output, files and object metadata searched',
       filesSearched: 'run journals (backups) searched for digests',
@@ -119,7 +120,8 @@ export function renderReliability(records) {
     }
   }
   const dates = ordered.map((r) => r.recordedAt).sort();
-  if (dates.length > 0) lines.push('', `Recorded between ${dates[0].slice(0, 16).replace('T', ' ')} and ${dates.at(-1).slice(0, 16).replace('T', ' ')} UTC.`);
+  if (dates.length > 0)
+    lines.push('', `Recorded between ${dates[0].slice(0, 16).replace('T', ' ')} and ${dates.at(-1).slice(0, 16).replace('T', ' ')} UTC.`);
   return lines.join('\n');
 }
 

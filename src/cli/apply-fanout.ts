@@ -53,7 +53,14 @@ export interface FanoutCluster extends Omit<TargetCluster, 'cluster'> {
  * cannot be read becomes an error entry; the others go on.
  */
 export async function readFanoutTargets(ref: SourceRef, clusters: FanoutCluster[], selection: NamespaceSelection): Promise<ClusterRead[]> {
-  type Read = {cluster: FanoutCluster; identity?: string; namespaces?: NamespaceInfo[]; objects?: ConfigObject[]; warning?: string; error?: string};
+  type Read = {
+    cluster: FanoutCluster;
+    identity?: string;
+    namespaces?: NamespaceInfo[];
+    objects?: ConfigObject[];
+    warning?: string;
+    error?: string;
+  };
   const reads = await Promise.all(
     clusters.map(async (cluster): Promise<Read> => {
       try {
@@ -67,7 +74,13 @@ export async function readFanoutTargets(ref: SourceRef, clusters: FanoutCluster[
   const readable = reads.filter((r) => !r.error);
   const choices = chooseTargets(
     ref,
-    readable.map((r) => ({context: r.cluster.context, server: r.cluster.server, cluster: r.identity!, defaultNamespace: r.cluster.defaultNamespace, namespaces: r.namespaces!})),
+    readable.map((r) => ({
+      context: r.cluster.context,
+      server: r.cluster.server,
+      cluster: r.identity!,
+      defaultNamespace: r.cluster.defaultNamespace,
+      namespaces: r.namespaces!,
+    })),
     selection,
   );
   return reads.map((r): ClusterRead => {
@@ -87,11 +100,17 @@ export async function readFanoutTargets(ref: SourceRef, clusters: FanoutCluster[
 }
 
 /** Copies of this source in each cluster: one LIST by the origin label. */
-export async function readCopies(ref: SourceRef, clusters: ClusterApi[]): Promise<Array<{context: string; cluster?: string; objects: ConfigObject[]; error?: string}>> {
+export async function readCopies(
+  ref: SourceRef,
+  clusters: ClusterApi[],
+): Promise<Array<{context: string; cluster?: string; objects: ConfigObject[]; error?: string}>> {
   return Promise.all(
     clusters.map(async (api) => {
       try {
-        const [identity, objects] = await Promise.all([api.clusterIdentity(), api.listConfigObjects(ref.kind, undefined, {labelSelector: originSelector(ref)})]);
+        const [identity, objects] = await Promise.all([
+          api.clusterIdentity(),
+          api.listConfigObjects(ref.kind, undefined, {labelSelector: originSelector(ref)}),
+        ]);
         return {context: api.context, cluster: identity.id, objects};
       } catch (error) {
         return {context: api.context, objects: [], error: (error as Error).message};
@@ -105,7 +124,11 @@ export async function readCopies(ref: SourceRef, clusters: ClusterApi[]): Promis
  * (429 and 5xx are retried once, in the seam). Every entry gets a result; one failing
  * target never stops the others.
  */
-export async function applyFanoutPlan(plan: FanoutPlan, clusters: Map<string, ClusterApi>, options: ApplyFanoutOptions): Promise<FanoutResult[]> {
+export async function applyFanoutPlan(
+  plan: FanoutPlan,
+  clusters: Map<string, ClusterApi>,
+  options: ApplyFanoutOptions,
+): Promise<FanoutResult[]> {
   const results: FanoutResult[] = plan.entries.map((entry) => ({
     context: entry.context,
     namespace: entry.namespace,
@@ -141,7 +164,8 @@ export async function applyFanoutPlan(plan: FanoutPlan, clusters: Map<string, Cl
     }
   };
   await Promise.all(Array.from({length: Math.max(1, Math.min(options.concurrency, work.length))}, worker));
-  for (const {index} of work.slice(next)) results[index] = {...results[index], outcome: 'skipped', message: journalBroken ? NOT_ATTEMPTED_NO_JOURNAL : NOT_ATTEMPTED};
+  for (const {index} of work.slice(next))
+    results[index] = {...results[index], outcome: 'skipped', message: journalBroken ? NOT_ATTEMPTED_NO_JOURNAL : NOT_ATTEMPTED};
   return results;
 }
 
@@ -149,7 +173,8 @@ export const NOT_ATTEMPTED_NO_JOURNAL = 'not attempted: the run journal cannot b
 
 async function writeEntry(entry: FanoutEntry, api: ClusterApi, writer: WritePath): Promise<void> {
   // Updates and deletes are conditioned on the object as it was read; without it nothing is sent.
-  if (entry.action !== 'create' && !entry.existing) throw new ClusterError(`${entry.context}/${entry.namespace}: the existing object was not read; nothing was written`);
+  if (entry.action !== 'create' && !entry.existing)
+    throw new ClusterError(`${entry.context}/${entry.namespace}: the existing object was not read; nothing was written`);
   if (entry.action === 'prune') {
     try {
       await writer.delete(api, entry.existing!);
@@ -170,7 +195,8 @@ function messageFor(entry: FanoutEntry, error: unknown): string {
   const status = (error as {status?: number}).status;
   const message = (error as Error).message ?? String(error);
   // The seam's 409 text speaks of a changed object; for a create it means someone created it first.
-  if (status === 409 && entry.action === 'create') return `already exists: ${entry.namespace} got an object with this name after the plan was made; run again`;
+  if (status === 409 && entry.action === 'create')
+    return `already exists: ${entry.namespace} got an object with this name after the plan was made; run again`;
   return message;
 }
 

@@ -67,11 +67,21 @@ export async function applySync(plan: SyncPlan, writes: PlannedWrite[], cluster:
   for (const object of plan.objects) {
     const base = {kind: object.kind, name: object.name, action: object.action, keys: object.keys, changedKeys: [] as string[]};
     if (object.problems.length > 0) results.set(objectRef(object), {...base, outcome: 'failed', error: object.problems.join('; ')});
-    else if (object.action === 'unchanged') results.set(objectRef(object), {...base, outcome: 'unchanged', ...(object.reason ? {reason: object.reason} : {})});
+    else if (object.action === 'unchanged')
+      results.set(objectRef(object), {...base, outcome: 'unchanged', ...(object.reason ? {reason: object.reason} : {})});
     else if (object.action === 'skipped') results.set(objectRef(object), {...base, outcome: 'skipped', reason: object.reason});
   }
   for (const refused of options.refused ?? []) {
-    results.set(objectRef(refused), {kind: refused.kind, name: refused.name, action: 'skipped', outcome: 'failed', keys: [], changedKeys: [], error: refused.reason, conflict: true});
+    results.set(objectRef(refused), {
+      kind: refused.kind,
+      name: refused.name,
+      action: 'skipped',
+      outcome: 'failed',
+      keys: [],
+      changedKeys: [],
+      error: refused.reason,
+      conflict: true,
+    });
   }
 
   const todo = writes.filter((w) => isWritable(w.object));
@@ -93,19 +103,36 @@ export async function applySync(plan: SyncPlan, writes: PlannedWrite[], cluster:
     for (const write of todo) {
       const {object} = write;
       const base = {kind: object.kind, name: object.name, action: object.action, keys: object.keys};
-      const stopped = options.stopRequested?.() ? NOT_ATTEMPTED : journalBroken ? `not attempted: ${journalBroken}; nothing more was written` : undefined;
+      const stopped = options.stopRequested?.()
+        ? NOT_ATTEMPTED
+        : journalBroken
+          ? `not attempted: ${journalBroken}; nothing more was written`
+          : undefined;
       if (stopped) {
         results.set(objectRef(object), {...base, outcome: 'skipped', changedKeys: [], reason: stopped});
         continue;
       }
-      options.onProgress?.(`${verbOf(object.action, options.dryRun)} ${objectRef(object)} in ${plan.target.context}/${plan.target.namespace}`);
+      options.onProgress?.(
+        `${verbOf(object.action, options.dryRun)} ${objectRef(object)} in ${plan.target.context}/${plan.target.namespace}`,
+      );
       try {
         const written = await writeOne(write, cluster, writer);
-        results.set(objectRef(object), {...base, outcome: 'written', changedKeys: object.keys.map((k) => k.key), resourceVersion: written?.resourceVersion});
+        results.set(objectRef(object), {
+          ...base,
+          outcome: 'written',
+          changedKeys: object.keys.map((k) => k.key),
+          resourceVersion: written?.resourceVersion,
+        });
       } catch (error) {
         if (error instanceof JournalError) journalBroken = error.message;
         const message = messageOf(error);
-        results.set(objectRef(object), {...base, outcome: 'failed', changedKeys: [], error: message, ...(error instanceof ConflictError ? {conflict: true} : {})});
+        results.set(objectRef(object), {
+          ...base,
+          outcome: 'failed',
+          changedKeys: [],
+          error: message,
+          ...(error instanceof ConflictError ? {conflict: true} : {}),
+        });
       }
     }
   } finally {
@@ -146,5 +173,3 @@ export function summarizeResults(objects: Array<{outcome: ObjectOutcome}>): Sync
   for (const object of objects) summary[object.outcome]++;
   return summary;
 }
-
-

@@ -25,13 +25,24 @@ export const UNDO_NOT_ATTEMPTED = 'not attempted: interrupted before it was rest
  * from what the server holds now against the journal (see decideUndo).
  */
 export async function applyUndo(record: RunRecord, clusterFor: (context: string) => ClusterApi, options: UndoOptions): Promise<UndoResult> {
-  const writer = new WritePath({mode: options.dryRun, fieldManager: options.fieldManager, journal: options.journal, runId: record.runId, phase: 'undo'});
+  const writer = new WritePath({
+    mode: options.dryRun,
+    fieldManager: options.fieldManager,
+    journal: options.journal,
+    runId: record.runId,
+    phase: 'undo',
+  });
   const objects: UndoObjectResult[] = [];
   let journalBroken: string | undefined;
   for (const entry of [...record.entries].reverse()) {
     const base = {context: entry.context, namespace: entry.namespace, kind: entry.kind, name: entry.name};
     if (options.stopRequested?.() || journalBroken) {
-      objects.push({...base, action: 'none', outcome: 'skipped', reason: journalBroken ? `not attempted: ${journalBroken}` : UNDO_NOT_ATTEMPTED});
+      objects.push({
+        ...base,
+        action: 'none',
+        outcome: 'skipped',
+        reason: journalBroken ? `not attempted: ${journalBroken}` : UNDO_NOT_ATTEMPTED,
+      });
       continue;
     }
     let step: UndoStep | undefined;
@@ -44,22 +55,44 @@ export async function applyUndo(record: RunRecord, clusterFor: (context: string)
         continue;
       }
       if (step.step === 'refuse') {
-        objects.push({...base, action: 'none', outcome: 'failed', error: `${objectRef(entry)} in ${entry.context}/${entry.namespace}: ${step.reason}`});
+        objects.push({
+          ...base,
+          action: 'none',
+          outcome: 'failed',
+          error: `${objectRef(entry)} in ${entry.context}/${entry.namespace}: ${step.reason}`,
+        });
         continue;
       }
-      if (options.dryRun !== 'client') options.onProgress?.(`${progressVerb(step.step)} ${objectRef(entry)} in ${entry.context}/${entry.namespace}${options.dryRun === 'server' ? ' (server dry run)' : ''}`);
+      if (options.dryRun !== 'client')
+        options.onProgress?.(
+          `${progressVerb(step.step)} ${objectRef(entry)} in ${entry.context}/${entry.namespace}${options.dryRun === 'server' ? ' (server dry run)' : ''}`,
+        );
       await restore(writer, api, entry, live, step.step);
       objects.push({...base, action: step.step, outcome: options.dryRun === 'none' ? 'restored' : 'would-restore'});
     } catch (error) {
       if (error instanceof JournalError) journalBroken = error.message;
-      const action = step?.step === 'delete' || step?.step === 'create' || step?.step === 'patch' || step?.step === 'recreate' ? step.step : 'none';
+      const action =
+        step?.step === 'delete' || step?.step === 'create' || step?.step === 'patch' || step?.step === 'recreate' ? step.step : 'none';
       objects.push({...base, action, outcome: 'failed', error: messageOf(error)});
     }
   }
-  return {apiVersion: 'configsync.kubectl.dev/v1alpha1', kind: 'UndoResult', runId: record.runId, dryRun: options.dryRun, summary: summarizeUndo(objects), objects};
+  return {
+    apiVersion: 'configsync.kubectl.dev/v1alpha1',
+    kind: 'UndoResult',
+    runId: record.runId,
+    dryRun: options.dryRun,
+    summary: summarizeUndo(objects),
+    objects,
+  };
 }
 
-async function restore(writer: WritePath, api: ClusterApi, entry: RunEntry, live: Parameters<typeof decideUndo>[1], step: 'delete' | 'create' | 'patch' | 'recreate'): Promise<void> {
+async function restore(
+  writer: WritePath,
+  api: ClusterApi,
+  entry: RunEntry,
+  live: Parameters<typeof decideUndo>[1],
+  step: 'delete' | 'create' | 'patch' | 'recreate',
+): Promise<void> {
   const original = entry.before;
   if (step === 'delete') return writer.delete(api, live!);
   if (step === 'create') {
@@ -76,4 +109,3 @@ async function restore(writer: WritePath, api: ClusterApi, entry: RunEntry, live
 function progressVerb(step: 'delete' | 'create' | 'patch' | 'recreate'): string {
   return step === 'delete' ? 'deleting' : step === 'create' ? 'creating again' : step === 'recreate' ? 'recreating' : 'restoring';
 }
-

@@ -98,7 +98,9 @@ function exitCodeFor(error: Error & {exitCode?: number; oclif?: {exit?: number};
 }
 
 function isParseError(error: Error): boolean {
-  return /Nonexistent flag|Unexpected argument|Missing required|Expected --|requires a value|cannot also be provided|must be one of|Missing \d+ required arg/.test(error.message);
+  return /Nonexistent flag|Unexpected argument|Missing required|Expected --|requires a value|cannot also be provided|must be one of|Missing \d+ required arg/.test(
+    error.message,
+  );
 }
 
 function messageOf(error: Error & {name?: string}): string {
@@ -111,7 +113,10 @@ function oneLine(text: string): string {
   // repeatable flags; the names are what the user needs.
   const missing = /^Missing \d+ required args?:\n([\s\S]*?)(?:\nNote:|\nSee more help|$)/.exec(text);
   if (missing) {
-    const names = missing[1].split('\n').map((l) => l.trim().split(/\s{2,}/)[0]).filter(Boolean);
+    const names = missing[1]
+      .split('\n')
+      .map((l) => l.trim().split(/\s{2,}/)[0])
+      .filter(Boolean);
     return `missing ${names.map((n) => n.toUpperCase()).join(' and ')} (see --help)`;
   }
   // A flag's parser failed: "Parsing --context-lines \n\tExpected an integer but received: abc".
@@ -123,6 +128,9 @@ function oneLine(text: string): string {
   const choice = /^Expected --([^=\s]+)=(.*) to be one of: (.*)$/.exec(text.split('\n')[0]);
   if (choice) return `invalid value "${choice[2]}" for --${choice[1]}: must be one of ${choice[3]}`;
   // oclif's parse errors carry a "See more help with --help" tail on a second line.
-  const lines = text.split('\n').map((l) => l.trim()).filter(Boolean);
+  const lines = text
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
   return lines.filter((l) => !/^See more help with/.test(l)).join(' ') || text;
 }

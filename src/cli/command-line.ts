@@ -37,7 +37,8 @@ export function planCommandLine(input: string[], manifest: CompletionManifest): 
     const eq = word.indexOf('=');
     const name = eq === -1 ? word : word.slice(0, eq);
     const flag = findFlag(persistent, name);
-    if (!flag) return {kind: 'error', message: unknownFlagMessage(name, [...persistent.map((f) => `--${f.name}`), '--help', '--version'], PROGRAM)};
+    if (!flag)
+      return {kind: 'error', message: unknownFlagMessage(name, [...persistent.map((f) => `--${f.name}`), '--help', '--version'], PROGRAM)};
     leading.push(word);
     if (flag.boolean || eq !== -1) continue;
     if (i + 1 >= argv.length) return {kind: 'error', message: `flag needs an argument: ${name}`};
@@ -68,7 +69,9 @@ function commandWords(words: string[], manifest: CompletionManifest): {words: st
   const first = words[0];
   if (!topLevel.includes(first)) {
     const guess = suggest(first, topLevel);
-    return {error: `unknown command "${first}" for "${PROGRAM}"${guess ? `: did you mean ${guess}?` : ''} (commands: ${topLevel.join(', ')})`};
+    return {
+      error: `unknown command "${first}" for "${PROGRAM}"${guess ? `: did you mean ${guess}?` : ''} (commands: ${topLevel.join(', ')})`,
+    };
   }
   const chosen = [first];
   while (chosen.length < words.length && manifest.commands[[...chosen, words[chosen.length]].join(':')]) chosen.push(words[chosen.length]);
@@ -94,7 +97,8 @@ export function normalizeVerbosity(argv: string[]): {argv: string[]} | {error: s
     }
     let level = short[1] ?? short[2] ?? '';
     if (word === '-v') {
-      if (i + 1 >= argv.length || !/^\d+$/.test(argv[i + 1])) return {error: 'flag needs an argument: -v takes a log level, e.g. -v=6 (the version is --version)'};
+      if (i + 1 >= argv.length || !/^\d+$/.test(argv[i + 1]))
+        return {error: 'flag needs an argument: -v takes a log level, e.g. -v=6 (the version is --version)'};
       level = argv[++i];
     }
     out.push(`--v=${level}`);
@@ -104,7 +108,12 @@ export function normalizeVerbosity(argv: string[]): {argv: string[]} | {error: s
 
 /** `unknown flag: --contxt: did you mean --context? (see kubectl configsync diff --help)` */
 export function unknownFlagMessage(flag: string, known: string[], helpFor: string): string {
-  const guess = flag.startsWith('--') ? suggest(flag, known.filter((k) => k.startsWith('--'))) : undefined;
+  const guess = flag.startsWith('--')
+    ? suggest(
+        flag,
+        known.filter((k) => k.startsWith('--')),
+      )
+    : undefined;
   return `unknown flag: ${flag}${guess ? `: did you mean ${guess}?` : ''} (see ${helpFor} --help)`;
 }
 

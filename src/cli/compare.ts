@@ -26,7 +26,9 @@ export const compareFlags = {
   'ignore-object': Flags.string({description: 'object name glob to leave out (repeatable)', multiple: true}),
   rules: Flags.string({description: 'rules file (default: .configsync.yaml found upward from the working directory)'}),
   'no-rules': Flags.boolean({description: 'do not read a rules file'}),
-  'include-platform': Flags.boolean({description: 'include objects the platform creates in every namespace (kube-root-ca.crt, service-account tokens)'}),
+  'include-platform': Flags.boolean({
+    description: 'include objects the platform creates in every namespace (kube-root-ca.crt, service-account tokens)',
+  }),
   'show-secrets': Flags.boolean({description: 'print Secret values (masked by default)'}),
   'allow-empty': Flags.boolean({description: 'a NAME or -l that matches nothing is not an error (exit 0 with nothing compared)'}),
 };
@@ -58,7 +60,10 @@ export interface Comparison {
 
 export function parseKinds(text: string): ConfigKind[] {
   const kinds = new Set<ConfigKind>();
-  for (const word of text.split(',').map((w) => w.trim().toLowerCase()).filter(Boolean)) {
+  for (const word of text
+    .split(',')
+    .map((w) => w.trim().toLowerCase())
+    .filter(Boolean)) {
     const kind = kindFromWord(word);
     if (kind) kinds.add(kind);
     else if (word === 'all') CONFIG_KINDS.forEach((k) => kinds.add(k));
@@ -84,8 +89,14 @@ export async function resolveLocationWord(
     resolution.location.namespace = defaultNamespace;
   }
   if (resolution.readAs === 'context' && current && overrides.namespace === undefined) {
-    const alsoNamespace = await kube.cluster(current).getNamespace(word).catch(() => undefined);
-    if (alsoNamespace) note(`note: "${word}" is both a context and a namespace in context "${current}"; using the context (write ${current}/${word} for the namespace)`);
+    const alsoNamespace = await kube
+      .cluster(current)
+      .getNamespace(word)
+      .catch(() => undefined);
+    if (alsoNamespace)
+      note(
+        `note: "${word}" is both a context and a namespace in context "${current}"; using the context (write ${current}/${word} for the namespace)`,
+      );
   }
   return resolution.location;
 }
@@ -118,11 +129,27 @@ export async function compareLocations(
   if (flags.selector !== undefined) parseLabelSelector(flags.selector);
   const defaultContext = flags.context ? kube.resolveContext(flags.context) : undefined;
   const [sourceLocation, targetLocation] = await Promise.all([
-    resolveLocationWord(kube, words.source, {context: flags['from-context'], namespace: flags['from-namespace']}, defaultContext, note, flags.namespace),
-    resolveLocationWord(kube, words.target, {context: flags['to-context'], namespace: flags['to-namespace']}, defaultContext, note, flags.namespace),
+    resolveLocationWord(
+      kube,
+      words.source,
+      {context: flags['from-context'], namespace: flags['from-namespace']},
+      defaultContext,
+      note,
+      flags.namespace,
+    ),
+    resolveLocationWord(
+      kube,
+      words.target,
+      {context: flags['to-context'], namespace: flags['to-namespace']},
+      defaultContext,
+      note,
+      flags.namespace,
+    ),
   ]);
   if (await sameLocation(kube, sourceLocation, targetLocation)) {
-    throw new UsageError(`source and target are the same place (${locationName(sourceLocation)}); name two different namespaces or contexts`);
+    throw new UsageError(
+      `source and target are the same place (${locationName(sourceLocation)}); name two different namespaces or contexts`,
+    );
   }
   const rulesFile = flags['no-rules'] ? undefined : await loadRulesFile(flags.rules);
   const ignore = mergeIgnoreRules(rulesFile, {keys: flags['ignore-key'] ?? [], objects: flags['ignore-object'] ?? []});
@@ -143,7 +170,12 @@ export async function compareLocations(
   );
   assertSomethingMatched(names, flags, [sourceLocation, targetLocation], [...sourceObjects, ...targetObjects], kube, defaultContext);
   const report: DiffReport = {
-    ...diffLocations(sourceLocation, targetLocation, sourceObjects, targetObjects, {kinds, showSecrets: flags['show-secrets'], salt, ignore}),
+    ...diffLocations(sourceLocation, targetLocation, sourceObjects, targetObjects, {
+      kinds,
+      showSecrets: flags['show-secrets'],
+      salt,
+      ignore,
+    }),
     binding: {
       source: {cluster: sourceIdentity.id, ...(sourceRead.namespaceUid ? {namespaceUid: sourceRead.namespaceUid} : {})},
       target: {cluster: targetIdentity.id, ...(targetRead.namespaceUid ? {namespaceUid: targetRead.namespaceUid} : {})},
@@ -168,7 +200,13 @@ function namesAndKeys(objects: ConfigObject[]): Array<{name: string; keys: strin
  * of a namespace that does not exist answers "nothing" rather than an error. Never
  * a GET per object.
  */
-export async function readLocation(cluster: ClusterApi, location: Location, kinds: ConfigKind[], names: string[], flags: ReadFlags): Promise<ConfigObject[]> {
+export async function readLocation(
+  cluster: ClusterApi,
+  location: Location,
+  kinds: ConfigKind[],
+  names: string[],
+  flags: ReadFlags,
+): Promise<ConfigObject[]> {
   return (await readLocationAndNamespace(cluster, location, kinds, names, flags)).objects;
 }
 
@@ -186,7 +224,15 @@ export async function readLocationAndNamespace(
     assertNamespaceExists(cluster, location),
     ...kinds.map((kind) => cluster.listConfigObjects(kind, location.namespace, {labelSelector: flags.selector})),
   ]);
-  return {objects: selectObjects(lists.flat() as ConfigObject[], names, flags['include-platform'], flags.kind !== undefined ? parseKinds(flags.kind) : kinds), namespaceUid: namespaceUid as string | undefined};
+  return {
+    objects: selectObjects(
+      lists.flat() as ConfigObject[],
+      names,
+      flags['include-platform'],
+      flags.kind !== undefined ? parseKinds(flags.kind) : kinds,
+    ),
+    namespaceUid: namespaceUid as string | undefined,
+  };
 }
 
 /**
@@ -281,7 +327,9 @@ export async function compareFleet(
   note: (text: string) => void,
 ): Promise<FleetComparison> {
   if (flags['from-context'] || flags['from-namespace'] || flags['to-context'] || flags['to-namespace']) {
-    throw new UsageError('--from-context, --from-namespace, --to-context and --to-namespace apply to two locations; with three or more, write each as CONTEXT/NAMESPACE');
+    throw new UsageError(
+      '--from-context, --from-namespace, --to-context and --to-namespace apply to two locations; with three or more, write each as CONTEXT/NAMESPACE',
+    );
   }
   const kinds = kindsToRead(flags.kind, names);
   // A bad -l is the user's typo: say so before any request, not as the server's HTTP 400.
@@ -295,7 +343,9 @@ export async function compareFleet(
   const failed = new Set<number>();
   const identities = await Promise.allSettled(
     locations.map((location, i) =>
-      locations.some((other, j) => j !== i && other.namespace === location.namespace && other.context !== location.context) ? kube.cluster(location.context).clusterIdentity() : undefined,
+      locations.some((other, j) => j !== i && other.namespace === location.namespace && other.context !== location.context)
+        ? kube.cluster(location.context).clusterIdentity()
+        : undefined,
     ),
   );
   identities.forEach((result, index) => {
@@ -316,7 +366,9 @@ export async function compareFleet(
   const ignore = mergeIgnoreRules(rulesFile, {keys: flags['ignore-key'] ?? [], objects: flags['ignore-object'] ?? []});
   // One hung or unreachable cluster costs its --request-timeout and is reported; the others are compared.
   const reads = await Promise.allSettled(
-    locations.map((location, index) => (failed.has(index) ? Promise.resolve([]) : readLocation(kube.cluster(location.context), location, kinds, names, flags))),
+    locations.map((location, index) =>
+      failed.has(index) ? Promise.resolve([]) : readLocation(kube.cluster(location.context), location, kinds, names, flags),
+    ),
   );
   const read: Array<{location: Location; objects: ConfigObject[]; index: number}> = [];
   reads.forEach((result, index) => {
@@ -327,10 +379,19 @@ export async function compareFleet(
   });
   if (read.length < 2) throw unread[0].error;
   const readLocations = read.map((r) => r.location);
-  const lists = await withCounterparts(read.map((r) => ({cluster: kube.cluster(r.location.context), location: r.location, objects: r.objects})), flags);
+  const lists = await withCounterparts(
+    read.map((r) => ({cluster: kube.cluster(r.location.context), location: r.location, objects: r.objects})),
+    flags,
+  );
   assertSomethingMatched(names, flags, readLocations, lists.flat(), kube, defaultContext);
   const readBaseline = baseline === undefined ? undefined : read.findIndex((r) => r.index === baseline);
-  const report = diffFleet(readLocations, lists, {kinds, showSecrets: flags['show-secrets'], salt: saltForRun(), ignore, baseline: readBaseline});
+  const report = diffFleet(readLocations, lists, {
+    kinds,
+    showSecrets: flags['show-secrets'],
+    salt: saltForRun(),
+    ignore,
+    baseline: readBaseline,
+  });
   if (rulesFile) for (const warning of unmatchedRules(rulesFile, namesAndKeys(lists.flat()))) note(warning);
   return {report, locations: read.map((r) => r.location), unread};
 }
@@ -346,7 +407,12 @@ function baselineIndex(word: string, words: string[], locations: Location[]): nu
  * NAME arguments narrow the set; "secret/x" or "configmap/x" pins the kind. A bare NAME
  * matches the kinds of --kind only (a pinned NAME reads its kind whatever --kind says).
  */
-export function selectObjects(objects: ConfigObject[], names: string[], includePlatform: boolean, kinds: ConfigKind[] = [...CONFIG_KINDS]): ConfigObject[] {
+export function selectObjects(
+  objects: ConfigObject[],
+  names: string[],
+  includePlatform: boolean,
+  kinds: ConfigKind[] = [...CONFIG_KINDS],
+): ConfigObject[] {
   const wanted = names.map(parseObjectName);
   return objects.filter((object) => {
     if (!includePlatform && isPlatformObject(object)) return false;
@@ -370,17 +436,29 @@ export function kindsToRead(kindFlag: string, names: string[]): ConfigKind[] {
  * any side is a usage error naming it (--allow-empty opts out). A bare word that matched
  * nothing may have been meant as a location: say that it is not one.
  */
-function assertSomethingMatched(names: string[], flags: CompareFlagValues, locations: Location[], objects: ConfigObject[], kube: Kubeconfig, defaultContext: string | undefined): void {
+function assertSomethingMatched(
+  names: string[],
+  flags: CompareFlagValues,
+  locations: Location[],
+  objects: ConfigObject[],
+  kube: Kubeconfig,
+  defaultContext: string | undefined,
+): void {
   if (flags['allow-empty']) return;
   const where = locations.map(locationName).join(' or ');
   const kinds = parseKinds(flags.kind);
   const unmatched = names.filter((name) => selectObjects(objects, [name], true, kinds).length === 0);
   if (unmatched.length > 0) {
-    const kindWords = (name: string) => parseObjectName(name).kind ? '' : ` (${kinds.map((k) => (k === 'Secret' ? 'secrets' : 'configmaps')).join(', ')}; write secret/NAME for a Secret)`;
+    const kindWords = (name: string) =>
+      parseObjectName(name).kind
+        ? ''
+        : ` (${kinds.map((k) => (k === 'Secret' ? 'secrets' : 'configmaps')).join(', ')}; write secret/NAME for a Secret)`;
     const first = unmatched[0];
     const current = defaultContext ?? kube.currentContext;
     const notLocation = !first.includes('/') && current ? `; it is not a context, nor a namespace of context "${current}"` : '';
-    throw new UsageError(`${unmatched.map((n) => `"${n}"`).join(', ')} matched no object in ${where}${kindWords(first)}${notLocation}; nothing was compared (--allow-empty to accept)`);
+    throw new UsageError(
+      `${unmatched.map((n) => `"${n}"`).join(', ')} matched no object in ${where}${kindWords(first)}${notLocation}; nothing was compared (--allow-empty to accept)`,
+    );
   }
   if (flags.selector !== undefined && objects.length === 0) {
     throw new UsageError(`-l ${flags.selector} matched no object in ${where}; nothing was compared (--allow-empty to accept)`);

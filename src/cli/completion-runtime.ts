@@ -30,18 +30,28 @@ interface KubeconfigSummary {
 export async function runCompletion(words: string[], manifestText: string | undefined): Promise<string> {
   const manifest: CompletionManifest = manifestText ? JSON.parse(manifestText) : {commands: {}};
   const plan = planCompletion(words.length > 0 ? words : [''], manifest);
-  const prefixed = (candidates: string[], directive: number) => renderCompletion(candidates.map((c) => `${plan.valuePrefix ?? ''}${c}`), directive);
+  const prefixed = (candidates: string[], directive: number) =>
+    renderCompletion(
+      candidates.map((c) => `${plan.valuePrefix ?? ''}${c}`),
+      directive,
+    );
   try {
     switch (plan.kind) {
       case 'static':
         return prefixed(plan.candidates, plan.directive);
       case 'contexts': {
         const contexts = [...readKubeconfig(plan.selection.kubeconfig).contexts.keys()].sort();
-        return prefixed(contexts.filter((c) => c.startsWith(plan.prefix)), Directive.noFileComp);
+        return prefixed(
+          contexts.filter((c) => c.startsWith(plan.prefix)),
+          Directive.noFileComp,
+        );
       }
       case 'namespaces': {
         const namespaces = await listNamespaces(plan.selection, plan.context);
-        return prefixed(namespaces.filter((n) => n.startsWith(plan.prefix)), Directive.noFileComp);
+        return prefixed(
+          namespaces.filter((n) => n.startsWith(plan.prefix)),
+          Directive.noFileComp,
+        );
       }
       case 'locations': {
         const summary = readKubeconfig(plan.selection.kubeconfig);
@@ -50,7 +60,10 @@ export async function runCompletion(words: string[], manifestText: string | unde
         const before = slash === -1 ? undefined : plan.word.slice(0, slash);
         if (before !== undefined && summary.contexts.has(before)) {
           const namespaces = await listNamespaces(plan.selection, before);
-          const candidates = [...contexts.filter((c) => c.startsWith(plan.word)), ...locationCandidates(plan.word, contexts, namespaces, before)];
+          const candidates = [
+            ...contexts.filter((c) => c.startsWith(plan.word)),
+            ...locationCandidates(plan.word, contexts, namespaces, before),
+          ];
           return prefixed(candidates, Directive.noFileComp);
         }
         const namespaces = before === undefined ? await listNamespaces(plan.selection, plan.selection.context) : [];
@@ -59,7 +72,8 @@ export async function runCompletion(words: string[], manifestText: string | unde
         return prefixed(candidates, Directive.noFileComp);
       }
       case 'objects': {
-        if (!/^(configmap|secret)\//.test(plan.word)) return prefixed(objectCandidates(plan.word, []), Directive.noFileComp | Directive.noSpace);
+        if (!/^(configmap|secret)\//.test(plan.word))
+          return prefixed(objectCandidates(plan.word, []), Directive.noFileComp | Directive.noSpace);
         const objects = await withCluster(plan.selection, plan.context, async (cluster, namespace) => {
           const kind = plan.word.startsWith('secret/') ? 'Secret' : 'ConfigMap';
           return cluster.listConfigObjects(kind, plan.namespace ?? namespace);
@@ -68,13 +82,19 @@ export async function runCompletion(words: string[], manifestText: string | unde
       }
       case 'kubeconfig-entries': {
         const names = [...readKubeconfig(plan.selection.kubeconfig)[plan.section]].sort();
-        return prefixed(names.filter((n) => n.startsWith(plan.prefix)), Directive.noFileComp);
+        return prefixed(
+          names.filter((n) => n.startsWith(plan.prefix)),
+          Directive.noFileComp,
+        );
       }
       case 'runs': {
         // Newest first, as undo --list shows them; a journal that cannot be read is left out.
         const {RunStore, prepareRunStore} = await import('../kube/run-store.js');
         await prepareRunStore();
-        const ids = RunStore.default().list().records.map((r) => r.runId).filter((id) => id.startsWith(plan.prefix));
+        const ids = RunStore.default()
+          .list()
+          .records.map((r) => r.runId)
+          .filter((id) => id.startsWith(plan.prefix));
         return prefixed(ids, Directive.noFileComp | Directive.keepOrder);
       }
     }
@@ -86,11 +106,20 @@ export async function runCompletion(words: string[], manifestText: string | unde
 
 /** Contexts and the current context, merged over the KUBECONFIG chain as kubectl does (first file wins). */
 export function readKubeconfig(explicit: string | undefined, env: NodeJS.ProcessEnv = process.env): KubeconfigSummary {
-  const files = explicit ? [explicit] : env.KUBECONFIG ? env.KUBECONFIG.split(delimiter).filter(Boolean) : [join(homedir(), '.kube', 'config')];
+  const files = explicit
+    ? [explicit]
+    : env.KUBECONFIG
+      ? env.KUBECONFIG.split(delimiter).filter(Boolean)
+      : [join(homedir(), '.kube', 'config')];
   const summary: KubeconfigSummary = {contexts: new Map(), users: new Set(), clusters: new Set()};
   for (const file of files) {
     let doc:
-      | {contexts?: Array<{name?: string; context?: {namespace?: string}}>; users?: Array<{name?: string}>; clusters?: Array<{name?: string}>; 'current-context'?: string}
+      | {
+          contexts?: Array<{name?: string; context?: {namespace?: string}}>;
+          users?: Array<{name?: string}>;
+          clusters?: Array<{name?: string}>;
+          'current-context'?: string;
+        }
       | undefined;
     try {
       doc = load(readFileSync(file, 'utf8')) as typeof doc;
@@ -113,7 +142,11 @@ async function listNamespaces(selection: Selection, context: string | undefined)
 }
 
 /** Runs one read against a context through the cluster seam, or gives up (undefined) after the timeout. */
-async function withCluster<T>(selection: Selection, context: string | undefined, read: (cluster: ClusterApi, namespace: string) => Promise<T>): Promise<T | undefined> {
+async function withCluster<T>(
+  selection: Selection,
+  context: string | undefined,
+  read: (cluster: ClusterApi, namespace: string) => Promise<T>,
+): Promise<T | undefined> {
   const {Kubeconfig} = await import('../kube/kubeconfig.js');
   const kube = Kubeconfig.load({kubeconfig: selection.kubeconfig, requestTimeoutMs: CLUSTER_TIMEOUT_MS});
   const resolved = kube.resolveContext(context);

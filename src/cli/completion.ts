@@ -108,11 +108,14 @@ export function planCompletion(words: string[], manifest: CompletionManifest): C
     return {kind: 'static', candidates: filter(names.sort(), current), directive: Directive.noFileComp};
   }
 
-  const subcommands = positionals.length === 0 && current ? ids.filter((i) => i.startsWith(`${id}:`)).map((i) => i.slice(id!.length + 1)) : [];
-  if (filter(subcommands, current).length > 0) return {kind: 'static', candidates: filter(subcommands, current), directive: Directive.noFileComp};
+  const subcommands =
+    positionals.length === 0 && current ? ids.filter((i) => i.startsWith(`${id}:`)).map((i) => i.slice(id!.length + 1)) : [];
+  if (filter(subcommands, current).length > 0)
+    return {kind: 'static', candidates: filter(subcommands, current), directive: Directive.noFileComp};
   const arg = command.args[positionals.length];
   if (arg?.options) return {kind: 'static', candidates: filter(arg.options, current), directive: Directive.noFileComp};
-  if (arg?.name === 'object') return {kind: 'objects', word: current, context: selection.context, namespace: selection.namespace, selection};
+  if (arg?.name === 'object')
+    return {kind: 'objects', word: current, context: selection.context, namespace: selection.namespace, selection};
   if (arg?.name === 'runId') return {kind: 'runs', prefix: current};
   if (arg) return {kind: 'locations', word: current, selection};
   // Past the declared arguments: object names, read where the first location (or the flags) points.
@@ -161,7 +164,8 @@ function valueRequest(flag: FlagShape, prefix: string, selection: Selection): Co
     const context = flag.name === 'namespace' ? selection.context : undefined;
     return {kind: 'namespaces', prefix, context, selection};
   }
-  if (flag.name === 'user' || flag.name === 'cluster') return {kind: 'kubeconfig-entries', section: flag.name === 'user' ? 'users' : 'clusters', prefix, selection};
+  if (flag.name === 'user' || flag.name === 'cluster')
+    return {kind: 'kubeconfig-entries', section: flag.name === 'user' ? 'users' : 'clusters', prefix, selection};
   if (flag.options) return {kind: 'static', candidates: filter(flag.options, prefix), directive: Directive.noFileComp};
   // --kubeconfig and other paths: let the shell complete files.
   if (FILE_FLAGS.has(flag.name)) return {kind: 'static', candidates: [], directive: 0};
@@ -175,7 +179,8 @@ function withPrefix(request: CompletionRequest, valuePrefix: string): Completion
 /** Global flags of any command (help groups KUBECTL and OUTPUT). */
 export function persistentFlags(manifest: CompletionManifest): FlagShape[] {
   const byName = new Map<string, FlagShape>();
-  for (const command of Object.values(manifest.commands)) for (const flag of command.flags) if (flag.persistent && !byName.has(flag.name)) byName.set(flag.name, flag);
+  for (const command of Object.values(manifest.commands))
+    for (const flag of command.flags) if (flag.persistent && !byName.has(flag.name)) byName.set(flag.name, flag);
   return [...byName.values()];
 }
 
@@ -214,7 +219,10 @@ export function splitLocation(word: string): {context?: string; namespace?: stri
 /** Candidates for a location word from the contexts and the namespaces of one context. */
 export function locationCandidates(word: string, contexts: string[], namespaces: string[], namespacesOfContext?: string): string[] {
   if (namespacesOfContext !== undefined) {
-    return filter(namespaces.map((ns) => `${namespacesOfContext}/${ns}`), word);
+    return filter(
+      namespaces.map((ns) => `${namespacesOfContext}/${ns}`),
+      word,
+    );
   }
   return filter([...new Set([...namespaces, ...contexts])].sort(), word);
 }
@@ -225,7 +233,10 @@ export function objectCandidates(word: string, objects: Array<{kind: 'ConfigMap'
   if (!typedKind) return filter(OBJECT_KINDS, word);
   const kind = typedKind === 'secret/' ? 'Secret' : 'ConfigMap';
   return filter(
-    objects.filter((o) => o.kind === kind).map((o) => `${typedKind}${o.name}`).sort(),
+    objects
+      .filter((o) => o.kind === kind)
+      .map((o) => `${typedKind}${o.name}`)
+      .sort(),
     word,
   );
 }
@@ -237,7 +248,14 @@ export function renderCompletion(candidates: string[], directive: number): strin
 
 /** Static flags and commands of a built CLI, in the manifest's shape. */
 export function describeCommands(
-  commands: Record<string, {summary?: string; args?: Record<string, {options?: readonly string[]}>; flags?: Record<string, {char?: string; type?: string; options?: readonly string[]; helpGroup?: string}>}>,
+  commands: Record<
+    string,
+    {
+      summary?: string;
+      args?: Record<string, {options?: readonly string[]}>;
+      flags?: Record<string, {char?: string; type?: string; options?: readonly string[]; helpGroup?: string}>;
+    }
+  >,
 ): CompletionManifest {
   const result: CompletionManifest = {commands: {}};
   for (const [id, command] of Object.entries(commands)) {

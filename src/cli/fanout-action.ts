@@ -11,7 +11,15 @@ import {RunStore} from '../kube/run-store.js';
 import {WritePath} from '../kube/write-path.js';
 import {NOT_ATTEMPTED, applyFanoutPlan, hasFailures, readCopies, readFanoutTargets, type FanoutResult} from './apply-fanout.js';
 import {planFromAnnotations} from './fanout-annotations.js';
-import {fanoutCluster, parseSourceArg, resolveTargetContexts, selectionFrom, sourceRefFor, uniqueApis, type FanoutTargetFlagValues} from './fanout-targets.js';
+import {
+  fanoutCluster,
+  parseSourceArg,
+  resolveTargetContexts,
+  selectionFrom,
+  sourceRefFor,
+  uniqueApis,
+  type FanoutTargetFlagValues,
+} from './fanout-targets.js';
 import {parseTimerDuration as parseDuration} from '../core/duration.js';
 import {runStoppable} from './stop-signal.js';
 
@@ -53,13 +61,19 @@ export async function runFanout(object: string | undefined, flags: FanoutFlagVal
   const sourceContext = kube.resolveContext(flags.context);
   const sourceApi = kube.cluster(sourceContext);
   const targetContexts = resolveTargetContexts(kube, flags['to-context'], sourceContext);
-  if (!flags['from-annotations'] && !object) throw new UsageError('name the source: configmap/NAME or secret/NAME (or use --from-annotations)');
+  if (!flags['from-annotations'] && !object)
+    throw new UsageError('name the source: configmap/NAME or secret/NAME (or use --from-annotations)');
   if (flags['from-annotations'] && object) throw new UsageError('--from-annotations finds its sources; do not also name one');
   if (flags['from-annotations']) {
     // The annotations say where each object goes: a target flag beside them would be ignored, so it is refused.
-    const given = (['namespace', 'to-context', 'to-namespace', 'exclude-namespace', 'namespace-selector', 'namespace-regex'] as const).filter((f) => flags[f] !== undefined);
+    const given = (
+      ['namespace', 'to-context', 'to-namespace', 'exclude-namespace', 'namespace-selector', 'namespace-regex'] as const
+    ).filter((f) => flags[f] !== undefined);
     if (flags['all-namespaces']) given.push('all-namespaces' as never);
-    if (given.length > 0) throw new UsageError(`--from-annotations takes its targets from the Kubed annotations; remove ${given.map((f) => `--${f}`).join(', ')}`);
+    if (given.length > 0)
+      throw new UsageError(
+        `--from-annotations takes its targets from the Kubed annotations; remove ${given.map((f) => `--${f}`).join(', ')}`,
+      );
   }
   const planOptions = {onConflict: flags['on-conflict'], prune: flags.prune, stripLabels: flags['strip-labels']};
 
@@ -70,7 +84,17 @@ export async function runFanout(object: string | undefined, flags: FanoutFlagVal
       return ExitCode.ok;
     }
     const writes = countWrites(plans);
-    return confirmAndApply({plans, apis, single: false, refusal: 'refusing to fan out without confirmation', question: `Write ${changes(writes)} for ${plans.length} sources?`}, flags, io);
+    return confirmAndApply(
+      {
+        plans,
+        apis,
+        single: false,
+        refusal: 'refusing to fan out without confirmation',
+        question: `Write ${changes(writes)} for ${plans.length} sources?`,
+      },
+      flags,
+      io,
+    );
   }
   const {kind, name} = parseSourceArg(object!);
   const namespace = flags.namespace ?? kube.namespaceOf(sourceContext);
@@ -81,13 +105,28 @@ export async function runFanout(object: string | undefined, flags: FanoutFlagVal
   if (flags.delete) {
     const all = uniqueApis([sourceApi, ...apis]);
     const plan = await preflightFanout(planFanoutDelete(ref, await readCopies(ref, all)), apiMap(all));
-    return confirmAndApply({plans: [plan], apis: all, single: true, refusal: 'refusing to delete without confirmation', question: `Write ${changes(countWrites([plan]))}?`}, flags, io);
+    return confirmAndApply(
+      {
+        plans: [plan],
+        apis: all,
+        single: true,
+        refusal: 'refusing to delete without confirmation',
+        question: `Write ${changes(countWrites([plan]))}?`,
+      },
+      flags,
+      io,
+    );
   }
   if (!hasNamespaceSelection(selection) && flags['to-context'] === undefined) {
-    throw new UsageError('name the targets: --all-namespaces, --namespace-selector, --namespace-regex, --to-namespace, and/or --to-context');
+    throw new UsageError(
+      'name the targets: --all-namespaces, --namespace-selector, --namespace-regex, --to-namespace, and/or --to-context',
+    );
   }
   const buildPlan = async (): Promise<FanoutPlan> => {
-    const [source, reads] = await Promise.all([sourceApi.getConfigObject(kind, namespace, name), readFanoutTargets(ref, clusters, selection)]);
+    const [source, reads] = await Promise.all([
+      sourceApi.getConfigObject(kind, namespace, name),
+      readFanoutTargets(ref, clusters, selection),
+    ]);
     return preflightFanout(planFanout(ref, source, reads, planOptions), apiMap(apis));
   };
 
@@ -109,7 +148,17 @@ export async function runFanout(object: string | undefined, flags: FanoutFlagVal
 
   const plan = await buildPlan();
   if (!plan.source.exists) throw new UsageError(`source ${sourceName(ref)} not found; to remove its copies use --delete`);
-  return confirmAndApply({plans: [plan], apis, single: true, refusal: 'refusing to fanout without confirmation', question: `Write ${changes(countWrites([plan]))}?`}, flags, io);
+  return confirmAndApply(
+    {
+      plans: [plan],
+      apis,
+      single: true,
+      refusal: 'refusing to fanout without confirmation',
+      question: `Write ${changes(countWrites([plan]))}?`,
+    },
+    flags,
+    io,
+  );
 }
 
 /** Asks the API server (SelfSubjectAccessReview) whether each planned write is allowed; a review that fails lets the write try. */
@@ -117,7 +166,10 @@ async function preflightFanout(plan: FanoutPlan, clients: Map<string, ClusterApi
   const needed = accessNeeded(plan);
   if (needed.length === 0) return plan;
   const ask = (access: Omit<NeededAccess, 'namespace'> & {namespace?: string}) =>
-    clients.get(access.context)?.canI(access.verb, access.kind, access.namespace).catch(() => true) ?? Promise.resolve(true);
+    clients
+      .get(access.context)
+      ?.canI(access.verb, access.kind, access.namespace)
+      .catch(() => true) ?? Promise.resolve(true);
   // One review per context and verb for all namespaces first: an admin needs no review per namespace.
   const broad = [...new Map(needed.map((a) => [`${a.context} ${a.verb}`, {...a, namespace: undefined}])).values()];
   const broadAnswers = await Promise.all(broad.map(ask));
@@ -159,7 +211,11 @@ async function confirmAndApply(batch: Batch, flags: FanoutFlagValues, io: Fanout
     io.print(output === 'table' ? renderPlans(io.theme('stdout')) : documents());
     const failing = plans.some((p) => p.entries.some((e) => e.action === 'error'));
     if (single && writes === 0 && !failing && flags['dry-run'] !== 'client') io.note('nothing to write: every copy is in sync');
-    return reportOutcome(plans.some((p) => p.entries.some((e) => e.action === 'error')), io, 'planned');
+    return reportOutcome(
+      plans.some((p) => p.entries.some((e) => e.action === 'error')),
+      io,
+      'planned',
+    );
   }
   if (!flags.yes) {
     io.note(renderPlans(io.theme('stderr')));
@@ -185,19 +241,26 @@ async function confirmAndApply(batch: Batch, flags: FanoutFlagValues, io: Fanout
   if (journal) io.note(`journal saved as run ${options.runId}; undo with: kubectl configsync undo ${options.runId}`);
   progress(writes, writes, true);
   const dryRun = flags['dry-run'] === 'server';
-  if (output === 'table') io.print(plans.map((p, i) => renderFanoutResults(p, results[i], io.theme('stdout'), {dryRun, ...shown(p)})).join('\n'));
+  if (output === 'table')
+    io.print(plans.map((p, i) => renderFanoutResults(p, results[i], io.theme('stdout'), {dryRun, ...shown(p)})).join('\n'));
   else io.print(documents(results));
   if (signal) {
     const flat = results.flat();
     const count = (outcome: FanoutResult['outcome']) => flat.filter((r) => r.outcome === outcome && isWrite(r)).length;
-    throw new InterruptedError(`interrupted (${signal}): ${count('done')} done, ${count('failed')} failed, ${flat.filter((r) => r.message === NOT_ATTEMPTED).length} not attempted; run the same command again to finish`);
+    throw new InterruptedError(
+      `interrupted (${signal}): ${count('done')} done, ${count('failed')} failed, ${flat.filter((r) => r.message === NOT_ATTEMPTED).length} not attempted; run the same command again to finish`,
+    );
   }
   return reportOutcome(results.some(hasFailures), io);
 }
 
 function reportOutcome(failed: boolean, io: FanoutIo, stage: 'planned' | 'written' = 'written'): ExitCodeValue {
   if (!failed) return ExitCode.ok;
-  io.note(stage === 'written' ? 'error: some targets failed (see the report); the others were written' : 'error: some targets cannot be reached or planned (see the report)');
+  io.note(
+    stage === 'written'
+      ? 'error: some targets failed (see the report); the others were written'
+      : 'error: some targets cannot be reached or planned (see the report)',
+  );
   return ExitCode.partial;
 }
 
@@ -206,8 +269,19 @@ function applyOptions(flags: FanoutFlagValues, source: {context: string; namespa
   const now = new Date();
   const runId = RunStore.newRunId(now);
   const mode = flags['dry-run'] === 'server' ? 'server' : 'none';
-  const journal = () => RunStore.default().create({runId, createdAt: now.toISOString(), command: 'fanout', source: {context: source.context, namespace: source.namespace}});
-  return {runId, writer: new WritePath({mode, fieldManager: flags['field-manager'], journal, runId}), concurrency: flags.concurrency, qps: flags.qps};
+  const journal = () =>
+    RunStore.default().create({
+      runId,
+      createdAt: now.toISOString(),
+      command: 'fanout',
+      source: {context: source.context, namespace: source.namespace},
+    });
+  return {
+    runId,
+    writer: new WritePath({mode, fieldManager: flags['field-manager'], journal, runId}),
+    concurrency: flags.concurrency,
+    qps: flags.qps,
+  };
 }
 
 async function confirmWatch(yes: boolean, io: FanoutIo): Promise<boolean> {

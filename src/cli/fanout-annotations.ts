@@ -1,5 +1,16 @@
 import type {ClusterApi} from '../core/cluster-api.js';
-import {KUBED, ORIGIN_LABELS, planAnnotationRemoved, planFanout, summarize, type ClusterRead, type FanoutEntry, type FanoutPlan, type FanoutPlanOptions, type SourceRef} from '../core/fanout-plan.js';
+import {
+  KUBED,
+  ORIGIN_LABELS,
+  planAnnotationRemoved,
+  planFanout,
+  summarize,
+  type ClusterRead,
+  type FanoutEntry,
+  type FanoutPlan,
+  type FanoutPlanOptions,
+  type SourceRef,
+} from '../core/fanout-plan.js';
 import {compileNamespaceSelection, type NamespaceSelection} from '../core/namespace-select.js';
 import {sourceName} from '../ui/render-fanout.js';
 import type {ConfigKind, ConfigObject} from '../core/types.js';
@@ -15,10 +26,18 @@ async function planAnnotatedSource(
   options: Omit<FanoutPlanOptions, 'adoptKubedCopies'>,
   clusterName: string | undefined,
 ): Promise<FanoutPlan> {
-  const contexts = (source.annotations[KUBED.syncContexts] ?? '').split(',').map((c) => c.trim()).filter(Boolean);
+  const contexts = (source.annotations[KUBED.syncContexts] ?? '')
+    .split(',')
+    .map((c) => c.trim())
+    .filter(Boolean);
   const others = contexts.filter((c) => c !== sourceApi.context);
   const resolved = others.length > 0 ? resolveTargetContexts(kube, others, sourceApi.context) : [];
-  const ref = await sourceRefFor(sourceApi, {kind: source.kind, name: source.name, namespace: source.namespace}, resolved.map((c) => kube.cluster(c)), clusterName);
+  const ref = await sourceRefFor(
+    sourceApi,
+    {kind: source.kind, name: source.name, namespace: source.namespace},
+    resolved.map((c) => kube.cluster(c)),
+    clusterName,
+  );
   const reads: ClusterRead[] = [];
   const sync = source.annotations[KUBED.sync];
   if (sync !== undefined) {
@@ -29,7 +48,13 @@ async function planAnnotatedSource(
     reads.push(...(await readFanoutTargets(ref, [fanoutCluster(kube, sourceApi.context, source.namespace)], selection)));
   }
   if (resolved.length > 0) {
-    reads.push(...(await readFanoutTargets(ref, resolved.map((c) => fanoutCluster(kube, c, source.namespace)), {})));
+    reads.push(
+      ...(await readFanoutTargets(
+        ref,
+        resolved.map((c) => fanoutCluster(kube, c, source.namespace)),
+        {},
+      )),
+    );
   }
   return planFanout(ref, source, reads, {...options, adoptKubedCopies: true, fromAnnotations: true});
 }
@@ -45,10 +70,14 @@ export async function planFromAnnotations(
   options: Omit<FanoutPlanOptions, 'adoptKubedCopies'>,
   clusterName?: string,
 ): Promise<{plans: FanoutPlan[]; apis: ClusterApi[]}> {
-  const objects = (await Promise.all((['ConfigMap', 'Secret'] as ConfigKind[]).map((kind) => sourceApi.listConfigObjects(kind, undefined)))).flat();
+  const objects = (
+    await Promise.all((['ConfigMap', 'Secret'] as ConfigKind[]).map((kind) => sourceApi.listConfigObjects(kind, undefined)))
+  ).flat();
   // Copies (Kubed's or ours) are never sources, even if an annotation was carried over.
   const isCopy = (o: ConfigObject) => Object.hasOwn(o.labels, KUBED.originName) || Object.hasOwn(o.labels, ORIGIN_LABELS.id);
-  const sources = objects.filter((o) => !isCopy(o) && (Object.hasOwn(o.annotations, KUBED.sync) || Object.hasOwn(o.annotations, KUBED.syncContexts)));
+  const sources = objects.filter(
+    (o) => !isCopy(o) && (Object.hasOwn(o.annotations, KUBED.sync) || Object.hasOwn(o.annotations, KUBED.syncContexts)),
+  );
   sources.sort((a, b) => a.namespace.localeCompare(b.namespace) || a.kind.localeCompare(b.kind) || a.name.localeCompare(b.name));
   const plans: FanoutPlan[] = [];
   for (const source of sources) {
@@ -56,15 +85,36 @@ export async function planFromAnnotations(
       plans.push(await planAnnotatedSource(kube, sourceApi, source, options, clusterName));
     } catch (error) {
       // One bad annotation (an unknown context, a bad selector) is reported with its object; the others go on.
-      const ref: SourceRef = {kind: source.kind, name: source.name, namespace: source.namespace, context: sourceApi.context, server: sourceApi.server, cluster: (await sourceApi.clusterIdentity()).id};
-      const entries: FanoutEntry[] = [{context: sourceApi.context, namespace: source.namespace, action: 'error', reason: `${sourceName(ref)}: ${(error as Error).message}`}];
+      const ref: SourceRef = {
+        kind: source.kind,
+        name: source.name,
+        namespace: source.namespace,
+        context: sourceApi.context,
+        server: sourceApi.server,
+        cluster: (await sourceApi.clusterIdentity()).id,
+      };
+      const entries: FanoutEntry[] = [
+        {
+          context: sourceApi.context,
+          namespace: source.namespace,
+          action: 'error',
+          reason: `${sourceName(ref)}: ${(error as Error).message}`,
+        },
+      ];
       plans.push({source: {...ref, exists: true}, entries, summary: summarize(entries)});
     }
   }
   // Copies in this cluster of sources whose annotation was removed (or that are gone): pruned, as Kubed does.
   const isAnnotated = (ref: Pick<SourceRef, 'kind' | 'name' | 'namespace'>) =>
     sources.some((s) => s.kind === ref.kind && s.name === ref.name && s.namespace === ref.namespace);
-  if (options.prune) plans.push(...planAnnotationRemoved({context: sourceApi.context, server: sourceApi.server, cluster: (await sourceApi.clusterIdentity()).id}, objects, isAnnotated));
+  if (options.prune)
+    plans.push(
+      ...planAnnotationRemoved(
+        {context: sourceApi.context, server: sourceApi.server, cluster: (await sourceApi.clusterIdentity()).id},
+        objects,
+        isAnnotated,
+      ),
+    );
   const contexts = [...new Set(plans.flatMap((p) => p.entries.map((e) => e.context)))];
   return {plans, apis: uniqueApis([sourceApi, ...contexts.map((c) => kube.cluster(c))])};
 }

@@ -13,13 +13,17 @@ import type {ConfigObject} from '../core/types.js';
 
 /** Flags shared by fanout and fanout status: where the source is and where copies go. */
 export const fanoutTargetFlags = {
-  'all-namespaces': Flags.boolean({char: 'A', description: 'copy into every namespace (system namespaces only when named with --to-namespace)'}),
+  'all-namespaces': Flags.boolean({
+    char: 'A',
+    description: 'copy into every namespace (system namespaces only when named with --to-namespace)',
+  }),
   'namespace-selector': Flags.string({description: "copy into namespaces matching this label selector, e.g. 'team in (a,b)'"}),
   'namespace-regex': Flags.string({description: 'copy into namespaces whose name matches this regular expression'}),
   'to-namespace': Flags.string({description: 'copy into these namespaces (comma-separated, repeatable)', multiple: true}),
   'exclude-namespace': Flags.string({description: 'never copy into these namespaces (comma-separated, repeatable)', multiple: true}),
   'to-context': Flags.string({
-    description: "copy into these kubeconfig contexts (comma-separated, repeatable): the context's namespace, or the source namespace; namespace flags apply in each",
+    description:
+      "copy into these kubeconfig contexts (comma-separated, repeatable): the context's namespace, or the source namespace; namespace flags apply in each",
     multiple: true,
   }),
 };
@@ -46,7 +50,10 @@ export function selectionFrom(flags: FanoutTargetFlagValues): NamespaceSelection
 }
 
 export function splitList(values: string[] | undefined): string[] {
-  return (values ?? []).flatMap((v) => v.split(',')).map((v) => v.trim()).filter(Boolean);
+  return (values ?? [])
+    .flatMap((v) => v.split(','))
+    .map((v) => v.trim())
+    .filter(Boolean);
 }
 
 export function parseSourceArg(text: string): {kind: ConfigKind; name: string} {
@@ -91,9 +98,25 @@ export async function sourceRefFor(
 ): Promise<SourceRef> {
   const cluster = (await sourceApi.clusterIdentity()).id;
   // A context that cannot be read is reported when the targets are read.
-  const sameCluster = await Promise.all(others.map((api) => api.clusterIdentity().then((i) => (i.id === cluster ? api.server : undefined), () => undefined)));
+  const sameCluster = await Promise.all(
+    others.map((api) =>
+      api.clusterIdentity().then(
+        (i) => (i.id === cluster ? api.server : undefined),
+        () => undefined,
+      ),
+    ),
+  );
   const legacyServers = [...new Set([sourceApi.server, ...sameCluster.filter((s): s is string => s !== undefined)])];
-  return {kind: object.kind, name: object.name, namespace: object.namespace, context: sourceApi.context, server: sourceApi.server, cluster, ...(clusterName ? {clusterName} : {}), legacyServers};
+  return {
+    kind: object.kind,
+    name: object.name,
+    namespace: object.namespace,
+    context: sourceApi.context,
+    server: sourceApi.server,
+    cluster,
+    ...(clusterName ? {clusterName} : {}),
+    legacyServers,
+  };
 }
 
 /**
@@ -139,7 +162,10 @@ export async function readTargetNamespaces(
 /** Copies in all namespaces (for prune), unless an access review says the caller may not list them: then none, with a warning. */
 async function readCopiesElsewhere(ref: SourceRef, cluster: FanoutCluster): Promise<{found: ConfigObject[]; warning?: string}> {
   const resource = ref.kind === 'Secret' ? 'secrets' : 'configmaps';
-  const skipped = {found: [] as ConfigObject[], warning: `context ${cluster.context}: may not list ${resource} in all namespaces, so no copy outside the named targets is pruned`};
+  const skipped = {
+    found: [] as ConfigObject[],
+    warning: `context ${cluster.context}: may not list ${resource} in all namespaces, so no copy outside the named targets is pruned`,
+  };
   if (!(await cluster.api.canI('list', ref.kind).catch(() => true))) return skipped;
   try {
     return {found: await cluster.api.listConfigObjects(ref.kind, undefined, {labelSelector: originSelector(ref)})};

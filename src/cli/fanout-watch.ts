@@ -38,7 +38,9 @@ export async function watchFanout(options: WatchFanoutOptions): Promise<ExitCode
   const log = (text: string) => options.log(`${now().toISOString()} ${text}`);
   const name = `${options.ref.kind === 'Secret' ? 'secret' : 'configmap'}/${options.ref.name}`;
   const contexts = [...new Set(options.targets.map((t) => t.context))];
-  log(`watching ${name} in ${options.ref.context}/${options.ref.namespace}; targets in ${contexts.join(', ')}; resync every ${Math.round(options.resyncMs / 1000)}s`);
+  log(
+    `watching ${name} in ${options.ref.context}/${options.ref.namespace}; targets in ${contexts.join(', ')}; resync every ${Math.round(options.resyncMs / 1000)}s`,
+  );
 
   let stopping = false;
   let running: Promise<void> | undefined;
@@ -56,7 +58,9 @@ export async function watchFanout(options: WatchFanoutOptions): Promise<ExitCode
       scheduleRetry();
       return;
     }
-    const results = plan.entries.some((e) => e.action === 'create' || e.action === 'update' || e.action === 'prune') ? await options.apply(plan) : undefined;
+    const results = plan.entries.some((e) => e.action === 'create' || e.action === 'update' || e.action === 'prune')
+      ? await options.apply(plan)
+      : undefined;
     let failed = false;
     const seen = new Set<string>();
     plan.entries.forEach((entry, i) => {
@@ -66,7 +70,10 @@ export async function watchFanout(options: WatchFanoutOptions): Promise<ExitCode
         // Standing conditions are logged once, not at every pass.
         const key = `${entry.action} ${entry.context}/${entry.namespace} ${entry.reason}`;
         seen.add(key);
-        if (!reported.has(key)) options.log(renderWatchLine(plan, {...entry, outcome: entry.action === 'error' ? 'failed' : 'skipped', message: entry.reason}, now()));
+        if (!reported.has(key))
+          options.log(
+            renderWatchLine(plan, {...entry, outcome: entry.action === 'error' ? 'failed' : 'skipped', message: entry.reason}, now()),
+          );
         if (entry.action === 'error') failed = true;
         return;
       }
@@ -77,7 +84,13 @@ export async function watchFanout(options: WatchFanoutOptions): Promise<ExitCode
         seen.add(key);
         if (reported.has(key)) return;
       }
-      options.log(renderWatchLine(plan, {...entry, outcome: result?.outcome, message: result?.outcome === 'failed' ? result.message : undefined}, now()));
+      options.log(
+        renderWatchLine(
+          plan,
+          {...entry, outcome: result?.outcome, message: result?.outcome === 'failed' ? result.message : undefined},
+          now(),
+        ),
+      );
     });
     for (const key of [...reported]) if (!seen.has(key)) reported.delete(key);
     for (const key of seen) reported.add(key);
@@ -143,9 +156,20 @@ export async function watchFanout(options: WatchFanoutOptions): Promise<ExitCode
     open();
   };
 
-  follow(options.sourceApi, {kind: options.ref.kind, namespace: options.ref.namespace, fieldSelector: `metadata.name=${options.ref.name}`}, `${name} (source)`);
+  follow(
+    options.sourceApi,
+    {kind: options.ref.kind, namespace: options.ref.namespace, fieldSelector: `metadata.name=${options.ref.name}`},
+    `${name} (source)`,
+  );
   // One watch per cluster, however many contexts reach it (a context whose identity cannot be read is watched on its own).
-  const identities = await Promise.all(options.targets.map((api) => api.clusterIdentity().then((i) => i.id, () => `context ${api.context}`)));
+  const identities = await Promise.all(
+    options.targets.map((api) =>
+      api.clusterIdentity().then(
+        (i) => i.id,
+        () => `context ${api.context}`,
+      ),
+    ),
+  );
   const seenClusters = new Set<string>();
   for (const [i, api] of options.targets.entries()) {
     if (seenClusters.has(identities[i])) continue;

@@ -8,22 +8,40 @@ import {parseKubectlDuration} from '../core/duration.js';
  */
 export const authFlags = {
   as: Flags.string({description: 'username to impersonate for the operation (a user or a service account)', helpGroup: 'KUBECTL'}),
-  'as-group': Flags.string({description: 'group to impersonate for the operation, with --as (one group: the client sends one header of a name)', multiple: true, helpGroup: 'KUBECTL'}),
+  'as-group': Flags.string({
+    description: 'group to impersonate for the operation, with --as (one group: the client sends one header of a name)',
+    multiple: true,
+    helpGroup: 'KUBECTL',
+  }),
   user: Flags.string({description: 'the name of the kubeconfig user to use', helpGroup: 'KUBECTL'}),
   cluster: Flags.string({description: 'the name of the kubeconfig cluster to use', helpGroup: 'KUBECTL'}),
-  token: Flags.string({description: 'bearer token for authentication to the API server (replaces the user\'s credentials)', helpGroup: 'KUBECTL'}),
+  token: Flags.string({
+    description: "bearer token for authentication to the API server (replaces the user's credentials)",
+    helpGroup: 'KUBECTL',
+  }),
   'certificate-authority': Flags.string({description: 'path to a cert file for the certificate authority', helpGroup: 'KUBECTL'}),
-  'insecure-skip-tls-verify': Flags.boolean({description: "the server's certificate will not be checked for validity (insecure)", helpGroup: 'KUBECTL'}),
-  v: Flags.integer({description: 'log level: 6 and above log every API request on stderr (method, URL, status, time); also -v=N', min: 0, helpGroup: 'KUBECTL'}),
+  'insecure-skip-tls-verify': Flags.boolean({
+    description: "the server's certificate will not be checked for validity (insecure)",
+    helpGroup: 'KUBECTL',
+  }),
+  v: Flags.integer({
+    description: 'log level: 6 and above log every API request on stderr (method, URL, status, time); also -v=N',
+    min: 0,
+    helpGroup: 'KUBECTL',
+  }),
 };
 
 /** kubectl's own flag names, defined once and shared by every command. */
 export const kubeFlags = {
-  kubeconfig: Flags.string({description: 'path to the kubeconfig file (default: KUBECONFIG, several files merged, or ~/.kube/config)', helpGroup: 'KUBECTL'}),
+  kubeconfig: Flags.string({
+    description: 'path to the kubeconfig file (default: KUBECONFIG, several files merged, or ~/.kube/config)',
+    helpGroup: 'KUBECTL',
+  }),
   context: Flags.string({description: 'kubeconfig context to use (default: the current context)', helpGroup: 'KUBECTL'}),
-  namespace: Flags.string({char: 'n', description: "namespace (default: the context's namespace, or \"default\")", helpGroup: 'KUBECTL'}),
+  namespace: Flags.string({char: 'n', description: 'namespace (default: the context\'s namespace, or "default")', helpGroup: 'KUBECTL'}),
   'request-timeout': Flags.string({
-    description: 'how long to wait for one API request or credential plugin before giving up (kubectl syntax: 5s, 1m, 1h30m; 0 waits forever)',
+    description:
+      'how long to wait for one API request or credential plugin before giving up (kubectl syntax: 5s, 1m, 1h30m; 0 waits forever)',
     default: '30s',
     helpGroup: 'KUBECTL',
   }),

@@ -34,7 +34,9 @@ let validators: {DiffReport: ReturnType<Ajv2020['compile']>; SyncPlan: ReturnTyp
 export function validatePlanDocument(document: unknown, path: string): void {
   const doc = document as {apiVersion?: unknown; kind?: unknown} | null;
   if (!doc || typeof doc !== 'object' || doc.apiVersion !== DIFF_API_VERSION || (doc.kind !== 'DiffReport' && doc.kind !== 'SyncPlan')) {
-    throw new UsageError(`--plan: expected a DiffReport (diff -o json) or a SyncPlan (sync --dry-run=client -o json) of apiVersion ${DIFF_API_VERSION} in ${path}`);
+    throw new UsageError(
+      `--plan: expected a DiffReport (diff -o json) or a SyncPlan (sync --dry-run=client -o json) of apiVersion ${DIFF_API_VERSION} in ${path}`,
+    );
   }
   if (!validators) {
     const ajv = new Ajv2020({allErrors: false, strict: true, strictRequired: false, allowUnionTypes: true});
@@ -48,6 +50,7 @@ export function validatePlanDocument(document: unknown, path: string): void {
 function describeError(error: ErrorObject | undefined): string {
   if (!error) return 'invalid';
   const where = error.instancePath || '(top level)';
-  if (error.keyword === 'additionalProperties') return `${where}: unknown field "${(error.params as {additionalProperty: string}).additionalProperty}"`;
+  if (error.keyword === 'additionalProperties')
+    return `${where}: unknown field "${(error.params as {additionalProperty: string}).additionalProperty}"`;
   return `${where} ${error.message ?? 'is invalid'}`;
 }

@@ -4,15 +4,29 @@ import type {ClusterApi} from '../core/cluster-api.js';
 import type {ConfigTarget, ConsumerReference} from '../core/consumers.js';
 import {workloadRef} from '../core/consumers.js';
 import {ConfigSyncError, UsageError} from '../core/errors.js';
-import {planRestart, rolloutState, untrackedRollout, RESTART_API_VERSION, type PlannedRestart, type RestartPlan, type RestartPlanOptions} from '../core/restart-plan.js';
+import {
+  planRestart,
+  rolloutState,
+  untrackedRollout,
+  RESTART_API_VERSION,
+  type PlannedRestart,
+  type RestartPlan,
+  type RestartPlanOptions,
+} from '../core/restart-plan.js';
 import type {ConfigKind} from '../core/types.js';
 import {WORKLOAD_KINDS, type WorkloadKind} from '../core/workload.js';
 import {parseTimerDuration as parseDuration} from '../core/duration.js';
 
 /** Flags shared by `restart` and `sync --restart`. */
 export const restartFlags = {
-  'skip-volume-only': Flags.boolean({description: 'do not restart workloads that only mount the object as a volume without subPath (the kubelet refreshes those files)'}),
-  'max-parallel': Flags.integer({description: 'restart at most N workloads per wave (0: all at once); with --wait each wave finishes before the next starts', default: 0, min: 0}),
+  'skip-volume-only': Flags.boolean({
+    description: 'do not restart workloads that only mount the object as a volume without subPath (the kubelet refreshes those files)',
+  }),
+  'max-parallel': Flags.integer({
+    description: 'restart at most N workloads per wave (0: all at once); with --wait each wave finishes before the next starts',
+    default: 0,
+    min: 0,
+  }),
   wait: Flags.boolean({description: 'follow each rollout until it completes or --timeout passes (progress on stderr)'}),
   timeout: Flags.string({description: 'how long --wait follows one rollout (e.g. 90s, 5m)', default: '5m'}),
   'halt-on-failure': Flags.boolean({description: 'start no further wave once a restart or rollout failed'}),
@@ -74,7 +88,10 @@ export interface RestartReport {
   summary: {consumers: number; restarted: number; skipped: number; failed: number};
 }
 
-export function rolloutOptionsFrom(flags: RestartFlagValues & {'dry-run': DryRun; 'field-manager': string}, progress?: (line: string) => void): RolloutOptions {
+export function rolloutOptionsFrom(
+  flags: RestartFlagValues & {'dry-run': DryRun; 'field-manager': string},
+  progress?: (line: string) => void,
+): RolloutOptions {
   let timeoutMs: number;
   try {
     timeoutMs = parseDuration(flags.timeout);
@@ -95,7 +112,13 @@ export function rolloutOptionsFrom(flags: RestartFlagValues & {'dry-run': DryRun
  * One LIST per workload kind in the namespace, or in all namespaces (three in all), then the pure plan.
  * A label selector narrows the LISTs on the server, so unmatched workloads are never sent.
  */
-export async function readRestartPlan(cluster: ClusterApi, namespace: string | undefined, targets: ConfigTarget[], options: RestartPlanOptions, selector?: string): Promise<RestartPlan> {
+export async function readRestartPlan(
+  cluster: ClusterApi,
+  namespace: string | undefined,
+  targets: ConfigTarget[],
+  options: RestartPlanOptions,
+  selector?: string,
+): Promise<RestartPlan> {
   const listOptions = selector === undefined ? undefined : {labelSelector: selector};
   const lists = await Promise.all(WORKLOAD_KINDS.map((kind) => cluster.listWorkloads(kind, namespace, listOptions)));
   return planRestart({context: cluster.context, namespace, workloads: lists.flat(), targets, selector}, options);
@@ -103,7 +126,11 @@ export async function readRestartPlan(cluster: ClusterApi, namespace: string | u
 
 /** What the plan would do, without writing: the report for --dry-run=client and for the preview. */
 export function previewRestartPlan(plan: RestartPlan, dryRun: DryRun): RestartReport {
-  return report(plan, dryRun, plan.items.map((item) => outcomeOf(item, item.action === 'restart' ? {status: 'would-restart'} : {status: 'skipped'})));
+  return report(
+    plan,
+    dryRun,
+    plan.items.map((item) => outcomeOf(item, item.action === 'restart' ? {status: 'would-restart'} : {status: 'skipped'})),
+  );
 }
 
 /**
@@ -119,42 +146,70 @@ export async function applyRestartPlan(cluster: ClusterApi, plan: RestartPlan, o
   });
   const now = options.now ?? (() => new Date());
   // One timestamp for the run, in RFC 3339 like kubectl (no fraction of a second).
-  const restartedAt = now().toISOString().replace(/\.\d+Z$/, 'Z');
+  const restartedAt = now()
+    .toISOString()
+    .replace(/\.\d+Z$/, 'Z');
   let halted = false;
   for (const [waveIndex, wave] of plan.waves.entries()) {
     if (halted) {
       for (const index of wave) {
-        outcomes.set(index, outcomeOf(plan.items[index], {status: 'skipped', reason: 'not started: an earlier wave failed (--halt-on-failure)'}));
+        outcomes.set(
+          index,
+          outcomeOf(plan.items[index], {status: 'skipped', reason: 'not started: an earlier wave failed (--halt-on-failure)'}),
+        );
       }
       continue;
     }
-    if (plan.waves.length > 1) options.progress?.(`wave ${waveIndex + 1}/${plan.waves.length}: ${wave.map((i) => workloadRef(plan.items[i])).join(', ')}`);
+    if (plan.waves.length > 1)
+      options.progress?.(`wave ${waveIndex + 1}/${plan.waves.length}: ${wave.map((i) => workloadRef(plan.items[i])).join(', ')}`);
     const results = await Promise.all(wave.map((index) => restartOne(cluster, plan.items[index], restartedAt, options)));
     wave.forEach((index, i) => outcomes.set(index, results[i]));
     if (options.haltOnFailure && results.some((r) => r.status === 'failed')) halted = true;
   }
-  return report(plan, options.dryRun, plan.items.map((_, index) => outcomes.get(index)!));
+  return report(
+    plan,
+    options.dryRun,
+    plan.items.map((_, index) => outcomes.get(index)!),
+  );
 }
 
-async function restartOne(cluster: ClusterApi, item: PlannedRestart, restartedAt: string, options: RolloutOptions): Promise<WorkloadOutcome> {
+async function restartOne(
+  cluster: ClusterApi,
+  item: PlannedRestart,
+  restartedAt: string,
+  options: RolloutOptions,
+): Promise<WorkloadOutcome> {
   const ref = workloadRef(item);
   let generation: number | undefined;
   let untracked: string | undefined;
   try {
-    const patched = await new WritePath({mode: options.dryRun, fieldManager: options.fieldManager}).restart(cluster, item.kind, item.namespace, item.name, restartedAt);
+    const patched = await new WritePath({mode: options.dryRun, fieldManager: options.fieldManager}).restart(
+      cluster,
+      item.kind,
+      item.namespace,
+      item.name,
+      restartedAt,
+    );
     if (!patched) return outcomeOf(item, {status: 'would-restart', restartedAt});
     generation = patched.generation;
     untracked = untrackedRollout(patched);
   } catch (error) {
     // Deleted between the list and the patch: nothing left to restart.
-    if ((error as {status?: number}).status === 404) return outcomeOf(item, {status: 'skipped', reason: 'not found: deleted after it was listed'});
+    if ((error as {status?: number}).status === 404)
+      return outcomeOf(item, {status: 'skipped', reason: 'not found: deleted after it was listed'});
     return outcomeOf(item, {status: 'failed', reason: messageOf(error)});
   }
   if (options.dryRun === 'server') return outcomeOf(item, {status: 'would-restart', restartedAt});
   options.progress?.(`${ref} restarted`);
   if (!options.wait) return outcomeOf(item, {status: 'restarted', restartedAt});
   // Like kubectl rollout status: no rollout to follow is an error, not a success; no poll needed to know it.
-  if (untracked) return outcomeOf(item, {status: 'failed', restartedAt, rollout: {state: 'failed', message: untracked}, reason: `restarted, but ${untracked}`});
+  if (untracked)
+    return outcomeOf(item, {
+      status: 'failed',
+      restartedAt,
+      rollout: {state: 'failed', message: untracked},
+      reason: `restarted, but ${untracked}`,
+    });
   const rollout = await followRollout(cluster, item, generation, options);
   if (rollout.state === 'complete') return outcomeOf(item, {status: 'restarted', restartedAt, rollout});
   return outcomeOf(item, {status: 'failed', restartedAt, rollout, reason: `restarted, but ${rollout.message}`});
@@ -277,7 +332,9 @@ function messageOf(error: unknown): string {
 
 /** The keys a sync actually wrote, per object, as restartConsumers takes them. */
 export function changesFromSync(objects: Array<{kind: ConfigKind; name: string; outcome: string; changedKeys: string[]}>): ConfigChange[] {
-  return objects.filter((o) => o.outcome === 'written' && o.changedKeys.length > 0).map((o) => ({kind: o.kind, name: o.name, keys: o.changedKeys}));
+  return objects
+    .filter((o) => o.outcome === 'written' && o.changedKeys.length > 0)
+    .map((o) => ({kind: o.kind, name: o.name, keys: o.changedKeys}));
 }
 
 export function formatDuration(ms: number): string {

@@ -62,14 +62,19 @@ export function parseRules(parsed: unknown, file: string, validate: ValidateFunc
 /** The first schema error, in words that name the allowed fields. */
 function describeSchemaError(errors: ErrorObject[], parsed: unknown): string {
   const error = errors.find((e) => e.keyword === 'additionalProperties') ?? errors[0];
-  const at = error.instancePath.replace(/^\//, '').replace(/\/(\d+)/g, '[$1]').replace(/\//g, '.');
+  const at = error.instancePath
+    .replace(/^\//, '')
+    .replace(/\/(\d+)/g, '[$1]')
+    .replace(/\//g, '.');
   if (error.keyword === 'additionalProperties') {
     const field = (error.params as {additionalProperty: string}).additionalProperty;
     const allowed = Object.keys(schemaAt(error.schemaPath).properties ?? {});
     return `unknown field "${at ? `${at}.` : ''}${field}" (allowed${at ? ` in ${at}` : ''}: ${allowed.join(', ')})`;
   }
-  if (error.keyword === 'type' && at === '' && Array.isArray(parsed)) return 'expected a mapping with "ignore:" (allowed fields: ignore), not a list';
-  if (error.keyword === 'type') return `${at || 'the file'} must be ${at.endsWith(']') ? 'a string' : at === '' ? 'a mapping with "ignore:"' : at === 'ignore' ? 'a mapping with "keys:" and "objects:"' : 'a list of strings'}`;
+  if (error.keyword === 'type' && at === '' && Array.isArray(parsed))
+    return 'expected a mapping with "ignore:" (allowed fields: ignore), not a list';
+  if (error.keyword === 'type')
+    return `${at || 'the file'} must be ${at.endsWith(']') ? 'a string' : at === '' ? 'a mapping with "ignore:"' : at === 'ignore' ? 'a mapping with "keys:" and "objects:"' : 'a list of strings'}`;
   return `${at || 'the file'} ${error.message ?? 'is not valid'}`;
 }
 
@@ -87,7 +92,8 @@ export function unmatchedRules(rules: RulesFile, objects: Array<{name: string; k
     if (!objects.some((o) => isObjectIgnored({keys: [], objects: [pattern]}, o.name))) warnings.push(`ignore.objects "${pattern}"`);
   }
   for (const pattern of rules.keys) {
-    if (!objects.some((o) => o.keys.some((key) => isKeyIgnored({keys: [pattern], objects: []}, o.name, key)))) warnings.push(`ignore.keys "${pattern}"`);
+    if (!objects.some((o) => o.keys.some((key) => isKeyIgnored({keys: [pattern], objects: []}, o.name, key))))
+      warnings.push(`ignore.keys "${pattern}"`);
   }
   return warnings.map((rule) => `warning: rules file ${rules.file}: ${rule} matched nothing in this run`);
 }

@@ -96,18 +96,27 @@ export async function runSync(request: SyncRequest, io: SyncIo): Promise<SyncPre
   if (request.planFile) {
     // The plan names its locations and objects: others beside it would be silently ignored.
     const given = [request.source, request.target, ...request.names].filter((w): w is string => w !== undefined);
-    const flagsGiven = (['from-context', 'from-namespace', 'to-context', 'to-namespace', 'selector'] as const).filter((f) => request.compare[f] !== undefined).map((f) => `--${f}`);
+    const flagsGiven = (['from-context', 'from-namespace', 'to-context', 'to-namespace', 'selector'] as const)
+      .filter((f) => request.compare[f] !== undefined)
+      .map((f) => `--${f}`);
     if (given.length > 0 || flagsGiven.length > 0) {
-      throw new UsageError(`--plan names its own source, target and objects; remove ${[...given.map((w) => `"${w}"`), ...flagsGiven].join(', ')}`);
+      throw new UsageError(
+        `--plan names its own source, target and objects; remove ${[...given.map((w) => `"${w}"`), ...flagsGiven].join(', ')}`,
+      );
     }
   }
   // Decide before reading anything: without a terminal we must never wait for an answer.
   if (!io.canPrompt && !chooseByFlags) throw new UsageError('no terminal to choose keys on: pass --keys K1,K2 or --all (and --yes)');
-  if (!io.canPrompt && !request.yes && dryRun === 'none') throw new UsageError('refusing to write without confirmation: no terminal to ask on; pass --yes (or --dry-run=client to preview)');
+  if (!io.canPrompt && !request.yes && dryRun === 'none')
+    throw new UsageError('refusing to write without confirmation: no terminal to ask on; pass --yes (or --dry-run=client to preview)');
 
   const kube = await io.loadKubeconfig();
-  const saved = request.planFile ? readSavedPlan((await import('./plan-file.js')).readPlanDocument(request.planFile), {prune: request.prune}) : undefined;
-  const {compareWith, words, names} = saved ? whereSavedPlanPoints(saved, request.compare) : {compareWith: request.compare, words: {source: request.source!, target: request.target!}, names: request.names};
+  const saved = request.planFile
+    ? readSavedPlan((await import('./plan-file.js')).readPlanDocument(request.planFile), {prune: request.prune})
+    : undefined;
+  const {compareWith, words, names} = saved
+    ? whereSavedPlanPoints(saved, request.compare)
+    : {compareWith: request.compare, words: {source: request.source!, target: request.target!}, names: request.names};
   const comparison = await compareLocations(kube, words, names, compareWith, io.note);
   const {report} = comparison;
 
@@ -133,10 +142,21 @@ export async function runSync(request: SyncRequest, io: SyncIo): Promise<SyncPre
     }
     selection = selectionFromSavedPlan(saved, fresh, request.recreate);
   } else if (keySelector) {
-    const unmatched = unmatchedPatterns(keySelector, report.objects.flatMap((o) => o.keys.map((k) => ({object: o.name, key: k.key}))));
+    const unmatched = unmatchedPatterns(
+      keySelector,
+      report.objects.flatMap((o) => o.keys.map((k) => ({object: o.name, key: k.key}))),
+    );
     // Most likely a typo: writing the rest would leave the user believing that key was synced too.
-    if (unmatched.length > 0) throw new UsageError(`--keys ${unmatched.join(', ')} matched no key in ${locationName(report.source)} or ${locationName(report.target)}; nothing was written`);
-    selection = {keys: (o, k) => isKeySelected(keySelector, o.name, k.key), prune: request.prune, recreate: request.recreate, keysOnly: true};
+    if (unmatched.length > 0)
+      throw new UsageError(
+        `--keys ${unmatched.join(', ')} matched no key in ${locationName(report.source)} or ${locationName(report.target)}; nothing was written`,
+      );
+    selection = {
+      keys: (o, k) => isKeySelected(keySelector, o.name, k.key),
+      prune: request.prune,
+      recreate: request.recreate,
+      keysOnly: true,
+    };
   } else if (request.all || dryRun === 'client') {
     selection = {keys: () => true, prune: request.prune, recreate: request.recreate};
   } else {
@@ -151,8 +171,16 @@ export async function runSync(request: SyncRequest, io: SyncIo): Promise<SyncPre
   if (dryRun === 'client') {
     // What would restart if these writes happened: reads only, nothing is patched.
     const wouldChange = plan.objects.filter(isWritable).map((o) => ({...o, outcome: 'written', changedKeys: o.keys.map((k) => k.key)}));
-    const restart = request.restart ? await restartConsumers(comparison.target.cluster, plan.target.namespace, changesFromSync(wouldChange), request.restart) : undefined;
-    return {dryRun, plan, refused, ...(restart ? {restart} : {}), exitCode: exitCodeOf(writable.length, plan.summary.refused + refused.length)};
+    const restart = request.restart
+      ? await restartConsumers(comparison.target.cluster, plan.target.namespace, changesFromSync(wouldChange), request.restart)
+      : undefined;
+    return {
+      dryRun,
+      plan,
+      refused,
+      ...(restart ? {restart} : {}),
+      exitCode: exitCodeOf(writable.length, plan.summary.refused + refused.length),
+    };
   }
 
   if (writable.length > 0) {
@@ -177,7 +205,10 @@ export async function runSync(request: SyncRequest, io: SyncIo): Promise<SyncPre
     }),
   );
   // Only what was written counts: consumers of unchanged or failed objects keep running.
-  const restart = request.restart && !signal ? await restartConsumers(comparison.target.cluster, plan.target.namespace, changesFromSync(result.objects), request.restart) : undefined;
+  const restart =
+    request.restart && !signal
+      ? await restartConsumers(comparison.target.cluster, plan.target.namespace, changesFromSync(result.objects), request.restart)
+      : undefined;
   return {
     dryRun,
     plan,
@@ -195,10 +226,13 @@ export async function runSync(request: SyncRequest, io: SyncIo): Promise<SyncPre
 export async function reportSync(applied: SyncApplied, io: SyncIo, interactive: boolean): Promise<ExitCodeValue> {
   const {result, plan} = applied;
   const failed = result.objects.filter((o) => o.outcome === 'failed');
-  for (const object of failed) io.note(`error: ${object.error?.includes(objectRef(object)) ? '' : `${objectRef(object)}: `}${object.error}`);
+  for (const object of failed)
+    io.note(`error: ${object.error?.includes(objectRef(object)) ? '' : `${objectRef(object)}: `}${object.error}`);
   const s = result.summary;
   if (s.written === 0 && s.failed === 0) {
-    io.note(`nothing to sync: ${locationName(plan.target)} already has every selected key from ${locationName(plan.source)}; nothing was written`);
+    io.note(
+      `nothing to sync: ${locationName(plan.target)} already has every selected key from ${locationName(plan.source)}; nothing was written`,
+    );
   } else if (result.runId && (s.written > 0 || failed.some((o) => !o.error?.includes('run journal')))) {
     // A failed write may still have reached the server (its answer lost): the journal lets undo judge.
     io.note(`journal saved as run ${result.runId}; undo with: kubectl configsync undo ${result.runId}`);
@@ -207,8 +241,14 @@ export async function reportSync(applied: SyncApplied, io: SyncIo, interactive: 
   }
   const moved = failed.filter((o) => o.conflict);
   if (moved.length > 0 && interactive) {
-    const show = await io.confirm(`${moved.map((o) => objectRef(o)).join(', ')} changed in the target after it was read. Show a fresh diff?`, true);
-    if (show) io.note(renderDiffReport(await applied.rediff(moved.map((o) => objectRef(o))), io.theme, {context: 3, hideIdentical: true, quiet: false}));
+    const show = await io.confirm(
+      `${moved.map((o) => objectRef(o)).join(', ')} changed in the target after it was read. Show a fresh diff?`,
+      true,
+    );
+    if (show)
+      io.note(
+        renderDiffReport(await applied.rediff(moved.map((o) => objectRef(o))), io.theme, {context: 3, hideIdentical: true, quiet: false}),
+      );
   }
   if (applied.restart && applied.restart.summary.failed > 0) return ExitCode.partial;
   return exitCodeOf(s.written, s.failed);
@@ -226,13 +266,16 @@ export function interruptedSync(result: SyncResult, signal: NodeJS.Signals): Int
 async function selectInteractively(comparison: Comparison, prune: boolean, recreate: boolean, io: SyncIo): Promise<SyncSelection> {
   const {report} = comparison;
   io.note(renderDiffReport(report, io.theme, {context: 3, hideIdentical: true, quiet: false}));
-  const objects = syncableObjects(report).filter((o) => o.status === 'missing-in-target' || syncableKeys(o, prune).length > 0 || o.typeChange);
+  const objects = syncableObjects(report).filter(
+    (o) => o.status === 'missing-in-target' || syncableKeys(o, prune).length > 0 || o.typeChange,
+  );
   if (objects.length === 0) return {objects: [], keys: () => false, prune, recreate};
   const chosenObjects = await promptObjects(objects, prune);
   const chosenKeys = new Map<string, Set<string>>();
   for (const object of objects.filter((o) => chosenObjects.includes(objectRef(o)))) {
     // A missing object is created whole; keys are chosen for updates.
-    if (object.status === 'different' && syncableKeys(object, prune).length > 0) chosenKeys.set(objectRef(object), await promptKeys(object, prune));
+    if (object.status === 'different' && syncableKeys(object, prune).length > 0)
+      chosenKeys.set(objectRef(object), await promptKeys(object, prune));
   }
   return {
     objects: chosenObjects,

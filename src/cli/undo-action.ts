@@ -38,7 +38,15 @@ export function summarizeRuns(records: RunRecord[]) {
     command: r.command,
     ...(r.source ? {source: r.source} : {}),
     ...(r.target ? {target: r.target} : {}),
-    objects: r.entries.map((e) => ({context: e.context, namespace: e.namespace, kind: e.kind, name: e.name, op: e.op, outcome: e.outcome, keys: e.keys})),
+    objects: r.entries.map((e) => ({
+      context: e.context,
+      namespace: e.namespace,
+      kind: e.kind,
+      name: e.name,
+      op: e.op,
+      outcome: e.outcome,
+      keys: e.keys,
+    })),
     ...(r.undoneAt ? {undoneAt: r.undoneAt} : {}),
   }));
 }
@@ -58,7 +66,8 @@ export async function pruneRuns(store: RunStore, maxAgeMs: number, now: Date): P
 /** Picks the run, confirms, restores with the stop-signal guard, and marks the run undone when all of it was. */
 export async function runUndo(store: RunStore, request: UndoRequest, io: UndoIo): Promise<UndoOutcome> {
   const {dryRun} = request;
-  if (!io.canPrompt && !request.yes && dryRun === 'none') throw new UsageError('refusing to undo without confirmation: no terminal to ask on; pass --yes');
+  if (!io.canPrompt && !request.yes && dryRun === 'none')
+    throw new UsageError('refusing to undo without confirmation: no terminal to ask on; pass --yes');
   await prepareRunStore();
   let record: RunRecord | undefined;
   if (request.runId) {
@@ -70,19 +79,29 @@ export async function runUndo(store: RunStore, request: UndoRequest, io: UndoIo)
     record = records.find((r) => !r.undoneAt && mayHaveWritten(r));
   }
   if (!record) throw new UsageError(`no run to undo in ${store.dir} (see undo --list)`);
-  if (record.undoneAt && !request.force) throw new UsageError(`run ${record.runId} was already undone at ${record.undoneAt}; --force undoes it again`);
+  if (record.undoneAt && !request.force)
+    throw new UsageError(`run ${record.runId} was already undone at ${record.undoneAt}; --force undoes it again`);
   if (!mayHaveWritten(record)) throw new UsageError(`run ${record.runId} wrote nothing; nothing to undo`);
 
   const touched = record.entries.filter((e) => e.outcome !== 'failed' || e.mayBeAbsent);
   if (!request.yes && dryRun === 'none') {
-    io.note(`run ${record.runId} (${record.createdAt}) touched ${touched.map((e) => `${objectRef(e)} in ${e.context}/${e.namespace}`).join(', ')}`);
+    io.note(
+      `run ${record.runId} (${record.createdAt}) touched ${touched.map((e) => `${objectRef(e)} in ${e.context}/${e.namespace}`).join(', ')}`,
+    );
     if (!(await io.confirm(`Restore ${touched.length} object${touched.length === 1 ? '' : 's'}?`))) throw new DeclinedError();
   }
   const kube = await io.loadKubeconfig();
   const journal = dryRun === 'none' ? RunJournal.reopen(record.file) : undefined;
   try {
     const {value: result, signal} = await runStoppable('write', io.note, (stopRequested) =>
-      applyUndo(record, (context) => kube.cluster(context), {dryRun, fieldManager: request.fieldManager, force: request.force, journal, onProgress: io.note, stopRequested}),
+      applyUndo(record, (context) => kube.cluster(context), {
+        dryRun,
+        fieldManager: request.fieldManager,
+        force: request.force,
+        journal,
+        onProgress: io.note,
+        stopRequested,
+      }),
     );
     // An interrupted or partial undo is not done: the run stays undoable so a rerun finishes it.
     if (journal && result.summary.failed === 0 && !signal) journal.markUndone();
@@ -97,5 +116,7 @@ export async function runUndo(store: RunStore, request: UndoRequest, io: UndoIo)
 /** The error an interrupted undo ends with, after everything was reported. */
 export function interruptedUndo(result: UndoResult, signal: NodeJS.Signals): InterruptedError {
   const left = result.objects.filter((o) => o.reason === UNDO_NOT_ATTEMPTED).length;
-  return new InterruptedError(`interrupted (${signal}): ${result.summary.restored} restored, ${left} not attempted; run the same command again to finish`);
+  return new InterruptedError(
+    `interrupted (${signal}): ${result.summary.restored} restored, ${left} not attempted; run the same command again to finish`,
+  );
 }

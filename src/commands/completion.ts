@@ -15,12 +15,17 @@ export default class Completion extends BaseCommand {
     {description: 'fish, for this shell', command: 'kubectl configsync completion fish | source'},
     {
       description: 'kubectl plugin completion, for a binary install',
-      command: 'kubectl configsync completion kubectl > ~/.local/bin/kubectl_complete-configsync && chmod +x ~/.local/bin/kubectl_complete-configsync',
+      command:
+        'kubectl configsync completion kubectl > ~/.local/bin/kubectl_complete-configsync && chmod +x ~/.local/bin/kubectl_complete-configsync',
     },
   ];
 
   static override args = {
-    shell: Args.string({description: 'bash, zsh, fish, or kubectl (the plugin completion helper)', required: true, options: [...SHELLS, 'kubectl']}),
+    shell: Args.string({
+      description: 'bash, zsh, fish, or kubectl (the plugin completion helper)',
+      required: true,
+      options: [...SHELLS, 'kubectl'],
+    }),
   };
 
   async run(): Promise<void> {

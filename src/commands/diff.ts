@@ -26,8 +26,15 @@ ${EXIT_CODES_HELP}`;
     {description: 'Two namespaces in the current context', command: 'kubectl configsync diff staging prod'},
     {description: 'Across clusters', command: 'kubectl configsync diff alpha/staging beta/prod'},
     {description: 'Secrets too, as JSON for CI', command: 'kubectl configsync diff staging prod --kind configmaps,secrets -o json'},
-    {description: 'Ignore keys that differ by design', command: "kubectl configsync diff staging prod --ignore-key DB_HOST --ignore-key '*.endpoint'"},
-    {description: 'One object, two EKS clusters', command: 'kubectl configsync diff arn:aws:eks:eu-west-1:123456789012:cluster/prod/web arn:aws:eks:us-east-1:123456789012:cluster/prod/web configmap/app'},
+    {
+      description: 'Ignore keys that differ by design',
+      command: "kubectl configsync diff staging prod --ignore-key DB_HOST --ignore-key '*.endpoint'",
+    },
+    {
+      description: 'One object, two EKS clusters',
+      command:
+        'kubectl configsync diff arn:aws:eks:eu-west-1:123456789012:cluster/prod/web arn:aws:eks:us-east-1:123456789012:cluster/prod/web configmap/app',
+    },
     {description: 'A fleet matrix', command: 'kubectl configsync diff dev staging eu/prod us/prod'},
   ];
 
@@ -47,7 +54,9 @@ ${EXIT_CODES_HELP}`;
     'context-lines': Flags.integer({char: 'C', description: 'lines of context in value diffs', default: 3, min: 0}),
     'hide-identical': Flags.boolean({description: 'do not list identical objects'}),
     quiet: Flags.boolean({char: 'q', description: 'print only the summary'}),
-    baseline: Flags.string({description: 'with three or more locations: also compare every other location with this one (path-level and line diffs)'}),
+    baseline: Flags.string({
+      description: 'with three or more locations: also compare every other location with this one (path-level and line diffs)',
+    }),
     'full-values': Flags.boolean({description: 'with three or more locations: print values in full instead of cut to one line'}),
     ...outputFlags,
   };
@@ -61,18 +70,28 @@ ${EXIT_CODES_HELP}`;
     const theme = this.themeFor(flags['no-color']);
     if (locations.length >= 3) {
       const {report, unread} = await compareFleet(kube, locations, names, flags, note);
-      const options = {hideIdentical: flags['hide-identical'], quiet: flags.quiet, fullValues: flags['full-values'], context: flags['context-lines']};
+      const options = {
+        hideIdentical: flags['hide-identical'],
+        quiet: flags.quiet,
+        fullValues: flags['full-values'],
+        context: flags['context-lines'],
+      };
       this.print(flags.output === 'table' ? renderFleetReport(report, theme, options) : renderDocument(report, flags.output));
-      for (const {location, error} of unread) this.note(`error: ${location.context}/${location.namespace} left out of the comparison: ${error.message}`);
+      for (const {location, error} of unread)
+        this.note(`error: ${location.context}/${location.namespace} left out of the comparison: ${error.message}`);
       this.setExitCode(unread.length > 0 ? ExitCode.partial : fleetHasDifferences(report) ? ExitCode.differences : ExitCode.ok);
       return;
     }
     if (flags.baseline !== undefined || flags['full-values']) {
-      throw new UsageError(`${flags.baseline !== undefined ? '--baseline' : '--full-values'} applies to three or more locations; two locations are already compared source → target`);
+      throw new UsageError(
+        `${flags.baseline !== undefined ? '--baseline' : '--full-values'} applies to three or more locations; two locations are already compared source → target`,
+      );
     }
     const {report} = await compareLocations(kube, {source: locations[0], target: locations[1]}, names, flags, note);
     if (flags.output === 'table') {
-      this.print(renderDiffReport(report, theme, {context: flags['context-lines'], hideIdentical: flags['hide-identical'], quiet: flags.quiet}));
+      this.print(
+        renderDiffReport(report, theme, {context: flags['context-lines'], hideIdentical: flags['hide-identical'], quiet: flags.quiet}),
+      );
     } else {
       this.print(renderDocument(report, flags.output));
     }

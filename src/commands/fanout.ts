@@ -16,11 +16,23 @@ It plans first: the plan is shown, then confirmed (or --yes). A second run write
 ${EXIT_CODES_HELP}`;
 
   static override examples = [
-    {description: 'Into every namespace of the current cluster', command: 'kubectl configsync fanout configmap/ca-bundle -n platform -A --yes'},
-    {description: 'Into label-selected namespaces, plan only', command: "kubectl configsync fanout secret/registry -n platform --namespace-selector 'team in (a,b)' --dry-run=client"},
-    {description: 'Into other clusters (their context namespace)', command: 'kubectl configsync fanout configmap/ca-bundle -n platform --to-context beta,gamma --yes'},
+    {
+      description: 'Into every namespace of the current cluster',
+      command: 'kubectl configsync fanout configmap/ca-bundle -n platform -A --yes',
+    },
+    {
+      description: 'Into label-selected namespaces, plan only',
+      command: "kubectl configsync fanout secret/registry -n platform --namespace-selector 'team in (a,b)' --dry-run=client",
+    },
+    {
+      description: 'Into other clusters (their context namespace)',
+      command: 'kubectl configsync fanout configmap/ca-bundle -n platform --to-context beta,gamma --yes',
+    },
     {description: 'Keep running', command: 'kubectl configsync fanout configmap/ca-bundle -n platform -A --yes --watch'},
-    {description: 'Remove every copy', command: 'kubectl configsync fanout --delete configmap/ca-bundle -n platform -A --to-context alpha,beta --yes'},
+    {
+      description: 'Remove every copy',
+      command: 'kubectl configsync fanout --delete configmap/ca-bundle -n platform -A --to-context alpha,beta --yes',
+    },
     {description: 'Migrate from Kubed annotations', command: 'kubectl configsync fanout --from-annotations --yes'},
   ];
 
@@ -36,16 +48,33 @@ ${EXIT_CODES_HELP}`;
     'on-conflict': Flags.option({
       options: ['skip', 'overwrite', 'adopt'] as const,
       default: 'skip',
-      description: 'an object with the same name that is not a copy: skip it (reported), overwrite its data (left unmarked), or adopt it as a copy',
+      description:
+        'an object with the same name that is not a copy: skip it (reported), overwrite its data (left unmarked), or adopt it as a copy',
     })(),
-    prune: Flags.boolean({allowNo: true, default: true, description: 'delete copies of this source in namespaces no longer selected (--no-prune keeps them)'}),
-    'cluster-name': Flags.string({description: "readable name of the source's cluster for the origin-cluster label on copies (ownership follows the cluster identity, not this name)"}),
+    prune: Flags.boolean({
+      allowNo: true,
+      default: true,
+      description: 'delete copies of this source in namespaces no longer selected (--no-prune keeps them)',
+    }),
+    'cluster-name': Flags.string({
+      description:
+        "readable name of the source's cluster for the origin-cluster label on copies (ownership follows the cluster identity, not this name)",
+    }),
     'strip-labels': Flags.boolean({description: "do not copy the source's labels and annotations (origin marks are always set)"}),
-    delete: Flags.boolean({description: 'remove every copy of the source (only objects marked as its copies)', exclusive: ['watch', 'from-annotations']}),
+    delete: Flags.boolean({
+      description: 'remove every copy of the source (only objects marked as its copies)',
+      exclusive: ['watch', 'from-annotations'],
+    }),
     watch: Flags.boolean({char: 'w', description: 'keep running: reconcile on every change of the source, namespaces and copies'}),
     resync: Flags.string({description: 'with --watch: full reconcile this often even without events', default: '5m'}),
-    'from-annotations': Flags.boolean({description: 'fan out every object annotated kubed.appscode.com/sync or kubed.appscode.com/sync-contexts in the source context (one pass; not with --watch)', exclusive: ['delete', 'watch']}),
-    'all-or-nothing': Flags.boolean({description: 'when the access review finds targets you may not write, write none (exit 3) instead of the others (exit 4)'}),
+    'from-annotations': Flags.boolean({
+      description:
+        'fan out every object annotated kubed.appscode.com/sync or kubed.appscode.com/sync-contexts in the source context (one pass; not with --watch)',
+      exclusive: ['delete', 'watch'],
+    }),
+    'all-or-nothing': Flags.boolean({
+      description: 'when the access review finds targets you may not write, write none (exit 3) instead of the others (exit 4)',
+    }),
     concurrency: Flags.integer({description: 'writes in flight at once', default: 8, min: 1}),
     qps: Flags.integer({description: 'writes per second per cluster (0: no limit)', default: 50, min: 0}),
     output: Flags.option({char: 'o', options: ['table', 'json', 'yaml'] as const, default: 'table', description: 'output format'})(),

@@ -1,7 +1,14 @@
 import {Flags} from '@oclif/core';
 import {BaseCommand} from '../cli/base-command.js';
 import {kubeFlags, outputFlags, writeFlags} from '../cli/flags.js';
-import {allRestartsFailed, applyRestartPlan, previewRestartPlan, readRestartPlan, restartFlags, rolloutOptionsFrom} from '../cli/rollout.js';
+import {
+  allRestartsFailed,
+  applyRestartPlan,
+  previewRestartPlan,
+  readRestartPlan,
+  restartFlags,
+  rolloutOptionsFrom,
+} from '../cli/rollout.js';
 import type {ConfigTarget} from '../core/consumers.js';
 import {DeclinedError, EXIT_CODES_HELP, ExitCode, UsageError} from '../core/errors.js';
 import {parseLabelSelector} from '../core/namespace-select.js';
@@ -23,10 +30,19 @@ ${EXIT_CODES_HELP}`;
 
   static override examples = [
     {description: 'Restart what reads a ConfigMap', command: 'kubectl configsync restart configmap/app -n prod'},
-    {description: 'Only the web tier\'s readers', command: 'kubectl configsync restart configmap/app -n prod -l tier=web'},
-    {description: 'Every namespace\'s copy of a ConfigMap (e.g. after fanout), as a preview', command: 'kubectl configsync restart configmap/app -A --dry-run=client'},
-    {description: 'Only the readers of two keys, as a preview', command: 'kubectl configsync restart configmap/app --keys LOG_LEVEL,db.url --dry-run=client'},
-    {description: 'Two at a time, following each rollout', command: 'kubectl configsync restart secret/db-creds --max-parallel 2 --wait --timeout 3m --halt-on-failure --yes'},
+    {description: "Only the web tier's readers", command: 'kubectl configsync restart configmap/app -n prod -l tier=web'},
+    {
+      description: "Every namespace's copy of a ConfigMap (e.g. after fanout), as a preview",
+      command: 'kubectl configsync restart configmap/app -A --dry-run=client',
+    },
+    {
+      description: 'Only the readers of two keys, as a preview',
+      command: 'kubectl configsync restart configmap/app --keys LOG_LEVEL,db.url --dry-run=client',
+    },
+    {
+      description: 'Two at a time, following each rollout',
+      command: 'kubectl configsync restart secret/db-creds --max-parallel 2 --wait --timeout 3m --halt-on-failure --yes',
+    },
   ];
 
   static override strict = false;
@@ -40,7 +56,10 @@ ${EXIT_CODES_HELP}`;
       description: 'look in every namespace: each workload is matched against the objects of that name in its own namespace',
       exclusive: ['namespace'],
     }),
-    selector: Flags.string({char: 'l', description: 'only consider workloads with these labels, e.g. tier=web,track!=canary (filtered by the API server)'}),
+    selector: Flags.string({
+      char: 'l',
+      description: 'only consider workloads with these labels, e.g. tier=web,track!=canary (filtered by the API server)',
+    }),
     keys: Flags.string({description: 'only workloads that read one of these keys (comma-separated)'}),
     ...restartFlags,
     ...writeFlags,
@@ -60,14 +79,24 @@ ${EXIT_CODES_HELP}`;
     const namespace = flags['all-namespaces'] ? undefined : (flags.namespace ?? kube.namespaceOf(context));
     const cluster = kube.cluster(context);
     if (flags['max-parallel'] > 0 && !flags.wait) {
-      this.note('note: without --wait, --max-parallel only limits how many restarts are sent at once; add --wait to let each wave roll out first');
+      this.note(
+        'note: without --wait, --max-parallel only limits how many restarts are sent at once; add --wait to let each wave roll out first',
+      );
     }
 
-    const plan = await readRestartPlan(cluster, namespace, targets, {skipVolumeOnly: flags['skip-volume-only'], maxParallel: flags['max-parallel']}, flags.selector);
+    const plan = await readRestartPlan(
+      cluster,
+      namespace,
+      targets,
+      {skipVolumeOnly: flags['skip-volume-only'], maxParallel: flags['max-parallel']},
+      flags.selector,
+    );
     const restarts = plan.items.filter((i) => i.action === 'restart').length;
     if (restarts > 0 && flags['dry-run'] === 'none' && !flags.yes) {
       if (!canPrompt()) {
-        throw new UsageError(`refusing to restart ${restarts} workload(s) without confirmation: no terminal; pass --yes (or --dry-run=client to preview)`);
+        throw new UsageError(
+          `refusing to restart ${restarts} workload(s) without confirmation: no terminal; pass --yes (or --dry-run=client to preview)`,
+        );
       }
       this.note(renderRestartReport(previewRestartPlan(plan, 'client'), this.themeFor(flags['no-color'], process.stderr)));
       const where = namespace === undefined ? `${context}, all namespaces` : `${context}/${namespace}`;
@@ -114,12 +143,20 @@ export function parseTargets(words: string[], keys: string[] | undefined): Confi
     if (!kind || !name) throw new UsageError(`"${word}": expected configmap/NAME or secret/NAME`);
     targets.push({kind, name, keys});
   }
-  if (targets.length === 0) throw new UsageError(`name the ${kindForBareNames === 'Secret' ? 'secret' : 'configmap'}: e.g. configmap NAME or configmap/NAME`);
+  if (targets.length === 0)
+    throw new UsageError(`name the ${kindForBareNames === 'Secret' ? 'secret' : 'configmap'}: e.g. configmap NAME or configmap/NAME`);
   return targets;
 }
 
 function parseKeys(text: string): string[] {
-  const keys = [...new Set(text.split(',').map((k) => k.trim()).filter(Boolean))];
+  const keys = [
+    ...new Set(
+      text
+        .split(',')
+        .map((k) => k.trim())
+        .filter(Boolean),
+    ),
+  ];
   if (keys.length === 0) throw new UsageError('--keys: name at least one key');
   return keys;
 }

@@ -27,7 +27,10 @@ ${EXIT_CODES_HELP}
   static override examples = [
     {description: 'Pick objects and keys interactively', command: 'kubectl configsync sync staging prod'},
     {description: 'CI: two keys, no prompt', command: "kubectl configsync sync alpha/staging beta/prod --keys LOG_LEVEL,'feature.*' --yes"},
-    {description: 'Everything that differs, removing target-only keys', command: 'kubectl configsync sync staging prod --all --prune --yes'},
+    {
+      description: 'Everything that differs, removing target-only keys',
+      command: 'kubectl configsync sync staging prod --all --prune --yes',
+    },
     {description: 'Save a plan for review', command: 'kubectl configsync sync staging prod --all --dry-run=client -o json > plan.json'},
     {description: 'Apply it later; objects changed since are refused', command: 'kubectl configsync sync --plan plan.json --yes'},
   ];
@@ -45,13 +48,27 @@ ${EXIT_CODES_HELP}
     ...kubeFlags,
     ...compareFlags,
     ...writeFlags,
-    keys: Flags.string({description: 'keys to sync: comma-separated globs, OBJECT:KEY scopes one (repeatable)', multiple: true, exclusive: ['all', 'plan']}),
+    keys: Flags.string({
+      description: 'keys to sync: comma-separated globs, OBJECT:KEY scopes one (repeatable)',
+      multiple: true,
+      exclusive: ['all', 'plan'],
+    }),
     all: Flags.boolean({description: 'sync every different and missing key', exclusive: ['keys', 'plan']}),
     prune: Flags.boolean({description: 'remove keys that exist only in the target'}),
-    recreate: Flags.boolean({description: 'delete and recreate immutable targets (and Secrets whose type differs); restored if the create fails'}),
+    recreate: Flags.boolean({
+      description: 'delete and recreate immutable targets (and Secrets whose type differs); restored if the create fails',
+    }),
     plan: Flags.string({description: 'apply a saved plan (diff -o json or sync --dry-run=client -o json)'}),
-    output: Flags.option({char: 'o', options: ['table', 'json', 'yaml'] as const, default: 'table', description: 'output format of the result (of the plan with --dry-run=client)'})(),
-    restart: Flags.boolean({description: 'after the writes succeed, restart the target workloads that read the keys that changed (as the restart command; the restart flags apply); with --dry-run=client, list the workloads that would restart'}),
+    output: Flags.option({
+      char: 'o',
+      options: ['table', 'json', 'yaml'] as const,
+      default: 'table',
+      description: 'output format of the result (of the plan with --dry-run=client)',
+    })(),
+    restart: Flags.boolean({
+      description:
+        'after the writes succeed, restart the target workloads that read the keys that changed (as the restart command; the restart flags apply); with --dry-run=client, list the workloads that would restart',
+    }),
     ...restartFlags,
     ...outputFlags,
   };
@@ -60,8 +77,16 @@ ${EXIT_CODES_HELP}
     const {args, argv, flags} = await this.parse(Sync);
     const note = (text: string) => this.note(text);
     // Checked before anything is written, so a bad --timeout cannot stop halfway.
-    const restart = flags.restart ? {...rolloutOptionsFrom(flags, note), skipVolumeOnly: flags['skip-volume-only'], maxParallel: flags['max-parallel']} : undefined;
-    const io: SyncIo = {note, theme: this.themeFor(flags['no-color'], process.stderr), canPrompt: canPrompt(), confirm: promptConfirm, loadKubeconfig: () => this.loadKubeconfig(flags)};
+    const restart = flags.restart
+      ? {...rolloutOptionsFrom(flags, note), skipVolumeOnly: flags['skip-volume-only'], maxParallel: flags['max-parallel']}
+      : undefined;
+    const io: SyncIo = {
+      note,
+      theme: this.themeFor(flags['no-color'], process.stderr),
+      canPrompt: canPrompt(),
+      confirm: promptConfirm,
+      loadKubeconfig: () => this.loadKubeconfig(flags),
+    };
     const outcome = await runSync(
       {
         source: args.source,

@@ -48,7 +48,9 @@ ${EXIT_CODES_HELP}`;
     const theme = this.themeFor(flags['no-color']);
     if (flags.list || flags.prune !== undefined) {
       if (args.runId) throw new UsageError(`${flags.list ? '--list' : '--prune'} takes no RUN_ID`);
-      const {records, problems, removed} = flags.list ? {...(await listRuns(store)), removed: undefined} : await this.prune(store, flags.prune!);
+      const {records, problems, removed} = flags.list
+        ? {...(await listRuns(store)), removed: undefined}
+        : await this.prune(store, flags.prune!);
       if (removed) this.note(`removed ${removed.length} run journal${removed.length === 1 ? '' : 's'} older than ${flags.prune}`);
       else this.print(flags.output === 'table' ? renderRunList(records, theme) : renderDocument(summarizeRuns(records), flags.output));
       // Every readable run is listed; each unreadable file is one line, and the exit code says so.
@@ -58,7 +60,12 @@ ${EXIT_CODES_HELP}`;
     }
     const note = (text: string) => this.note(text);
     const request = {runId: args.runId, dryRun: flags['dry-run'], fieldManager: flags['field-manager'], force: flags.force, yes: flags.yes};
-    const {result, signal, exitCode} = await runUndo(store, request, {note, canPrompt: canPrompt(), confirm: (m) => promptConfirm(m), loadKubeconfig: () => this.loadKubeconfig(flags)});
+    const {result, signal, exitCode} = await runUndo(store, request, {
+      note,
+      canPrompt: canPrompt(),
+      confirm: (m) => promptConfirm(m),
+      loadKubeconfig: () => this.loadKubeconfig(flags),
+    });
     this.print(flags.output === 'table' ? renderUndoResult(result, theme) : renderDocument(result, flags.output));
     for (const object of result.objects) if (object.error) note(`error: ${object.error}`);
     this.setExitCode(exitCode);

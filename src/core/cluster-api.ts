@@ -91,9 +91,7 @@ export interface ClusterIdentity {
 }
 
 /** What a watch follows: namespaces, or ConfigMaps/Secrets (in one namespace or all). */
-export type WatchResource =
-  | {kind: 'Namespace'}
-  | {kind: ConfigKind; namespace?: string; labelSelector?: string; fieldSelector?: string};
+export type WatchResource = {kind: 'Namespace'} | {kind: ConfigKind; namespace?: string; labelSelector?: string; fieldSelector?: string};
 
 /** One change seen by a watch: only identity; watchers read the current state again. */
 export interface WatchEvent {

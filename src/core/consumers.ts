@@ -86,13 +86,27 @@ export function referencesTo(podSpec: PodSpec, target: ConfigTarget): ConsumerRe
     for (const env of container.env ?? []) {
       const ref = target.kind === 'ConfigMap' ? env.valueFrom?.configMapKeyRef : env.valueFrom?.secretKeyRef;
       if (!ref || ref.name !== target.name) continue;
-      all.push({...base, via: 'env', detail: `env ${env.name} ← key "${ref.key}"`, keys: [ref.key], optional: ref.optional === true, liveUpdate: false});
+      all.push({
+        ...base,
+        via: 'env',
+        detail: `env ${env.name} ← key "${ref.key}"`,
+        keys: [ref.key],
+        optional: ref.optional === true,
+        liveUpdate: false,
+      });
     }
     for (const envFrom of container.envFrom ?? []) {
       const ref = target.kind === 'ConfigMap' ? envFrom.configMapRef : envFrom.secretRef;
       if (!ref || ref.name !== target.name) continue;
       const prefix = envFrom.prefix ? ` (prefix ${envFrom.prefix})` : '';
-      all.push({...base, via: 'envFrom', detail: `envFrom all keys${prefix}`, keys: 'all', optional: ref.optional === true, liveUpdate: false});
+      all.push({
+        ...base,
+        via: 'envFrom',
+        detail: `envFrom all keys${prefix}`,
+        keys: 'all',
+        optional: ref.optional === true,
+        liveUpdate: false,
+      });
     }
     for (const mount of container.volumeMounts ?? []) {
       for (const source of volumes.get(mount.name) ?? []) {

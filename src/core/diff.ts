@@ -145,10 +145,17 @@ function indexObjects(objects: ConfigObject[]): Map<string, ConfigObject> {
   return new Map(objects.map((o) => [`${o.kind}\0${o.name}`, o]));
 }
 
-function diffObject(source: ConfigObject | undefined, target: ConfigObject | undefined, options: DiffOptions & {ignore: IgnoreRules}): ObjectDiff {
+function diffObject(
+  source: ConfigObject | undefined,
+  target: ConfigObject | undefined,
+  options: DiffOptions & {ignore: IgnoreRules},
+): ObjectDiff {
   const any = (source ?? target)!;
   const keys = diffKeys(source, target, options);
-  const typeChange = source && target && any.kind === 'Secret' && (source.type ?? 'Opaque') !== (target.type ?? 'Opaque') ? {source: source.type, target: target.type} : undefined;
+  const typeChange =
+    source && target && any.kind === 'Secret' && (source.type ?? 'Opaque') !== (target.type ?? 'Opaque')
+      ? {source: source.type, target: target.type}
+      : undefined;
   const status: ObjectStatus = !target
     ? 'missing-in-target'
     : !source
@@ -178,7 +185,11 @@ function sideOf(object: ConfigObject, options: Pick<DiffOptions, 'salt'>): Objec
   };
 }
 
-function diffKeys(source: ConfigObject | undefined, target: ConfigObject | undefined, options: DiffOptions & {ignore: IgnoreRules}): KeyDiff[] {
+function diffKeys(
+  source: ConfigObject | undefined,
+  target: ConfigObject | undefined,
+  options: DiffOptions & {ignore: IgnoreRules},
+): KeyDiff[] {
   const name = (source ?? target)!.name;
   const isSecret = (source ?? target)!.kind === 'Secret';
   const result: KeyDiff[] = [];
@@ -188,14 +199,23 @@ function diffKeys(source: ConfigObject | undefined, target: ConfigObject | undef
     for (const key of [...new Set([...Object.keys(from), ...Object.keys(to)])].sort()) {
       const a = from[key];
       const b = to[key];
-      const status: KeyStatus = a === undefined ? 'missing-in-source' : b === undefined ? 'missing-in-target' : a === b ? 'identical' : 'different';
+      const status: KeyStatus =
+        a === undefined ? 'missing-in-source' : b === undefined ? 'missing-in-target' : a === b ? 'identical' : 'different';
       const view = (value: string | undefined) => (value === undefined ? undefined : viewOf(value, section, isSecret, options));
-      const entry: KeyDiff = {key, section, status, ignored: status !== 'identical' && isKeyIgnored(options.ignore, name, key), source: view(a), target: view(b)};
+      const entry: KeyDiff = {
+        key,
+        section,
+        status,
+        ignored: status !== 'identical' && isKeyIgnored(options.ignore, name, key),
+        source: view(a),
+        target: view(b),
+      };
       if (status === 'different' && section === 'data') {
         const structured = diffStructured(key, a!, b!);
         if (structured && structured.changes.length > 0) {
           entry.format = structured.format;
-          entry.changes = isSecret && !options.showSecrets ? structured.changes.map((change) => maskChange(change, options.salt)) : structured.changes;
+          entry.changes =
+            isSecret && !options.showSecrets ? structured.changes.map((change) => maskChange(change, options.salt)) : structured.changes;
         }
       }
       result.push(entry);
@@ -203,7 +223,8 @@ function diffKeys(source: ConfigObject | undefined, target: ConfigObject | undef
   }
   const merged = mergeMoves(result, source, target, isSecret, options, name);
   // A Secret has one section in the API (`data`, base64): that some values are not text is ours to know.
-  if (isSecret) return merged.map((row) => ({...row, section: 'data' as const})).sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  if (isSecret)
+    return merged.map((row) => ({...row, section: 'data' as const})).sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   return merged;
 }
 
@@ -218,7 +239,13 @@ function mergeMoves(
 ): KeyDiff[] {
   if (!source || !target) return rows;
   const other = (section: 'data' | 'binaryData') => (section === 'data' ? 'binaryData' : 'data');
-  const moved = rows.filter((r) => r.status === 'missing-in-target' && target[other(r.section)][r.key] !== undefined && source[other(r.section)][r.key] === undefined && target[r.section][r.key] === undefined);
+  const moved = rows.filter(
+    (r) =>
+      r.status === 'missing-in-target' &&
+      target[other(r.section)][r.key] !== undefined &&
+      source[other(r.section)][r.key] === undefined &&
+      target[r.section][r.key] === undefined,
+  );
   if (moved.length === 0) return rows;
   const merged = new Map<KeyDiff, KeyDiff>();
   const dropped = new Set<KeyDiff>();
@@ -251,7 +278,12 @@ function bytesOf(value: string, section: 'data' | 'binaryData'): Buffer {
  * How one value appears in a report: text, a masked fingerprint, or size and hash for bytes.
  * A Secret value is only ever seen through a salted fingerprint (bytes included) unless --show-secrets.
  */
-export function viewOf(value: string, section: 'data' | 'binaryData', isSecret: boolean, options: Pick<DiffOptions, 'showSecrets' | 'salt'>): ValueView {
+export function viewOf(
+  value: string,
+  section: 'data' | 'binaryData',
+  isSecret: boolean,
+  options: Pick<DiffOptions, 'showSecrets' | 'salt'>,
+): ValueView {
   const masked = isSecret && !options.showSecrets;
   if (section === 'binaryData') {
     const bytes = Buffer.from(value, 'base64');
@@ -273,7 +305,15 @@ export function maskedPath(path: string, salt: string): string {
 }
 
 function summarize(objects: ObjectDiff[]): DiffSummary {
-  const summary: DiffSummary = {total: 0, identical: 0, different: 0, missingInTarget: 0, missingInSource: 0, ignoredObjects: 0, ignoredKeys: 0};
+  const summary: DiffSummary = {
+    total: 0,
+    identical: 0,
+    different: 0,
+    missingInTarget: 0,
+    missingInSource: 0,
+    ignoredObjects: 0,
+    ignoredKeys: 0,
+  };
   for (const object of objects) {
     if (object.ignored) {
       summary.ignoredObjects++;

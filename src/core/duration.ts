@@ -1,7 +1,7 @@
 /** The longest wait Node's timers honour (2^31-1 ms, about 24.8 days); longer ones fire at once. */
 export const MAX_TIMER_MS = 2 ** 31 - 1;
 
-const UNIT_MS: Record<string, number> = {ns: 1e-6, us: 1e-3, 'µs': 1e-3, 'μs': 1e-3, ms: 1, s: 1000, m: 60_000, h: 3_600_000};
+const UNIT_MS: Record<string, number> = {ns: 1e-6, us: 1e-3, µs: 1e-3, μs: 1e-3, ms: 1, s: 1000, m: 60_000, h: 3_600_000};
 
 /**
  * A duration as kubectl reads --request-timeout: a bare integer is seconds, anything else is
@@ -28,6 +28,7 @@ export function parseKubectlDuration(text: string): number {
 /** A duration that a timer must honour: refused when Node would fire it at once instead. */
 export function parseTimerDuration(text: string): number {
   const ms = parseKubectlDuration(text);
-  if (ms > MAX_TIMER_MS) throw new Error(`"${text}" is longer than the longest wait this program can honour (596h31m23s); use 0 for no timeout`);
+  if (ms > MAX_TIMER_MS)
+    throw new Error(`"${text}" is longer than the longest wait this program can honour (596h31m23s); use 0 for no timeout`);
   return ms;
 }

@@ -27,7 +27,10 @@ export const EXIT_CODES_HELP = `EXIT CODES
 
 /** An error whose message is meant for the user as-is, with a known exit code. */
 export class ConfigSyncError extends Error {
-  constructor(message: string, readonly exitCode: ExitCodeValue) {
+  constructor(
+    message: string,
+    readonly exitCode: ExitCodeValue,
+  ) {
     super(message);
     this.name = new.target.name;
   }
@@ -40,7 +43,10 @@ export class UsageError extends ConfigSyncError {
 }
 
 export class ClusterError extends ConfigSyncError {
-  constructor(message: string, readonly status?: number) {
+  constructor(
+    message: string,
+    readonly status?: number,
+  ) {
     super(message, ExitCode.cluster);
   }
 }

@@ -288,7 +288,12 @@ export interface FanoutPlanOptions extends CopyOptions {
  * (undefined), every copy is pruned. A context that could not be read may be the cluster of
  * any copy, so while one is unread nothing is pruned anywhere.
  */
-export function planFanout(ref: SourceRef, source: ConfigObject | undefined, clusters: ClusterRead[], options: FanoutPlanOptions): FanoutPlan {
+export function planFanout(
+  ref: SourceRef,
+  source: ConfigObject | undefined,
+  clusters: ClusterRead[],
+  options: FanoutPlanOptions,
+): FanoutPlan {
   const entries: FanoutEntry[] = [];
   const unread = clusters.filter((c) => c.error || c.cluster === undefined);
   for (const cluster of unread) {
@@ -304,26 +309,42 @@ export function planFanout(ref: SourceRef, source: ConfigObject | undefined, clu
         entries.push({context: read.context, cluster: identity, namespace, action: 'error', reason: `namespace "${namespace}" not found`});
       }
       for (const namespace of read.terminating ?? []) {
-        entries.push({context: read.context, cluster: identity, namespace, action: 'error', reason: `namespace "${namespace}" is being deleted (Terminating) and refuses new objects`});
+        entries.push({
+          context: read.context,
+          cluster: identity,
+          namespace,
+          action: 'error',
+          reason: `namespace "${namespace}" is being deleted (Terminating) and refuses new objects`,
+        });
       }
       for (const namespace of source ? read.targets : []) if (!writer.has(namespace)) writer.set(namespace, read.context);
     }
     const byNamespace = new Map<string, ConfigObject>();
     for (const read of group) {
       for (const object of read.objects) {
-        if (object.kind === ref.kind && object.name === ref.name && !byNamespace.has(object.namespace)) byNamespace.set(object.namespace, object);
+        if (object.kind === ref.kind && object.name === ref.name && !byNamespace.has(object.namespace))
+          byNamespace.set(object.namespace, object);
       }
     }
     for (const namespace of [...writer.keys()].sort()) {
       if (isSource(ref, identity, namespace)) continue;
-      entries.push({...planTarget(ref, source!, writer.get(namespace)!, namespace, byNamespace.get(namespace), options), cluster: identity});
+      entries.push({
+        ...planTarget(ref, source!, writer.get(namespace)!, namespace, byNamespace.get(namespace), options),
+        cluster: identity,
+      });
     }
     if (!mayPrune) continue;
     for (const object of [...byNamespace.values()].sort((a, b) => a.namespace.localeCompare(b.namespace))) {
       if (writer.has(object.namespace) || isSource(ref, identity, object.namespace) || !isCopyOf(object, ref)) continue;
       // Already on its way out (finalizers pending): another DELETE would change nothing.
       if (object.deletionTimestamp) {
-        entries.push({context: group[0].context, cluster: identity, namespace: object.namespace, action: 'unchanged', reason: 'already being deleted (finalizers pending)'});
+        entries.push({
+          context: group[0].context,
+          cluster: identity,
+          namespace: object.namespace,
+          action: 'unchanged',
+          reason: 'already being deleted (finalizers pending)',
+        });
         continue;
       }
       entries.push({
@@ -340,7 +361,12 @@ export function planFanout(ref: SourceRef, source: ConfigObject | undefined, clu
   entries.sort(byContextAndNamespace);
   const warnings = clusters.flatMap((c) => (c.warning ? [c.warning] : []));
   return {
-    source: {...ref, exists: source !== undefined, checksum: source ? dataChecksum(source) : undefined, resourceVersion: source?.resourceVersion},
+    source: {
+      ...ref,
+      exists: source !== undefined,
+      checksum: source ? dataChecksum(source) : undefined,
+      resourceVersion: source?.resourceVersion,
+    },
     entries,
     summary: summarize(entries),
     ...(warnings.length > 0 ? {warnings} : {}),
@@ -381,7 +407,12 @@ export function planTarget(
   if (!existing) return {...base, action: 'create', object: desired};
 
   if (existing.deletionTimestamp) {
-    return {...base, action: 'error', reason: `${existing.kind === 'Secret' ? 'secret' : 'configmap'}/${existing.name} is being deleted (finalizers pending) and cannot be written`, resourceVersion: existing.resourceVersion};
+    return {
+      ...base,
+      action: 'error',
+      reason: `${existing.kind === 'Secret' ? 'secret' : 'configmap'}/${existing.name} is being deleted (finalizers pending) and cannot be written`,
+      resourceVersion: existing.resourceVersion,
+    };
   }
   let conflict: FanoutEntry['conflict'];
   let wanted = desired;
@@ -390,11 +421,18 @@ export function planTarget(
     if (options.adoptKubedCopies && isKubedCopyOf(existing, ref)) conflict = 'kubed-copy';
     else conflict = options.onConflict;
     if (conflict === 'skip') {
-      return {...base, action: 'conflict', conflict, reason: 'an object with this name exists and is not a copy of this source', resourceVersion: existing.resourceVersion};
+      return {
+        ...base,
+        action: 'conflict',
+        conflict,
+        reason: 'an object with this name exists and is not a copy of this source',
+        resourceVersion: existing.resourceVersion,
+      };
     }
     // overwrite: the object gets the source's data but keeps its own metadata and stays unmarked;
     // it is someone else's, so it is never made immutable (its owner could no longer change it).
-    if (conflict === 'overwrite') wanted = {...existing, data: desired.data, binaryData: desired.binaryData, type: desired.type, immutable: existing.immutable};
+    if (conflict === 'overwrite')
+      wanted = {...existing, data: desired.data, binaryData: desired.binaryData, type: desired.type, immutable: existing.immutable};
   } else if (mark === 'current' && ref.clusterName === undefined && existing.labels[ORIGIN_LABELS.cluster] !== undefined) {
     // The readable label is whatever the last --cluster-name said: a run without one leaves it.
     wanted = {...desired, labels: {...desired.labels, [ORIGIN_LABELS.cluster]: existing.labels[ORIGIN_LABELS.cluster]}};
@@ -403,7 +441,12 @@ export function planTarget(
   // update sets the source's and ours, and removes only our own marks that no longer apply.
   // Adopting a Kubed copy takes Kubed's marks off it too: it is ours from now on.
   const ours = conflict === 'kubed-copy' ? [ORIGIN_PREFIX, 'kubed.appscode.com/'] : [ORIGIN_PREFIX];
-  if (conflict !== 'overwrite') wanted = {...wanted, labels: keepForeign(existing.labels, wanted.labels, ours), annotations: keepForeign(existing.annotations, wanted.annotations, ours)};
+  if (conflict !== 'overwrite')
+    wanted = {
+      ...wanted,
+      labels: keepForeign(existing.labels, wanted.labels, ours),
+      annotations: keepForeign(existing.annotations, wanted.annotations, ours),
+    };
   const changes = differences(existing, wanted, conflict !== 'overwrite');
   const resourceVersion = existing.resourceVersion;
   if (changes.length === 0) return {...base, action: 'unchanged', conflict, resourceVersion};
@@ -514,7 +557,9 @@ export function chooseTargets(
     for (const namespace of [...targets, ...missing]) {
       if (isSource(ref, cluster.cluster, namespace) && named.has(namespace)) {
         const via = cluster.context === ref.context ? '' : ` (context "${cluster.context}" reaches the source's cluster)`;
-        throw new UsageError(`target ${cluster.context}/${namespace} is the source itself: same cluster and namespace${via}; name other namespaces or contexts`);
+        throw new UsageError(
+          `target ${cluster.context}/${namespace} is the source itself: same cluster and namespace${via}; name other namespaces or contexts`,
+        );
       }
     }
     targets = targets.filter((n) => !isSource(ref, cluster.cluster, n));
@@ -608,7 +653,10 @@ function secretCopyState(copy: ConfigObject, source: ConfigObject | undefined): 
  * The plan of `fanout --delete`: every copy of this source, once per cluster and namespace,
  * and nothing else — never the source itself, whichever context reaches it.
  */
-export function planFanoutDelete(ref: SourceRef, clusters: Array<{context: string; cluster?: string; objects: ConfigObject[]; error?: string}>): FanoutPlan {
+export function planFanoutDelete(
+  ref: SourceRef,
+  clusters: Array<{context: string; cluster?: string; objects: ConfigObject[]; error?: string}>,
+): FanoutPlan {
   const entries: FanoutEntry[] = [];
   const seen = new Set<string>();
   for (const cluster of clusters) {
@@ -621,7 +669,13 @@ export function planFanoutDelete(ref: SourceRef, clusters: Array<{context: strin
       if (!isCopyOf(object, ref) || isSource(ref, cluster.cluster, object.namespace) || seen.has(key)) continue;
       seen.add(key);
       if (object.deletionTimestamp) {
-        entries.push({context: cluster.context, cluster: cluster.cluster, namespace: object.namespace, action: 'unchanged', reason: 'already being deleted (finalizers pending)'});
+        entries.push({
+          context: cluster.context,
+          cluster: cluster.cluster,
+          namespace: object.namespace,
+          action: 'unchanged',
+          reason: 'already being deleted (finalizers pending)',
+        });
         continue;
       }
       entries.push({

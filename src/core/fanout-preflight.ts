@@ -21,7 +21,13 @@ export interface Preflight {
 export function accessNeeded(plan: Pick<FanoutPlan, 'source' | 'entries'>): NeededAccess[] {
   const needed = new Map<string, NeededAccess>();
   for (const entry of plan.entries) {
-    for (const verb of verbsOf(entry)) needed.set(`${entry.context} ${entry.namespace} ${verb}`, {context: entry.context, namespace: entry.namespace, verb, kind: plan.source.kind});
+    for (const verb of verbsOf(entry))
+      needed.set(`${entry.context} ${entry.namespace} ${verb}`, {
+        context: entry.context,
+        namespace: entry.namespace,
+        verb,
+        kind: plan.source.kind,
+      });
   }
   return [...needed.values()];
 }

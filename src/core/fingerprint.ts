@@ -40,7 +40,10 @@ export function saltId(salt: string): string {
 export function dataChecksum(object: Pick<ConfigObject, 'kind' | 'data' | 'binaryData'>, salt: string = runSalt()): string {
   const keyed = object.kind === 'Secret';
   const hash = keyed ? createHmac('sha256', salt) : createHash('sha256');
-  for (const [section, record] of [['data', object.data], ['binaryData', object.binaryData]] as const) {
+  for (const [section, record] of [
+    ['data', object.data],
+    ['binaryData', object.binaryData],
+  ] as const) {
     for (const key of Object.keys(record).sort()) {
       hash.update(`${section}\0${key}\0${record[key]}\0`);
     }

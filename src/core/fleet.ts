@@ -69,12 +69,21 @@ export interface FleetReport {
 }
 
 /** Compares what was read from each location, object by object and key by key; with a baseline, every other location against it too. */
-export function diffFleet(locations: Location[], objectsByLocation: ConfigObject[][], options: DiffOptions & {baseline?: number}): FleetReport {
+export function diffFleet(
+  locations: Location[],
+  objectsByLocation: ConfigObject[][],
+  options: DiffOptions & {baseline?: number},
+): FleetReport {
   if (locations.length !== objectsByLocation.length) throw new Error('one object list per location');
   const ignore = options.ignore ?? NO_IGNORES;
   const indexes = objectsByLocation.map((objects) => new Map(objects.map((o) => [`${o.kind}\0${o.name}`, o])));
   const ids = [...new Set(indexes.flatMap((index) => [...index.keys()]))].sort();
-  const objects = ids.map((id) => diffFleetObject(indexes.map((index) => index.get(id)), {...options, ignore}));
+  const objects = ids.map((id) =>
+    diffFleetObject(
+      indexes.map((index) => index.get(id)),
+      {...options, ignore},
+    ),
+  );
   return {
     apiVersion: DIFF_API_VERSION,
     kind: 'FleetReport',
@@ -183,10 +192,17 @@ function summarizeFleet(locations: number, objects: FleetObject[]): FleetSummary
   return summary;
 }
 
-function againstBaseline(locations: Location[], objectsByLocation: ConfigObject[][], baseline: number, options: DiffOptions): Pick<FleetReport, 'baseline' | 'againstBaseline'> {
+function againstBaseline(
+  locations: Location[],
+  objectsByLocation: ConfigObject[][],
+  baseline: number,
+  options: DiffOptions,
+): Pick<FleetReport, 'baseline' | 'againstBaseline'> {
   const {baseline: _index, ...diffOptions} = options as DiffOptions & {baseline?: number};
   return {
     baseline: locations[baseline],
-    againstBaseline: locations.flatMap((location, i) => (i === baseline ? [] : [diffLocations(locations[baseline], location, objectsByLocation[baseline], objectsByLocation[i], diffOptions)])),
+    againstBaseline: locations.flatMap((location, i) =>
+      i === baseline ? [] : [diffLocations(locations[baseline], location, objectsByLocation[baseline], objectsByLocation[i], diffOptions)],
+    ),
   };
 }

@@ -48,7 +48,8 @@ export function resolveLocation(
     }
     resolution = {location: {context, namespace, label: word}, readAs: 'context/namespace'};
   } else {
-    if (!currentContext) throw new UsageError(`"${word}" is not a context, and the kubeconfig has no current context to find namespace "${word}" in`);
+    if (!currentContext)
+      throw new UsageError(`"${word}" is not a context, and the kubeconfig has no current context to find namespace "${word}" in`);
     if (!isValidNamespaceName(word)) {
       throw new UsageError(`"${word}" is neither a context (contexts: ${listNames(contexts)}) nor a valid namespace name`);
     }

@@ -1,9 +1,7 @@
 import {UsageError} from './errors.js';
 
 /** One requirement of a Kubernetes label selector. */
-export type LabelRequirement =
-  | {key: string; op: 'exists' | 'not-exists'}
-  | {key: string; op: 'in' | 'notin'; values: string[]};
+export type LabelRequirement = {key: string; op: 'exists' | 'not-exists'} | {key: string; op: 'in' | 'notin'; values: string[]};
 
 /** Namespaces the platform owns: never a target unless named explicitly. */
 export const SYSTEM_NAMESPACES: readonly string[] = ['kube-system', 'kube-public', 'kube-node-lease'];
@@ -132,7 +130,9 @@ export interface NamespaceChoice {
 
 /** True when the selection names at least one way of choosing namespaces. */
 export function hasNamespaceSelection(selection: NamespaceSelection): boolean {
-  return Boolean(selection.all || selection.selector !== undefined || selection.regex !== undefined || (selection.names && selection.names.length > 0));
+  return Boolean(
+    selection.all || selection.selector !== undefined || selection.regex !== undefined || (selection.names && selection.names.length > 0),
+  );
 }
 
 /** Compiles the selection once, so a bad selector or regex is a usage error before any request. */

@@ -156,11 +156,21 @@ export function rolloutState(workload: Workload, generation: number | undefined)
     if (partition > 0) {
       const updated = Number(status.updatedReplicas ?? 0);
       const expected = Math.max(0, replicas - partition);
-      if (updated < expected) return {done: false, message: `partitioned roll out: ${updated} of ${expected} new pods have been updated (partition ${partition})`};
-      return {done: true, message: `partitioned roll out complete: ${updated} new pods have been updated (ordinals below ${partition} keep the old template)`};
+      if (updated < expected)
+        return {
+          done: false,
+          message: `partitioned roll out: ${updated} of ${expected} new pods have been updated (partition ${partition})`,
+        };
+      return {
+        done: true,
+        message: `partitioned roll out complete: ${updated} new pods have been updated (ordinals below ${partition} keep the old template)`,
+      };
     }
     if (status.updateRevision !== status.currentRevision) {
-      return {done: false, message: `${Number(status.updatedReplicas ?? 0)} of ${replicas} pods have been updated to revision ${status.updateRevision}`};
+      return {
+        done: false,
+        message: `${Number(status.updatedReplicas ?? 0)} of ${replicas} pods have been updated to revision ${status.updateRevision}`,
+      };
     }
     return {done: true, message: `rolling update complete at revision ${status.currentRevision}`};
   }

@@ -15,12 +15,17 @@ const GLOB_OF_KEYS = /^[-._a-zA-Z0-9*?[\]!]+$/;
 export function parseKeySelector(values: string[] | string | undefined): KeySelector | undefined {
   if (values === undefined) return undefined;
   const list = Array.isArray(values) ? values : [values];
-  const patterns = list.flatMap((v) => v.split(',')).map((p) => p.trim()).filter(Boolean);
+  const patterns = list
+    .flatMap((v) => v.split(','))
+    .map((p) => p.trim())
+    .filter(Boolean);
   if (patterns.length === 0) throw new UsageError('--keys: name at least one key or glob');
   for (const pattern of patterns) {
     const colon = pattern.indexOf(':');
     if (!GLOB_OF_KEYS.test(colon > 0 ? pattern.slice(colon + 1) : pattern) || (colon > 0 && !GLOB_OF_KEYS.test(pattern.slice(0, colon)))) {
-      throw new UsageError(`--keys: "${pattern}" is not a valid key name or glob (keys are letters, digits, "-", "_" and "."; globs add * ? [ ])`);
+      throw new UsageError(
+        `--keys: "${pattern}" is not a valid key name or glob (keys are letters, digits, "-", "_" and "."; globs add * ? [ ])`,
+      );
     }
   }
   return {patterns};

@@ -130,7 +130,13 @@ function diffFlat(before: Flat, after: Flat): PathChange[] {
     if (old === undefined) changes.push({path, change: 'added', new: now!.text});
     else if (now === undefined) changes.push({path, change: 'removed', old: old.text});
     else if (old.text !== now.text || old.type !== now.type) {
-      changes.push({path, change: 'changed', old: old.text, new: now.text, ...(old.type !== now.type ? {oldType: old.type, newType: now.type} : {})});
+      changes.push({
+        path,
+        change: 'changed',
+        old: old.text,
+        new: now.text,
+        ...(old.type !== now.type ? {oldType: old.type, newType: now.type} : {}),
+      });
     }
   }
   return changes;

@@ -171,24 +171,45 @@ function planObject(
   selection: SyncSelection,
   options: PlanOptions,
 ): {object: PlannedObject; desired?: ConfigObject} {
-  const object: PlannedObject = {kind: diff.kind, name: diff.name, action: 'unchanged', problems: [], keys: [], source: diff.source, target: diff.target};
+  const object: PlannedObject = {
+    kind: diff.kind,
+    name: diff.name,
+    action: 'unchanged',
+    problems: [],
+    keys: [],
+    source: diff.source,
+    target: diff.target,
+  };
   if (diff.ignored) return {object: {...object, action: 'skipped', reason: 'ignored by rule'}};
   const selected = !selection.objects || selection.objects.includes(objectRef(diff));
   // Being deleted, it will not hold what it holds for long, and it cannot be written: never "in sync".
   if (target?.deletionTimestamp && selected) {
-    return {object: {...object, action: 'update', problems: [`${objectRef(diff)} is being deleted (since ${target.deletionTimestamp}, finalizers pending) and cannot be written`]}};
+    return {
+      object: {
+        ...object,
+        action: 'update',
+        problems: [`${objectRef(diff)} is being deleted (since ${target.deletionTimestamp}, finalizers pending) and cannot be written`],
+      },
+    };
   }
   if (diff.status === 'identical') return {object};
   if (!selected) return {object: {...object, action: 'skipped', reason: 'not selected'}};
   if (!source) throw new Error(`internal: ${objectRef(diff)} is in the report but was not read from the source`);
 
-  const candidates = diff.keys.filter((k) => !k.ignored && k.status !== 'identical' && (k.status !== 'missing-in-source' || selection.prune));
+  const candidates = diff.keys.filter(
+    (k) => !k.ignored && k.status !== 'identical' && (k.status !== 'missing-in-source' || selection.prune),
+  );
   const keys = candidates.filter((k) => selection.keys(diff, k)).map(toKeyChange);
   const typeChange = Boolean(diff.typeChange) && !selection.keysOnly;
   // An empty source missing in the target is still created: the object itself is what differs.
   const emptyCreate = !target && Object.keys(source.data).length === 0 && Object.keys(source.binaryData).length === 0;
   if (keys.length === 0 && !(typeChange && target) && !emptyCreate) {
-    const reason = candidates.length > 0 ? 'no keys selected' : diff.keys.some((k) => k.status === 'missing-in-source') ? 'only target-only keys differ (kept; --prune removes them)' : 'only ignored keys differ';
+    const reason =
+      candidates.length > 0
+        ? 'no keys selected'
+        : diff.keys.some((k) => k.status === 'missing-in-source')
+          ? 'only target-only keys differ (kept; --prune removes them)'
+          : 'only ignored keys differ';
     return {object: {...object, action: 'skipped', reason}};
   }
   object.keys = keys;
@@ -261,7 +282,13 @@ function buildCreate(source: ConfigObject, keys: KeyChange[], report: DiffReport
   return withProvenance(desired, report.source, options);
 }
 
-function buildUpdate(source: ConfigObject, target: ConfigObject, keys: KeyChange[], report: DiffReport, options: PlanOptions): ConfigObject {
+function buildUpdate(
+  source: ConfigObject,
+  target: ConfigObject,
+  keys: KeyChange[],
+  report: DiffReport,
+  options: PlanOptions,
+): ConfigObject {
   const desired: ConfigObject = {
     ...target,
     labels: {...target.labels},
@@ -351,17 +378,23 @@ export function checkObject(object: ConfigObject): string[] {
   const problems: string[] = [];
   const size = dataSize(object);
   if (size > MAX_DATA_BYTES) {
-    problems.push(`too large: ${objectRef(object)} would hold ${formatBytes(size)} of data, over the 1 MiB limit of ConfigMaps and Secrets; sync fewer keys or split the object`);
+    problems.push(
+      `too large: ${objectRef(object)} would hold ${formatBytes(size)} of data, over the 1 MiB limit of ConfigMaps and Secrets; sync fewer keys or split the object`,
+    );
   }
   if (object.kind === 'Secret' && object.type) {
     const rule = REQUIRED_SECRET_KEYS[object.type];
     const has = (key: string) => key in object.data || key in object.binaryData;
     const missing = rule?.allOf?.filter((key) => !has(key)) ?? [];
     if (missing.length > 0) {
-      problems.push(`invalid Secret: type ${object.type} needs key${missing.length > 1 ? 's' : ''} ${missing.join(', ')}, which ${objectRef(object)} would not have; select ${missing.length > 1 ? 'them' : 'it'} too`);
+      problems.push(
+        `invalid Secret: type ${object.type} needs key${missing.length > 1 ? 's' : ''} ${missing.join(', ')}, which ${objectRef(object)} would not have; select ${missing.length > 1 ? 'them' : 'it'} too`,
+      );
     }
     if (rule?.anyOf && !rule.anyOf.some(has)) {
-      problems.push(`invalid Secret: type ${object.type} needs at least one of ${rule.anyOf.join(', ')}, which ${objectRef(object)} would not have`);
+      problems.push(
+        `invalid Secret: type ${object.type} needs at least one of ${rule.anyOf.join(', ')}, which ${objectRef(object)} would not have`,
+      );
     }
     if (object.type === 'kubernetes.io/dockerconfigjson' && has('.dockerconfigjson') && !isJson(object.data['.dockerconfigjson'])) {
       problems.push(`invalid Secret: .dockerconfigjson of ${objectRef(object)} is not valid JSON`);
@@ -434,9 +467,25 @@ export interface SavedPlan {
  * is refused: it cannot say which clusters and namespaces were reviewed.
  */
 export function readSavedPlan(document: unknown, options: {prune: boolean}): SavedPlan {
-  const doc = document as {kind: 'DiffReport' | 'SyncPlan'; source: Location; target: Location; binding?: PlanBinding; kinds: ConfigKind[]; secretsShown?: boolean; objects: unknown[]; prune?: boolean};
-  if (!doc.binding) throw new UsageError('--plan: the plan has no binding (clusters, namespaces, salt): it was made by an earlier version; make a new plan');
-  const keyOf = (k: {key: string; section: 'data' | 'binaryData'; source?: ValueView}): SavedPlanKey => ({key: k.key, section: k.section, ...(k.source ? {source: k.source} : {})});
+  const doc = document as {
+    kind: 'DiffReport' | 'SyncPlan';
+    source: Location;
+    target: Location;
+    binding?: PlanBinding;
+    kinds: ConfigKind[];
+    secretsShown?: boolean;
+    objects: unknown[];
+    prune?: boolean;
+  };
+  if (!doc.binding)
+    throw new UsageError(
+      '--plan: the plan has no binding (clusters, namespaces, salt): it was made by an earlier version; make a new plan',
+    );
+  const keyOf = (k: {key: string; section: 'data' | 'binaryData'; source?: ValueView}): SavedPlanKey => ({
+    key: k.key,
+    section: k.section,
+    ...(k.source ? {source: k.source} : {}),
+  });
   if (doc.kind === 'SyncPlan') {
     const objects = doc.objects as PlannedObject[];
     return {
@@ -466,7 +515,9 @@ export function readSavedPlan(document: unknown, options: {prune: boolean}): Sav
       .map((o) => ({
         kind: o.kind,
         name: o.name,
-        keys: o.keys.filter((k) => !k.ignored && k.status !== 'identical' && (k.status !== 'missing-in-source' || options.prune)).map(keyOf),
+        keys: o.keys
+          .filter((k) => !k.ignored && k.status !== 'identical' && (k.status !== 'missing-in-source' || options.prune))
+          .map(keyOf),
         source: o.source,
         target: o.target,
       })),
@@ -479,9 +530,13 @@ export function bindingMismatches(planned: PlanBinding, live: PlanBinding, where
   for (const side of ['source', 'target'] as const) {
     const name = locationName(where[side]);
     if (planned[side].cluster !== live[side].cluster) {
-      problems.push(`${side} ${name} is now cluster ${live[side].cluster}, the plan was made on cluster ${planned[side].cluster} (context repointed?)`);
+      problems.push(
+        `${side} ${name} is now cluster ${live[side].cluster}, the plan was made on cluster ${planned[side].cluster} (context repointed?)`,
+      );
     } else if (planned[side].namespaceUid && live[side].namespaceUid && planned[side].namespaceUid !== live[side].namespaceUid) {
-      problems.push(`${side} namespace ${name} was deleted and created again since the plan was made (UID ${planned[side].namespaceUid} → ${live[side].namespaceUid})`);
+      problems.push(
+        `${side} namespace ${name} was deleted and created again since the plan was made (UID ${planned[side].namespaceUid} → ${live[side].namespaceUid})`,
+      );
     }
   }
   return problems;
@@ -494,12 +549,15 @@ export function bindingMismatches(planned: PlanBinding, live: PlanBinding, where
  */
 export function planMismatch(entry: SavedPlanEntry, current: ObjectDiff | undefined): string | undefined {
   if (!current?.source) return 'the source object does not exist';
-  if (entry.source?.uid && current.source.uid && entry.source.uid !== current.source.uid) return 'the source object was deleted and created again since the plan was made';
+  if (entry.source?.uid && current.source.uid && entry.source.uid !== current.source.uid)
+    return 'the source object was deleted and created again since the plan was made';
   // A Secret's checksum and fingerprints are keyed by the salt of the run that made the plan, and the
   // salt never leaves that run (unless pinned with KUBECTL_CONFIGSYNC_SALT): under another salt the
   // source's resourceVersion says whether its values are still the ones reviewed.
   const comparable = Boolean(entry.source?.checksum) && checksumsComparable(entry.source!.checksum, current.source.checksum);
-  const changed = comparable ? entry.source!.checksum !== current.source.checksum : !entry.source?.resourceVersion || entry.source.resourceVersion !== current.source.resourceVersion;
+  const changed = comparable
+    ? entry.source!.checksum !== current.source.checksum
+    : !entry.source?.resourceVersion || entry.source.resourceVersion !== current.source.resourceVersion;
   if (changed) return 'the source changed since the plan was made';
   for (const key of entry.keys) {
     const live = current.keys.find((k) => k.key === key.key && k.section === key.section);
@@ -513,9 +571,11 @@ export function planMismatch(entry: SavedPlanEntry, current: ObjectDiff | undefi
 
 /** Why the target of a saved plan's entry moved since (that object alone is refused), or undefined. */
 export function staleReason(entry: SavedPlanEntry, current: ObjectDiff | undefined): string | undefined {
-  if (!entry.target && current?.target) return `the target was created since the plan was made (resourceVersion ${current.target.resourceVersion})`;
+  if (!entry.target && current?.target)
+    return `the target was created since the plan was made (resourceVersion ${current.target.resourceVersion})`;
   if (entry.target && !current?.target) return 'the target was deleted since the plan was made';
-  if (entry.target?.uid && current?.target?.uid && entry.target.uid !== current.target.uid) return 'the target object was deleted and created again since the plan was made';
+  if (entry.target?.uid && current?.target?.uid && entry.target.uid !== current.target.uid)
+    return 'the target object was deleted and created again since the plan was made';
   if (entry.target && entry.target.resourceVersion !== current?.target?.resourceVersion) {
     return `the target changed since the plan was made (resourceVersion ${entry.target.resourceVersion} → ${current?.target?.resourceVersion})`;
   }
@@ -524,7 +584,9 @@ export function staleReason(entry: SavedPlanEntry, current: ObjectDiff | undefin
 
 function sameView(planned: ValueView | undefined, live: ValueView | undefined): boolean {
   if (!planned || !live) return planned === live;
-  return planned.value === live.value && planned.fingerprint === live.fingerprint && planned.sha256 === live.sha256 && planned.size === live.size;
+  return (
+    planned.value === live.value && planned.fingerprint === live.fingerprint && planned.sha256 === live.sha256 && planned.size === live.size
+  );
 }
 
 /** The selection that applies exactly what a saved plan lists (for the entries that are still fresh). */

@@ -4,9 +4,7 @@ import type {ConfigKind, ConfigObject} from './types.js';
 
 /** What undo does to one object, decided from the live object and the journal alone. */
 export type UndoStep =
-  | {step: 'skip'; reason: string}
-  | {step: 'refuse'; reason: string}
-  | {step: 'delete' | 'create' | 'patch' | 'recreate'};
+  {step: 'skip'; reason: string} | {step: 'refuse'; reason: string} | {step: 'delete' | 'create' | 'patch' | 'recreate'};
 
 /**
  * Compares content, never resourceVersions: the object is restored when it holds what the run
@@ -18,8 +16,10 @@ export type UndoStep =
 export function decideUndo(entry: RunEntry, live: ConfigObject | undefined, force: boolean): UndoStep {
   const original = entry.before;
   const asBefore = original ? live !== undefined && sameContent(live, original) : live === undefined;
-  if (asBefore) return {step: 'skip', reason: entry.outcome === 'failed' ? 'not changed: the server refused the write' : 'already as before the run'};
-  if (entry.outcome === 'failed' && !entry.mayBeAbsent) return {step: 'skip', reason: 'not changed by the run: the server refused the write'};
+  if (asBefore)
+    return {step: 'skip', reason: entry.outcome === 'failed' ? 'not changed: the server refused the write' : 'already as before the run'};
+  if (entry.outcome === 'failed' && !entry.mayBeAbsent)
+    return {step: 'skip', reason: 'not changed by the run: the server refused the write'};
   const leftByRun = live ? entry.afters.some((after) => sameContent(live, after)) : entry.mayBeAbsent;
   if (!leftByRun && !force) {
     return {

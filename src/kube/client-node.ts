@@ -13,11 +13,4 @@ export {
   createConfiguration,
   setHeaderMiddleware,
 } from '@kubernetes/client-node';
-export type {
-  V1ConfigMap,
-  V1DaemonSet,
-  V1Deployment,
-  V1Namespace,
-  V1Secret,
-  V1StatefulSet,
-} from '@kubernetes/client-node';
+export type {V1ConfigMap, V1DaemonSet, V1Deployment, V1Namespace, V1Secret, V1StatefulSet} from '@kubernetes/client-node';

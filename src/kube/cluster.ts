@@ -1,8 +1,29 @@
 import {readFileSync} from 'node:fs';
-import type {ClusterApi, ClusterIdentity, ConfigPatch, DeletePreconditions, ListOptions, NamespaceInfo, WatchEvent, WatchHandle, WatchResource, WriteOptions} from '../core/cluster-api.js';
+import type {
+  ClusterApi,
+  ClusterIdentity,
+  ConfigPatch,
+  DeletePreconditions,
+  ListOptions,
+  NamespaceInfo,
+  WatchEvent,
+  WatchHandle,
+  WatchResource,
+  WriteOptions,
+} from '../core/cluster-api.js';
 import type {ConfigKind, ConfigObject} from '../core/types.js';
 import type {PodSpec, Workload, WorkloadKind} from '../core/workload.js';
-import {AppsV1Api, AuthorizationV1Api, CoreV1Api, KubeConfig, Observable, ServerConfiguration, Watch, createConfiguration, setHeaderMiddleware} from './client-node.js';
+import {
+  AppsV1Api,
+  AuthorizationV1Api,
+  CoreV1Api,
+  KubeConfig,
+  Observable,
+  ServerConfiguration,
+  Watch,
+  createConfiguration,
+  setHeaderMiddleware,
+} from './client-node.js';
 import type {V1ConfigMap, V1Secret} from './client-node.js';
 import {endpointIdentity, uidIdentity} from '../core/cluster-identity.js';
 import {ClusterError} from '../core/errors.js';
@@ -101,12 +122,18 @@ export class KubeCluster implements ClusterApi {
     const cluster = this.kubeConfig.getCurrentCluster();
     let ca: string | undefined;
     try {
-      ca = cluster?.caData ? Buffer.from(cluster.caData, 'base64').toString('utf8') : cluster?.caFile ? readFileSync(cluster.caFile, 'utf8') : undefined;
+      ca = cluster?.caData
+        ? Buffer.from(cluster.caData, 'base64').toString('utf8')
+        : cluster?.caFile
+          ? readFileSync(cluster.caFile, 'utf8')
+          : undefined;
     } catch {
       ca = undefined;
     }
     const identity = endpointIdentity(this.server, ca);
-    this.options.note?.(`note: context "${this.context}": ${why}; identifying the cluster by its server URL and CA (${identity.id}) instead of the kube-system UID`);
+    this.options.note?.(
+      `note: context "${this.context}": ${why}; identifying the cluster by its server URL and CA (${identity.id}) instead of the kube-system UID`,
+    );
     return identity;
   }
 
@@ -149,22 +176,46 @@ export class KubeCluster implements ClusterApi {
 
   async createConfigObject(object: ConfigObject, options: WriteOptions): Promise<ConfigObject> {
     const {name, namespace, kind} = object;
-    return this.call('create', describe(kind, namespace, name), async () => {
-      const params = {namespace, fieldManager: options.fieldManager, dryRun: options.dryRun ? 'All' : undefined};
-      if (kind === 'Secret') return fromSecret(await this.core.createNamespacedSecret({...params, body: toSecret({...object, resourceVersion: undefined})}));
-      return fromConfigMap(await this.core.createNamespacedConfigMap({...params, body: toConfigMap({...object, resourceVersion: undefined})}));
-    }, () => this.alreadyWritten(object, options));
+    return this.call(
+      'create',
+      describe(kind, namespace, name),
+      async () => {
+        const params = {namespace, fieldManager: options.fieldManager, dryRun: options.dryRun ? 'All' : undefined};
+        if (kind === 'Secret')
+          return fromSecret(await this.core.createNamespacedSecret({...params, body: toSecret({...object, resourceVersion: undefined})}));
+        return fromConfigMap(
+          await this.core.createNamespacedConfigMap({...params, body: toConfigMap({...object, resourceVersion: undefined})}),
+        );
+      },
+      () => this.alreadyWritten(object, options),
+    );
   }
 
-  async patchConfigObject(kind: ConfigKind, namespace: string, name: string, patch: ConfigPatch, options: WriteOptions): Promise<ConfigObject> {
-    if (!patch.resourceVersion) throw new Error(`refusing an unconditional write of ${describe(kind, namespace, name)}: no resourceVersion`);
+  async patchConfigObject(
+    kind: ConfigKind,
+    namespace: string,
+    name: string,
+    patch: ConfigPatch,
+    options: WriteOptions,
+  ): Promise<ConfigObject> {
+    if (!patch.resourceVersion)
+      throw new Error(`refusing an unconditional write of ${describe(kind, namespace, name)}: no resourceVersion`);
     return this.call(
       'patch',
       describe(kind, namespace, name),
       async () => {
-        const params = {name, namespace, fieldManager: options.fieldManager, dryRun: options.dryRun ? 'All' : undefined, body: toMergePatch(kind, patch)};
+        const params = {
+          name,
+          namespace,
+          fieldManager: options.fieldManager,
+          dryRun: options.dryRun ? 'All' : undefined,
+          body: toMergePatch(kind, patch),
+        };
         // A resourceVersion inside a merge patch makes the server refuse it (409) when the object moved.
-        const patchOptions = {middleware: [setHeaderMiddleware('Content-Type', 'application/merge-patch+json')], middlewareMergeStrategy: 'append' as const};
+        const patchOptions = {
+          middleware: [setHeaderMiddleware('Content-Type', 'application/merge-patch+json')],
+          middlewareMergeStrategy: 'append' as const,
+        };
         if (kind === 'Secret') return fromSecret(await this.core.patchNamespacedSecret(params, patchOptions));
         return fromConfigMap(await this.core.patchNamespacedConfigMap(params, patchOptions));
       },
@@ -173,26 +224,41 @@ export class KubeCluster implements ClusterApi {
   }
 
   async deleteConfigObject(kind: ConfigKind, namespace: string, name: string, options: WriteOptions & DeletePreconditions): Promise<void> {
-    await this.call('delete', describe(kind, namespace, name), async () => {
-      const preconditions = options.resourceVersion || options.uid ? {resourceVersion: options.resourceVersion, uid: options.uid} : undefined;
-      // The server reads DeleteOptions from the body and ignores the dryRun query parameter when a body is
-      // sent, so the dry run must travel in the body: otherwise a "dry run" deletes for real.
-      const params = {
-        name,
-        namespace,
-        dryRun: options.dryRun ? 'All' : undefined,
-        body: {apiVersion: 'v1', kind: 'DeleteOptions', ...(options.dryRun ? {dryRun: ['All']} : {}), ...(preconditions ? {preconditions} : {})},
-      };
-      if (kind === 'Secret') await this.core.deleteNamespacedSecret(params);
-      else await this.core.deleteNamespacedConfigMap(params);
-    }, async (status) => (status === 404 ? {value: undefined} : undefined));
+    await this.call(
+      'delete',
+      describe(kind, namespace, name),
+      async () => {
+        const preconditions =
+          options.resourceVersion || options.uid ? {resourceVersion: options.resourceVersion, uid: options.uid} : undefined;
+        // The server reads DeleteOptions from the body and ignores the dryRun query parameter when a body is
+        // sent, so the dry run must travel in the body: otherwise a "dry run" deletes for real.
+        const params = {
+          name,
+          namespace,
+          dryRun: options.dryRun ? 'All' : undefined,
+          body: {
+            apiVersion: 'v1',
+            kind: 'DeleteOptions',
+            ...(options.dryRun ? {dryRun: ['All']} : {}),
+            ...(preconditions ? {preconditions} : {}),
+          },
+        };
+        if (kind === 'Secret') await this.core.deleteNamespacedSecret(params);
+        else await this.core.deleteNamespacedConfigMap(params);
+      },
+      async (status) => (status === 404 ? {value: undefined} : undefined),
+    );
   }
 
   async canI(verb: 'create' | 'update' | 'patch' | 'delete' | 'list', kind: ConfigKind, namespace?: string): Promise<boolean> {
     const where = namespace === undefined ? 'in all namespaces' : `in namespace "${namespace}"`;
     return this.call('create', `selfsubjectaccessreview for ${verb} ${plural(kind)} ${where}`, async () => {
       const review = await this.authorization.createSelfSubjectAccessReview({
-        body: {apiVersion: 'authorization.k8s.io/v1', kind: 'SelfSubjectAccessReview', spec: {resourceAttributes: {verb, resource: plural(kind), namespace}}},
+        body: {
+          apiVersion: 'authorization.k8s.io/v1',
+          kind: 'SelfSubjectAccessReview',
+          spec: {resourceAttributes: {verb, resource: plural(kind), namespace}},
+        },
       });
       return review.status?.allowed === true;
     });
@@ -216,7 +282,8 @@ export class KubeCluster implements ClusterApi {
       let _continue: string | undefined;
       do {
         const page = await this.core.listNamespace({labelSelector: options.labelSelector, limit: PAGE_SIZE, _continue});
-        for (const ns of page.items) result.push({name: ns.metadata!.name!, uid: ns.metadata?.uid, labels: ns.metadata?.labels ?? {}, phase: ns.status?.phase});
+        for (const ns of page.items)
+          result.push({name: ns.metadata!.name!, uid: ns.metadata?.uid, labels: ns.metadata?.labels ?? {}, phase: ns.status?.phase});
         _continue = page.metadata?._continue || undefined;
       } while (_continue);
       return result;
@@ -267,7 +334,13 @@ export class KubeCluster implements ClusterApi {
     });
   }
 
-  async restartWorkload(kind: WorkloadKind, namespace: string, name: string, restartedAt: string, options: WriteOptions): Promise<Workload> {
+  async restartWorkload(
+    kind: WorkloadKind,
+    namespace: string,
+    name: string,
+    restartedAt: string,
+    options: WriteOptions,
+  ): Promise<Workload> {
     return this.call('patch', `${kind.toLowerCase()}/${name} in namespace "${namespace}"`, async () => {
       const params = {
         name,
@@ -276,7 +349,10 @@ export class KubeCluster implements ClusterApi {
         dryRun: options.dryRun ? 'All' : undefined,
         body: {spec: {template: {metadata: {annotations: {'kubectl.kubernetes.io/restartedAt': restartedAt}}}}},
       };
-      const patchOptions = {middleware: [setHeaderMiddleware('Content-Type', 'application/strategic-merge-patch+json')], middlewareMergeStrategy: 'append' as const};
+      const patchOptions = {
+        middleware: [setHeaderMiddleware('Content-Type', 'application/strategic-merge-patch+json')],
+        middlewareMergeStrategy: 'append' as const,
+      };
       const item =
         kind === 'Deployment'
           ? await this.apps.patchNamespacedDeployment(params, patchOptions)
@@ -303,7 +379,10 @@ export class KubeCluster implements ClusterApi {
   }
 
   watch(resource: WatchResource, onEvent: (event: WatchEvent) => void, onEnd: (error?: Error) => void): WatchHandle {
-    const what = resource.kind === 'Namespace' ? 'namespaces' : `${plural(resource.kind)} ${resource.namespace ? `in namespace "${resource.namespace}"` : 'in all namespaces'}`;
+    const what =
+      resource.kind === 'Namespace'
+        ? 'namespaces'
+        : `${plural(resource.kind)} ${resource.namespace ? `in namespace "${resource.namespace}"` : 'in all namespaces'}`;
     const path =
       resource.kind === 'Namespace'
         ? '/api/v1/namespaces'
@@ -311,14 +390,23 @@ export class KubeCluster implements ClusterApi {
     const query =
       resource.kind === 'Namespace'
         ? {allowWatchBookmarks: true, timeoutSeconds: WATCH_SECONDS}
-        : {allowWatchBookmarks: true, timeoutSeconds: WATCH_SECONDS, labelSelector: resource.labelSelector, fieldSelector: resource.fieldSelector};
+        : {
+            allowWatchBookmarks: true,
+            timeoutSeconds: WATCH_SECONDS,
+            labelSelector: resource.labelSelector,
+            fieldSelector: resource.fieldSelector,
+          };
     // Watch builds its own request: add our User-Agent so audit logs count it with the rest.
     const config = {
       getCurrentCluster: () => {
         const cluster = this.kubeConfig.getCurrentCluster();
         return cluster && {...cluster, server: this.requestServer};
       },
-      applySecurityAuthentication: async (context: {setHeaderParam(name: string, value: string): void; getDispatcher(): unknown; setDispatcher(d: unknown): void}) => {
+      applySecurityAuthentication: async (context: {
+        setHeaderParam(name: string, value: string): void;
+        getDispatcher(): unknown;
+        setDispatcher(d: unknown): void;
+      }) => {
         await this.kubeConfig.applySecurityAuthentication(context as never);
         if (this.route) context.setDispatcher(this.route(context.getDispatcher()));
         context.setHeaderParam('User-Agent', USER_AGENT);
@@ -362,7 +450,12 @@ export class KubeCluster implements ClusterApi {
    * and a retry that meets 409/404 asks `recover` whether an earlier attempt already
    * did the work (the server may process a request whose answer was lost).
    */
-  private async call<T>(verb: string, what: string, run: () => Promise<T>, recover?: (status: number) => Promise<{value: T} | undefined>): Promise<T> {
+  private async call<T>(
+    verb: string,
+    what: string,
+    run: () => Promise<T>,
+    recover?: (status: number) => Promise<{value: T} | undefined>,
+  ): Promise<T> {
     for (let attempt = 1; ; attempt++) {
       try {
         return await run();
@@ -380,7 +473,13 @@ export class KubeCluster implements ClusterApi {
   }
 
   /** After a retried patch: the object already holds every field the patch sets. */
-  private async alreadyPatched(kind: ConfigKind, namespace: string, name: string, patch: ConfigPatch, options: WriteOptions): Promise<{value: ConfigObject} | undefined> {
+  private async alreadyPatched(
+    kind: ConfigKind,
+    namespace: string,
+    name: string,
+    patch: ConfigPatch,
+    options: WriteOptions,
+  ): Promise<{value: ConfigObject} | undefined> {
     if (options.dryRun) return undefined;
     const current = await this.getConfigObject(kind, namespace, name);
     return current && holdsPatch(current, patch) ? {value: current} : undefined;
@@ -413,7 +512,8 @@ export function retryDelayMs(error: unknown, verb: string, attempt: number): num
 }
 
 function sameContent(current: ConfigObject, wanted: ConfigObject): boolean {
-  const same = (a: Record<string, string>, b: Record<string, string>) => JSON.stringify(Object.entries(a).sort()) === JSON.stringify(Object.entries(b).sort());
+  const same = (a: Record<string, string>, b: Record<string, string>) =>
+    JSON.stringify(Object.entries(a).sort()) === JSON.stringify(Object.entries(b).sort());
   const includes = (all: Record<string, string>, some: Record<string, string>) => Object.entries(some).every(([k, v]) => all[k] === v);
   return (
     same(current.data, wanted.data) &&
@@ -427,8 +527,16 @@ function sameContent(current: ConfigObject, wanted: ConfigObject): boolean {
 function holdsPatch(current: ConfigObject, patch: ConfigPatch): boolean {
   const holds = (record: Record<string, string>, changes: Record<string, string | null> | undefined) =>
     Object.entries(changes ?? {}).every(([key, value]) => (value === null ? !Object.hasOwn(record, key) : record[key] === value));
-  const data = current.kind === 'Secret' ? holds(secretWireData(current), secretPatchData(patch)) : holds(current.data, patch.data) && holds(current.binaryData, patch.binaryData);
-  return data && holds(current.labels, patch.labels) && holds(current.annotations, patch.annotations) && (!patch.immutable || current.immutable === true);
+  const data =
+    current.kind === 'Secret'
+      ? holds(secretWireData(current), secretPatchData(patch))
+      : holds(current.data, patch.data) && holds(current.binaryData, patch.binaryData);
+  return (
+    data &&
+    holds(current.labels, patch.labels) &&
+    holds(current.annotations, patch.annotations) &&
+    (!patch.immutable || current.immutable === true)
+  );
 }
 
 /** A Secret's data as the server holds it: every value base64. */
@@ -439,7 +547,8 @@ function secretWireData(object: Pick<ConfigObject, 'data' | 'binaryData'>): Reco
 /** A Secret patch on the wire: each key is in one section of the patch (planPatch sees to it), nulls remove. */
 function secretPatchData(patch: ConfigPatch): Record<string, string | null> {
   const wire: Record<string, string | null> = {};
-  for (const [key, value] of Object.entries(patch.data ?? {})) wire[key] = value === null ? null : Buffer.from(value, 'utf8').toString('base64');
+  for (const [key, value] of Object.entries(patch.data ?? {}))
+    wire[key] = value === null ? null : Buffer.from(value, 'utf8').toString('base64');
   for (const [key, value] of Object.entries(patch.binaryData ?? {})) if (value !== null || !Object.hasOwn(wire, key)) wire[key] = value;
   return wire;
 }

@@ -18,7 +18,10 @@ export function translateError(error: unknown, scope: RequestScope): ConfigSyncE
     const reason = status?.message ?? error.message.split('\n')[0];
     switch (error.code) {
       case 401:
-        return new ClusterError(`unauthorized: the credentials of context "${scope.context}" were rejected (401); log in again or refresh the token`, 401);
+        return new ClusterError(
+          `unauthorized: the credentials of context "${scope.context}" were rejected (401); log in again or refresh the token`,
+          401,
+        );
       case 403:
         return new ClusterError(`forbidden: cannot ${scope.verb} ${scope.what} ${where}: ${reason}`, 403);
       case 404:
@@ -30,7 +33,10 @@ export function translateError(error: unknown, scope: RequestScope): ConfigSyncE
       case 413:
         return new ClusterError(`too large: ${scope.what} ${where} is over the API server's request size limit`, 413);
       default:
-        return new ClusterError(`cannot ${scope.verb} ${scope.what} ${where}: HTTP ${error.code}${reason ? `: ${reason}` : ''}`, error.code);
+        return new ClusterError(
+          `cannot ${scope.verb} ${scope.what} ${where}: HTTP ${error.code}${reason ? `: ${reason}` : ''}`,
+          error.code,
+        );
     }
   }
   const err = error as {name?: string; message?: string; code?: string; cause?: {code?: string; message?: string}};
@@ -38,7 +44,14 @@ export function translateError(error: unknown, scope: RequestScope): ConfigSyncE
     return new ClusterError(`timeout: the API server of context "${scope.context}" did not answer in time (--request-timeout)`);
   }
   const code = err?.cause?.code ?? err?.code;
-  if (code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EHOSTUNREACH' || code === 'ECONNRESET' || code === 'UND_ERR_CONNECT_TIMEOUT' || code === 'EAI_AGAIN') {
+  if (
+    code === 'ECONNREFUSED' ||
+    code === 'ENOTFOUND' ||
+    code === 'EHOSTUNREACH' ||
+    code === 'ECONNRESET' ||
+    code === 'UND_ERR_CONNECT_TIMEOUT' ||
+    code === 'EAI_AGAIN'
+  ) {
     return new ClusterError(`unreachable: cannot connect to the API server of context "${scope.context}" (${code})`);
   }
   if (code && /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS/.test(code)) {
@@ -60,12 +73,16 @@ export function credentialError(context: string, error: unknown, command: string
   const prefix = `credentials: getting credentials for context "${context}" failed`;
   if (error instanceof ExecPluginError) return new ClusterError(`${prefix}: ${error.message}`);
   const err = error as {name?: string; message?: unknown; code?: unknown; syscall?: unknown};
-  if (typeof err?.code === 'string' || typeof err?.syscall === 'string') return new ClusterError(`${prefix}: ${firstLine(String(err.message ?? err.code))}`);
+  if (typeof err?.code === 'string' || typeof err?.syscall === 'string')
+    return new ClusterError(`${prefix}: ${firstLine(String(err.message ?? err.code))}`);
   const plugin = command ? `the exec credential plugin "${command}"` : 'the credential plugin';
   if (err?.name === 'SyntaxError') {
-    return new ClusterError(`${prefix}: ${plugin} printed something that is ${describeParseError(error)}, not an ExecCredential (not shown: it may hold a token)`);
+    return new ClusterError(
+      `${prefix}: ${plugin} printed something that is ${describeParseError(error)}, not an ExecCredential (not shown: it may hold a token)`,
+    );
   }
-  if (command) return new ClusterError(`${prefix}: ${plugin} failed (its output is not shown: it may hold a token; run it yourself to see why)`);
+  if (command)
+    return new ClusterError(`${prefix}: ${plugin} failed (its output is not shown: it may hold a token; run it yourself to see why)`);
   return new ClusterError(`${prefix}: ${firstLine(String(err?.message ?? error))}`);
 }
 

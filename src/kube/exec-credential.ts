@@ -132,11 +132,19 @@ function runPlugin(exec: ExecConfig): Promise<ExecCredentialStatus> {
         : undefined;
     child.stdout!.on('data', (chunk: Buffer) => chunks.push(chunk));
     child.on('error', (error: NodeJS.ErrnoException) => {
-      finish(new ExecPluginError(error.code === 'ENOENT' ? `${plugin} was not found (ENOENT)` : `${plugin} could not be started: ${error.code ?? error.message}`));
+      finish(
+        new ExecPluginError(
+          error.code === 'ENOENT' ? `${plugin} was not found (ENOENT)` : `${plugin} could not be started: ${error.code ?? error.message}`,
+        ),
+      );
     });
     child.on('close', (code, signal) => {
       if (code !== 0) {
-        finish(new ExecPluginError(`${plugin} failed (${signal ? `signal ${signal}` : `exit code ${code}`}; its output is not shown: it may hold a token; run it yourself to see why)`));
+        finish(
+          new ExecPluginError(
+            `${plugin} failed (${signal ? `signal ${signal}` : `exit code ${code}`}; its output is not shown: it may hold a token; run it yourself to see why)`,
+          ),
+        );
         return;
       }
       try {
@@ -156,7 +164,8 @@ export function parseExecCredential(text: string, plugin: string): ExecCredentia
   } catch {
     throw new ExecPluginError(`${plugin} printed something that is not JSON, not an ExecCredential (not shown: it may hold a token)`);
   }
-  if (answer === null || typeof answer !== 'object' || Array.isArray(answer)) throw new ExecPluginError(`${plugin} printed JSON that is not an object, not an ExecCredential (not shown: it may hold a token)`);
+  if (answer === null || typeof answer !== 'object' || Array.isArray(answer))
+    throw new ExecPluginError(`${plugin} printed JSON that is not an object, not an ExecCredential (not shown: it may hold a token)`);
   if (answer.kind !== 'ExecCredential') {
     // A kind is a short word; anything else might be a token in the wrong place and is not shown.
     const kind = typeof answer.kind === 'string' && /^[A-Za-z]{1,40}$/.test(answer.kind) ? `kind "${answer.kind}"` : 'no recognisable kind';

@@ -85,7 +85,8 @@ export class Kubeconfig {
   serverOf(context: string): string {
     const contextObject = this.config.getContextObject(context);
     const cluster = contextObject ? this.config.getCluster(contextObject.cluster) : null;
-    if (!cluster) throw new UsageError(`context "${context}" names cluster "${contextObject?.cluster}", which the kubeconfig does not define`);
+    if (!cluster)
+      throw new UsageError(`context "${context}" names cluster "${contextObject?.cluster}", which the kubeconfig does not define`);
     return cluster.server;
   }
 
@@ -104,7 +105,11 @@ export class Kubeconfig {
       const group = this.options.overrides?.asGroups?.[0];
       if (group !== undefined) impersonateGroup(scoped, group);
       useSharedExecCredentials(scoped);
-      cluster = new KubeCluster(resolved, this.serverOf(resolved), scoped, {requestTimeoutMs: this.options.requestTimeoutMs, requestLog: this.options.requestLog, note: this.options.note});
+      cluster = new KubeCluster(resolved, this.serverOf(resolved), scoped, {
+        requestTimeoutMs: this.options.requestTimeoutMs,
+        requestLog: this.options.requestLog,
+        note: this.options.note,
+      });
       this.clusters.set(resolved, cluster);
     }
     return cluster;
@@ -146,7 +151,8 @@ function loadMerged(config: KubeConfig, files: string[]): void {
  */
 function applyOverrides(config: KubeConfig, overrides: ClientOverrides): void {
   const {as, asGroups = [], user, cluster, token, certificateAuthority, insecureSkipTlsVerify} = overrides;
-  const given = [as, user, cluster, token, certificateAuthority].some((v) => v !== undefined) || asGroups.length > 0 || insecureSkipTlsVerify;
+  const given =
+    [as, user, cluster, token, certificateAuthority].some((v) => v !== undefined) || asGroups.length > 0 || insecureSkipTlsVerify;
   if (!given) return;
   if (certificateAuthority !== undefined && insecureSkipTlsVerify) {
     throw new UsageError('--certificate-authority and --insecure-skip-tls-verify cannot be used together');
@@ -158,7 +164,9 @@ function applyOverrides(config: KubeConfig, overrides: ClientOverrides): void {
     try {
       readFileSync(certificateAuthority);
     } catch (error) {
-      throw new UsageError(`--certificate-authority: cannot read "${certificateAuthority}": ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+      throw new UsageError(
+        `--certificate-authority: cannot read "${certificateAuthority}": ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+      );
     }
   }
   const names = (entries: Array<{name: string}>) => entries.map((e) => e.name).join(', ') || 'none';

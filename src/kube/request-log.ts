@@ -20,7 +20,8 @@ export function loggingHttpApi(log: RequestLogSink, now: () => number = () => pe
   return {
     send(request: HttpRequest & Parameters<IsomorphicFetchHttpLibrary['send']>[0]) {
       const start = now();
-      const line = (outcome: string) => renderRequestLine(new Date(), String(request.getHttpMethod()), request.getUrl(), outcome, now() - start);
+      const line = (outcome: string) =>
+        renderRequestLine(new Date(), String(request.getHttpMethod()), request.getUrl(), outcome, now() - start);
       const answer = http
         .send(request)
         .toPromise()

@@ -154,7 +154,11 @@ export class RunStore {
 
   /** Sortable by time, short enough to type. */
   static newRunId(now: Date): string {
-    const stamp = now.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}Z$/, '').replace('T', '-');
+    const stamp = now
+      .toISOString()
+      .replace(/[-:]/g, '')
+      .replace(/\.\d{3}Z$/, '')
+      .replace('T', '-');
     return `${stamp}-${randomBytes(3).toString('hex')}`;
   }
 
@@ -300,6 +304,15 @@ function closeQuietly(fd: number): void {
 
 function journalError(dir: string, error: unknown): JournalError {
   const code = (error as NodeJS.ErrnoException).code;
-  const why = code === 'ENOSPC' ? 'no space left on device' : code === 'EACCES' || code === 'EPERM' ? 'permission denied' : code === 'EROFS' ? 'read-only file system' : code === 'ENOTDIR' ? 'not a directory' : (code ?? (error as Error).message);
+  const why =
+    code === 'ENOSPC'
+      ? 'no space left on device'
+      : code === 'EACCES' || code === 'EPERM'
+        ? 'permission denied'
+        : code === 'EROFS'
+          ? 'read-only file system'
+          : code === 'ENOTDIR'
+            ? 'not a directory'
+            : (code ?? (error as Error).message);
   return new JournalError(`cannot write the run journal in ${dir}: ${why}${code && !why.includes(code) ? ` (${code})` : ''}`);
 }

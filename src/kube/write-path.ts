@@ -49,7 +49,9 @@ export class WritePath {
   /** Creates `desired`; undefined in a client dry run. */
   async create(api: ClusterApi, desired: ConfigObject, keys?: string[]): Promise<ConfigObject | undefined> {
     const body = recreatable(desired);
-    return this.send(api, {op: 'create', object: desired, after: body, keys}, (dryRun) => api.createConfigObject(body, this.writeOptions(dryRun)));
+    return this.send(api, {op: 'create', object: desired, after: body, keys}, (dryRun) =>
+      api.createConfigObject(body, this.writeOptions(dryRun)),
+    );
   }
 
   /** Changes `current` into `desired` with a patch of the fields that differ; `current` itself when nothing does. */
@@ -58,8 +60,10 @@ export class WritePath {
     if (needsRecreate(current, desired)) throw new Error(`${objectRef(current)} can only be changed by delete and create`);
     const patch = planPatch(current, desired);
     if (!patch) return current;
-    return this.send(api, {op: 'update', object: current, before: current, after: {...desired, resourceVersion: undefined, uid: current.uid}, keys}, (dryRun) =>
-      api.patchConfigObject(current.kind, current.namespace, current.name, patch, this.writeOptions(dryRun)),
+    return this.send(
+      api,
+      {op: 'update', object: current, before: current, after: {...desired, resourceVersion: undefined, uid: current.uid}, keys},
+      (dryRun) => api.patchConfigObject(current.kind, current.namespace, current.name, patch, this.writeOptions(dryRun)),
     );
   }
 
@@ -91,16 +95,35 @@ export class WritePath {
     }
     if (this.options.mode === 'client') return undefined;
     await this.checkAllowed(api, current);
-    const body = recreatable({...desired, ownerReferences: desired.ownerReferences ?? current.ownerReferences, finalizers: desired.finalizers ?? current.finalizers});
+    const body = recreatable({
+      ...desired,
+      ownerReferences: desired.ownerReferences ?? current.ownerReferences,
+      finalizers: desired.finalizers ?? current.finalizers,
+    });
     await this.checkAdmission(api, current, body);
     if (this.options.mode === 'server') {
       // Nothing is deleted in a dry run, so a dry-run create would only meet the object still there.
-      await api.deleteConfigObject(current.kind, current.namespace, current.name, {...this.writeOptions(true), uid: current.uid, resourceVersion: current.resourceVersion});
+      await api.deleteConfigObject(current.kind, current.namespace, current.name, {
+        ...this.writeOptions(true),
+        uid: current.uid,
+        resourceVersion: current.resourceVersion,
+      });
       return undefined;
     }
-    const seq = this.journal().intent({phase: this.phase, op: 'recreate', ...where(api, current), before: current, after: body, ...(keys ? {keys} : {})});
+    const seq = this.journal().intent({
+      phase: this.phase,
+      op: 'recreate',
+      ...where(api, current),
+      before: current,
+      after: body,
+      ...(keys ? {keys} : {}),
+    });
     try {
-      await api.deleteConfigObject(current.kind, current.namespace, current.name, {...this.writeOptions(false), uid: current.uid, resourceVersion: current.resourceVersion});
+      await api.deleteConfigObject(current.kind, current.namespace, current.name, {
+        ...this.writeOptions(false),
+        uid: current.uid,
+        resourceVersion: current.resourceVersion,
+      });
     } catch (error) {
       this.recordFailure(seq, error);
       throw error;
@@ -166,9 +189,15 @@ export class WritePath {
     const kinds = current.kind === 'Secret' ? 'secrets' : 'configmaps';
     let allowed: [boolean, boolean];
     try {
-      allowed = await Promise.all([api.canI('delete', current.kind, current.namespace), api.canI('create', current.kind, current.namespace)]);
+      allowed = await Promise.all([
+        api.canI('delete', current.kind, current.namespace),
+        api.canI('create', current.kind, current.namespace),
+      ]);
     } catch (error) {
-      throw new ClusterError(`refusing to delete and recreate ${objectRef(current)}: cannot check that the create would be allowed (${messageOf(error)}); nothing was written`, 403);
+      throw new ClusterError(
+        `refusing to delete and recreate ${objectRef(current)}: cannot check that the create would be allowed (${messageOf(error)}); nothing was written`,
+        403,
+      );
     }
     const missing = ['delete', 'create'].filter((_, i) => !allowed[i]);
     if (missing.length > 0) {
@@ -189,7 +218,10 @@ export class WritePath {
       await api.createConfigObject(body, this.writeOptions(true));
     } catch (error) {
       if ((error as {status?: number}).status === 409) return;
-      throw new ClusterError(`refusing to delete and recreate ${objectRef(current)}: the API server would not create it again (${messageOf(error)}); nothing was written`, (error as {status?: number}).status);
+      throw new ClusterError(
+        `refusing to delete and recreate ${objectRef(current)}: the API server would not create it again (${messageOf(error)}); nothing was written`,
+        (error as {status?: number}).status,
+      );
     }
   }
 
@@ -239,7 +271,9 @@ function where(api: ClusterApi, object: ConfigObject) {
 
 function refuseDeleting(current: ConfigObject): void {
   if (current.deletionTimestamp) {
-    throw new ClusterError(`${objectRef(current)} in namespace "${current.namespace}" is being deleted (since ${current.deletionTimestamp}, finalizers pending) and cannot be written`, 409);
+    throw new ClusterError(
+      `${objectRef(current)} in namespace "${current.namespace}" is being deleted (since ${current.deletionTimestamp}, finalizers pending) and cannot be written`,
+      409,
+    );
   }
 }
-

@@ -9,14 +9,18 @@ export function renderColumns(head: string[], rows: string[][], indent = ''): st
   const widths = head.map((_, column) => Math.max(...all.map((row) => displayWidth(row[column] ?? ''))));
   return all
     .map((row) =>
-      (indent + row.map((cell, column) => (column === row.length - 1 ? cell : cell + ' '.repeat(widths[column] - displayWidth(cell)))).join('   ')).trimEnd(),
+      (
+        indent +
+        row.map((cell, column) => (column === row.length - 1 ? cell : cell + ' '.repeat(widths[column] - displayWidth(cell)))).join('   ')
+      ).trimEnd(),
     )
     .join('\n');
 }
 
 // eslint-disable-next-line no-control-regex
 const ANSI = /\u001b\[[0-9;]*m/g;
-const WIDE = /[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6\u{1f300}-\u{1faff}\u{20000}-\u{3fffd}]/u;
+const WIDE =
+  /[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6\u{1f300}-\u{1faff}\u{20000}-\u{3fffd}]/u;
 
 /** Terminal columns of a cell: colour codes take none, East Asian wide characters and emoji two. */
 export function displayWidth(text: string): number {

@@ -116,7 +116,13 @@ export function valueCells(key: Pick<KeyDiff, 'status' | 'source' | 'target'>): 
   const target = cell(key.target);
   const a = key.source?.value;
   const b = key.target?.value;
-  if (key.status === 'different' && source.normalize('NFKC') === target.normalize('NFKC') && a !== undefined && b !== undefined && a !== b) {
+  if (
+    key.status === 'different' &&
+    source.normalize('NFKC') === target.normalize('NFKC') &&
+    a !== undefined &&
+    b !== undefined &&
+    a !== b
+  ) {
     return [showValue(escapeNonAscii(a)), showValue(escapeNonAscii(b))];
   }
   return [source, target];
@@ -166,8 +172,11 @@ export function renderPathChange(change: PathChange, theme: Theme): string {
   if (change.change === 'removed') return theme.removed(`- ${change.path}: ${show(change.old)}`);
   if (change.oldType !== undefined && change.newType !== undefined) {
     // A type change: strings quoted, so "8080" and 8080 read differently.
-    const typed = (v: string | undefined, type: string) => (v === undefined ? '***' : type === 'string' ? showValue(JSON.stringify(v), 60) : showValue(v, 60));
-    return theme.changed(`~ ${change.path}: ${typed(change.old, change.oldType)} (${change.oldType}) → ${typed(change.new, change.newType)} (${change.newType})`);
+    const typed = (v: string | undefined, type: string) =>
+      v === undefined ? '***' : type === 'string' ? showValue(JSON.stringify(v), 60) : showValue(v, 60);
+    return theme.changed(
+      `~ ${change.path}: ${typed(change.old, change.oldType)} (${change.oldType}) → ${typed(change.new, change.newType)} (${change.newType})`,
+    );
   }
   return theme.changed(`~ ${change.path}: ${show(change.old)} → ${show(change.new)}`);
 }
@@ -187,7 +196,11 @@ export function renderLineDiff(name: string, a: string, b: string, theme: Theme,
   });
   const lines = [theme.removed(`  --- source/${name}`), theme.added(`  +++ target/${name}`)];
   if (!patch) {
-    lines.push(theme.dim(`  (line diff left out: ${lineSummary(a, b)}; more than ${LINE_DIFF_LIMITS.maxEditLength} lines differ or it took over ${LINE_DIFF_LIMITS.timeoutMs} ms)`));
+    lines.push(
+      theme.dim(
+        `  (line diff left out: ${lineSummary(a, b)}; more than ${LINE_DIFF_LIMITS.maxEditLength} lines differ or it took over ${LINE_DIFF_LIMITS.timeoutMs} ms)`,
+      ),
+    );
     return lines.join('\n');
   }
   for (const hunk of patch.hunks) {

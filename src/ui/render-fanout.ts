@@ -61,7 +61,12 @@ export function renderFanoutPlan(plan: FanoutPlan, theme: Theme, options: {title
   const out: string[] = [theme.bold(options.title ?? `Fanout of ${sourceName(plan.source)}`)];
   const shown = plan.entries.filter((e) => options.showUnchanged !== false || e.action !== 'unchanged');
   if (shown.length > 0) {
-    out.push(renderTable(['CONTEXT', 'NAMESPACE', 'ACTION', 'DETAIL'], shown.map((e) => [e.context, e.namespace, paintAction(e.action, theme), describeRow(e)])));
+    out.push(
+      renderTable(
+        ['CONTEXT', 'NAMESPACE', 'ACTION', 'DETAIL'],
+        shown.map((e) => [e.context, e.namespace, paintAction(e.action, theme), describeRow(e)]),
+      ),
+    );
   }
   out.push(renderPlanSummary(plan));
   return `${out.join('\n')}\n`;
@@ -75,7 +80,12 @@ export function renderPlanSummary(plan: FanoutPlan): string {
 const OUTCOME_WORDS = {done: 'done', failed: 'FAILED', skipped: 'skipped', unchanged: '-'} as const;
 
 /** After the apply: what happened to every target. */
-export function renderFanoutResults(plan: FanoutPlan, results: FanoutRow[], theme: Theme, options: {dryRun?: boolean; showUnchanged?: boolean} = {}): string {
+export function renderFanoutResults(
+  plan: FanoutPlan,
+  results: FanoutRow[],
+  theme: Theme,
+  options: {dryRun?: boolean; showUnchanged?: boolean} = {},
+): string {
   const out: string[] = [theme.bold(`Fanout of ${sourceName(plan.source)}${options.dryRun ? ' (server dry run: nothing stored)' : ''}`)];
   const rows = results.filter((r) => options.showUnchanged !== false || r.action !== 'unchanged');
   if (rows.length > 0) {
@@ -84,12 +94,19 @@ export function renderFanoutResults(plan: FanoutPlan, results: FanoutRow[], them
         ['CONTEXT', 'NAMESPACE', 'ACTION', 'RESULT', 'DETAIL'],
         rows.map((r) => {
           const outcome = OUTCOME_WORDS[r.outcome ?? 'unchanged'];
-          return [r.context, r.namespace, paintAction(r.action, theme), r.outcome === 'failed' ? theme.removed(outcome) : outcome, describeRow(r)];
+          return [
+            r.context,
+            r.namespace,
+            paintAction(r.action, theme),
+            r.outcome === 'failed' ? theme.removed(outcome) : outcome,
+            describeRow(r),
+          ];
         }),
       ),
     );
   }
-  const count = (outcome: FanoutRow['outcome'], action?: FanoutEntry['action']) => results.filter((r) => r.outcome === outcome && (!action || r.action === action)).length;
+  const count = (outcome: FanoutRow['outcome'], action?: FanoutEntry['action']) =>
+    results.filter((r) => r.outcome === outcome && (!action || r.action === action)).length;
   out.push(
     `Result: ${count('done', 'create')} created, ${count('done', 'update')} updated, ${count('done', 'prune')} pruned, ` +
       `${count('unchanged')} unchanged, ${count('skipped')} conflicts skipped, ${count('failed')} failed`,
@@ -128,7 +145,13 @@ export function publicSource<T extends SourceRef>(source: T): Omit<T, 'legacySer
   return rest;
 }
 
-const STATE_WORDS = {'in-sync': 'in sync', stale: 'stale (source changed)', edited: 'edited locally', orphaned: 'orphaned (source gone)', missing: 'missing (no copy)'} as const;
+const STATE_WORDS = {
+  'in-sync': 'in sync',
+  stale: 'stale (source changed)',
+  edited: 'edited locally',
+  orphaned: 'orphaned (source gone)',
+  missing: 'missing (no copy)',
+} as const;
 
 export function renderFanoutStatus(status: FanoutStatus, theme: Theme, errors: Array<{context: string; message: string}> = []): string {
   const out: string[] = [theme.bold(`Copies of ${sourceName(status.source)}${status.source.exists ? '' : ' (source not found)'}`)];
@@ -136,13 +159,19 @@ export function renderFanoutStatus(status: FanoutStatus, theme: Theme, errors: A
     out.push(
       renderTable(
         ['CONTEXT', 'NAMESPACE', 'STATE'],
-        status.copies.map((c) => [c.context, c.namespace, c.state === 'in-sync' ? theme.same(STATE_WORDS[c.state]) : theme.changed(STATE_WORDS[c.state])]),
+        status.copies.map((c) => [
+          c.context,
+          c.namespace,
+          c.state === 'in-sync' ? theme.same(STATE_WORDS[c.state]) : theme.changed(STATE_WORDS[c.state]),
+        ]),
       ),
     );
   } else out.push('no copies found');
   for (const error of errors) out.push(theme.removed(`error: context ${error.context}: ${error.message}`));
   const s = status.summary;
-  out.push(`Summary: ${s['in-sync']} in sync, ${s.stale} stale, ${s.edited} edited locally, ${s.orphaned} orphaned, ${s.missing} missing${errors.length ? `, ${errors.length} contexts unreadable` : ''}`);
+  out.push(
+    `Summary: ${s['in-sync']} in sync, ${s.stale} stale, ${s.edited} edited locally, ${s.orphaned} orphaned, ${s.missing} missing${errors.length ? `, ${errors.length} contexts unreadable` : ''}`,
+  );
   return `${out.join('\n')}\n`;
 }
 

@@ -36,7 +36,11 @@ export function renderFleetReport(report: FleetReport, theme: Theme, options: Fl
     if (object.types) rows.push(['  (type)', ...object.types.map((t) => t ?? theme.removed('-')), theme.changed('different')]);
     for (const key of object.keys) {
       if (key.status === 'identical') continue;
-      rows.push([`  ${keyLabel(key)}`, ...key.cells.map((c) => paintCell(c, theme)), key.ignored ? theme.dim('different (ignored)') : theme.changed('different')]);
+      rows.push([
+        `  ${keyLabel(key)}`,
+        ...key.cells.map((c) => paintCell(c, theme)),
+        key.ignored ? theme.dim('different (ignored)') : theme.changed('different'),
+      ]);
     }
   }
   if (rows.length > 0) {

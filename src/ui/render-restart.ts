@@ -21,7 +21,9 @@ export function renderRestartReport(report: RestartReport, theme: Theme): string
   out.push(theme.bold(`Consumers of ${describeTargets(report.targets)} in ${where}${among}`) + dry);
   if (report.workloads.length === 0) {
     const scanned = report.selector === undefined ? 'workloads' : `workloads matching ${report.selector}`;
-    out.push(`no Deployment, StatefulSet or DaemonSet reads ${report.targets.length === 1 ? 'it' : 'them'} (${report.workloadsScanned} ${scanned} scanned)`);
+    out.push(
+      `no Deployment, StatefulSet or DaemonSet reads ${report.targets.length === 1 ? 'it' : 'them'} (${report.workloadsScanned} ${scanned} scanned)`,
+    );
     return `${out.join('\n')}\n`;
   }
   const rows = report.workloads.map((w) => [

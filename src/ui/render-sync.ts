@@ -27,11 +27,14 @@ export function renderKeyChange(change: KeyChange, theme: Theme): string {
 export function renderSyncPlan(plan: SyncPlan, theme: Theme, options: {showAll?: boolean} = {}): string {
   const out: string[] = [theme.bold(`Sync plan: ${locationName(plan.source)} → ${locationName(plan.target)}`)];
   for (const object of plan.objects) {
-    if (!options.showAll && (object.action === 'unchanged' || (object.action === 'skipped' && object.reason !== 'no keys selected'))) continue;
+    if (!options.showAll && (object.action === 'unchanged' || (object.action === 'skipped' && object.reason !== 'no keys selected')))
+      continue;
     out.push(renderPlannedObject(object, theme));
   }
   const s = plan.summary;
-  out.push(`Plan: ${s.create} to create, ${s.update} to update, ${s.recreate} to recreate, ${s.unchanged} unchanged, ${s.skipped} skipped${s.refused > 0 ? theme.removed(`, ${s.refused} refused`) : ''}`);
+  out.push(
+    `Plan: ${s.create} to create, ${s.update} to update, ${s.recreate} to recreate, ${s.unchanged} unchanged, ${s.skipped} skipped${s.refused > 0 ? theme.removed(`, ${s.refused} refused`) : ''}`,
+  );
   return `${out.join('\n')}\n`;
 }
 
@@ -42,7 +45,12 @@ function renderPlannedObject(object: PlannedObject, theme: Theme): string {
     .filter(([, n]) => n > 0)
     .map(([c, n]) => `${n} ${c}`)
     .join(', ');
-  const head = object.problems.length > 0 ? theme.removed(`refused`) : object.action === 'skipped' ? theme.dim(`skipped (${object.reason})`) : actionText(object, theme);
+  const head =
+    object.problems.length > 0
+      ? theme.removed(`refused`)
+      : object.action === 'skipped'
+        ? theme.dim(`skipped (${object.reason})`)
+        : actionText(object, theme);
   lines.push(`${theme.bold(objectRef(object))}   ${head}${counts ? `   ${counts}` : ''}`);
   for (const change of object.keys) {
     lines.push(`    ${renderKeyChange(change, theme)}`);
@@ -68,7 +76,9 @@ export function renderSyncResult(result: SyncResult, theme: Theme): string {
   if (rows.length > 0) out.push(renderTable(['OBJECT', 'ACTION', 'RESULT', 'KEYS'], rows));
   const s = result.summary;
   const verb = result.dryRun === 'server' ? 'would write (server dry run)' : 'written';
-  out.push(`${locationName(result.source)} → ${locationName(result.target)}: ${s.written} ${verb}, ${s.unchanged} unchanged, ${s.skipped} skipped, ${s.failed > 0 ? theme.removed(`${s.failed} failed`) : '0 failed'}${result.runId ? ` (run ${result.runId})` : ''}`);
+  out.push(
+    `${locationName(result.source)} → ${locationName(result.target)}: ${s.written} ${verb}, ${s.unchanged} unchanged, ${s.skipped} skipped, ${s.failed > 0 ? theme.removed(`${s.failed} failed`) : '0 failed'}${result.runId ? ` (run ${result.runId})` : ''}`,
+  );
   return `${out.join('\n')}\n`;
 }
 
@@ -89,22 +99,41 @@ export function renderRunList(records: RunRecord[], theme: Theme): string {
   if (records.length === 0) return 'No runs recorded.\n';
   const rows = records.map((r) => {
     const touched = r.entries.filter((e) => e.outcome !== 'failed' || e.mayBeAbsent);
-    const where = r.source && r.target ? `${r.source.context}/${r.source.namespace} → ${r.target.context}/${r.target.namespace}` : r.command;
+    const where =
+      r.source && r.target ? `${r.source.context}/${r.source.namespace} → ${r.target.context}/${r.target.namespace}` : r.command;
     return [
       r.runId,
       r.createdAt.replace(/\.\d{3}Z$/, 'Z'),
       where,
       shorten(touched.map((e) => objectRef(e)).join(', ') || '-', 60),
-      r.undoneAt ? theme.dim(`undone ${r.undoneAt.replace(/\.\d{3}Z$/, 'Z')}`) : touched.length > 0 ? 'undoable' : theme.dim('nothing written'),
+      r.undoneAt
+        ? theme.dim(`undone ${r.undoneAt.replace(/\.\d{3}Z$/, 'Z')}`)
+        : touched.length > 0
+          ? 'undoable'
+          : theme.dim('nothing written'),
     ];
   });
   return `${renderTable(['RUN ID', 'TIME', 'WHERE', 'OBJECTS', 'STATE'], rows)}\n`;
 }
 
 export function renderUndoResult(result: UndoResult, theme: Theme): string {
-  const outcome = {failed: theme.removed('failed'), restored: theme.added('restored'), 'would-restore': theme.added('would restore'), skipped: theme.same('skipped')};
-  const rows = result.objects.map((o) => [`${o.context}/${o.namespace}`, objectRef(o), o.action, outcome[o.outcome], shorten(o.error ?? o.reason ?? '', 200)]);
+  const outcome = {
+    failed: theme.removed('failed'),
+    restored: theme.added('restored'),
+    'would-restore': theme.added('would restore'),
+    skipped: theme.same('skipped'),
+  };
+  const rows = result.objects.map((o) => [
+    `${o.context}/${o.namespace}`,
+    objectRef(o),
+    o.action,
+    outcome[o.outcome],
+    shorten(o.error ?? o.reason ?? '', 200),
+  ]);
   const s = result.summary;
-  const done = result.dryRun === 'none' ? `${s.restored} restored` : `${s['would-restore']} would be restored (dry run: ${result.dryRun}, nothing written)`;
+  const done =
+    result.dryRun === 'none'
+      ? `${s.restored} restored`
+      : `${s['would-restore']} would be restored (dry run: ${result.dryRun}, nothing written)`;
   return `${renderTable(['WHERE', 'OBJECT', 'ACTION', 'RESULT', 'DETAIL'], rows)}\nundo ${result.runId}: ${done}, ${s.skipped} skipped, ${s.failed} failed\n`;
 }

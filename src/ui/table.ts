@@ -5,10 +5,21 @@ export function renderTable(head: string[], rows: string[][], indent = ''): stri
   const table = new Table({
     head,
     chars: {
-      top: '', 'top-mid': '', 'top-left': '', 'top-right': '',
-      bottom: '', 'bottom-mid': '', 'bottom-left': '', 'bottom-right': '',
-      left: indent, 'left-mid': '', mid: '', 'mid-mid': '',
-      right: '', 'right-mid': '', middle: '   ',
+      top: '',
+      'top-mid': '',
+      'top-left': '',
+      'top-right': '',
+      bottom: '',
+      'bottom-mid': '',
+      'bottom-left': '',
+      'bottom-right': '',
+      left: indent,
+      'left-mid': '',
+      mid: '',
+      'mid-mid': '',
+      right: '',
+      'right-mid': '',
+      middle: '   ',
     },
     // No header colour: cli-table3 paints headers red by default.
     style: {head: [], border: [], 'padding-left': 0, 'padding-right': 0},
@@ -31,7 +42,8 @@ export function shorten(value: string, width = 40): string {
 }
 
 /** Characters that print as nothing (or as something else) and would make two different values look alike. */
-const INVISIBLE = /[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0]/g;
+const INVISIBLE =
+  /[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0]/g;
 
 /**
  * Makes differences that do not show visible: a byte-order mark as ⟨BOM⟩, other

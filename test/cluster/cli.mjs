@@ -5,19 +5,13 @@
 //   build                    only build the testbed binary; prints its path
 //   stop-apiserver  CLUSTER  stop one API server (fault tests)
 //   start-apiserver CLUSTER  restart it
-import {
-  clusterDown,
-  clusterUp,
-  ensureTestbedBinary,
-  startApiserver,
-  stopApiserver,
-} from './harness.mjs';
+import {clusterDown, clusterUp, ensureTestbedBinary, startApiserver, stopApiserver} from './harness.mjs';
 
 const [command, arg] = process.argv.slice(2);
 try {
   switch (command) {
     case 'up': {
-      const { kubeconfig, clusters } = await clusterUp();
+      const {kubeconfig, clusters} = await clusterUp();
       for (const [name, c] of Object.entries(clusters)) {
         process.stderr.write(`${name}: ${c.server}  audit log: ${c.auditLog}\n`);
       }

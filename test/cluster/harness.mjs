@@ -17,21 +17,19 @@
 //   TESTBED_STATE_DIR  control-plane state; default <repo>/.cluster
 //   GO                 go binary; default `go` on PATH, then /usr/local/go/bin/go
 
-import { spawn } from 'node:child_process';
-import { createHash } from 'node:crypto';
+import {spawn} from 'node:child_process';
+import {createHash} from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import {fileURLToPath} from 'node:url';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const repoRoot = path.resolve(here, '..', '..');
 const srcDir = path.join(here, 'testbed');
 
-export const defaultStateDir = () =>
-  path.resolve(process.env.TESTBED_STATE_DIR || path.join(repoRoot, '.cluster'));
-const cacheRoot = () =>
-  path.resolve(process.env.TESTBED_CACHE_DIR || path.join(os.homedir(), '.cache', 'kubectl-configsync', 'testbed'));
+export const defaultStateDir = () => path.resolve(process.env.TESTBED_STATE_DIR || path.join(repoRoot, '.cluster'));
+const cacheRoot = () => path.resolve(process.env.TESTBED_CACHE_DIR || path.join(os.homedir(), '.cache', 'kubectl-configsync', 'testbed'));
 
 function findGo() {
   if (process.env.GO) return process.env.GO;
@@ -48,7 +46,7 @@ function findGo() {
 }
 
 // Run a command; resolve with stdout, reject with the output tail on failure.
-function run(cmd, args, { env, cwd, onStderrLine, inheritStderr = false } = {}) {
+function run(cmd, args, {env, cwd, onStderrLine, inheritStderr = false} = {}) {
   return new Promise((resolve, reject) => {
     const child = spawn(cmd, args, {
       cwd,
@@ -109,7 +107,7 @@ function linkerFlags() {
 // Build key: the Go sources, go.mod/go.sum, Go version and linker flags.
 async function buildKey(go, ldflags) {
   const h = createHash('sha256');
-  h.update(await run(go, ['env', 'GOVERSION'], { env: goEnv() }));
+  h.update(await run(go, ['env', 'GOVERSION'], {env: goEnv()}));
   h.update(ldflags);
   const files = fs
     .readdirSync(srcDir)
@@ -148,7 +146,7 @@ async function acquireBuildLock(binDir, bin) {
     try {
       fs.mkdirSync(lockDir);
       fs.writeFileSync(path.join(lockDir, 'pid'), String(process.pid));
-      return () => fs.rmSync(lockDir, { recursive: true, force: true });
+      return () => fs.rmSync(lockDir, {recursive: true, force: true});
     } catch (err) {
       if (err.code !== 'EEXIST') throw err;
     }
@@ -161,7 +159,7 @@ async function acquireBuildLock(binDir, bin) {
       // lock just released, or its owner has not written its PID yet
     }
     if ((owner && !pidAlive(owner)) || (!owner && age > 30000)) {
-      fs.rmSync(lockDir, { recursive: true, force: true });
+      fs.rmSync(lockDir, {recursive: true, force: true});
       continue;
     }
     if (Date.now() - lastNote >= 30000) {
@@ -180,7 +178,7 @@ export async function ensureTestbedBinary() {
   const bin = path.join(binDir, `testbed-${await buildKey(go, ldflags)}`);
   if (fs.existsSync(bin)) return bin;
 
-  fs.mkdirSync(binDir, { recursive: true });
+  fs.mkdirSync(binDir, {recursive: true});
   const release = await acquireBuildLock(binDir, bin);
   if (!release) return bin; // built by the process we waited for
   try {
@@ -198,8 +196,7 @@ async function buildTestbed(go, ldflags, binDir, bin) {
   let downloads = 0;
   log(`building ${path.basename(bin)} (from scratch this downloads and compiles Kubernetes: ~7 min on 2 cores)`);
   const heartbeat = setInterval(
-    () =>
-      log(`${Math.round((Date.now() - started) / 1000)} s: ${downloads} modules downloaded, ${packages} packages compiled`),
+    () => log(`${Math.round((Date.now() - started) / 1000)} s: ${downloads} modules downloaded, ${packages} packages compiled`),
     30000,
   );
   try {
@@ -217,7 +214,7 @@ async function buildTestbed(go, ldflags, binDir, bin) {
     fs.renameSync(tmp, bin); // atomic: parallel builders cannot see half a binary
   } finally {
     clearInterval(heartbeat);
-    fs.rmSync(tmp, { force: true });
+    fs.rmSync(tmp, {force: true});
   }
   log(`done in ${Math.round((Date.now() - started) / 1000)} s`);
   // Drop binaries (and leftovers of killed builds) unused for a day; not
@@ -225,7 +222,7 @@ async function buildTestbed(go, ldflags, binDir, bin) {
   for (const f of fs.readdirSync(binDir)) {
     const file = path.join(binDir, f);
     if (f.startsWith('testbed-') && file !== bin && Date.now() - fs.statSync(file).mtimeMs > 86400000) {
-      fs.rmSync(file, { force: true });
+      fs.rmSync(file, {force: true});
     }
   }
 }
@@ -234,9 +231,9 @@ function readState(stateDir) {
   const state = JSON.parse(fs.readFileSync(path.join(stateDir, 'state.json'), 'utf8'));
   const clusters = {};
   for (const [name, c] of Object.entries(state.clusters)) {
-    clusters[name] = { server: c.server, port: c.port, auditLog: c.auditLog };
+    clusters[name] = {server: c.server, port: c.port, auditLog: c.auditLog};
   }
-  return { kubeconfig: state.kubeconfig, stateDir, clusters, caFile: state.caFile, state };
+  return {kubeconfig: state.kubeconfig, stateDir, clusters, caFile: state.caFile, state};
 }
 
 /**
@@ -246,12 +243,12 @@ function readState(stateDir) {
  *   clusters: Record<'alpha'|'beta', {server: string, port: number, auditLog: string}>,
  *   state: object}>}
  */
-export async function clusterUp({ stateDir = defaultStateDir() } = {}) {
+export async function clusterUp({stateDir = defaultStateDir()} = {}) {
   stateDir = path.resolve(stateDir);
   const bin = await ensureTestbedBinary();
-  const out = await run(bin, ['up', '--state', stateDir], { inheritStderr: true });
+  const out = await run(bin, ['up', '--state', stateDir], {inheritStderr: true});
   const kubeconfig = out.trim().split('\n').pop();
-  return { ...readState(stateDir), kubeconfig };
+  return {...readState(stateDir), kubeconfig};
 }
 
 // Same test as the Go side: the PID runs one of our components with the state
@@ -260,8 +257,7 @@ function isOurs(pid, stateDir) {
   try {
     const args = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
     return (
-      ['etcd', 'kube-apiserver', 'kube-controller-manager'].includes(args[1]) &&
-      args.slice(2).some((a) => a.includes(stateDir + path.sep))
+      ['etcd', 'kube-apiserver', 'kube-controller-manager'].includes(args[1]) && args.slice(2).some((a) => a.includes(stateDir + path.sep))
     );
   } catch {
     return false;
@@ -272,7 +268,7 @@ function isOurs(pid, stateDir) {
  * True when every recorded component process is alive (cheap: no build, no
  * network). clusterUp() also checks /readyz before deciding to do nothing.
  */
-export async function isClusterRunning({ stateDir = defaultStateDir() } = {}) {
+export async function isClusterRunning({stateDir = defaultStateDir()} = {}) {
   stateDir = path.resolve(stateDir);
   let state;
   try {
@@ -286,23 +282,23 @@ export async function isClusterRunning({ stateDir = defaultStateDir() } = {}) {
 }
 
 /** Stops every component and deletes the state dir; fine if nothing runs. */
-export async function clusterDown({ stateDir = defaultStateDir() } = {}) {
+export async function clusterDown({stateDir = defaultStateDir()} = {}) {
   stateDir = path.resolve(stateDir);
   const anyRunning = fs.readdirSync('/proc').some((pid) => /^\d+$/.test(pid) && isOurs(pid, stateDir));
   if (!anyRunning && !fs.existsSync(stateDir)) return; // nothing to do: do not build for it
   const bin = await ensureTestbedBinary();
-  await run(bin, ['down', '--state', stateDir], { inheritStderr: true });
+  await run(bin, ['down', '--state', stateDir], {inheritStderr: true});
 }
 
 /** Fault tests: stop one API server (SIGTERM, then SIGKILL after 2 s). */
-export async function stopApiserver(cluster, { stateDir = defaultStateDir() } = {}) {
+export async function stopApiserver(cluster, {stateDir = defaultStateDir()} = {}) {
   await run(await ensureTestbedBinary(), ['stop-apiserver', '--state', stateDir, '--cluster', cluster], {
     inheritStderr: true,
   });
 }
 
 /** Restart a stopped API server on its old port; resolves once /readyz is ok. */
-export async function startApiserver(cluster, { stateDir = defaultStateDir() } = {}) {
+export async function startApiserver(cluster, {stateDir = defaultStateDir()} = {}) {
   await run(await ensureTestbedBinary(), ['start-apiserver', '--state', stateDir, '--cluster', cluster], {
     inheritStderr: true,
   });
@@ -312,7 +308,7 @@ export async function startApiserver(cluster, { stateDir = defaultStateDir() } =
  * Parsed audit events of one log (one per completed request, Metadata level),
  * optionally only those whose userAgent contains `userAgent`.
  */
-export function readAuditLog(auditLog, { userAgent } = {}) {
+export function readAuditLog(auditLog, {userAgent} = {}) {
   let text = '';
   try {
     text = fs.readFileSync(auditLog, 'utf8');

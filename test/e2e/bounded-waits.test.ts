@@ -58,7 +58,14 @@ function alive(pid: number): boolean {
 
 beforeAll(async () => {
   const {certificate, key} = adminCertificate();
-  writeFileSync(answerFile, JSON.stringify({apiVersion: 'client.authentication.k8s.io/v1', kind: 'ExecCredential', status: {clientCertificateData: certificate, clientKeyData: key}}));
+  writeFileSync(
+    answerFile,
+    JSON.stringify({
+      apiVersion: 'client.authentication.k8s.io/v1',
+      kind: 'ExecCredential',
+      status: {clientCertificateData: certificate, clientKeyData: key},
+    }),
+  );
   const silent = await silentServer();
   cleanups.push(() => silent.close());
   const file = kubeconfigWith([
@@ -96,7 +103,9 @@ describe('credential plugins', () => {
     const result = await timed(['diff', `hung-plugin/${ns}`, `alpha/${ns}`, '--request-timeout', `${TIMEOUT_MS}ms`]);
     expect(result.code).toBe(3);
     expect(result.stderr.trim().split('\n')).toHaveLength(1);
-    expect(result.stderr).toMatch(/^error: credentials: getting credentials for context "hung-plugin" failed: exec plugin ".*hanging\.sh" did not answer within 2s/);
+    expect(result.stderr).toMatch(
+      /^error: credentials: getting credentials for context "hung-plugin" failed: exec plugin ".*hanging\.sh" did not answer within 2s/,
+    );
     expect(hanging.starts()).toBe(1);
     expect(alive(Number(readFileSync(hanging.pidFile, 'utf8')))).toBe(false);
     const healthy = await timed(['diff', `alpha/${ns}`, `beta/${ns}`]);
@@ -107,7 +116,9 @@ describe('credential plugins', () => {
     const result = await timed(['diff', `garbage-plugin/${ns}`, `beta/${ns}`]);
     expect(result.code).toBe(3);
     expect(result.stderr.trim().split('\n')).toHaveLength(1);
-    expect(result.stderr).toMatch(/^error: credentials: getting credentials for context "garbage-plugin" failed: exec plugin ".*garbage\.sh" printed kind "Token", not an ExecCredential/);
+    expect(result.stderr).toMatch(
+      /^error: credentials: getting credentials for context "garbage-plugin" failed: exec plugin ".*garbage\.sh" printed kind "Token", not an ExecCredential/,
+    );
     expect(result.stderr + result.stdout).not.toContain('leaked-token');
     expect(result.stderr).not.toMatch(/anonymous|forbidden/);
   });
@@ -177,7 +188,21 @@ describe('an API server on a port fetch refuses', () => {
 describe('one hung target never holds the others', () => {
   it('fanout to three contexts with one hung writes the other two, reports the third, within the timeout', async () => {
     const target = `${ns}-t`;
-    const args = (contexts: string) => ['fanout', 'configmap/app', '--context', 'alpha', '-n', ns, '--to-context', contexts, '--to-namespace', target, '--yes', '--request-timeout', `${TIMEOUT_MS}ms`];
+    const args = (contexts: string) => [
+      'fanout',
+      'configmap/app',
+      '--context',
+      'alpha',
+      '-n',
+      ns,
+      '--to-context',
+      contexts,
+      '--to-namespace',
+      target,
+      '--yes',
+      '--request-timeout',
+      `${TIMEOUT_MS}ms`,
+    ];
     const healthy = await timed([...args('alpha,beta'), '--dry-run', 'client']);
     const result = await timed(args('alpha,beta,hung-plugin'));
     expect(result.code).toBe(4);

@@ -19,7 +19,9 @@ const b64 = (bytes: Buffer) => bytes.toString('base64');
 const corpusSecretData = Object.fromEntries(BYTE_CORPUS.map((c) => [c.key, b64(c.bytes)]));
 const lookalikeSource = Object.fromEntries(LOOKALIKES.map(([a], i) => [`pair-${i}`, b64(LOOKALIKE_VALUES[a])]));
 const lookalikeTarget = Object.fromEntries(LOOKALIKES.map(([, b], i) => [`pair-${i}`, b64(LOOKALIKE_VALUES[b])]));
-const manyKeys = Object.fromEntries(Array.from({length: MANY_KEYS}, (_, i) => [`k${String(i).padStart(4, '0')}`, i % 7 === 0 ? `\ufeff${i}  ` : `v${i}\r\n`]));
+const manyKeys = Object.fromEntries(
+  Array.from({length: MANY_KEYS}, (_, i) => [`k${String(i).padStart(4, '0')}`, i % 7 === 0 ? `\ufeff${i}  ` : `v${i}\r\n`]),
+);
 
 function secretManifest(namespace: string, name: string, data: Record<string, string>): string {
   return JSON.stringify({apiVersion: 'v1', kind: 'Secret', metadata: {name, namespace}, type: 'Opaque', data});
@@ -55,11 +57,15 @@ function expectSameBytes(actual: Record<string, Buffer>, expected: Record<string
     tally.add('valuesCompared');
     const same = actual[key].equals(expected[key]);
     if (!same) tally.add('byteMismatches');
-    expect(same, `${what}: ${key} ${JSON.stringify(actual[key].toString('latin1'))} != ${JSON.stringify(expected[key].toString('latin1'))}`).toBe(true);
+    expect(
+      same,
+      `${what}: ${key} ${JSON.stringify(actual[key].toString('latin1'))} != ${JSON.stringify(expected[key].toString('latin1'))}`,
+    ).toBe(true);
   }
 }
 
-const fromBase64 = (data: Record<string, string>) => Object.fromEntries(Object.entries(data).map(([k, v]) => [k, Buffer.from(v, 'base64')]));
+const fromBase64 = (data: Record<string, string>) =>
+  Object.fromEntries(Object.entries(data).map(([k, v]) => [k, Buffer.from(v, 'base64')]));
 
 describe('byte-exact round trips', () => {
   const src = uniqueName('bytes-src');
@@ -87,7 +93,11 @@ describe('byte-exact round trips', () => {
       'secret/at-limit': await bytesOf('alpha', src, 'secret', 'at-limit'),
       'configmap/many-keys': await bytesOf('alpha', src, 'configmap', 'many-keys'),
     };
-    expectSameBytes(sourceBytes['secret/corpus'], Object.fromEntries(BYTE_CORPUS.map((c) => [c.key, c.bytes])), 'the API server keeps the corpus as created');
+    expectSameBytes(
+      sourceBytes['secret/corpus'],
+      Object.fromEntries(BYTE_CORPUS.map((c) => [c.key, c.bytes])),
+      'the API server keeps the corpus as created',
+    );
   });
 
   afterAll(async () => {
@@ -102,13 +112,26 @@ describe('byte-exact round trips', () => {
   });
 
   it('diff: look-alike values are different, and the table shows how', async () => {
-    const json = await runCli(['diff', `alpha/${src}`, `beta/${dst}`, 'secret/lookalike', 'secret/partial', '--kind', 'secrets', '-o', 'json']);
+    const json = await runCli([
+      'diff',
+      `alpha/${src}`,
+      `beta/${dst}`,
+      'secret/lookalike',
+      'secret/partial',
+      '--kind',
+      'secrets',
+      '-o',
+      'json',
+    ]);
     expect(json.code).toBe(1);
     const report = JSON.parse(json.stdout);
     const lookalike = report.objects.find((o: any) => o.name === 'lookalike');
     expect(lookalike.keys.map((k: any) => k.status)).toEqual(LOOKALIKES.map(() => 'different'));
     const partial = report.objects.find((o: any) => o.name === 'partial');
-    expect(partial.keys.map((k: any) => [k.key, k.status])).toEqual([['A', 'different'], ['B', 'identical']]);
+    expect(partial.keys.map((k: any) => [k.key, k.status])).toEqual([
+      ['A', 'different'],
+      ['B', 'identical'],
+    ]);
     tally.add('diffPairsChecked', LOOKALIKES.length + 2);
 
     const table = await runCli(['diff', `alpha/${src}`, `beta/${dst}`, 'secret/lookalike', '--kind', 'secrets', '--show-secrets']);
@@ -123,7 +146,11 @@ describe('byte-exact round trips', () => {
   it('sync --keys writes the selected key and leaves the other bytes alone', async () => {
     const result = await runCli(['sync', `alpha/${src}`, `beta/${dst}`, 'secret/partial', '--kind', 'secrets', '--keys', 'A', '--yes']);
     expect(result.code, result.stderr).toBe(0);
-    expectSameBytes(await bytesOf('beta', dst, 'secret', 'partial'), {A: Buffer.from('new'), B: Buffer.from('\ufeffkeep')}, 'partial after sync --keys A');
+    expectSameBytes(
+      await bytesOf('beta', dst, 'secret', 'partial'),
+      {A: Buffer.from('new'), B: Buffer.from('\ufeffkeep')},
+      'partial after sync --keys A',
+    );
   });
 
   it('a saved plan, sync and undo keep every byte, across clusters', async () => {
@@ -155,11 +182,27 @@ describe('byte-exact round trips', () => {
 
   it('fanout copies every byte to both clusters, and status finds the copies in sync', async () => {
     for (const ref of ['secret/corpus', 'configmap/corpus', 'configmap/many-keys']) {
-      const result = await runCli(['fanout', ref, '--context', 'alpha', '-n', src, '--to-context', 'alpha,beta', '--to-namespace', fanA, '--yes'], {timeoutMs: 120_000});
+      const result = await runCli(
+        ['fanout', ref, '--context', 'alpha', '-n', src, '--to-context', 'alpha,beta', '--to-namespace', fanA, '--yes'],
+        {timeoutMs: 120_000},
+      );
       expect(result.code, result.stderr).toBe(0);
       const [kind, name] = ref.split('/') as ['secret' | 'configmap', string];
-      for (const context of ['alpha', 'beta']) expectSameBytes(await bytesOf(context, fanA, kind, name), sourceBytes[ref], `${ref} fanned out to ${context}`);
-      const status = await runCli(['fanout', 'status', ref, '--context', 'alpha', '-n', src, '--to-context', 'alpha,beta', '--to-namespace', fanA]);
+      for (const context of ['alpha', 'beta'])
+        expectSameBytes(await bytesOf(context, fanA, kind, name), sourceBytes[ref], `${ref} fanned out to ${context}`);
+      const status = await runCli([
+        'fanout',
+        'status',
+        ref,
+        '--context',
+        'alpha',
+        '-n',
+        src,
+        '--to-context',
+        'alpha,beta',
+        '--to-namespace',
+        fanA,
+      ]);
       expect(status.code, status.stdout + status.stderr).toBe(0);
       tally.add('commandsRun', 2);
     }

@@ -38,20 +38,59 @@ describe('a second context name for the same cluster (https://localhost:PORT bes
     const config = withContexts({name: 'alpha-lh', like: 'alpha', host: 'localhost'});
     const cli = (...args: string[]) => runCli([...args, '--kubeconfig', config]);
 
-    const adopt = await cli('fanout', 'configmap/precious', '--context', 'alpha', '-n', src, '--to-context', 'alpha-lh', '--to-namespace', src, '--on-conflict', 'adopt', '--yes');
+    const adopt = await cli(
+      'fanout',
+      'configmap/precious',
+      '--context',
+      'alpha',
+      '-n',
+      src,
+      '--to-context',
+      'alpha-lh',
+      '--to-namespace',
+      src,
+      '--on-conflict',
+      'adopt',
+      '--yes',
+    );
     expect(adopt.code).toBe(2);
-    expect(adopt.stderr).toMatch(/^error: target alpha-lh\/\S+ is the source itself: same cluster and namespace \(context "alpha-lh" reaches the source's cluster\)/m);
+    expect(adopt.stderr).toMatch(
+      /^error: target alpha-lh\/\S+ is the source itself: same cluster and namespace \(context "alpha-lh" reaches the source's cluster\)/m,
+    );
     // The context's default namespace (none set: the source's) is the source too.
     expect((await cli('fanout', 'configmap/precious', '--context', 'alpha', '-n', src, '--to-context', 'alpha-lh', '--yes')).code).toBe(2);
     const untouched = await getCm('alpha', src, 'precious');
     expect(Object.keys(untouched.metadata.labels ?? {}).filter((k) => k.startsWith('configsync.kubectl.dev/'))).toEqual([]);
 
-    const removed = await cli('fanout', '--delete', 'configmap/precious', '--context', 'alpha', '-n', src, '--to-context', 'alpha-lh', '--yes');
+    const removed = await cli(
+      'fanout',
+      '--delete',
+      'configmap/precious',
+      '--context',
+      'alpha',
+      '-n',
+      src,
+      '--to-context',
+      'alpha-lh',
+      '--yes',
+    );
     expect(removed.code).toBe(0);
     expect((await getCm('alpha', src, 'precious')).data).toEqual({k: 'v'});
 
     // Two contexts of one cluster naming the same namespace: one place, refused.
-    const twice = await cli('fanout', 'configmap/precious', '--context', 'alpha', '-n', src, '--to-context', 'alpha,alpha-lh', '--to-namespace', other, '--yes');
+    const twice = await cli(
+      'fanout',
+      'configmap/precious',
+      '--context',
+      'alpha',
+      '-n',
+      src,
+      '--to-context',
+      'alpha,alpha-lh',
+      '--to-namespace',
+      other,
+      '--yes',
+    );
     expect(twice.code).toBe(2);
     expect(twice.stderr).toMatch(/^error: targets alpha\/\S+ and alpha-lh\/\S+ are the same place \(one cluster/m);
     expect(await getCm('alpha', other, 'precious')).toBeUndefined();
@@ -64,13 +103,38 @@ describe('a second context name for the same cluster (https://localhost:PORT bes
     // A copy made through alpha is found, once, through alpha-lh.
     expect((await cli('fanout', 'configmap/precious', '--context', 'alpha', '-n', src, '--to-namespace', other, '--yes')).code).toBe(0);
     // Both contexts read the copies; the report has one row per copy.
-    const status = await cli('fanout', 'status', 'configmap/precious', '--context', 'alpha-lh', '-n', src, '--to-context', 'alpha', '--to-namespace', other, '-o', 'json');
+    const status = await cli(
+      'fanout',
+      'status',
+      'configmap/precious',
+      '--context',
+      'alpha-lh',
+      '-n',
+      src,
+      '--to-context',
+      'alpha',
+      '--to-namespace',
+      other,
+      '-o',
+      'json',
+    );
     expect(status.stderr).toBe('');
     expect(status.code).toBe(0);
     const doc = JSON.parse(status.stdout);
     expect(doc.copies.map((c: any) => [c.namespace, c.state])).toEqual([[other, 'in-sync']]);
     // And --delete through the alias removes that copy, never the source.
-    const deleted = await cli('fanout', '--delete', 'configmap/precious', '--context', 'alpha-lh', '-n', src, '--to-context', 'alpha', '--yes');
+    const deleted = await cli(
+      'fanout',
+      '--delete',
+      'configmap/precious',
+      '--context',
+      'alpha-lh',
+      '-n',
+      src,
+      '--to-context',
+      'alpha',
+      '--yes',
+    );
     expect(deleted.code).toBe(0);
     expect(deleted.stdout).toContain('1 pruned');
     expect(await getCm('alpha', other, 'precious')).toBeUndefined();
@@ -91,7 +155,20 @@ describe('several contexts per cluster', () => {
       {name: 'b1', like: 'beta', namespace: n3},
       {name: 'b2', like: 'beta', host: 'localhost', namespace: n4},
     );
-    const run = (...extra: string[]) => runCli(['fanout', 'configmap/shared', '--kubeconfig', config, '--context', 'alpha', '-n', src, '--to-context', 'a1,a2,b1,b2', ...extra]);
+    const run = (...extra: string[]) =>
+      runCli([
+        'fanout',
+        'configmap/shared',
+        '--kubeconfig',
+        config,
+        '--context',
+        'alpha',
+        '-n',
+        src,
+        '--to-context',
+        'a1,a2,b1,b2',
+        ...extra,
+      ]);
 
     const first = await run('--yes');
     expect(first.stderr).not.toMatch(/error|warning/);
@@ -111,15 +188,47 @@ describe('several contexts per cluster', () => {
     const rerun = await run('--yes');
     expect(rerun.code).toBe(0);
     expect(rerun.stderr).toContain('nothing to write');
-    for (const [context, ns] of [['alpha', n1], ['alpha', n2], ['beta', n3], ['beta', n4]]) expect((await getCm(context, ns, 'shared')).data).toEqual({k: 'v1'});
+    for (const [context, ns] of [
+      ['alpha', n1],
+      ['alpha', n2],
+      ['beta', n3],
+      ['beta', n4],
+    ])
+      expect((await getCm(context, ns, 'shared')).data).toEqual({k: 'v1'});
 
-    const status = await runCli(['fanout', 'status', 'configmap/shared', '--kubeconfig', config, '--context', 'alpha', '-n', src, '--to-context', 'a1,a2,b1,b2', '-o', 'json']);
+    const status = await runCli([
+      'fanout',
+      'status',
+      'configmap/shared',
+      '--kubeconfig',
+      config,
+      '--context',
+      'alpha',
+      '-n',
+      src,
+      '--to-context',
+      'a1,a2,b1,b2',
+      '-o',
+      'json',
+    ]);
     expect(status.code).toBe(0);
     const rows = JSON.parse(status.stdout).copies.map((c: any) => [c.namespace, c.state]);
     expect(rows.sort()).toEqual([n1, n2, n3, n4].map((ns) => [ns, 'in-sync']));
 
     // Leaving a2 out of the run prunes its copy, and only that one.
-    const narrower = await runCli(['fanout', 'configmap/shared', '--kubeconfig', config, '--context', 'alpha', '-n', src, '--to-context', 'a1,b1,b2', '--yes']);
+    const narrower = await runCli([
+      'fanout',
+      'configmap/shared',
+      '--kubeconfig',
+      config,
+      '--context',
+      'alpha',
+      '-n',
+      src,
+      '--to-context',
+      'a1,b1,b2',
+      '--yes',
+    ]);
     expect(narrower.code).toBe(0);
     expect(narrower.stdout).toContain('1 pruned');
     expect(await getCm('alpha', n2, 'shared')).toBeUndefined();
@@ -133,8 +242,13 @@ describe('copies marked by earlier versions', () => {
     const [src, t] = [`${p}-src`, `${p}-t`];
     await namespaces('alpha', src, t);
     await apply('alpha', configMap(src, 'legacy', {k: 'v'}));
-    const server = (await kubectl(['config', 'view', '-o', 'jsonpath={.clusters[?(@.name=="' + (await alphaClusterName()) + '")].cluster.server}'])).trim();
-    const legacyId = createHash('sha256').update(`ConfigMap\n${server.replace(/\/+$/, '').toLowerCase()}\n${src}\nlegacy`).digest('hex').slice(0, 40);
+    const server = (
+      await kubectl(['config', 'view', '-o', 'jsonpath={.clusters[?(@.name=="' + (await alphaClusterName()) + '")].cluster.server}'])
+    ).trim();
+    const legacyId = createHash('sha256')
+      .update(`ConfigMap\n${server.replace(/\/+$/, '').toLowerCase()}\n${src}\nlegacy`)
+      .digest('hex')
+      .slice(0, 40);
     await apply(
       'alpha',
       JSON.stringify({
@@ -144,7 +258,15 @@ describe('copies marked by earlier versions', () => {
           name: 'legacy',
           namespace: t,
           labels: {'configsync.kubectl.dev/origin-id': legacyId, 'configsync.kubectl.dev/origin-cluster': 'alice-context'},
-          annotations: {'configsync.kubectl.dev/origin': JSON.stringify({kind: 'ConfigMap', name: 'legacy', namespace: src, context: 'alice-context', server})},
+          annotations: {
+            'configsync.kubectl.dev/origin': JSON.stringify({
+              kind: 'ConfigMap',
+              name: 'legacy',
+              namespace: src,
+              context: 'alice-context',
+              server,
+            }),
+          },
         },
         data: {k: 'v'},
       }),
@@ -160,12 +282,29 @@ describe('copies marked by earlier versions', () => {
     expect(migrate.stdout).toContain('1 updated');
     const copy = await getCm('alpha', t, 'legacy');
     const uid = (await kubectlJson(['--context', 'alpha', 'get', 'namespace', 'kube-system'])).metadata.uid;
-    expect(JSON.parse(copy.metadata.annotations['configsync.kubectl.dev/origin'])).toEqual({kind: 'ConfigMap', name: 'legacy', namespace: src, cluster: uid});
+    expect(JSON.parse(copy.metadata.annotations['configsync.kubectl.dev/origin'])).toEqual({
+      kind: 'ConfigMap',
+      name: 'legacy',
+      namespace: src,
+      cluster: uid,
+    });
     const rv = copy.metadata.resourceVersion;
 
     // Another colleague's context name and host name: nothing to rewrite.
     for (const context of ['bob', 'alpha']) {
-      const again = await runCli(['fanout', 'configmap/legacy', '--kubeconfig', config, '--context', context, '-n', src, '--to-namespace', t, '--yes']);
+      const again = await runCli([
+        'fanout',
+        'configmap/legacy',
+        '--kubeconfig',
+        config,
+        '--context',
+        context,
+        '-n',
+        src,
+        '--to-namespace',
+        t,
+        '--yes',
+      ]);
       expect(again.code).toBe(0);
       expect(again.stderr).toContain('nothing to write');
     }
@@ -195,10 +334,15 @@ describe('when the kube-system namespace cannot be read', () => {
     const user = `${p}-user`;
     await namespaces('alpha', ns);
     await kubectl(['--context', 'alpha', '-n', ns, 'create', 'rolebinding', 'edit', '--clusterrole=edit', `--user=${user}`]);
-    const config = withContexts({name: 'limited', like: 'alpha', as: user}, {name: 'limited-lh', like: 'alpha', as: user, host: 'localhost'});
+    const config = withContexts(
+      {name: 'limited', like: 'alpha', as: user},
+      {name: 'limited-lh', like: 'alpha', as: user, host: 'localhost'},
+    );
     const result = await runCli(['diff', `limited/${ns}`, `limited-lh/${ns}`, '--kubeconfig', config]);
     expect(result.code).toBe(2);
-    expect(result.stderr).toMatch(/note: context "limited": may not read namespace kube-system; identifying the cluster by its server URL and CA \(endpoint-[0-9a-f]{24}\)/);
+    expect(result.stderr).toMatch(
+      /note: context "limited": may not read namespace kube-system; identifying the cluster by its server URL and CA \(endpoint-[0-9a-f]{24}\)/,
+    );
     expect(result.stderr).toMatch(/^error: source and target are the same place/m);
   });
 });

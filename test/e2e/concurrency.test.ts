@@ -27,8 +27,16 @@ const path = (namespace: string, name?: string) => `/api/v1/namespaces/${namespa
 
 async function upsert(namespace: string, name: string, data: Record<string, string>): Promise<void> {
   const current = await adminRequest('alpha', 'GET', path(namespace, name));
-  const body = {apiVersion: 'v1', kind: 'ConfigMap', metadata: {name, namespace, ...(current.status === 200 ? {resourceVersion: current.body.metadata.resourceVersion} : {})}, data};
-  const result = current.status === 200 ? await adminRequest('alpha', 'PUT', path(namespace, name), body) : await adminRequest('alpha', 'POST', path(namespace), body);
+  const body = {
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
+    metadata: {name, namespace, ...(current.status === 200 ? {resourceVersion: current.body.metadata.resourceVersion} : {})},
+    data,
+  };
+  const result =
+    current.status === 200
+      ? await adminRequest('alpha', 'PUT', path(namespace, name), body)
+      : await adminRequest('alpha', 'POST', path(namespace), body);
   if (result.status >= 300) throw new Error(`upsert ${name}: HTTP ${result.status}: ${result.body?.message}`);
 }
 
@@ -102,7 +110,8 @@ describe('a competing writer', () => {
       const result = await cli(['sync', `alpha/${src}`, `alpha-raced/${dst}`, ...names, '--all', '--yes', '-o', 'json']);
       raced.proxy.rule = () => undefined;
       expect(result.code, result.stderr).toBe(4);
-      for (const i of hit) expect(result.stderr).toMatch(new RegExp(`^error: conflict: configmap/live-${i} .*changed on the server after it was read`, 'm'));
+      for (const i of hit)
+        expect(result.stderr).toMatch(new RegExp(`^error: conflict: configmap/live-${i} .*changed on the server after it was read`, 'm'));
       await verify(run, names, hit, JSON.parse(result.stdout));
     }
   });
@@ -122,7 +131,8 @@ describe('a competing writer', () => {
       for (const i of hit) await competingWrite(names[i], `writer-${run}-${i}`);
       const result = await cli(['sync', '--plan', planFile, '--yes', '-o', 'json']);
       expect(result.code, result.stderr).toBe(4);
-      for (const i of hit) expect(result.stderr).toMatch(new RegExp(`^error: configmap/plan-${i}: the target changed since the plan was made`, 'm'));
+      for (const i of hit)
+        expect(result.stderr).toMatch(new RegExp(`^error: configmap/plan-${i}: the target changed since the plan was made`, 'm'));
       await verify(run, names, hit, JSON.parse(result.stdout));
     }
   });

@@ -23,7 +23,8 @@ const SOURCE = {app: {LOG_LEVEL: 'debug', KEEP: 'target'}, fresh: {N: '1'}, froz
 async function liveState(namespace: string) {
   const list = await kubectlJson(['--context', 'beta', '-n', namespace, 'get', 'configmaps']);
   const state: Record<string, unknown> = {};
-  for (const item of list.items) if (item.metadata.name !== 'kube-root-ca.crt') state[item.metadata.name] = {data: item.data, immutable: item.immutable ?? false};
+  for (const item of list.items)
+    if (item.metadata.name !== 'kube-root-ca.crt') state[item.metadata.name] = {data: item.data, immutable: item.immutable ?? false};
   return state;
 }
 
@@ -35,7 +36,9 @@ async function resetTarget(namespace: string): Promise<void> {
 }
 
 async function runKubectl(args: string[]): Promise<void> {
-  execFileSync('/usr/bin/kubectl', ['--kubeconfig', join(import.meta.dirname, '..', '..', '.cluster', 'kubeconfig'), ...args], {stdio: 'ignore'});
+  execFileSync('/usr/bin/kubectl', ['--kubeconfig', join(import.meta.dirname, '..', '..', '.cluster', 'kubeconfig'), ...args], {
+    stdio: 'ignore',
+  });
 }
 
 interface KillPoint {
@@ -50,11 +53,27 @@ const KILL_POINTS: KillPoint[] = [
   {name: 'before the first write is sent', matches: (m) => m === 'PATCH', moment: 'before-send'},
   {name: 'update sent, no answer', matches: (m) => m === 'PATCH', moment: 'no-answer'},
   {name: 'update answered', matches: (m) => m === 'PATCH', moment: 'after-answer'},
-  {name: 'create sent, no answer', matches: (m, p) => m === 'POST' && p.includes('/configmaps') && !p.includes('frozen'), moment: 'no-answer'},
+  {
+    name: 'create sent, no answer',
+    matches: (m, p) => m === 'POST' && p.includes('/configmaps') && !p.includes('frozen'),
+    moment: 'no-answer',
+  },
   {name: 'delete of a recreate sent, no answer', matches: (m) => m === 'DELETE', moment: 'no-answer'},
-  {name: 'between the DELETE and the POST of a recreate', matches: (m, p, seen) => m === 'POST' && seen.some((s) => s.method === 'DELETE'), moment: 'before-send'},
-  {name: 'recreate POST sent, no answer', matches: (m, _p, seen) => m === 'POST' && seen.some((s) => s.method === 'DELETE'), moment: 'no-answer'},
-  {name: 'recreate POST answered', matches: (m, _p, seen) => m === 'POST' && seen.some((s) => s.method === 'DELETE'), moment: 'after-answer'},
+  {
+    name: 'between the DELETE and the POST of a recreate',
+    matches: (m, p, seen) => m === 'POST' && seen.some((s) => s.method === 'DELETE'),
+    moment: 'before-send',
+  },
+  {
+    name: 'recreate POST sent, no answer',
+    matches: (m, _p, seen) => m === 'POST' && seen.some((s) => s.method === 'DELETE'),
+    moment: 'no-answer',
+  },
+  {
+    name: 'recreate POST answered',
+    matches: (m, _p, seen) => m === 'POST' && seen.some((s) => s.method === 'DELETE'),
+    moment: 'after-answer',
+  },
 ];
 
 describe('undo after the CLI is killed at any write boundary', () => {
@@ -70,7 +89,10 @@ describe('undo after the CLI is killed at any write boundary', () => {
       await a();
       await b();
     };
-    await applyAll('alpha', Object.entries(SOURCE).map(([name, data]) => configMap(src, name, data)));
+    await applyAll(
+      'alpha',
+      Object.entries(SOURCE).map(([name, data]) => configMap(src, name, data)),
+    );
     proxied = await proxiedContext('beta-proxied', 'beta');
   });
   afterAll(async () => {
@@ -103,7 +125,10 @@ describe('undo after the CLI is killed at any write boundary', () => {
         };
       };
       const env = {KUBECONFIG: proxied.kubeconfig, XDG_STATE_HOME: state};
-      const synced = await runCli(['sync', `alpha/${src}`, `beta-proxied/${dst}`, '--all', '--recreate', '--yes'], {env, onSpawn: (c) => (child = c)});
+      const synced = await runCli(['sync', `alpha/${src}`, `beta-proxied/${dst}`, '--all', '--recreate', '--yes'], {
+        env,
+        onSpawn: (c) => (child = c),
+      });
       proxied.proxy.rule = () => undefined;
       expect(fired, `the kill point was reached (${synced.stderr})`).toBe(true);
       expect(synced.code).not.toBe(0);
@@ -117,7 +142,11 @@ describe('undo after the CLI is killed at any write boundary', () => {
       const live = await liveState(dst);
       tally.add('objectsTouched', 3);
       // Counted as the assertion below judges: key order does not matter.
-      tally.add('objectsRestored', Object.keys(expectedOriginal).filter((k) => isDeepStrictEqual(live[k], expectedOriginal[k as keyof typeof expectedOriginal])).length + (live.fresh === undefined ? 1 : 0));
+      tally.add(
+        'objectsRestored',
+        Object.keys(expectedOriginal).filter((k) => isDeepStrictEqual(live[k], expectedOriginal[k as keyof typeof expectedOriginal]))
+          .length + (live.fresh === undefined ? 1 : 0),
+      );
       expect(live).toEqual(expectedOriginal);
       rmSync(state, {recursive: true, force: true});
     });
@@ -133,7 +162,10 @@ describe('a journal that cannot be written stops every write', () => {
 
   beforeAll(async () => {
     cleanup = await createNamespaces('alpha', src, dst);
-    await applyAll('alpha', ['one', 'two', 'three'].flatMap((name) => [configMap(src, name, {V: `new-${big}`}), configMap(dst, name, {V: `old-${big}`})]));
+    await applyAll(
+      'alpha',
+      ['one', 'two', 'three'].flatMap((name) => [configMap(src, name, {V: `new-${big}`}), configMap(dst, name, {V: `old-${big}`})]),
+    );
     // A small filesystem of its own, as a full disk is for the state directory.
     execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=512k,mode=0700', 'tmpfs', mountPoint]);
   });
@@ -195,7 +227,8 @@ describe('a journal that cannot be written stops every write', () => {
     rmSync(filler);
     const undone = await runCli(['undo', report.runId, '--yes'], {env: {XDG_STATE_HOME: state}});
     expect(undone.code, undone.stderr).toBe(0);
-    for (const name of ['one', 'two', 'three']) expect((await kubectlJson(['--context', 'alpha', '-n', dst, 'get', 'configmap', name])).data.V.startsWith('old-')).toBe(true);
+    for (const name of ['one', 'two', 'three'])
+      expect((await kubectlJson(['--context', 'alpha', '-n', dst, 'get', 'configmap', name])).data.V.startsWith('old-')).toBe(true);
     tally.add('objectsLostToJournalFailures', 0);
   });
 });

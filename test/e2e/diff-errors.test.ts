@@ -11,13 +11,16 @@ let silent: {port: number; close: () => Promise<void>};
 
 beforeAll(async () => {
   cleanup = await createNamespaces('alpha', ns, other);
-  await apply('alpha', list(
-    configMap(ns, 'a', {K: '1'}),
-    configMap(other, 'a', {K: '1'}),
-    configMap(ns, 'web', {K: '1'}, {labels: {app: 'web'}}),
-    configMap(other, 'web', {K: '2'}, {labels: {app: 'web'}}),
-    secret(ns, 's', {P: 'x'}),
-  ));
+  await apply(
+    'alpha',
+    list(
+      configMap(ns, 'a', {K: '1'}),
+      configMap(other, 'a', {K: '1'}),
+      configMap(ns, 'web', {K: '1'}, {labels: {app: 'web'}}),
+      configMap(other, 'web', {K: '2'}, {labels: {app: 'web'}}),
+      secret(ns, 's', {P: 'x'}),
+    ),
+  );
   silent = await silentServer();
   extra = kubeconfigWith([
     {name: 'down', server: `https://127.0.0.1:${await closedPort()}`, namespace: ns},
@@ -82,7 +85,10 @@ describe('diff errors', () => {
   });
 
   it('exit 3 after --request-timeout for an API server that never answers', async () => {
-    const result = await runCli(['diff', `alpha/${other}`, 'hung', '--request-timeout', '1s'], {env: {KUBECONFIG: extra.path}, timeoutMs: 30_000});
+    const result = await runCli(['diff', `alpha/${other}`, 'hung', '--request-timeout', '1s'], {
+      env: {KUBECONFIG: extra.path},
+      timeoutMs: 30_000,
+    });
     expect(result.code).toBe(3);
     expectOneLineError(result.stderr, /timeout: the API server of context "hung" did not answer in time \(--request-timeout\)/);
   });
@@ -96,7 +102,10 @@ describe('diff errors', () => {
   it('exit 3 with one line naming the context and namespace for a 403 on list', async () => {
     const result = await runCli(['diff', `nobody/${ns}`, `alpha/${other}`], {env: {KUBECONFIG: extra.path}});
     expect(result.code).toBe(3);
-    expectOneLineError(result.stderr, new RegExp(`^error: forbidden: cannot list configmaps in namespace "${ns}" \\(context "nobody"\\): .*nobody`));
+    expectOneLineError(
+      result.stderr,
+      new RegExp(`^error: forbidden: cannot list configmaps in namespace "${ns}" \\(context "nobody"\\): .*nobody`),
+    );
     expect(result.stdout).toBe('');
   });
 

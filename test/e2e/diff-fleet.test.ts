@@ -18,20 +18,26 @@ let arn: {path: string; cleanup: () => void};
 beforeAll(async () => {
   cleanups.push(await createNamespaces('alpha', dev, staging));
   cleanups.push(await createNamespaces('beta', prod));
-  await apply('alpha', list(
-    configMap(dev, 'app-config', {LOG_LEVEL: 'debug', TZ: 'UTC'}),
-    configMap(dev, 'common', {A: '1'}),
-    configMap(dev, 'dev-only', {X: '1'}),
-    secret(dev, 'api-key', {token: 'tok-shared'}),
-    configMap(staging, 'app-config', {LOG_LEVEL: 'info', TZ: 'UTC'}),
-    configMap(staging, 'common', {A: '1'}),
-    secret(staging, 'api-key', {token: 'tok-shared'}),
-  ));
-  await apply('beta', list(
-    configMap(prod, 'app-config', {LOG_LEVEL: 'info', TZ: 'UTC'}),
-    configMap(prod, 'common', {A: '1'}),
-    secret(prod, 'api-key', {token: 'tok-prod-only'}),
-  ));
+  await apply(
+    'alpha',
+    list(
+      configMap(dev, 'app-config', {LOG_LEVEL: 'debug', TZ: 'UTC'}),
+      configMap(dev, 'common', {A: '1'}),
+      configMap(dev, 'dev-only', {X: '1'}),
+      secret(dev, 'api-key', {token: 'tok-shared'}),
+      configMap(staging, 'app-config', {LOG_LEVEL: 'info', TZ: 'UTC'}),
+      configMap(staging, 'common', {A: '1'}),
+      secret(staging, 'api-key', {token: 'tok-shared'}),
+    ),
+  );
+  await apply(
+    'beta',
+    list(
+      configMap(prod, 'app-config', {LOG_LEVEL: 'info', TZ: 'UTC'}),
+      configMap(prod, 'common', {A: '1'}),
+      secret(prod, 'api-key', {token: 'tok-prod-only'}),
+    ),
+  );
   arn = kubeconfigWith([{name: ARN_CONTEXT, like: 'beta', namespace: prod}]);
 });
 
@@ -42,7 +48,16 @@ afterAll(async () => {
 
 describe('diff with three or more locations (fleet matrix)', () => {
   it('--baseline compares every other location with one, path by path; --full-values prints values whole', async () => {
-    const args = ['diff', `alpha/${dev}`, `alpha/${staging}`, `beta/${prod}`, '--kind', 'configmaps,secrets', '--baseline', `alpha/${staging}`];
+    const args = [
+      'diff',
+      `alpha/${dev}`,
+      `alpha/${staging}`,
+      `beta/${prod}`,
+      '--kind',
+      'configmaps,secrets',
+      '--baseline',
+      `alpha/${staging}`,
+    ];
     const table = await runCli(args);
     expect(table.code, table.stderr).toBe(1);
     expect(table.stdout).toContain(`Against the baseline alpha/${staging}:`);
@@ -83,7 +98,11 @@ describe('diff with three or more locations (fleet matrix)', () => {
     expect(result.code).toBe(1);
     const report = JSON.parse(result.stdout);
     expect(validate(report), JSON.stringify(validate.errors)).toBe(true);
-    expect(report).toMatchObject({apiVersion: 'configsync.kubectl.dev/v1alpha1', kind: 'FleetReport', summary: {locations: 3, total: 3, identical: 1, different: 2}});
+    expect(report).toMatchObject({
+      apiVersion: 'configsync.kubectl.dev/v1alpha1',
+      kind: 'FleetReport',
+      summary: {locations: 3, total: 3, identical: 1, different: 2},
+    });
     expect(report.locations.map((l: {namespace: string}) => l.namespace)).toEqual([dev, staging, prod]);
   });
 
@@ -96,7 +115,19 @@ describe('diff with three or more locations (fleet matrix)', () => {
   });
 
   it('takes bare namespaces of the current context as locations, and never exits 1 for ignored rows', async () => {
-    const result = await runCli(['diff', dev, staging, `beta/${prod}`, 'configmap/app-config', '--context', 'alpha', '--ignore-key', 'LOG_LEVEL', '-o', 'json']);
+    const result = await runCli([
+      'diff',
+      dev,
+      staging,
+      `beta/${prod}`,
+      'configmap/app-config',
+      '--context',
+      'alpha',
+      '--ignore-key',
+      'LOG_LEVEL',
+      '-o',
+      'json',
+    ]);
     expect(result.code).toBe(0);
     const report = JSON.parse(result.stdout);
     expect(report.summary).toMatchObject({total: 1, identical: 1, ignoredKeys: 1});

@@ -30,7 +30,8 @@ async function requestsOf(cluster: 'alpha' | 'beta', namespace: string, expected
   return events;
 }
 
-const summary = (events: AuditEvent[]) => events.map((e) => `${e.verb} ${e.objectRef?.resource}${e.objectRef?.name ? `/${e.objectRef.name}` : ''}`).sort();
+const summary = (events: AuditEvent[]) =>
+  events.map((e) => `${e.verb} ${e.objectRef?.resource}${e.objectRef?.name ? `/${e.objectRef.name}` : ''}`).sort();
 
 it('reads each side with one LIST per kind (and one GET of the namespace), never a GET per object', async () => {
   const result = await runCli(['diff', `alpha/${source}`, `beta/${target}`, '--kind', 'configmaps,secrets', '-q']);

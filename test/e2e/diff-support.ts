@@ -29,7 +29,8 @@ export function ourRequests(cluster: 'alpha' | 'beta', namespaces: string[]): Au
     (e) =>
       (e.stage === undefined || e.stage === 'ResponseComplete') &&
       (e.userAgent ?? '').startsWith(USER_AGENT_PREFIX) &&
-      (namespaces.includes(e.objectRef?.namespace ?? '') || (e.objectRef?.resource === 'namespaces' && namespaces.includes(e.objectRef?.name ?? ''))),
+      (namespaces.includes(e.objectRef?.namespace ?? '') ||
+        (e.objectRef?.resource === 'namespaces' && namespaces.includes(e.objectRef?.name ?? ''))),
   );
 }
 

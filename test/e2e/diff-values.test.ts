@@ -20,7 +20,14 @@ beforeAll(async () => {
   await apply('alpha', configMap(dst, 'props', {'app.properties': 'key\\:colon=w\nlist=a,\\\n  c\nname value\n'}));
   await apply('alpha', configMap(src, 'big', {'big.txt': lines('a')}));
   await apply('alpha', configMap(dst, 'big', {'big.txt': lines('b')}));
-  const secret = (namespace: string, json: string) => JSON.stringify({apiVersion: 'v1', kind: 'Secret', metadata: {name: 'tokens', namespace}, type: 'Opaque', stringData: {'tokens.json': json}});
+  const secret = (namespace: string, json: string) =>
+    JSON.stringify({
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: {name: 'tokens', namespace},
+      type: 'Opaque',
+      stringData: {'tokens.json': json},
+    });
   await apply('alpha', secret(src, '{"tokens": {"tok-SECRET-aaaa1111": "x"}}'));
   await apply('alpha', secret(dst, '{"tokens": {"tok-SECRET-bbbb2222": "x"}}'));
 });
@@ -47,7 +54,9 @@ describe('diff inside values', () => {
     expect(table.stdout).toMatch(/^ {2}cert +moved to binaryData, same bytes +PEM +3 B sha256:[0-9a-f]{12}$/m);
     expect(table.stdout).not.toMatch(/missing in (source|target) +PEM|missing in source +-/);
     const json = JSON.parse((await diff('configmap/moved', '-o', 'json')).stdout);
-    expect(json.objects[0].keys.filter((k: any) => k.key === 'cert')).toEqual([expect.objectContaining({section: 'data', targetSection: 'binaryData', sameBytes: true, status: 'different'})]);
+    expect(json.objects[0].keys.filter((k: any) => k.key === 'cert')).toEqual([
+      expect.objectContaining({section: 'data', targetSection: 'binaryData', sameBytes: true, status: 'different'}),
+    ]);
   });
 
   it('reads .properties to its specification', async () => {
@@ -73,7 +82,9 @@ describe('diff inside values', () => {
     const result = await diff('configmap/big');
     const elapsed = Date.now() - started;
     expect(result.code).toBe(1);
-    expect(result.stdout).toContain('(line diff left out: 5001 and 5001 lines, first difference at line 1; more than 1000 lines differ or it took over 250 ms)');
+    expect(result.stdout).toContain(
+      '(line diff left out: 5001 and 5001 lines, first difference at line 1; more than 1000 lines differ or it took over 250 ms)',
+    );
     // The whole run, start-up and API calls included; the unbounded diff alone took 7.5 s or more.
     expect(elapsed).toBeLessThan(5000);
   });

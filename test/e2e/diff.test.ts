@@ -41,19 +41,22 @@ function appConfig(namespace: string, side: 'src' | 'dst'): string {
 beforeAll(async () => {
   cleanups.push(await createNamespaces('alpha', src, dst, same));
   cleanups.push(await createNamespaces('beta', far));
-  await apply('alpha', list(
-    appConfig(src, 'src'),
-    configMap(src, 'common', {TZ: 'UTC'}),
-    configMap(src, 'only-src', {A: '1'}),
-    configMap(src, 'dev-local', {X: 'src'}),
-    secret(src, 'db-credentials', {username: 'app', password: 'pw-source-123'}),
-    appConfig(dst, 'dst'),
-    configMap(dst, 'common', {TZ: 'UTC'}),
-    configMap(dst, 'only-dst', {B: '2'}),
-    configMap(dst, 'dev-local', {X: 'dst'}),
-    secret(dst, 'db-credentials', {username: 'app', password: 'pw-target-456'}),
-    configMap(same, 'common', {TZ: 'UTC'}),
-  ));
+  await apply(
+    'alpha',
+    list(
+      appConfig(src, 'src'),
+      configMap(src, 'common', {TZ: 'UTC'}),
+      configMap(src, 'only-src', {A: '1'}),
+      configMap(src, 'dev-local', {X: 'src'}),
+      secret(src, 'db-credentials', {username: 'app', password: 'pw-source-123'}),
+      appConfig(dst, 'dst'),
+      configMap(dst, 'common', {TZ: 'UTC'}),
+      configMap(dst, 'only-dst', {B: '2'}),
+      configMap(dst, 'dev-local', {X: 'dst'}),
+      secret(dst, 'db-credentials', {username: 'app', password: 'pw-target-456'}),
+      configMap(same, 'common', {TZ: 'UTC'}),
+    ),
+  );
   await apply('beta', list(configMap(far, 'common', {TZ: 'UTC'}), configMap(far, 'only-far', {C: '3'})));
 });
 
@@ -102,13 +105,18 @@ describe('diff between two namespaces of one cluster', () => {
   it('exits 0 for identical namespaces; --quiet prints the summary only; --hide-identical hides identical objects', async () => {
     const full = await runCli(['diff', `alpha/${same}`, `beta/${far}`, 'common']);
     expect(full.code).toBe(0);
-    expect(full.stdout).toBe(`ConfigMaps: alpha/${same} → beta/${far}\nSummary: total 1 · identical 1 · different 0 · missing in target 0 · missing in source 0\n\nconfigmap/common   identical (1 keys)\n`);
+    expect(full.stdout).toBe(
+      `ConfigMaps: alpha/${same} → beta/${far}\nSummary: total 1 · identical 1 · different 0 · missing in target 0 · missing in source 0\n\nconfigmap/common   identical (1 keys)\n`,
+    );
     const hidden = await runCli(['diff', `alpha/${same}`, `beta/${far}`, 'common', '--hide-identical']);
     expect(hidden.code).toBe(0);
     expect(hidden.stdout).not.toContain('configmap/common');
     const quiet = await runCli(['diff', `alpha/${src}`, `alpha/${dst}`, '--quiet']);
     expect(quiet.code).toBe(1);
-    expect(quiet.stdout.trimEnd().split('\n')).toEqual([`ConfigMaps: alpha/${src} → alpha/${dst}`, 'Summary: total 5 · identical 1 · different 2 · missing in target 1 · missing in source 1']);
+    expect(quiet.stdout.trimEnd().split('\n')).toEqual([
+      `ConfigMaps: alpha/${src} → alpha/${dst}`,
+      'Summary: total 5 · identical 1 · different 2 · missing in target 1 · missing in source 1',
+    ]);
   });
 
   it('never colours piped output, and colours it only when forced (unless --no-color)', async () => {
@@ -140,8 +148,21 @@ describe('diff between two namespaces of one cluster', () => {
     expect(json.code).toBe(1);
     const report = JSON.parse(json.stdout);
     expect(validate(report), JSON.stringify(validate.errors)).toBe(true);
-    expect(report).toMatchObject({apiVersion: 'configsync.kubectl.dev/v1alpha1', kind: 'DiffReport', source: {context: 'alpha', namespace: src}, target: {context: 'alpha', namespace: dst}});
-    expect(report.summary).toEqual({total: 6, identical: 1, different: 3, missingInTarget: 1, missingInSource: 1, ignoredObjects: 0, ignoredKeys: 0});
+    expect(report).toMatchObject({
+      apiVersion: 'configsync.kubectl.dev/v1alpha1',
+      kind: 'DiffReport',
+      source: {context: 'alpha', namespace: src},
+      target: {context: 'alpha', namespace: dst},
+    });
+    expect(report.summary).toEqual({
+      total: 6,
+      identical: 1,
+      different: 3,
+      missingInTarget: 1,
+      missingInSource: 1,
+      ignoredObjects: 0,
+      ignoredKeys: 0,
+    });
     const logo = report.objects.find((o: {name: string}) => o.name === 'app-config').keys.find((k: {key: string}) => k.key === 'logo.bin');
     expect(logo).toMatchObject({section: 'binaryData', status: 'different', source: {size: 4}});
     expect(logo.source.value).toBeUndefined();
@@ -165,7 +186,9 @@ describe('ignore rules', () => {
     expect(plain.code).toBe(1);
     const ignored = await runCli([...args(), '--ignore-object', 'dev-*'], {cwd: dir});
     expect(ignored.code).toBe(0);
-    expect(ignored.stdout).toContain('Summary: total 1 · identical 1 · different 0 · missing in target 0 · missing in source 0 · ignored 1 objects, 0 keys');
+    expect(ignored.stdout).toContain(
+      'Summary: total 1 · identical 1 · different 0 · missing in target 0 · missing in source 0 · ignored 1 objects, 0 keys',
+    );
     const keys = await runCli(['diff', `alpha/${src}`, `alpha/${dst}`, 'dev-local', '--ignore-key', 'X', '-o', 'json'], {cwd: dir});
     expect(keys.code).toBe(0);
     expect(JSON.parse(keys.stdout).summary).toMatchObject({identical: 1, ignoredKeys: 1});
@@ -199,7 +222,9 @@ describe('ignore rules', () => {
     writeFileSync(join(dir, 'unused.yaml'), 'ignore:\n  keys: ["dev-local:X", NO_SUCH_KEY]\n');
     const unused = await runCli([...args(), '--rules', join(dir, 'unused.yaml')], {cwd: dir});
     expect(unused.code).toBe(0);
-    expect(unused.stderr).toContain(`warning: rules file ${join(dir, 'unused.yaml')}: ignore.keys "NO_SUCH_KEY" matched nothing in this run`);
+    expect(unused.stderr).toContain(
+      `warning: rules file ${join(dir, 'unused.yaml')}: ignore.keys "NO_SUCH_KEY" matched nothing in this run`,
+    );
     expect(unused.stderr).not.toContain('dev-local:X');
   });
 });
@@ -225,7 +250,20 @@ describe('locations', () => {
   it('reads a bare NAMESPACE in the current (or --context) context, and --from/--to overrides', async () => {
     const bare = await runCli(['diff', same, src, '--context', 'alpha', '-q']);
     expect(bare.stdout).toContain(`ConfigMaps: alpha/${same} → alpha/${src}`);
-    const overridden = await runCli(['diff', 'x', 'y', '--from-context', 'alpha', '--from-namespace', same, '--to-context', 'beta', '--to-namespace', far, '-q']);
+    const overridden = await runCli([
+      'diff',
+      'x',
+      'y',
+      '--from-context',
+      'alpha',
+      '--from-namespace',
+      same,
+      '--to-context',
+      'beta',
+      '--to-namespace',
+      far,
+      '-q',
+    ]);
     expect(overridden.stdout).toContain(`ConfigMaps: alpha/${same} → beta/${far}`);
   });
 
@@ -241,7 +279,9 @@ describe('locations', () => {
 
   it('says on stderr when a word is both a context and a namespace', async () => {
     const result = await runCli(['diff', src, `alpha/${same}`, '--context', 'alpha', '-q'], {env: {KUBECONFIG: arn.path}});
-    expect(result.stderr).toContain(`note: "${src}" is both a context and a namespace in context "alpha"; using the context (write alpha/${src} for the namespace)`);
+    expect(result.stderr).toContain(
+      `note: "${src}" is both a context and a namespace in context "alpha"; using the context (write alpha/${src} for the namespace)`,
+    );
     expect(result.stdout).toContain(`ConfigMaps: ${src}/${far} → alpha/${same}`);
   });
 

@@ -4,7 +4,18 @@ import {createServer, connect, type Server, type Socket} from 'node:net';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {afterAll, describe, expect, it} from 'vitest';
-import {apply, binPath, configMap, createNamespaces, kubeconfig, kubectl, kubectlJson, repoRoot, runProcess, uniqueName} from './support.js';
+import {
+  apply,
+  binPath,
+  configMap,
+  createNamespaces,
+  kubeconfig,
+  kubectl,
+  kubectlJson,
+  repoRoot,
+  runProcess,
+  uniqueName,
+} from './support.js';
 
 const cleanups: Array<() => Promise<void>> = [];
 afterAll(async () => {
@@ -29,7 +40,10 @@ async function eventually(what: string, check: () => Promise<boolean>, timeoutMs
   throw new Error(`timed out waiting for: ${what}`);
 }
 
-function startWatch(args: string[], env: Record<string, string> = {}): {child: ChildProcess; stderr: () => string; exited: Promise<number | null>} {
+function startWatch(
+  args: string[],
+  env: Record<string, string> = {},
+): {child: ChildProcess; stderr: () => string; exited: Promise<number | null>} {
   const child = spawn(process.execPath, [binPath, 'fanout', ...args, '--watch', '--yes'], {
     cwd: repoRoot,
     env: {...process.env, KUBECONFIG: kubeconfig, NO_COLOR: '1', ...env},
@@ -65,7 +79,10 @@ describe('fanout --watch', () => {
 
     // A source update propagates.
     await apply('alpha', configMap(src, 'live', {k: 'v2'}));
-    await eventually('update propagated', async () => (await getCm('alpha', a, 'live'))?.data?.k === 'v2' && (await getCm('alpha', b, 'live'))?.data?.k === 'v2');
+    await eventually(
+      'update propagated',
+      async () => (await getCm('alpha', a, 'live'))?.data?.k === 'v2' && (await getCm('alpha', b, 'live'))?.data?.k === 'v2',
+    );
 
     // A deleted copy comes back.
     await kubectl(['--context', 'alpha', '-n', a, 'delete', 'configmap', 'live']);
@@ -113,7 +130,16 @@ describe('fanout --watch', () => {
 
     // A TCP relay in front of beta's API server, so this test can "restart" it without
     // disturbing anyone else using the shared test bed.
-    const server = (await runProcess('/usr/bin/kubectl', ['--kubeconfig', kubeconfig, 'config', 'view', '-o', 'jsonpath={.clusters[?(@.name=="beta")].cluster.server}'])).stdout;
+    const server = (
+      await runProcess('/usr/bin/kubectl', [
+        '--kubeconfig',
+        kubeconfig,
+        'config',
+        'view',
+        '-o',
+        'jsonpath={.clusters[?(@.name=="beta")].cluster.server}',
+      ])
+    ).stdout;
     const upstream = new URL(server);
     const sockets = new Set<Socket>();
     let relay: Server;

@@ -3,7 +3,19 @@ import {createServer} from 'node:net';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {afterAll, describe, expect, it} from 'vitest';
-import {apply, configMap, createNamespaces, kubeconfig, kubectl, kubectlJson, repoRoot, runCli, runProcess, secret, uniqueName} from './support.js';
+import {
+  apply,
+  configMap,
+  createNamespaces,
+  kubeconfig,
+  kubectl,
+  kubectlJson,
+  repoRoot,
+  runCli,
+  runProcess,
+  secret,
+  uniqueName,
+} from './support.js';
 
 const cleanups: Array<() => Promise<void>> = [];
 afterAll(async () => {
@@ -63,7 +75,12 @@ describe('fanout in one cluster', () => {
       expect(copy.metadata.labels.team).toBe('web');
       expect(copy.metadata.labels['configsync.kubectl.dev/origin-name']).toBe('shared');
       expect(copy.metadata.labels['configsync.kubectl.dev/origin-namespace']).toBe(src);
-      expect(JSON.parse(copy.metadata.annotations['configsync.kubectl.dev/origin'])).toEqual({kind: 'ConfigMap', name: 'shared', namespace: src, cluster: alphaUid});
+      expect(JSON.parse(copy.metadata.annotations['configsync.kubectl.dev/origin'])).toEqual({
+        kind: 'ConfigMap',
+        name: 'shared',
+        namespace: src,
+        cluster: alphaUid,
+      });
     }
 
     // Second run: no writes; requests are the source GET, one LIST of copies and one of namespaces.
@@ -78,9 +95,13 @@ describe('fanout in one cluster', () => {
       if (ours.some((e) => e.verb === 'get' && e.objectRef?.name === 'shared' && e.objectRef?.namespace === src)) break;
       await new Promise((r) => setTimeout(r, 100));
     }
-    const writes = ours.filter((e) => ['create', 'update', 'patch', 'delete'].includes(e.verb) && [src, a, b, c].includes(e.objectRef?.namespace));
+    const writes = ours.filter(
+      (e) => ['create', 'update', 'patch', 'delete'].includes(e.verb) && [src, a, b, c].includes(e.objectRef?.namespace),
+    );
     expect(writes).toEqual([]);
-    expect(ours.filter((e) => e.verb === 'list' && e.objectRef?.resource === 'configmaps' && String(e.requestURI).includes('shared'))).toHaveLength(1);
+    expect(
+      ours.filter((e) => e.verb === 'list' && e.objectRef?.resource === 'configmaps' && String(e.requestURI).includes('shared')),
+    ).toHaveLength(1);
     expect(ours.filter((e) => e.verb === 'get' && e.objectRef?.name === 'shared' && e.objectRef?.namespace === src)).toHaveLength(1);
 
     // The source changes: every copy follows.
@@ -91,14 +112,34 @@ describe('fanout in one cluster', () => {
     for (const ns of [a, b, c]) expect((await getCm('alpha', ns, 'shared')).data.greeting).toBe('bonjour');
 
     // A narrower selector prunes the copy no longer selected.
-    const fourth = await runCli(['fanout', 'configmap/shared', '--context', 'alpha', '-n', src, '--namespace-selector', `fanout-${p}=yes`, '--yes']);
+    const fourth = await runCli([
+      'fanout',
+      'configmap/shared',
+      '--context',
+      'alpha',
+      '-n',
+      src,
+      '--namespace-selector',
+      `fanout-${p}=yes`,
+      '--yes',
+    ]);
     expect(fourth.code).toBe(0);
     expect(fourth.stdout).toContain('1 pruned');
     expect(await getCm('alpha', c, 'shared')).toBeUndefined();
 
     // Removing the label from a namespace prunes its copy too.
     await kubectl(['--context', 'alpha', 'label', 'namespace', b, `fanout-${p}-`]);
-    const fifth = await runCli(['fanout', 'configmap/shared', '--context', 'alpha', '-n', src, '--namespace-selector', `fanout-${p}=yes`, '--yes']);
+    const fifth = await runCli([
+      'fanout',
+      'configmap/shared',
+      '--context',
+      'alpha',
+      '-n',
+      src,
+      '--namespace-selector',
+      `fanout-${p}=yes`,
+      '--yes',
+    ]);
     expect(fifth.code).toBe(0);
     expect(await getCm('alpha', b, 'shared')).toBeUndefined();
     expect(await getCm('alpha', a, 'shared')).toBeDefined();
@@ -179,7 +220,19 @@ describe('fanout in one cluster', () => {
     const self = await runCli(['fanout', 'configmap/cfg', '--context', 'alpha', '-n', src, '--to-namespace', src, '--yes']);
     expect(self.code).toBe(2);
     expect(self.stderr).toMatch(/is the source itself/);
-    const twice = await runCli(['fanout', 'configmap/cfg', '--context', 'alpha', '-n', src, '--to-context', 'alpha,alpha-viewer', '--to-namespace', a, '--yes']);
+    const twice = await runCli([
+      'fanout',
+      'configmap/cfg',
+      '--context',
+      'alpha',
+      '-n',
+      src,
+      '--to-context',
+      'alpha,alpha-viewer',
+      '--to-namespace',
+      a,
+      '--yes',
+    ]);
     expect(twice.code).toBe(2);
     expect(twice.stderr).toMatch(/same place/);
     expect(await getCm('alpha', a, 'cfg')).toBeUndefined();
@@ -196,18 +249,69 @@ describe('fanout across clusters', () => {
     const dir = mkdtempSync(join(tmpdir(), 'fanout-'));
     const config = join(dir, 'kubeconfig');
     copyFileSync(kubeconfig, config);
-    const cluster = (await runProcess('/usr/bin/kubectl', ['--kubeconfig', config, 'config', 'view', '-o', 'jsonpath={.contexts[?(@.name=="beta")].context.cluster}'])).stdout;
-    const user = (await runProcess('/usr/bin/kubectl', ['--kubeconfig', config, 'config', 'view', '-o', 'jsonpath={.contexts[?(@.name=="beta")].context.user}'])).stdout;
-    await runProcess('/usr/bin/kubectl', ['--kubeconfig', config, 'config', 'set-context', 'beta-team', `--cluster=${cluster}`, `--user=${user}`, `--namespace=${team}`]);
+    const cluster = (
+      await runProcess('/usr/bin/kubectl', [
+        '--kubeconfig',
+        config,
+        'config',
+        'view',
+        '-o',
+        'jsonpath={.contexts[?(@.name=="beta")].context.cluster}',
+      ])
+    ).stdout;
+    const user = (
+      await runProcess('/usr/bin/kubectl', [
+        '--kubeconfig',
+        config,
+        'config',
+        'view',
+        '-o',
+        'jsonpath={.contexts[?(@.name=="beta")].context.user}',
+      ])
+    ).stdout;
+    await runProcess('/usr/bin/kubectl', [
+      '--kubeconfig',
+      config,
+      'config',
+      'set-context',
+      'beta-team',
+      `--cluster=${cluster}`,
+      `--user=${user}`,
+      `--namespace=${team}`,
+    ]);
 
-    const result = await runCli(['fanout', 'configmap/cross', '--kubeconfig', config, '--context', 'alpha', '-n', src, '--to-context', 'beta-team', '--yes']);
+    const result = await runCli([
+      'fanout',
+      'configmap/cross',
+      '--kubeconfig',
+      config,
+      '--context',
+      'alpha',
+      '-n',
+      src,
+      '--to-context',
+      'beta-team',
+      '--yes',
+    ]);
     expect(result.code).toBe(0);
     const copy = await getCm('beta', team, 'cross');
     expect(copy.data).toEqual({k: 'v'});
     // The readable label is the source cluster's identity (its kube-system UID), not a context name.
     expect(copy.metadata.labels['configsync.kubectl.dev/origin-cluster']).toBe(await kubeSystemUid('alpha'));
 
-    const status = await runCli(['fanout', 'status', 'configmap/cross', '--kubeconfig', config, '--context', 'alpha', '-n', src, '--to-context', 'beta-team']);
+    const status = await runCli([
+      'fanout',
+      'status',
+      'configmap/cross',
+      '--kubeconfig',
+      config,
+      '--context',
+      'alpha',
+      '-n',
+      src,
+      '--to-context',
+      'beta-team',
+    ]);
     expect(status.code).toBe(0);
     expect(status.stdout).toMatch(new RegExp(`beta-team\\s+${team}\\s+in sync`));
   });
@@ -217,10 +321,24 @@ describe('fanout across clusters', () => {
     const [src, t] = await namespaces('alpha', p, 'src', 't');
     await namespaces('beta', p, 't');
     await apply('alpha', configMap(src, 'partial', {k: 'v'}));
-    const result = await runCli(['fanout', 'configmap/partial', '--context', 'alpha', '-n', src, '--to-context', 'alpha-viewer,beta', '--to-namespace', t, '--yes']);
+    const result = await runCli([
+      'fanout',
+      'configmap/partial',
+      '--context',
+      'alpha',
+      '-n',
+      src,
+      '--to-context',
+      'alpha-viewer,beta',
+      '--to-namespace',
+      t,
+      '--yes',
+    ]);
     expect(result.code).toBe(4);
     // The access review before writing finds it: the write is not even attempted.
-    expect(result.stdout).toMatch(new RegExp(`alpha-viewer\\s+${t}\\s+error\\s+FAILED\\s+forbidden: you may not create configmaps in namespace "${t}"`));
+    expect(result.stdout).toMatch(
+      new RegExp(`alpha-viewer\\s+${t}\\s+error\\s+FAILED\\s+forbidden: you may not create configmaps in namespace "${t}"`),
+    );
     expect(result.stderr).toContain(`warning: you can write 1 of 2 targets; not: alpha-viewer/${t} (create)`);
     expect(result.stdout).toMatch(new RegExp(`beta\\s+${t}\\s+create\\s+done`));
     expect(result.stderr).toMatch(/some targets failed/);
@@ -238,14 +356,45 @@ describe('fanout failures and dry runs', () => {
     const dir = mkdtempSync(join(tmpdir(), 'fanout-'));
     const config = join(dir, 'kubeconfig');
     copyFileSync(kubeconfig, config);
-    const user = (await runProcess('/usr/bin/kubectl', ['--kubeconfig', config, 'config', 'view', '-o', 'jsonpath={.contexts[?(@.name=="beta")].context.user}'])).stdout;
+    const user = (
+      await runProcess('/usr/bin/kubectl', [
+        '--kubeconfig',
+        config,
+        'config',
+        'view',
+        '-o',
+        'jsonpath={.contexts[?(@.name=="beta")].context.user}',
+      ])
+    ).stdout;
     // A port nothing listens on: connections are refused, as for a cluster that is down.
     const probe = createServer();
-    const port = await new Promise<number>((resolve) => probe.listen(0, '127.0.0.1', () => resolve((probe.address() as {port: number}).port)));
+    const port = await new Promise<number>((resolve) =>
+      probe.listen(0, '127.0.0.1', () => resolve((probe.address() as {port: number}).port)),
+    );
     await new Promise((resolve) => probe.close(resolve));
-    await runProcess('/usr/bin/kubectl', ['--kubeconfig', config, 'config', 'set-cluster', 'gone', `--server=https://127.0.0.1:${port}`, '--insecure-skip-tls-verify=true']);
+    await runProcess('/usr/bin/kubectl', [
+      '--kubeconfig',
+      config,
+      'config',
+      'set-cluster',
+      'gone',
+      `--server=https://127.0.0.1:${port}`,
+      '--insecure-skip-tls-verify=true',
+    ]);
     await runProcess('/usr/bin/kubectl', ['--kubeconfig', config, 'config', 'set-context', 'gone', '--cluster=gone', `--user=${user}`]);
-    const result = await runCli(['fanout', 'configmap/reach', '--kubeconfig', config, '--context', 'alpha', '-n', src, '--to-context', 'gone,beta', '--yes']);
+    const result = await runCli([
+      'fanout',
+      'configmap/reach',
+      '--kubeconfig',
+      config,
+      '--context',
+      'alpha',
+      '-n',
+      src,
+      '--to-context',
+      'gone,beta',
+      '--yes',
+    ]);
     expect(result.code).toBe(4);
     expect(result.stdout).toMatch(/gone\s+\*\s+error\s+FAILED\s+unreachable/);
     expect(result.stdout).toMatch(new RegExp(`beta\\s+${src}\\s+create\\s+done`));
@@ -256,7 +405,18 @@ describe('fanout failures and dry runs', () => {
     const p = uniqueName('fo');
     const [src, a] = await namespaces('alpha', p, 'src', 'a');
     await apply('alpha', configMap(src, 'dry', {k: 'v'}));
-    const result = await runCli(['fanout', 'configmap/dry', '--context', 'alpha', '-n', src, '--to-namespace', a, '--dry-run=server', '--yes']);
+    const result = await runCli([
+      'fanout',
+      'configmap/dry',
+      '--context',
+      'alpha',
+      '-n',
+      src,
+      '--to-namespace',
+      a,
+      '--dry-run=server',
+      '--yes',
+    ]);
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('server dry run: nothing stored');
     expect(result.stdout).toMatch(/create\s+done/);
@@ -302,22 +462,38 @@ describe('fanout --from-annotations (Kubed migration)', () => {
     const p = uniqueName('fo');
     const [src, a, b] = await namespaces('alpha', p, 'src', 'a', 'b');
     await kubectl(['--context', 'alpha', 'label', 'namespace', a, b, `kubed-${p}=yes`]);
-    await apply('alpha', JSON.stringify({
-      apiVersion: 'v1', kind: 'ConfigMap',
-      metadata: {name: 'kubed-cfg', namespace: src, annotations: {'kubed.appscode.com/sync': `kubed-${p}=yes`}},
-      data: {k: 'v'},
-    }));
+    await apply(
+      'alpha',
+      JSON.stringify({
+        apiVersion: 'v1',
+        kind: 'ConfigMap',
+        metadata: {name: 'kubed-cfg', namespace: src, annotations: {'kubed.appscode.com/sync': `kubed-${p}=yes`}},
+        data: {k: 'v'},
+      }),
+    );
     // What Kubed left behind in one namespace.
-    await apply('alpha', configMap(a, 'kubed-cfg', {k: 'old'}, {labels: {'kubed.appscode.com/origin.name': 'kubed-cfg', 'kubed.appscode.com/origin.namespace': src}}));
+    await apply(
+      'alpha',
+      configMap(
+        a,
+        'kubed-cfg',
+        {k: 'old'},
+        {labels: {'kubed.appscode.com/origin.name': 'kubed-cfg', 'kubed.appscode.com/origin.namespace': src}},
+      ),
+    );
     const result = await runCli(['fanout', '--from-annotations', '--context', 'alpha', '--yes']);
     expect(result.code).toBe(0);
     // kubed.appscode.com/sync-contexts: a copy in each context's namespace (here: the source's).
     await namespaces('beta', p, 'src');
-    await apply('alpha', JSON.stringify({
-      apiVersion: 'v1', kind: 'ConfigMap',
-      metadata: {name: 'kubed-ctx', namespace: src, annotations: {'kubed.appscode.com/sync-contexts': 'beta'}},
-      data: {k: 'remote'},
-    }));
+    await apply(
+      'alpha',
+      JSON.stringify({
+        apiVersion: 'v1',
+        kind: 'ConfigMap',
+        metadata: {name: 'kubed-ctx', namespace: src, annotations: {'kubed.appscode.com/sync-contexts': 'beta'}},
+        data: {k: 'remote'},
+      }),
+    );
     const second = await runCli(['fanout', '--from-annotations', '--context', 'alpha', '--yes']);
     expect(second.code).toBe(0);
     expect((await getCm('beta', src, 'kubed-ctx'))?.data).toEqual({k: 'remote'});

@@ -42,7 +42,15 @@ export function clusterAccess(name: ClusterName): ClusterAccess {
   const ca = Buffer.from(cluster['certificate-authority-data'], 'base64');
   const cert = Buffer.from(user['client-certificate-data'], 'base64');
   const key = Buffer.from(user['client-key-data'], 'base64');
-  const access: ClusterAccess = {name, server: cluster.server, port: Number(new URL(cluster.server).port), ca, cert, key, agent: new Agent({keepAlive: true, ca, cert, key})};
+  const access: ClusterAccess = {
+    name,
+    server: cluster.server,
+    port: Number(new URL(cluster.server).port),
+    ca,
+    cert,
+    key,
+    agent: new Agent({keepAlive: true, ca, cert, key}),
+  };
   accessCache.set(name, access);
   return access;
 }
@@ -54,7 +62,11 @@ export function adminRequest(name: ClusterName, method: string, path: string, bo
     const payload = body === undefined ? undefined : JSON.stringify(body);
     const req = httpsRequest(
       `${access.server}${path}`,
-      {method, agent: access.agent, headers: {Accept: 'application/json', ...(payload ? {'Content-Type': 'application/json'} : {}), 'User-Agent': 'hardening-test'}},
+      {
+        method,
+        agent: access.agent,
+        headers: {Accept: 'application/json', ...(payload ? {'Content-Type': 'application/json'} : {}), 'User-Agent': 'hardening-test'},
+      },
       (res) => {
         let text = '';
         res.setEncoding('utf8');
@@ -104,7 +116,23 @@ export function makeTestTls(): TestTls {
   openssl('req', '-x509', ...ec, '-keyout', 'ca.key', '-out', 'ca.crt', '-days', '2', '-subj', '/CN=configsync-hardening-ca');
   openssl('req', ...ec, '-keyout', 'server.key', '-out', 'server.csr', '-subj', '/CN=127.0.0.1');
   writeFileSync(join(dir, 'ext.cnf'), 'subjectAltName=IP:127.0.0.1\n');
-  openssl('x509', '-req', '-in', 'server.csr', '-CA', 'ca.crt', '-CAkey', 'ca.key', '-CAcreateserial', '-out', 'server.crt', '-days', '2', '-extfile', 'ext.cnf');
+  openssl(
+    'x509',
+    '-req',
+    '-in',
+    'server.csr',
+    '-CA',
+    'ca.crt',
+    '-CAkey',
+    'ca.key',
+    '-CAcreateserial',
+    '-out',
+    'server.crt',
+    '-days',
+    '2',
+    '-extfile',
+    'ext.cnf',
+  );
   return {
     dir,
     caPem: readFileSync(join(dir, 'ca.crt'), 'utf8'),
@@ -239,8 +267,18 @@ export class FaultProxy {
     if (decision) {
       entry.injected = decision.status;
       req.resume();
-      const status = {kind: 'Status', apiVersion: 'v1', status: 'Failure', code: decision.status, message: `injected by the test proxy (${decision.status})`, reason: decision.status === 429 ? 'TooManyRequests' : 'ServiceUnavailable'};
-      res.writeHead(decision.status, {'Content-Type': 'application/json', ...(decision.retryAfter !== undefined ? {'Retry-After': String(decision.retryAfter)} : {})});
+      const status = {
+        kind: 'Status',
+        apiVersion: 'v1',
+        status: 'Failure',
+        code: decision.status,
+        message: `injected by the test proxy (${decision.status})`,
+        reason: decision.status === 429 ? 'TooManyRequests' : 'ServiceUnavailable',
+      };
+      res.writeHead(decision.status, {
+        'Content-Type': 'application/json',
+        ...(decision.retryAfter !== undefined ? {'Retry-After': String(decision.retryAfter)} : {}),
+      });
       res.end(JSON.stringify(status));
       return;
     }
@@ -256,13 +294,30 @@ export class FaultProxy {
     delete headers.host;
     delete headers.authorization; // the proxy is the admin upstream
     const upstream = httpsRequest(
-      {host: '127.0.0.1', port: this.target.port, method: req.method, path: req.url, headers, ca: this.target.ca, cert: this.target.cert, key: this.target.key},
+      {
+        host: '127.0.0.1',
+        port: this.target.port,
+        method: req.method,
+        path: req.url,
+        headers,
+        ca: this.target.ca,
+        cert: this.target.cert,
+        key: this.target.key,
+      },
       (upstreamRes) => {
         entry.upstreamStatus = upstreamRes.statusCode;
         if (replaceStatus !== undefined) {
           upstreamRes.resume();
           res.writeHead(replaceStatus, {'Content-Type': 'application/json'});
-          res.end(JSON.stringify({kind: 'Status', apiVersion: 'v1', status: 'Failure', code: replaceStatus, message: `answer lost (injected ${replaceStatus} by the test proxy)`}));
+          res.end(
+            JSON.stringify({
+              kind: 'Status',
+              apiVersion: 'v1',
+              status: 'Failure',
+              code: replaceStatus,
+              message: `answer lost (injected ${replaceStatus} by the test proxy)`,
+            }),
+          );
           return;
         }
         res.writeHead(upstreamRes.statusCode ?? 502, upstreamRes.headers);

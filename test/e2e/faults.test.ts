@@ -35,13 +35,20 @@ const proxies: Record<'flaky' | 'dying' | 'betaDying' | 'slow', FaultProxy> = {}
 const cli = (args: string[]) => runCli(args, {env: {KUBECONFIG: config.path, XDG_STATE_HOME: stateHome}, timeoutMs: 90_000});
 
 async function put(cluster: 'alpha' | 'beta', namespace: string, name: string, data: Record<string, string>): Promise<void> {
-  const {status, body} = await adminRequest(cluster, 'POST', `/api/v1/namespaces/${namespace}/configmaps`, {apiVersion: 'v1', kind: 'ConfigMap', metadata: {name, namespace}, data});
+  const {status, body} = await adminRequest(cluster, 'POST', `/api/v1/namespaces/${namespace}/configmaps`, {
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
+    metadata: {name, namespace},
+    data,
+  });
   if (status !== 201) throw new Error(`create ${name}: HTTP ${status}: ${body?.message}`);
 }
 
 async function dataOf(cluster: 'alpha' | 'beta', namespace: string): Promise<Record<string, Record<string, string>>> {
   const {body} = await adminRequest(cluster, 'GET', `/api/v1/namespaces/${namespace}/configmaps`);
-  return Object.fromEntries(body.items.filter((i: any) => i.metadata.name !== 'kube-root-ca.crt').map((i: any) => [i.metadata.name, i.data ?? {}]));
+  return Object.fromEntries(
+    body.items.filter((i: any) => i.metadata.name !== 'kube-root-ca.crt').map((i: any) => [i.metadata.name, i.data ?? {}]),
+  );
 }
 
 /** A rule that applies `decide` to the nth request (1-based) matching method and path. */
@@ -53,13 +60,15 @@ function nth(method: string, path: RegExp, decide: (n: number) => ReturnType<Fau
   };
 }
 
-const both = (...rules: FaultRule[]): FaultRule => (request, seen) => {
-  for (const rule of rules) {
-    const decision = rule(request, seen);
-    if (decision) return decision;
-  }
-  return undefined;
-};
+const both =
+  (...rules: FaultRule[]): FaultRule =>
+  (request, seen) => {
+    for (const rule of rules) {
+      const decision = rule(request, seen);
+      if (decision) return decision;
+    }
+    return undefined;
+  };
 
 beforeAll(async () => {
   const a = await createNamespaces('alpha', ns.src, ns.dst, ns.kill, ns.term, ns.copies, ns.fanA, ns.fanB);
@@ -142,7 +151,19 @@ describe('faults', () => {
       first.add(request.path);
       return {status: 429, retryAfter: 0};
     };
-    const result = await cli(['fanout', 'configmap/shared', '--context', 'alpha-flaky', '-n', ns.copies, '--to-namespace', targets.join(','), '--yes', '-o', 'json']);
+    const result = await cli([
+      'fanout',
+      'configmap/shared',
+      '--context',
+      'alpha-flaky',
+      '-n',
+      ns.copies,
+      '--to-namespace',
+      targets.join(','),
+      '--yes',
+      '-o',
+      'json',
+    ]);
     tally.add('injected', proxies.flaky.injected);
     expect(result.code, result.stderr).toBe(0);
     expect(proxies.flaky.injected).toBe(3);
@@ -165,9 +186,13 @@ describe('faults', () => {
     expect(outcomes).toEqual({k1: 'written', k2: 'written', k3: 'failed', k4: 'failed', k5: 'failed', k6: 'failed'});
     tally.add('reported', report.objects.length);
     // One error line per failed object, naming it and the context.
-    for (const name of ['k3', 'k4', 'k5', 'k6']) expect(run.stderr).toMatch(new RegExp(`^error: .*configmap/${name}.*context "alpha-dying"`, 'm'));
+    for (const name of ['k3', 'k4', 'k5', 'k6'])
+      expect(run.stderr).toMatch(new RegExp(`^error: .*configmap/${name}.*context "alpha-dying"`, 'm'));
     // The journal holds an intent for every write attempted, and a result for each the server answered.
-    const journal = readFileSync(join(stateHome, 'kubectl-configsync', 'runs', `${report.runId}.jsonl`), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const journal = readFileSync(join(stateHome, 'kubectl-configsync', 'runs', `${report.runId}.jsonl`), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     const answered = new Set(journal.filter((l) => l.type === 'result' && l.outcome === 'written').map((l) => l.seq));
     expect(journal.filter((l) => l.type === 'intent').map((l) => [l.name, answered.has(l.seq)])).toEqual([
       ['k1', true],
@@ -196,7 +221,23 @@ describe('faults', () => {
   it('an API server killed in the middle of a fanout: every target reported done or failed, exit 4, a rerun converges', async () => {
     await put('alpha', ns.copies, 'bundle', {CA: 'pem'});
     proxies.betaDying.rule = nth('POST', /\/configmaps$/, (n) => (n === 4 ? 'die' : undefined));
-    const args = ['fanout', 'configmap/bundle', '--context', 'alpha', '-n', ns.copies, '--to-context', 'beta-dying', '--to-namespace', betaTargets.join(','), '--concurrency', '1', '--yes', '-o', 'json'];
+    const args = [
+      'fanout',
+      'configmap/bundle',
+      '--context',
+      'alpha',
+      '-n',
+      ns.copies,
+      '--to-context',
+      'beta-dying',
+      '--to-namespace',
+      betaTargets.join(','),
+      '--concurrency',
+      '1',
+      '--yes',
+      '-o',
+      'json',
+    ];
     const run = await cli(args);
     tally.add('injected');
     tally.add('killed');
@@ -224,7 +265,9 @@ describe('faults', () => {
       if (!copy) lost++;
       expect(copy).toEqual({CA: 'pem'});
     }
-    const created = proxies.betaDying.seen.filter((r) => r.method === 'POST' && /\/configmaps(\?|$)/.test(r.path) && r.upstreamStatus === 201).length;
+    const created = proxies.betaDying.seen.filter(
+      (r) => r.method === 'POST' && /\/configmaps(\?|$)/.test(r.path) && r.upstreamStatus === 201,
+    ).length;
     tally.add('duplicates', Math.max(0, created - betaTargets.length));
     tally.add('lost', lost);
     expect(created).toBe(betaTargets.length);
@@ -242,7 +285,10 @@ describe('faults', () => {
     expect(run.stderr).not.toMatch(/^\s+at /m);
     const errors = run.stderr.split('\n').filter((l) => l.startsWith('error: '));
     expect(errors).toHaveLength(1);
-    const match = /^error: interrupted \(SIGTERM\): (\d+) written, (\d+) not attempted; run the same command again to finish, or undo with: kubectl configsync undo \S+$/.exec(errors[0]);
+    const match =
+      /^error: interrupted \(SIGTERM\): (\d+) written, (\d+) not attempted; run the same command again to finish, or undo with: kubectl configsync undo \S+$/.exec(
+        errors[0],
+      );
     expect(match, run.stderr).not.toBeNull();
     const written = Number(match![1]);
     expect(written + Number(match![2])).toBe(names.length);
@@ -266,7 +312,21 @@ describe('faults', () => {
     let child: ChildProcess | undefined;
     // The third write is held at the proxy while the CLI gets SIGTERM, then let through.
     proxies.slow.rule = nth('POST', /\/configmaps$/, (n) => (n === 3 ? {before: async () => void child?.kill('SIGTERM')} : {delayMs: 50}));
-    const args = ['fanout', 'configmap/term-bundle', '--context', 'alpha-slow', '-n', ns.copies, '--to-namespace', targets.join(','), '--concurrency', '1', '--yes', '-o', 'json'];
+    const args = [
+      'fanout',
+      'configmap/term-bundle',
+      '--context',
+      'alpha-slow',
+      '-n',
+      ns.copies,
+      '--to-namespace',
+      targets.join(','),
+      '--concurrency',
+      '1',
+      '--yes',
+      '-o',
+      'json',
+    ];
     const run = await runUntil(args, undefined, 'SIGTERM', (c) => (child = c));
     tally.add('injected');
     proxies.slow.rule = () => undefined;
@@ -290,6 +350,16 @@ describe('faults', () => {
 });
 
 /** Runs the CLI through the proxy and sends `signal` once stderr shows `pattern` (or when `onSpawn`'s caller does). */
-function runUntil(args: string[], pattern: RegExp | undefined, signal: NodeJS.Signals, onSpawn?: (child: ChildProcess) => void): Promise<RunResult> {
-  return runCli(args, {env: {KUBECONFIG: config.path, XDG_STATE_HOME: stateHome}, signalWhen: pattern && {pattern, signal}, onSpawn, timeoutMs: 60_000});
+function runUntil(
+  args: string[],
+  pattern: RegExp | undefined,
+  signal: NodeJS.Signals,
+  onSpawn?: (child: ChildProcess) => void,
+): Promise<RunResult> {
+  return runCli(args, {
+    env: {KUBECONFIG: config.path, XDG_STATE_HOME: stateHome},
+    signalWhen: pattern && {pattern, signal},
+    onSpawn,
+    timeoutMs: 60_000,
+  });
 }

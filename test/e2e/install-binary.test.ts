@@ -104,7 +104,10 @@ describe('release artefacts for every platform', () => {
 
   it.each(['linux-x64', 'linux-arm64'])('%s needs glibc 2.28 at most and libstdc++, as docs/install.md says', async (name) => {
     const versions = (await runProcess('readelf', ['-V', '--wide', executableOf(name)])).stdout.match(/GLIBC_[\d.]+/g) ?? [];
-    const newest = versions.map((v) => v.slice('GLIBC_'.length).split('.').map(Number)).sort((a, b) => a[0] - b[0] || (a[1] ?? 0) - (b[1] ?? 0)).at(-1);
+    const newest = versions
+      .map((v) => v.slice('GLIBC_'.length).split('.').map(Number))
+      .sort((a, b) => a[0] - b[0] || (a[1] ?? 0) - (b[1] ?? 0))
+      .at(-1);
     expect(newest).toEqual([2, 28]);
     expect((await runProcess('readelf', ['-d', executableOf(name)])).stdout).toMatch(/NEEDED.*\[libstdc\+\+\.so\.6\]/);
     const docs = readFileSync(join(repoRoot, 'docs', 'install.md'), 'utf8').replace(/\s+/g, ' ');
@@ -112,12 +115,22 @@ describe('release artefacts for every platform', () => {
   });
 
   it('darwin-x64 carries no code signature (postject drops Node’s), as docs/install.md says', () => {
-    expect(readHeader(readFileSync(executableOf('darwin-x64')))).toMatchObject({format: 'macho', segments: expect.arrayContaining(['NODE_SEA']), signed: false});
-    expect(readFileSync(join(repoRoot, 'docs', 'install.md'), 'utf8').replace(/\s+/g, ' ')).toMatch(/darwin\/amd64 executable is not signed/);
+    expect(readHeader(readFileSync(executableOf('darwin-x64')))).toMatchObject({
+      format: 'macho',
+      segments: expect.arrayContaining(['NODE_SEA']),
+      signed: false,
+    });
+    expect(readFileSync(join(repoRoot, 'docs', 'install.md'), 'utf8').replace(/\s+/g, ' ')).toMatch(
+      /darwin\/amd64 executable is not signed/,
+    );
   });
 
   it('packs every platform with LICENSE and fills the manifest with each archive’s checksum', async () => {
-    const release = await runProcess(process.execPath, [join(repoRoot, 'scripts', 'release.mjs'), '--base-url', 'https://example.test/v0'], {timeoutMs: 300_000});
+    const release = await runProcess(
+      process.execPath,
+      [join(repoRoot, 'scripts', 'release.mjs'), '--base-url', 'https://example.test/v0'],
+      {timeoutMs: 300_000},
+    );
     expect(release.code, release.stderr).toBe(0);
     const {version} = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8'));
     const manifest = load(readFileSync(join(repoRoot, 'release', 'configsync.yaml'), 'utf8')) as any;
@@ -128,7 +141,9 @@ describe('release artefacts for every platform', () => {
       const archive = join(repoRoot, 'release', archiveName(version, platform.os, platform.arch));
       const listing = await runProcess('tar', ['-tzf', archive]);
       expect(listing.stdout.split('\n').filter(Boolean).sort()).toEqual(['LICENSE', platform.executable]);
-      const entry = manifest.spec.platforms.find((p: any) => p.selector.matchLabels.os === platform.os && p.selector.matchLabels.arch === platform.arch);
+      const entry = manifest.spec.platforms.find(
+        (p: any) => p.selector.matchLabels.os === platform.os && p.selector.matchLabels.arch === platform.arch,
+      );
       expect(entry.sha256, name).toBe(createHash('sha256').update(readFileSync(archive)).digest('hex'));
       expect(entry.uri).toBe(`https://example.test/v0/${archiveName(version, platform.os, platform.arch)}`);
       expect(entry.bin).toBe(platform.executable);
@@ -151,7 +166,11 @@ describe.skipIf(!onPath('kubectl-krew') || !onPath('validate-krew-manifest'))('k
   beforeAll(async () => {
     work = mkdtempSync(join(tmpdir(), 'configsync-krew-'));
     if (!existsSync(join(repoRoot, 'release', 'configsync.yaml'))) {
-      const release = await runProcess(process.execPath, [join(repoRoot, 'scripts', 'release.mjs'), '--base-url', 'https://example.test/v0'], {timeoutMs: 300_000});
+      const release = await runProcess(
+        process.execPath,
+        [join(repoRoot, 'scripts', 'release.mjs'), '--base-url', 'https://example.test/v0'],
+        {timeoutMs: 300_000},
+      );
       expect(release.code, release.stderr).toBe(0);
     }
   }, 320_000);
@@ -164,7 +183,23 @@ describe.skipIf(!onPath('kubectl-krew') || !onPath('validate-krew-manifest'))('k
     // The archives served over https from 127.0.0.1, with a certificate krew is told to trust.
     const key = join(work, 'server.key');
     const cert = join(work, 'server.crt');
-    const made = await runProcess('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1']);
+    const made = await runProcess('openssl', [
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-keyout',
+      key,
+      '-out',
+      cert,
+      '-days',
+      '1',
+      '-subj',
+      '/CN=127.0.0.1',
+      '-addext',
+      'subjectAltName=IP:127.0.0.1',
+    ]);
     expect(made.code, made.stderr).toBe(0);
     const served: string[] = [];
     const server = createHttpsServer({key: readFileSync(key), cert: readFileSync(cert)}, (request, response) => {
@@ -179,7 +214,7 @@ describe.skipIf(!onPath('kubectl-krew') || !onPath('validate-krew-manifest'))('k
       const {port} = server.address() as AddressInfo;
       const uris = manifestOf().match(/^\s*uri: (\S+)\/kubectl-configsync_[^/\s]+$/gm) ?? [];
       expect(uris).toHaveLength(Object.keys(PLATFORMS).length);
-      const base = /uri: (\S+)\/kubectl-configsync_/.exec(uris[0] ?? "")?.[1] ?? "";
+      const base = /uri: (\S+)\/kubectl-configsync_/.exec(uris[0] ?? '')?.[1] ?? '';
       const manifest = join(work, 'configsync.yaml');
       writeFileSync(manifest, manifestOf().replaceAll(`${base}/`, `https://127.0.0.1:${port}/`));
       // validate-krew-manifest runs `kubectl krew install` with only KREW_* and PATH in its
@@ -187,7 +222,10 @@ describe.skipIf(!onPath('kubectl-krew') || !onPath('validate-krew-manifest'))('k
       const wrapper = join(work, 'trusting-kubectl');
       mkdirSync(wrapper);
       writeFileSync(join(wrapper, 'kubectl'), `#!/bin/sh\nSSL_CERT_FILE=${cert} exec /usr/bin/kubectl "$@"\n`, {mode: 0o755});
-      const result = await runProcess('validate-krew-manifest', ['-manifest', manifest], {env: {PATH: [wrapper, process.env.PATH].join(delimiter)}, timeoutMs: 600_000});
+      const result = await runProcess('validate-krew-manifest', ['-manifest', manifest], {
+        env: {PATH: [wrapper, process.env.PATH].join(delimiter)},
+        timeoutMs: 600_000,
+      });
       expect(result.code, result.stderr).toBe(0);
       expect(result.stderr).toMatch(/structural validation OK/);
       for (let i = 0; i < uris.length; i++) expect(result.stderr).toContain(`installing spec.platform[${i}]`);
@@ -201,10 +239,18 @@ describe.skipIf(!onPath('kubectl-krew') || !onPath('validate-krew-manifest'))('k
   it('kubectl krew install --manifest --archive installs a plugin that runs with no Node on PATH', async () => {
     const krewRoot = join(work, 'krew-root');
     const {version} = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8'));
-    const install = await runProcess('kubectl-krew', ['install', `--manifest=${join(repoRoot, 'release', 'configsync.yaml')}`, `--archive=${join(repoRoot, 'release', archiveName(version, 'linux', 'amd64'))}`], {
-      env: {KREW_ROOT: krewRoot},
-      timeoutMs: 120_000,
-    });
+    const install = await runProcess(
+      'kubectl-krew',
+      [
+        'install',
+        `--manifest=${join(repoRoot, 'release', 'configsync.yaml')}`,
+        `--archive=${join(repoRoot, 'release', archiveName(version, 'linux', 'amd64'))}`,
+      ],
+      {
+        env: {KREW_ROOT: krewRoot},
+        timeoutMs: 120_000,
+      },
+    );
     expect(install.code, install.stderr).toBe(0);
     // PATH: krew's bin and a directory holding kubectl alone.
     const tools = join(work, 'tools');

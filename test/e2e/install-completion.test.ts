@@ -7,7 +7,19 @@ import {createServer, type AddressInfo, type Server, type Socket} from 'node:net
 import {tmpdir} from 'node:os';
 import {delimiter, dirname, join} from 'node:path';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
-import {apply, binPath, configMap, createNamespaces, kubeconfig, kubectl, repoRoot, runCli, runProcess, secret, uniqueName} from './support.js';
+import {
+  apply,
+  binPath,
+  configMap,
+  createNamespaces,
+  kubeconfig,
+  kubectl,
+  repoRoot,
+  runCli,
+  runProcess,
+  secret,
+  uniqueName,
+} from './support.js';
 
 let work: string;
 let scriptPath: string;
@@ -19,7 +31,11 @@ beforeAll(async () => {
   symlinkSync(binPath, join(work, 'kubectl-configsync'));
   symlinkSync(join(dirname(binPath), 'complete.js'), join(work, 'kubectl_complete-configsync'));
   // Backups of syncs run here (for undo's run ids) stay in this directory.
-  env = {PATH: [work, dirname(process.execPath), process.env.PATH].join(delimiter), KUBECONFIG: kubeconfig, XDG_STATE_HOME: join(work, 'state')};
+  env = {
+    PATH: [work, dirname(process.execPath), process.env.PATH].join(delimiter),
+    KUBECONFIG: kubeconfig,
+    XDG_STATE_HOME: join(work, 'state'),
+  };
   const script = await runCli(['completion', 'bash']);
   expect(script.code, script.stderr).toBe(0);
   scriptPath = join(work, 'completion.bash');
@@ -115,7 +131,10 @@ describe('bash completion', () => {
     });
 
     it('completes configmap/NAME and secret/NAME in the source namespace', async () => {
-      expect(await complete(['kubectl-configsync', 'diff', `alpha/${nsA}`, `beta/${nsB}`, 'configmap/w'])).toEqual(['configmap/web-settings', 'configmap/worker-settings']);
+      expect(await complete(['kubectl-configsync', 'diff', `alpha/${nsA}`, `beta/${nsB}`, 'configmap/w'])).toEqual([
+        'configmap/web-settings',
+        'configmap/worker-settings',
+      ]);
       expect(await complete(['kubectl-configsync', 'diff', `alpha/${nsA}`, `beta/${nsB}`, 'secret/'])).toEqual(['secret/web-token']);
       expect(await complete(['kubectl-configsync', 'diff', `alpha/${nsA}`, `beta/${nsB}`, ''])).toEqual(['configmap/', 'secret/']);
     });
@@ -127,7 +146,12 @@ describe('bash completion', () => {
         .split('\n')
         .filter(Boolean)
         .map((line) => JSON.parse(line))
-        .filter((e) => e.stage === 'ResponseComplete' && e.userAgent?.startsWith('kubectl-configsync/') && e.requestURI.startsWith(`/api/v1/namespaces/${nsA}/`));
+        .filter(
+          (e) =>
+            e.stage === 'ResponseComplete' &&
+            e.userAgent?.startsWith('kubectl-configsync/') &&
+            e.requestURI.startsWith(`/api/v1/namespaces/${nsA}/`),
+        );
       // Earlier tests of this file completed configmap/ and secret/ names once each.
       expect(ours.filter((e) => e.requestURI.includes('/configmaps')).length).toBe(2);
       expect(ours.filter((e) => e.requestURI.includes('/secrets')).length).toBe(1);
@@ -135,9 +159,17 @@ describe('bash completion', () => {
 
     // Below: after the request count above, which counts this file's completions so far.
     it("completes fanout's source object in -n's namespace, also after global flags before the command", async () => {
-      expect(await complete(['kubectl-configsync', 'fanout', '-n', nsA, 'configmap/'])).toEqual(['configmap/kube-root-ca.crt', 'configmap/web-settings', 'configmap/worker-settings']);
-      expect(await complete(['kubectl-configsync', '--context', 'alpha', 'fanout', 'status', '-n', nsA, 'secret/w'])).toEqual(['secret/web-token']);
-      expect(await complete(['kubectl-configsync', '--context', 'alpha', '-n', nsA, 'restart', 'configmap/wor'])).toEqual(['configmap/worker-settings']);
+      expect(await complete(['kubectl-configsync', 'fanout', '-n', nsA, 'configmap/'])).toEqual([
+        'configmap/kube-root-ca.crt',
+        'configmap/web-settings',
+        'configmap/worker-settings',
+      ]);
+      expect(await complete(['kubectl-configsync', '--context', 'alpha', 'fanout', 'status', '-n', nsA, 'secret/w'])).toEqual([
+        'secret/web-token',
+      ]);
+      expect(await complete(['kubectl-configsync', '--context', 'alpha', '-n', nsA, 'restart', 'configmap/wor'])).toEqual([
+        'configmap/worker-settings',
+      ]);
     });
 
     it('completes --user and --cluster from the kubeconfig', async () => {
@@ -154,11 +186,15 @@ describe('bash completion', () => {
         const runIds: string[] = [];
         for (const value of ['3', '4']) {
           await apply('alpha', configMap(nsA, 'web-settings', {A: value}));
-          const sync = await runCli(['sync', `alpha/${nsA}`, `alpha/${target}`, 'web-settings', '--keys', 'A', '--yes', '-o', 'json'], {env: {XDG_STATE_HOME: env.XDG_STATE_HOME}});
+          const sync = await runCli(['sync', `alpha/${nsA}`, `alpha/${target}`, 'web-settings', '--keys', 'A', '--yes', '-o', 'json'], {
+            env: {XDG_STATE_HOME: env.XDG_STATE_HOME},
+          });
           expect(sync.code, sync.stderr).toBe(0);
           runIds.push(JSON.parse(sync.stdout).runId);
         }
-        expect(await kubectl(['--context', 'alpha', 'get', 'configmap', 'web-settings', '-n', target, '-o', 'jsonpath={.data.A}'])).toBe('4');
+        expect(await kubectl(['--context', 'alpha', 'get', 'configmap', 'web-settings', '-n', target, '-o', 'jsonpath={.data.A}'])).toBe(
+          '4',
+        );
         // Newest first: run ids begin with their time (two in one second are ordered by their suffix).
         expect(await complete(['kubectl-configsync', 'undo', ''])).toEqual([...runIds].sort().reverse());
         expect(await complete(['kubectl-configsync', 'undo', runIds[0].slice(0, -2)])).toEqual([runIds[0]]);
@@ -173,20 +209,24 @@ describe('bash completion', () => {
       expect(result.stdout.split('\n').filter(Boolean)).toEqual(['configmap/web-settings', ':4']);
     });
 
-    it.skipIf(!hasShell('fish'))('fish completes through complete -C', async () => {
-      const fishPath = join(work, 'completion.fish');
-      writeFileSync(fishPath, (await runCli(['completion', 'fish'])).stdout);
-      const fish = async (line: string) => {
-        const result = await runProcess('fish', ['--no-config', '-c', `source ${fishPath}; complete -C ${JSON.stringify(line)}`], {env});
-        expect(result.code, result.stderr).toBe(0);
-        return result.stdout.split('\n').filter(Boolean);
-      };
-      expect(await fish('kubectl-configsync di')).toEqual(['diff']);
-      expect(await fish('kubectl-configsync diff --context al')).toEqual(['alpha', 'alpha-viewer']);
-      expect(await fish(`kubectl-configsync fanout -n ${nsA} configmap/wo`)).toEqual(['configmap/worker-settings']);
-      // Nothing matched and the directive allows files: fish offers paths.
-      expect(await fish(`kubectl-configsync diff --kubeconfig ${join(work, 'completion.f')}`)).toEqual([fishPath]);
-    }, 30_000);
+    it.skipIf(!hasShell('fish'))(
+      'fish completes through complete -C',
+      async () => {
+        const fishPath = join(work, 'completion.fish');
+        writeFileSync(fishPath, (await runCli(['completion', 'fish'])).stdout);
+        const fish = async (line: string) => {
+          const result = await runProcess('fish', ['--no-config', '-c', `source ${fishPath}; complete -C ${JSON.stringify(line)}`], {env});
+          expect(result.code, result.stderr).toBe(0);
+          return result.stdout.split('\n').filter(Boolean);
+        };
+        expect(await fish('kubectl-configsync di')).toEqual(['diff']);
+        expect(await fish('kubectl-configsync diff --context al')).toEqual(['alpha', 'alpha-viewer']);
+        expect(await fish(`kubectl-configsync fanout -n ${nsA} configmap/wo`)).toEqual(['configmap/worker-settings']);
+        // Nothing matched and the directive allows files: fish offers paths.
+        expect(await fish(`kubectl-configsync diff --kubeconfig ${join(work, 'completion.f')}`)).toEqual([fishPath]);
+      },
+      30_000,
+    );
 
     it('prints nothing into the command line when the kubeconfig cannot be read', async () => {
       const result = await runCli(['__complete', 'diff', '--kubeconfig', join(work, 'missing'), '-n', '']);

@@ -20,7 +20,9 @@ describe('fast paths print what oclif prints', () => {
     expect(fast.code).toBe(0);
     expect(oclif.code).toBe(0);
     expect(fast.stdout).toBe(oclif.stdout);
-    expect(fast.stdout).toMatch(flag.includes('version') ? /^kubectl-configsync\/\d+\.\d+\.\d+ / : /USAGE\n  \$ kubectl configsync \[COMMAND\]/);
+    expect(fast.stdout).toMatch(
+      flag.includes('version') ? /^kubectl-configsync\/\d+\.\d+\.\d+ / : /USAGE\n  \$ kubectl configsync \[COMMAND\]/,
+    );
   });
 });
 
@@ -29,7 +31,11 @@ const INSTALL_PATHS = [
   {
     name: 'npm install -g . in a fresh clone (a prepare script installs the build dependencies and builds dist/)',
     install: async (clone: string, prefix: string, env: Record<string, string | undefined>) => {
-      const result = await runProcess('npm', ['install', '-g', '--prefix', prefix, '--no-audit', '--no-fund', '.'], {cwd: clone, env, timeoutMs: 400_000});
+      const result = await runProcess('npm', ['install', '-g', '--prefix', prefix, '--no-audit', '--no-fund', '.'], {
+        cwd: clone,
+        env,
+        timeoutMs: 400_000,
+      });
       expect(result.code, result.stderr).toBe(0);
     },
     // A global install of a folder is a link to it.
@@ -41,7 +47,11 @@ const INSTALL_PATHS = [
       const pack = await runProcess('npm', ['pack', '--silent'], {cwd: clone, env, timeoutMs: 400_000});
       expect(pack.code, pack.stderr).toBe(0);
       const tarball = join(clone, pack.stdout.trim().split('\n').at(-1)!);
-      const result = await runProcess('npm', ['install', '-g', '--prefix', prefix, '--no-audit', '--no-fund', tarball], {cwd: clone, env, timeoutMs: 180_000});
+      const result = await runProcess('npm', ['install', '-g', '--prefix', prefix, '--no-audit', '--no-fund', tarball], {
+        cwd: clone,
+        env,
+        timeoutMs: 180_000,
+      });
       expect(result.code, result.stderr).toBe(0);
     },
     installed: (_clone: string, prefix: string) => join(prefix, 'lib', 'node_modules', 'kubectl-configsync'),
@@ -126,6 +136,8 @@ describe('the packed package', () => {
     expect(top).toEqual(expect.arrayContaining(['LICENSE', 'bin', 'dist', 'package.json']));
     expect(top.filter((f) => !['LICENSE', 'README.md', 'bin', 'dist', 'package.json', 'schema'].includes(f))).toEqual([]);
     expect(files.filter((f) => f.endsWith('.map'))).toEqual([]);
-    expect(files).toEqual(expect.arrayContaining(['dist/main.js', 'dist/help.txt', 'dist/completion.json', 'bin/run.js', 'bin/complete.js']));
+    expect(files).toEqual(
+      expect.arrayContaining(['dist/main.js', 'dist/help.txt', 'dist/completion.json', 'bin/run.js', 'bin/complete.js']),
+    );
   });
 });

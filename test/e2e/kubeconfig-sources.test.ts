@@ -29,21 +29,42 @@ beforeAll(async () => {
   };
   // Split as people's kubeconfigs are: one file per cluster, the alpha context pinned to a namespace.
   files = {
-    alpha: write('alpha.yaml', {apiVersion: 'v1', kind: 'Config', 'current-context': 'alpha', clusters: [cluster('alpha')], users: [admin], contexts: [{name: 'alpha', context: {cluster: 'alpha', user: 'configsync-admin', namespace: ns}}]}),
-    beta: write('beta.yaml', {apiVersion: 'v1', kind: 'Config', clusters: [cluster('beta')], users: [admin], contexts: [{name: 'beta', context: {cluster: 'beta', user: 'configsync-admin'}}]}),
+    alpha: write('alpha.yaml', {
+      apiVersion: 'v1',
+      kind: 'Config',
+      'current-context': 'alpha',
+      clusters: [cluster('alpha')],
+      users: [admin],
+      contexts: [{name: 'alpha', context: {cluster: 'alpha', user: 'configsync-admin', namespace: ns}}],
+    }),
+    beta: write('beta.yaml', {
+      apiVersion: 'v1',
+      kind: 'Config',
+      clusters: [cluster('beta')],
+      users: [admin],
+      contexts: [{name: 'beta', context: {cluster: 'beta', user: 'configsync-admin'}}],
+    }),
     exec: '',
   };
   // An exec credential plugin that hands out the admin's client certificate, as cloud login helpers do.
   const plugin = join(work, 'credential-plugin.sh');
-  const credential = {apiVersion: 'client.authentication.k8s.io/v1', kind: 'ExecCredential', status: {
-    clientCertificateData: Buffer.from(admin.user['client-certificate-data'], 'base64').toString(),
-    clientKeyData: Buffer.from(admin.user['client-key-data'], 'base64').toString(),
-  }};
+  const credential = {
+    apiVersion: 'client.authentication.k8s.io/v1',
+    kind: 'ExecCredential',
+    status: {
+      clientCertificateData: Buffer.from(admin.user['client-certificate-data'], 'base64').toString(),
+      clientKeyData: Buffer.from(admin.user['client-key-data'], 'base64').toString(),
+    },
+  };
   writeFileSync(plugin, `#!/bin/sh\ncat <<'JSON'\n${JSON.stringify(credential)}\nJSON\n`);
   chmodSync(plugin, 0o700);
-  files.exec = write('exec.yaml', {apiVersion: 'v1', kind: 'Config', clusters: [cluster('beta')],
+  files.exec = write('exec.yaml', {
+    apiVersion: 'v1',
+    kind: 'Config',
+    clusters: [cluster('beta')],
     users: [{name: 'sso', user: {exec: {apiVersion: 'client.authentication.k8s.io/v1', command: plugin, interactiveMode: 'Never'}}}],
-    contexts: [{name: 'beta-sso', context: {cluster: 'beta', user: 'sso', namespace: ns}}]});
+    contexts: [{name: 'beta-sso', context: {cluster: 'beta', user: 'sso', namespace: ns}}],
+  });
 });
 
 afterAll(async () => {
@@ -52,7 +73,7 @@ afterAll(async () => {
 });
 
 describe('kubeconfig sources', () => {
-  it('merges the files KUBECONFIG names (first wins, missing files skipped) and uses a context\'s own namespace', async () => {
+  it("merges the files KUBECONFIG names (first wins, missing files skipped) and uses a context's own namespace", async () => {
     // Both files define the user "configsync-admin", as per-cluster files often do; kubectl takes the first.
     const env = {KUBECONFIG: [join(work, 'not-there.yaml'), files.alpha, files.beta].join(delimiter)};
     // "alpha" alone means the namespace its context sets; "beta" has none, so it is named.

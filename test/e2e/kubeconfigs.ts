@@ -56,12 +56,15 @@ export function kubeconfigWith(extra: ExtraContext[]): {path: string; cleanup: (
         const url = new URL(String(baseCluster.cluster.server));
         url.hostname = context.host;
         cluster = `${cluster}-via-${context.host}`;
-        if (!doc.clusters.some((c) => c.name === cluster)) doc.clusters.push({name: cluster, cluster: {...baseCluster.cluster, server: url.toString().replace(/\/$/, '')}});
+        if (!doc.clusters.some((c) => c.name === cluster))
+          doc.clusters.push({name: cluster, cluster: {...baseCluster.cluster, server: url.toString().replace(/\/$/, '')}});
       }
       doc.contexts.push({name: context.name, context: {cluster, user, ...namespace}});
       continue;
     }
-    const tls = context.caPem ? {'certificate-authority-data': Buffer.from(context.caPem).toString('base64')} : {'insecure-skip-tls-verify': true};
+    const tls = context.caPem
+      ? {'certificate-authority-data': Buffer.from(context.caPem).toString('base64')}
+      : {'insecure-skip-tls-verify': true};
     doc.clusters.push({name: context.name, cluster: {server: context.server, ...tls}});
     const user = context.user ? addUser(doc, context.userName ?? `${context.name}-user`, context.user) : admin;
     doc.contexts.push({name: context.name, context: {cluster: context.name, user, ...namespace}});

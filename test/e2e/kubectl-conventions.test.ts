@@ -23,8 +23,14 @@ describe('command line errors: one line, exit 2, a suggestion when something is 
     [['--contxt', 'alpha', 'diff', 'a', 'b'], /^error: unknown flag: --contxt: did you mean --context\?/],
     [['dif', 'a', 'b'], /^error: unknown command "dif" for "kubectl configsync": did you mean diff\? \(commands: /],
     [['help', 'syncc'], /^error: unknown command "syncc" for "kubectl configsync": did you mean sync\?/],
-    [['diff', 'a', 'b', '--contxt', 'alpha'], /^error: unknown flag: --contxt: did you mean --context\? \(see kubectl configsync diff --help\)$/],
-    [['fanout', 'status', 'configmap/x', '--namspace', 'x'], /^error: unknown flag: --namspace: did you mean --namespace\? \(see kubectl configsync fanout status --help\)$/],
+    [
+      ['diff', 'a', 'b', '--contxt', 'alpha'],
+      /^error: unknown flag: --contxt: did you mean --context\? \(see kubectl configsync diff --help\)$/,
+    ],
+    [
+      ['fanout', 'status', 'configmap/x', '--namspace', 'x'],
+      /^error: unknown flag: --namspace: did you mean --namespace\? \(see kubectl configsync fanout status --help\)$/,
+    ],
     [['diff', 'a', 'b', '-C', 'abc'], /^error: invalid value for --context-lines: expected an integer but received: abc$/],
     [['diff', 'a', 'b', '--v=lots'], /^error: invalid value for --v: expected an integer/],
     [['diff', 'a', 'b', '-o', 'xml'], /^error: invalid value "xml" for --output: must be one of table, json, yaml$/],
@@ -63,7 +69,17 @@ describe('help and version', () => {
     }
     expect((await runCli(['--help'])).stdout).toMatch(/^ {2}version /m);
     const diffHelp = (await runCli(['diff', '--help'])).stdout;
-    for (const flag of ['--as=', '--as-group=', '--user=', '--cluster=', '--token=', '--certificate-authority=', '--insecure-skip-tls-verify', '--v=']) expect(diffHelp).toContain(flag);
+    for (const flag of [
+      '--as=',
+      '--as-group=',
+      '--user=',
+      '--cluster=',
+      '--token=',
+      '--certificate-authority=',
+      '--insecure-skip-tls-verify',
+      '--v=',
+    ])
+      expect(diffHelp).toContain(flag);
   });
 });
 
@@ -87,7 +103,8 @@ describe('against the test bed', () => {
     await cleanupBeta?.();
   });
 
-  const levelIn = (context: string, namespace: string) => kubectl(['--context', context, 'get', 'configmap', 'app', '-n', namespace, '-o', 'jsonpath={.data.LOG_LEVEL}']);
+  const levelIn = (context: string, namespace: string) =>
+    kubectl(['--context', context, 'get', 'configmap', 'app', '-n', namespace, '-o', 'jsonpath={.data.LOG_LEVEL}']);
 
   describe('global flags before the command', () => {
     it('--context and -n before diff apply to it', async () => {
@@ -105,7 +122,18 @@ describe('against the test bed', () => {
     });
 
     it('--kubeconfig=… and --request-timeout before a topic command', async () => {
-      const result = await runCli(['--kubeconfig', kubeconfig, '--request-timeout=10s', '--context', 'alpha', 'fanout', 'status', 'configmap/app', '-n', a]);
+      const result = await runCli([
+        '--kubeconfig',
+        kubeconfig,
+        '--request-timeout=10s',
+        '--context',
+        'alpha',
+        'fanout',
+        'status',
+        'configmap/app',
+        '-n',
+        a,
+      ]);
       expect(result.code, result.stderr).toBe(0);
       // Nothing was fanned out from here: the source was found and has no copies.
       expect(result.stdout).toContain(`Copies of configmap/app in alpha/${a}`);
@@ -123,7 +151,9 @@ describe('against the test bed', () => {
     it('--as the read-only viewer: diff reads, sync is refused and nothing is written', async () => {
       const diff = await runCli(['diff', '--context', 'alpha', a, b, '--as', 'configsync-viewer']);
       expect(diff.code, diff.stderr).toBe(1);
-      const sync = await runCli(['--as', 'configsync-viewer', 'sync', '--context', 'alpha', a, b, '--keys', 'LOG_LEVEL', '--yes'], {env: {XDG_STATE_HOME: testStateHome}});
+      const sync = await runCli(['--as', 'configsync-viewer', 'sync', '--context', 'alpha', a, b, '--keys', 'LOG_LEVEL', '--yes'], {
+        env: {XDG_STATE_HOME: testStateHome},
+      });
       expect(sync.code, sync.stderr).toBe(3);
       expect(sync.stderr).toMatch(/forbidden/);
       expect(await levelIn('alpha', b)).toBe('info');
@@ -187,14 +217,24 @@ describe('against the test bed', () => {
       expectOneLineError(untrusted.stderr, /certificate|TLS|tls/);
       const insecure = await runCli(['diff', '--context', 'alpha', a, b, '--insecure-skip-tls-verify']);
       expect(insecure.code, insecure.stderr).toBe(1);
-      const both = await runCli(['diff', '--context', 'alpha', a, b, '--insecure-skip-tls-verify', '--certificate-authority', state.caFile]);
+      const both = await runCli([
+        'diff',
+        '--context',
+        'alpha',
+        a,
+        b,
+        '--insecure-skip-tls-verify',
+        '--certificate-authority',
+        state.caFile,
+      ]);
       expect(both.code).toBe(2);
       expectOneLineError(both.stderr, /cannot be used together/);
     });
   });
 
   describe('-v / --v=N', () => {
-    const requestLine = /^I\d{4} \d\d:\d\d:\d\d\.\d{6} +\d+ request-log\] (GET|POST|PUT|PATCH|DELETE) (https:\/\/127\.0\.0\.1:\d+\/\S+) (\d{3}) [A-Za-z ]+ in \d+ milliseconds$/;
+    const requestLine =
+      /^I\d{4} \d\d:\d\d:\d\d\.\d{6} +\d+ request-log\] (GET|POST|PUT|PATCH|DELETE) (https:\/\/127\.0\.0\.1:\d+\/\S+) (\d{3}) [A-Za-z ]+ in \d+ milliseconds$/;
 
     it('-v=6 before the command logs every request on stderr: method, URL, status, time', async () => {
       const before = ourRequests('alpha', [a, b]).length;

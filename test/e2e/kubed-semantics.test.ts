@@ -32,7 +32,13 @@ describe('fanout --from-annotations', () => {
     expect(planned).not.toContain('kube-system');
     expect(planned).not.toContain(src);
     const bad = plans.find((d) => d.source.name === 'bad-context' && d.source.namespace === src);
-    expect(bad.entries).toEqual([expect.objectContaining({action: 'error', namespace: src, reason: expect.stringContaining(`configmap/bad-context in beta/${src}: unknown context "no-such-context"`)})]);
+    expect(bad.entries).toEqual([
+      expect.objectContaining({
+        action: 'error',
+        namespace: src,
+        reason: expect.stringContaining(`configmap/bad-context in beta/${src}: unknown context "no-such-context"`),
+      }),
+    ]);
   });
 
   it('removing the Kubed annotation prunes the copies it made; a plain fanout copy of the same name stays', async () => {
@@ -46,12 +52,18 @@ describe('fanout --from-annotations', () => {
     expect(first.code, first.stderr).toBe(0);
     expect((await kubectlJson(['--context', 'beta', '-n', a, 'get', 'configmap', 'followed'])).data).toEqual({k: 'v'});
     // A copy made by a plain fanout into b is not the annotation's to remove.
-    expect((await runCli(['fanout', 'configmap/followed', '--context', 'beta', '-n', src, '--to-namespace', b, '--no-prune', '--yes'])).code).toBe(0);
+    expect(
+      (await runCli(['fanout', 'configmap/followed', '--context', 'beta', '-n', src, '--to-namespace', b, '--no-prune', '--yes'])).code,
+    ).toBe(0);
 
     await kubectl(['--context', 'beta', '-n', src, 'annotate', 'configmap', 'followed', 'kubed.appscode.com/sync-']);
     const plan = await runCli([...migrate.slice(0, -1), '--dry-run=client', '-o', 'json']);
-    const prunes = (JSON.parse(plan.stdout) as any[]).filter((d) => d.source.name === 'followed' && d.source.namespace === src).flatMap((d) => d.entries);
-    expect(prunes).toEqual([expect.objectContaining({namespace: a, action: 'prune', reason: 'the source no longer carries a Kubed annotation'})]);
+    const prunes = (JSON.parse(plan.stdout) as any[])
+      .filter((d) => d.source.name === 'followed' && d.source.namespace === src)
+      .flatMap((d) => d.entries);
+    expect(prunes).toEqual([
+      expect.objectContaining({namespace: a, action: 'prune', reason: 'the source no longer carries a Kubed annotation'}),
+    ]);
     const second = await runCli(migrate);
     expect(second.code, second.stderr).toBe(0);
     expect(await kubectl(['--context', 'beta', '-n', a, 'get', 'configmap', 'followed', '--ignore-not-found'])).toBe('');

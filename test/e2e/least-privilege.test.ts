@@ -26,7 +26,8 @@ async function getCm(namespace: string, name: string): Promise<any | undefined> 
 
 beforeAll(async () => {
   cleanups.push(await createNamespaces('alpha', src, t1, t2, closed));
-  for (const ns of [src, t1, t2]) await kubectl(['--context', 'alpha', '-n', ns, 'create', 'rolebinding', 'edit', '--clusterrole=edit', `--user=${user}`]);
+  for (const ns of [src, t1, t2])
+    await kubectl(['--context', 'alpha', '-n', ns, 'create', 'rolebinding', 'edit', '--clusterrole=edit', `--user=${user}`]);
   const extra = kubeconfigWith([{name: 'limited', like: 'alpha', as: user}]);
   cleanups.push(extra.cleanup);
   config = extra.path;
@@ -48,7 +49,8 @@ async function requestsOf(username: string): Promise<any[]> {
     .filter((e) => e.impersonatedUser?.username === username);
 }
 
-const fanout = (name: string, ...args: string[]) => runCli(['fanout', `configmap/${name}`, '--kubeconfig', config, '--context', 'limited', '-n', src, ...args]);
+const fanout = (name: string, ...args: string[]) =>
+  runCli(['fanout', `configmap/${name}`, '--kubeconfig', config, '--context', 'limited', '-n', src, ...args]);
 
 describe('a namespace-scoped user', () => {
   it('fans out to named namespaces without any cluster-scoped LIST (exit 0)', async () => {
@@ -56,8 +58,12 @@ describe('a namespace-scoped user', () => {
     const result = await fanout('shared', '--to-namespace', `${t1},${t2}`, '--yes');
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toContain('2 created');
-    expect(result.stderr).toMatch(/note: context "limited": may not read namespace kube-system; identifying the cluster by its server URL and CA/);
-    expect(result.stderr).toMatch(/warning: context limited: may not list configmaps in all namespaces, so no copy outside the named targets is pruned/);
+    expect(result.stderr).toMatch(
+      /note: context "limited": may not read namespace kube-system; identifying the cluster by its server URL and CA/,
+    );
+    expect(result.stderr).toMatch(
+      /warning: context limited: may not list configmaps in all namespaces, so no copy outside the named targets is pruned/,
+    );
     // The API server saw no cluster-scoped LIST from this user.
     const requests = await requestsOf(user);
     expect(requests.some((e) => e.verb === 'get' && e.objectRef?.namespace === src)).toBe(true);
@@ -80,7 +86,9 @@ describe('a namespace-scoped user', () => {
 
     const written = await fanout('partly', ...targets, '--yes');
     expect(written.code).toBe(4);
-    expect(written.stdout).toMatch(new RegExp(`${closed}\\s+error\\s+FAILED\\s+forbidden: you may not create configmaps in namespace "${closed}"`));
+    expect(written.stdout).toMatch(
+      new RegExp(`${closed}\\s+error\\s+FAILED\\s+forbidden: you may not create configmaps in namespace "${closed}"`),
+    );
     for (const ns of [t1, t2]) expect(await getCm(ns, 'partly')).toBeDefined();
     expect(await getCm(closed, 'partly')).toBeUndefined();
   });
@@ -89,7 +97,9 @@ describe('a namespace-scoped user', () => {
     await apply('alpha', configMap(src, 'whole', {k: 'v'}));
     const result = await fanout('whole', '--to-namespace', `${t1},${closed}`, '--all-or-nothing', '--yes');
     expect(result.code).toBe(3);
-    expect(result.stderr).toMatch(/^error: you can write 1 of 2 targets; not: limited\/\S+ \(create\); nothing was written \(--all-or-nothing\)$/m);
+    expect(result.stderr).toMatch(
+      /^error: you can write 1 of 2 targets; not: limited\/\S+ \(create\); nothing was written \(--all-or-nothing\)$/m,
+    );
     expect(await getCm(t1, 'whole')).toBeUndefined();
   });
 });

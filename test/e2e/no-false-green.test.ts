@@ -28,7 +28,9 @@ describe('no false green', () => {
     const typo = await diff(dev, staging, 'app-typo');
     expect(typo.code).toBe(2);
     expect(typo.stdout).toBe('');
-    expect(typo.stderr).toMatch(/^error: "app-typo" matched no object in alpha\/\S+ or alpha\/\S+ \(configmaps; write secret\/NAME for a Secret\); it is not a context, nor a namespace of context "alpha"; nothing was compared \(--allow-empty to accept\)\n$/);
+    expect(typo.stderr).toMatch(
+      /^error: "app-typo" matched no object in alpha\/\S+ or alpha\/\S+ \(configmaps; write secret\/NAME for a Secret\); it is not a context, nor a namespace of context "alpha"; nothing was compared \(--allow-empty to accept\)\n$/,
+    );
     const allowed = await diff(dev, staging, 'app-typo', '--allow-empty');
     expect(allowed.code).toBe(0);
     expect(allowed.stdout).toMatch(/total 0/);
@@ -59,12 +61,15 @@ describe('no false green', () => {
     const result = await runCli(['sync', '--context', 'alpha', dev, staging, 'no-such-object', '--all', '--yes']);
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/^error: "no-such-object" matched no object/m);
-    expect(JSON.parse(await kubectl(['--context', 'alpha', '-n', staging, 'get', 'configmap', 'app', '-o', 'json'])).data).toEqual({LOG_LEVEL: 'info'});
+    expect(JSON.parse(await kubectl(['--context', 'alpha', '-n', staging, 'get', 'configmap', 'app', '-o', 'json'])).data).toEqual({
+      LOG_LEVEL: 'info',
+    });
   });
 
   it('only a 404 means "not a namespace": a 403 on the lookup is reported as the error it is', async () => {
     const user = `${p}-user`;
-    for (const ns of [dev, staging]) await kubectl(['--context', 'alpha', '-n', ns, 'create', 'rolebinding', 'edit', '--clusterrole=edit', `--user=${user}`]);
+    for (const ns of [dev, staging])
+      await kubectl(['--context', 'alpha', '-n', ns, 'create', 'rolebinding', 'edit', '--clusterrole=edit', `--user=${user}`]);
     const config = kubeconfigWith([{name: 'limited', like: 'alpha', as: user}]);
     cleanups.push(config.cleanup);
     const result = await runCli(['diff', '--kubeconfig', config.path, '--context', 'limited', dev, staging, 'prod']);

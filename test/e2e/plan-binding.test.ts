@@ -64,7 +64,9 @@ describe('sync --plan', () => {
     writeFileSync(editedFile, JSON.stringify(edited));
     const refused = await runCli(['sync', '--plan', editedFile, '--yes']);
     expect(refused.code).toBe(3);
-    expect(refused.stderr).toMatch(/^error: plan edited or stale: configmap\/app: the value of key A is not the one in the plan; nothing was written; make a new plan\n$/);
+    expect(refused.stderr).toMatch(
+      /^error: plan edited or stale: configmap\/app: the value of key A is not the one in the plan; nothing was written; make a new plan\n$/,
+    );
     expect(await data('alpha', dst, 'app')).toEqual({A: 'old', B: 'old'});
 
     // A key the plan lists that exists nowhere.
@@ -115,7 +117,9 @@ describe('sync --plan', () => {
     await apply('alpha', configMap(dst, 'app', {A: 'old', B: 'old'}));
     const result = await runCli(['sync', '--plan', file, '--yes', '--kubeconfig', after.path]);
     expect(result.code).toBe(3);
-    expect(result.stderr).toMatch(/^error: plan edited or stale: target prod\/\S+ is now cluster \S+, the plan was made on cluster \S+ \(context repointed\?\)/m);
+    expect(result.stderr).toMatch(
+      /^error: plan edited or stale: target prod\/\S+ is now cluster \S+, the plan was made on cluster \S+ \(context repointed\?\)/m,
+    );
     expect(await data('alpha', dst, 'app')).toEqual({A: 'old', B: 'old'});
     expect(await data('beta', dst, 'app')).toEqual({A: 'old', B: 'old'});
   });

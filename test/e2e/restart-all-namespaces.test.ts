@@ -5,7 +5,9 @@ import {apply, configMap, createNamespaces, repoRoot, runCli, uniqueName} from '
 import {cliRequests, container, list, restartedAt, workload, type Kind} from './restart-support.js';
 
 /** Cluster-wide requests of our CLI whose URI mentions `marker` (cliRequests only sees namespaced ones). */
-function clusterWideRequests(marker: string): Array<{verb: string; requestURI: string; objectRef?: {resource?: string; namespace?: string}}> {
+function clusterWideRequests(
+  marker: string,
+): Array<{verb: string; requestURI: string; objectRef?: {resource?: string; namespace?: string}}> {
   const state = JSON.parse(readFileSync(join(repoRoot, '.cluster', 'state.json'), 'utf8'));
   const seen = new Map<string, any>();
   for (const line of readFileSync(state.clusters.alpha.auditLog, 'utf8').split('\n')) {
@@ -45,7 +47,7 @@ describe('restart -A/--all-namespaces', () => {
 
   afterAll(async () => cleanup?.());
 
-  it('--dry-run=client shows each namespace\'s readers with a NAMESPACE column', async () => {
+  it("--dry-run=client shows each namespace's readers with a NAMESPACE column", async () => {
     const result = await runCli(['restart', `configmap/${cm}`, '-A', '-l', `suite=${suite}`, '--context', 'alpha', '--dry-run=client']);
     expect(result.code).toBe(0);
     expect(result.stdout).toContain(`Consumers of configmap/${cm} in alpha (all namespaces) among workloads matching suite=${suite}`);
@@ -55,7 +57,7 @@ describe('restart -A/--all-namespaces', () => {
     expect(result.stdout).toContain('Summary: 2 consumers of 3 workloads');
   });
 
-  it('restarts every namespace\'s readers with three cluster-wide LISTs and one patch each', async () => {
+  it("restarts every namespace's readers with three cluster-wide LISTs and one patch each", async () => {
     const result = await runCli(['restart', `configmap/${cm}`, '-A', '-l', `suite=${suite}`, '--context', 'alpha', '--yes', '-o', 'json']);
     expect(result.code).toBe(0);
     const report = JSON.parse(result.stdout);
@@ -74,9 +76,19 @@ describe('restart -A/--all-namespaces', () => {
     expect(await restartedAt('Deployment', two, 'other')).toBeUndefined();
     const lists = clusterWideRequests(suite).filter((e) => e.verb === 'list');
     // The dry run above listed too: 3 LISTs per run, each across all namespaces.
-    expect(lists.map((e) => e.objectRef?.resource).sort()).toEqual(['daemonsets', 'daemonsets', 'deployments', 'deployments', 'statefulsets', 'statefulsets']);
+    expect(lists.map((e) => e.objectRef?.resource).sort()).toEqual([
+      'daemonsets',
+      'daemonsets',
+      'deployments',
+      'deployments',
+      'statefulsets',
+      'statefulsets',
+    ]);
     expect(lists.every((e) => e.requestURI.startsWith('/apis/apps/v1/') && !e.requestURI.includes('/namespaces/'))).toBe(true);
-    expect([...cliRequests(one), ...cliRequests(two)].map((e) => `${e.verb} ${e.objectRef?.name}`).sort()).toEqual(['patch api', 'patch db']);
+    expect([...cliRequests(one), ...cliRequests(two)].map((e) => `${e.verb} ${e.objectRef?.name}`).sort()).toEqual([
+      'patch api',
+      'patch db',
+    ]);
   });
 
   it('-A with -n is a usage error', async () => {

@@ -34,7 +34,11 @@ describe.skipIf(!hasScript)('restart on a terminal', () => {
   afterAll(async () => cleanup?.());
 
   it('shows the plan, asks, and restarts on "y"', async () => {
-    const {code, screen} = await runOnTerminal(['restart', 'configmap/confirm', '--context', 'alpha', '-n', ns], [{waitFor: /Restart 1 workload\(s\) in alpha\/[^?]+\?/, keys: ['y', KEY.enter]}], {XDG_STATE_HOME: stateHome});
+    const {code, screen} = await runOnTerminal(
+      ['restart', 'configmap/confirm', '--context', 'alpha', '-n', ns],
+      [{waitFor: /Restart 1 workload\(s\) in alpha\/[^?]+\?/, keys: ['y', KEY.enter]}],
+      {XDG_STATE_HOME: stateHome},
+    );
     expect(code).toBe(0);
     // The preview (stderr) before the question, then the result table.
     expect(screen).toMatch(/deployment\/confirm\s+would restart\s+1\s+web: configmap\/confirm envFrom all keys/);
@@ -45,7 +49,11 @@ describe.skipIf(!hasScript)('restart on a terminal', () => {
   });
 
   it('declining exits 5 and patches nothing', async () => {
-    const {code, screen} = await runOnTerminal(['restart', 'configmap/decline', '--context', 'alpha', '-n', ns], [{waitFor: /Restart 1 workload\(s\) in alpha\/[^?]+\?/, keys: ['n', KEY.enter]}], {XDG_STATE_HOME: stateHome});
+    const {code, screen} = await runOnTerminal(
+      ['restart', 'configmap/decline', '--context', 'alpha', '-n', ns],
+      [{waitFor: /Restart 1 workload\(s\) in alpha\/[^?]+\?/, keys: ['n', KEY.enter]}],
+      {XDG_STATE_HOME: stateHome},
+    );
     expect(code).toBe(5);
     expect(screen).toContain('error: declined: nothing was restarted');
     expect(await restartedAt('Deployment', ns, 'decline')).toBeUndefined();
@@ -54,7 +62,11 @@ describe.skipIf(!hasScript)('restart on a terminal', () => {
   });
 
   it('Ctrl-C at the question exits 130 and patches nothing', async () => {
-    const {code, screen} = await runOnTerminal(['restart', 'configmap/interrupt', '--context', 'alpha', '-n', ns], [{waitFor: /Restart 1 workload\(s\) in alpha\/[^?]+\?/, keys: [KEY.ctrlC]}], {XDG_STATE_HOME: stateHome});
+    const {code, screen} = await runOnTerminal(
+      ['restart', 'configmap/interrupt', '--context', 'alpha', '-n', ns],
+      [{waitFor: /Restart 1 workload\(s\) in alpha\/[^?]+\?/, keys: [KEY.ctrlC]}],
+      {XDG_STATE_HOME: stateHome},
+    );
     expect(code).toBe(130);
     expect(screen).toContain('error: interrupted at the prompt: nothing was written');
     expect(await restartedAt('Deployment', ns, 'interrupt')).toBeUndefined();

@@ -31,9 +31,17 @@ describe('restart in a namespace of 200 workloads', () => {
 
     const requests = cliRequests(ns);
     const byVerb = (verb: string) => requests.filter((e) => e.verb === verb);
-    expect(byVerb('list').map((e) => e.objectRef?.resource).sort()).toEqual(['daemonsets', 'deployments', 'statefulsets']);
+    expect(
+      byVerb('list')
+        .map((e) => e.objectRef?.resource)
+        .sort(),
+    ).toEqual(['daemonsets', 'deployments', 'statefulsets']);
     expect(byVerb('get')).toEqual([]);
-    expect(byVerb('patch').map((e) => e.objectRef?.name).sort()).toEqual(consumers);
+    expect(
+      byVerb('patch')
+        .map((e) => e.objectRef?.name)
+        .sort(),
+    ).toEqual(consumers);
     expect(requests).toHaveLength(3 + consumers.length);
     for (const name of consumers) expect(await restartedAt('Deployment', ns, name)).toBeDefined();
     expect(await restartedAt('Deployment', ns, 'app-008')).toBeUndefined();

@@ -51,9 +51,21 @@ describe('restart -l/--selector', () => {
   });
 
   it('set-based selectors and the table say what was considered', async () => {
-    const result = await runCli(['restart', 'configmap/app', '-l', 'tier in (web,batch),tier!=web', '--context', 'alpha', '-n', ns, '--dry-run=client']);
+    const result = await runCli([
+      'restart',
+      'configmap/app',
+      '-l',
+      'tier in (web,batch),tier!=web',
+      '--context',
+      'alpha',
+      '-n',
+      ns,
+      '--dry-run=client',
+    ]);
     expect(result.code).toBe(0);
-    expect(result.stdout).toContain(`Consumers of configmap/app in alpha/${ns} among workloads matching tier in (web,batch),tier!=web (dry run: client, nothing written)`);
+    expect(result.stdout).toContain(
+      `Consumers of configmap/app in alpha/${ns} among workloads matching tier in (web,batch),tier!=web (dry run: client, nothing written)`,
+    );
     expect(result.stdout).toMatch(/deployment\/batch\s+would restart/);
     expect(result.stdout).toContain('Summary: 1 consumers of 1 workloads');
   });

@@ -12,7 +12,13 @@ export interface TemplateSpec {
 }
 
 /** A workload whose pods can never run here (no kubelet): only its template matters. */
-export function workload(kind: Kind, namespace: string, name: string, spec: TemplateSpec, extra: {replicas?: number; paused?: boolean} = {}): Record<string, unknown> {
+export function workload(
+  kind: Kind,
+  namespace: string,
+  name: string,
+  spec: TemplateSpec,
+  extra: {replicas?: number; paused?: boolean} = {},
+): Record<string, unknown> {
   const template = {metadata: {labels: {app: name}}, spec};
   const base = {apiVersion: 'apps/v1', kind, metadata: {name, namespace}};
   const selector = {matchLabels: {app: name}};
@@ -93,8 +99,25 @@ export async function markPodsReady(namespace: string, app: string): Promise<voi
   ).items;
   for (const pod of pods) {
     if (pod.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True')) continue;
-    const status = {status: {phase: 'Running', conditions: [{type: 'Ready', status: 'True', lastTransitionTime: new Date().toISOString().replace(/\.\d+Z$/, 'Z')}]}};
-    await kubectl(['--context', 'alpha', '-n', namespace, 'patch', 'pod', pod.metadata.name, '--subresource=status', '--type=merge', '-p', JSON.stringify(status)]).catch(() => undefined);
+    const status = {
+      status: {
+        phase: 'Running',
+        conditions: [{type: 'Ready', status: 'True', lastTransitionTime: new Date().toISOString().replace(/\.\d+Z$/, 'Z')}],
+      },
+    };
+    await kubectl([
+      '--context',
+      'alpha',
+      '-n',
+      namespace,
+      'patch',
+      'pod',
+      pod.metadata.name,
+      '--subresource=status',
+      '--type=merge',
+      '-p',
+      JSON.stringify(status),
+    ]).catch(() => undefined);
   }
 }
 

@@ -30,7 +30,11 @@ describe('sync --restart', () => {
     expect(result.code).toBe(0);
     const output = JSON.parse(result.stdout);
     expect(output.objects.map((o: any) => [o.name, o.outcome, o.changedKeys])).toEqual([['app', 'written', ['b']]]);
-    expect(output.restart).toMatchObject({kind: 'RestartReport', namespace: target, targets: [{kind: 'ConfigMap', name: 'app', keys: ['b']}]});
+    expect(output.restart).toMatchObject({
+      kind: 'RestartReport',
+      namespace: target,
+      targets: [{kind: 'ConfigMap', name: 'app', keys: ['b']}],
+    });
     expect(output.restart.workloads.map((w: any) => [w.name, w.status])).toEqual([['reads-b', 'restarted']]);
     expect(await restartedAt('Deployment', target, 'reads-b')).toBeDefined();
     expect(await waitForRevisions('Deployment', target, 'reads-b', 2)).toBe(2);
@@ -38,7 +42,10 @@ describe('sync --restart', () => {
     expect(await restartedAt('Deployment', source, 'source-reader')).toBeUndefined();
     // The ConfigMap was written before any workload was patched.
     const writes = cliRequests(target).filter((e) => e.verb === 'update' || e.verb === 'patch');
-    expect(writes.map((e) => `${e.verb} ${e.objectRef?.resource}/${e.objectRef?.name}`)).toEqual(['patch configmaps/app', 'patch deployments/reads-b']);
+    expect(writes.map((e) => `${e.verb} ${e.objectRef?.resource}/${e.objectRef?.name}`)).toEqual([
+      'patch configmaps/app',
+      'patch deployments/reads-b',
+    ]);
   });
 
   it('a second run changes nothing, so it restarts nothing and lists no workload', async () => {

@@ -1,6 +1,17 @@
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {apply, configMap, createNamespaces, runCli, secret, uniqueName} from './support.js';
-import {cliRequests, container, eventually, list, markPodsReady, runMarkingPodsReady, restartedAt, revisions, waitForRevisions, workload} from './restart-support.js';
+import {
+  cliRequests,
+  container,
+  eventually,
+  list,
+  markPodsReady,
+  runMarkingPodsReady,
+  restartedAt,
+  revisions,
+  waitForRevisions,
+  workload,
+} from './restart-support.js';
 
 const envA = {name: 'A', valueFrom: {configMapKeyRef: {name: 'app', key: 'a'}}};
 const envB = {name: 'B', valueFrom: {configMapKeyRef: {name: 'app', key: 'b'}}};
@@ -21,7 +32,9 @@ describe('restart: finding consumers and restarting them', () => {
           initContainers: [container('migrate', {envFrom: [{configMapRef: {name: 'app'}}]})],
           containers: [container('web')],
         }),
-        workload('Deployment', ns, 'secret-env', {containers: [container('web', {env: [{name: 'P', valueFrom: {secretKeyRef: {name: 'creds', key: 'password'}}}]})]}),
+        workload('Deployment', ns, 'secret-env', {
+          containers: [container('web', {env: [{name: 'P', valueFrom: {secretKeyRef: {name: 'creds', key: 'password'}}}]})],
+        }),
         workload('Deployment', ns, 'items-b', {
           volumes: [{name: 'conf', configMap: {name: 'app', items: [{key: 'b', path: 'b.conf'}]}}],
           containers: [container('web', {volumeMounts: [{name: 'conf', mountPath: '/etc/app', subPath: 'b.conf'}]})],
@@ -37,13 +50,19 @@ describe('restart: finding consumers and restarting them', () => {
           containers: [container('db', {volumeMounts: [{name: 'conf', mountPath: '/etc/a', subPath: 'a'}]})],
         }),
         workload('DaemonSet', ns, 'ds-projected', {
-          volumes: [{name: 'bundle', projected: {sources: [{configMap: {name: 'app', items: [{key: 'a', path: 'a.conf'}]}}, {secret: {name: 'creds'}}]}}],
+          volumes: [
+            {
+              name: 'bundle',
+              projected: {sources: [{configMap: {name: 'app', items: [{key: 'a', path: 'a.conf'}]}}, {secret: {name: 'creds'}}]},
+            },
+          ],
           containers: [container('agent', {volumeMounts: [{name: 'bundle', mountPath: '/bundle/a.conf', subPath: 'a.conf'}]})],
         }),
       ]),
     );
     // The first ReplicaSet / ControllerRevision must exist before we count new ones.
-    for (const name of ['env-a', 'env-b', 'init-envfrom', 'secret-env', 'items-b', 'files-only', 'unrelated']) await waitForRevisions('Deployment', ns, name, 1);
+    for (const name of ['env-a', 'env-b', 'init-envfrom', 'secret-env', 'items-b', 'files-only', 'unrelated'])
+      await waitForRevisions('Deployment', ns, name, 1);
     await waitForRevisions('StatefulSet', ns, 'sts-subpath', 1);
     await waitForRevisions('DaemonSet', ns, 'ds-projected', 1);
   });
@@ -53,26 +72,69 @@ describe('restart: finding consumers and restarting them', () => {
   it('without a terminal and without --yes refuses in one line and writes nothing', async () => {
     const result = await runCli(['restart', 'configmap/app', '--context', 'alpha', '-n', ns]);
     expect(result.code).toBe(2);
-    expect(result.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^error: refusing to restart \d+ workload\(s\) without confirmation: no terminal; pass --yes/)]);
+    expect(result.stderr.trim().split('\n')).toEqual([
+      expect.stringMatching(/^error: refusing to restart \d+ workload\(s\) without confirmation: no terminal; pass --yes/),
+    ]);
     expect(await restartedAt('Deployment', ns, 'env-a')).toBeUndefined();
   });
 
   it('--dry-run=client lists every reference kind and writes nothing', async () => {
-    const result = await runCli(['restart', 'configmap/app', 'secret/creds', '--context', 'alpha', '-n', ns, '--dry-run=client', '-o', 'json']);
+    const result = await runCli([
+      'restart',
+      'configmap/app',
+      'secret/creds',
+      '--context',
+      'alpha',
+      '-n',
+      ns,
+      '--dry-run=client',
+      '-o',
+      'json',
+    ]);
     expect(result.code).toBe(0);
     const report = JSON.parse(result.stdout);
     const byName = Object.fromEntries(report.workloads.map((w: any) => [w.name, w]));
-    expect(Object.keys(byName).sort()).toEqual(['ds-projected', 'env-a', 'env-b', 'files-only', 'init-envfrom', 'items-b', 'paused', 'secret-env', 'sts-subpath']);
-    expect(byName['env-a'].references).toEqual([
-      {object: 'configmap/app', container: 'web', containerType: 'container', via: 'env', detail: 'env A ← key "a"', keys: ['a'], optional: false, liveUpdate: false},
+    expect(Object.keys(byName).sort()).toEqual([
+      'ds-projected',
+      'env-a',
+      'env-b',
+      'files-only',
+      'init-envfrom',
+      'items-b',
+      'paused',
+      'secret-env',
+      'sts-subpath',
     ]);
-    expect(byName['init-envfrom'].references[0]).toMatchObject({container: 'migrate', containerType: 'initContainer', via: 'envFrom', keys: 'all'});
+    expect(byName['env-a'].references).toEqual([
+      {
+        object: 'configmap/app',
+        container: 'web',
+        containerType: 'container',
+        via: 'env',
+        detail: 'env A ← key "a"',
+        keys: ['a'],
+        optional: false,
+        liveUpdate: false,
+      },
+    ]);
+    expect(byName['init-envfrom'].references[0]).toMatchObject({
+      container: 'migrate',
+      containerType: 'initContainer',
+      via: 'envFrom',
+      keys: 'all',
+    });
     expect(byName['secret-env'].references[0]).toMatchObject({object: 'secret/creds', via: 'env', keys: ['password']});
     expect(byName['items-b'].references[0]).toMatchObject({via: 'volume', keys: ['b'], liveUpdate: false});
     expect(byName['files-only']).toMatchObject({status: 'would-restart', volumeOnly: true});
     expect(byName['sts-subpath']).toMatchObject({kind: 'StatefulSet', status: 'would-restart'});
-    expect(byName['ds-projected'].references.map((r: any) => `${r.object} ${r.via}`)).toEqual(['configmap/app projected', 'secret/creds projected']);
-    expect(byName.paused).toMatchObject({status: 'skipped', reason: 'deployments.apps "paused" can\'t restart paused deployment (run rollout resume first)'});
+    expect(byName['ds-projected'].references.map((r: any) => `${r.object} ${r.via}`)).toEqual([
+      'configmap/app projected',
+      'secret/creds projected',
+    ]);
+    expect(byName.paused).toMatchObject({
+      status: 'skipped',
+      reason: 'deployments.apps "paused" can\'t restart paused deployment (run rollout resume first)',
+    });
     expect(report.summary).toEqual({consumers: 9, restarted: 8, skipped: 1, failed: 0});
     expect(await restartedAt('Deployment', ns, 'env-a')).toBeUndefined();
     expect(cliRequests(ns).filter((e) => e.verb === 'patch')).toEqual([]);
@@ -81,13 +143,29 @@ describe('restart: finding consumers and restarting them', () => {
   it('the read-only user is refused per workload, exit 3, nothing restarted', async () => {
     const result = await runCli(['restart', 'configmap/app', '--keys', 'a', '--context', 'alpha-viewer', '-n', ns, '--yes']);
     expect(result.code).toBe(3);
-    expect(result.stdout).toMatch(/deployment\/env-a\s+failed\s+1\s+web: configmap\/app env A ← key "a"\s+forbidden: cannot patch deployment\/env-a/);
-    expect(result.stderr).toMatch(/^error: no workload was restarted: forbidden: cannot patch deployment\/env-a in namespace "[^"]+" \(context "alpha-viewer"\)/m);
+    expect(result.stdout).toMatch(
+      /deployment\/env-a\s+failed\s+1\s+web: configmap\/app env A ← key "a"\s+forbidden: cannot patch deployment\/env-a/,
+    );
+    expect(result.stderr).toMatch(
+      /^error: no workload was restarted: forbidden: cannot patch deployment\/env-a in namespace "[^"]+" \(context "alpha-viewer"\)/m,
+    );
     expect(await restartedAt('Deployment', ns, 'env-a')).toBeUndefined();
   });
 
   it('--dry-run=server sends dry-run patches that store nothing', async () => {
-    const result = await runCli(['restart', 'configmap/app', '--keys', 'a', '--context', 'alpha', '-n', ns, '--dry-run=server', '-o', 'json']);
+    const result = await runCli([
+      'restart',
+      'configmap/app',
+      '--keys',
+      'a',
+      '--context',
+      'alpha',
+      '-n',
+      ns,
+      '--dry-run=server',
+      '-o',
+      'json',
+    ]);
     expect(result.code).toBe(0);
     const report = JSON.parse(result.stdout);
     expect(report.workloads.filter((w: any) => w.status === 'would-restart').map((w: any) => w.name)).toContain('env-a');
@@ -116,7 +194,20 @@ describe('restart: finding consumers and restarting them', () => {
   });
 
   it('restarts StatefulSets and DaemonSets: new template, new revision; leaves non-readers alone', async () => {
-    const ok = await runCli(['restart', 'configmap/app', '--keys', 'a', '--skip-volume-only', '--context', 'alpha', '-n', ns, '--yes', '-o', 'json']);
+    const ok = await runCli([
+      'restart',
+      'configmap/app',
+      '--keys',
+      'a',
+      '--skip-volume-only',
+      '--context',
+      'alpha',
+      '-n',
+      ns,
+      '--yes',
+      '-o',
+      'json',
+    ]);
     expect(ok.code).toBe(0);
     const report = JSON.parse(ok.stdout);
     expect(report.workloads.filter((w: any) => w.status === 'restarted').map((w: any) => `${w.kind}/${w.name}`)).toEqual([
@@ -167,7 +258,23 @@ describe('restart: waves and --wait', () => {
 
   it('a rollout that cannot finish is "not completed within" the timeout, exit 4, and --halt-on-failure stops later waves', async () => {
     // No kubelet: the new pod stays Pending, so the first wave can never become available.
-    const result = await runCli(['restart', 'configmap/app', '--context', 'alpha', '-n', ns, '--max-parallel', '1', '--wait', '--timeout', '4s', '--halt-on-failure', '--yes', '-o', 'json']);
+    const result = await runCli([
+      'restart',
+      'configmap/app',
+      '--context',
+      'alpha',
+      '-n',
+      ns,
+      '--max-parallel',
+      '1',
+      '--wait',
+      '--timeout',
+      '4s',
+      '--halt-on-failure',
+      '--yes',
+      '-o',
+      'json',
+    ]);
     expect(result.code).toBe(4);
     const report = JSON.parse(result.stdout);
     expect(report.workloads.map((w: any) => [w.name, w.status, w.wave])).toEqual([
@@ -185,7 +292,20 @@ describe('restart: waves and --wait', () => {
   });
 
   it('without --halt-on-failure every wave runs and each timeout is reported', async () => {
-    const result = await runCli(['restart', 'configmap/app', '--context', 'alpha', '-n', ns, '--max-parallel', '2', '--wait', '--timeout', '2s', '--yes']);
+    const result = await runCli([
+      'restart',
+      'configmap/app',
+      '--context',
+      'alpha',
+      '-n',
+      ns,
+      '--max-parallel',
+      '2',
+      '--wait',
+      '--timeout',
+      '2s',
+      '--yes',
+    ]);
     expect(result.code).toBe(4);
     expect(result.stdout).toMatch(/deployment\/wave-1\s+failed\s+1/);
     expect(result.stdout).toMatch(/deployment\/wave-3\s+failed\s+2/);
@@ -195,7 +315,11 @@ describe('restart: waves and --wait', () => {
 
   it('--wait reports a completed rollout (pods marked Ready through the API in place of a kubelet)', async () => {
     // Stand-in for the kubelet: keep marking the app's pods Ready until the CLI is done.
-    const result = await runMarkingPodsReady(['restart', 'configmap/live', '--context', 'alpha', '-n', ns, '--wait', '--timeout', '60s', '--yes', '-o', 'json'], ns, 'ready');
+    const result = await runMarkingPodsReady(
+      ['restart', 'configmap/live', '--context', 'alpha', '-n', ns, '--wait', '--timeout', '60s', '--yes', '-o', 'json'],
+      ns,
+      'ready',
+    );
     expect(result.code).toBe(0);
     const report = JSON.parse(result.stdout);
     expect(report.workloads.map((w: any) => [w.kind, w.name, w.status, w.rollout?.state])).toEqual([

@@ -40,8 +40,19 @@ const configJson = {
   target: JSON.stringify({tokens: {[structuredKeys.target]: `val-${token()}`}, pool: 9}),
 };
 const binary = Buffer.concat([Buffer.from([0xff, 0xfe, 0x00]), randomBytes(12)]);
-const sourceData: Record<string, string | Buffer> = {password: secrets.password, token: secrets.apiToken, key: secrets.multiline, pin: secrets.pin, 'config.json': configJson.source, blob: binary};
-const targetData: Record<string, string | Buffer> = {password: secrets.oldPassword, extra: secrets.targetOnly, 'config.json': configJson.target};
+const sourceData: Record<string, string | Buffer> = {
+  password: secrets.password,
+  token: secrets.apiToken,
+  key: secrets.multiline,
+  pin: secrets.pin,
+  'config.json': configJson.source,
+  blob: binary,
+};
+const targetData: Record<string, string | Buffer> = {
+  password: secrets.oldPassword,
+  extra: secrets.targetOnly,
+  'config.json': configJson.target,
+};
 
 interface Needle {
   form: string;
@@ -68,7 +79,9 @@ function canonicalEncodings(name: string, data: Record<string, string | Buffer>)
   const bytes = (v: string | Buffer) => Buffer.from(v);
   const isText = (v: string | Buffer) => typeof v === 'string';
   const sections = (['data', 'binaryData'] as const).flatMap((section) =>
-    keys.filter((k) => isText(data[k]) === (section === 'data')).map((k) => `${section}\0${k}\0${section === 'data' ? data[k] : bytes(data[k]).toString('base64')}\0`),
+    keys
+      .filter((k) => isText(data[k]) === (section === 'data'))
+      .map((k) => `${section}\0${k}\0${section === 'data' ? data[k] : bytes(data[k]).toString('base64')}\0`),
   );
   return [
     [`${name}: sorted section/key/value records`, sections.join('')],
@@ -87,18 +100,29 @@ const plainNeedles: Needle[] = [
   ...Object.entries(secrets).flatMap(([name, v]) => [
     ...(v.length >= 6 ? [{form: `${name}`, text: v}] : []),
     {form: `base64 of ${name}`, text: Buffer.from(v).toString('base64')},
-    ...v.split('\n').filter((l) => l.includes('line-')).map((text) => ({form: `line of ${name}`, text})),
+    ...v
+      .split('\n')
+      .filter((l) => l.includes('line-'))
+      .map((text) => ({form: `line of ${name}`, text})),
   ]),
   {form: 'base64 of blob', text: binary.toString('base64')},
   ...Object.entries(structuredKeys).map(([side, text]) => ({form: `structured key in ${side} config.json`, text})),
-  ...Object.entries(configJson).map(([side, text]) => ({form: `base64 of ${side} config.json`, text: Buffer.from(text).toString('base64')})),
+  ...Object.entries(configJson).map(([side, text]) => ({
+    form: `base64 of ${side} config.json`,
+    text: Buffer.from(text).toString('base64'),
+  })),
 ];
 const derivedNeedles: Needle[] = [
-  ...Object.entries(secrets).flatMap(([name, v]) => [...digestsOf(name, v), ...digestsOf(`base64 of ${name}`, Buffer.from(v).toString('base64'))]),
+  ...Object.entries(secrets).flatMap(([name, v]) => [
+    ...digestsOf(name, v),
+    ...digestsOf(`base64 of ${name}`, Buffer.from(v).toString('base64')),
+  ]),
   ...digestsOf('blob', binary),
   ...Object.entries(configJson).flatMap(([side, v]) => digestsOf(`${side} config.json`, v)),
   ...Object.entries(structuredKeys).flatMap(([side, v]) => digestsOf(`structured key in ${side} config.json`, v)),
-  ...[...canonicalEncodings('source', sourceData), ...canonicalEncodings('target', targetData)].flatMap(([name, text]) => digestsOf(name, text)),
+  ...[...canonicalEncodings('source', sourceData), ...canonicalEncodings('target', targetData)].flatMap(([name, text]) =>
+    digestsOf(name, text),
+  ),
 ];
 const needles: Needle[] = [...plainNeedles, ...derivedNeedles];
 
@@ -134,7 +158,18 @@ beforeAll(async () => {
       spec: {
         replicas: 0,
         selector: {matchLabels: {app: 'web'}},
-        template: {metadata: {labels: {app: 'web'}}, spec: {containers: [{name: 'web', image: 'example.invalid/web:1', env: [{name: 'PASSWORD', valueFrom: {secretKeyRef: {name: 'db', key: 'password'}}}]}]}},
+        template: {
+          metadata: {labels: {app: 'web'}},
+          spec: {
+            containers: [
+              {
+                name: 'web',
+                image: 'example.invalid/web:1',
+                env: [{name: 'PASSWORD', valueFrom: {secretKeyRef: {name: 'db', key: 'password'}}}],
+              },
+            ],
+          },
+        },
       },
     }),
   );
@@ -220,14 +255,35 @@ describe('secret values never printed without --show-secrets', () => {
     await expectNoLeak(['undo', run.runId, '--dry-run=client', '--yes', '-o', 'json'], [0]);
     await expectNoLeak(['undo', run.runId, '--yes', '-o', 'yaml'], [0]);
     for (const o of formats) {
-      await expectNoLeak(['fanout', 'secret/db', '--context', 'alpha', '-n', src, '--to-namespace', dst4, '--on-conflict', 'overwrite', '--dry-run=client', '-o', o], [0]);
+      await expectNoLeak(
+        [
+          'fanout',
+          'secret/db',
+          '--context',
+          'alpha',
+          '-n',
+          src,
+          '--to-namespace',
+          dst4,
+          '--on-conflict',
+          'overwrite',
+          '--dry-run=client',
+          '-o',
+          o,
+        ],
+        [0],
+      );
       await expectNoLeak(['fanout', 'status', 'secret/db', '--context', 'alpha', '-n', src, '--to-namespace', dst4, '-o', o], [0, 1]);
       await expectNoLeak(['restart', 'secret/db', '--context', 'alpha', '-n', dst, '--dry-run=client', '-o', o], [0]);
     }
-    await expectNoLeak(['fanout', 'secret/db', '--context', 'alpha', '-n', src, '--to-namespace', dst4, '--on-conflict', 'overwrite', '--yes', '-o', 'json'], [0]);
+    await expectNoLeak(
+      ['fanout', 'secret/db', '--context', 'alpha', '-n', src, '--to-namespace', dst4, '--on-conflict', 'overwrite', '--yes', '-o', 'json'],
+      [0],
+    );
     // A marked copy, with its origin annotations, and its audit.
     await expectNoLeak(['fanout', 'secret/db', '--context', 'alpha', '-n', src, '--to-namespace', dst5, '--yes', '-o', 'json'], [0]);
-    for (const o of formats) await expectNoLeak(['fanout', 'status', 'secret/db', '--context', 'alpha', '-n', src, '--to-namespace', dst5, '-o', o], [0]);
+    for (const o of formats)
+      await expectNoLeak(['fanout', 'status', 'secret/db', '--context', 'alpha', '-n', src, '--to-namespace', dst5, '-o', o], [0]);
     await expectNoLeak(['__complete', 'sync', `alpha/${src}`, `alpha/${dst}`, ''], [0]);
   });
 
@@ -235,8 +291,20 @@ describe('secret values never printed without --show-secrets', () => {
     // The target differs again, so the picker lists keys with value previews.
     const current = await adminRequest('alpha', 'GET', `/api/v1/namespaces/${dst4}/secrets/db`);
     const b64 = (v: string) => Buffer.from(v).toString('base64');
-    await adminRequest('alpha', 'PUT', `/api/v1/namespaces/${dst4}/secrets/db`, {...current.body, data: {password: b64(secrets.oldPassword), extra: b64(secrets.targetOnly)}});
-    const {hits, result} = await scan([], await onTerminal(['sync', S, `alpha/${dst4}`, '--kind', 'secrets', '--prune'], [[/Objects to sync/, [' ', '\r']], [/Keys of secret\/db/, ['\x1b[B', '\x1b[B', '\x03']]]));
+    await adminRequest('alpha', 'PUT', `/api/v1/namespaces/${dst4}/secrets/db`, {
+      ...current.body,
+      data: {password: b64(secrets.oldPassword), extra: b64(secrets.targetOnly)},
+    });
+    const {hits, result} = await scan(
+      [],
+      await onTerminal(
+        ['sync', S, `alpha/${dst4}`, '--kind', 'secrets', '--prune'],
+        [
+          [/Objects to sync/, [' ', '\r']],
+          [/Keys of secret\/db/, ['\x1b[B', '\x1b[B', '\x03']],
+        ],
+      ),
+    );
     countLeaks(hits);
     expect(result.code).toBe(130);
     expect(result.stderr).toMatch(/Keys of secret\/db[\s\S]*password/);
@@ -244,10 +312,31 @@ describe('secret values never printed without --show-secrets', () => {
   });
 
   it('--show-secrets does print them (the search would find a leak)', async () => {
-    const {result, hits} = await scan(['diff', S, `alpha/${dst}`, '--kind', 'secrets', '--show-secrets', '-o', 'json', '--include-platform']);
+    const {result, hits} = await scan([
+      'diff',
+      S,
+      `alpha/${dst}`,
+      '--kind',
+      'secrets',
+      '--show-secrets',
+      '-o',
+      'json',
+      '--include-platform',
+    ]);
     tally.add('shown', hits.length);
     expect(result.code).toBeLessThanOrEqual(1);
-    const leakedBefore = await scan(['sync', S, `beta/${dst}`, '--kind', 'secrets', '--all', '--show-secrets', '--dry-run=client', '-o', 'json']);
+    const leakedBefore = await scan([
+      'sync',
+      S,
+      `beta/${dst}`,
+      '--kind',
+      'secrets',
+      '--all',
+      '--show-secrets',
+      '--dry-run=client',
+      '-o',
+      'json',
+    ]);
     tally.add('shown', leakedBefore.hits.length);
     expect(leakedBefore.hits.length).toBeGreaterThan(0);
   });
@@ -301,7 +390,11 @@ describe('error messages never quote what they could not parse', () => {
     const runs = join(stateHome, 'kubectl-configsync', 'runs');
     const runId = '20990101-000000-c0ffee';
     const file = join(runs, `${runId}.jsonl`);
-    writeFileSync(file, `{"type": "run", "runId": "${runId}", "objects": [{"data": {"password": ${secrets.password}, "pin": "${secrets.pin}"\n`, {mode: 0o600});
+    writeFileSync(
+      file,
+      `{"type": "run", "runId": "${runId}", "objects": [{"data": {"password": ${secrets.password}, "pin": "${secrets.pin}"\n`,
+      {mode: 0o600},
+    );
     chmodSync(file, 0o600);
     try {
       const result = await expectNoLeak(['undo', runId, '--yes'], [2]);
@@ -316,10 +409,24 @@ describe('error messages never quote what they could not parse', () => {
     const doc = load(readFileSync(kubeconfig, 'utf8')) as any;
     const alpha = doc.clusters.find((c: any) => c.name === doc.contexts.find((x: any) => x.name === 'alpha').context.cluster).cluster;
     const {path, cleanup: done} = kubeconfigWith([
-      {name: 'raw-token', server: alpha.server, user: {exec: {apiVersion: 'client.authentication.k8s.io/v1beta1', command: '/bin/sh', args: ['-c', `echo '${secrets.apiToken}'`], interactiveMode: 'Never'}}},
+      {
+        name: 'raw-token',
+        server: alpha.server,
+        user: {
+          exec: {
+            apiVersion: 'client.authentication.k8s.io/v1beta1',
+            command: '/bin/sh',
+            args: ['-c', `echo '${secrets.apiToken}'`],
+            interactiveMode: 'Never',
+          },
+        },
+      },
     ]);
     try {
-      const {result, hits} = await scan([], await runCli(['diff', `raw-token/${src}`, `alpha/${dst}`, '--kind', 'secrets'], {env: {...env, KUBECONFIG: path}}));
+      const {result, hits} = await scan(
+        [],
+        await runCli(['diff', `raw-token/${src}`, `alpha/${dst}`, '--kind', 'secrets'], {env: {...env, KUBECONFIG: path}}),
+      );
       countLeaks(hits);
       expect(result.code).toBe(3);
       expect(result.stderr).toMatch(/credentials: .*"raw-token".*not an ExecCredential/);
@@ -332,6 +439,10 @@ describe('error messages never quote what they could not parse', () => {
 
 /** The CLI on a pseudo-terminal; everything the terminal showed counts as stderr. */
 async function onTerminal(args: string[], steps: Array<[RegExp, string[]]>): Promise<RunResult> {
-  const {code, screen} = await runOnTerminal(args, steps.map(([waitFor, keys]) => ({waitFor, keys})), env);
+  const {code, screen} = await runOnTerminal(
+    args,
+    steps.map(([waitFor, keys]) => ({waitFor, keys})),
+    env,
+  );
   return {code, stdout: '', stderr: screen};
 }

@@ -12,7 +12,13 @@ const p = uniqueName('sel');
 const [dev, staging] = [`${p}-dev`, `${p}-staging`];
 
 function tlsSecret(namespace: string, type: string): string {
-  return JSON.stringify({apiVersion: 'v1', kind: 'Secret', metadata: {name: 'tls', namespace}, type, stringData: {'tls.crt': 'cert', 'tls.key': 'key'}});
+  return JSON.stringify({
+    apiVersion: 'v1',
+    kind: 'Secret',
+    metadata: {name: 'tls', namespace},
+    type,
+    stringData: {'tls.crt': 'cert', 'tls.key': 'key'},
+  });
 }
 
 beforeAll(async () => {
@@ -29,7 +35,19 @@ describe('selection', () => {
   it('--keys LOG_LEVEL writes that key only: an untouched Secret whose type differs is not checked, nor recreated with --recreate', async () => {
     const tlsBefore = await kubectlJson(['--context', 'alpha', '-n', staging, 'get', 'secret', 'tls']);
     for (const extra of [[], ['--recreate']]) {
-      const result = await runCli(['sync', '--context', 'alpha', dev, staging, '--kind', 'configmaps,secrets', '--keys', 'LOG_LEVEL', '--yes', ...extra]);
+      const result = await runCli([
+        'sync',
+        '--context',
+        'alpha',
+        dev,
+        staging,
+        '--kind',
+        'configmaps,secrets',
+        '--keys',
+        'LOG_LEVEL',
+        '--yes',
+        ...extra,
+      ]);
       expect(result.code, result.stderr).toBe(0);
     }
     const tls = await kubectlJson(['--context', 'alpha', '-n', staging, 'get', 'secret', 'tls']);

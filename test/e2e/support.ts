@@ -103,7 +103,12 @@ export async function applyAll(context: string, manifests: string[]): Promise<vo
 }
 
 /** A ConfigMap manifest. */
-export function configMap(namespace: string, name: string, data: Record<string, string>, extra: {labels?: Record<string, string>; immutable?: boolean; binaryData?: Record<string, string>} = {}): string {
+export function configMap(
+  namespace: string,
+  name: string,
+  data: Record<string, string>,
+  extra: {labels?: Record<string, string>; immutable?: boolean; binaryData?: Record<string, string>} = {},
+): string {
   return JSON.stringify({
     apiVersion: 'v1',
     kind: 'ConfigMap',
@@ -118,4 +123,3 @@ export function configMap(namespace: string, name: string, data: Record<string, 
 export function secret(namespace: string, name: string, values: Record<string, string>, type = 'Opaque'): string {
   return JSON.stringify({apiVersion: 'v1', kind: 'Secret', metadata: {name, namespace}, type, stringData: values});
 }
-

@@ -27,15 +27,24 @@ describe.skipIf(!hasScript)('sync on a terminal', () => {
     await apply('alpha', configMap(dst, 'app', {A: 'old-a', B: 'old-b', C: 'old-c'}));
     await apply('alpha', configMap(src, 'other', {X: 'new-x', Y: 'new-y'}));
     await apply('alpha', configMap(dst, 'other', {X: 'old-x'}));
-    const {code, screen} = await onTerminal(['sync', `alpha/${src}`, `alpha/${dst}`, 'app', 'other'], [
-      // Both objects: space, down, space, enter.
-      {waitFor: /Objects to sync/, keys: [KEY.space, KEY.down, KEY.space, KEY.enter]},
-      // app: keys A and C (the first row is "all different keys").
-      {waitFor: /Keys of configmap\/app to write[\s\S]*C\s+different\s+new-c → old-c/, keys: [KEY.down, KEY.space, KEY.down, KEY.down, KEY.space, KEY.enter]},
-      // other: "all different keys".
-      {waitFor: /Keys of configmap\/other to write[\s\S]*all different keys \(2\)[\s\S]*Y\s+missing in target/, keys: [KEY.space, KEY.enter]},
-      {waitFor: /Write 2 objects to alpha\/[^?]+\?/, keys: ['y', KEY.enter]},
-    ]);
+    const {code, screen} = await onTerminal(
+      ['sync', `alpha/${src}`, `alpha/${dst}`, 'app', 'other'],
+      [
+        // Both objects: space, down, space, enter.
+        {waitFor: /Objects to sync/, keys: [KEY.space, KEY.down, KEY.space, KEY.enter]},
+        // app: keys A and C (the first row is "all different keys").
+        {
+          waitFor: /Keys of configmap\/app to write[\s\S]*C\s+different\s+new-c → old-c/,
+          keys: [KEY.down, KEY.space, KEY.down, KEY.down, KEY.space, KEY.enter],
+        },
+        // other: "all different keys".
+        {
+          waitFor: /Keys of configmap\/other to write[\s\S]*all different keys \(2\)[\s\S]*Y\s+missing in target/,
+          keys: [KEY.space, KEY.enter],
+        },
+        {waitFor: /Write 2 objects to alpha\/[^?]+\?/, keys: ['y', KEY.enter]},
+      ],
+    );
     expect(code).toBe(0);
     expect(screen).toContain('~ A: old-a → new-a');
     expect(screen).toContain('~ C: old-c → new-c');
@@ -48,10 +57,13 @@ describe.skipIf(!hasScript)('sync on a terminal', () => {
   it('Ctrl-C at a prompt exits 130 and writes nothing', async () => {
     await apply('alpha', configMap(src, 'interrupt', {A: 'new'}));
     await apply('alpha', configMap(dst, 'interrupt', {A: 'old'}));
-    const {code, screen} = await onTerminal(['sync', `alpha/${src}`, `alpha/${dst}`, 'interrupt'], [
-      {waitFor: /Objects to sync/, keys: [KEY.space, KEY.enter]},
-      {waitFor: /Keys of configmap\/interrupt/, keys: [KEY.ctrlC]},
-    ]);
+    const {code, screen} = await onTerminal(
+      ['sync', `alpha/${src}`, `alpha/${dst}`, 'interrupt'],
+      [
+        {waitFor: /Objects to sync/, keys: [KEY.space, KEY.enter]},
+        {waitFor: /Keys of configmap\/interrupt/, keys: [KEY.ctrlC]},
+      ],
+    );
     expect(code).toBe(130);
     expect(screen).toContain('nothing was written');
     expect(await data(dst, 'interrupt')).toEqual({A: 'old'});
@@ -60,9 +72,10 @@ describe.skipIf(!hasScript)('sync on a terminal', () => {
   it('declining the review exits 5 and writes nothing', async () => {
     await apply('alpha', configMap(src, 'decline', {A: 'new'}));
     await apply('alpha', configMap(dst, 'decline', {A: 'old'}));
-    const {code, screen} = await onTerminal(['sync', `alpha/${src}`, `alpha/${dst}`, 'decline', '--all'], [
-      {waitFor: /Write 1 object to alpha\/[^?]+\?/, keys: ['n', KEY.enter]},
-    ]);
+    const {code, screen} = await onTerminal(
+      ['sync', `alpha/${src}`, `alpha/${dst}`, 'decline', '--all'],
+      [{waitFor: /Write 1 object to alpha\/[^?]+\?/, keys: ['n', KEY.enter]}],
+    );
     expect(code).toBe(5);
     expect(screen).toContain('declined: nothing was written');
     expect(await data(dst, 'decline')).toEqual({A: 'old'});
@@ -73,17 +86,35 @@ describe.skipIf(!hasScript)('sync on a terminal', () => {
     await apply('alpha', configMap(dst, 'race-a', {A: 'old'}));
     await apply('alpha', configMap(src, 'race-b', {B: 'new'}));
     await apply('alpha', configMap(dst, 'race-b', {B: 'old'}));
-    const {code, screen} = await onTerminal(['sync', `alpha/${src}`, `alpha/${dst}`, 'race-a', 'race-b', '--all'], [
-      {
-        waitFor: /Write 2 objects to alpha\/[^?]+\?/,
-        // Someone edits race-a after the plan was computed, before the user confirms.
-        before: () => kubectl(['--context', 'alpha', '-n', dst, 'patch', 'configmap', 'race-a', '--type', 'merge', '-p', '{"data":{"A":"edited-meanwhile"}}']).then(() => undefined),
-        keys: ['y', KEY.enter],
-      },
-      {waitFor: /configmap\/race-a changed in the target after it was read\. Show a fresh diff\?/, keys: ['y', KEY.enter]},
-    ]);
+    const {code, screen} = await onTerminal(
+      ['sync', `alpha/${src}`, `alpha/${dst}`, 'race-a', 'race-b', '--all'],
+      [
+        {
+          waitFor: /Write 2 objects to alpha\/[^?]+\?/,
+          // Someone edits race-a after the plan was computed, before the user confirms.
+          before: () =>
+            kubectl([
+              '--context',
+              'alpha',
+              '-n',
+              dst,
+              'patch',
+              'configmap',
+              'race-a',
+              '--type',
+              'merge',
+              '-p',
+              '{"data":{"A":"edited-meanwhile"}}',
+            ]).then(() => undefined),
+          keys: ['y', KEY.enter],
+        },
+        {waitFor: /configmap\/race-a changed in the target after it was read\. Show a fresh diff\?/, keys: ['y', KEY.enter]},
+      ],
+    );
     expect(code).toBe(4);
-    expect(screen).toMatch(/error: conflict: configmap\/race-a in namespace "[^"]+" changed on the server after it was read \(context "alpha"\)/);
+    expect(screen).toMatch(
+      /error: conflict: configmap\/race-a in namespace "[^"]+" changed on the server after it was read \(context "alpha"\)/,
+    );
     expect(screen).toMatch(/A\s+different\s+new\s+edited-meanwhile/);
     expect(await data(dst, 'race-a')).toEqual({A: 'edited-meanwhile'});
     expect(await data(dst, 'race-b')).toEqual({B: 'new'});

@@ -33,7 +33,9 @@ describe('sync --restart --dry-run=client', () => {
   });
 
   it('shows the workloads that would restart, after the plan, and writes nothing', async () => {
-    const table = await runCli(['sync', `alpha/${source}`, `alpha/${target}`, '--all', '--restart', '--dry-run=client', '--no-color'], {env});
+    const table = await runCli(['sync', `alpha/${source}`, `alpha/${target}`, '--all', '--restart', '--dry-run=client', '--no-color'], {
+      env,
+    });
     expect(table.code, table.stderr).toBe(0);
     const restartPart = table.stdout.slice(table.stdout.indexOf('Consumers of'));
     expect(table.stdout.indexOf('Consumers of')).toBeGreaterThan(0);
@@ -41,11 +43,18 @@ describe('sync --restart --dry-run=client', () => {
     expect(restartPart).toMatch(/deployment\/reads-b\s+would restart/i);
     expect(restartPart).not.toContain('reads-a');
 
-    const json = await runCli(['sync', `alpha/${source}`, `alpha/${target}`, '--all', '--restart', '--dry-run=client', '-o', 'json'], {env});
+    const json = await runCli(['sync', `alpha/${source}`, `alpha/${target}`, '--all', '--restart', '--dry-run=client', '-o', 'json'], {
+      env,
+    });
     expect(json.code, json.stderr).toBe(0);
     const plan = JSON.parse(json.stdout);
     expect(plan.kind).toBe('SyncPlan');
-    expect(plan.restart).toMatchObject({kind: 'RestartReport', dryRun: 'client', namespace: target, targets: [{kind: 'ConfigMap', name: 'app', keys: ['b']}]});
+    expect(plan.restart).toMatchObject({
+      kind: 'RestartReport',
+      dryRun: 'client',
+      namespace: target,
+      targets: [{kind: 'ConfigMap', name: 'app', keys: ['b']}],
+    });
     expect(plan.restart.workloads.map((w: any) => [w.name, w.status])).toEqual([['reads-b', 'would-restart']]);
 
     expect(writes()).toEqual([]);

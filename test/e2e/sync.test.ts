@@ -12,7 +12,8 @@ async function getData(context: string, namespace: string, name: string, kind = 
   const out = await kubectl(['--context', context, '-n', namespace, 'get', kind, name, '-o', 'json', '--ignore-not-found']);
   if (!out.trim()) return undefined;
   const object = JSON.parse(out);
-  if (kind === 'secret') return Object.fromEntries(Object.entries(object.data ?? {}).map(([k, v]) => [k, Buffer.from(v as string, 'base64').toString('utf8')]));
+  if (kind === 'secret')
+    return Object.fromEntries(Object.entries(object.data ?? {}).map(([k, v]) => [k, Buffer.from(v as string, 'base64').toString('utf8')]));
   return object.data ?? {};
 }
 
@@ -74,8 +75,19 @@ describe('sync (non-interactive)', () => {
     expect(result.code).toBe(0);
     const report = JSON.parse(result.stdout);
     expect(report.kind).toBe('SyncResult');
-    expect(report.objects[0]).toMatchObject({name: 'app', action: 'update', outcome: 'written', changedKeys: ['LOG_LEVEL', 'feature.a', 'feature.b']});
-    expect(await getData('alpha', dst, 'app')).toEqual({LOG_LEVEL: 'debug', 'feature.a': 'on', 'feature.b': 'off', PORT: '80', LOCAL: 'keep'});
+    expect(report.objects[0]).toMatchObject({
+      name: 'app',
+      action: 'update',
+      outcome: 'written',
+      changedKeys: ['LOG_LEVEL', 'feature.a', 'feature.b'],
+    });
+    expect(await getData('alpha', dst, 'app')).toEqual({
+      LOG_LEVEL: 'debug',
+      'feature.a': 'on',
+      'feature.b': 'off',
+      PORT: '80',
+      LOCAL: 'keep',
+    });
 
     const written = await kubectlJson(['--context', 'alpha', '-n', dst, 'get', 'configmap', 'app', '--show-managed-fields']);
     const annotations = written.metadata.annotations;
@@ -92,8 +104,15 @@ describe('sync (non-interactive)', () => {
     expect(again.stderr).toMatch(/nothing to sync: .* already has every selected key .*; nothing was written/);
     // On the target: one GET of the namespace and one LIST of ConfigMaps, no write.
     await auditSettled();
-    expect(auditedRequests('alpha', dst).slice(before).map((r) => r.verb).sort()).toEqual(['get', 'list']);
-    expect((await kubectlJson(['--context', 'alpha', '-n', dst, 'get', 'configmap', 'app'])).metadata.resourceVersion).toBe(written.metadata.resourceVersion);
+    expect(
+      auditedRequests('alpha', dst)
+        .slice(before)
+        .map((r) => r.verb)
+        .sort(),
+    ).toEqual(['get', 'list']);
+    expect((await kubectlJson(['--context', 'alpha', '-n', dst, 'get', 'configmap', 'app'])).metadata.resourceVersion).toBe(
+      written.metadata.resourceVersion,
+    );
   });
 
   it('--all --prune writes every difference and removes target-only keys; one PATCH per object', async () => {
@@ -104,7 +123,9 @@ describe('sync (non-interactive)', () => {
     expect(result.stdout).toMatch(/configmap\/pruned\s+update\s+written\s+~A \+B -OLD/);
     expect(await getData('alpha', dst, 'pruned')).toEqual({A: '1', B: '2'});
     await auditSettled();
-    const writes = auditedRequests('alpha', dst).filter((r) => ['update', 'patch'].includes(r.verb) && r.uri.includes('/configmaps/pruned'));
+    const writes = auditedRequests('alpha', dst).filter(
+      (r) => ['update', 'patch'].includes(r.verb) && r.uri.includes('/configmaps/pruned'),
+    );
     expect(writes.map((r) => r.verb)).toEqual(['patch']);
   });
 
@@ -156,7 +177,15 @@ describe('sync (non-interactive)', () => {
 
     // Admission runs: the server's refusal is reported per object.
     const tooLong = 'x'.repeat(300);
-    await apply('alpha', JSON.stringify({apiVersion: 'v1', kind: 'ConfigMap', metadata: {name: 'badlabel', namespace: src, labels: {ok: 'y'}}, data: {A: '1'}}));
+    await apply(
+      'alpha',
+      JSON.stringify({
+        apiVersion: 'v1',
+        kind: 'ConfigMap',
+        metadata: {name: 'badlabel', namespace: src, labels: {ok: 'y'}},
+        data: {A: '1'},
+      }),
+    );
     const rejected = await sync([`alpha/${src}`, `alpha/${dst}`, 'badlabel', '--all', '--dry-run=server', `--field-manager=${tooLong}`]);
     expect(rejected.code).toBe(3);
     expect(rejected.stderr).toMatch(/error: .*cannot create configmap\/badlabel in namespace "[^"]+" \(context "alpha"\)/);
@@ -181,7 +210,9 @@ describe('sync (non-interactive)', () => {
     await apply('alpha', configMap(dst, 'frozen', {A: 'old'}, {immutable: true}));
     const refused = await sync([`alpha/${src}`, `alpha/${dst}`, 'frozen', '--all', '--yes']);
     expect(refused.code).toBe(3);
-    expect(refused.stderr).toContain('error: configmap/frozen: immutable in target: its data cannot be changed; rerun with --recreate to delete and recreate it');
+    expect(refused.stderr).toContain(
+      'error: configmap/frozen: immutable in target: its data cannot be changed; rerun with --recreate to delete and recreate it',
+    );
     expect(await getData('alpha', dst, 'frozen')).toEqual({A: 'old'});
 
     const uidBefore = (await kubectlJson(['--context', 'alpha', '-n', dst, 'get', 'configmap', 'frozen'])).metadata.uid;
@@ -193,13 +224,22 @@ describe('sync (non-interactive)', () => {
     expect(after.metadata.uid).not.toBe(uidBefore);
   });
 
-  it('refuses objects over 1 MiB and Secrets missing their type\'s keys, with a clear message and no request', async () => {
+  it("refuses objects over 1 MiB and Secrets missing their type's keys, with a clear message and no request", async () => {
     const big = 'x'.repeat(600 * 1024);
     // create, not apply: apply would copy 600 KiB into the last-applied annotation, over its 256 KiB limit.
     await kubectl(['--context', 'alpha', 'create', '-f', '-'], configMap(src, 'big', {A: big}));
     await kubectl(['--context', 'alpha', 'create', '-f', '-'], configMap(dst, 'big', {B: big}));
     const cert = '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n';
-    await apply('alpha', JSON.stringify({apiVersion: 'v1', kind: 'Secret', metadata: {name: 'tls', namespace: src}, type: 'kubernetes.io/tls', stringData: {'tls.crt': cert, 'tls.key': 'key'}}));
+    await apply(
+      'alpha',
+      JSON.stringify({
+        apiVersion: 'v1',
+        kind: 'Secret',
+        metadata: {name: 'tls', namespace: src},
+        type: 'kubernetes.io/tls',
+        stringData: {'tls.crt': cert, 'tls.key': 'key'},
+      }),
+    );
     const writesBefore = auditedRequests('alpha', dst).filter(isWrite).length;
 
     const size = await sync([`alpha/${src}`, `alpha/${dst}`, 'big', '--all', '--yes']);
@@ -207,7 +247,9 @@ describe('sync (non-interactive)', () => {
     expect(size.stderr).toMatch(/error: too large: configmap\/big would hold 1\.17 MiB of data, over the 1 MiB limit/);
     const tls = await sync([`alpha/${src}`, `alpha/${dst}`, '--kind', 'secrets', 'tls', '--keys', 'tls.crt', '--yes']);
     expect(tls.code).toBe(3);
-    expect(tls.stderr).toContain('invalid Secret: type kubernetes.io/tls needs key tls.key, which secret/tls would not have; select it too');
+    expect(tls.stderr).toContain(
+      'invalid Secret: type kubernetes.io/tls needs key tls.key, which secret/tls would not have; select it too',
+    );
     await auditSettled();
     expect(auditedRequests('alpha', dst).filter(isWrite).length).toBe(writesBefore);
     expect(await getData('alpha', dst, 'tls', 'secret')).toBeUndefined();
@@ -220,7 +262,9 @@ describe('sync (non-interactive)', () => {
     expect(result.code).toBe(3);
     const errors = result.stderr.split('\n').filter((l) => l.startsWith('error:'));
     expect(errors).toHaveLength(1);
-    expect(errors[0]).toMatch(new RegExp(`^error: forbidden: cannot patch configmap/viewer in namespace "${dst}" \\(context "alpha-viewer"\\)`));
+    expect(errors[0]).toMatch(
+      new RegExp(`^error: forbidden: cannot patch configmap/viewer in namespace "${dst}" \\(context "alpha-viewer"\\)`),
+    );
     expect(result.stderr).not.toMatch(/\n\s+at /);
     expect(await getData('alpha', dst, 'viewer')).toEqual({A: 'old'});
   });
@@ -247,7 +291,9 @@ describe('sync (non-interactive)', () => {
     await kubectl(['--context', 'alpha', '-n', dst, 'patch', 'configmap', 'plan-b', '--type', 'merge', '-p', '{"data":{"A":"edited"}}']);
     const stale = await sync(['--plan', join(dir, 'diff.json'), '--yes', '-o', 'json']);
     expect(stale.code).toBe(4);
-    expect(stale.stderr).toMatch(/error: configmap\/plan-b: the target changed since the plan was made \(resourceVersion \d+ → \d+\); make a new plan/);
+    expect(stale.stderr).toMatch(
+      /error: configmap\/plan-b: the target changed since the plan was made \(resourceVersion \d+ → \d+\); make a new plan/,
+    );
     expect(await getData('alpha', dst, 'plan-a')).toEqual({A: 'new', B: 'new'});
     expect(await getData('alpha', dst, 'plan-b')).toEqual({A: 'edited'});
     const result = JSON.parse(stale.stdout);

@@ -26,7 +26,10 @@ export interface TerminalResult {
 
 /** Screen text without escape sequences. */
 export function plain(text: string): string {
-  return text.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '').replace(/\x1b[()][A-Z0-9]/g, '').replace(/\r/g, '');
+  return text
+    .replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '')
+    .replace(/\x1b[()][A-Z0-9]/g, '')
+    .replace(/\r/g, '');
 }
 
 function quote(word: string): string {

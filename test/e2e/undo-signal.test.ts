@@ -19,13 +19,20 @@ let slow: ProxiedContext;
 let cleanup: () => Promise<void>;
 
 async function put(namespace: string, name: string, data: Record<string, string>): Promise<void> {
-  const {status, body} = await adminRequest('alpha', 'POST', `/api/v1/namespaces/${namespace}/configmaps`, {apiVersion: 'v1', kind: 'ConfigMap', metadata: {name, namespace}, data});
+  const {status, body} = await adminRequest('alpha', 'POST', `/api/v1/namespaces/${namespace}/configmaps`, {
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
+    metadata: {name, namespace},
+    data,
+  });
   if (status !== 201) throw new Error(`create ${name}: HTTP ${status}: ${body?.message}`);
 }
 
 async function dataOf(namespace: string): Promise<Record<string, Record<string, string>>> {
   const {body} = await adminRequest('alpha', 'GET', `/api/v1/namespaces/${namespace}/configmaps`);
-  return Object.fromEntries(body.items.filter((i: any) => i.metadata.name !== 'kube-root-ca.crt').map((i: any) => [i.metadata.name, i.data ?? {}]));
+  return Object.fromEntries(
+    body.items.filter((i: any) => i.metadata.name !== 'kube-root-ca.crt').map((i: any) => [i.metadata.name, i.data ?? {}]),
+  );
 }
 
 beforeAll(async () => {
@@ -59,7 +66,9 @@ describe('undo and signals', () => {
     expect(run.stderr).not.toMatch(/^\s+at /m);
     const errors = run.stderr.split('\n').filter((l) => l.startsWith('error: '));
     expect(errors).toHaveLength(1);
-    const match = /^error: interrupted \(SIGTERM\): (\d+) restored, (\d+) not attempted; run the same command again to finish$/.exec(errors[0]);
+    const match = /^error: interrupted \(SIGTERM\): (\d+) restored, (\d+) not attempted; run the same command again to finish$/.exec(
+      errors[0],
+    );
     expect(match, run.stderr).not.toBeNull();
     const restored = Number(match![1]);
     expect(restored + Number(match![2])).toBe(names.length);
@@ -76,7 +85,9 @@ describe('undo and signals', () => {
     expect(rerun.code, rerun.stderr).toBe(0);
     const second = JSON.parse(rerun.stdout);
     expect(second.summary).toEqual({restored: names.length - restored, 'would-restore': 0, skipped: restored, failed: 0});
-    expect(second.objects.filter((o: any) => o.outcome === 'skipped').map((o: any) => o.reason)).toEqual(Array(restored).fill('already as before the run'));
+    expect(second.objects.filter((o: any) => o.outcome === 'skipped').map((o: any) => o.reason)).toEqual(
+      Array(restored).fill('already as before the run'),
+    );
     expect(await dataOf(dst)).toEqual(Object.fromEntries(names.map((n) => [n, {V: 'original'}])));
     const runs = JSON.parse((await runCli(['undo', '--list', '-o', 'json'], {env: env()})).stdout);
     expect(runs.find((r: any) => r.runId === runId).undoneAt).toBeDefined();

@@ -12,7 +12,8 @@ async function data(namespace: string, kind: string, name: string): Promise<Reco
   const out = await kubectl(['--context', 'beta', '-n', namespace, 'get', kind, name, '-o', 'json', '--ignore-not-found']);
   if (!out.trim()) return undefined;
   const object = JSON.parse(out);
-  if (kind === 'secret') return Object.fromEntries(Object.entries(object.data ?? {}).map(([k, v]) => [k, Buffer.from(v as string, 'base64').toString('utf8')]));
+  if (kind === 'secret')
+    return Object.fromEntries(Object.entries(object.data ?? {}).map(([k, v]) => [k, Buffer.from(v as string, 'base64').toString('utf8')]));
   return object.data ?? {};
 }
 
@@ -77,11 +78,25 @@ describe('undo', () => {
     const synced = await cli(['sync', `alpha/${src}`, `beta/${dst}`, 'later', '--all', '--yes', '-o', 'json']);
     expect(synced.code).toBe(0);
     const runId = JSON.parse(synced.stdout).runId as string;
-    await kubectl(['--context', 'beta', '-n', dst, 'patch', 'configmap', 'later', '--type', 'merge', '-p', '{"data":{"A":"edited-after-sync"}}']);
+    await kubectl([
+      '--context',
+      'beta',
+      '-n',
+      dst,
+      'patch',
+      'configmap',
+      'later',
+      '--type',
+      'merge',
+      '-p',
+      '{"data":{"A":"edited-after-sync"}}',
+    ]);
 
     const refused = await cli(['undo', runId, '--yes']);
     expect(refused.code).toBe(3);
-    expect(refused.stderr).toMatch(/error: configmap\/later in beta\/\S+: changed after the run by someone else; --force restores it anyway/);
+    expect(refused.stderr).toMatch(
+      /error: configmap\/later in beta\/\S+: changed after the run by someone else; --force restores it anyway/,
+    );
     expect(await data(dst, 'configmap', 'later')).toEqual({A: 'edited-after-sync'});
 
     const forced = await cli(['undo', runId, '--yes', '--force']);

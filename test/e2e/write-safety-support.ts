@@ -8,7 +8,11 @@ import {applyAll} from './support.js';
 export async function fullSnapshot(cluster: ClusterName, namespaces: string[]): Promise<Record<string, string>> {
   const result: Record<string, string> = {};
   for (const namespace of namespaces) {
-    for (const [group, resource] of [['api/v1', 'configmaps'], ['api/v1', 'secrets'], ['apis/apps/v1', 'deployments']]) {
+    for (const [group, resource] of [
+      ['api/v1', 'configmaps'],
+      ['api/v1', 'secrets'],
+      ['apis/apps/v1', 'deployments'],
+    ]) {
       const {status, body} = await adminRequest(cluster, 'GET', `/${group}/namespaces/${namespace}/${resource}`);
       if (status !== 200) throw new Error(`snapshot ${cluster}/${namespace}/${resource}: HTTP ${status}`);
       for (const item of body.items) {
@@ -44,7 +48,10 @@ export async function grantAllButCreate(context: string, namespace: string, user
         apiVersion: 'rbac.authorization.k8s.io/v1',
         kind: 'Role',
         metadata: {name: 'configsync-no-create', namespace},
-        rules: [{apiGroups: [''], resources: ['configmaps'], verbs: ['get', 'list', 'watch', 'update', 'patch', 'delete']}, {apiGroups: [''], resources: ['namespaces'], verbs: ['get']}],
+        rules: [
+          {apiGroups: [''], resources: ['configmaps'], verbs: ['get', 'list', 'watch', 'update', 'patch', 'delete']},
+          {apiGroups: [''], resources: ['namespaces'], verbs: ['get']},
+        ],
       },
       {
         apiVersion: 'rbac.authorization.k8s.io/v1',

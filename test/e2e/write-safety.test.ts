@@ -51,24 +51,46 @@ describe('dry runs persist nothing, on every mutating path of every command', ()
   beforeAll(async () => {
     cleanup = await createNamespaces('alpha', src, dst, other);
     await applyAll('alpha', [
-        configMap(src, 'app', {LOG_LEVEL: 'debug', NEW: 'x'}),
-        configMap(dst, 'app', {LOG_LEVEL: 'info', OLD: 'gone-with-prune'}),
-        configMap(src, 'fresh', {A: '1'}),
-        configMap(src, 'frozen', {K: 'new'}),
-        configMap(dst, 'frozen', {K: 'old'}, {immutable: true}),
-        secret(src, 'tls', {'tls.crt': 'c', 'tls.key': 'k'}, 'kubernetes.io/tls'),
-        secret(dst, 'tls', {'tls.crt': 'old-c', 'tls.key': 'old-k'}),
-        configMap(other, 'theirs', {K: 'not-a-copy'}),
-        configMap(src, 'theirs', {K: 'source'}),
-        deployment(dst, 'reader', 'app'),
-      ],
-    );
+      configMap(src, 'app', {LOG_LEVEL: 'debug', NEW: 'x'}),
+      configMap(dst, 'app', {LOG_LEVEL: 'info', OLD: 'gone-with-prune'}),
+      configMap(src, 'fresh', {A: '1'}),
+      configMap(src, 'frozen', {K: 'new'}),
+      configMap(dst, 'frozen', {K: 'old'}, {immutable: true}),
+      secret(src, 'tls', {'tls.crt': 'c', 'tls.key': 'k'}, 'kubernetes.io/tls'),
+      secret(dst, 'tls', {'tls.crt': 'old-c', 'tls.key': 'old-k'}),
+      configMap(other, 'theirs', {K: 'not-a-copy'}),
+      configMap(src, 'theirs', {K: 'source'}),
+      deployment(dst, 'reader', 'app'),
+    ]);
     // Real runs whose copies and journal the dry runs then work on: a fanout copy to prune, a sync run to undo.
     const fanned = await runCli(['fanout', 'configmap/app', '-n', src, '--to-namespace', other, '--yes']);
     expect(fanned.code, fanned.stderr).toBe(0);
     // An edited copy: fanout plans an update of it.
-    await kubectl(['--context', 'alpha', '-n', other, 'patch', 'configmap', 'app', '--type', 'merge', '-p', '{"data":{"LOG_LEVEL":"edited"}}']);
-    const synced = await runCli(['sync', `alpha/${src}`, `alpha/${other}`, '--kind', 'configmaps', 'fresh', '--all', '--yes', '-o', 'json']);
+    await kubectl([
+      '--context',
+      'alpha',
+      '-n',
+      other,
+      'patch',
+      'configmap',
+      'app',
+      '--type',
+      'merge',
+      '-p',
+      '{"data":{"LOG_LEVEL":"edited"}}',
+    ]);
+    const synced = await runCli([
+      'sync',
+      `alpha/${src}`,
+      `alpha/${other}`,
+      '--kind',
+      'configmaps',
+      'fresh',
+      '--all',
+      '--yes',
+      '-o',
+      'json',
+    ]);
     expect(synced.code, synced.stderr).toBe(0);
     undoRun = JSON.parse(synced.stdout).runId;
   });
@@ -78,13 +100,19 @@ describe('dry runs persist nothing, on every mutating path of every command', ()
     {path: 'sync update and create', args: () => ['sync', `alpha/${src}`, `alpha/${dst}`, '--kind', 'configmaps', '--all', '--yes']},
     {path: 'sync prune', args: () => ['sync', `alpha/${src}`, `alpha/${dst}`, 'app', '--all', '--prune', '--yes']},
     {path: 'sync recreate (immutable)', args: () => ['sync', `alpha/${src}`, `alpha/${dst}`, 'frozen', '--all', '--recreate', '--yes']},
-    {path: 'sync recreate (Secret type change)', args: () => ['sync', `alpha/${src}`, `alpha/${dst}`, 'secret/tls', '--kind', 'secrets', '--all', '--recreate', '--yes']},
+    {
+      path: 'sync recreate (Secret type change)',
+      args: () => ['sync', `alpha/${src}`, `alpha/${dst}`, 'secret/tls', '--kind', 'secrets', '--all', '--recreate', '--yes'],
+    },
     {path: 'sync with restart', args: () => ['sync', `alpha/${src}`, `alpha/${dst}`, 'app', '--all', '--restart', '--yes']},
     {path: 'undo (delete what the run created)', args: () => ['undo', undoRun, '--yes']},
     {path: 'fanout create', args: () => ['fanout', 'configmap/frozen', '-n', src, '--to-namespace', other, '--yes']},
     {path: 'fanout update of a copy', args: () => ['fanout', 'configmap/app', '-n', src, '--to-namespace', other, '--yes']},
     {path: 'fanout prune', args: () => ['fanout', 'configmap/app', '-n', src, '--to-namespace', dst, '--on-conflict', 'skip', '--yes']},
-    {path: 'fanout overwrite', args: () => ['fanout', 'configmap/theirs', '-n', src, '--to-namespace', other, '--on-conflict', 'overwrite', '--yes']},
+    {
+      path: 'fanout overwrite',
+      args: () => ['fanout', 'configmap/theirs', '-n', src, '--to-namespace', other, '--on-conflict', 'overwrite', '--yes'],
+    },
     {path: 'fanout --delete', args: () => ['fanout', '--delete', 'configmap/app', '-n', src, '--to-namespace', other, '--yes']},
     {path: 'restart', args: () => ['restart', 'configmap/app', '-n', dst, '--yes']},
   ];
@@ -109,11 +137,14 @@ describe('dry runs persist nothing, on every mutating path of every command', ()
 
   it('fanout --watch --dry-run=server reconciles without persisting anything', async () => {
     const before = await fullSnapshot('alpha', [src, dst, other]);
-    const result = await runCli(['fanout', 'configmap/app', '-n', src, '--to-namespace', dst, '--on-conflict', 'overwrite', '--watch', '--yes', '--dry-run=server'], {
-      // The first line about the target comes after the first reconcile's (dry-run) write.
-      signalWhen: {pattern: new RegExp(dst), signal: 'SIGTERM'},
-      timeoutMs: 30_000,
-    });
+    const result = await runCli(
+      ['fanout', 'configmap/app', '-n', src, '--to-namespace', dst, '--on-conflict', 'overwrite', '--watch', '--yes', '--dry-run=server'],
+      {
+        // The first line about the target comes after the first reconcile's (dry-run) write.
+        signalWhen: {pattern: new RegExp(dst), signal: 'SIGTERM'},
+        timeoutMs: 30_000,
+      },
+    );
     expect(result.stderr).not.toMatch(/\n\s+at /);
     tally.add('dryRunPathsTested');
     const after = await fullSnapshot('alpha', [src, dst, other]);
@@ -124,22 +155,35 @@ describe('dry runs persist nothing, on every mutating path of every command', ()
 
   it('a server dry run still meets admission: a ValidatingAdmissionPolicy refusal is reported, exit 3', async () => {
     const policy = uniqueName('configsync-deny');
-    await applyAll('alpha', [
+    await applyAll(
+      'alpha',
+      [
         {
           apiVersion: 'admissionregistration.k8s.io/v1',
           kind: 'ValidatingAdmissionPolicy',
           metadata: {name: policy},
           spec: {
             failurePolicy: 'Fail',
-            matchConstraints: {resourceRules: [{apiGroups: [''], apiVersions: ['v1'], operations: ['CREATE', 'UPDATE'], resources: ['configmaps']}]},
-            validations: [{expression: "!has(object.data) || !('LOG_LEVEL' in object.data) || object.data['LOG_LEVEL'] != 'debug'", message: 'LOG_LEVEL debug is not allowed here'}],
+            matchConstraints: {
+              resourceRules: [{apiGroups: [''], apiVersions: ['v1'], operations: ['CREATE', 'UPDATE'], resources: ['configmaps']}],
+            },
+            validations: [
+              {
+                expression: "!has(object.data) || !('LOG_LEVEL' in object.data) || object.data['LOG_LEVEL'] != 'debug'",
+                message: 'LOG_LEVEL debug is not allowed here',
+              },
+            ],
           },
         },
         {
           apiVersion: 'admissionregistration.k8s.io/v1',
           kind: 'ValidatingAdmissionPolicyBinding',
           metadata: {name: policy},
-          spec: {policyName: policy, validationActions: ['Deny'], matchResources: {namespaceSelector: {matchLabels: {'kubernetes.io/metadata.name': dst}}}},
+          spec: {
+            policyName: policy,
+            validationActions: ['Deny'],
+            matchResources: {namespaceSelector: {matchLabels: {'kubernetes.io/metadata.name': dst}}},
+          },
         },
       ].map((d) => JSON.stringify(d)),
     );
@@ -181,7 +225,9 @@ describe('delete-and-create never loses an object', () => {
   it('refuses before deleting when the create would be forbidden: nothing is deleted', async () => {
     await applyAll('alpha', [configMap(src, 'frozen', {K: 'new'}), configMap(dst, 'frozen', {K: 'old'}, {immutable: true})]);
     const uid = (await kubectlJson(['--context', 'alpha', '-n', dst, 'get', 'configmap', 'frozen'])).metadata.uid;
-    const result = await runCli(['sync', `alpha-no-create/${src}`, `alpha-no-create/${dst}`, 'frozen', '--all', '--recreate', '--yes'], {env: {KUBECONFIG: limited.path}});
+    const result = await runCli(['sync', `alpha-no-create/${src}`, `alpha-no-create/${dst}`, 'frozen', '--all', '--recreate', '--yes'], {
+      env: {KUBECONFIG: limited.path},
+    });
     tally.add('recreateFailuresInjected');
     expect(result.code).toBe(3);
     expect(result.stderr).toMatch(/refusing to delete and recreate configmap\/frozen: you may not create configmaps in namespace/);
@@ -212,14 +258,21 @@ describe('delete-and-create never loses an object', () => {
           apiVersion: 'admissionregistration.k8s.io/v1',
           kind: 'ValidatingAdmissionPolicyBinding',
           metadata: {name: policy},
-          spec: {policyName: policy, validationActions: ['Deny'], matchResources: {namespaceSelector: {matchLabels: {'kubernetes.io/metadata.name': dst}}}},
+          spec: {
+            policyName: policy,
+            validationActions: ['Deny'],
+            matchResources: {namespaceSelector: {matchLabels: {'kubernetes.io/metadata.name': dst}}},
+          },
         },
       ].map((d) => JSON.stringify(d)),
     );
     try {
       // The policy reaches the admission chain within a few seconds: wait until a probe create is refused.
       for (let i = 0; i < 40; i++) {
-        const probe = await kubectl(['--context', 'alpha', '-n', dst, 'create', 'configmap', 'guarded-probe', '--dry-run=server']).then(() => 'allowed', () => 'refused');
+        const probe = await kubectl(['--context', 'alpha', '-n', dst, 'create', 'configmap', 'guarded-probe', '--dry-run=server']).then(
+          () => 'allowed',
+          () => 'refused',
+        );
         if (probe === 'refused') break;
         await new Promise((r) => setTimeout(r, 500));
       }
@@ -227,7 +280,9 @@ describe('delete-and-create never loses an object', () => {
         const result = await runCli(['sync', `alpha/${src}`, `alpha/${dst}`, 'guarded', '--all', '--recreate', '--yes', dryRun]);
         tally.add('recreateFailuresInjected');
         expect(result.code, result.stderr).toBe(3);
-        expect(result.stderr).toMatch(/refusing to delete and recreate configmap\/guarded: the API server would not create it again .*guarded objects may not be created here/);
+        expect(result.stderr).toMatch(
+          /refusing to delete and recreate configmap\/guarded: the API server would not create it again .*guarded objects may not be created here/,
+        );
       }
       const after = await kubectlJson(['--context', 'alpha', '-n', dst, 'get', 'configmap', 'guarded']);
       expect([after.metadata.uid, after.data]).toEqual([uid, {K: 'old'}]);
@@ -242,8 +297,19 @@ describe('delete-and-create never loses an object', () => {
     const owner = await kubectlJson(['--context', 'alpha', 'create', 'configmap', 'owner', '-n', dst, '--from-literal=k=v', '-o', 'json']);
     const ownerReference = {apiVersion: 'v1', kind: 'ConfigMap', name: 'owner', uid: owner.metadata.uid};
     const target = (name: string, extra: object) =>
-      JSON.stringify({apiVersion: 'v1', kind: 'ConfigMap', metadata: {name, namespace: dst, labels: {team: 'x'}, annotations: {note: 'keep'}, ...extra}, data: {K: 'old'}, immutable: true});
-    await applyAll('alpha', [configMap(src, 'owned', {K: 'new'}), configMap(src, 'held', {K: 'new'}), target('owned', {ownerReferences: [ownerReference]}), target('held', {finalizers: ['example.com/hold']})]);
+      JSON.stringify({
+        apiVersion: 'v1',
+        kind: 'ConfigMap',
+        metadata: {name, namespace: dst, labels: {team: 'x'}, annotations: {note: 'keep'}, ...extra},
+        data: {K: 'old'},
+        immutable: true,
+      });
+    await applyAll('alpha', [
+      configMap(src, 'owned', {K: 'new'}),
+      configMap(src, 'held', {K: 'new'}),
+      target('owned', {ownerReferences: [ownerReference]}),
+      target('held', {finalizers: ['example.com/hold']}),
+    ]);
     try {
       const result = await runCli(['sync', `alpha/${src}`, `alpha/${dst}`, 'owned', '--all', '--recreate', '--yes']);
       expect(result.code, result.stderr).toBe(0);
@@ -259,10 +325,26 @@ describe('delete-and-create never loses an object', () => {
       expect(refused.code).toBe(3);
       expect(refused.stderr).toMatch(/refusing to delete and recreate configmap\/held: it has finalizers \(example.com\/hold\)/);
       const still = await kubectlJson(['--context', 'alpha', '-n', dst, 'get', 'configmap', 'held']);
-      expect([still.metadata.uid, still.metadata.resourceVersion, still.metadata.deletionTimestamp]).toEqual([held.metadata.uid, held.metadata.resourceVersion, undefined]);
+      expect([still.metadata.uid, still.metadata.resourceVersion, still.metadata.deletionTimestamp]).toEqual([
+        held.metadata.uid,
+        held.metadata.resourceVersion,
+        undefined,
+      ]);
       tally.add('objectsLost', still.metadata.uid === held.metadata.uid ? 0 : 1);
     } finally {
-      await kubectl(['--context', 'alpha', '-n', dst, 'patch', 'configmap', 'held', '--type', 'merge', '-p', '{"metadata":{"finalizers":null}}']).catch(() => undefined);
+      await kubectl([
+        '--context',
+        'alpha',
+        '-n',
+        dst,
+        'patch',
+        'configmap',
+        'held',
+        '--type',
+        'merge',
+        '-p',
+        '{"metadata":{"finalizers":null}}',
+      ]).catch(() => undefined);
     }
   });
 });
@@ -285,7 +367,14 @@ describe('updates change only what the tool owns, and undo puts metadata back ex
       JSON.stringify({
         apiVersion: 'v1',
         kind: 'ConfigMap',
-        metadata: {name: 'app', namespace: dst, labels: {team: 'x'}, annotations: {note: 'keep'}, ownerReferences: [ownerReference], finalizers: ['example.com/hold']},
+        metadata: {
+          name: 'app',
+          namespace: dst,
+          labels: {team: 'x'},
+          annotations: {note: 'keep'},
+          ownerReferences: [ownerReference],
+          finalizers: ['example.com/hold'],
+        },
         data: {A: 'old', B: 'target-b'},
       }),
     );
@@ -304,10 +393,23 @@ describe('updates change only what the tool owns, and undo puts metadata back ex
       expect(undone.code, undone.stderr).toBe(0);
       const restored = await kubectlJson(['--context', 'alpha', '-n', dst, 'get', 'configmap', 'app']);
       expect(restored.metadata.uid).toBe(before.metadata.uid);
-      for (const field of ['labels', 'annotations', 'ownerReferences', 'finalizers']) expect(restored.metadata[field]).toEqual(before.metadata[field]);
+      for (const field of ['labels', 'annotations', 'ownerReferences', 'finalizers'])
+        expect(restored.metadata[field]).toEqual(before.metadata[field]);
       expect(restored.data).toEqual(before.data);
     } finally {
-      await kubectl(['--context', 'alpha', '-n', dst, 'patch', 'configmap', 'app', '--type', 'merge', '-p', '{"metadata":{"finalizers":null}}']).catch(() => undefined);
+      await kubectl([
+        '--context',
+        'alpha',
+        '-n',
+        dst,
+        'patch',
+        'configmap',
+        'app',
+        '--type',
+        'merge',
+        '-p',
+        '{"metadata":{"finalizers":null}}',
+      ]).catch(() => undefined);
     }
   });
 
@@ -335,7 +437,19 @@ describe('unowned objects are never deleted, and targets that cannot be written 
     cleanup = await createNamespaces('alpha', src, dst, dying);
   });
   afterAll(async () => {
-    await kubectl(['--context', 'alpha', '-n', dying, 'patch', 'configmap', 'hold', '--type', 'merge', '-p', '{"metadata":{"finalizers":null}}']).catch(() => undefined);
+    await kubectl([
+      '--context',
+      'alpha',
+      '-n',
+      dying,
+      'patch',
+      'configmap',
+      'hold',
+      '--type',
+      'merge',
+      '-p',
+      '{"metadata":{"finalizers":null}}',
+    ]).catch(() => undefined);
     await cleanup?.();
   });
 
@@ -350,7 +464,15 @@ describe('unowned objects are never deleted, and targets that cannot be written 
   });
 
   it('a Terminating namespace named as a fanout target is reported as failed, never as in sync', async () => {
-    await apply('alpha', JSON.stringify({apiVersion: 'v1', kind: 'ConfigMap', metadata: {name: 'hold', namespace: dying, finalizers: ['example.com/hold']}, data: {k: 'v'}}));
+    await apply(
+      'alpha',
+      JSON.stringify({
+        apiVersion: 'v1',
+        kind: 'ConfigMap',
+        metadata: {name: 'hold', namespace: dying, finalizers: ['example.com/hold']},
+        data: {k: 'v'},
+      }),
+    );
     await kubectl(['--context', 'alpha', 'delete', 'namespace', dying, '--wait=false']);
     for (let i = 0; i < 40; i++) {
       const phase = (await kubectlJson(['--context', 'alpha', 'get', 'namespace', dying])).status?.phase;
@@ -365,7 +487,15 @@ describe('unowned objects are never deleted, and targets that cannot be written 
 
   it('an object stuck in deletion is not written by sync: failed, exit 3', async () => {
     await apply('alpha', configMap(src, 'stuck', {K: 'new'}));
-    await apply('alpha', JSON.stringify({apiVersion: 'v1', kind: 'ConfigMap', metadata: {name: 'stuck', namespace: dst, finalizers: ['example.com/hold']}, data: {K: 'old'}}));
+    await apply(
+      'alpha',
+      JSON.stringify({
+        apiVersion: 'v1',
+        kind: 'ConfigMap',
+        metadata: {name: 'stuck', namespace: dst, finalizers: ['example.com/hold']},
+        data: {K: 'old'},
+      }),
+    );
     await kubectl(['--context', 'alpha', '-n', dst, 'delete', 'configmap', 'stuck', '--wait=false']);
     try {
       const result = await runCli(['sync', `alpha/${src}`, `alpha/${dst}`, 'stuck', '--all', '--yes']);
@@ -373,7 +503,19 @@ describe('unowned objects are never deleted, and targets that cannot be written 
       expect(result.stderr).toMatch(/configmap\/stuck .*is being deleted/);
       expect(await data('alpha', dst, 'configmap', 'stuck')).toEqual({K: 'old'});
     } finally {
-      await kubectl(['--context', 'alpha', '-n', dst, 'patch', 'configmap', 'stuck', '--type', 'merge', '-p', '{"metadata":{"finalizers":null}}']).catch(() => undefined);
+      await kubectl([
+        '--context',
+        'alpha',
+        '-n',
+        dst,
+        'patch',
+        'configmap',
+        'stuck',
+        '--type',
+        'merge',
+        '-p',
+        '{"metadata":{"finalizers":null}}',
+      ]).catch(() => undefined);
     }
   });
 });
@@ -389,8 +531,8 @@ describe('journals are untrusted input', () => {
       const runId = JSON.parse(synced.stdout).runId;
       const bad = {
         'null-file': 'null\n',
-        'truncated': readFileSync(join(runsDir, `${runId}.jsonl`), 'utf8').slice(0, 40),
-        'foreign': '{"type":"run","apiVersion":"v9","runId":"x"}\n',
+        truncated: readFileSync(join(runsDir, `${runId}.jsonl`), 'utf8').slice(0, 40),
+        foreign: '{"type":"run","apiVersion":"v9","runId":"x"}\n',
         'secret-quote': '{"password": "OLDSECRET-must-not-be-quoted"\n{}\n',
       };
       const names = Object.keys(bad).map((name) => `20000101-000000-${name}`);

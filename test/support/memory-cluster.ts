@@ -1,4 +1,11 @@
-import type {ClusterApi, ClusterIdentity, ConfigPatch, DeletePreconditions, NamespaceInfo, WriteOptions} from '../../src/core/cluster-api.js';
+import type {
+  ClusterApi,
+  ClusterIdentity,
+  ConfigPatch,
+  DeletePreconditions,
+  NamespaceInfo,
+  WriteOptions,
+} from '../../src/core/cluster-api.js';
 import {ClusterError, ConflictError, NotFoundError} from '../../src/core/errors.js';
 import type {ConfigKind, ConfigObject} from '../../src/core/types.js';
 
@@ -47,7 +54,9 @@ export class MemoryCluster implements ClusterApi {
   }
 
   async listConfigObjects(kind: ConfigKind, namespace: string | undefined): Promise<ConfigObject[]> {
-    return [...this.objects.values()].filter((o) => o.kind === kind && (namespace === undefined || o.namespace === namespace)).map((o) => structuredClone(o));
+    return [...this.objects.values()]
+      .filter((o) => o.kind === kind && (namespace === undefined || o.namespace === namespace))
+      .map((o) => structuredClone(o));
   }
 
   async getConfigObject(kind: ConfigKind, namespace: string, name: string): Promise<ConfigObject | undefined> {
@@ -65,11 +74,18 @@ export class MemoryCluster implements ClusterApi {
     return this.put({...object, uid: undefined});
   }
 
-  async patchConfigObject(kind: ConfigKind, namespace: string, name: string, patch: ConfigPatch, options: WriteOptions): Promise<ConfigObject> {
+  async patchConfigObject(
+    kind: ConfigKind,
+    namespace: string,
+    name: string,
+    patch: ConfigPatch,
+    options: WriteOptions,
+  ): Promise<ConfigObject> {
     await this.request('patch', {kind, namespace, name}, options);
     const current = this.objects.get(key(kind, namespace, name));
     if (!current) throw new NotFoundError(`${name} not found`);
-    if (current.resourceVersion !== patch.resourceVersion) throw new ConflictError(`conflict: ${name} changed on the server after it was read`);
+    if (current.resourceVersion !== patch.resourceVersion)
+      throw new ConflictError(`conflict: ${name} changed on the server after it was read`);
     const next = structuredClone(current);
     const apply = (record: Record<string, string>, changes?: Record<string, string | null>) => {
       for (const [k, v] of Object.entries(changes ?? {})) {
@@ -95,7 +111,8 @@ export class MemoryCluster implements ClusterApi {
     const current = this.objects.get(key(kind, namespace, name));
     if (!current) throw new NotFoundError(`${name} not found`);
     if (options.uid && current.uid !== options.uid) throw new ConflictError(`conflict: uid precondition failed for ${name}`);
-    if (options.resourceVersion && current.resourceVersion !== options.resourceVersion) throw new ConflictError(`conflict: ${name} changed on the server after it was read`);
+    if (options.resourceVersion && current.resourceVersion !== options.resourceVersion)
+      throw new ConflictError(`conflict: ${name} changed on the server after it was read`);
     if (!options.dryRun) this.objects.delete(key(kind, namespace, name));
   }
 

@@ -41,7 +41,12 @@ function pe(machine: number, resource = true): Buffer {
 describe('readHeader', () => {
   it('reads the format and machine of ELF, Mach-O and PE', () => {
     expect(readHeader(elf(0xb7))).toMatchObject({format: 'elf', machine: 0xb7});
-    expect(readHeader(machO(0x01000007, 'NODE_SEA'))).toEqual({format: 'macho', machine: 0x01000007, segments: ['NODE_SEA'], signed: false});
+    expect(readHeader(machO(0x01000007, 'NODE_SEA'))).toEqual({
+      format: 'macho',
+      machine: 0x01000007,
+      segments: ['NODE_SEA'],
+      signed: false,
+    });
     expect(readHeader(machO(0x01000007, '__TEXT', true)).signed).toBe(true);
     expect(readHeader(pe(0x8664))).toMatchObject({format: 'pe', machine: 0x8664});
     expect(readHeader(Buffer.from('#!/bin/sh\n'))).toMatchObject({format: 'unknown'});
@@ -59,7 +64,9 @@ describe('checkExecutable', () => {
   it('refuses another architecture or format, a missing blob, an unset fuse', () => {
     expect(checkExecutable(elf(0x3e), 'linux-arm64')).toEqual(['expected machine 0xb7, found 0x3e']);
     expect(checkExecutable(pe(0x8664), 'linux-x64')).toEqual(['expected a elf executable, found pe']);
-    expect(checkExecutable(machO(0x01000007, '__TEXT'), 'darwin-x64')).toEqual(['no NODE_SEA segment (the blob is not where Node looks for it on macOS)']);
+    expect(checkExecutable(machO(0x01000007, '__TEXT'), 'darwin-x64')).toEqual([
+      'no NODE_SEA segment (the blob is not where Node looks for it on macOS)',
+    ]);
     expect(checkExecutable(pe(0x8664, false), 'win-x64')).toEqual(['no NODE_SEA_BLOB resource']);
     const unset = Buffer.from(elf(0x3e).toString('latin1').replace(`${SEA_FUSE}:1`, `${SEA_FUSE}:0`), 'latin1');
     expect(checkExecutable(unset, 'linux-x64')).toEqual(['the sentinel fuse is not set: no blob was injected']);

@@ -23,6 +23,9 @@ describe('endpointIdentity', () => {
   });
 
   it('never looks like a kube-system UID', () => {
-    expect(uidIdentity('5f0c7c1e-0000-4000-8000-000000000000')).toEqual({id: '5f0c7c1e-0000-4000-8000-000000000000', source: 'kube-system'});
+    expect(uidIdentity('5f0c7c1e-0000-4000-8000-000000000000')).toEqual({
+      id: '5f0c7c1e-0000-4000-8000-000000000000',
+      source: 'kube-system',
+    });
   });
 });

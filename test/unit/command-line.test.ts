@@ -9,7 +9,10 @@ const plan = (...argv: string[]) => planCommandLine(argv, manifest);
 describe('planCommandLine', () => {
   it('passes a plain command line through unchanged', () => {
     expect(plan('diff', 'a', 'b', '--context', 'alpha')).toEqual({kind: 'run', argv: ['diff', 'a', 'b', '--context', 'alpha']});
-    expect(plan('fanout', 'status', 'configmap/x', '-n', 'ns')).toEqual({kind: 'run', argv: ['fanout', 'status', 'configmap/x', '-n', 'ns']});
+    expect(plan('fanout', 'status', 'configmap/x', '-n', 'ns')).toEqual({
+      kind: 'run',
+      argv: ['fanout', 'status', 'configmap/x', '-n', 'ns'],
+    });
   });
 
   it('moves kubectl global flags given before the command to after it', () => {
@@ -18,12 +21,18 @@ describe('planCommandLine', () => {
       kind: 'run',
       argv: ['fanout', 'status', '--kubeconfig=/k', '-n', 'ns', '--insecure-skip-tls-verify', 'configmap/x'],
     });
-    expect(plan('--as', 'jane', '--as-group', 'devs', '--no-color', 'undo', '--list')).toEqual({kind: 'run', argv: ['undo', '--as', 'jane', '--as-group', 'devs', '--no-color', '--list']});
+    expect(plan('--as', 'jane', '--as-group', 'devs', '--no-color', 'undo', '--list')).toEqual({
+      kind: 'run',
+      argv: ['undo', '--as', 'jane', '--as-group', 'devs', '--no-color', '--list'],
+    });
   });
 
   it('refuses a flag before the command that is not global, with the nearest global flag', () => {
     expect(plan('--foo')).toEqual({kind: 'error', message: 'unknown flag: --foo (see kubectl configsync --help)'});
-    expect(plan('--contxt', 'alpha', 'diff')).toEqual({kind: 'error', message: 'unknown flag: --contxt: did you mean --context? (see kubectl configsync --help)'});
+    expect(plan('--contxt', 'alpha', 'diff')).toEqual({
+      kind: 'error',
+      message: 'unknown flag: --contxt: did you mean --context? (see kubectl configsync --help)',
+    });
     expect(plan('--yes', 'sync', 'a', 'b')).toMatchObject({kind: 'error', message: expect.stringMatching(/^unknown flag: --yes/)});
     expect(plan('--context')).toEqual({kind: 'error', message: 'flag needs an argument: --context'});
   });
@@ -31,7 +40,8 @@ describe('planCommandLine', () => {
   it('refuses an unknown command, suggesting a near one', () => {
     expect(plan('dif', 'a', 'b')).toEqual({
       kind: 'error',
-      message: 'unknown command "dif" for "kubectl configsync": did you mean diff? (commands: completion, diff, fanout, restart, sync, undo, version)',
+      message:
+        'unknown command "dif" for "kubectl configsync": did you mean diff? (commands: completion, diff, fanout, restart, sync, undo, version)',
     });
     expect(plan('syncc')).toMatchObject({message: expect.stringContaining('did you mean sync?')});
     expect(plan('frobnicate')).toMatchObject({kind: 'error', message: expect.not.stringContaining('did you mean')});
@@ -64,7 +74,9 @@ describe('planCommandLine', () => {
 
 describe('normalizeVerbosity', () => {
   it('turns every kubectl spelling into --v=N and leaves words after -- alone', () => {
-    expect(normalizeVerbosity(['-v=6', '-v7', '-v', '9', '--v=2', '--', '-v'])).toEqual({argv: ['--v=6', '--v=7', '--v=9', '--v=2', '--', '-v']});
+    expect(normalizeVerbosity(['-v=6', '-v7', '-v', '9', '--v=2', '--', '-v'])).toEqual({
+      argv: ['--v=6', '--v=7', '--v=9', '--v=2', '--', '-v'],
+    });
     expect(normalizeVerbosity(['-v', 'diff'])).toHaveProperty('error');
     expect(normalizeVerbosity(['-verbose'])).toEqual({argv: ['-verbose']});
   });
@@ -81,7 +93,11 @@ describe('suggest', () => {
   });
 
   it('words the unknown flag message like kubectl, with the help to read', () => {
-    expect(unknownFlagMessage('--contxt', ['--context'], 'kubectl configsync diff')).toBe('unknown flag: --contxt: did you mean --context? (see kubectl configsync diff --help)');
-    expect(unknownFlagMessage('-z', ['--context'], 'kubectl configsync diff')).toBe('unknown flag: -z (see kubectl configsync diff --help)');
+    expect(unknownFlagMessage('--contxt', ['--context'], 'kubectl configsync diff')).toBe(
+      'unknown flag: --contxt: did you mean --context? (see kubectl configsync diff --help)',
+    );
+    expect(unknownFlagMessage('-z', ['--context'], 'kubectl configsync diff')).toBe(
+      'unknown flag: -z (see kubectl configsync diff --help)',
+    );
   });
 });

@@ -46,7 +46,9 @@ describe('readLocation', () => {
 
   it('fails on a namespace that does not exist instead of reporting everything missing', async () => {
     const {api} = memoryCluster(objects, []);
-    await expect(readLocation(api, loc('mem', 'nope'), ['ConfigMap'], [], {'include-platform': false})).rejects.toThrow(new UsageError('namespace "nope" not found in context "mem"'));
+    await expect(readLocation(api, loc('mem', 'nope'), ['ConfigMap'], [], {'include-platform': false})).rejects.toThrow(
+      new UsageError('namespace "nope" not found in context "mem"'),
+    );
   });
 
   it('reads on when namespaces may not be read (403), and fails on other errors', async () => {

@@ -3,7 +3,14 @@ import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {describe, expect, it} from 'vitest';
 import {readKubeconfig} from '../../src/cli/completion-runtime.js';
-import {describeCommands, Directive, locationCandidates, objectCandidates, planCompletion, renderCompletion} from '../../src/cli/completion.js';
+import {
+  describeCommands,
+  Directive,
+  locationCandidates,
+  objectCandidates,
+  planCompletion,
+  renderCompletion,
+} from '../../src/cli/completion.js';
 import {COMMANDS} from '../../src/commands.js';
 
 const manifest = describeCommands(COMMANDS as never);
@@ -13,7 +20,13 @@ describe('describeCommands', () => {
     expect(Object.keys(manifest.commands).sort()).toEqual(Object.keys(COMMANDS).sort());
     const diff = manifest.commands.diff;
     expect(diff.args.map((a) => a.name)).toEqual(['source', 'target']);
-    expect(diff.flags.find((f) => f.name === 'namespace')).toEqual({name: 'namespace', char: 'n', boolean: false, options: undefined, persistent: true});
+    expect(diff.flags.find((f) => f.name === 'namespace')).toEqual({
+      name: 'namespace',
+      char: 'n',
+      boolean: false,
+      options: undefined,
+      persistent: true,
+    });
     expect(diff.flags.find((f) => f.name === 'context-lines')?.persistent).toBeUndefined();
     expect(diff.flags.find((f) => f.name === 'output')?.options).toEqual(['table', 'json', 'yaml']);
     expect(manifest.commands.completion.args).toEqual([{name: 'shell', options: ['bash', 'zsh', 'fish', 'kubectl']}]);
@@ -42,7 +55,12 @@ describe('planCompletion', () => {
   });
 
   it('asks for namespaces of the selected context after -n', () => {
-    expect(plan('diff', '--context', 'beta', '-n', 'ku')).toEqual({kind: 'namespaces', prefix: 'ku', context: 'beta', selection: {context: 'beta'}});
+    expect(plan('diff', '--context', 'beta', '-n', 'ku')).toEqual({
+      kind: 'namespaces',
+      prefix: 'ku',
+      context: 'beta',
+      selection: {context: 'beta'},
+    });
   });
 
   it('completes flag options and choice arguments', () => {
@@ -53,7 +71,12 @@ describe('planCompletion', () => {
   it('asks for locations for SOURCE and TARGET, and object names after them', () => {
     expect(plan('diff', 'sta')).toMatchObject({kind: 'locations', word: 'sta'});
     expect(plan('diff', '--quiet', 'staging', 'pr')).toMatchObject({kind: 'locations', word: 'pr'});
-    expect(plan('diff', 'alpha/staging', 'prod', 'configmap/a')).toMatchObject({kind: 'objects', word: 'configmap/a', context: 'alpha', namespace: 'staging'});
+    expect(plan('diff', 'alpha/staging', 'prod', 'configmap/a')).toMatchObject({
+      kind: 'objects',
+      word: 'configmap/a',
+      context: 'alpha',
+      namespace: 'staging',
+    });
   });
 
   it('skips values of flags when counting arguments', () => {
@@ -70,7 +93,12 @@ describe('planCompletion', () => {
   it('completes every command, flag and value after kubectl global flags given before the command', () => {
     expect(plan('--context', 'alpha', 'di')).toEqual({kind: 'static', candidates: ['diff'], directive: Directive.noFileComp});
     expect(plan('--context', '')).toMatchObject({kind: 'contexts', prefix: ''});
-    expect(plan('--kubeconfig=/k', '-n', 'ns', 'fanout', 'configmap/w')).toMatchObject({kind: 'objects', word: 'configmap/w', namespace: 'ns', selection: {kubeconfig: '/k', namespace: 'ns'}});
+    expect(plan('--kubeconfig=/k', '-n', 'ns', 'fanout', 'configmap/w')).toMatchObject({
+      kind: 'objects',
+      word: 'configmap/w',
+      namespace: 'ns',
+      selection: {kubeconfig: '/k', namespace: 'ns'},
+    });
     expect(plan('--cont')).toMatchObject({candidates: ['--context']});
     expect(plan('--insecure-skip-tls-verify', 've')).toMatchObject({candidates: ['version']});
   });
@@ -93,8 +121,18 @@ describe('planCompletion', () => {
   });
 
   it('completes --user and --cluster from the kubeconfig, and file flags with files', () => {
-    expect(plan('diff', '--kubeconfig', '/k', '--user', 'v')).toEqual({kind: 'kubeconfig-entries', section: 'users', prefix: 'v', selection: {kubeconfig: '/k'}});
-    expect(plan('sync', '--cluster=b')).toMatchObject({kind: 'kubeconfig-entries', section: 'clusters', prefix: 'b', valuePrefix: '--cluster='});
+    expect(plan('diff', '--kubeconfig', '/k', '--user', 'v')).toEqual({
+      kind: 'kubeconfig-entries',
+      section: 'users',
+      prefix: 'v',
+      selection: {kubeconfig: '/k'},
+    });
+    expect(plan('sync', '--cluster=b')).toMatchObject({
+      kind: 'kubeconfig-entries',
+      section: 'clusters',
+      prefix: 'b',
+      valuePrefix: '--cluster=',
+    });
     for (const flag of ['--kubeconfig', '--certificate-authority', '--rules', '--plan']) {
       expect(plan('sync', flag, '')).toEqual({kind: 'static', candidates: [], directive: 0});
     }
@@ -143,7 +181,10 @@ describe('readKubeconfig', () => {
   it('merges the KUBECONFIG chain: first file wins, as kubectl does', () => {
     const dir = mkdtempSync(join(tmpdir(), 'configsync-kc-'));
     writeFileSync(join(dir, 'a'), 'current-context: alpha\ncontexts:\n- name: alpha\n  context: {cluster: a, namespace: team}\n');
-    writeFileSync(join(dir, 'b'), 'current-context: beta\ncontexts:\n- name: beta\n  context: {cluster: b}\n- name: alpha\n  context: {cluster: x}\n');
+    writeFileSync(
+      join(dir, 'b'),
+      'current-context: beta\ncontexts:\n- name: beta\n  context: {cluster: b}\n- name: alpha\n  context: {cluster: x}\n',
+    );
     const summary = readKubeconfig(undefined, {KUBECONFIG: `${join(dir, 'a')}:${join(dir, 'missing')}:${join(dir, 'b')}`});
     expect([...summary.contexts.keys()]).toEqual(['alpha', 'beta']);
     expect(summary.contexts.get('alpha')).toEqual({namespace: 'team'});

@@ -24,15 +24,35 @@ describe('referencesTo', () => {
       ],
     };
     expect(referencesTo(spec, cm('conf'))).toEqual([
-      {object: 'configmap/conf', container: 'app', containerType: 'container', via: 'env', detail: 'env A ← key "a"', keys: ['a'], optional: false, liveUpdate: false},
+      {
+        object: 'configmap/conf',
+        container: 'app',
+        containerType: 'container',
+        via: 'env',
+        detail: 'env A ← key "a"',
+        keys: ['a'],
+        optional: false,
+        liveUpdate: false,
+      },
     ]);
     expect(referencesTo(spec, sec('conf'))).toEqual([
-      {object: 'secret/conf', container: 'app', containerType: 'container', via: 'env', detail: 'env B ← key "b"', keys: ['b'], optional: true, liveUpdate: false},
+      {
+        object: 'secret/conf',
+        container: 'app',
+        containerType: 'container',
+        via: 'env',
+        detail: 'env B ← key "b"',
+        keys: ['b'],
+        optional: true,
+        liveUpdate: false,
+      },
     ]);
   });
 
   it('counts envFrom for every key, with its prefix in the detail', () => {
-    const spec: PodSpec = {containers: [{name: 'app', envFrom: [{configMapRef: {name: 'conf'}, prefix: 'APP_'}, {secretRef: {name: 'conf'}}]}]};
+    const spec: PodSpec = {
+      containers: [{name: 'app', envFrom: [{configMapRef: {name: 'conf'}, prefix: 'APP_'}, {secretRef: {name: 'conf'}}]}],
+    };
     const refs = referencesTo(spec, cm('conf', ['anything']));
     expect(refs).toHaveLength(1);
     expect(refs[0]).toMatchObject({via: 'envFrom', keys: 'all', detail: 'envFrom all keys (prefix APP_)', liveUpdate: false});
@@ -44,7 +64,16 @@ describe('referencesTo', () => {
       containers: [{name: 'app'}],
     };
     expect(referencesTo(spec, sec('db'))).toEqual([
-      {object: 'secret/db', container: 'migrate', containerType: 'initContainer', via: 'envFrom', detail: 'envFrom all keys', keys: 'all', optional: false, liveUpdate: false},
+      {
+        object: 'secret/db',
+        container: 'migrate',
+        containerType: 'initContainer',
+        via: 'envFrom',
+        detail: 'envFrom all keys',
+        keys: 'all',
+        optional: false,
+        liveUpdate: false,
+      },
     ]);
   });
 
@@ -54,13 +83,33 @@ describe('referencesTo', () => {
       containers: [{name: 'app', volumeMounts: [{name: 'conf', mountPath: '/etc/app'}]}],
     };
     expect(referencesTo(spec, cm('conf', ['x']))).toEqual([
-      {object: 'configmap/conf', container: 'app', containerType: 'container', via: 'volume', detail: 'volume "conf" at /etc/app', keys: 'all', optional: false, liveUpdate: true},
+      {
+        object: 'configmap/conf',
+        container: 'app',
+        containerType: 'container',
+        via: 'volume',
+        detail: 'volume "conf" at /etc/app',
+        keys: 'all',
+        optional: false,
+        liveUpdate: true,
+      },
     ]);
   });
 
   it('counts a volume with items only for the listed keys', () => {
     const spec: PodSpec = {
-      volumes: [{name: 'conf', configMap: {name: 'conf', items: [{key: 'a', path: 'a.conf'}, {key: 'b', path: 'sub/b.conf'}]}}],
+      volumes: [
+        {
+          name: 'conf',
+          configMap: {
+            name: 'conf',
+            items: [
+              {key: 'a', path: 'a.conf'},
+              {key: 'b', path: 'sub/b.conf'},
+            ],
+          },
+        },
+      ],
       containers: [{name: 'app', volumeMounts: [{name: 'conf', mountPath: '/etc/app'}]}],
     };
     expect(referencesTo(spec, cm('conf', ['c']))).toEqual([]);
@@ -74,7 +123,16 @@ describe('referencesTo', () => {
     const spec: PodSpec = {
       volumes: [
         {name: 'plain', configMap: {name: 'conf'}},
-        {name: 'listed', configMap: {name: 'conf', items: [{key: 'a', path: 'dir/a.conf'}, {key: 'b', path: 'b.conf'}]}},
+        {
+          name: 'listed',
+          configMap: {
+            name: 'conf',
+            items: [
+              {key: 'a', path: 'dir/a.conf'},
+              {key: 'b', path: 'b.conf'},
+            ],
+          },
+        },
       ],
       containers: [
         {
@@ -106,7 +164,16 @@ describe('referencesTo', () => {
       containers: [{name: 'app', volumeMounts: [{name: 'bundle', mountPath: '/bundle'}]}],
     };
     expect(referencesTo(spec, cm('conf'))).toEqual([
-      {object: 'configmap/conf', container: 'app', containerType: 'container', via: 'projected', detail: 'projected volume "bundle" items a at /bundle', keys: ['a'], optional: false, liveUpdate: true},
+      {
+        object: 'configmap/conf',
+        container: 'app',
+        containerType: 'container',
+        via: 'projected',
+        detail: 'projected volume "bundle" items a at /bundle',
+        keys: ['a'],
+        optional: false,
+        liveUpdate: true,
+      },
     ]);
     expect(referencesTo(spec, cm('conf', ['b']))).toEqual([]);
     expect(referencesTo(spec, sec('creds', ['password']))[0]).toMatchObject({via: 'projected', keys: 'all'});
@@ -115,11 +182,19 @@ describe('referencesTo', () => {
 
   it('ignores a volume no container mounts, and a secret volume is matched by secretName', () => {
     const spec: PodSpec = {
-      volumes: [{name: 'unused', configMap: {name: 'conf'}}, {name: 'tls', secret: {secretName: 'tls'}}],
+      volumes: [
+        {name: 'unused', configMap: {name: 'conf'}},
+        {name: 'tls', secret: {secretName: 'tls'}},
+      ],
       containers: [{name: 'app', volumeMounts: [{name: 'tls', mountPath: '/tls', subPathExpr: '$(POD)'}]}],
     };
     expect(referencesTo(spec, cm('conf'))).toEqual([]);
-    expect(referencesTo(spec, sec('tls'))[0]).toMatchObject({via: 'volume', keys: 'all', liveUpdate: false, detail: 'volume "tls" at /tls (subPathExpr $(POD))'});
+    expect(referencesTo(spec, sec('tls'))[0]).toMatchObject({
+      via: 'volume',
+      keys: 'all',
+      liveUpdate: false,
+      detail: 'volume "tls" at /tls (subPathExpr $(POD))',
+    });
   });
 
   it('a configMapKeyRef to another key does not count for --keys', () => {
@@ -132,11 +207,19 @@ describe('referencesTo', () => {
 describe('findConsumers', () => {
   const workloads = [
     workload('web', {containers: [{name: 'web', env: [{name: 'A', valueFrom: {configMapKeyRef: {name: 'conf', key: 'a'}}}]}]}),
-    workload('files', {volumes: [{name: 'v', configMap: {name: 'conf'}}], containers: [{name: 'c', volumeMounts: [{name: 'v', mountPath: '/v'}]}]}, 'DaemonSet'),
-    workload('mixed', {
-      volumes: [{name: 'v', configMap: {name: 'conf'}}],
-      containers: [{name: 'c', volumeMounts: [{name: 'v', mountPath: '/v'}], envFrom: [{secretRef: {name: 'db'}}]}],
-    }, 'StatefulSet'),
+    workload(
+      'files',
+      {volumes: [{name: 'v', configMap: {name: 'conf'}}], containers: [{name: 'c', volumeMounts: [{name: 'v', mountPath: '/v'}]}]},
+      'DaemonSet',
+    ),
+    workload(
+      'mixed',
+      {
+        volumes: [{name: 'v', configMap: {name: 'conf'}}],
+        containers: [{name: 'c', volumeMounts: [{name: 'v', mountPath: '/v'}], envFrom: [{secretRef: {name: 'db'}}]}],
+      },
+      'StatefulSet',
+    ),
     workload('unrelated', {containers: [{name: 'c', envFrom: [{configMapRef: {name: 'other'}}]}]}),
   ];
 

@@ -12,14 +12,20 @@ describe('credential errors', () => {
 
   it('never quote what an exec plugin printed, on stdout or stderr', () => {
     const fromStdout = credentialError('prod', parseError, 'aws');
-    expect(fromStdout.message).toMatch(/^credentials: getting credentials for context "prod" failed: the exec credential plugin "aws" printed something that is not JSON.*, not an ExecCredential/);
+    expect(fromStdout.message).toMatch(
+      /^credentials: getting credentials for context "prod" failed: the exec credential plugin "aws" printed something that is not JSON.*, not an ExecCredential/,
+    );
     expect(fromStdout.message).not.toContain('tok-');
     const fromStderr = credentialError('prod', new Error(`token ${token} expired`), 'aws');
-    expect(fromStderr.message).toBe('credentials: getting credentials for context "prod" failed: the exec credential plugin "aws" failed (its output is not shown: it may hold a token; run it yourself to see why)');
+    expect(fromStderr.message).toBe(
+      'credentials: getting credentials for context "prod" failed: the exec credential plugin "aws" failed (its output is not shown: it may hold a token; run it yourself to see why)',
+    );
   });
 
   it('quote system errors, which name files and commands, not their content', () => {
     const missing = Object.assign(new Error('spawn aws ENOENT'), {code: 'ENOENT', syscall: 'spawn aws'});
-    expect(credentialError('prod', missing, 'aws').message).toBe('credentials: getting credentials for context "prod" failed: spawn aws ENOENT');
+    expect(credentialError('prod', missing, 'aws').message).toBe(
+      'credentials: getting credentials for context "prod" failed: spawn aws ENOENT',
+    );
   });
 });

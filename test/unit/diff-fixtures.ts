@@ -7,7 +7,13 @@ export function cm(namespace: string, name: string, data: Record<string, string>
   return {kind: 'ConfigMap', name, namespace, resourceVersion: '1', labels: {}, annotations: {}, data, binaryData};
 }
 
-export function sec(namespace: string, name: string, data: Record<string, string>, type = 'Opaque', binaryData: Record<string, string> = {}): ConfigObject {
+export function sec(
+  namespace: string,
+  name: string,
+  data: Record<string, string>,
+  type = 'Opaque',
+  binaryData: Record<string, string> = {},
+): ConfigObject {
   return {kind: 'Secret', name, namespace, resourceVersion: '1', type, labels: {}, annotations: {}, data, binaryData};
 }
 
@@ -23,17 +29,22 @@ export const PROD = loc('beta', 'prod');
 export function stagingObjects(): ConfigObject[] {
   const ns = 'staging';
   return [
-    cm(ns, 'app-config', {
-      LOG_LEVEL: 'debug',
-      DB_HOST: 'db.staging.internal',
-      FEATURE_NEW_CART: 'true',
-      REPLICAS: '2',
-      'app.yaml': 'server:\n  port: 9090\n  timeoutSeconds: 30\ncache:\n  enabled: true\n  ttl: 300s\n',
-      'application.properties': 'retry.max=5\nretry.backoff=200ms\npayments.endpoint=https://payments.staging.internal\n',
-      'settings.json': '{"features": {"cart": true, "search": "v2"}, "limits": [10, 20]}',
-      'nginx.conf': 'worker_processes auto;\nevents { worker_connections 1024; }\nhttp {\n  gzip on;\n  server_tokens off;\n}\n',
-      'app.env': 'MODE=staging\nWORKERS=4\n',
-    }, {'logo.png': png(1), 'favicon.ico': png(7)}),
+    cm(
+      ns,
+      'app-config',
+      {
+        LOG_LEVEL: 'debug',
+        DB_HOST: 'db.staging.internal',
+        FEATURE_NEW_CART: 'true',
+        REPLICAS: '2',
+        'app.yaml': 'server:\n  port: 9090\n  timeoutSeconds: 30\ncache:\n  enabled: true\n  ttl: 300s\n',
+        'application.properties': 'retry.max=5\nretry.backoff=200ms\npayments.endpoint=https://payments.staging.internal\n',
+        'settings.json': '{"features": {"cart": true, "search": "v2"}, "limits": [10, 20]}',
+        'nginx.conf': 'worker_processes auto;\nevents { worker_connections 1024; }\nhttp {\n  gzip on;\n  server_tokens off;\n}\n',
+        'app.env': 'MODE=staging\nWORKERS=4\n',
+      },
+      {'logo.png': png(1), 'favicon.ico': png(7)},
+    ),
     cm(ns, 'common', {TZ: 'UTC', LANG: 'en_US.UTF-8'}),
     cm(ns, 'only-in-staging', {A: '1'}),
     cm(ns, 'dev-local', {X: 'staging'}),
@@ -46,17 +57,22 @@ export function stagingObjects(): ConfigObject[] {
 export function prodObjects(): ConfigObject[] {
   const ns = 'prod';
   return [
-    cm(ns, 'app-config', {
-      LOG_LEVEL: 'info',
-      DB_HOST: 'db.prod.internal',
-      REPLICAS: '2',
-      NEW_IN_PROD: 'yes',
-      'app.yaml': 'server:\n  port: 8080\n  timeoutSeconds: 30\ncache:\n  enabled: false\n  ttl: 300s\n',
-      'application.properties': 'retry.max=3\nretry.backoff=200ms\npayments.endpoint=https://payments.prod.internal\n',
-      'settings.json': '{"features": {"cart": false, "search": "v2"}, "limits": [10, 50]}',
-      'nginx.conf': 'worker_processes 4;\nevents { worker_connections 1024; }\nhttp {\n  gzip on;\n  server_tokens off;\n}\n',
-      'app.env': 'MODE=prod\nWORKERS=4\n',
-    }, {'logo.png': png(2), 'favicon.ico': png(7)}),
+    cm(
+      ns,
+      'app-config',
+      {
+        LOG_LEVEL: 'info',
+        DB_HOST: 'db.prod.internal',
+        REPLICAS: '2',
+        NEW_IN_PROD: 'yes',
+        'app.yaml': 'server:\n  port: 8080\n  timeoutSeconds: 30\ncache:\n  enabled: false\n  ttl: 300s\n',
+        'application.properties': 'retry.max=3\nretry.backoff=200ms\npayments.endpoint=https://payments.prod.internal\n',
+        'settings.json': '{"features": {"cart": false, "search": "v2"}, "limits": [10, 50]}',
+        'nginx.conf': 'worker_processes 4;\nevents { worker_connections 1024; }\nhttp {\n  gzip on;\n  server_tokens off;\n}\n',
+        'app.env': 'MODE=prod\nWORKERS=4\n',
+      },
+      {'logo.png': png(2), 'favicon.ico': png(7)},
+    ),
     cm(ns, 'common', {LANG: 'en_US.UTF-8', TZ: 'UTC'}),
     cm(ns, 'only-in-prod', {B: '2'}),
     cm(ns, 'dev-local', {X: 'prod'}),
@@ -68,14 +84,36 @@ export function prodObjects(): ConfigObject[] {
 export const IGNORE = {keys: ['DB_HOST', '*.endpoint'], objects: ['*-local']};
 
 /** Four locations of one fleet: dev and staging agree, the two prods drift. */
-export const FLEET_LOCATIONS = [loc('alpha', 'dev'), loc('alpha', 'staging'), loc('arn:aws:eks:eu-west-1:123456789012:cluster/prod', 'web'), loc('beta', 'web')];
+export const FLEET_LOCATIONS = [
+  loc('alpha', 'dev'),
+  loc('alpha', 'staging'),
+  loc('arn:aws:eks:eu-west-1:123456789012:cluster/prod', 'web'),
+  loc('beta', 'web'),
+];
 
 export function fleetObjects(): ConfigObject[][] {
   const base = {LOG_LEVEL: 'info', TZ: 'UTC', DB_HOST: 'db.dev'};
   return [
-    [cm('dev', 'app-config', {...base}), cm('dev', 'common', {A: '1'}), sec('dev', 'api-key', {token: 'abc'}), cm('dev', 'dev-only', {X: '1'})],
-    [cm('staging', 'app-config', {...base, DB_HOST: 'db.staging'}), cm('staging', 'common', {A: '1'}), sec('staging', 'api-key', {token: 'abc'})],
-    [cm('web', 'app-config', {...base, LOG_LEVEL: 'warn', DB_HOST: 'db.eu'}), cm('web', 'common', {A: '1'}), sec('web', 'api-key', {token: 'xyz'})],
-    [cm('web', 'app-config', {...base, LOG_LEVEL: 'debug', DB_HOST: 'db.us', EXTRA: 'x'}), cm('web', 'common', {A: '1'}, {'blob.bin': png(3)}), sec('web', 'api-key', {token: 'abc'})],
+    [
+      cm('dev', 'app-config', {...base}),
+      cm('dev', 'common', {A: '1'}),
+      sec('dev', 'api-key', {token: 'abc'}),
+      cm('dev', 'dev-only', {X: '1'}),
+    ],
+    [
+      cm('staging', 'app-config', {...base, DB_HOST: 'db.staging'}),
+      cm('staging', 'common', {A: '1'}),
+      sec('staging', 'api-key', {token: 'abc'}),
+    ],
+    [
+      cm('web', 'app-config', {...base, LOG_LEVEL: 'warn', DB_HOST: 'db.eu'}),
+      cm('web', 'common', {A: '1'}),
+      sec('web', 'api-key', {token: 'xyz'}),
+    ],
+    [
+      cm('web', 'app-config', {...base, LOG_LEVEL: 'debug', DB_HOST: 'db.us', EXTRA: 'x'}),
+      cm('web', 'common', {A: '1'}, {'blob.bin': png(3)}),
+      sec('web', 'api-key', {token: 'abc'}),
+    ],
   ];
 }

@@ -40,11 +40,21 @@ afterAll(() => {
 function twoWay() {
   const salt = saltForRun();
   const pick = (objects: ReturnType<typeof stagingObjects>) => selectObjects(objects, [], false);
-  return diffLocations(STAGING, PROD, pick(stagingObjects()), pick(prodObjects()), {kinds: ['ConfigMap', 'Secret'], showSecrets: false, salt, ignore: IGNORE});
+  return diffLocations(STAGING, PROD, pick(stagingObjects()), pick(prodObjects()), {
+    kinds: ['ConfigMap', 'Secret'],
+    showSecrets: false,
+    salt,
+    ignore: IGNORE,
+  });
 }
 
 function fleet() {
-  return diffFleet(FLEET_LOCATIONS, fleetObjects(), {kinds: ['ConfigMap', 'Secret'], showSecrets: false, salt: saltForRun(), ignore: {keys: ['DB_HOST'], objects: []}});
+  return diffFleet(FLEET_LOCATIONS, fleetObjects(), {
+    kinds: ['ConfigMap', 'Secret'],
+    showSecrets: false,
+    salt: saltForRun(),
+    ignore: {keys: ['DB_HOST'], objects: []},
+  });
 }
 
 describe('golden output', () => {

@@ -30,16 +30,23 @@ describe('schema/diff-report.schema.json', () => {
   });
 
   it('accepts fleet reports', () => {
-    for (const showSecrets of [false, true]) check(JSON.parse(renderDocument(diffFleet(FLEET_LOCATIONS, fleetObjects(), {...options, showSecrets}), 'json')));
+    for (const showSecrets of [false, true])
+      check(JSON.parse(renderDocument(diffFleet(FLEET_LOCATIONS, fleetObjects(), {...options, showSecrets}), 'json')));
   });
 
   it('accepts the committed golden documents', () => {
-    for (const file of ['diff-report.json', 'fleet-report.json']) check(JSON.parse(readFileSync(join(root, 'fixtures', 'golden', file), 'utf8')));
+    for (const file of ['diff-report.json', 'fleet-report.json'])
+      check(JSON.parse(readFileSync(join(root, 'fixtures', 'golden', file), 'utf8')));
     check(load(readFileSync(join(root, 'fixtures', 'golden', 'diff-report.yaml'), 'utf8')));
   });
 
   it('rejects documents that break the contract', () => {
-    const report = JSON.parse(renderDocument(diffLocations(STAGING, PROD, [cm('staging', 'a', {K: '1'})], [cm('prod', 'a', {K: '2'})], {...options, showSecrets: false}), 'json'));
+    const report = JSON.parse(
+      renderDocument(
+        diffLocations(STAGING, PROD, [cm('staging', 'a', {K: '1'})], [cm('prod', 'a', {K: '2'})], {...options, showSecrets: false}),
+        'json',
+      ),
+    );
     expect(validate({...report, apiVersion: 'v2'})).toBe(false);
     expect(validate({...report, extra: 1})).toBe(false);
     const leaky = structuredClone(report);

@@ -28,14 +28,26 @@ describe('diffLocations', () => {
       ['Secret', 'db-credentials', 'different'],
       ['Secret', 'tls', 'different'],
     ]);
-    expect(r.summary).toEqual({total: 8, identical: 1, different: 4, missingInTarget: 2, missingInSource: 1, ignoredObjects: 0, ignoredKeys: 0});
+    expect(r.summary).toEqual({
+      total: 8,
+      identical: 1,
+      different: 4,
+      missingInTarget: 2,
+      missingInSource: 1,
+      ignoredObjects: 0,
+      ignoredKeys: 0,
+    });
     expect(hasDifferences(r)).toBe(true);
   });
 
   it('gives every key a status', () => {
     const r = report();
     expect(keyOf(r, 'app-config', 'REPLICAS').status).toBe('identical');
-    expect(keyOf(r, 'app-config', 'LOG_LEVEL')).toMatchObject({status: 'different', source: {value: 'debug', size: 5}, target: {value: 'info', size: 4}});
+    expect(keyOf(r, 'app-config', 'LOG_LEVEL')).toMatchObject({
+      status: 'different',
+      source: {value: 'debug', size: 5},
+      target: {value: 'info', size: 4},
+    });
     expect(keyOf(r, 'app-config', 'FEATURE_NEW_CART')).toMatchObject({status: 'missing-in-target', source: {value: 'true'}});
     expect(keyOf(r, 'app-config', 'FEATURE_NEW_CART').target).toBeUndefined();
     expect(keyOf(r, 'app-config', 'NEW_IN_PROD')).toMatchObject({status: 'missing-in-source', target: {value: 'yes'}});
@@ -58,8 +70,14 @@ describe('diffLocations', () => {
         {path: 'server.port', change: 'changed', old: '9090', new: '8080'},
       ],
     });
-    expect(keyOf(r, 'app-config', 'settings.json')).toMatchObject({format: 'json', changes: [{path: 'features.cart'}, {path: 'limits[1]', old: '20', new: '50'}]});
-    expect(keyOf(r, 'app-config', 'application.properties')).toMatchObject({format: 'properties', changes: [{path: 'payments.endpoint'}, {path: 'retry.max', old: '5', new: '3'}]});
+    expect(keyOf(r, 'app-config', 'settings.json')).toMatchObject({
+      format: 'json',
+      changes: [{path: 'features.cart'}, {path: 'limits[1]', old: '20', new: '50'}],
+    });
+    expect(keyOf(r, 'app-config', 'application.properties')).toMatchObject({
+      format: 'properties',
+      changes: [{path: 'payments.endpoint'}, {path: 'retry.max', old: '5', new: '3'}],
+    });
     expect(keyOf(r, 'app-config', 'app.env')).toMatchObject({format: 'env', changes: [{path: 'MODE', old: 'staging', new: 'prod'}]});
     expect(keyOf(r, 'app-config', 'nginx.conf').format).toBeUndefined();
   });
@@ -91,7 +109,8 @@ describe('diffLocations', () => {
     ]);
     expect(maskedPath('pool.max', SALT)).toMatch(/^\*\*\* \([0-9a-f]{8}\)$/);
     const text = JSON.stringify(r);
-    for (const secretValue of ['s3cret-staging', 's3cret-prod', '"x1"', 'pool\\": {\\"max', 'pool.max']) expect(text).not.toContain(secretValue);
+    for (const secretValue of ['s3cret-staging', 's3cret-prod', '"x1"', 'pool\\": {\\"max', 'pool.max'])
+      expect(text).not.toContain(secretValue);
   });
 
   it('changes fingerprints with the salt, so they cannot be looked up across runs', () => {
@@ -118,7 +137,13 @@ describe('diffLocations', () => {
     expect(r.objects.find((o) => o.name === 'dev-local')?.ignored).toBe(true);
     expect(r.summary).toMatchObject({total: 7, ignoredObjects: 1, ignoredKeys: 1});
 
-    const onlyIgnored = diffLocations(STAGING, PROD, [cm('staging', 'a', {DB_HOST: 'x', K: 'v'})], [cm('prod', 'a', {DB_HOST: 'y', K: 'v'})], {...options, kinds: ['ConfigMap'], ignore: IGNORE});
+    const onlyIgnored = diffLocations(
+      STAGING,
+      PROD,
+      [cm('staging', 'a', {DB_HOST: 'x', K: 'v'})],
+      [cm('prod', 'a', {DB_HOST: 'y', K: 'v'})],
+      {...options, kinds: ['ConfigMap'], ignore: IGNORE},
+    );
     expect(onlyIgnored.objects[0].status).toBe('identical');
     expect(onlyIgnored.summary).toMatchObject({identical: 1, different: 0, ignoredKeys: 1});
     expect(hasDifferences(onlyIgnored)).toBe(false);
@@ -126,7 +151,10 @@ describe('diffLocations', () => {
 
   it('records checksums and resourceVersions of both sides', () => {
     const common = report().objects.find((o) => o.name === 'common')!;
-    expect(common.source).toEqual({resourceVersion: '1', checksum: dataChecksum({kind: 'ConfigMap', data: {TZ: 'UTC', LANG: 'en_US.UTF-8'}, binaryData: {}})});
+    expect(common.source).toEqual({
+      resourceVersion: '1',
+      checksum: dataChecksum({kind: 'ConfigMap', data: {TZ: 'UTC', LANG: 'en_US.UTF-8'}, binaryData: {}}),
+    });
     expect(common.source?.checksum).toBe(common.target?.checksum);
   });
 
@@ -147,11 +175,15 @@ describe('isPlatformObject', () => {
 
 describe('dataChecksum', () => {
   it('does not depend on key order and tells data from binaryData', () => {
-    expect(dataChecksum({kind: 'ConfigMap', data: {a: '1', b: '2'}, binaryData: {}})).toBe(dataChecksum({kind: 'ConfigMap', data: {b: '2', a: '1'}, binaryData: {}}));
-    expect(dataChecksum({kind: 'ConfigMap', data: {a: 'AQ=='}, binaryData: {}})).not.toBe(dataChecksum({kind: 'ConfigMap', data: {}, binaryData: {a: 'AQ=='}}));
+    expect(dataChecksum({kind: 'ConfigMap', data: {a: '1', b: '2'}, binaryData: {}})).toBe(
+      dataChecksum({kind: 'ConfigMap', data: {b: '2', a: '1'}, binaryData: {}}),
+    );
+    expect(dataChecksum({kind: 'ConfigMap', data: {a: 'AQ=='}, binaryData: {}})).not.toBe(
+      dataChecksum({kind: 'ConfigMap', data: {}, binaryData: {a: 'AQ=='}}),
+    );
   });
 
-  it('keys a Secret\'s checksum by the salt: no plain digest of Secret data, comparable only under one salt', () => {
+  it("keys a Secret's checksum by the salt: no plain digest of Secret data, comparable only under one salt", () => {
     const secret = {kind: 'Secret' as const, data: {pin: '4711'}, binaryData: {}};
     const plain = `sha256:${sha256('data\x00pin\x004711\x00')}`;
     const one = dataChecksum(secret, 'salt-one');
@@ -167,7 +199,12 @@ describe('dataChecksum', () => {
 });
 
 it('uses the location it was given', () => {
-  expect(diffLocations(loc('a', 'x'), loc('b', 'y'), [], [], {...options, kinds: ['ConfigMap']})).toMatchObject({source: {context: 'a'}, target: {context: 'b'}, apiVersion: 'configsync.kubectl.dev/v1alpha1', kind: 'DiffReport'});
+  expect(diffLocations(loc('a', 'x'), loc('b', 'y'), [], [], {...options, kinds: ['ConfigMap']})).toMatchObject({
+    source: {context: 'a'},
+    target: {context: 'b'},
+    apiVersion: 'configsync.kubectl.dev/v1alpha1',
+    kind: 'DiffReport',
+  });
 });
 
 it('always states whether secrets are shown, even when the flag was not given', () => {

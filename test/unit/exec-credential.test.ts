@@ -55,11 +55,20 @@ describe('exec credential plugins', () => {
     const cases: Array<[string, RegExp]> = [
       ['not json secret-abc', /not JSON, not an ExecCredential/],
       ['["secret-abc"]', /not an object, not an ExecCredential/],
-      ['{"kind":"Token","apiVersion":"client.authentication.k8s.io/v1","status":{"token":"secret-abc"}}', /printed kind "Token", not an ExecCredential/],
+      [
+        '{"kind":"Token","apiVersion":"client.authentication.k8s.io/v1","status":{"token":"secret-abc"}}',
+        /printed kind "Token", not an ExecCredential/,
+      ],
       ['{"kind":"ExecCredential","apiVersion":"v1","status":{"token":"secret-abc"}}', /apiVersion/],
       ['{"kind":"ExecCredential","apiVersion":"client.authentication.k8s.io/v1"}', /without a status/],
-      ['{"kind":"ExecCredential","apiVersion":"client.authentication.k8s.io/v1","status":{"clientKeyData":"secret-abc"}}', /neither a token nor a client certificate/],
-      ['{"kind":"ExecCredential","apiVersion":"client.authentication.k8s.io/v1","status":{"token":"secret-abc","expirationTimestamp":"soon"}}', /expirationTimestamp/],
+      [
+        '{"kind":"ExecCredential","apiVersion":"client.authentication.k8s.io/v1","status":{"clientKeyData":"secret-abc"}}',
+        /neither a token nor a client certificate/,
+      ],
+      [
+        '{"kind":"ExecCredential","apiVersion":"client.authentication.k8s.io/v1","status":{"token":"secret-abc","expirationTimestamp":"soon"}}',
+        /expirationTimestamp/,
+      ],
     ];
     for (const [text, message] of cases) {
       let error: Error | undefined;
@@ -72,6 +81,11 @@ describe('exec credential plugins', () => {
       expect(error?.message).toContain(plugin);
       expect(error?.message).not.toContain('secret-abc');
     }
-    expect(parseExecCredential(JSON.stringify(credential({token: 'ok'})), plugin)).toEqual({token: 'ok', clientCertificateData: undefined, clientKeyData: undefined, expirationTimestamp: undefined});
+    expect(parseExecCredential(JSON.stringify(credential({token: 'ok'})), plugin)).toEqual({
+      token: 'ok',
+      clientCertificateData: undefined,
+      clientKeyData: undefined,
+      expirationTimestamp: undefined,
+    });
   });
 });

@@ -9,22 +9,50 @@ import {RunStore} from '../../src/kube/run-store.js';
 import {WritePath} from '../../src/kube/write-path.js';
 import {MemoryCluster} from '../support/memory-cluster.js';
 
-const ref: SourceRef = {kind: 'ConfigMap', name: 'app', namespace: 'src', context: 'mem', server: 'https://mem.example', cluster: 'uid-mem'};
-const source: ConfigObject = {kind: 'ConfigMap', name: 'app', namespace: 'src', labels: {}, annotations: {}, data: {k: 'v'}, binaryData: {}};
+const ref: SourceRef = {
+  kind: 'ConfigMap',
+  name: 'app',
+  namespace: 'src',
+  context: 'mem',
+  server: 'https://mem.example',
+  cluster: 'uid-mem',
+};
+const source: ConfigObject = {
+  kind: 'ConfigMap',
+  name: 'app',
+  namespace: 'src',
+  labels: {},
+  annotations: {},
+  data: {k: 'v'},
+  binaryData: {},
+};
 
 function cluster(count: number, extra: Array<{name: string; phase?: string}> = []): MemoryCluster {
   const mem = new MemoryCluster();
-  mem.namespaces = [{name: 'src', labels: {}}, ...Array.from({length: count}, (_, i) => ({name: `ns-${String(i).padStart(2, '0')}`, labels: {}})), ...extra.map((n) => ({...n, labels: {}}))];
+  mem.namespaces = [
+    {name: 'src', labels: {}},
+    ...Array.from({length: count}, (_, i) => ({name: `ns-${String(i).padStart(2, '0')}`, labels: {}})),
+    ...extra.map((n) => ({...n, labels: {}})),
+  ];
   return mem;
 }
 
 function options(mode: 'none' | 'server' = 'none') {
   const store = new RunStore(join(mkdtempSync(join(tmpdir(), 'configsync-')), 'runs'));
-  const writer = new WritePath({mode, fieldManager: 'kubectl-configsync', journal: () => store.create({runId: 'f1', createdAt: new Date().toISOString(), command: 'fanout'}), runId: 'f1'});
+  const writer = new WritePath({
+    mode,
+    fieldManager: 'kubectl-configsync',
+    journal: () => store.create({runId: 'f1', createdAt: new Date().toISOString(), command: 'fanout'}),
+    runId: 'f1',
+  });
   return {writer, store, concurrency: 3, qps: 0, sleep: async () => undefined};
 }
 
-async function plan(mem: MemoryCluster, selection: Parameters<typeof readFanoutTargets>[2] = {all: true}, onConflict: 'skip' | 'overwrite' = 'skip') {
+async function plan(
+  mem: MemoryCluster,
+  selection: Parameters<typeof readFanoutTargets>[2] = {all: true},
+  onConflict: 'skip' | 'overwrite' = 'skip',
+) {
   const reads = await readFanoutTargets(ref, [{context: mem.context, server: mem.server, defaultNamespace: 'src', api: mem}], selection);
   return planFanout(ref, source, reads, {onConflict, prune: true});
 }
@@ -63,7 +91,9 @@ describe('applyFanoutPlan', () => {
     const mem = cluster(1);
     mem.put({...source, namespace: 'ns-00', data: {k: 'theirs'}, immutable: true});
     const refused = await plan(mem, {all: true}, 'overwrite');
-    expect(refused.entries).toEqual([expect.objectContaining({namespace: 'ns-00', action: 'error', reason: expect.stringMatching(/never deleted for you/)})]);
+    expect(refused.entries).toEqual([
+      expect.objectContaining({namespace: 'ns-00', action: 'error', reason: expect.stringMatching(/never deleted for you/)}),
+    ]);
     const results = await applyFanoutPlan(refused, new Map([['mem', mem]]), options());
     expect(results[0].outcome).toBe('failed');
     expect(mem.requests).toEqual([]);
@@ -72,7 +102,9 @@ describe('applyFanoutPlan', () => {
   it('a named namespace being deleted is a failure, never "in sync"', async () => {
     const mem = cluster(0, [{name: 'going', phase: 'Terminating'}]);
     const planned = await plan(mem, {names: ['going']});
-    expect(planned.entries).toEqual([expect.objectContaining({namespace: 'going', action: 'error', reason: expect.stringMatching(/being deleted/)})]);
+    expect(planned.entries).toEqual([
+      expect.objectContaining({namespace: 'going', action: 'error', reason: expect.stringMatching(/being deleted/)}),
+    ]);
   });
 
   it('a server dry run sends only dry-run requests and opens no journal', async () => {

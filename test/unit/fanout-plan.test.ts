@@ -21,7 +21,14 @@ import {
 import {sha256} from '../../src/core/fingerprint.js';
 import type {ConfigObject} from '../../src/core/types.js';
 
-const ref: SourceRef = {kind: 'ConfigMap', name: 'app', namespace: 'src', context: 'alpha', server: 'https://alpha:6443', cluster: 'uid-alpha'};
+const ref: SourceRef = {
+  kind: 'ConfigMap',
+  name: 'app',
+  namespace: 'src',
+  context: 'alpha',
+  server: 'https://alpha:6443',
+  cluster: 'uid-alpha',
+};
 
 function cm(namespace: string, data: Record<string, string>, extra: Partial<ConfigObject> = {}): ConfigObject {
   return {kind: 'ConfigMap', name: 'app', namespace, labels: {}, annotations: {}, data, binaryData: {}, resourceVersion: '7', ...extra};
@@ -36,17 +43,21 @@ function cluster(objects: ConfigObject[], targets: string[], extra: Partial<Clus
 
 describe('desiredCopy', () => {
   it('copies data and user metadata, marks the origin, and drops tool-owned keys', () => {
-    const tooled = cm('src', {a: '1'}, {
-      labels: {team: 'web', 'app.kubernetes.io/instance': 'shop', 'app.kubernetes.io/managed-by': 'Helm'},
-      annotations: {
-        note: 'x',
-        'kubectl.kubernetes.io/last-applied-configuration': '{}',
-        'meta.helm.sh/release-name': 'shop',
-        'argocd.argoproj.io/tracking-id': 'y',
-        'configsync.kubectl.dev/origin': 'stale',
-        'kubed.appscode.com/sync': '',
+    const tooled = cm(
+      'src',
+      {a: '1'},
+      {
+        labels: {team: 'web', 'app.kubernetes.io/instance': 'shop', 'app.kubernetes.io/managed-by': 'Helm'},
+        annotations: {
+          note: 'x',
+          'kubectl.kubernetes.io/last-applied-configuration': '{}',
+          'meta.helm.sh/release-name': 'shop',
+          'argocd.argoproj.io/tracking-id': 'y',
+          'configsync.kubectl.dev/origin': 'stale',
+          'kubed.appscode.com/sync': '',
+        },
       },
-    });
+    );
     const copy = desiredCopy(tooled, ref, 'team-a');
     expect(copy.namespace).toBe('team-a');
     expect(copy.data).toEqual({a: '1'});
@@ -59,12 +70,19 @@ describe('desiredCopy', () => {
     });
     expect(Object.keys(copy.annotations).sort()).toEqual([CHECKSUM_ANNOTATION, ORIGIN_ANNOTATION, 'note']);
     // Neither context name nor URL: both differ between colleagues on one cluster.
-    expect(JSON.parse(copy.annotations[ORIGIN_ANNOTATION])).toEqual({kind: 'ConfigMap', name: 'app', namespace: 'src', cluster: 'uid-alpha'});
+    expect(JSON.parse(copy.annotations[ORIGIN_ANNOTATION])).toEqual({
+      kind: 'ConfigMap',
+      name: 'app',
+      namespace: 'src',
+      cluster: 'uid-alpha',
+    });
     expect(isCopyOf(copy, ref)).toBe(true);
   });
 
   it('keeps a plain app.kubernetes.io/instance label that no tool set', () => {
-    expect(desiredCopy(cm('src', {}, {labels: {'app.kubernetes.io/instance': 'shop'}}), ref, 'x').labels['app.kubernetes.io/instance']).toBe('shop');
+    expect(
+      desiredCopy(cm('src', {}, {labels: {'app.kubernetes.io/instance': 'shop'}}), ref, 'x').labels['app.kubernetes.io/instance'],
+    ).toBe('shop');
   });
 
   it('--strip-labels keeps only the origin marks', () => {
@@ -124,12 +142,19 @@ describe('planFanout', () => {
     const otherSource = desiredCopy(source, {...ref, namespace: 'elsewhere'}, 'other');
     const foreign = cm('mine', {a: '1'});
     const reads = [cluster([ours, otherSource, foreign], ['a'])];
-    expect(planFanout(ref, source, reads, options).entries.filter((e) => e.action === 'prune').map((e) => e.namespace)).toEqual(['old']);
+    expect(
+      planFanout(ref, source, reads, options)
+        .entries.filter((e) => e.action === 'prune')
+        .map((e) => e.namespace),
+    ).toEqual(['old']);
     expect(planFanout(ref, source, reads, {...options, prune: false}).entries.some((e) => e.action === 'prune')).toBe(false);
   });
 
   it('prunes every copy when the source is gone', () => {
-    const plan = planFanout(ref, undefined, [cluster([desiredCopy(source, ref, 'a'), cm('b', {})], ['a', 'b'])], {...options, prune: false});
+    const plan = planFanout(ref, undefined, [cluster([desiredCopy(source, ref, 'a'), cm('b', {})], ['a', 'b'])], {
+      ...options,
+      prune: false,
+    });
     expect(plan.entries.map((e) => [e.namespace, e.action, e.reason])).toEqual([['a', 'prune', 'source deleted']]);
   });
 
@@ -171,7 +196,12 @@ describe('planFanout', () => {
   });
 
   it('reports unreadable clusters and missing namespaces as errors', () => {
-    const plan = planFanout(ref, source, [cluster([], [], {missing: ['nope']}), {...cluster([], []), context: 'beta', error: 'forbidden'}], options);
+    const plan = planFanout(
+      ref,
+      source,
+      [cluster([], [], {missing: ['nope']}), {...cluster([], []), context: 'beta', error: 'forbidden'}],
+      options,
+    );
     expect(plan.entries.map((e) => [e.context, e.namespace, e.action])).toEqual([
       ['alpha', 'nope', 'error'],
       ['beta', '*', 'error'],
@@ -191,10 +221,29 @@ describe('cluster identity', () => {
 
   it('recognises copies an earlier version marked with the server URL and context name, and rewrites them once', () => {
     const legacyId = sha256(`ConfigMap\nhttps://alpha:6443\nsrc\napp`).slice(0, 40);
-    const legacy = cm('a', {a: '1'}, {
-      labels: {team: 'web', [ORIGIN_LABELS.id]: legacyId, [ORIGIN_LABELS.name]: 'app', [ORIGIN_LABELS.namespace]: 'src', [ORIGIN_LABELS.cluster]: 'alice-ctx'},
-      annotations: {note: 'x', [ORIGIN_ANNOTATION]: JSON.stringify({kind: 'ConfigMap', name: 'app', namespace: 'src', context: 'alice-ctx', server: 'https://alpha:6443'})},
-    });
+    const legacy = cm(
+      'a',
+      {a: '1'},
+      {
+        labels: {
+          team: 'web',
+          [ORIGIN_LABELS.id]: legacyId,
+          [ORIGIN_LABELS.name]: 'app',
+          [ORIGIN_LABELS.namespace]: 'src',
+          [ORIGIN_LABELS.cluster]: 'alice-ctx',
+        },
+        annotations: {
+          note: 'x',
+          [ORIGIN_ANNOTATION]: JSON.stringify({
+            kind: 'ConfigMap',
+            name: 'app',
+            namespace: 'src',
+            context: 'alice-ctx',
+            server: 'https://alpha:6443',
+          }),
+        },
+      },
+    );
     expect(copyMark(legacy, ref)).toBe('legacy');
     expect(originSelector(ref)).toContain(legacyId);
     // Known only under a URL this run reaches the cluster by.
@@ -204,7 +253,12 @@ describe('cluster identity', () => {
     expect(entry).toMatchObject({action: 'update', migrate: true});
     expect(copyMark(entry.object!, ref)).toBe('current');
     // The rewritten copy is stable under any context name.
-    const again = planFanout({...ref, context: 'bob-ctx'}, source, [cluster([{...entry.object!, resourceVersion: '8'}], ['a'], {context: 'bob-ctx'})], options);
+    const again = planFanout(
+      {...ref, context: 'bob-ctx'},
+      source,
+      [cluster([{...entry.object!, resourceVersion: '8'}], ['a'], {context: 'bob-ctx'})],
+      options,
+    );
     expect(again.entries[0].action).toBe('unchanged');
   });
 
@@ -227,12 +281,20 @@ describe('cluster identity', () => {
       ['b2', 'uid-beta', 'n4'],
     ]);
     // Dropping a2 from the run prunes its copy, once.
-    const pruned = planFanout(ref, source, reads.filter((r) => r.context !== 'a2'), options).entries.filter((e) => e.action === 'prune');
+    const pruned = planFanout(
+      ref,
+      source,
+      reads.filter((r) => r.context !== 'a2'),
+      options,
+    ).entries.filter((e) => e.action === 'prune');
     expect(pruned.map((e) => [e.cluster, e.namespace])).toEqual([['uid-alpha', 'n2']]);
   });
 
   it('prunes nothing while a context of the run could not be read (it may select any copy)', () => {
-    const reads = [cluster([desiredCopy(source, ref, 'old')], ['a']), {...cluster([], []), context: 'other', cluster: undefined, error: 'unreachable'}];
+    const reads = [
+      cluster([desiredCopy(source, ref, 'old')], ['a']),
+      {...cluster([], []), context: 'other', cluster: undefined, error: 'unreachable'},
+    ];
     expect(planFanout(ref, source, reads, options).entries.map((e) => e.action)).toEqual(['create', 'error']);
   });
 
@@ -250,14 +312,22 @@ describe('planAnnotationRemoved', () => {
     const otherCluster = desiredCopy(source, {...ref, cluster: 'uid-beta'}, 'c', {fromAnnotations: true});
     const base = {context: 'alpha', server: ref.server, cluster: ref.cluster};
     const plans = planAnnotationRemoved(base, [viaAnnotations, plainFanout, otherCluster, source], () => false);
-    expect(plans.flatMap((p) => p.entries.map((e) => [e.namespace, e.action, e.reason]))).toEqual([['a', 'prune', 'the source no longer carries a Kubed annotation']]);
+    expect(plans.flatMap((p) => p.entries.map((e) => [e.namespace, e.action, e.reason]))).toEqual([
+      ['a', 'prune', 'the source no longer carries a Kubed annotation'],
+    ]);
     expect(planAnnotationRemoved(base, [viaAnnotations], () => true)).toEqual([]);
   });
 });
 
 describe('chooseTargets', () => {
   const nss = (...names: string[]) => names.map((name) => ({name, labels: {}}));
-  const alpha = {context: 'alpha', server: 'https://alpha:6443', cluster: 'uid-alpha', defaultNamespace: 'src', namespaces: nss('src', 'a', 'b')};
+  const alpha = {
+    context: 'alpha',
+    server: 'https://alpha:6443',
+    cluster: 'uid-alpha',
+    defaultNamespace: 'src',
+    namespaces: nss('src', 'a', 'b'),
+  };
   const beta = {context: 'beta', server: 'https://beta:6443', cluster: 'uid-beta', defaultNamespace: 'src', namespaces: nss('src', 'a')};
 
   it('defaults to the context namespace and leaves the source out of patterns', () => {
@@ -269,7 +339,9 @@ describe('chooseTargets', () => {
     expect(() => chooseTargets(ref, [alpha], {})).toThrow(/is the source itself/);
     expect(() => chooseTargets(ref, [alpha], {names: ['src']})).toThrow(/is the source itself/);
     // Another host name for the same API server: the identity says it is the source.
-    expect(() => chooseTargets(ref, [{...alpha, context: 'alpha-lh', server: 'https://localhost:6443'}], {})).toThrow(/is the source itself: same cluster and namespace \(context "alpha-lh" reaches/);
+    expect(() => chooseTargets(ref, [{...alpha, context: 'alpha-lh', server: 'https://localhost:6443'}], {})).toThrow(
+      /is the source itself: same cluster and namespace \(context "alpha-lh" reaches/,
+    );
     // The same URL string on another cluster is not the source.
     expect(chooseTargets(ref, [{...alpha, cluster: 'uid-other'}], {})[0].targets).toEqual(['src']);
   });
@@ -308,7 +380,11 @@ describe('planFanoutStatus and planFanoutDelete', () => {
     const edited = {...desiredCopy(secretSource, secretRef, 'c'), data: {pin: '9999'}};
     // Written by an older version, with a plain checksum: still judged by its data, and rewritten without it.
     const legacy = {...desiredCopy(secretSource, secretRef, 'd'), annotations: {...copy.annotations, [CHECKSUM_ANNOTATION]: 'sha256:00'}};
-    const status = planFanoutStatus(secretRef, secretSource, [inSync, stale, edited, legacy].map((object) => ({context: 'beta', cluster: 'uid-beta', object})));
+    const status = planFanoutStatus(
+      secretRef,
+      secretSource,
+      [inSync, stale, edited, legacy].map((object) => ({context: 'beta', cluster: 'uid-beta', object})),
+    );
     expect(status.copies.map((c) => [c.namespace, c.state])).toEqual([
       ['a', 'in-sync'],
       ['b', 'stale'],
@@ -341,7 +417,13 @@ describe('planFanoutStatus and planFanoutDelete', () => {
   });
 
   it('deletes only copies of this source', () => {
-    const plan = planFanoutDelete(ref, [{context: 'beta', cluster: 'uid-beta', objects: [desiredCopy(source, ref, 'a'), cm('b', {}), desiredCopy(source, {...ref, name: 'x'}, 'c')]}]);
+    const plan = planFanoutDelete(ref, [
+      {
+        context: 'beta',
+        cluster: 'uid-beta',
+        objects: [desiredCopy(source, ref, 'a'), cm('b', {}), desiredCopy(source, {...ref, name: 'x'}, 'c')],
+      },
+    ]);
     expect(plan.entries.map((e) => [e.namespace, e.action])).toEqual([['a', 'prune']]);
   });
 

@@ -28,9 +28,18 @@ describe('fanout preflight', () => {
 
   it('turns writes the caller may not make into errors naming the permission, and counts the rest', () => {
     const checked = applyPreflight(plan, (a) => !(a.namespace === 'b' || (a.namespace === 'c' && a.verb === 'delete')));
-    expect(checked.preflight).toEqual({total: 4, writable: 2, denied: [{context: 'alpha', namespace: 'b', verbs: ['update']}, {context: 'alpha', namespace: 'c', verbs: ['delete']}]});
+    expect(checked.preflight).toEqual({
+      total: 4,
+      writable: 2,
+      denied: [
+        {context: 'alpha', namespace: 'b', verbs: ['update']},
+        {context: 'alpha', namespace: 'c', verbs: ['delete']},
+      ],
+    });
     expect(checked.entries.map((e) => e.action)).toEqual(['create', 'error', 'error', 'prune', 'unchanged']);
-    expect(checked.entries[1].reason).toBe('forbidden: you may not update secrets in namespace "b" (access review before writing; planned: update)');
+    expect(checked.entries[1].reason).toBe(
+      'forbidden: you may not update secrets in namespace "b" (access review before writing; planned: update)',
+    );
     expect(checked.summary.error).toBe(2);
     expect(describePreflight(checked.preflight)).toBe('you can write 2 of 4 targets; not: alpha/b (update), alpha/c (delete)');
   });

@@ -5,18 +5,37 @@ import {fanoutDocument, renderFanoutPlan, renderFanoutResults} from '../../src/u
 import {createTheme} from '../../src/ui/theme.js';
 
 const ref: SourceRef = {kind: 'Secret', name: 'creds', namespace: 'src', context: 'alpha', server: 'https://alpha', cluster: 'uid-alpha'};
-const source: ConfigObject = {kind: 'Secret', name: 'creds', namespace: 'src', type: 'Opaque', labels: {}, annotations: {}, data: {password: 'hunter2'}, binaryData: {}};
+const source: ConfigObject = {
+  kind: 'Secret',
+  name: 'creds',
+  namespace: 'src',
+  type: 'Opaque',
+  labels: {},
+  annotations: {},
+  data: {password: 'hunter2'},
+  binaryData: {},
+};
 const theme = createTheme(false);
 
 function plan() {
   const stale = desiredCopy({...source, data: {password: 'old'}}, ref, 'b');
   const foreign: ConfigObject = {...source, namespace: 'c', data: {password: 'theirs'}};
-  return planFanout(ref, source, [{context: 'alpha', server: ref.server, cluster: ref.cluster, targets: ['a', 'b', 'c'], objects: [stale, foreign]}], {onConflict: 'skip', prune: true});
+  return planFanout(
+    ref,
+    source,
+    [{context: 'alpha', server: ref.server, cluster: ref.cluster, targets: ['a', 'b', 'c'], objects: [stale, foreign]}],
+    {onConflict: 'skip', prune: true},
+  );
 }
 
 describe('render-fanout', () => {
   it('says why a target cannot be planned', () => {
-    const missing = planFanout(ref, source, [{context: 'beta', server: 'https://beta', cluster: 'uid-beta', targets: [], missing: ['src'], objects: []}], {onConflict: 'skip', prune: true});
+    const missing = planFanout(
+      ref,
+      source,
+      [{context: 'beta', server: 'https://beta', cluster: 'uid-beta', targets: [], missing: ['src'], objects: []}],
+      {onConflict: 'skip', prune: true},
+    );
     const text = renderFanoutPlan(missing, theme);
     expect(text).toMatch(/beta\s+src\s+error\s+namespace "src" not found/);
   });
@@ -48,6 +67,11 @@ describe('render-fanout', () => {
     const json = JSON.stringify(fanoutDocument(p, results));
     expect(json).not.toContain('hunter2');
     expect(json).not.toContain('theirs');
-    expect(JSON.parse(json).entries[1]).toMatchObject({namespace: 'b', action: 'update', outcome: 'failed', error: 'forbidden: cannot update'});
+    expect(JSON.parse(json).entries[1]).toMatchObject({
+      namespace: 'b',
+      action: 'update',
+      outcome: 'failed',
+      error: 'forbidden: cannot update',
+    });
   });
 });

@@ -31,7 +31,11 @@ async function until(check: () => boolean, timeoutMs = 10_000): Promise<void> {
 
 function planWith(action: 'create' | 'unchanged'): FanoutPlan {
   const entries = [{context: 'alpha', namespace: 'a', action}];
-  return {source: {...ref, exists: true}, entries, summary: {create: action === 'create' ? 1 : 0, update: 0, unchanged: action === 'unchanged' ? 1 : 0, prune: 0, conflict: 0, error: 0}};
+  return {
+    source: {...ref, exists: true},
+    entries,
+    summary: {create: action === 'create' ? 1 : 0, update: 0, unchanged: action === 'unchanged' ? 1 : 0, prune: 0, conflict: 0, error: 0},
+  };
 }
 
 describe('watchFanout', () => {

@@ -14,7 +14,9 @@ describe('fleet --baseline and --full-values', () => {
   it('compares every other location with the baseline, as two-location reports valid under the schema', () => {
     const report = diffFleet(FLEET_LOCATIONS, fleetObjects(), {...options, baseline: 1});
     expect(report.baseline).toEqual(FLEET_LOCATIONS[1]);
-    expect(report.againstBaseline?.map((r) => [r.source, r.target])).toEqual([0, 2, 3].map((i) => [FLEET_LOCATIONS[1], FLEET_LOCATIONS[i]]));
+    expect(report.againstBaseline?.map((r) => [r.source, r.target])).toEqual(
+      [0, 2, 3].map((i) => [FLEET_LOCATIONS[1], FLEET_LOCATIONS[i]]),
+    );
     const schema = JSON.parse(readFileSync(join(import.meta.dirname, '..', '..', 'schema', 'diff-report.schema.json'), 'utf8'));
     const validate = new Ajv2020({allErrors: true, strict: false}).compile(schema);
     expect(validate(JSON.parse(JSON.stringify(report))), JSON.stringify(validate.errors)).toBe(true);
@@ -30,7 +32,9 @@ describe('fleet --baseline and --full-values', () => {
       [cm('c', 'app', {'app.yaml': 'port: 1\nhost: y\n'})],
     ];
     const text = renderFleetReport(diffFleet(locations, objects, {...options, baseline: 0}), plain, {hideIdentical: false, quiet: false});
-    expect(text).toMatch(/Against the baseline alpha\/a:\nConfigMaps and Secrets: alpha\/a → alpha\/b[\s\S]*~ port: 1 → 2[\s\S]*ConfigMaps and Secrets: alpha\/a → alpha\/c[\s\S]*~ host: x → y/);
+    expect(text).toMatch(
+      /Against the baseline alpha\/a:\nConfigMaps and Secrets: alpha\/a → alpha\/b[\s\S]*~ port: 1 → 2[\s\S]*ConfigMaps and Secrets: alpha\/a → alpha\/c[\s\S]*~ host: x → y/,
+    );
   });
 
   it('never prints two different cut values alike, and prints them whole with --full-values', () => {
@@ -47,9 +51,17 @@ describe('fleet --baseline and --full-values', () => {
 
 describe('fleet rows of Secrets', () => {
   it('are one per key, in section data, when a value is text in one place and bytes in another', () => {
-    const secret = (namespace: string, data: Record<string, string>, binaryData: Record<string, string> = {}) => ({...cm(namespace, 's', data, binaryData), kind: 'Secret' as const, type: 'Opaque'});
+    const secret = (namespace: string, data: Record<string, string>, binaryData: Record<string, string> = {}) => ({
+      ...cm(namespace, 's', data, binaryData),
+      kind: 'Secret' as const,
+      type: 'Opaque',
+    });
     const locations = [loc('alpha', 'a'), loc('alpha', 'b'), loc('alpha', 'c')];
-    const report = diffFleet(locations, [[secret('a', {k: 'text'})], [secret('b', {}, {k: Buffer.from([0xff]).toString('base64')})], [secret('c', {k: 'text'})]], options);
+    const report = diffFleet(
+      locations,
+      [[secret('a', {k: 'text'})], [secret('b', {}, {k: Buffer.from([0xff]).toString('base64')})], [secret('c', {k: 'text'})]],
+      options,
+    );
     expect(report.objects[0].keys.map((k) => [k.key, k.section, k.cells])).toEqual([['k', 'data', ['A', 'B', 'A']]]);
     expect(report.objects[0].keys[0].groups.every((g) => g.masked && g.value === undefined)).toBe(true);
   });

@@ -15,7 +15,11 @@ describe('diffFleet', () => {
     const app = r.objects.find((o) => o.name === 'app-config')!;
     const row = (key: string) => app.keys.find((k) => k.key === key)!;
     expect(row('LOG_LEVEL').cells).toEqual(['A', 'A', 'B', 'C']);
-    expect(row('LOG_LEVEL').groups.map((g) => [g.group, g.value])).toEqual([['A', 'info'], ['B', 'warn'], ['C', 'debug']]);
+    expect(row('LOG_LEVEL').groups.map((g) => [g.group, g.value])).toEqual([
+      ['A', 'info'],
+      ['B', 'warn'],
+      ['C', 'debug'],
+    ]);
     expect(row('TZ')).toMatchObject({status: 'identical', cells: ['A', 'A', 'A', 'A']});
     expect(row('EXTRA')).toMatchObject({status: 'different', cells: [null, null, null, 'A']});
     expect(r.objects.find((o) => o.name === 'dev-only')).toMatchObject({status: 'different', cells: ['A', null, null, null]});
@@ -46,7 +50,9 @@ describe('diffFleet', () => {
   });
 
   it('compares binaryData by size and hash', () => {
-    const blob = fleet().objects.find((o) => o.name === 'common')!.keys.find((k) => k.key === 'blob.bin')!;
+    const blob = fleet()
+      .objects.find((o) => o.name === 'common')!
+      .keys.find((k) => k.key === 'blob.bin')!;
     expect(blob).toMatchObject({section: 'binaryData', cells: [null, null, null, 'A']});
     expect(blob.groups[0]).toMatchObject({size: 8, sha256: expect.stringMatching(/^[0-9a-f]{64}$/)});
     expect(blob.groups[0].value).toBeUndefined();
@@ -66,7 +72,11 @@ describe('diffFleet', () => {
 
   it('finds a fleet in agreement', () => {
     const locations = [loc('a', 'x'), loc('b', 'x'), loc('c', 'x')];
-    const r = diffFleet(locations, locations.map(() => [cm('x', 'same', {K: 'v'})]), options);
+    const r = diffFleet(
+      locations,
+      locations.map(() => [cm('x', 'same', {K: 'v'})]),
+      options,
+    );
     expect(r.summary).toMatchObject({total: 1, identical: 1, different: 0});
     expect(r.objects[0].cells).toEqual(['A', 'A', 'A']);
     expect(fleetHasDifferences(r)).toBe(false);

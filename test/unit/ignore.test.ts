@@ -46,7 +46,11 @@ describe('rules file', () => {
     const deep = join(repo, 'a', 'b');
     mkdirSync(deep, {recursive: true});
     writeFileSync(join(repo, '.configsync.yaml'), 'ignore:\n  keys: [DB_HOST, "*.endpoint"]\n  objects: ["*-local"]\n');
-    expect(await loadRulesFile(undefined, deep)).toEqual({keys: ['DB_HOST', '*.endpoint'], objects: ['*-local'], file: join(repo, '.configsync.yaml')});
+    expect(await loadRulesFile(undefined, deep)).toEqual({
+      keys: ['DB_HOST', '*.endpoint'],
+      objects: ['*-local'],
+      file: join(repo, '.configsync.yaml'),
+    });
   });
 
   it('is read from an explicit path relative to the working directory', async () => {
@@ -55,9 +59,13 @@ describe('rules file', () => {
 
   it('accepts an empty file and rejects malformed ones with a usage error', async () => {
     expect(await loadRulesFile(write('empty.yaml', ''), root)).toMatchObject({keys: [], objects: []});
-    await expect(loadRulesFile(write('scalar.yaml', 'ignore: DB_HOST\n'), root)).rejects.toThrow(/ignore must be a mapping with "keys:" and "objects:"/);
+    await expect(loadRulesFile(write('scalar.yaml', 'ignore: DB_HOST\n'), root)).rejects.toThrow(
+      /ignore must be a mapping with "keys:" and "objects:"/,
+    );
     await expect(loadRulesFile(write('numbers.yaml', 'ignore:\n  keys: [1]\n'), root)).rejects.toThrow(/ignore.keys\[0\] must be a string/);
-    await expect(loadRulesFile(write('bad.yaml', 'ignore: [unclosed\n'), root)).rejects.toThrow(/rules file .*bad.yaml is not JSON or YAML \(line/);
+    await expect(loadRulesFile(write('bad.yaml', 'ignore: [unclosed\n'), root)).rejects.toThrow(
+      /rules file .*bad.yaml is not JSON or YAML \(line/,
+    );
     await expect(loadRulesFile('missing.yaml', root)).rejects.toThrow(/rules file .*missing.yaml/);
   });
 
@@ -65,13 +73,23 @@ describe('rules file', () => {
     const unknownNested = loadRulesFile(write('typo.yaml', 'ignore:\n  key: [LOG]\n'), root);
     await expect(unknownNested).rejects.toThrow(/unknown field "ignore.key" \(allowed in ignore: keys, objects\)/);
     await expect(unknownNested).rejects.toBeInstanceOf(UsageError);
-    await expect(loadRulesFile(write('top.yaml', 'ignored:\n  keys: [LOG]\n'), root)).rejects.toThrow(/unknown field "ignored" \(allowed: ignore\)/);
-    await expect(loadRulesFile(write('list.yaml', '- ignore:\n    keys: [LOG]\n'), root)).rejects.toThrow(/expected a mapping with "ignore:" \(allowed fields: ignore\), not a list/);
+    await expect(loadRulesFile(write('top.yaml', 'ignored:\n  keys: [LOG]\n'), root)).rejects.toThrow(
+      /unknown field "ignored" \(allowed: ignore\)/,
+    );
+    await expect(loadRulesFile(write('list.yaml', '- ignore:\n    keys: [LOG]\n'), root)).rejects.toThrow(
+      /expected a mapping with "ignore:" \(allowed fields: ignore\), not a list/,
+    );
   });
 
   it('names the rules that matched nothing', async () => {
-    const rules = (await loadRulesFile(write('unused.yaml', 'ignore:\n  keys: [LOG, "web:DB_*", "*.yaml"]\n  objects: ["*-local", nothing]\n'), root))!;
-    const warnings = unmatchedRules(rules, [{name: 'web', keys: ['DB_HOST', 'app.yaml']}, {name: 'cache-local', keys: []}]);
+    const rules = (await loadRulesFile(
+      write('unused.yaml', 'ignore:\n  keys: [LOG, "web:DB_*", "*.yaml"]\n  objects: ["*-local", nothing]\n'),
+      root,
+    ))!;
+    const warnings = unmatchedRules(rules, [
+      {name: 'web', keys: ['DB_HOST', 'app.yaml']},
+      {name: 'cache-local', keys: []},
+    ]);
     expect(warnings).toEqual([
       `warning: rules file ${join(root, 'unused.yaml')}: ignore.objects "nothing" matched nothing in this run`,
       `warning: rules file ${join(root, 'unused.yaml')}: ignore.keys "LOG" matched nothing in this run`,

@@ -57,17 +57,32 @@ describe('plugins/configsync.yaml', () => {
   });
 
   it('refuses to fill a platform the release did not build', () => {
-    expect(() => fillManifest(templateText, {version: '1.2.3', baseUrl: 'https://example.test', sha256: {}})).toThrow('no archive for linux/amd64');
+    expect(() => fillManifest(templateText, {version: '1.2.3', baseUrl: 'https://example.test', sha256: {}})).toThrow(
+      'no archive for linux/amd64',
+    );
   });
 });
 
 describe('validateKrewManifest', () => {
   const valid = () => load(fillManifest(templateText, {version: '0.1.0', baseUrl: 'https://example.test', sha256: ALL_SHA})) as any;
   const cases: Array<[string, (doc: any) => void, string, string?]> = [
-    ['wrong apiVersion', (d) => (d.apiVersion = 'krew.googlecontainertools.github.com/v1alpha1'), 'apiVersion must be krew.googlecontainertools.github.com/v1alpha2'],
+    [
+      'wrong apiVersion',
+      (d) => (d.apiVersion = 'krew.googlecontainertools.github.com/v1alpha1'),
+      'apiVersion must be krew.googlecontainertools.github.com/v1alpha2',
+    ],
     ['wrong kind', (d) => (d.kind = 'Tool'), 'kind must be Plugin'],
-    ['name not matching the file', (d) => (d.metadata.name = 'config-sync'), 'metadata.name "config-sync" must match the file name "configsync.yaml"'],
-    ['upper-case name', (d) => (d.metadata.name = 'ConfigSync'), 'metadata.name must be lowercase letters, digits and dashes', 'ConfigSync.yaml'],
+    [
+      'name not matching the file',
+      (d) => (d.metadata.name = 'config-sync'),
+      'metadata.name "config-sync" must match the file name "configsync.yaml"',
+    ],
+    [
+      'upper-case name',
+      (d) => (d.metadata.name = 'ConfigSync'),
+      'metadata.name must be lowercase letters, digits and dashes',
+      'ConfigSync.yaml',
+    ],
     ['version without v', (d) => (d.spec.version = '0.1.0'), 'spec.version must be a semantic version with a leading v (v1.2.3)'],
     ['version not semver', (d) => (d.spec.version = 'v1.2'), 'spec.version must be a semantic version with a leading v (v1.2.3)'],
     ['no short description', (d) => delete d.spec.shortDescription, 'spec.shortDescription is required'],
@@ -78,8 +93,16 @@ describe('validateKrewManifest', () => {
     ['unknown os', (d) => (d.spec.platforms[0].selector.matchLabels.os = 'plan9'), 'spec.platforms[0]: unknown os "plan9"'],
     ['http download', (d) => (d.spec.platforms[0].uri = 'http://example.test/a.tar.gz'), 'spec.platforms[0].uri must be an https URL'],
     ['short checksum', (d) => (d.spec.platforms[0].sha256 = 'abc'), 'spec.platforms[0].sha256 must be 64 lowercase hex digits'],
-    ['bin outside the archive', (d) => (d.spec.platforms[0].bin = '../kubectl-configsync'), 'spec.platforms[0].bin must be a relative path inside the archive'],
-    ['.exe on linux', (d) => (d.spec.platforms[0].bin = 'kubectl-configsync.exe'), 'spec.platforms[0].bin: only windows binaries end in .exe'],
+    [
+      'bin outside the archive',
+      (d) => (d.spec.platforms[0].bin = '../kubectl-configsync'),
+      'spec.platforms[0].bin must be a relative path inside the archive',
+    ],
+    [
+      '.exe on linux',
+      (d) => (d.spec.platforms[0].bin = 'kubectl-configsync.exe'),
+      'spec.platforms[0].bin: only windows binaries end in .exe',
+    ],
   ];
   it.each(cases)('reports %s', (_, mutate, problem, fileName = 'configsync.yaml') => {
     const doc = valid();
@@ -90,6 +113,8 @@ describe('validateKrewManifest', () => {
   it('reports a placeholder for another platform', () => {
     const doc = template();
     doc.spec.platforms[0].sha256 = '@@SHA256_DARWIN_ARM64@@';
-    expect(validateKrewManifest(doc, 'configsync.yaml', {allowPlaceholders: true})).toEqual(['spec.platforms[0].sha256 placeholder @@SHA256_DARWIN_ARM64@@ names another platform']);
+    expect(validateKrewManifest(doc, 'configsync.yaml', {allowPlaceholders: true})).toEqual([
+      'spec.platforms[0].sha256 placeholder @@SHA256_DARWIN_ARM64@@ names another platform',
+    ]);
   });
 });

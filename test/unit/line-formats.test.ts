@@ -6,14 +6,18 @@ const entries = (map: Map<string, string> | undefined) => (map ? Object.fromEntr
 
 describe('.properties (java.util.Properties#load)', () => {
   it('unescapes separators in keys: key\\:colon=v is the key "key:colon"', () => {
-    expect(entries(parseProperties('key\\:colon=v\nkey\\=eq:w\nwith\\ space = x\n'))).toEqual({'key:colon': 'v', 'key=eq': 'w', 'with space': 'x'});
+    expect(entries(parseProperties('key\\:colon=v\nkey\\=eq:w\nwith\\ space = x\n'))).toEqual({
+      'key:colon': 'v',
+      'key=eq': 'w',
+      'with space': 'x',
+    });
   });
 
   it('takes "=", ":" and whitespace as separators, and the "key value" form', () => {
     expect(entries(parseProperties('a=1\nb: 2\nc 3\nd\t=\t4\ne\n'))).toEqual({a: '1', b: '2', c: '3', d: '4', e: ''});
   });
 
-  it('joins continuation lines and drops the next line\'s leading whitespace', () => {
+  it("joins continuation lines and drops the next line's leading whitespace", () => {
     expect(entries(parseProperties('list = a,\\\n       b,\\\n       c\nlast=\\\\\n'))).toEqual({list: 'a,b,c', last: '\\'});
   });
 
@@ -27,7 +31,10 @@ describe('.properties (java.util.Properties#load)', () => {
   });
 
   it('drives the path-level diff of .properties values', () => {
-    expect(diffStructured('app.properties', 'key\\:colon=v\nlist=a,\\\n  b\nname value\n', 'key\\:colon=w\nlist=a,\\\n  c\nname other\n')?.changes).toEqual([
+    expect(
+      diffStructured('app.properties', 'key\\:colon=v\nlist=a,\\\n  b\nname value\n', 'key\\:colon=w\nlist=a,\\\n  c\nname other\n')
+        ?.changes,
+    ).toEqual([
       {path: 'key:colon', change: 'changed', old: 'v', new: 'w'},
       {path: 'list', change: 'changed', old: 'a,b', new: 'a,c'},
       {path: 'name', change: 'changed', old: 'value', new: 'other'},
@@ -49,7 +56,16 @@ describe('.env (dotenv)', () => {
       'G=',
       'H=a#b',
     ].join('\n');
-    expect(entries(parseDotenv(text))).toEqual({A: '1', B: 'two words', C: 'literal \\n $X', D: 'line1\nline2', E: 'unquoted value', F: 'multi\nline', G: '', H: 'a#b'});
+    expect(entries(parseDotenv(text))).toEqual({
+      A: '1',
+      B: 'two words',
+      C: 'literal \\n $X',
+      D: 'line1\nline2',
+      E: 'unquoted value',
+      F: 'multi\nline',
+      G: '',
+      H: 'a#b',
+    });
   });
 
   it('refuses what is not .env', () => {

@@ -21,9 +21,12 @@ describe('parseLabelSelector', () => {
     expect(parseLabelSelector('')).toEqual([]);
   });
 
-  it.each(['team in (a', 'team=a,', '=a', 'a b', 'team=a b', 'team in a,b', '!', 'x=' + 'v'.repeat(64)])('refuses %j as a usage error', (text) => {
-    expect(() => parseLabelSelector(text)).toThrow(/invalid label selector/);
-  });
+  it.each(['team in (a', 'team=a,', '=a', 'a b', 'team=a b', 'team in a,b', '!', 'x=' + 'v'.repeat(64)])(
+    'refuses %j as a usage error',
+    (text) => {
+      expect(() => parseLabelSelector(text)).toThrow(/invalid label selector/);
+    },
+  );
 });
 
 describe('matchesLabelSelector', () => {
@@ -59,7 +62,11 @@ describe('compileNamespaceSelection', () => {
   it('selector and regex narrow together; system namespaces only when named', () => {
     expect(compileNamespaceSelection({selector: 'team=a'})(namespaces).selected).toEqual(['team-a', 'web']);
     expect(compileNamespaceSelection({selector: 'team=a', regex: '^team-'})(namespaces).selected).toEqual(['team-a']);
-    expect(compileNamespaceSelection({selector: 'team=a', names: ['kube-system']})(namespaces).selected).toEqual(['kube-system', 'team-a', 'web']);
+    expect(compileNamespaceSelection({selector: 'team=a', names: ['kube-system']})(namespaces).selected).toEqual([
+      'kube-system',
+      'team-a',
+      'web',
+    ]);
   });
 
   it('excludes, and reports named namespaces that do not exist', () => {

@@ -14,7 +14,13 @@ const errorOf = (fn: () => unknown): unknown => {
 describe('describeParseError', () => {
   const secret = 'OLDSECRET-hunter2';
   it('says where JSON broke, never what it said', () => {
-    for (const text of [`{"password": ${secret}}`, `{"password": "${secret}"`, `{"password": "${secret}"} x`, `${secret}`, `{"a":\n "${secret}\u0001"}`]) {
+    for (const text of [
+      `{"password": ${secret}}`,
+      `{"password": "${secret}"`,
+      `{"password": "${secret}"} x`,
+      `${secret}`,
+      `{"a":\n "${secret}\u0001"}`,
+    ]) {
       const message = describeParseError(errorOf(() => JSON.parse(text)));
       expect(message).toMatch(/^not JSON/);
       expect(message).not.toContain('OLDSECRET');
@@ -23,7 +29,10 @@ describe('describeParseError', () => {
   });
 
   it('says where YAML broke, never what it said', () => {
-    const message = describeParseError(errorOf(() => load(`password: "${secret}\nother: [`)), 'JSON or YAML');
+    const message = describeParseError(
+      errorOf(() => load(`password: "${secret}\nother: [`)),
+      'JSON or YAML',
+    );
     expect(message).toMatch(/^not JSON or YAML \(line \d+, column \d+/);
     expect(message).not.toContain('OLDSECRET');
   });

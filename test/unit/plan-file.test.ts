@@ -10,12 +10,36 @@ import type {ConfigObject} from '../../src/core/types.js';
 const source = {context: 'alpha', namespace: 'a', label: 'alpha/a'};
 const target = {context: 'beta', namespace: 'b', label: 'beta/b'};
 const binding = {source: {cluster: 'uid-alpha', namespaceUid: 'n1'}, target: {cluster: 'uid-beta'}, saltId: '0123abcd'};
-const cm = (data: Record<string, string>, extra: Partial<ConfigObject> = {}): ConfigObject => ({kind: 'ConfigMap', name: 'app', namespace: 'x', labels: {}, annotations: {}, data, binaryData: {}, uid: 'u1', resourceVersion: '3', ...extra});
+const cm = (data: Record<string, string>, extra: Partial<ConfigObject> = {}): ConfigObject => ({
+  kind: 'ConfigMap',
+  name: 'app',
+  namespace: 'x',
+  labels: {},
+  annotations: {},
+  data,
+  binaryData: {},
+  uid: 'u1',
+  resourceVersion: '3',
+  ...extra,
+});
 const secret = (data: Record<string, string>): ConfigObject => ({...cm(data), kind: 'Secret', name: 's', type: 'Opaque'});
 
 function documents() {
-  const report = {...diffLocations(source, target, [cm({A: '2'}), secret({P: 'new'})], [cm({A: '1'})], {kinds: ['ConfigMap', 'Secret'], showSecrets: false, salt: 'pepper'}), binding};
-  const {plan} = planSync(report, [cm({A: '2'}), secret({P: 'new'})], [cm({A: '1'})], {keys: () => true, prune: false, recreate: false}, {now: new Date(0)});
+  const report = {
+    ...diffLocations(source, target, [cm({A: '2'}), secret({P: 'new'})], [cm({A: '1'})], {
+      kinds: ['ConfigMap', 'Secret'],
+      showSecrets: false,
+      salt: 'pepper',
+    }),
+    binding,
+  };
+  const {plan} = planSync(
+    report,
+    [cm({A: '2'}), secret({P: 'new'})],
+    [cm({A: '1'})],
+    {keys: () => true, prune: false, recreate: false},
+    {now: new Date(0)},
+  );
   return {report: JSON.parse(JSON.stringify(report)), plan: JSON.parse(JSON.stringify(plan))};
 }
 
@@ -30,8 +54,12 @@ describe('plan documents are checked against schema/ on read', () => {
 
   it('refuses malformed plans with one line naming the place', () => {
     const {plan} = documents();
-    expect(() => validatePlanDocument({...plan, objects: [null]}, 'p.json')).toThrow(/^--plan: p\.json is not a valid SyncPlan: \/objects\/0 must be object$/);
-    expect(() => validatePlanDocument({...plan, binding: {...plan.binding, target: {}}}, 'p.json')).toThrow(/\/binding\/target must have required property 'cluster'/);
+    expect(() => validatePlanDocument({...plan, objects: [null]}, 'p.json')).toThrow(
+      /^--plan: p\.json is not a valid SyncPlan: \/objects\/0 must be object$/,
+    );
+    expect(() => validatePlanDocument({...plan, binding: {...plan.binding, target: {}}}, 'p.json')).toThrow(
+      /\/binding\/target must have required property 'cluster'/,
+    );
     expect(() => validatePlanDocument({...plan, extra: 1}, 'p.json')).toThrow(/unknown field "extra"/);
     expect(() => validatePlanDocument({kind: 'ConfigMap'}, 'p.json')).toThrow(/expected a DiffReport/);
   });

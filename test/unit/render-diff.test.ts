@@ -9,7 +9,13 @@ import {cm, FLEET_LOCATIONS, fleetObjects, IGNORE, PROD, prodObjects, SALT, STAG
 
 const plain = createTheme(false);
 const ESC = '\u001b[';
-const report = () => diffLocations(STAGING, PROD, stagingObjects(), prodObjects(), {kinds: ['ConfigMap', 'Secret'], showSecrets: false, salt: SALT, ignore: IGNORE});
+const report = () =>
+  diffLocations(STAGING, PROD, stagingObjects(), prodObjects(), {
+    kinds: ['ConfigMap', 'Secret'],
+    showSecrets: false,
+    salt: SALT,
+    ignore: IGNORE,
+  });
 const fleet = () => diffFleet(FLEET_LOCATIONS, fleetObjects(), {kinds: ['ConfigMap', 'Secret'], showSecrets: false, salt: SALT});
 const defaults = {context: 3, hideIdentical: false, quiet: false};
 
@@ -30,7 +36,15 @@ describe('renderDiffReport', () => {
   it('uses -C for the lines of context of value diffs', () => {
     const a = 'l1\nl2\nl3\nl4\nl5\nl6\nl7\n';
     const b = a.replace('l4', 'L4');
-    expect(renderLineDiff('k', a, b, plain, 1).split('\n')).toEqual(['  --- source/k', '  +++ target/k', '  @@ -3,3 +3,3 @@', '   l3', '  -l4', '  +L4', '   l5']);
+    expect(renderLineDiff('k', a, b, plain, 1).split('\n')).toEqual([
+      '  --- source/k',
+      '  +++ target/k',
+      '  @@ -3,3 +3,3 @@',
+      '   l3',
+      '  -l4',
+      '  +L4',
+      '   l5',
+    ]);
     expect(renderLineDiff('k', a, b, plain, 0).split('\n').slice(2)).toEqual(['  @@ -4,1 +4,1 @@', '  -l4', '  +L4']);
   });
 
@@ -49,7 +63,11 @@ describe('renderDiffReport', () => {
     expect(shorten('a\nb')).toBe('a↵b');
     expect(shorten('x'.repeat(50), 10)).toBe(`${'x'.repeat(9)}…`);
     expect(shorten('bell\u0007')).toBe('bell\\x07');
-    const long = diffLocations(STAGING, PROD, [cm('s', 'a', {K: 'y'.repeat(500)})], [cm('p', 'a', {K: 'z'.repeat(500)})], {kinds: ['ConfigMap'], showSecrets: false, salt: SALT});
+    const long = diffLocations(STAGING, PROD, [cm('s', 'a', {K: 'y'.repeat(500)})], [cm('p', 'a', {K: 'z'.repeat(500)})], {
+      kinds: ['ConfigMap'],
+      showSecrets: false,
+      salt: SALT,
+    });
     for (const line of renderDiffReport(long, plain, defaults).split('\n')) expect(line.length).toBeLessThan(120);
   });
 });
@@ -57,8 +75,14 @@ describe('renderDiffReport', () => {
 describe('renderFleetReport', () => {
   it('prints only the summary with quiet and hides identical objects on request', () => {
     expect(renderFleetReport(fleet(), plain, {hideIdentical: false, quiet: true}).split('\n')).toHaveLength(3);
-    const agreeing = diffFleet(FLEET_LOCATIONS, FLEET_LOCATIONS.map(() => [cm('x', 'same', {K: 'v'})]), {kinds: ['ConfigMap'], showSecrets: false, salt: SALT});
-    expect(renderFleetReport(agreeing, plain, {hideIdentical: false, quiet: false})).toMatch(/configmap\/same +A +A +A +A +identical \(1 keys\)/);
+    const agreeing = diffFleet(
+      FLEET_LOCATIONS,
+      FLEET_LOCATIONS.map(() => [cm('x', 'same', {K: 'v'})]),
+      {kinds: ['ConfigMap'], showSecrets: false, salt: SALT},
+    );
+    expect(renderFleetReport(agreeing, plain, {hideIdentical: false, quiet: false})).toMatch(
+      /configmap\/same +A +A +A +A +identical \(1 keys\)/,
+    );
     expect(renderFleetReport(agreeing, plain, {hideIdentical: true, quiet: false})).not.toContain('configmap/same');
   });
 
@@ -83,7 +107,11 @@ describe('long one-line values', () => {
   it('are shown again around their first difference', () => {
     const a = `${'a'.repeat(300)}OLD${'z'.repeat(300)}`;
     const b = `${'a'.repeat(300)}NEW${'z'.repeat(300)}`;
-    const r = diffLocations(STAGING, PROD, [cm('s', 'x', {TOKEN: a})], [cm('p', 'x', {TOKEN: b})], {kinds: ['ConfigMap'], showSecrets: false, salt: SALT});
+    const r = diffLocations(STAGING, PROD, [cm('s', 'x', {TOKEN: a})], [cm('p', 'x', {TOKEN: b})], {
+      kinds: ['ConfigMap'],
+      showSecrets: false,
+      salt: SALT,
+    });
     const text = renderDiffReport(r, plain, defaults);
     expect(text).toContain(`  TOKEN:\n  - …${'a'.repeat(20)}OLD${'z'.repeat(76)}…\n  + …${'a'.repeat(20)}NEW${'z'.repeat(76)}…\n`);
   });
@@ -92,7 +120,16 @@ describe('long one-line values', () => {
 describe('renderColumns', () => {
   it('pads to the widest cell, ignoring colour codes and counting wide characters twice', async () => {
     const {renderColumns, displayWidth} = await import('../../src/ui/columns.js');
-    expect(renderColumns(['A', 'B', 'C'], [['x', 'yy', ''], ['long', '', 'z']], '  ')).toBe('  A      B    C\n  x      yy\n  long        z');
+    expect(
+      renderColumns(
+        ['A', 'B', 'C'],
+        [
+          ['x', 'yy', ''],
+          ['long', '', 'z'],
+        ],
+        '  ',
+      ),
+    ).toBe('  A      B    C\n  x      yy\n  long        z');
     expect(displayWidth('\u001b[33mdiff\u001b[39m')).toBe(4);
     expect(displayWidth('日本')).toBe(4);
     expect(displayWidth('é')).toBe(1);
@@ -101,7 +138,13 @@ describe('renderColumns', () => {
 
 describe('value details', () => {
   it('shows no line diff for a one-line JSON value that ends in a newline', () => {
-    const r = diffLocations(STAGING, PROD, [cm('s', 'x', {'settings.json': '{"replicas": 2}\n'})], [cm('p', 'x', {'settings.json': '{"replicas": 3}\n'})], {kinds: ['ConfigMap'], showSecrets: false, salt: SALT});
+    const r = diffLocations(
+      STAGING,
+      PROD,
+      [cm('s', 'x', {'settings.json': '{"replicas": 2}\n'})],
+      [cm('p', 'x', {'settings.json': '{"replicas": 3}\n'})],
+      {kinds: ['ConfigMap'], showSecrets: false, salt: SALT},
+    );
     const text = renderDiffReport(r, plain, defaults);
     expect(text).toContain('  settings.json (json):\n    ~ replicas: 2 → 3\n');
     expect(text).not.toContain('--- source/settings.json');

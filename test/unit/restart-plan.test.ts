@@ -14,13 +14,19 @@ function workload(name: string, podSpec: PodSpec, kind: WorkloadKind = 'Deployme
 const envUser = (name: string, key = 'a', extra: Partial<Workload> = {}, kind: WorkloadKind = 'Deployment') =>
   workload(name, {containers: [{name: 'c', env: [{name: 'X', valueFrom: {configMapKeyRef: {name: 'conf', key}}}]}]}, kind, extra);
 const volumeUser = (name: string) =>
-  workload(name, {volumes: [{name: 'v', configMap: {name: 'conf'}}], containers: [{name: 'c', volumeMounts: [{name: 'v', mountPath: '/v'}]}]});
+  workload(name, {
+    volumes: [{name: 'v', configMap: {name: 'conf'}}],
+    containers: [{name: 'c', volumeMounts: [{name: 'v', mountPath: '/v'}]}],
+  });
 
 const conf = [{kind: 'ConfigMap' as const, name: 'conf'}];
 
 describe('planRestart', () => {
-  it('refuses paused Deployments with kubectl\'s reason and restarts the rest', () => {
-    const plan = planRestart({context: 'alpha', namespace: 'ns', targets: conf, workloads: [envUser('a'), envUser('p', 'a', {paused: true})]}, {skipVolumeOnly: false, maxParallel: 0});
+  it("refuses paused Deployments with kubectl's reason and restarts the rest", () => {
+    const plan = planRestart(
+      {context: 'alpha', namespace: 'ns', targets: conf, workloads: [envUser('a'), envUser('p', 'a', {paused: true})]},
+      {skipVolumeOnly: false, maxParallel: 0},
+    );
     expect(plan.items.map((i) => [i.name, i.action, i.reason])).toEqual([
       ['a', 'restart', undefined],
       ['p', 'skip', 'deployments.apps "p" can\'t restart paused deployment (run rollout resume first)'],
@@ -42,14 +48,24 @@ describe('planRestart', () => {
   it('cuts restarts into waves of --max-parallel, skipped workloads in none', () => {
     const workloads = ['a', 'b', 'c', 'd', 'e'].map((n) => envUser(n, 'a', {paused: n === 'b'}));
     const plan = planRestart({context: 'alpha', namespace: 'ns', targets: conf, workloads}, {skipVolumeOnly: false, maxParallel: 2});
-    expect(plan.waves.map((w) => w.map((i) => plan.items[i].name))).toEqual([['a', 'c'], ['d', 'e']]);
+    expect(plan.waves.map((w) => w.map((i) => plan.items[i].name))).toEqual([
+      ['a', 'c'],
+      ['d', 'e'],
+    ]);
     expect(plan.items.map((i) => i.wave)).toEqual([1, undefined, 1, 2, 2]);
-    expect(planRestart({context: 'alpha', namespace: 'ns', targets: conf, workloads}, {skipVolumeOnly: false, maxParallel: 0}).waves).toHaveLength(1);
+    expect(
+      planRestart({context: 'alpha', namespace: 'ns', targets: conf, workloads}, {skipVolumeOnly: false, maxParallel: 0}).waves,
+    ).toHaveLength(1);
   });
 
   it('only keyed readers with --keys', () => {
     const plan = planRestart(
-      {context: 'alpha', namespace: 'ns', targets: [{kind: 'ConfigMap', name: 'conf', keys: ['b']}], workloads: [envUser('reads-a', 'a'), envUser('reads-b', 'b'), volumeUser('files')]},
+      {
+        context: 'alpha',
+        namespace: 'ns',
+        targets: [{kind: 'ConfigMap', name: 'conf', keys: ['b']}],
+        workloads: [envUser('reads-a', 'a'), envUser('reads-b', 'b'), volumeUser('files')],
+      },
       {skipVolumeOnly: false, maxParallel: 0},
     );
     expect(plan.items.map((i) => i.name)).toEqual(['files', 'reads-b']);
@@ -59,20 +75,32 @@ describe('planRestart', () => {
 
 describe('rolloutState', () => {
   it('waits for the controller to observe the new generation', () => {
-    expect(rolloutState(workload('d', {containers: []}, 'Deployment', {generation: 3, status: {observedGeneration: 2}}), 3)).toMatchObject({done: false});
+    expect(rolloutState(workload('d', {containers: []}, 'Deployment', {generation: 3, status: {observedGeneration: 2}}), 3)).toMatchObject({
+      done: false,
+    });
   });
 
   it('follows a Deployment like kubectl rollout status', () => {
-    const d = (status: Record<string, unknown>) => workload('d', {containers: []}, 'Deployment', {generation: 2, replicas: 2, status: {observedGeneration: 2, ...status}});
+    const d = (status: Record<string, unknown>) =>
+      workload('d', {containers: []}, 'Deployment', {generation: 2, replicas: 2, status: {observedGeneration: 2, ...status}});
     expect(rolloutState(d({updatedReplicas: 1, replicas: 2}), 2).message).toBe('1 of 2 new replicas have been updated');
     expect(rolloutState(d({updatedReplicas: 2, replicas: 3}), 2).message).toBe('1 old replicas are pending termination');
-    expect(rolloutState(d({updatedReplicas: 2, replicas: 2, availableReplicas: 1}), 2).message).toBe('1 of 2 updated replicas are available');
-    expect(rolloutState(d({updatedReplicas: 2, replicas: 2, availableReplicas: 2}), 2)).toEqual({done: true, message: 'successfully rolled out'});
+    expect(rolloutState(d({updatedReplicas: 2, replicas: 2, availableReplicas: 1}), 2).message).toBe(
+      '1 of 2 updated replicas are available',
+    );
+    expect(rolloutState(d({updatedReplicas: 2, replicas: 2, availableReplicas: 2}), 2)).toEqual({
+      done: true,
+      message: 'successfully rolled out',
+    });
     expect(rolloutState(d({conditions: [{type: 'Progressing', reason: 'ProgressDeadlineExceeded'}]}), 2)).toMatchObject({failed: true});
   });
 
   it('follows StatefulSets by revision and DaemonSets by scheduled pods', () => {
-    const s = workload('s', {containers: []}, 'StatefulSet', {generation: 2, replicas: 1, status: {observedGeneration: 2, readyReplicas: 1, currentRevision: 's-1', updateRevision: 's-2'}});
+    const s = workload('s', {containers: []}, 'StatefulSet', {
+      generation: 2,
+      replicas: 1,
+      status: {observedGeneration: 2, readyReplicas: 1, currentRevision: 's-1', updateRevision: 's-2'},
+    });
     expect(rolloutState(s, 2).done).toBe(false);
     expect(rolloutState({...s, status: {...s.status, currentRevision: 's-2'}}, 2).done).toBe(true);
     const ds = workload('ds', {containers: []}, 'DaemonSet', {generation: 2, status: {observedGeneration: 2, desiredNumberScheduled: 0}});
@@ -89,27 +117,49 @@ describe('rolloutState', () => {
         status: {observedGeneration: 2, readyReplicas: 3, currentRevision: 's-1', updateRevision: 's-2', ...status},
       });
     expect(rolloutState(s({readyReplicas: 2, updatedReplicas: 2}), 2)).toEqual({done: false, message: '2 of 3 pods are ready'});
-    expect(rolloutState(s({updatedReplicas: 1}), 2)).toEqual({done: false, message: 'partitioned roll out: 1 of 2 new pods have been updated (partition 1)'});
-    expect(rolloutState(s({updatedReplicas: 2}), 2)).toEqual({done: true, message: 'partitioned roll out complete: 2 new pods have been updated (ordinals below 1 keep the old template)'});
+    expect(rolloutState(s({updatedReplicas: 1}), 2)).toEqual({
+      done: false,
+      message: 'partitioned roll out: 1 of 2 new pods have been updated (partition 1)',
+    });
+    expect(rolloutState(s({updatedReplicas: 2}), 2)).toEqual({
+      done: true,
+      message: 'partitioned roll out complete: 2 new pods have been updated (ordinals below 1 keep the old template)',
+    });
     // A partition at or above the replica count updates no pod at all: nothing to wait for.
-    const all = workload('s', {containers: []}, 'StatefulSet', {generation: 2, replicas: 2, updateStrategy: {type: 'RollingUpdate', partition: 5}, status: {observedGeneration: 2, readyReplicas: 2, updatedReplicas: 0}});
+    const all = workload('s', {containers: []}, 'StatefulSet', {
+      generation: 2,
+      replicas: 2,
+      updateStrategy: {type: 'RollingUpdate', partition: 5},
+      status: {observedGeneration: 2, readyReplicas: 2, updatedReplicas: 0},
+    });
     expect(rolloutState(all, 2).done).toBe(true);
     // Without a partition the revisions must meet, as before.
-    const plain = workload('s', {containers: []}, 'StatefulSet', {generation: 2, replicas: 1, updateStrategy: {type: 'RollingUpdate', partition: 0}, status: {observedGeneration: 2, readyReplicas: 1, updatedReplicas: 1, currentRevision: 's-1', updateRevision: 's-2'}});
+    const plain = workload('s', {containers: []}, 'StatefulSet', {
+      generation: 2,
+      replicas: 1,
+      updateStrategy: {type: 'RollingUpdate', partition: 0},
+      status: {observedGeneration: 2, readyReplicas: 1, updatedReplicas: 1, currentRevision: 's-1', updateRevision: 's-2'},
+    });
     expect(rolloutState(plain, 2).done).toBe(false);
   });
 
-  it('OnDelete StatefulSets and DaemonSets have no rollout to follow: kubectl\'s refusal, not a wait', () => {
+  it("OnDelete StatefulSets and DaemonSets have no rollout to follow: kubectl's refusal, not a wait", () => {
     for (const kind of ['StatefulSet', 'DaemonSet'] as const) {
       const w = workload('w', {containers: []}, kind, {generation: 2, updateStrategy: {type: 'OnDelete'}, status: {observedGeneration: 2}});
       expect(rolloutState(w, 2)).toEqual({
         done: false,
         untracked: true,
-        message: 'rollout status is only available for RollingUpdate strategy type (updateStrategy OnDelete: pods take the new template only when they are deleted)',
+        message:
+          'rollout status is only available for RollingUpdate strategy type (updateStrategy OnDelete: pods take the new template only when they are deleted)',
       });
     }
     // Deployments have no OnDelete; Recreate rolls by itself.
-    const recreate = workload('d', {containers: []}, 'Deployment', {generation: 2, replicas: 0, updateStrategy: {type: 'Recreate'}, status: {observedGeneration: 2}});
+    const recreate = workload('d', {containers: []}, 'Deployment', {
+      generation: 2,
+      replicas: 0,
+      updateStrategy: {type: 'Recreate'},
+      status: {observedGeneration: 2},
+    });
     expect(rolloutState(recreate, 2)).toEqual({done: true, message: 'successfully rolled out'});
   });
 });
@@ -131,7 +181,9 @@ class MemoryCluster {
     this.calls.push(`list ${kind}${options?.labelSelector === undefined ? '' : ` -l ${options.labelSelector}`}`);
     // Enough of the server's selector for these tests: one "key=value".
     const [key, value] = options?.labelSelector?.split('=') ?? [];
-    return this.workloads.filter((w) => w.kind === kind && w.namespace === namespace && (key === undefined || this.labels.get(w.name)?.[key] === value));
+    return this.workloads.filter(
+      (w) => w.kind === kind && w.namespace === namespace && (key === undefined || this.labels.get(w.name)?.[key] === value),
+    );
   }
 
   async getWorkload(kind: WorkloadKind, namespace: string, name: string): Promise<Workload | undefined> {
@@ -143,7 +195,13 @@ class MemoryCluster {
     return {...w, status: this.statusAfter(w, n)};
   }
 
-  async restartWorkload(kind: WorkloadKind, namespace: string, name: string, restartedAt: string, options: WriteOptions): Promise<Workload> {
+  async restartWorkload(
+    kind: WorkloadKind,
+    namespace: string,
+    name: string,
+    restartedAt: string,
+    options: WriteOptions,
+  ): Promise<Workload> {
     this.calls.push(`patch ${name}${options.dryRun ? ' dry-run' : ''} ${options.fieldManager}`);
     const failure = this.failPatch.get(name);
     if (failure) throw failure;
@@ -153,24 +211,42 @@ class MemoryCluster {
     w.templateAnnotations = {...w.templateAnnotations, 'kubectl.kubernetes.io/restartedAt': restartedAt};
     return {...w};
   }
-
 }
 
 /** Restart only uses the workload methods; any other call fails loudly. */
 function api(cluster: MemoryCluster): ClusterApi {
   return new Proxy(cluster, {
-    get: (target, prop) => (prop in target ? Reflect.get(target, prop) : () => Promise.reject(new Error(`${String(prop)} is not used by restart`))),
+    get: (target, prop) =>
+      prop in target ? Reflect.get(target, prop) : () => Promise.reject(new Error(`${String(prop)} is not used by restart`)),
   }) as unknown as ClusterApi;
 }
 
 const fixedNow = () => new Date('2026-03-01T10:20:30.456Z');
-const baseOptions: RolloutOptions = {dryRun: 'none', fieldManager: 'kubectl-configsync', wait: false, timeoutMs: 5000, haltOnFailure: false, now: fixedNow, sleep: async () => undefined};
+const baseOptions: RolloutOptions = {
+  dryRun: 'none',
+  fieldManager: 'kubectl-configsync',
+  wait: false,
+  timeoutMs: 5000,
+  haltOnFailure: false,
+  now: fixedNow,
+  sleep: async () => undefined,
+};
 
 describe('applyRestartPlan', () => {
   it('patches every planned workload once with an RFC 3339 time and reports per workload', async () => {
     const cluster = new MemoryCluster([envUser('a'), envUser('b', 'a', {paused: true}), envUser('c')]);
-    const report = await restartConsumers(api(cluster), 'ns', [{kind: 'ConfigMap', name: 'conf'}], {...baseOptions, skipVolumeOnly: false, maxParallel: 0});
-    expect(cluster.calls).toEqual(['list Deployment', 'list StatefulSet', 'list DaemonSet', 'patch a kubectl-configsync', 'patch c kubectl-configsync']);
+    const report = await restartConsumers(api(cluster), 'ns', [{kind: 'ConfigMap', name: 'conf'}], {
+      ...baseOptions,
+      skipVolumeOnly: false,
+      maxParallel: 0,
+    });
+    expect(cluster.calls).toEqual([
+      'list Deployment',
+      'list StatefulSet',
+      'list DaemonSet',
+      'patch a kubectl-configsync',
+      'patch c kubectl-configsync',
+    ]);
     expect(cluster.workloads[0].templateAnnotations['kubectl.kubernetes.io/restartedAt']).toBe('2026-03-01T10:20:30Z');
     expect(report.workloads.map((w) => [w.name, w.status])).toEqual([
       ['a', 'restarted'],
@@ -182,16 +258,27 @@ describe('applyRestartPlan', () => {
 
   it('sync hand-over: only the changed keys count, and nothing is read when nothing changed', async () => {
     const cluster = new MemoryCluster([envUser('reads-a', 'a'), envUser('reads-b', 'b')]);
-    const none = await restartConsumers(api(cluster), 'ns', [{kind: 'ConfigMap', name: 'conf', keys: []}], {...baseOptions, skipVolumeOnly: false, maxParallel: 0});
+    const none = await restartConsumers(api(cluster), 'ns', [{kind: 'ConfigMap', name: 'conf', keys: []}], {
+      ...baseOptions,
+      skipVolumeOnly: false,
+      maxParallel: 0,
+    });
     expect(none.workloads).toEqual([]);
     expect(cluster.calls).toEqual([]);
-    const some = await restartConsumers(api(cluster), 'ns', [{kind: 'ConfigMap', name: 'conf', keys: ['b']}], {...baseOptions, skipVolumeOnly: false, maxParallel: 0});
+    const some = await restartConsumers(api(cluster), 'ns', [{kind: 'ConfigMap', name: 'conf', keys: ['b']}], {
+      ...baseOptions,
+      skipVolumeOnly: false,
+      maxParallel: 0,
+    });
     expect(some.workloads.map((w) => [w.name, w.status])).toEqual([['reads-b', 'restarted']]);
   });
 
   it('client dry run writes nothing; server dry run sends dry-run patches', async () => {
     const cluster = new MemoryCluster([envUser('a')]);
-    const plan = planRestart({context: 'mem', namespace: 'ns', targets: conf, workloads: cluster.workloads}, {skipVolumeOnly: false, maxParallel: 0});
+    const plan = planRestart(
+      {context: 'mem', namespace: 'ns', targets: conf, workloads: cluster.workloads},
+      {skipVolumeOnly: false, maxParallel: 0},
+    );
     const client = await applyRestartPlan(api(cluster), plan, {...baseOptions, dryRun: 'client'});
     expect(client.workloads[0].status).toBe('would-restart');
     expect(cluster.calls).toEqual([]);
@@ -205,7 +292,10 @@ describe('applyRestartPlan', () => {
     const cluster = new MemoryCluster([envUser('a'), envUser('b'), envUser('gone')]);
     cluster.failPatch.set('a', new ClusterError('forbidden: cannot patch deployment/a in namespace "ns" (context "mem"): no', 403));
     cluster.failPatch.set('gone', new NotFoundError('not found'));
-    const plan = planRestart({context: 'mem', namespace: 'ns', targets: conf, workloads: cluster.workloads}, {skipVolumeOnly: false, maxParallel: 0});
+    const plan = planRestart(
+      {context: 'mem', namespace: 'ns', targets: conf, workloads: cluster.workloads},
+      {skipVolumeOnly: false, maxParallel: 0},
+    );
     const report = await applyRestartPlan(api(cluster), plan, baseOptions);
     expect(report.workloads.map((w) => [w.name, w.status, w.reason])).toEqual([
       ['a', 'failed', 'forbidden: cannot patch deployment/a in namespace "ns" (context "mem"): no'],
@@ -219,8 +309,18 @@ describe('applyRestartPlan', () => {
     const cluster = new MemoryCluster([envUser('a'), envUser('b'), envUser('c')]);
     cluster.statusAfter = (w) => ({observedGeneration: w.generation, replicas: 1, updatedReplicas: 1, availableReplicas: 0});
     const progress: string[] = [];
-    const plan = planRestart({context: 'mem', namespace: 'ns', targets: conf, workloads: cluster.workloads}, {skipVolumeOnly: false, maxParallel: 1});
-    const report = await applyRestartPlan(api(cluster), plan, {...baseOptions, wait: true, timeoutMs: 3000, pollIntervalMs: 1000, haltOnFailure: true, progress: (l) => progress.push(l)});
+    const plan = planRestart(
+      {context: 'mem', namespace: 'ns', targets: conf, workloads: cluster.workloads},
+      {skipVolumeOnly: false, maxParallel: 1},
+    );
+    const report = await applyRestartPlan(api(cluster), plan, {
+      ...baseOptions,
+      wait: true,
+      timeoutMs: 3000,
+      pollIntervalMs: 1000,
+      haltOnFailure: true,
+      progress: (l) => progress.push(l),
+    });
     expect(report.workloads.map((w) => [w.name, w.status])).toEqual([
       ['a', 'failed'],
       ['b', 'skipped'],
@@ -237,7 +337,10 @@ describe('applyRestartPlan', () => {
     const onDelete = envUser('od', 'a', {updateStrategy: {type: 'OnDelete'}}, 'DaemonSet');
     const cluster = new MemoryCluster([envUser('a'), onDelete]);
     cluster.statusAfter = (w) => ({observedGeneration: w.generation, replicas: 1, updatedReplicas: 1, availableReplicas: 1});
-    const plan = planRestart({context: 'mem', namespace: 'ns', targets: conf, workloads: cluster.workloads}, {skipVolumeOnly: false, maxParallel: 0});
+    const plan = planRestart(
+      {context: 'mem', namespace: 'ns', targets: conf, workloads: cluster.workloads},
+      {skipVolumeOnly: false, maxParallel: 0},
+    );
     expect(plan.items.find((i) => i.name === 'od')).toMatchObject({action: 'restart', reason: ON_DELETE_NOTE});
     const report = await applyRestartPlan(api(cluster), plan, {...baseOptions, wait: true});
     expect(cluster.calls).toEqual(['patch a kubectl-configsync', 'patch od kubectl-configsync', 'get a']);
@@ -245,7 +348,9 @@ describe('applyRestartPlan', () => {
       ['Deployment', 'a', 'restarted', 'complete'],
       ['DaemonSet', 'od', 'failed', 'failed'],
     ]);
-    expect(report.workloads[1].reason).toBe('restarted, but rollout status is only available for RollingUpdate strategy type (updateStrategy OnDelete: pods take the new template only when they are deleted)');
+    expect(report.workloads[1].reason).toBe(
+      'restarted, but rollout status is only available for RollingUpdate strategy type (updateStrategy OnDelete: pods take the new template only when they are deleted)',
+    );
     expect(cluster.workloads[1].templateAnnotations['kubectl.kubernetes.io/restartedAt']).toBe('2026-03-01T10:20:30Z');
     expect(allRestartsFailed(report)).toBe(false);
   });
@@ -253,8 +358,12 @@ describe('applyRestartPlan', () => {
   it('with --wait, follows each wave to completion before the next', async () => {
     const cluster = new MemoryCluster([envUser('a'), envUser('b')]);
     // The controller catches up on the second poll.
-    cluster.statusAfter = (w, polls) => (polls < 2 ? {observedGeneration: 1} : {observedGeneration: w.generation, replicas: 1, updatedReplicas: 1, availableReplicas: 1});
-    const plan = planRestart({context: 'mem', namespace: 'ns', targets: conf, workloads: cluster.workloads}, {skipVolumeOnly: false, maxParallel: 1});
+    cluster.statusAfter = (w, polls) =>
+      polls < 2 ? {observedGeneration: 1} : {observedGeneration: w.generation, replicas: 1, updatedReplicas: 1, availableReplicas: 1};
+    const plan = planRestart(
+      {context: 'mem', namespace: 'ns', targets: conf, workloads: cluster.workloads},
+      {skipVolumeOnly: false, maxParallel: 1},
+    );
     const report = await applyRestartPlan(api(cluster), plan, {...baseOptions, wait: true});
     expect(cluster.calls).toEqual(['patch a kubectl-configsync', 'get a', 'get a', 'patch b kubectl-configsync', 'get b', 'get b']);
     expect(report.workloads.map((w) => [w.name, w.status, w.rollout?.state])).toEqual([
@@ -272,11 +381,23 @@ describe('applyRestartPlan', () => {
     expect(plan.items.map((i) => i.name)).toEqual(['web']);
     const report = await applyRestartPlan(api(cluster), plan, {...baseOptions, dryRun: 'client'});
     expect(report).toMatchObject({selector: 'tier=web', workloadsScanned: 1});
-    expect(renderRestartReport(report, createTheme(false))).toContain('Consumers of configmap/conf in mem/ns among workloads matching tier=web (dry run: client, nothing written)');
-    const none = await applyRestartPlan(api(cluster), await readRestartPlan(api(cluster), 'ns', conf, {skipVolumeOnly: false, maxParallel: 0}, 'tier=db'), {...baseOptions, dryRun: 'client'});
-    expect(renderRestartReport(none, createTheme(false))).toContain('no Deployment, StatefulSet or DaemonSet reads it (0 workloads matching tier=db scanned)');
+    expect(renderRestartReport(report, createTheme(false))).toContain(
+      'Consumers of configmap/conf in mem/ns among workloads matching tier=web (dry run: client, nothing written)',
+    );
+    const none = await applyRestartPlan(
+      api(cluster),
+      await readRestartPlan(api(cluster), 'ns', conf, {skipVolumeOnly: false, maxParallel: 0}, 'tier=db'),
+      {...baseOptions, dryRun: 'client'},
+    );
+    expect(renderRestartReport(none, createTheme(false))).toContain(
+      'no Deployment, StatefulSet or DaemonSet reads it (0 workloads matching tier=db scanned)',
+    );
     // Without -l the report has no selector field at all.
-    const all = await applyRestartPlan(api(cluster), await readRestartPlan(api(cluster), 'ns', conf, {skipVolumeOnly: false, maxParallel: 0}), {...baseOptions, dryRun: 'client'});
+    const all = await applyRestartPlan(
+      api(cluster),
+      await readRestartPlan(api(cluster), 'ns', conf, {skipVolumeOnly: false, maxParallel: 0}),
+      {...baseOptions, dryRun: 'client'},
+    );
     expect('selector' in all).toBe(false);
   });
 
@@ -294,9 +415,20 @@ describe('applyRestartPlan', () => {
       return cluster.workloads.find((w) => w.namespace === namespace && w.name === name)!;
     };
     const plan = await readRestartPlan(api(cluster), undefined, conf, {skipVolumeOnly: false, maxParallel: 0});
-    expect(plan.items.map((i) => `${i.namespace}/${i.kind}/${i.name}`)).toEqual(['a/Deployment/web', 'a/StatefulSet/db', 'b/Deployment/api']);
+    expect(plan.items.map((i) => `${i.namespace}/${i.kind}/${i.name}`)).toEqual([
+      'a/Deployment/web',
+      'a/StatefulSet/db',
+      'b/Deployment/api',
+    ]);
     const report = await applyRestartPlan(api(cluster), plan, baseOptions);
-    expect(cluster.calls).toEqual(['list Deployment (all)', 'list StatefulSet (all)', 'list DaemonSet (all)', 'patch a/web', 'patch a/db', 'patch b/api']);
+    expect(cluster.calls).toEqual([
+      'list Deployment (all)',
+      'list StatefulSet (all)',
+      'list DaemonSet (all)',
+      'patch a/web',
+      'patch a/db',
+      'patch b/api',
+    ]);
     expect(report).toMatchObject({allNamespaces: true, summary: {consumers: 3, restarted: 3}});
     expect('namespace' in report).toBe(false);
     expect(report.workloads.map((w) => w.namespace)).toEqual(['a', 'a', 'b']);
@@ -308,7 +440,12 @@ describe('applyRestartPlan', () => {
 
   it('renders why each workload was selected', async () => {
     const cluster = new MemoryCluster([envUser('a'), volumeUser('files')]);
-    const report = await restartConsumers(api(cluster), 'ns', [{kind: 'ConfigMap', name: 'conf'}], {...baseOptions, dryRun: 'client', skipVolumeOnly: true, maxParallel: 0});
+    const report = await restartConsumers(api(cluster), 'ns', [{kind: 'ConfigMap', name: 'conf'}], {
+      ...baseOptions,
+      dryRun: 'client',
+      skipVolumeOnly: true,
+      maxParallel: 0,
+    });
     const text = renderRestartReport(report, createTheme(false));
     expect(text).toContain('Consumers of configmap/conf in mem/ns (dry run: client, nothing written)');
     expect(text).toMatch(/deployment\/a\s+would restart\s+1\s+c: configmap\/conf env X ← key "a"/);

@@ -32,12 +32,22 @@ describe('Secret bytes round trip', () => {
     const values = [...BYTE_CORPUS.map((c) => c.bytes), ...Object.values(LOOKALIKE_VALUES)];
     const loc = (namespace: string): Location => ({context: 'alpha', namespace, label: namespace});
     const secret = (namespace: string, bytes: Buffer): ConfigObject => ({
-      kind: 'Secret', name: 's', namespace, type: 'Opaque', labels: {}, annotations: {}, ...decodeSecretData({v: bytes.toString('base64')}),
+      kind: 'Secret',
+      name: 's',
+      namespace,
+      type: 'Opaque',
+      labels: {},
+      annotations: {},
+      ...decodeSecretData({v: bytes.toString('base64')}),
     });
     let pairs = 0;
     for (const a of values) {
       for (const b of values) {
-        const report = diffLocations(loc('x'), loc('y'), [secret('x', a)], [secret('y', b)], {kinds: ['Secret'], showSecrets: false, salt: 's'});
+        const report = diffLocations(loc('x'), loc('y'), [secret('x', a)], [secret('y', b)], {
+          kinds: ['Secret'],
+          showSecrets: false,
+          salt: 's',
+        });
         const identical = report.objects[0].status === 'identical';
         expect(identical, `${JSON.stringify(a.toString('latin1'))} vs ${JSON.stringify(b.toString('latin1'))}`).toBe(a.equals(b));
         pairs++;

@@ -19,11 +19,18 @@ describe('diffStructured', () => {
   });
 
   it('detects YAML documents without a telling key name', () => {
-    expect(diffStructured('config', 'a:\n  b: 1\n', 'a:\n  b: 2\n')).toEqual({format: 'yaml', changes: [{path: 'a.b', change: 'changed', old: '1', new: '2'}]});
+    expect(diffStructured('config', 'a:\n  b: 1\n', 'a:\n  b: 2\n')).toEqual({
+      format: 'yaml',
+      changes: [{path: 'a.b', change: 'changed', old: '1', new: '2'}],
+    });
   });
 
   it('compares JSON values, quoting keys that are not plain words', () => {
-    const result = diffStructured('settings.json', '{"a":{"x.y":1},"l":[1,2,3,4,5,6,7,8,9,10,11]}', '{"a":{"x.y":2},"l":[1,2,3,4,5,6,7,8,9,10,12]}');
+    const result = diffStructured(
+      'settings.json',
+      '{"a":{"x.y":1},"l":[1,2,3,4,5,6,7,8,9,10,11]}',
+      '{"a":{"x.y":2},"l":[1,2,3,4,5,6,7,8,9,10,12]}',
+    );
     expect(result).toEqual({
       format: 'json',
       changes: [
@@ -67,7 +74,13 @@ describe('diffStructured', () => {
 
   it('gives up on one-line scalars, plain text and values that do not parse', () => {
     expect(diffStructured('LOG_LEVEL', 'info', 'debug')).toBeUndefined();
-    expect(diffStructured('nginx.conf', 'worker_processes auto;\nevents { worker_connections 1024; }\n', 'worker_processes 2;\nevents { worker_connections 1024; }\n')).toBeUndefined();
+    expect(
+      diffStructured(
+        'nginx.conf',
+        'worker_processes auto;\nevents { worker_connections 1024; }\n',
+        'worker_processes 2;\nevents { worker_connections 1024; }\n',
+      ),
+    ).toBeUndefined();
     expect(diffStructured('broken.json', '{"a":', '{"a": 1}')).toBeUndefined();
     expect(diffStructured('a.yaml', 'just a string', 'another')).toBeUndefined();
   });
@@ -75,11 +88,15 @@ describe('diffStructured', () => {
 
 describe('type changes', () => {
   it('reports a change of type even when the text is the same, in YAML and JSON', () => {
-    expect(diffStructured('app.yaml', 'server:\n  port: "8080"\n  tls: true\n', 'server:\n  port: 8080\n  tls: "true"\n')?.changes).toEqual([
-      {path: 'server.port', change: 'changed', old: '8080', new: '8080', oldType: 'string', newType: 'number'},
-      {path: 'server.tls', change: 'changed', old: 'true', new: 'true', oldType: 'boolean', newType: 'string'},
+    expect(diffStructured('app.yaml', 'server:\n  port: "8080"\n  tls: true\n', 'server:\n  port: 8080\n  tls: "true"\n')?.changes).toEqual(
+      [
+        {path: 'server.port', change: 'changed', old: '8080', new: '8080', oldType: 'string', newType: 'number'},
+        {path: 'server.tls', change: 'changed', old: 'true', new: 'true', oldType: 'boolean', newType: 'string'},
+      ],
+    );
+    expect(diffStructured('a.json', '{"t":"8080"}', '{"t":8080}')?.changes).toEqual([
+      {path: 't', change: 'changed', old: '8080', new: '8080', oldType: 'string', newType: 'number'},
     ]);
-    expect(diffStructured('a.json', '{"t":"8080"}', '{"t":8080}')?.changes).toEqual([{path: 't', change: 'changed', old: '8080', new: '8080', oldType: 'string', newType: 'number'}]);
     expect(diffStructured('a.json', '{"t":null}', '{"t":"null"}')?.changes).toMatchObject([{oldType: 'null', newType: 'string'}]);
   });
 

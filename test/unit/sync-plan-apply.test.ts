@@ -21,12 +21,20 @@ function cm(name: string, data: Record<string, string>, extra: Partial<ConfigObj
   return {kind: 'ConfigMap', name, namespace: 'dst', labels: {}, annotations: {}, data, binaryData: {}, ...extra};
 }
 
-function setup(sources: ConfigObject[], targets: ConfigObject[], selection = all, runId = 'r1', cluster = new MemoryCluster(), store = newStore()) {
+function setup(
+  sources: ConfigObject[],
+  targets: ConfigObject[],
+  selection = all,
+  runId = 'r1',
+  cluster = new MemoryCluster(),
+  store = newStore(),
+) {
   const stored = targets.map((t) => cluster.put(t));
   const read = stored.length > 0 ? stored : [];
   const report = diffLocations(source, target, sources, read, {kinds: ['ConfigMap'], showSecrets: false, salt: 's'});
   const {plan, writes} = planSync(report, sources, read, selection, {now, runId});
-  const apply = (dryRun: 'none' | 'server' = 'none') => applySync(plan, writes, cluster, {dryRun, fieldManager: 'kubectl-configsync', runId, store, now});
+  const apply = (dryRun: 'none' | 'server' = 'none') =>
+    applySync(plan, writes, cluster, {dryRun, fieldManager: 'kubectl-configsync', runId, store, now});
   return {cluster, plan, writes, store, apply};
 }
 
@@ -34,11 +42,18 @@ function newStore(): RunStore {
   return new RunStore(join(mkdtempSync(join(tmpdir(), 'configsync-')), 'state', 'runs'));
 }
 
-function undo(store: RunStore, cluster: MemoryCluster, runId: string, options: {force?: boolean; dryRun?: 'none' | 'client' | 'server'} = {}) {
+function undo(
+  store: RunStore,
+  cluster: MemoryCluster,
+  runId: string,
+  options: {force?: boolean; dryRun?: 'none' | 'client' | 'server'} = {},
+) {
   const record = store.load(runId);
   const dryRun = options.dryRun ?? 'none';
   const journal = dryRun === 'none' ? RunJournal.reopen(record.file) : undefined;
-  return applyUndo(record, () => cluster, {dryRun, fieldManager: 'kubectl-configsync', force: options.force ?? false, journal}).finally(() => journal?.close());
+  return applyUndo(record, () => cluster, {dryRun, fieldManager: 'kubectl-configsync', force: options.force ?? false, journal}).finally(
+    () => journal?.close(),
+  );
 }
 
 describe('applySync', () => {
@@ -48,7 +63,10 @@ describe('applySync', () => {
     expect(result.summary).toEqual({written: 2, unchanged: 0, skipped: 0, failed: 0});
     expect(statSync(store.dir).mode & 0o777).toBe(0o700);
     expect(store.modeOf('r1')).toBe(0o600);
-    const lines = readFileSync(store.pathOf('r1'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const lines = readFileSync(store.pathOf('r1'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(lines.map((l) => [l.type, l.op ?? l.outcome ?? l.command])).toEqual([
       ['run', 'sync'],
       ['intent', 'update'],
@@ -70,12 +88,23 @@ describe('applySync', () => {
     const owner = {apiVersion: 'v1', kind: 'ConfigMap', name: 'owner', uid: 'u-owner'};
     const {cluster, apply} = setup(
       [cm('app', {A: '2', B: 'source-b'})],
-      [cm('app', {A: '1', B: 'target-b'}, {labels: {team: 'x'}, annotations: {keep: 'me'}, ownerReferences: [owner], finalizers: ['example.com/hold']})],
+      [
+        cm(
+          'app',
+          {A: '1', B: 'target-b'},
+          {labels: {team: 'x'}, annotations: {keep: 'me'}, ownerReferences: [owner], finalizers: ['example.com/hold']},
+        ),
+      ],
       {...all, keys: (_o, k) => k.key === 'A'},
     );
     await apply();
     const stored = cluster.stored('ConfigMap', 'dst', 'app')!;
-    expect(stored).toMatchObject({data: {A: '2', B: 'target-b'}, labels: {team: 'x'}, ownerReferences: [owner], finalizers: ['example.com/hold']});
+    expect(stored).toMatchObject({
+      data: {A: '2', B: 'target-b'},
+      labels: {team: 'x'},
+      ownerReferences: [owner],
+      finalizers: ['example.com/hold'],
+    });
     expect(stored.annotations.keep).toBe('me');
   });
 
@@ -100,13 +129,24 @@ describe('applySync', () => {
 
   it('recreates an immutable target, keeping its ownerReferences, labels and annotations', async () => {
     const owner = {apiVersion: 'v1', kind: 'ConfigMap', name: 'owner', uid: 'u-owner'};
-    const ok = setup([cm('imm', {K: '2'})], [cm('imm', {K: '1'}, {immutable: true, ownerReferences: [owner], labels: {team: 'x'}})], {...all, recreate: true});
+    const ok = setup([cm('imm', {K: '2'})], [cm('imm', {K: '1'}, {immutable: true, ownerReferences: [owner], labels: {team: 'x'}})], {
+      ...all,
+      recreate: true,
+    });
     expect((await ok.apply()).objects[0].outcome).toBe('written');
-    expect(ok.cluster.stored('ConfigMap', 'dst', 'imm')).toMatchObject({data: {K: '2'}, immutable: true, ownerReferences: [owner], labels: {team: 'x'}});
+    expect(ok.cluster.stored('ConfigMap', 'dst', 'imm')).toMatchObject({
+      data: {K: '2'},
+      immutable: true,
+      ownerReferences: [owner],
+      labels: {team: 'x'},
+    });
   });
 
   it('refuses to delete and recreate an object with finalizers (the delete would leave it stuck): nothing is sent', async () => {
-    const held = setup([cm('imm', {K: '2'})], [cm('imm', {K: '1'}, {immutable: true, finalizers: ['example.com/hold']})], {...all, recreate: true});
+    const held = setup([cm('imm', {K: '2'})], [cm('imm', {K: '1'}, {immutable: true, finalizers: ['example.com/hold']})], {
+      ...all,
+      recreate: true,
+    });
     const result = await held.apply();
     expect(result.objects[0]).toMatchObject({outcome: 'failed', error: expect.stringMatching(/it has finalizers \(example.com\/hold\)/)});
     expect(held.cluster.requests).toEqual([]);
@@ -116,14 +156,20 @@ describe('applySync', () => {
     const denied = setup([cm('imm', {K: '2'})], [cm('imm', {K: '1'}, {immutable: true})], {...all, recreate: true});
     denied.cluster.denied.add('create ConfigMap');
     const result = await denied.apply();
-    expect(result.objects[0]).toMatchObject({outcome: 'failed', error: expect.stringMatching(/refusing to delete and recreate configmap\/imm: you may not create/)});
+    expect(result.objects[0]).toMatchObject({
+      outcome: 'failed',
+      error: expect.stringMatching(/refusing to delete and recreate configmap\/imm: you may not create/),
+    });
     expect(denied.cluster.requests).toEqual([]);
     expect(denied.cluster.stored('ConfigMap', 'dst', 'imm')!.data).toEqual({K: '1'});
   });
 
   it('puts the original back (same metadata, new uid) when the create after the delete fails', async () => {
     const owner = {apiVersion: 'v1', kind: 'ConfigMap', name: 'owner', uid: 'u-owner'};
-    const failing = setup([cm('imm', {K: '2'})], [cm('imm', {K: '1'}, {immutable: true, labels: {team: 'x'}, ownerReferences: [owner]})], {...all, recreate: true});
+    const failing = setup([cm('imm', {K: '2'})], [cm('imm', {K: '1'}, {immutable: true, labels: {team: 'x'}, ownerReferences: [owner]})], {
+      ...all,
+      recreate: true,
+    });
     const uidBefore = failing.cluster.stored('ConfigMap', 'dst', 'imm')!.uid;
     failing.cluster.fail('create', 'imm', 422);
     const result = await failing.apply();
@@ -157,7 +203,14 @@ describe('applySync', () => {
     // A state directory below a regular file cannot be created (ENOTDIR), like a read-only or full disk.
     const file = join(mkdtempSync(join(tmpdir(), 'configsync-')), 'not-a-dir');
     writeFileSync(file, '');
-    const {cluster, apply} = setup([cm('app', {A: '2'})], [cm('app', {A: '1'})], all, 'r1', new MemoryCluster(), new RunStore(join(file, 'runs')));
+    const {cluster, apply} = setup(
+      [cm('app', {A: '2'})],
+      [cm('app', {A: '1'})],
+      all,
+      'r1',
+      new MemoryCluster(),
+      new RunStore(join(file, 'runs')),
+    );
     await expect(apply()).rejects.toThrow(/cannot write the run journal in .*not-a-dir\/runs: not a directory/);
     expect(cluster.requests).toEqual([]);
   });
@@ -165,7 +218,10 @@ describe('applySync', () => {
 
 describe('applyUndo', () => {
   it('restores updated objects, deletes created ones, and refuses objects changed after the run unless forced', async () => {
-    const {cluster, store, apply} = setup([cm('app', {A: '2'}), cm('new', {N: '1'}), cm('later', {L: '2'})], [cm('app', {A: '1'}), cm('later', {L: '1'})]);
+    const {cluster, store, apply} = setup(
+      [cm('app', {A: '2'}), cm('new', {N: '1'}), cm('later', {L: '2'})],
+      [cm('app', {A: '1'}), cm('later', {L: '1'})],
+    );
     await apply();
     cluster.put({...cluster.stored('ConfigMap', 'dst', 'later')!, data: {L: 'edited'}});
     const result = await undo(store, cluster, 'r1');
@@ -174,7 +230,9 @@ describe('applyUndo', () => {
       ['later', 'none', 'failed'],
       ['app', 'patch', 'restored'],
     ]);
-    expect(result.objects[1].error).toMatch(/configmap\/later in mem\/dst: changed after the run by someone else; --force restores it anyway/);
+    expect(result.objects[1].error).toMatch(
+      /configmap\/later in mem\/dst: changed after the run by someone else; --force restores it anyway/,
+    );
     expect(cluster.stored('ConfigMap', 'dst', 'app')!.data).toEqual({A: '1'});
     expect(cluster.stored('ConfigMap', 'dst', 'new')).toBeUndefined();
     expect(cluster.stored('ConfigMap', 'dst', 'later')!.data).toEqual({L: 'edited'});
@@ -187,11 +245,28 @@ describe('applyUndo', () => {
   it('undoes two runs newest first without --force, comparing content rather than versions', async () => {
     const cluster = new MemoryCluster();
     const store = newStore();
-    const first = setup([cm('app', {A: '2', B: '2'})], [cm('app', {A: '1', B: '1'})], {...all, keys: (_o, k) => k.key === 'A'}, 'run-1', cluster, store);
+    const first = setup(
+      [cm('app', {A: '2', B: '2'})],
+      [cm('app', {A: '1', B: '1'})],
+      {...all, keys: (_o, k) => k.key === 'A'},
+      'run-1',
+      cluster,
+      store,
+    );
     await first.apply();
     const afterFirst = cluster.stored('ConfigMap', 'dst', 'app')!;
-    const report = diffLocations(source, target, [cm('app', {A: '2', B: '2'})], [afterFirst], {kinds: ['ConfigMap'], showSecrets: false, salt: 's'});
-    const second = planSync(report, [cm('app', {A: '2', B: '2'})], [afterFirst], {...all, keys: (_o, k) => k.key === 'B'}, {now, runId: 'run-2'});
+    const report = diffLocations(source, target, [cm('app', {A: '2', B: '2'})], [afterFirst], {
+      kinds: ['ConfigMap'],
+      showSecrets: false,
+      salt: 's',
+    });
+    const second = planSync(
+      report,
+      [cm('app', {A: '2', B: '2'})],
+      [afterFirst],
+      {...all, keys: (_o, k) => k.key === 'B'},
+      {now, runId: 'run-2'},
+    );
     await applySync(second.plan, second.writes, cluster, {dryRun: 'none', fieldManager: 'kubectl-configsync', runId: 'run-2', store, now});
     expect(cluster.stored('ConfigMap', 'dst', 'app')!.data).toEqual({A: '2', B: '2'});
 

@@ -20,7 +20,11 @@ import type {ObjectDiff} from '../../src/core/diff.js';
 
 const source: Location = {context: 'alpha', namespace: 'staging', label: 'alpha/staging'};
 const target: Location = {context: 'beta', namespace: 'prod', label: 'beta/prod'};
-const binding = {source: {cluster: 'uid-alpha', namespaceUid: 'ns-1'}, target: {cluster: 'uid-beta', namespaceUid: 'ns-2'}, saltId: '0123abcd'};
+const binding = {
+  source: {cluster: 'uid-alpha', namespaceUid: 'ns-1'},
+  target: {cluster: 'uid-beta', namespaceUid: 'ns-2'},
+  saltId: '0123abcd',
+};
 const now = new Date('2025-03-04T05:06:07.890Z');
 
 function object(name: string, data: Record<string, string>, extra: Partial<ConfigObject> = {}): ConfigObject {
@@ -83,7 +87,8 @@ describe('planSync', () => {
 
   it('keeps Secret values out of path changes', () => {
     const secret = (data: Record<string, string>) => object('db', data, {kind: 'Secret', type: 'Opaque'});
-    const [key] = plan([secret({'config.json': '{"password": "new"}'})], [secret({'config.json': '{"password": "old"}'})]).plan.objects[0].keys;
+    const [key] = plan([secret({'config.json': '{"password": "new"}'})], [secret({'config.json': '{"password": "old"}'})]).plan.objects[0]
+      .keys;
     expect(key.paths).toEqual([{path: expect.stringMatching(/^\*\*\* \([0-9a-f]{8}\)$/), change: 'changed'}]);
     expect(JSON.stringify(key)).not.toContain('password');
   });
@@ -106,7 +111,10 @@ describe('planSync', () => {
   });
 
   it('writes provenance annotations under one prefix, with a checksum of the data as written', () => {
-    const {writes} = plan([object('app', {A: '2'})], [object('app', {A: '1'}, {annotations: {[PROVENANCE.runId]: 'old-run', note: 'keep'}})]);
+    const {writes} = plan(
+      [object('app', {A: '2'})],
+      [object('app', {A: '1'}, {annotations: {[PROVENANCE.runId]: 'old-run', note: 'keep'}})],
+    );
     const annotations = writes[0].desired.annotations;
     expect(annotations).toEqual({
       note: 'keep',
@@ -119,12 +127,16 @@ describe('planSync', () => {
   });
 
   it('creates missing objects whole, copying only user-owned labels and annotations', () => {
-    const src = object('new', {A: '1'}, {
-      labels: {app: 'web', 'app.kubernetes.io/managed-by': 'Helm', 'app.kubernetes.io/name': 'web'},
-      annotations: {'kubectl.kubernetes.io/last-applied-configuration': '{}', 'meta.helm.sh/release-name': 'r', owner: 'me'},
-      resourceVersion: '3',
-      uid: 'u',
-    });
+    const src = object(
+      'new',
+      {A: '1'},
+      {
+        labels: {app: 'web', 'app.kubernetes.io/managed-by': 'Helm', 'app.kubernetes.io/name': 'web'},
+        annotations: {'kubectl.kubernetes.io/last-applied-configuration': '{}', 'meta.helm.sh/release-name': 'r', owner: 'me'},
+        resourceVersion: '3',
+        uid: 'u',
+      },
+    );
     const {writes} = plan([src], []);
     expect(writes[0].object.action).toBe('create');
     expect(writes[0].desired).toMatchObject({namespace: 'prod', data: {A: '1'}, labels: {app: 'web', 'app.kubernetes.io/name': 'web'}});
@@ -147,7 +159,10 @@ describe('planSync', () => {
       ['app', ['LOG_LEVEL']],
       ['other', ['X']],
     ]);
-    const narrowed = plan([object('app', {A: '2'}), object('b', {A: '2'})], [object('app', {A: '1'}), object('b', {A: '1'})], {...all, objects: ['configmap/b']});
+    const narrowed = plan([object('app', {A: '2'}), object('b', {A: '2'})], [object('app', {A: '1'}), object('b', {A: '1'})], {
+      ...all,
+      objects: ['configmap/b'],
+    });
     expect(narrowed.plan.objects.map((o) => [o.name, o.action, o.reason])).toEqual([
       ['app', 'skipped', 'not selected'],
       ['b', 'update', undefined],
@@ -157,7 +172,12 @@ describe('planSync', () => {
   it('never syncs ignored keys and reports identical objects as unchanged', () => {
     const sources = [object('app', {A: '2', HOST: 'a'}), object('same', {A: '1'})];
     const targets = [object('app', {A: '1', HOST: 'b'}), object('same', {A: '1'})];
-    const report = diffLocations(source, target, sources, targets, {kinds: ['ConfigMap'], showSecrets: false, salt: 's', ignore: {keys: ['HOST'], objects: []}});
+    const report = diffLocations(source, target, sources, targets, {
+      kinds: ['ConfigMap'],
+      showSecrets: false,
+      salt: 's',
+      ignore: {keys: ['HOST'], objects: []},
+    });
     const {plan: p, writes} = planSync(report, sources, targets, all, {now});
     expect(p.objects.map((o) => [o.name, o.action])).toEqual([
       ['app', 'update'],
@@ -182,7 +202,9 @@ describe('planSync', () => {
   it('refuses a Secret whose selected keys do not satisfy its type', () => {
     const tls = object('tls', {'tls.crt': 'c', 'tls.key': 'k'}, {kind: 'Secret', type: 'kubernetes.io/tls'});
     const {plan: p} = plan([tls], [], {keys: (_o, k) => k.key === 'tls.crt', prune: false, recreate: false});
-    expect(p.objects[0].problems).toEqual(['invalid Secret: type kubernetes.io/tls needs key tls.key, which secret/tls would not have; select it too']);
+    expect(p.objects[0].problems).toEqual([
+      'invalid Secret: type kubernetes.io/tls needs key tls.key, which secret/tls would not have; select it too',
+    ]);
     expect(p.summary.refused).toBe(1);
   });
 
@@ -191,7 +213,9 @@ describe('planSync', () => {
     const {plan: p} = plan([object('big', {A: big})], [object('big', {B: big})]);
     expect(p.objects[0].problems[0]).toMatch(/^too large: configmap\/big would hold 1\.17 MiB of data, over the 1 MiB limit/);
     expect(checkObject(object('ok', {A: 'x'.repeat(MAX_DATA_BYTES - 2), B: 'xx'}))).toEqual([]);
-    expect(checkObject(object('over', {A: 'x'.repeat(MAX_DATA_BYTES - 2)}, {binaryData: {B: Buffer.from('xxx').toString('base64')}}))).toHaveLength(1);
+    expect(
+      checkObject(object('over', {A: 'x'.repeat(MAX_DATA_BYTES - 2)}, {binaryData: {B: Buffer.from('xxx').toString('base64')}})),
+    ).toHaveLength(1);
   });
 
   it('checks the other Secret types', () => {
@@ -266,10 +290,24 @@ describe('saved plans', () => {
   });
 
   it('tells a Secret source changed under another salt by its resourceVersion, and by its keyed checksum under the same salt', () => {
-    const entry = (checksum: string, resourceVersion?: string) => ({kind: 'Secret' as const, name: 'db', keys: [], source: {checksum, ...(resourceVersion ? {resourceVersion} : {})}, target: {resourceVersion: '7'}});
+    const entry = (checksum: string, resourceVersion?: string) => ({
+      kind: 'Secret' as const,
+      name: 'db',
+      keys: [],
+      source: {checksum, ...(resourceVersion ? {resourceVersion} : {})},
+      target: {resourceVersion: '7'},
+    });
     const secret = {kind: 'Secret' as const, data: {pin: '4711'}, binaryData: {}};
     const current = (salt: string, resourceVersion: string, data = secret.data) =>
-      ({kind: 'Secret', name: 'db', status: 'different', ignored: false, keys: [], source: {checksum: dataChecksum({...secret, data}, salt), resourceVersion}, target: {checksum: 'x', resourceVersion: '7'}}) as ObjectDiff;
+      ({
+        kind: 'Secret',
+        name: 'db',
+        status: 'different',
+        ignored: false,
+        keys: [],
+        source: {checksum: dataChecksum({...secret, data}, salt), resourceVersion},
+        target: {checksum: 'x', resourceVersion: '7'},
+      }) as ObjectDiff;
     const planned = dataChecksum(secret, 'run-one');
     expect(planMismatch(entry(planned, '10'), current('run-two', '10'))).toBeUndefined();
     expect(planMismatch(entry(planned, '10'), current('run-two', '11'))).toBe('the source changed since the plan was made');
@@ -288,15 +326,21 @@ describe('saved plans', () => {
     const [app] = readSavedPlan(JSON.parse(JSON.stringify(report)), {prune: false}).entries;
     const edited = {...app, keys: app.keys.map((k) => (k.key === 'A' ? {...k, source: {value: 'EVIL-A', size: 6}} : k))};
     expect(planMismatch(edited, report.objects[0])).toBe('the value of key A is not the one in the plan');
-    expect(planMismatch({...app, keys: [...app.keys, {key: 'NOPE', section: 'data'}]}, report.objects[0])).toBe('key NOPE is in neither source nor target');
+    expect(planMismatch({...app, keys: [...app.keys, {key: 'NOPE', section: 'data'}]}, report.objects[0])).toBe(
+      'key NOPE is in neither source nor target',
+    );
     const recreated = plan([{...sources[0], uid: 'u2'}], targets).report.objects[0];
     expect(planMismatch({...app, source: {...app.source!, uid: 'u1'}}, recreated)).toMatch(/source object was deleted and created again/);
   });
 
   it('finds clusters and namespaces other than the ones the plan was made from', () => {
     const live = {...binding, target: {cluster: 'uid-alpha', namespaceUid: 'ns-9'}};
-    expect(bindingMismatches(binding, live, {source, target})).toEqual(['target beta/prod is now cluster uid-alpha, the plan was made on cluster uid-beta (context repointed?)']);
-    expect(bindingMismatches(binding, {...binding, source: {cluster: 'uid-alpha', namespaceUid: 'ns-3'}}, {source, target})[0]).toMatch(/was deleted and created again/);
+    expect(bindingMismatches(binding, live, {source, target})).toEqual([
+      'target beta/prod is now cluster uid-alpha, the plan was made on cluster uid-beta (context repointed?)',
+    ]);
+    expect(bindingMismatches(binding, {...binding, source: {cluster: 'uid-alpha', namespaceUid: 'ns-3'}}, {source, target})[0]).toMatch(
+      /was deleted and created again/,
+    );
     expect(bindingMismatches(binding, binding, {source, target})).toEqual([]);
   });
 });
@@ -313,6 +357,8 @@ describe('key selection', () => {
   });
 
   it('drops tool-owned metadata', () => {
-    expect(copyableMetadata({'configsync.kubectl.dev/source': 'a', 'argocd.argoproj.io/sync-wave': '1', keep: 'y'}, 'annotation')).toEqual({keep: 'y'});
+    expect(copyableMetadata({'configsync.kubectl.dev/source': 'a', 'argocd.argoproj.io/sync-wave': '1', keep: 'y'}, 'annotation')).toEqual({
+      keep: 'y',
+    });
   });
 });

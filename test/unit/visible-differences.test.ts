@@ -7,8 +7,17 @@ import {createTheme} from '../../src/ui/theme.js';
 import {BYTE_CORPUS, LOOKALIKE_VALUES, LOOKALIKES} from '../support/byte-corpus.js';
 
 const loc = (namespace: string): Location => ({context: 'alpha', namespace, label: namespace});
-const cm = (namespace: string, data: Record<string, string>): ConfigObject => ({kind: 'ConfigMap', name: 'app', namespace, labels: {}, annotations: {}, data, binaryData: {}});
-const report = (a: string, b: string) => diffLocations(loc('x'), loc('y'), [cm('x', {v: a})], [cm('y', {v: b})], {kinds: ['ConfigMap'], showSecrets: false, salt: 's'});
+const cm = (namespace: string, data: Record<string, string>): ConfigObject => ({
+  kind: 'ConfigMap',
+  name: 'app',
+  namespace,
+  labels: {},
+  annotations: {},
+  data,
+  binaryData: {},
+});
+const report = (a: string, b: string) =>
+  diffLocations(loc('x'), loc('y'), [cm('x', {v: a})], [cm('y', {v: b})], {kinds: ['ConfigMap'], showSecrets: false, salt: 's'});
 
 describe('visible differences', () => {
   it('marks what does not show', () => {
@@ -23,7 +32,9 @@ describe('visible differences', () => {
   });
 
   it('never prints two different values alike in the table, for every look-alike pair and every pair of the corpus', () => {
-    const texts = [...Object.values(LOOKALIKE_VALUES), ...BYTE_CORPUS.filter((c) => c.text).map((c) => c.bytes)].map((b) => b.toString('utf8'));
+    const texts = [...Object.values(LOOKALIKE_VALUES), ...BYTE_CORPUS.filter((c) => c.text).map((c) => c.bytes)].map((b) =>
+      b.toString('utf8'),
+    );
     let pairs = 0;
     for (const a of texts) {
       for (const b of texts) {
@@ -45,7 +56,11 @@ describe('visible differences', () => {
   });
 
   it('marks CR in the line diff of multi-line values', () => {
-    const text = renderDiffReport(report('a=1\r\nb=2\r\n', 'a=1\nb=2\n'), createTheme(false), {context: 3, hideIdentical: false, quiet: false});
+    const text = renderDiffReport(report('a=1\r\nb=2\r\n', 'a=1\nb=2\n'), createTheme(false), {
+      context: 3,
+      hideIdentical: false,
+      quiet: false,
+    });
     expect(text).toMatch(/^ {2}-a=1␍$/m);
     expect(text).toMatch(/^ {2}\+a=1$/m);
   });

@@ -12,7 +12,14 @@ import {prepareRunStore, RunStore} from '../../src/kube/run-store.js';
 import {WritePath} from '../../src/kube/write-path.js';
 import {MemoryCluster} from '../support/memory-cluster.js';
 
-const ref: SourceRef = {kind: 'ConfigMap', name: 'app', namespace: 'src', context: 'alpha', server: 'https://alpha:6443', cluster: 'uid-alpha'};
+const ref: SourceRef = {
+  kind: 'ConfigMap',
+  name: 'app',
+  namespace: 'src',
+  context: 'alpha',
+  server: 'https://alpha:6443',
+  cluster: 'uid-alpha',
+};
 const cm = (namespace: string, data: Record<string, string>, extra: Partial<ConfigObject> = {}): ConfigObject => ({
   kind: 'ConfigMap',
   name: 'app',
@@ -33,9 +40,31 @@ describe('the journal fold', () => {
     const at = '2026-01-01T00:00:00Z';
     const lines: JournalLine[] = [
       {type: 'run', apiVersion: JOURNAL_API_VERSION, runId: 'r', createdAt: at, command: 'fanout'},
-      {type: 'intent', seq: 1, at, phase: 'run', op: 'create', context: 'beta', kind: 'ConfigMap', namespace: 't', name: 'app', after: created},
+      {
+        type: 'intent',
+        seq: 1,
+        at,
+        phase: 'run',
+        op: 'create',
+        context: 'beta',
+        kind: 'ConfigMap',
+        namespace: 't',
+        name: 'app',
+        after: created,
+      },
       {type: 'result', seq: 1, at, outcome: 'written', object: created},
-      {type: 'intent', seq: 2, at, phase: 'run', op: 'create', context: 'beta', kind: 'ConfigMap', namespace: 't', name: 'app', after: cm('t', {a: '2'})},
+      {
+        type: 'intent',
+        seq: 2,
+        at,
+        phase: 'run',
+        op: 'create',
+        context: 'beta',
+        kind: 'ConfigMap',
+        namespace: 't',
+        name: 'app',
+        after: cm('t', {a: '2'}),
+      },
       {type: 'result', seq: 2, at, outcome: 'failed', error: 'already exists'},
     ];
     const record = foldJournal(lines, 'r.jsonl');
@@ -48,7 +77,10 @@ describe('the journal fold', () => {
 describe('fanout onto objects it does not own', () => {
   it('--on-conflict overwrite never makes someone else’s object immutable', () => {
     const theirs = cm('c', {a: 'theirs'}, {labels: {'app.kubernetes.io/managed-by': 'Helm'}});
-    const entry = planTarget(ref, {...cm('src', {a: 'source'}), immutable: true}, 'alpha', 'c', theirs, {onConflict: 'overwrite', prune: true});
+    const entry = planTarget(ref, {...cm('src', {a: 'source'}), immutable: true}, 'alpha', 'c', theirs, {
+      onConflict: 'overwrite',
+      prune: true,
+    });
     expect(entry.action).toBe('update');
     expect(entry.recreate).toBeUndefined();
     expect(entry.object?.immutable).toBeFalsy();
@@ -58,7 +90,12 @@ describe('fanout onto objects it does not own', () => {
   it('an update of a copy keeps labels and annotations others put on it; adopt keeps Helm’s', () => {
     const source = cm('src', {a: '1'}, {labels: {team: 'web'}});
     const copy = desiredCopy(source, ref, 'b');
-    const decorated = {...copy, labels: {...copy.labels, extra: 'x'}, annotations: {...copy.annotations, 'example.com/other': 'yes'}, resourceVersion: '9'};
+    const decorated = {
+      ...copy,
+      labels: {...copy.labels, extra: 'x'},
+      annotations: {...copy.annotations, 'example.com/other': 'yes'},
+      resourceVersion: '9',
+    };
     expect(planTarget(ref, source, 'alpha', 'b', decorated, {onConflict: 'skip', prune: true}).action).toBe('unchanged');
     const changed = planTarget(ref, {...source, data: {a: '2'}}, 'alpha', 'b', decorated, {onConflict: 'skip', prune: true});
     expect(changed.object?.labels.extra).toBe('x');
@@ -75,13 +112,22 @@ describe('delete-and-create asks admission first', () => {
     const mem = new MemoryCluster();
     const current = mem.put(cm('q', {K: 'old'}, {immutable: true}));
     mem.fail('create dry-run', 'app', 403);
-    const writer = new WritePath({mode: 'none', fieldManager: 'kubectl-configsync', journal: () => new RunStore(mkdtempSync(join(tmpdir(), 'cs-'))).create({runId: 'r', createdAt: new Date().toISOString(), command: 'sync'})});
-    await expect(writer.recreate(mem, current, {...current, data: {K: 'new'}})).rejects.toThrow(/would not create it again .*nothing was written/);
+    const writer = new WritePath({
+      mode: 'none',
+      fieldManager: 'kubectl-configsync',
+      journal: () =>
+        new RunStore(mkdtempSync(join(tmpdir(), 'cs-'))).create({runId: 'r', createdAt: new Date().toISOString(), command: 'sync'}),
+    });
+    await expect(writer.recreate(mem, current, {...current, data: {K: 'new'}})).rejects.toThrow(
+      /would not create it again .*nothing was written/,
+    );
     expect(mem.stored('ConfigMap', 'q', 'app')?.uid).toBe(current.uid);
     expect(mem.requests).toEqual(['create ConfigMap/q/app (dry run)']);
     // A server dry run sees the same refusal.
     mem.fail('create dry-run', 'app', 403);
-    await expect(new WritePath({mode: 'server', fieldManager: 'kubectl-configsync'}).recreate(mem, current, {...current, data: {K: 'new'}})).rejects.toThrow(/would not create it again/);
+    await expect(
+      new WritePath({mode: 'server', fieldManager: 'kubectl-configsync'}).recreate(mem, current, {...current, data: {K: 'new'}}),
+    ).rejects.toThrow(/would not create it again/);
   });
 });
 
@@ -91,9 +137,15 @@ describe('run journals read back', () => {
     const store = new RunStore(dir);
     store.create({runId: '20260101-000000-aaaaaa', createdAt: '2026-01-01T00:00:00.000Z', command: 'sync'}).close();
     execFileSync('mkfifo', [join(dir, '20260101-000000-fifo.jsonl')]);
-    writeFileSync(join(dir, '20260101-000000-badtime.jsonl'), `${JSON.stringify({type: 'run', apiVersion: JOURNAL_API_VERSION, runId: 'x', createdAt: 'zzzz', command: 'sync'})}\n`);
+    writeFileSync(
+      join(dir, '20260101-000000-badtime.jsonl'),
+      `${JSON.stringify({type: 'run', apiVersion: JOURNAL_API_VERSION, runId: 'x', createdAt: 'zzzz', command: 'sync'})}\n`,
+    );
     const {records, problems} = store.list();
     expect(records.map((r) => r.runId)).toEqual(['20260101-000000-aaaaaa']);
-    expect(problems.map((p) => p.reason).sort()).toEqual(['not a regular file; not a kubectl-configsync run journal', 'the run header has no valid createdAt time']);
+    expect(problems.map((p) => p.reason).sort()).toEqual([
+      'not a regular file; not a kubectl-configsync run journal',
+      'the run header has no valid createdAt time',
+    ]);
   });
 });

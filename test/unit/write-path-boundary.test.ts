@@ -4,7 +4,8 @@ import {describe, expect, it} from 'vitest';
 
 const src = join(import.meta.dirname, '..', '..', 'src');
 /** The seam's mutating methods, and the client library's, by name. */
-const MUTATIONS = /\.(createConfigObject|patchConfigObject|replaceConfigObject|deleteConfigObject|restartWorkload|(create|replace|patch|delete)Namespaced\w+)\s*\(/;
+const MUTATIONS =
+  /\.(createConfigObject|patchConfigObject|replaceConfigObject|deleteConfigObject|restartWorkload|(create|replace|patch|delete)Namespaced\w+)\s*\(/;
 /** The write path itself, and the seam that implements the requests. */
 const ALLOWED = new Set(['kube/write-path.ts', 'kube/cluster.ts']);
 
@@ -30,6 +31,7 @@ describe('the one write path', () => {
 
   it('leaves the seam mutating only through methods the write path calls', () => {
     const writePath = readFileSync(join(src, 'kube', 'write-path.ts'), 'utf8');
-    for (const method of ['createConfigObject', 'patchConfigObject', 'deleteConfigObject', 'restartWorkload']) expect(writePath).toContain(`api.${method}(`);
+    for (const method of ['createConfigObject', 'patchConfigObject', 'deleteConfigObject', 'restartWorkload'])
+      expect(writePath).toContain(`api.${method}(`);
   });
 });

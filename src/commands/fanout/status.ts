@@ -7,7 +7,14 @@ import {planFanoutStatus} from '../../core/fanout-plan.js';
 import {hasNamespaceSelection} from '../../core/namespace-select.js';
 import {renderDocument} from '../../ui/output.js';
 import {publicSource, renderFanoutStatus} from '../../ui/render-fanout.js';
-import {fanoutCluster, fanoutTargetFlags, parseSourceArg, resolveTargetContexts, selectionFrom, sourceRefFor} from '../../cli/fanout-targets.js';
+import {
+  fanoutCluster,
+  fanoutTargetFlags,
+  parseSourceArg,
+  resolveTargetContexts,
+  selectionFrom,
+  sourceRefFor,
+} from '../../cli/fanout-targets.js';
 
 export default class FanoutStatus extends BaseCommand {
   static override summary = 'Audit every copy of a fanned-out ConfigMap or Secret: in sync, stale, edited locally, or orphaned.';
@@ -25,7 +32,10 @@ ${EXIT_CODES_HELP}`;
 
   static override examples = [
     {description: 'Copies in the current cluster', command: 'kubectl configsync fanout status configmap/ca-bundle -n platform'},
-    {description: 'And in other clusters, as JSON', command: 'kubectl configsync fanout status secret/registry -n platform --to-context beta,gamma -o json'},
+    {
+      description: 'And in other clusters, as JSON',
+      command: 'kubectl configsync fanout status secret/registry -n platform --to-context beta,gamma -o json',
+    },
   ];
 
   static override usage = 'fanout status configmap/NAME|secret/NAME -n SOURCE_NAMESPACE [--to-context C1,C2]';
@@ -49,23 +59,42 @@ ${EXIT_CODES_HELP}`;
     const sourceApi = kube.cluster(sourceContext);
     const namespace = flags.namespace ?? kube.namespaceOf(sourceContext);
     const contexts = [...new Set([sourceContext, ...resolveTargetContexts(kube, flags['to-context'], sourceContext)])];
-    const ref = await sourceRefFor(sourceApi, {kind, name, namespace}, contexts.map((c) => kube.cluster(c)));
+    const ref = await sourceRefFor(
+      sourceApi,
+      {kind, name, namespace},
+      contexts.map((c) => kube.cluster(c)),
+    );
     const selection = selectionFrom(flags);
     // With targets named, the same choice as fanout tells which copies should exist.
     const withTargets = hasNamespaceSelection(selection) || flags['to-context'] !== undefined;
     const targetClusters = resolveTargetContexts(kube, flags['to-context'], sourceContext).map((c) => fanoutCluster(kube, c, namespace));
     const [source, reads, targets] = await Promise.all([
       sourceApi.getConfigObject(kind, namespace, name),
-      readCopies(ref, contexts.map((c) => kube.cluster(c))),
+      readCopies(
+        ref,
+        contexts.map((c) => kube.cluster(c)),
+      ),
       withTargets ? readFanoutTargets(ref, targetClusters, selection) : Promise.resolve([]),
     ]);
     // One row per copy (cluster identity and namespace), however many contexts reach it.
-    const expected = targets.flatMap((t) => (t.cluster === undefined ? [] : t.targets.map((ns) => ({context: t.context, cluster: t.cluster!, namespace: ns}))));
-    const copies = reads.flatMap((r) => (r.cluster === undefined ? [] : r.objects.map((object) => ({context: r.context, cluster: r.cluster!, object}))));
+    const expected = targets.flatMap((t) =>
+      t.cluster === undefined ? [] : t.targets.map((ns) => ({context: t.context, cluster: t.cluster!, namespace: ns})),
+    );
+    const copies = reads.flatMap((r) =>
+      r.cluster === undefined ? [] : r.objects.map((object) => ({context: r.context, cluster: r.cluster!, object})),
+    );
     const status = planFanoutStatus(ref, source, copies, expected);
-    const errors = [...new Map([...reads, ...targets].filter((r) => r.error).map((r) => [r.context, {context: r.context, message: r.error!}])).values()];
+    const errors = [
+      ...new Map([...reads, ...targets].filter((r) => r.error).map((r) => [r.context, {context: r.context, message: r.error!}])).values(),
+    ];
     if (flags.output === 'table') this.print(renderFanoutStatus(status, this.themeFor(flags['no-color']), errors));
-    else this.print(renderDocument({apiVersion: 'configsync.kubectl.dev/v1alpha1', kind: 'FanoutStatus', ...status, source: publicSource(status.source), errors}, flags.output));
+    else
+      this.print(
+        renderDocument(
+          {apiVersion: 'configsync.kubectl.dev/v1alpha1', kind: 'FanoutStatus', ...status, source: publicSource(status.source), errors},
+          flags.output,
+        ),
+      );
     if (errors.length > 0) {
       for (const error of errors) this.note(`error: context ${error.context}: ${error.message}`);
       this.setExitCode(ExitCode.partial);
