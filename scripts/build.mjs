@@ -8,6 +8,7 @@ import {createHash} from 'node:crypto';
 import {existsSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync} from 'node:fs';
 import {join, relative} from 'node:path';
 import {fileURLToPath} from 'node:url';
+import {clientPlugins} from './esbuild-plugins.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const dist = `${root}dist`;
@@ -33,6 +34,7 @@ export const common = {
   treeShaking: true,
   // oclif only looks for TypeScript when developing a plugin from source; never at run time here.
   external: ['typescript', 'ts-node'],
+  plugins: clientPlugins,
 };
 
 // Built beside dist/ and swapped in at once: tests running the CLI meanwhile keep a complete dist/.
@@ -74,7 +76,9 @@ function inputsDigest() {
   };
   walk(join(root, 'src'));
   files.push(
-    ...['package.json', 'package-lock.json', 'tsconfig.json', 'scripts/build.mjs'].map((f) => join(root, f)).filter((f) => existsSync(f)),
+    ...['package.json', 'package-lock.json', 'tsconfig.json', 'scripts/build.mjs', 'scripts/esbuild-plugins.mjs']
+      .map((f) => join(root, f))
+      .filter((f) => existsSync(f)),
   );
   const hash = createHash('sha256');
   for (const file of files.sort())

@@ -2,7 +2,7 @@ import {Command, Errors} from '@oclif/core';
 import {ConfigSyncError, ExitCode, type ExitCodeValue} from '../core/errors.js';
 import type {Kubeconfig} from '../kube/kubeconfig.js';
 import {createTheme, useColor, type Theme} from '../ui/theme.js';
-import {parseTimerDuration} from '../core/duration.js';
+import {parseRequestTimeout} from '../core/duration.js';
 import {PROGRAM, unknownFlagMessage} from './command-line.js';
 
 export interface KubeFlagValues {
@@ -41,7 +41,7 @@ export abstract class BaseCommand extends Command {
   protected async loadKubeconfig(flags: KubeFlagValues): Promise<Kubeconfig> {
     let requestTimeoutMs: number;
     try {
-      requestTimeoutMs = parseTimerDuration(flags['request-timeout']);
+      requestTimeoutMs = parseRequestTimeout(flags['request-timeout']);
     } catch (error) {
       throw new Errors.CLIError(`--request-timeout: ${(error as Error).message}`, {exit: ExitCode.usage});
     }

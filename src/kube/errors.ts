@@ -1,6 +1,18 @@
+import {STATUS_CODES, type IncomingHttpHeaders} from 'node:http';
 import {ClusterError, ConflictError, NotFoundError, UsageError, ConfigSyncError, describeParseError} from '../core/errors.js';
-import {ApiException} from './client-node.js';
 import {ExecPluginError} from './exec-credential.js';
+
+/** An answer with a status outside 2xx. */
+export class ApiStatusError extends Error {
+  override readonly name = 'ApiStatusError';
+  constructor(
+    readonly code: number,
+    readonly body: string,
+    readonly headers: IncomingHttpHeaders,
+  ) {
+    super(`HTTP ${code}`);
+  }
+}
 
 export interface RequestScope {
   context: string;
@@ -13,9 +25,9 @@ export interface RequestScope {
 export function translateError(error: unknown, scope: RequestScope): ConfigSyncError {
   if (error instanceof ConfigSyncError) return error;
   const where = `(context "${scope.context}")`;
-  if (error instanceof ApiException) {
+  if (error instanceof ApiStatusError) {
     const status = parseStatus(error.body);
-    const reason = status?.message ?? error.message.split('\n')[0];
+    const reason = status?.message ?? STATUS_CODES[error.code] ?? '';
     switch (error.code) {
       case 401:
         return new ClusterError(
