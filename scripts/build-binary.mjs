@@ -88,7 +88,11 @@ function buildPlatform(name) {
       // The startup snapshot cannot hold the Kubernetes client; the code cache can.
       useSnapshot: false,
       useCodeCache: native,
-      assets: {'help.txt': join(root, 'dist', 'help.txt'), 'completion.json': join(root, 'dist', 'completion.json')},
+      assets: {
+        'help.txt': join(root, 'dist', 'help.txt'),
+        'completion.json': join(root, 'dist', 'completion.json'),
+        'command-help.json': join(root, 'dist', 'command-help.json'),
+      },
     }),
   );
   execFileSync(blobMaker, ['--experimental-sea-config', seaConfig], {stdio: ['ignore', 'ignore', 'inherit']});

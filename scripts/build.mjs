@@ -17,7 +17,7 @@ const dist = `${root}dist`;
 // second build is skipped when nothing it reads changed. --force builds regardless.
 const digest = inputsDigest();
 const stamp = join(dist, '.inputs-sha256');
-const built = ['main.js', 'commands.js', 'help.txt', 'completion.json'].every((f) => existsSync(join(dist, f)));
+const built = ['main.js', 'commands.js', 'help.txt', 'completion.json', 'command-help.json'].every((f) => existsSync(join(dist, f)));
 if (!process.argv.includes('--force') && built && existsSync(stamp) && readFileSync(stamp, 'utf8') === digest) {
   console.error('dist/ is up to date (sources, package files and build script unchanged)');
   process.exit(0);
@@ -62,6 +62,8 @@ writeFileSync(`${dist}/help.txt`, generateHelp());
 const {describeCommands} = await import(`${dist}/main.js`);
 const {COMMANDS} = await import(`${dist}/commands.js`);
 writeFileSync(`${dist}/completion.json`, JSON.stringify(describeCommands(COMMANDS)));
+// Every command's help, so `COMMAND --help` is answered without loading oclif either.
+writeFileSync(`${dist}/command-help.json`, JSON.stringify(generateCommandHelp(Object.keys(COMMANDS))));
 writeFileSync(stamp, digest);
 
 /** sha256 of everything the build reads from the repository: src/, package.json, package-lock.json, tsconfig.json, this script. */
@@ -101,4 +103,17 @@ export function generateHelp() {
   if (result.status !== 0) throw new Error(`generating help failed (${result.status}): ${result.stderr}`);
   const userAgent = spawnSync(process.execPath, [`${root}bin/run.js`, '--version'], {encoding: 'utf8'}).stdout.trim();
   return result.stdout.replaceAll(userAgent, '@@USER_AGENT@@');
+}
+
+/** Each command's help from oclif itself (command id → text), user agent replaced as in generateHelp. */
+export function generateCommandHelp(ids) {
+  const env = {...process.env, KUBECTL_CONFIGSYNC_NO_FAST_PATH: '1', NO_COLOR: '1', OCLIF_COLUMNS: '80'};
+  const userAgent = spawnSync(process.execPath, [`${root}bin/run.js`, '--version'], {encoding: 'utf8'}).stdout.trim();
+  const help = {};
+  for (const id of ids.sort()) {
+    const result = spawnSync(process.execPath, [`${root}bin/run.js`, ...id.split(':'), '--help'], {encoding: 'utf8', env});
+    if (result.status !== 0) throw new Error(`generating the help of ${id} failed (${result.status}): ${result.stderr}`);
+    help[id] = result.stdout.replaceAll(userAgent, '@@USER_AGENT@@');
+  }
+  return help;
 }

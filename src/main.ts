@@ -12,6 +12,8 @@ export {describeCommands} from './cli/completion.js';
 
 /** Stands for oclif's user agent line in the prebuilt help text (it names the Node version that runs). */
 export const USER_AGENT_PLACEHOLDER = '@@USER_AGENT@@';
+/** Every command's prebuilt help, beside help.txt (the root help). */
+export const COMMAND_HELP_ASSET = 'command-help.json';
 /** Set to skip the fast paths, e.g. to generate the prebuilt help from oclif itself. */
 export const NO_FAST_PATH_ENV = 'KUBECTL_CONFIGSYNC_NO_FAST_PATH';
 
@@ -59,6 +61,14 @@ export async function main(argv: string[], entry: Entry): Promise<void> {
         return;
       }
       return runOclif(['--help'], entry);
+    }
+    case 'command-help': {
+      const text = fast ? commandHelpText(entry, plan.id) : undefined;
+      if (text) {
+        process.stdout.write(text.replaceAll(USER_AGENT_PLACEHOLDER, userAgent()));
+        return;
+      }
+      return runOclif(plan.argv, entry);
     }
     case 'run':
       return runOclif(plan.argv, entry);
@@ -122,6 +132,19 @@ export async function seaEntry(): Promise<Entry> {
 function readOptional(path: string): string | undefined {
   try {
     return readFileSync(path, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+/** A command's help as oclif printed it at build time (dist/command-help.json: command id → text). */
+function commandHelpText(entry: Entry, id: string): string | undefined {
+  const text = entry.asset(COMMAND_HELP_ASSET);
+  if (!text) return undefined;
+  try {
+    const help = JSON.parse(text) as Record<string, unknown>;
+    const value = help[id];
+    return typeof value === 'string' ? value : undefined;
   } catch {
     return undefined;
   }
