@@ -53,5 +53,49 @@ export function fetch() { return Promise.reject(new Error(${JSON.stringify(UNDIC
   },
 };
 
+const BUILTIN_EXPORTS = {
+  http: [
+    'Agent',
+    'ClientRequest',
+    'IncomingMessage',
+    'METHODS',
+    'OutgoingMessage',
+    'STATUS_CODES',
+    'Server',
+    'ServerResponse',
+    'createServer',
+    'get',
+    'globalAgent',
+    'maxHeaderSize',
+    'request',
+    'validateHeaderName',
+    'validateHeaderValue',
+  ],
+  https: ['Agent', 'Server', 'createServer', 'get', 'globalAgent', 'request'],
+};
+
+/**
+ * An ES import of node:http reads every export of the module, and since Node 22 some of them
+ * (WebSocket, CloseEvent, MessageEvent) are getters that load Node's own copy of undici: about
+ * 10 MB and milliseconds at every start, for nothing used here. require() reads only what is
+ * used, so bundled imports of http and https become require() (the bundle's banner defines it;
+ * the single executable is CommonJS). A name not listed fails the build, not the program.
+ */
+export const builtinHttpByRequire = {
+  name: 'builtin-http-by-require',
+  setup(build) {
+    // Only ES imports: require() calls (CommonJS packages, and the stand-in itself) stay as they are.
+    build.onResolve({filter: /^(node:)?https?$/}, (args) =>
+      args.kind === 'import-statement' ? {path: args.path.replace(/^node:/, ''), namespace: 'builtin-by-require'} : undefined,
+    );
+    build.onLoad({filter: /.*/, namespace: 'builtin-by-require'}, (args) => ({
+      contents: `const builtin = require('node:${args.path}');
+export default builtin;
+export const {${BUILTIN_EXPORTS[args.path].join(', ')}} = builtin;`,
+      loader: 'js',
+    }));
+  },
+};
+
 /** What every bundle of the CLI uses (in this order: the first plugin to resolve an import wins). */
-export const clientPlugins = [undiciLeftOut, sideEffectFreeClient];
+export const clientPlugins = [builtinHttpByRequire, undiciLeftOut, sideEffectFreeClient];

@@ -7,6 +7,7 @@ import {dirname, join} from 'node:path';
 import pjson from '../package.json' with {type: 'json'};
 import {planCommandLine, type CommandLine} from './cli/command-line.js';
 import type {CompletionManifest} from './cli/completion.js';
+import {markPhase} from './phases.js';
 
 export {describeCommands} from './cli/completion.js';
 
@@ -32,6 +33,7 @@ export function userAgent(): string {
 }
 
 export async function main(argv: string[], entry: Entry): Promise<void> {
+  markPhase('main');
   const fast = !process.env[NO_FAST_PATH_ENV];
   if (fast && argv[0] === '__complete') {
     const {runCompletion} = await import('./cli/completion-runtime.js');
@@ -77,6 +79,7 @@ export async function main(argv: string[], entry: Entry): Promise<void> {
 
 async function runOclif(argv: string[], entry: Entry): Promise<void> {
   const {execute, Plugin} = await loadOclif();
+  markPhase('oclif');
   if (entry.sea) {
     const {COMMANDS} = await import('./commands.js');
     // oclif's explicit strategy imports the registry file by path, which a single
@@ -95,6 +98,7 @@ async function runOclif(argv: string[], entry: Entry): Promise<void> {
  * pending in the HTTP client for seconds more; it must not hold the shell.
  */
 async function exitWhenWritten(): Promise<void> {
+  markPhase('done');
   await Promise.all([process.stdout, process.stderr].map((stream) => new Promise<void>((resolve) => stream.write('', () => resolve()))));
   process.exit();
 }

@@ -4,6 +4,7 @@ import type {Kubeconfig} from '../kube/kubeconfig.js';
 import {createTheme, useColor, type Theme} from '../ui/theme.js';
 import {parseRequestTimeout} from '../core/duration.js';
 import {PROGRAM, unknownFlagMessage} from './command-line.js';
+import {markPhase} from '../phases.js';
 
 export interface KubeFlagValues {
   kubeconfig?: string;
@@ -39,6 +40,7 @@ export abstract class BaseCommand extends Command {
 
   /** Loads the kubeconfig lazily so `--help` never pays for the Kubernetes client. */
   protected async loadKubeconfig(flags: KubeFlagValues): Promise<Kubeconfig> {
+    markPhase('command');
     let requestTimeoutMs: number;
     try {
       requestTimeoutMs = parseRequestTimeout(flags['request-timeout']);
@@ -46,6 +48,7 @@ export abstract class BaseCommand extends Command {
       throw new Errors.CLIError(`--request-timeout: ${(error as Error).message}`, {exit: ExitCode.usage});
     }
     const [{Kubeconfig}, {REQUEST_LOG_LEVEL}] = await Promise.all([import('../kube/kubeconfig.js'), import('../kube/request-log.js')]);
+    markPhase('client');
     return Kubeconfig.load({
       kubeconfig: flags.kubeconfig,
       requestTimeoutMs,

@@ -8,6 +8,7 @@ import {setLongTimeout} from './long-timeout.js';
 import {renderRequestLine, type RequestLogSink} from './request-log.js';
 import {ApiStatusError, translateError, type RequestScope} from './errors.js';
 import {USER_AGENT} from './user-agent.js';
+import {markPhase} from '../phases.js';
 
 export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
 
@@ -174,7 +175,9 @@ export class Transport {
     request: ApiRequest,
     idleTimeoutMs: number,
   ): Promise<{response: IncomingMessage; abort: () => void; done: () => void; timedOut: () => boolean}> {
+    markPhase('credentials');
     const settings = await this.options.settings();
+    markPhase('first request');
     const url = this.urlOf(request);
     const body = request.body === undefined ? undefined : JSON.stringify(request.body);
     const headers: Record<string, string> = {
@@ -216,6 +219,7 @@ export class Transport {
       });
       req.on('response', (response) => {
         const status = response.statusCode ?? 0;
+        markPhase('first answer');
         logLine(`${status} ${STATUS_CODES[status] ?? ''}`.trim());
         // A watch's timer ends with the headers; the idle timeout bounds the stream.
         if (idleTimeoutMs > 0) done();
