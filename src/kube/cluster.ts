@@ -371,7 +371,7 @@ function isConfigObject(value: WireConfigMap | WireSecret | ConfigObject): value
 }
 
 function fromWire(kind: ConfigKind, item: WireConfigMap | WireSecret): ConfigObject {
-  return kind === 'Secret' ? fromSecret(item as WireSecret) : fromConfigMap(item as WireConfigMap);
+  return kind === 'Secret' ? fromSecret(item) : fromConfigMap(item);
 }
 
 function fromNamespace(namespace: WireNamespace, name: string): NamespaceInfo {

@@ -7,7 +7,7 @@ import type {RequestOptions} from 'node:https';
 import {KubeConfig} from './client-node.js';
 import type {User} from './client-node.js';
 import {credentialError} from './errors.js';
-import {execConfigOf, execCredential} from './exec-credential.js';
+import {execConfigOf, execCredential, type UserWithExec} from './exec-credential.js';
 import type {ConnectionSettings} from './transport.js';
 
 export interface CredentialOptions {
@@ -61,11 +61,12 @@ function withoutExec(kubeConfig: KubeConfig, user: User): KubeConfig {
   copy.loadFromOptions({
     clusters: kubeConfig.clusters,
     contexts: kubeConfig.contexts,
-    users: kubeConfig.users.map((u) =>
-      u.name === user.name
-        ? {...u, exec: undefined, authProvider: execConfigOf({name: u.name, authProvider: u.authProvider}) ? undefined : u.authProvider}
-        : u,
-    ),
+    users: kubeConfig.users.map((u) => {
+      if (u.name !== user.name) return u;
+      // The library types authProvider as any; an exec section inside it is a plugin too.
+      const authProvider = u.authProvider as UserWithExec['authProvider'];
+      return {...u, exec: undefined, authProvider: execConfigOf({name: u.name, authProvider}) ? undefined : authProvider};
+    }),
     currentContext: kubeConfig.currentContext,
   });
   return copy;

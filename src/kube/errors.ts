@@ -103,11 +103,12 @@ export function kubeconfigError(error: unknown, path: string | undefined): Usage
   return new UsageError(`cannot read kubeconfig${path ? ` "${path}"` : ''}: ${message}`);
 }
 
-function parseStatus(body: unknown): {message?: string; reason?: string} | undefined {
+/** The API server's Status object in an error answer, when there is one. */
+function parseStatus(body: string): {message?: string; reason?: string} | undefined {
   if (!body) return undefined;
-  if (typeof body === 'object') return body as {message?: string};
   try {
-    return JSON.parse(String(body));
+    const status = JSON.parse(body) as unknown;
+    return status !== null && typeof status === 'object' ? status : undefined;
   } catch {
     return undefined;
   }

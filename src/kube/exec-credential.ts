@@ -161,7 +161,7 @@ function runPlugin(exec: ExecConfig): Promise<ExecCredentialStatus> {
 export function parseExecCredential(text: string, plugin: string): ExecCredentialStatus {
   let answer: {kind?: unknown; apiVersion?: unknown; status?: ExecCredentialStatus};
   try {
-    answer = JSON.parse(text);
+    answer = JSON.parse(text) as typeof answer;
   } catch {
     throw new ExecPluginError(`${plugin} printed something that is not JSON, not an ExecCredential (not shown: it may hold a token)`);
   }

@@ -254,7 +254,7 @@ function material(value: unknown): string | undefined {
   if (value === undefined || value === null) return undefined;
   if (Buffer.isBuffer(value)) return value.toString('base64');
   if (Array.isArray(value)) return value.map(material).join(',');
-  return String(value);
+  return typeof value === 'string' ? value : JSON.stringify(value);
 }
 
 function readBody(response: IncomingMessage): Promise<string> {
