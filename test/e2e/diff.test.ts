@@ -189,7 +189,7 @@ describe('ignore rules', () => {
     const ignored = await runCli([...args(), '--ignore-object', 'dev-*'], {cwd: dir});
     expect(ignored.code).toBe(0);
     expect(ignored.stdout).toContain(
-      'Summary: total 1 · identical 1 · different 0 · missing in target 0 · missing in source 0 · ignored 1 objects, 0 keys',
+      'Summary: total 1 · identical 1 · different 0 · missing in target 0 · missing in source 0 · ignored 1 object, 0 keys',
     );
     const keys = await runCli(['diff', `alpha/${src}`, `alpha/${dst}`, 'dev-local', '--ignore-key', 'X', '-o', 'json'], {cwd: dir});
     expect(keys.code).toBe(0);
@@ -209,7 +209,7 @@ describe('ignore rules', () => {
     writeFileSync(join(dir, 'ci.yaml'), 'ignore:\n  objects: ["dev-local"]\n');
     const explicit = await runCli([...args(), '--rules', join(dir, 'ci.yaml')], {cwd: dir});
     expect(explicit.code).toBe(0);
-    expect(explicit.stdout).toContain('ignored 1 objects, 0 keys');
+    expect(explicit.stdout).toContain('ignored 1 object, 0 keys');
   });
 
   it('refuses a rules file its schema does not allow, naming the allowed fields, and reports rules that match nothing', async () => {
