@@ -4,6 +4,7 @@ export {
   ApiException,
   AppsV1Api,
   AuthorizationV1Api,
+  CoordinationV1Api,
   CoreV1Api,
   IsomorphicFetchHttpLibrary,
   KubeConfig,
@@ -13,4 +14,13 @@ export {
   createConfiguration,
   setHeaderMiddleware,
 } from '@kubernetes/client-node';
-export type {V1ConfigMap, V1DaemonSet, V1Deployment, V1Namespace, V1Secret, V1StatefulSet} from '@kubernetes/client-node';
+export type {
+  CoreV1Event,
+  V1ConfigMap,
+  V1DaemonSet,
+  V1Lease,
+  V1Deployment,
+  V1Namespace,
+  V1Secret,
+  V1StatefulSet,
+} from '@kubernetes/client-node';

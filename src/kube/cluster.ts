@@ -410,6 +410,8 @@ export class KubeCluster implements ClusterApi {
         await this.kubeConfig.applySecurityAuthentication(context as never);
         if (this.route) context.setDispatcher(this.route(context.getDispatcher()));
         context.setHeaderParam('User-Agent', USER_AGENT);
+        // Watchers only need names (events say "look again"): metadata only, so memory does not follow object size.
+        context.setHeaderParam('Accept', 'application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v1,application/json');
       },
     };
     const watcher = new Watch(config as unknown as KubeConfig);

@@ -94,18 +94,7 @@ export class Kubeconfig {
     const resolved = this.resolveContext(context);
     let cluster = this.clusters.get(resolved);
     if (!cluster) {
-      const scoped = new KubeConfig();
-      // A copy per context: the client reads credentials from the current context.
-      scoped.loadFromOptions({
-        clusters: this.config.clusters,
-        users: this.config.users,
-        contexts: this.config.contexts,
-        currentContext: resolved,
-      });
-      const group = this.options.overrides?.asGroups?.[0];
-      if (group !== undefined) impersonateGroup(scoped, group);
-      useSharedExecCredentials(scoped);
-      cluster = new KubeCluster(resolved, this.serverOf(resolved), scoped, {
+      cluster = new KubeCluster(resolved, this.serverOf(resolved), this.clientConfig(resolved), {
         requestTimeoutMs: this.options.requestTimeoutMs,
         requestLog: this.options.requestLog,
         note: this.options.note,
@@ -113,6 +102,28 @@ export class Kubeconfig {
       this.clusters.set(resolved, cluster);
     }
     return cluster;
+  }
+
+  /** The client library's configuration for one context (credentials, overrides), for clients beyond the ClusterApi seam (Leases, Events). */
+  clientConfig(context: string): KubeConfig {
+    const resolved = this.resolveContext(context);
+    const scoped = new KubeConfig();
+    // A copy per context: the client reads credentials from the current context.
+    scoped.loadFromOptions({
+      clusters: this.config.clusters,
+      users: this.config.users,
+      contexts: this.config.contexts,
+      currentContext: resolved,
+    });
+    const group = this.options.overrides?.asGroups?.[0];
+    if (group !== undefined) impersonateGroup(scoped, group);
+    useSharedExecCredentials(scoped);
+    return scoped;
+  }
+
+  /** The per-request timeout and request log every client of this kubeconfig uses. */
+  get requestOptions(): Pick<KubeconfigOptions, 'requestTimeoutMs' | 'requestLog'> {
+    return {requestTimeoutMs: this.options.requestTimeoutMs, requestLog: this.options.requestLog};
   }
 }
 

@@ -7,7 +7,8 @@ import {IsomorphicFetchHttpLibrary, Observable} from './client-node.js';
 /** Verbosity from which every request is logged, as in kubectl. */
 export const REQUEST_LOG_LEVEL = 6;
 
-export type RequestLogSink = (line: string) => void;
+/** Receives each line, and the method and status (undefined: no response) for those who count requests. */
+export type RequestLogSink = (line: string, request?: {method: string; status?: number}) => void;
 
 interface HttpRequest {
   getHttpMethod(): unknown;
@@ -27,11 +28,16 @@ export function loggingHttpApi(log: RequestLogSink, now: () => number = () => pe
         .toPromise()
         .then(
           (response) => {
-            log(line(`${response.httpStatusCode} ${STATUS_CODES[response.httpStatusCode] ?? ''}`.trim()));
+            log(line(`${response.httpStatusCode} ${STATUS_CODES[response.httpStatusCode] ?? ''}`.trim()), {
+              method: String(request.getHttpMethod()),
+              status: response.httpStatusCode,
+            });
             return response;
           },
           (error: unknown) => {
-            log(line(`(no response: ${String((error as Error)?.message ?? error).split('\n')[0]})`));
+            log(line(`(no response: ${String((error as Error)?.message ?? error).split('\n')[0]})`), {
+              method: String(request.getHttpMethod()),
+            });
             throw error;
           },
         );
