@@ -8,6 +8,15 @@ const MUTATIONS =
   /\.(createConfigObject|patchConfigObject|replaceConfigObject|deleteConfigObject|restartWorkload|(create|replace|patch|delete)Namespaced\w+)\s*\(/;
 /** The write path itself, and the seam that implements the requests. */
 const ALLOWED = new Set(['kube/write-path.ts', 'kube/cluster.ts']);
+/**
+ * Writes that are not config writes, each allowed in one file and only for its own kind: the
+ * controller's leader-election Lease and the Events it records on sources. Neither is a
+ * ConfigMap or Secret, so neither has a "before" to journal or an owner to check.
+ */
+const NOT_CONFIG_WRITES: Record<string, RegExp> = {
+  'kube/lease.ts': /\.(createNamespacedLease|replaceNamespacedLease)\s*\(/,
+  'kube/events.ts': /\.createNamespacedEvent\s*\(/,
+};
 
 function files(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
@@ -23,7 +32,7 @@ describe('the one write path', () => {
       const name = relative(src, file);
       if (ALLOWED.has(name)) continue;
       for (const [index, line] of readFileSync(file, 'utf8').split('\n').entries()) {
-        if (MUTATIONS.test(line)) offenders.push(`${name}:${index + 1}: ${line.trim()}`);
+        if (MUTATIONS.test(line) && !NOT_CONFIG_WRITES[name]?.test(line)) offenders.push(`${name}:${index + 1}: ${line.trim()}`);
       }
     }
     expect(offenders).toEqual([]);
