@@ -69,14 +69,18 @@ export async function planFromAnnotations(
   sourceApi: ClusterApi,
   options: Omit<FanoutPlanOptions, 'adoptKubedCopies'>,
   clusterName?: string,
+  /** Only sources in this namespace (the controller's -n); copies are still found in every namespace. */
+  sourceNamespace?: string,
 ): Promise<{plans: FanoutPlan[]; apis: ClusterApi[]}> {
   const objects = (
     await Promise.all((['ConfigMap', 'Secret'] as ConfigKind[]).map((kind) => sourceApi.listConfigObjects(kind, undefined)))
   ).flat();
   // Copies (Kubed's or ours) are never sources, even if an annotation was carried over.
   const isCopy = (o: ConfigObject) => Object.hasOwn(o.labels, KUBED.originName) || Object.hasOwn(o.labels, ORIGIN_LABELS.id);
+  const inScope = (namespace: string) => sourceNamespace === undefined || namespace === sourceNamespace;
   const sources = objects.filter(
-    (o) => !isCopy(o) && (Object.hasOwn(o.annotations, KUBED.sync) || Object.hasOwn(o.annotations, KUBED.syncContexts)),
+    (o) =>
+      inScope(o.namespace) && !isCopy(o) && (Object.hasOwn(o.annotations, KUBED.sync) || Object.hasOwn(o.annotations, KUBED.syncContexts)),
   );
   sources.sort((a, b) => a.namespace.localeCompare(b.namespace) || a.kind.localeCompare(b.kind) || a.name.localeCompare(b.name));
   const plans: FanoutPlan[] = [];
@@ -106,7 +110,8 @@ export async function planFromAnnotations(
   }
   // Copies in this cluster of sources whose annotation was removed (or that are gone): pruned, as Kubed does.
   const isAnnotated = (ref: Pick<SourceRef, 'kind' | 'name' | 'namespace'>) =>
-    sources.some((s) => s.kind === ref.kind && s.name === ref.name && s.namespace === ref.namespace);
+    // A source outside the scope is not this run's to judge: its copies are left alone.
+    !inScope(ref.namespace) || sources.some((s) => s.kind === ref.kind && s.name === ref.name && s.namespace === ref.namespace);
   if (options.prune)
     plans.push(
       ...planAnnotationRemoved(

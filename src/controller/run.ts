@@ -17,7 +17,7 @@ import {runReconcileLoop, type WatchTarget} from '../cli/fanout-watch.js';
 import type {ClusterApi} from '../core/cluster-api.js';
 import {parseTimerDuration} from '../core/duration.js';
 import {ExitCode, UsageError, messageOf, type ExitCodeValue} from '../core/errors.js';
-import {originSelector, summarize, type ConflictPolicy, type FanoutEntry, type FanoutPlan} from '../core/fanout-plan.js';
+import {ORIGIN_LABELS, originSelector, summarize, type ConflictPolicy, type FanoutEntry, type FanoutPlan} from '../core/fanout-plan.js';
 import {compileNamespaceSelection, hasNamespaceSelection} from '../core/namespace-select.js';
 import {EventRecorder} from '../kube/events.js';
 import type {Kubeconfig} from '../kube/kubeconfig.js';
@@ -129,7 +129,8 @@ export async function runController(objects: string[], flags: ControllerFlagValu
         }),
       ),
     );
-    if (flags['from-annotations']) plans.push(...(await planFromAnnotations(kube, sourceApi, planOptions, flags['cluster-name'])).plans);
+    if (flags['from-annotations'])
+      plans.push(...(await planFromAnnotations(kube, sourceApi, planOptions, flags['cluster-name'], flags.namespace)).plans);
     return plans;
   };
 
@@ -138,6 +139,7 @@ export async function runController(objects: string[], flags: ControllerFlagValu
     clusters.map((c) => c.api),
     named.map((n) => n.ref),
     flags['from-annotations'],
+    flags.namespace,
   );
   const events = new EventRecorder(kube, context, COMPONENT, identity);
   let eventFailureLogged = false;
@@ -215,7 +217,11 @@ export async function runController(objects: string[], flags: ControllerFlagValu
     });
   const what = [
     ...named.map(({ref}) => `${ref.kind === 'Secret' ? 'secret' : 'configmap'}/${ref.name} in ${ref.namespace}`),
-    ...(flags['from-annotations'] ? ['sources annotated kubed.appscode.com/sync or sync-contexts'] : []),
+    ...(flags['from-annotations']
+      ? [
+          `sources annotated kubed.appscode.com/sync or sync-contexts in ${flags.namespace ? `namespace ${flags.namespace}` : 'all namespaces'}`,
+        ]
+      : []),
   ].join('; ');
   log.info(`controller ${identity} in context ${context}: ${what}; resync every ${Math.round(resyncMs / 1000)}s`, {
     identity,
@@ -269,6 +275,7 @@ function watchesFor(
   targets: ClusterApi[],
   refs: Array<import('../core/fanout-plan.js').SourceRef>,
   fromAnnotations: boolean,
+  sourceNamespace: string | undefined,
 ): WatchTarget[] {
   const watches: WatchTarget[] = [];
   const add = (watch: WatchTarget) => {
@@ -277,8 +284,14 @@ function watchesFor(
   };
   if (fromAnnotations) {
     add({api: sourceApi, resource: {kind: 'Namespace'}, what: 'namespaces'});
-    add({api: sourceApi, resource: {kind: 'ConfigMap'}, what: 'configmaps'});
-    add({api: sourceApi, resource: {kind: 'Secret'}, what: 'secrets'});
+    for (const kind of ['ConfigMap', 'Secret'] as const) {
+      const plural = kind === 'Secret' ? 'secrets' : 'configmaps';
+      if (sourceNamespace === undefined) add({api: sourceApi, resource: {kind}, what: plural});
+      else {
+        add({api: sourceApi, resource: {kind, namespace: sourceNamespace}, what: `${plural} in ${sourceNamespace}`});
+        add({api: sourceApi, resource: {kind, labelSelector: ORIGIN_LABELS.id}, what: `copies (${plural})`});
+      }
+    }
   }
   for (const ref of refs) {
     const name = `${ref.kind === 'Secret' ? 'secret' : 'configmap'}/${ref.name}`;

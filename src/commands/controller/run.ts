@@ -30,7 +30,8 @@ ${EXIT_CODES_HELP}`;
     ...kubeFlags,
     ...fanoutTargetFlags,
     'from-annotations': Flags.boolean({
-      description: 'also reconcile every ConfigMap and Secret annotated kubed.appscode.com/sync or sync-contexts, as Kubed did',
+      description:
+        'also reconcile every ConfigMap and Secret annotated kubed.appscode.com/sync or sync-contexts, as Kubed did (only those in -n NAMESPACE when given)',
     }),
     'on-conflict': Flags.option({
       options: ['skip', 'overwrite', 'adopt'] as const,
