@@ -202,7 +202,11 @@ export async function runReconcileLoop(options: ReconcileLoopOptions): Promise<'
         listeners.push([name, listener]);
         process.once(name, listener);
       }
-    void options.stop?.then(() => resolve('stop'));
+    // A stop promise that rejects still means stop.
+    options.stop?.then(
+      () => resolve('stop'),
+      () => resolve('stop'),
+    );
   });
   for (const [name, listener] of listeners) process.off(name, listener);
   stopping = true;
