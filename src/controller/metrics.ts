@@ -58,7 +58,7 @@ export class ControllerMetrics {
       return;
     }
     const counts: CopyStateCounts = copyStates(pass.plans, pass.results);
-    for (const [state, n] of Object.entries(counts)) this.copies.set({state}, n);
+    for (const state of ['in_sync', 'stale', 'failed', 'orphaned'] as const) this.copies.set({state}, counts[state]);
     this.sources.set(pass.plans.filter((p) => p.source.exists !== false).length);
     if (counts.failed > 0) this.errors.inc(counts.failed);
   }

@@ -95,7 +95,7 @@ export async function runController(objects: string[], flags: ControllerFlagValu
   }
 
   const metrics = new ControllerMetrics();
-  const log = createControllerLog(flags['log-format'], io.note);
+  const log = createControllerLog(flags['log-format'], (line) => io.note(line));
   const kube = await io.loadKubeconfig((_line, request) => {
     if (request) metrics.countRequest(request.method, request.status);
   });

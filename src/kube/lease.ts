@@ -70,8 +70,8 @@ export class KubeLeaseStore implements LeaseStore {
 }
 
 function fromLease(lease: V1Lease): LeaseRecord {
-  const text = (value: unknown) =>
-    value === undefined || value === null ? undefined : value instanceof Date ? value.toISOString() : String(value);
+  // MicroTime is not in the client's type map: it arrives as the string the server sent.
+  const text = (value: unknown) => (typeof value === 'string' ? value : value instanceof Date ? value.toISOString() : undefined);
   return {
     holderIdentity: lease.spec?.holderIdentity ?? undefined,
     leaseDurationSeconds: lease.spec?.leaseDurationSeconds ?? undefined,

@@ -75,8 +75,8 @@ async function startReplica(id: string): Promise<Replica> {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let log = '';
-  child.stderr!.on('data', (d) => (log += d));
-  child.stdout!.resume();
+  child.stderr.on('data', (d) => (log += d));
+  child.stdout.resume();
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   const replica = {id, child, port, log: () => log, exited};
   replicas.push(replica);
