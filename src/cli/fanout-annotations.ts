@@ -72,9 +72,10 @@ export async function planFromAnnotations(
   /** Only sources in this namespace (the controller's -n); copies are still found in every namespace. */
   sourceNamespace?: string,
 ): Promise<{plans: FanoutPlan[]; apis: ClusterApi[]}> {
-  const objects = (
-    await Promise.all((['ConfigMap', 'Secret'] as ConfigKind[]).map((kind) => sourceApi.listConfigObjects(kind, undefined)))
-  ).flat();
+  // Metadata only where the API allows it: the data of the many objects that are not sources is never read.
+  const list = (kind: ConfigKind) =>
+    sourceApi.listConfigMetadata ? sourceApi.listConfigMetadata(kind, undefined) : sourceApi.listConfigObjects(kind, undefined);
+  const objects = (await Promise.all((['ConfigMap', 'Secret'] as ConfigKind[]).map(list))).flat();
   // Copies (Kubed's or ours) are never sources, even if an annotation was carried over.
   const isCopy = (o: ConfigObject) => Object.hasOwn(o.labels, KUBED.originName) || Object.hasOwn(o.labels, ORIGIN_LABELS.id);
   const inScope = (namespace: string) => sourceNamespace === undefined || namespace === sourceNamespace;
@@ -84,15 +85,19 @@ export async function planFromAnnotations(
   );
   sources.sort((a, b) => a.namespace.localeCompare(b.namespace) || a.kind.localeCompare(b.kind) || a.name.localeCompare(b.name));
   const plans: FanoutPlan[] = [];
-  for (const source of sources) {
+  for (const listed of sources) {
     try {
+      // Listed as metadata: the source itself is read in full, as it is now.
+      const source = sourceApi.listConfigMetadata ? await sourceApi.getConfigObject(listed.kind, listed.namespace, listed.name) : listed;
+      // Deleted since the list: the next pass prunes its copies.
+      if (!source) continue;
       plans.push(await planAnnotatedSource(kube, sourceApi, source, options, clusterName));
     } catch (error) {
       // One bad annotation (an unknown context, a bad selector) is reported with its object; the others go on.
       const ref: SourceRef = {
-        kind: source.kind,
-        name: source.name,
-        namespace: source.namespace,
+        kind: listed.kind,
+        name: listed.name,
+        namespace: listed.namespace,
         context: sourceApi.context,
         server: sourceApi.server,
         cluster: (await sourceApi.clusterIdentity()).id,
@@ -100,7 +105,7 @@ export async function planFromAnnotations(
       const entries: FanoutEntry[] = [
         {
           context: sourceApi.context,
-          namespace: source.namespace,
+          namespace: listed.namespace,
           action: 'error',
           reason: `${sourceName(ref)}: ${(error as Error).message}`,
         },

@@ -155,11 +155,44 @@ export class KubeCluster implements ClusterApi {
     });
   }
 
-  private listPage(kind: ConfigKind, namespace: string | undefined, query: {labelSelector?: string; limit: number; _continue?: string}) {
+  async listConfigMetadata(kind: ConfigKind, namespace: string | undefined, options: ListOptions = {}): Promise<ConfigObject[]> {
+    const what = `${plural(kind)} (metadata) ${namespace ? `in namespace "${namespace}"` : 'in all namespaces'}`;
+    // The server answers with PartialObjectMetadataList: items without data, parsed as the usual list.
+    const metadataOnly = {
+      middleware: [setHeaderMiddleware('Accept', 'application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1,application/json')],
+      middlewareMergeStrategy: 'append' as const,
+    };
+    return this.call('list', what, async () => {
+      const items: ConfigObject[] = [];
+      let _continue: string | undefined;
+      do {
+        const page: {items: Array<V1ConfigMap | V1Secret>; metadata?: {_continue?: string}} = await this.listPage(
+          kind,
+          namespace,
+          {labelSelector: options.labelSelector, limit: PAGE_SIZE, _continue},
+          metadataOnly,
+        );
+        for (const item of page.items) items.push(kind === 'Secret' ? fromSecret(item as V1Secret) : fromConfigMap(item as V1ConfigMap));
+        _continue = page.metadata?._continue || undefined;
+      } while (_continue);
+      return items;
+    });
+  }
+
+  private listPage(
+    kind: ConfigKind,
+    namespace: string | undefined,
+    query: {labelSelector?: string; limit: number; _continue?: string},
+    requestOptions?: Parameters<CoreV1Api['listConfigMapForAllNamespaces']>[1],
+  ) {
     if (kind === 'Secret') {
-      return namespace ? this.core.listNamespacedSecret({namespace, ...query}) : this.core.listSecretForAllNamespaces(query);
+      return namespace
+        ? this.core.listNamespacedSecret({namespace, ...query}, requestOptions)
+        : this.core.listSecretForAllNamespaces(query, requestOptions);
     }
-    return namespace ? this.core.listNamespacedConfigMap({namespace, ...query}) : this.core.listConfigMapForAllNamespaces(query);
+    return namespace
+      ? this.core.listNamespacedConfigMap({namespace, ...query}, requestOptions)
+      : this.core.listConfigMapForAllNamespaces(query, requestOptions);
   }
 
   async getConfigObject(kind: ConfigKind, namespace: string, name: string): Promise<ConfigObject | undefined> {
