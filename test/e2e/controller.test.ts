@@ -13,7 +13,7 @@ const LEASE = {duration: 4_000, renewDeadline: 3_000, retry: 1_000};
 const name = uniqueName('ctl');
 const controllerNs = uniqueName('ctl-home');
 const src = uniqueName('ctl-src');
-const [a1, a2, a3, other] = ['ctl-a1', 'ctl-a2', 'ctl-a3', 'ctl-other'].map(uniqueName);
+const [a1, a2, a3, other, quota] = ['ctl-a1', 'ctl-a2', 'ctl-a3', 'ctl-other', 'ctl-quota'].map(uniqueName);
 const selectorLabel = `configsync-e2e-${name}`;
 
 let tokenKubeconfig = '';
@@ -116,8 +116,12 @@ async function copyData(namespace: string): Promise<Record<string, string> | und
 }
 
 async function get(replica: Replica, path: string): Promise<{status: number; text: string}> {
-  const response = await fetch(`http://127.0.0.1:${replica.port}${path}`);
-  return {status: response.status, text: await response.text()};
+  // A kept-alive connection the server just closed fails once: ask again.
+  const ask = async () => {
+    const response = await fetch(`http://127.0.0.1:${replica.port}${path}`);
+    return {status: response.status, text: await response.text()};
+  };
+  return ask().catch(ask);
 }
 
 function metric(text: string, series: string): number | undefined {
@@ -126,7 +130,7 @@ function metric(text: string, series: string): number | undefined {
 }
 
 beforeAll(async () => {
-  cleanups.push(await createNamespaces('alpha', controllerNs, src, a1, a2, a3, other));
+  cleanups.push(await createNamespaces('alpha', controllerNs, src, a1, a2, a3, other, quota));
   for (const ns of [a1, a2, a3]) await kubectl(['--context', 'alpha', 'label', 'namespace', ns, `${selectorLabel}=yes`]);
   const generated = await runCli(['controller', 'manifests', '-n', controllerNs, '--from-annotations', '--name', name]);
   expect(generated.stderr).toBe('');
@@ -222,6 +226,45 @@ describe('controller run', () => {
     await eventually('copy created where the label was added', async () => (await copyData(other))?.greeting === 'v1');
     await kubectl(['--context', 'alpha', 'label', 'namespace', other, `${selectorLabel}-`]);
     await eventually('copy pruned again', async () => (await copyData(other)) === undefined);
+
+    // A copy that cannot be written (a quota allows no ConfigMap there): counted as failed, one JSON error line, a Warning Event on the source.
+    await apply(
+      'alpha',
+      JSON.stringify({
+        apiVersion: 'v1',
+        kind: 'ResourceQuota',
+        metadata: {name: 'none', namespace: quota},
+        spec: {hard: {configmaps: '0'}},
+      }),
+    );
+    await kubectl(['--context', 'alpha', 'label', 'namespace', quota, `${selectorLabel}=yes`]);
+    await eventually(
+      'the failure is counted',
+      async () => metric((await get(first, '/metrics')).text, 'configsync_copies{state="failed"}') === 1,
+    );
+    expect(metric((await get(first, '/metrics')).text, 'configsync_reconcile_errors_total')).toBeGreaterThan(0);
+    const event = await eventually('a Warning Event on the source', async () => {
+      const events = await kubectlJson([
+        '--context',
+        'alpha',
+        '-n',
+        src,
+        'get',
+        'events',
+        '--field-selector',
+        'involvedObject.name=shared',
+      ]);
+      return events.items.find((e: {reason: string}) => e.reason === 'CopyFailed');
+    });
+    expect(event).toMatchObject({type: 'Warning', involvedObject: {kind: 'ConfigMap', name: 'shared', namespace: src}});
+    expect(event.message).toContain(quota);
+    const failures = first
+      .log()
+      .split('\n')
+      .filter((l) => l.includes('"outcome":"failed"'))
+      .map((l) => JSON.parse(l));
+    expect(failures).toHaveLength(1);
+    expect(failures[0]).toMatchObject({level: 'error', namespace: quota, action: 'create'});
   });
 
   it('after SIGKILL of the leader, the standby leads within the lease duration and a change made meanwhile reaches every copy', async () => {
