@@ -89,6 +89,35 @@ function clusterData() {
   return {count: list.items.length, dataBytes, jsonBytes: run.stdout.length, kubectlSeconds: seconds, kubectlMaxRssKb: maxRssKb};
 }
 
+/**
+ * Kubed's default scope (sources in every namespace), read-only: `fanout --from-annotations
+ * --dry-run=client` plans with the same code as the controller's pass and writes nothing, so it
+ * can run on a shared cluster whose other annotated sources are not ours to write.
+ */
+function unscopedPass() {
+  const run = spawnSync(
+    '/usr/bin/time',
+    [
+      '-f',
+      '%e %M',
+      process.execPath,
+      join(repoRoot, 'bin', 'run.js'),
+      'fanout',
+      '--from-annotations',
+      '--kubeconfig',
+      kubeconfig,
+      '--context',
+      'alpha',
+      '--dry-run=client',
+      '-o',
+      'json',
+    ],
+    {encoding: 'utf8', maxBuffer: 1 << 30, env: {...process.env, KUBECONFIG: ''}},
+  );
+  const [seconds, maxRssKb] = run.stderr.trim().split('\n').pop().split(' ').map(Number);
+  return {seconds, maxRssKb};
+}
+
 async function metrics() {
   // A kept-alive connection the server just closed fails once: ask again.
   const scrape = async () => (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
@@ -171,12 +200,14 @@ try {
   };
   const small = await resync();
   const smallData = clusterData();
+  const smallUnscoped = unscopedPass();
 
   started = Date.now();
   createFiller();
   console.log(`created ${objects} objects of ${size} B in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   const large = await resync();
   const largeData = clusterData();
+  const largeUnscoped = unscopedPass();
 
   console.log('');
   console.log(`${sources} sources → ${expected} copies, first written in ${firstSeconds.toFixed(1)} s`);
@@ -186,6 +217,12 @@ try {
     );
   row('before', smallData, small);
   row('after ', largeData, large);
+  const unscoped = (what, run) =>
+    console.log(
+      `${what}: one pass over every namespace (fanout --from-annotations --dry-run=client, the same planning): ${run.seconds.toFixed(2)} s, peak RSS ${mib(run.maxRssKb * 1024)}`,
+    );
+  unscoped('before', smallUnscoped);
+  unscoped('after ', largeUnscoped);
   if (!/create/.test(log)) console.log('note: the controller logged no create');
 } catch (error) {
   console.error(`controller exit code: ${controller?.exitCode}; its last lines:\n${controllerLog().split('\n').slice(-15).join('\n')}`);

@@ -73,9 +73,27 @@ export async function planFromAnnotations(
   sourceNamespace?: string,
 ): Promise<{plans: FanoutPlan[]; apis: ClusterApi[]}> {
   // Metadata only where the API allows it: the data of the many objects that are not sources is never read.
-  const list = (kind: ConfigKind) =>
-    sourceApi.listConfigMetadata ? sourceApi.listConfigMetadata(kind, undefined) : sourceApi.listConfigObjects(kind, undefined);
-  const objects = (await Promise.all((['ConfigMap', 'Secret'] as ConfigKind[]).map(list))).flat();
+  const list = (kind: ConfigKind, namespace?: string, labelSelector?: string) =>
+    sourceApi.listConfigMetadata
+      ? sourceApi.listConfigMetadata(kind, namespace, {labelSelector})
+      : sourceApi.listConfigObjects(kind, namespace, {labelSelector});
+  const kinds: ConfigKind[] = ['ConfigMap', 'Secret'];
+  // Scoped to a namespace: the candidates there, and elsewhere only our copies (by their origin label, filtered by the server).
+  const listed = (
+    await Promise.all(
+      sourceNamespace === undefined
+        ? kinds.map((kind) => list(kind))
+        : kinds.flatMap((kind) => [list(kind, sourceNamespace), list(kind, undefined, ORIGIN_LABELS.id)]),
+    )
+  ).flat();
+  // A copy inside the namespace comes back from both lists: keep it once.
+  const seen = new Set<string>();
+  const objects = listed.filter((o) => {
+    const key = `${o.kind}/${o.namespace}/${o.name}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
   // Copies (Kubed's or ours) are never sources, even if an annotation was carried over.
   const isCopy = (o: ConfigObject) => Object.hasOwn(o.labels, KUBED.originName) || Object.hasOwn(o.labels, ORIGIN_LABELS.id);
   const inScope = (namespace: string) => sourceNamespace === undefined || namespace === sourceNamespace;
