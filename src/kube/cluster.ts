@@ -172,7 +172,9 @@ export class KubeCluster implements ClusterApi {
           {labelSelector: options.labelSelector, limit: PAGE_SIZE, _continue},
           metadataOnly,
         );
-        for (const item of page.items) items.push(kind === 'Secret' ? fromSecret(item as V1Secret) : fromConfigMap(item as V1ConfigMap));
+        // An empty PartialObjectMetadataList comes back with "items": null.
+        for (const item of page.items ?? [])
+          items.push(kind === 'Secret' ? fromSecret(item as V1Secret) : fromConfigMap(item as V1ConfigMap));
         _continue = page.metadata?._continue || undefined;
       } while (_continue);
       return items;
