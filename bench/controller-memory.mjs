@@ -131,6 +131,7 @@ async function metrics() {
     passSeconds: get('configsync_reconcile_duration_seconds_sum') ?? 0,
     inSync: get('configsync_copies{state="in_sync"}') ?? 0,
     rss: get('process_resident_memory_bytes') ?? 0,
+    heapUsed: get('nodejs_heap_size_used_bytes') ?? 0,
   };
 }
 
@@ -192,9 +193,12 @@ try {
       return m.passes > before.passes && m.inSync === expected ? m : undefined;
     });
     await sleep(1000);
+    const now = await metrics();
     return {
       seconds: (after.passSeconds - before.passSeconds) / (after.passes - before.passes),
-      rss: (await metrics()).rss,
+      rss: now.rss,
+      heapUsed: now.heapUsed,
+      passes: now.passes,
       peak: peakRss(controller.pid),
     };
   };
@@ -213,7 +217,7 @@ try {
   console.log(`${sources} sources → ${expected} copies, first written in ${firstSeconds.toFixed(1)} s`);
   const row = (what, data, run) =>
     console.log(
-      `${what}: ${data.count} ConfigMaps and Secrets, ${mib(data.dataBytes)} of data | controller: full resync ${run.seconds.toFixed(2)} s, RSS ${mib(run.rss)}, peak ${mib(run.peak)} | kubectl get configmaps,secrets -A -o json: ${data.kubectlSeconds.toFixed(2)} s, peak RSS ${mib(data.kubectlMaxRssKb * 1024)}`,
+      `${what}: ${data.count} ConfigMaps and Secrets, ${mib(data.dataBytes)} of data | controller: full resync ${run.seconds.toFixed(2)} s, RSS ${mib(run.rss)}, peak ${mib(run.peak)}, heap used ${mib(run.heapUsed)}, ${run.passes} passes so far | kubectl get configmaps,secrets -A -o json: ${data.kubectlSeconds.toFixed(2)} s, peak RSS ${mib(data.kubectlMaxRssKb * 1024)}`,
     );
   row('before', smallData, small);
   row('after ', largeData, large);
