@@ -6,10 +6,11 @@ import {readFileSync} from 'node:fs';
 import {join} from 'node:path';
 import {afterAll, beforeAll, describe, it} from 'vitest';
 import {expectGolden} from '../support/golden.js';
-import {apply, createNamespaces, repoRoot, runCli, uniqueName} from './support.js';
+import {apply, createNamespaces, kubectl, repoRoot, runCli} from './support.js';
 
-const staging = uniqueName('gold-staging');
-const prod = uniqueName('gold-prod');
+// Fixed names: table columns are as wide as what they hold, so names must not vary between runs.
+const staging = 'golden-staging';
+const prod = 'golden-prod';
 const environments = join(repoRoot, 'fixtures', 'environments');
 // Fixed so that salted fingerprints are the same in every run.
 const env = {KUBECTL_CONFIGSYNC_SALT: 'golden-output-salt', COLUMNS: '120'};
@@ -25,8 +26,9 @@ function load(environment: 'staging' | 'prod', namespace: string): string {
 /** The output with what changes from run to run replaced by fixed words. */
 function normalise(text: string): string {
   return text
-    .replaceAll(staging, 'staging')
-    .replaceAll(prod, 'prod')
+    .replaceAll(repoRoot, '<repo>')
+    .replace(/\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/g, 'UID')
+    .replace(/(resourceVersion"?: )(['"])\d+\2/g, '$1$2RV$2')
     .replace(/\b\d{8}T\d{6}Z?-[0-9a-f]{4,}\b/g, 'RUN-ID')
     .replace(/\b\d+(\.\d+)?\s?(ms|s)\b/g, 'TIME');
 }
@@ -40,6 +42,8 @@ async function golden(name: string, args: string[]): Promise<void> {
 }
 
 beforeAll(async () => {
+  // An earlier run's namespaces may still be terminating.
+  await kubectl(['--context', 'alpha', 'delete', 'namespace', staging, prod, '--ignore-not-found', '--wait=true', '--timeout=120s']);
   cleanup = await createNamespaces('alpha', staging, prod);
   await apply('alpha', load('staging', staging));
   await apply('alpha', load('prod', prod));
