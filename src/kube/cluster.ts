@@ -174,7 +174,7 @@ export class KubeCluster implements ClusterApi {
         );
         // An empty PartialObjectMetadataList comes back with "items": null.
         for (const item of page.items ?? [])
-          items.push(kind === 'Secret' ? fromSecret(item as V1Secret) : fromConfigMap(item as V1ConfigMap));
+          items.push(kind === 'Secret' ? fromSecret(item) : fromConfigMap(item));
         _continue = page.metadata?._continue || undefined;
       } while (_continue);
       return items;
