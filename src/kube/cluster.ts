@@ -173,8 +173,7 @@ export class KubeCluster implements ClusterApi {
           metadataOnly,
         );
         // An empty PartialObjectMetadataList comes back with "items": null.
-        for (const item of page.items ?? [])
-          items.push(kind === 'Secret' ? fromSecret(item) : fromConfigMap(item));
+        for (const item of page.items ?? []) items.push(kind === 'Secret' ? fromSecret(item) : fromConfigMap(item));
         _continue = page.metadata?._continue || undefined;
       } while (_continue);
       return items;
