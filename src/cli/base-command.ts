@@ -1,6 +1,7 @@
 import {Command, Errors} from '@oclif/core';
 import {ConfigSyncError, ExitCode, type ExitCodeValue} from '../core/errors.js';
 import type {Kubeconfig} from '../kube/kubeconfig.js';
+import type {RequestLogSink} from '../kube/request-log.js';
 import {createTheme, useColor, type Theme} from '../ui/theme.js';
 import {parseRequestTimeout} from '../core/duration.js';
 import {PROGRAM, unknownFlagMessage} from './command-line.js';
@@ -39,7 +40,7 @@ export abstract class BaseCommand extends Command {
   }
 
   /** Loads the kubeconfig lazily so `--help` never pays for the Kubernetes client. */
-  protected async loadKubeconfig(flags: KubeFlagValues): Promise<Kubeconfig> {
+  protected async loadKubeconfig(flags: KubeFlagValues, countRequest?: RequestLogSink): Promise<Kubeconfig> {
     markPhase('command');
     let requestTimeoutMs: number;
     try {
@@ -61,7 +62,13 @@ export abstract class BaseCommand extends Command {
         certificateAuthority: flags['certificate-authority'],
         insecureSkipTlsVerify: flags['insecure-skip-tls-verify'],
       },
-      requestLog: (flags.v ?? 0) >= REQUEST_LOG_LEVEL ? (line) => this.note(line) : undefined,
+      requestLog:
+        (flags.v ?? 0) >= REQUEST_LOG_LEVEL
+          ? (line, request) => {
+              countRequest?.(line, request);
+              this.note(line);
+            }
+          : countRequest,
       note: (text) => this.note(text),
     });
   }

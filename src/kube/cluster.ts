@@ -34,6 +34,9 @@ import type {
 } from './wire.js';
 
 const PAGE_SIZE = 500;
+// Metadata only (names, labels, annotations, no data): the server answers in the usual list shape.
+const METADATA_LIST = 'application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1,application/json';
+const METADATA_ITEM = 'application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v1,application/json';
 /** Watches are re-opened this often (the server ends them), which also catches silent disconnects. */
 const WATCH_SECONDS = 300;
 
@@ -121,6 +124,21 @@ export class KubeCluster implements ClusterApi {
       {fieldSelector: `metadata.name=${name}`},
       `${plural(kind)} named "${name}" in all namespaces`,
       (item: WireConfigMap | WireSecret) => fromWire(kind, item),
+    );
+  }
+
+  /**
+   * The objects' metadata only (PartialObjectMetadataList: no data), for callers that need
+   * names, labels and annotations of many objects and read full objects on demand.
+   */
+  listConfigMetadata(kind: ConfigKind, namespace: string | undefined, options: ListOptions = {}): Promise<ConfigObject[]> {
+    const what = `${plural(kind)} (metadata) ${namespace ? `in namespace "${namespace}"` : 'in all namespaces'}`;
+    return this.listAll(
+      configPath(kind, namespace),
+      {labelSelector: options.labelSelector},
+      what,
+      (item: WireConfigMap | WireSecret) => fromWire(kind, item),
+      METADATA_LIST,
     );
   }
 
@@ -278,9 +296,10 @@ export class KubeCluster implements ClusterApi {
             fieldSelector: resource.fieldSelector,
           };
     let failed = false;
+    // Watchers only need names (events say "look again"): metadata only, so memory does not follow object size.
     // The server closes the stream after timeoutSeconds; silence beyond that means a dead connection.
     const stream = this.transport.watch(
-      {method: 'GET', path, query},
+      {method: 'GET', path, query, accept: METADATA_ITEM},
       this.scope('watch', what),
       (WATCH_SECONDS + 30) * 1000,
       (line) => {
@@ -302,6 +321,14 @@ export class KubeCluster implements ClusterApi {
     return {stop: () => stream.stop()};
   }
 
+  /**
+   * A request beyond the config seam (the controller's Lease and Events): the same transport,
+   * credentials, timeout, retries and request log. Not a config write: see write-path.ts.
+   */
+  request<T>(request: ApiRequest, verb: string, what: string, options?: SendOptions<T>): Promise<T> {
+    return this.send<T>(request, {verb, what}, options);
+  }
+
   private scope(verb: string, what: string): RequestScope {
     return {context: this.context, verb, what};
   }
@@ -316,12 +343,13 @@ export class KubeCluster implements ClusterApi {
     query: Record<string, string | undefined>,
     what: string,
     convert: (item: W) => T,
+    accept?: string,
   ): Promise<T[]> {
     const result: T[] = [];
     let next: string | undefined;
     do {
       const page = await this.send<WireList<W>>(
-        {method: 'GET', path, query: {...query, limit: PAGE_SIZE, continue: next}},
+        {method: 'GET', path, query: {...query, limit: PAGE_SIZE, continue: next}, accept},
         {verb: 'list', what},
       );
       for (const item of page?.items ?? []) result.push(convert(item));

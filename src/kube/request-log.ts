@@ -5,7 +5,8 @@
 /** Verbosity from which every request is logged, as in kubectl. */
 export const REQUEST_LOG_LEVEL = 6;
 
-export type RequestLogSink = (line: string) => void;
+/** Receives each line, and the method and status (undefined: no response) for those who count requests. */
+export type RequestLogSink = (line: string, request?: {method: string; status?: number}) => void;
 
 /** One klog-style line, as kubectl prints at -v=6. */
 export function renderRequestLine(at: Date, method: string, url: string, outcome: string, elapsedMs: number, pid = process.pid): string {

@@ -21,6 +21,8 @@ export interface ApiRequest {
   body?: unknown;
   /** Content type of the body (a patch names its kind of patch); application/json otherwise. */
   contentType?: string;
+  /** Accept header: application/json unless asked for another representation (metadata only). */
+  accept?: string;
 }
 
 /** TLS material and headers for one request, from the kubeconfig (src/kube/credentials.ts). */
@@ -181,7 +183,7 @@ export class Transport {
     const url = this.urlOf(request);
     const body = request.body === undefined ? undefined : JSON.stringify(request.body);
     const headers: Record<string, string> = {
-      Accept: 'application/json',
+      Accept: request.accept ?? 'application/json',
       'User-Agent': USER_AGENT,
       ...settings.headers,
     };
@@ -192,7 +194,8 @@ export class Transport {
     const secure = url.protocol === 'https:';
     const start = performance.now();
     const log = this.options.requestLog;
-    const logLine = (outcome: string) => log?.(renderRequestLine(new Date(), request.method, url.href, outcome, performance.now() - start));
+    const logLine = (outcome: string, status?: number) =>
+      log?.(renderRequestLine(new Date(), request.method, url.href, outcome, performance.now() - start), {method: request.method, status});
     return new Promise((resolve, reject) => {
       const send = secure ? httpsRequest : httpRequest;
       const req = send(url, {
@@ -220,7 +223,7 @@ export class Transport {
       req.on('response', (response) => {
         const status = response.statusCode ?? 0;
         markPhase('first answer');
-        logLine(`${status} ${STATUS_CODES[status] ?? ''}`.trim());
+        logLine(`${status} ${STATUS_CODES[status] ?? ''}`.trim(), status);
         // A watch's timer ends with the headers; the idle timeout bounds the stream.
         if (idleTimeoutMs > 0) done();
         resolve({response, abort: () => req.destroy(), done, timedOut: () => expired});

@@ -41,7 +41,7 @@ describe('planCommandLine', () => {
     expect(plan('dif', 'a', 'b')).toEqual({
       kind: 'error',
       message:
-        'unknown command "dif" for "kubectl configsync": did you mean diff? (commands: completion, diff, fanout, restart, sync, undo, version)',
+        'unknown command "dif" for "kubectl configsync": did you mean diff? (commands: completion, controller, diff, fanout, restart, sync, undo, version)',
     });
     expect(plan('syncc')).toMatchObject({message: expect.stringContaining('did you mean sync?')});
     expect(plan('frobnicate')).toMatchObject({kind: 'error', message: expect.not.stringContaining('did you mean')});

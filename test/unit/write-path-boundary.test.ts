@@ -10,6 +10,15 @@ const MUTATIONS =
 const MUTATING_REQUEST = /method:\s*'(POST|PUT|PATCH|DELETE)'/;
 /** The write path itself, and the seam that implements the requests. */
 const ALLOWED = new Set(['kube/write-path.ts', 'kube/cluster.ts']);
+/**
+ * Writes that are not config writes, each allowed in one file and only for its own kind: the
+ * controller's leader-election Lease and the Events it records on sources. Neither is a
+ * ConfigMap or Secret, so neither has a "before" to journal or an owner to check.
+ */
+const NOT_CONFIG_WRITES: Record<string, RegExp> = {
+  'kube/lease.ts': /method:\s*'(POST|PUT)', path: (this\.path|`\$\{this\.path\})/,
+  'kube/events.ts': /method:\s*'POST', path: `\/api\/v1\/namespaces\/\$\{[^}]+\}\/events`/,
+};
 
 function files(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
@@ -25,7 +34,8 @@ describe('the one write path', () => {
       const name = relative(src, file);
       if (ALLOWED.has(name)) continue;
       for (const [index, line] of readFileSync(file, 'utf8').split('\n').entries()) {
-        if (MUTATIONS.test(line) || MUTATING_REQUEST.test(line)) offenders.push(`${name}:${index + 1}: ${line.trim()}`);
+        if ((MUTATIONS.test(line) || MUTATING_REQUEST.test(line)) && !NOT_CONFIG_WRITES[name]?.test(line))
+          offenders.push(`${name}:${index + 1}: ${line.trim()}`);
       }
     }
     expect(offenders).toEqual([]);
