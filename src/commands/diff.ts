@@ -1,6 +1,6 @@
 import {Args, Flags} from '@oclif/core';
 import {BaseCommand} from '../cli/base-command.js';
-import {compareFleet, compareFlags, compareLocations, splitLocationWords} from '../cli/compare.js';
+import {compareFleet, compareFlags, compareLocations, splitLocationWords} from '../actions/diff/compare.js';
 import {kubeFlags, outputFlags} from '../cli/flags.js';
 import {hasDifferences} from '../core/diff.js';
 import {EXIT_CODES_HELP, ExitCode, UsageError} from '../core/errors.js';

@@ -1,7 +1,7 @@
 import {Args, Flags} from '@oclif/core';
 import {BaseCommand} from '../cli/base-command.js';
-import {runFanout} from '../cli/fanout-action.js';
-import {fanoutTargetFlags} from '../cli/fanout-targets.js';
+import {runFanout} from '../actions/fanout/fanout-action.js';
+import {fanoutTargetFlags} from '../actions/fanout/fanout-targets.js';
 import {kubeFlags, outputFlags, writeFlags} from '../cli/flags.js';
 import {EXIT_CODES_HELP} from '../core/errors.js';
 import {canPrompt, promptConfirm} from '../ui/prompts.js';

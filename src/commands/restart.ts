@@ -8,7 +8,7 @@ import {
   readRestartPlan,
   restartFlags,
   rolloutOptionsFrom,
-} from '../cli/rollout.js';
+} from '../actions/restart/rollout.js';
 import type {ConfigTarget} from '../core/consumers.js';
 import {DeclinedError, EXIT_CODES_HELP, ExitCode, UsageError} from '../core/errors.js';
 import {parseLabelSelector} from '../core/namespace-select.js';

@@ -1,9 +1,9 @@
 import {Args, Flags} from '@oclif/core';
 import {BaseCommand} from '../cli/base-command.js';
-import {compareFlags} from '../cli/compare.js';
+import {compareFlags} from '../actions/diff/compare.js';
 import {kubeFlags, outputFlags, writeFlags} from '../cli/flags.js';
-import {restartFlags, rolloutOptionsFrom} from '../cli/rollout.js';
-import {interruptedSync, reportSync, runSync, type SyncIo} from '../cli/sync-action.js';
+import {restartFlags, rolloutOptionsFrom} from '../actions/restart/rollout.js';
+import {interruptedSync, reportSync, runSync, type SyncIo} from '../actions/sync/sync-action.js';
 import {EXIT_CODES_HELP} from '../core/errors.js';
 import {renderDocument} from '../ui/output.js';
 import {canPrompt, promptConfirm} from '../ui/prompts.js';

@@ -1,5 +1,5 @@
 import {describe, expect, it} from 'vitest';
-import {assertNamespaceExists, kindsToRead, parseKinds, readLocation, selectObjects} from '../../src/cli/compare.js';
+import {assertNamespaceExists, kindsToRead, parseKinds, readLocation, selectObjects} from '../../src/actions/diff/compare.js';
 import type {ClusterApi, ListOptions} from '../../src/core/cluster-api.js';
 import {ClusterError, UsageError} from '../../src/core/errors.js';
 import type {ConfigKind, ConfigObject} from '../../src/core/types.js';

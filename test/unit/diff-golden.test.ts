@@ -3,8 +3,8 @@
 import {existsSync, mkdirSync, readFileSync, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
-import {saltForRun} from '../../src/cli/compare.js';
-import {selectObjects} from '../../src/cli/compare.js';
+import {saltForRun} from '../../src/actions/diff/compare.js';
+import {selectObjects} from '../../src/actions/diff/compare.js';
 import {diffLocations} from '../../src/core/diff.js';
 import {diffFleet} from '../../src/core/fleet.js';
 import {renderDocument} from '../../src/ui/output.js';

@@ -1,5 +1,5 @@
 import {describe, expect, it} from 'vitest';
-import {watchFanout} from '../../src/cli/fanout-watch.js';
+import {watchFanout} from '../../src/actions/fanout/fanout-watch.js';
 import type {ClusterApi, WatchEvent, WatchResource} from '../../src/core/cluster-api.js';
 import type {FanoutPlan, SourceRef} from '../../src/core/fanout-plan.js';
 

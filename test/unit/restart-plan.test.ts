@@ -1,5 +1,11 @@
 import {describe, expect, it} from 'vitest';
-import {applyRestartPlan, allRestartsFailed, readRestartPlan, restartConsumers, type RolloutOptions} from '../../src/cli/rollout.js';
+import {
+  applyRestartPlan,
+  allRestartsFailed,
+  readRestartPlan,
+  restartConsumers,
+  type RolloutOptions,
+} from '../../src/actions/restart/rollout.js';
 import type {ClusterApi, ListOptions, WriteOptions} from '../../src/core/cluster-api.js';
 import {ClusterError, NotFoundError} from '../../src/core/errors.js';
 import {ON_DELETE_NOTE, pausedReason, planRestart, rolloutState, VOLUME_ONLY_NOTE} from '../../src/core/restart-plan.js';

@@ -1,5 +1,5 @@
 import {Args, Flags} from '@oclif/core';
-import {readCopies, readFanoutTargets} from '../../cli/apply-fanout.js';
+import {readCopies, readFanoutTargets} from '../../actions/fanout/apply-fanout.js';
 import {BaseCommand} from '../../cli/base-command.js';
 import {kubeFlags, outputFlags} from '../../cli/flags.js';
 import {EXIT_CODES_HELP, ExitCode} from '../../core/errors.js';
@@ -14,7 +14,7 @@ import {
   resolveTargetContexts,
   selectionFrom,
   sourceRefFor,
-} from '../../cli/fanout-targets.js';
+} from '../../actions/fanout/fanout-targets.js';
 
 export default class FanoutStatus extends BaseCommand {
   static override summary = 'Audit every copy of a fanned-out ConfigMap or Secret: in sync, stale, edited locally, or orphaned.';

@@ -1,10 +1,10 @@
-import type {ClusterApi} from '../core/cluster-api.js';
-import {DIFF_API_VERSION} from '../core/diff.js';
-import {ConflictError, messageOf} from '../core/errors.js';
-import {isWritable, type KeyChange, type PlannedWrite, type SyncAction, type SyncPlan} from '../core/sync-plan.js';
-import {objectRef, type ConfigKind, type ConfigObject, type Location} from '../core/types.js';
-import {JournalError, type RunJournal, type RunStore} from '../kube/run-store.js';
-import {WritePath} from '../kube/write-path.js';
+import type {ClusterApi} from '../../core/cluster-api.js';
+import {DIFF_API_VERSION} from '../../core/diff.js';
+import {ConflictError, messageOf} from '../../core/errors.js';
+import {isWritable, type KeyChange, type PlannedWrite, type SyncAction, type SyncPlan} from '../../core/sync-plan.js';
+import {objectRef, type ConfigKind, type ConfigObject, type Location} from '../../core/types.js';
+import {JournalError, type RunJournal, type RunStore} from '../../kube/run-store.js';
+import {WritePath} from '../../kube/write-path.js';
 
 export type ObjectOutcome = 'written' | 'unchanged' | 'skipped' | 'failed';
 

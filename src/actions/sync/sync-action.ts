@@ -1,7 +1,7 @@
-import type {DiffReport} from '../core/diff.js';
-import {DeclinedError, ExitCode, InterruptedError, StalePlanError, UsageError, type ExitCodeValue} from '../core/errors.js';
-import type {RestartPlanOptions} from '../core/restart-plan.js';
-import {isKeySelected, parseKeySelector, unmatchedPatterns} from '../core/select-keys.js';
+import type {DiffReport} from '../../core/diff.js';
+import {DeclinedError, ExitCode, InterruptedError, StalePlanError, UsageError, type ExitCodeValue} from '../../core/errors.js';
+import type {RestartPlanOptions} from '../../core/restart-plan.js';
+import {isKeySelected, parseKeySelector, unmatchedPatterns} from '../../core/select-keys.js';
 import {
   bindingMismatches,
   isWritable,
@@ -14,18 +14,18 @@ import {
   type SavedPlanEntry,
   type SyncPlan,
   type SyncSelection,
-} from '../core/sync-plan.js';
-import {locationName, objectRef, type ConfigKind} from '../core/types.js';
-import type {Kubeconfig} from '../kube/kubeconfig.js';
-import {RunStore} from '../kube/run-store.js';
-import {promptKeys, promptObjects, syncableKeys, syncableObjects} from '../ui/prompts.js';
-import {renderDiffReport} from '../ui/render-diff.js';
-import {renderSyncPlan} from '../ui/render-sync.js';
-import type {Theme} from '../ui/theme.js';
+} from '../../core/sync-plan.js';
+import {locationName, objectRef, type ConfigKind} from '../../core/types.js';
+import type {Kubeconfig} from '../../kube/kubeconfig.js';
+import {RunStore} from '../../kube/run-store.js';
+import {promptKeys, promptObjects, syncableKeys, syncableObjects} from '../../ui/prompts.js';
+import {renderDiffReport} from '../../ui/render-diff.js';
+import {renderSyncPlan} from '../../ui/render-sync.js';
+import type {Theme} from '../../ui/theme.js';
 import {NOT_ATTEMPTED, applySync, type SyncResult} from './apply-sync.js';
-import {compareLocations, type CompareFlagValues, type Comparison} from './compare.js';
-import {changesFromSync, restartConsumers, type DryRun, type RestartReport, type RolloutOptions} from './rollout.js';
-import {runStoppable} from './stop-signal.js';
+import {compareLocations, type CompareFlagValues, type Comparison} from '../diff/compare.js';
+import {changesFromSync, restartConsumers, type DryRun, type RestartReport, type RolloutOptions} from '../restart/rollout.js';
+import {runStoppable} from '../stop-signal.js';
 
 /** Everything sync needs, as the command read it from its flags and arguments. */
 export interface SyncRequest {
@@ -112,7 +112,7 @@ export async function runSync(request: SyncRequest, io: SyncIo): Promise<SyncPre
 
   const kube = await io.loadKubeconfig();
   const saved = request.planFile
-    ? readSavedPlan((await import('./plan-file.js')).readPlanDocument(request.planFile), {prune: request.prune})
+    ? readSavedPlan((await import('../../files/plan-file.js')).readPlanDocument(request.planFile), {prune: request.prune})
     : undefined;
   const {compareWith, words, names} = saved
     ? whereSavedPlanPoints(saved, request.compare)

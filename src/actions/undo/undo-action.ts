@@ -1,11 +1,11 @@
-import {DeclinedError, ExitCode, InterruptedError, UsageError, type ExitCodeValue} from '../core/errors.js';
-import {mayHaveWritten, type RunRecord} from '../core/journal.js';
-import {objectRef} from '../core/types.js';
-import type {UndoResult} from '../core/undo-plan.js';
-import type {Kubeconfig} from '../kube/kubeconfig.js';
-import {RunJournal, prepareRunStore, type RunStore, type StoreProblem} from '../kube/run-store.js';
+import {DeclinedError, ExitCode, InterruptedError, UsageError, type ExitCodeValue} from '../../core/errors.js';
+import {mayHaveWritten, type RunRecord} from '../../core/journal.js';
+import {objectRef} from '../../core/types.js';
+import type {UndoResult} from '../../core/undo-plan.js';
+import type {Kubeconfig} from '../../kube/kubeconfig.js';
+import {RunJournal, prepareRunStore, type RunStore, type StoreProblem} from '../../kube/run-store.js';
 import {UNDO_NOT_ATTEMPTED, applyUndo} from './apply-undo.js';
-import {runStoppable} from './stop-signal.js';
+import {runStoppable} from '../stop-signal.js';
 
 export interface UndoRequest {
   /** Without one, the latest run that may have written something and was not undone. */

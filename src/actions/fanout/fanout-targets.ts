@@ -1,15 +1,15 @@
 import {Flags} from '@oclif/core';
-import type {ClusterApi} from '../core/cluster-api.js';
-import {UsageError} from '../core/errors.js';
-import type {SourceRef} from '../core/fanout-plan.js';
-import {ClusterError} from '../core/errors.js';
-import type {NamespaceSelection} from '../core/namespace-select.js';
-import {kindFromWord, type ConfigKind} from '../core/types.js';
-import type {Kubeconfig} from '../kube/kubeconfig.js';
+import type {ClusterApi} from '../../core/cluster-api.js';
+import {UsageError} from '../../core/errors.js';
+import type {SourceRef} from '../../core/fanout-plan.js';
+import {ClusterError} from '../../core/errors.js';
+import type {NamespaceSelection} from '../../core/namespace-select.js';
+import {kindFromWord, type ConfigKind} from '../../core/types.js';
+import type {Kubeconfig} from '../../kube/kubeconfig.js';
 import type {FanoutCluster} from './apply-fanout.js';
-import type {NamespaceInfo} from '../core/cluster-api.js';
-import {originSelector} from '../core/fanout-plan.js';
-import type {ConfigObject} from '../core/types.js';
+import type {NamespaceInfo} from '../../core/cluster-api.js';
+import {originSelector} from '../../core/fanout-plan.js';
+import type {ConfigObject} from '../../core/types.js';
 
 /** Flags shared by fanout and fanout status: where the source is and where copies go. */
 export const fanoutTargetFlags = {

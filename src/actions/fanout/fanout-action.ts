@@ -1,14 +1,14 @@
-import type {ClusterApi} from '../core/cluster-api.js';
-import {ClusterError, DeclinedError, ExitCode, InterruptedError, UsageError, type ExitCodeValue} from '../core/errors.js';
-import {accessNeeded, applyPreflight, describePreflight, type NeededAccess} from '../core/fanout-preflight.js';
-import {KUBED, isWrite, planFanout, planFanoutDelete, type ConflictPolicy, type FanoutPlan} from '../core/fanout-plan.js';
-import {compileNamespaceSelection, hasNamespaceSelection} from '../core/namespace-select.js';
-import type {Kubeconfig} from '../kube/kubeconfig.js';
-import {renderDocument} from '../ui/output.js';
-import {fanoutDocument, renderFanoutPlan, renderFanoutResults, sourceName} from '../ui/render-fanout.js';
-import type {Theme} from '../ui/theme.js';
-import {RunStore} from '../kube/run-store.js';
-import {WritePath} from '../kube/write-path.js';
+import type {ClusterApi} from '../../core/cluster-api.js';
+import {ClusterError, DeclinedError, ExitCode, InterruptedError, UsageError, type ExitCodeValue} from '../../core/errors.js';
+import {accessNeeded, applyPreflight, describePreflight, type NeededAccess} from '../../core/fanout-preflight.js';
+import {KUBED, isWrite, planFanout, planFanoutDelete, type ConflictPolicy, type FanoutPlan} from '../../core/fanout-plan.js';
+import {compileNamespaceSelection, hasNamespaceSelection} from '../../core/namespace-select.js';
+import type {Kubeconfig} from '../../kube/kubeconfig.js';
+import {renderDocument} from '../../ui/output.js';
+import {fanoutDocument, renderFanoutPlan, renderFanoutResults, sourceName} from '../../ui/render-fanout.js';
+import type {Theme} from '../../ui/theme.js';
+import {RunStore} from '../../kube/run-store.js';
+import {WritePath} from '../../kube/write-path.js';
 import {NOT_ATTEMPTED, applyFanoutPlan, hasFailures, readCopies, readFanoutTargets, type FanoutResult} from './apply-fanout.js';
 import {planFromAnnotations} from './fanout-annotations.js';
 import {
@@ -20,8 +20,8 @@ import {
   uniqueApis,
   type FanoutTargetFlagValues,
 } from './fanout-targets.js';
-import {parseTimerDuration as parseDuration} from '../core/duration.js';
-import {runStoppable} from './stop-signal.js';
+import {parseTimerDuration as parseDuration} from '../../core/duration.js';
+import {runStoppable} from '../stop-signal.js';
 
 /** The fanout flags, as the command parsed them. */
 export type FanoutFlagValues = FanoutTargetFlagValues & {

@@ -1,9 +1,9 @@
 import {Flags} from '@oclif/core';
-import {WritePath} from '../kube/write-path.js';
-import type {ClusterApi} from '../core/cluster-api.js';
-import type {ConfigTarget, ConsumerReference} from '../core/consumers.js';
-import {workloadRef} from '../core/consumers.js';
-import {ConfigSyncError, UsageError} from '../core/errors.js';
+import {WritePath} from '../../kube/write-path.js';
+import type {ClusterApi} from '../../core/cluster-api.js';
+import type {ConfigTarget, ConsumerReference} from '../../core/consumers.js';
+import {workloadRef} from '../../core/consumers.js';
+import {ConfigSyncError, UsageError} from '../../core/errors.js';
 import {
   planRestart,
   rolloutState,
@@ -12,10 +12,10 @@ import {
   type PlannedRestart,
   type RestartPlan,
   type RestartPlanOptions,
-} from '../core/restart-plan.js';
-import type {ConfigKind} from '../core/types.js';
-import {WORKLOAD_KINDS, type WorkloadKind} from '../core/workload.js';
-import {parseTimerDuration as parseDuration} from '../core/duration.js';
+} from '../../core/restart-plan.js';
+import type {ConfigKind} from '../../core/types.js';
+import {WORKLOAD_KINDS, type WorkloadKind} from '../../core/workload.js';
+import {parseTimerDuration as parseDuration} from '../../core/duration.js';
 
 /** Flags shared by `restart` and `sync --restart`. */
 export const restartFlags = {

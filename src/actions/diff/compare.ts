@@ -1,15 +1,15 @@
 import {Flags} from '@oclif/core';
-import {runSalt, saltId} from '../core/fingerprint.js';
-import {diffLocations, isPlatformObject, type DiffReport} from '../core/diff.js';
-import {ClusterError, UsageError, type ConfigSyncError} from '../core/errors.js';
-import {mergeIgnoreRules, type IgnoreRules} from '../core/ignore.js';
-import {diffFleet, type FleetReport} from '../core/fleet.js';
-import {isValidNamespaceName, resolveLocation, type LocationResolution} from '../core/location.js';
-import {parseLabelSelector} from '../core/namespace-select.js';
-import {CONFIG_KINDS, kindFromWord, locationName, type ConfigKind, type ConfigObject, type Location} from '../core/types.js';
-import type {ClusterApi, NamespaceInfo} from '../core/cluster-api.js';
-import type {Kubeconfig} from '../kube/kubeconfig.js';
-import {loadRulesFile, unmatchedRules} from './rules-file.js';
+import {runSalt, saltId} from '../../core/fingerprint.js';
+import {diffLocations, isPlatformObject, type DiffReport} from '../../core/diff.js';
+import {ClusterError, UsageError, type ConfigSyncError} from '../../core/errors.js';
+import {mergeIgnoreRules, type IgnoreRules} from '../../core/ignore.js';
+import {diffFleet, type FleetReport} from '../../core/fleet.js';
+import {isValidNamespaceName, resolveLocation, type LocationResolution} from '../../core/location.js';
+import {parseLabelSelector} from '../../core/namespace-select.js';
+import {CONFIG_KINDS, kindFromWord, locationName, type ConfigKind, type ConfigObject, type Location} from '../../core/types.js';
+import type {ClusterApi, NamespaceInfo} from '../../core/cluster-api.js';
+import type {Kubeconfig} from '../../kube/kubeconfig.js';
+import {loadRulesFile, unmatchedRules} from '../../files/rules-file.js';
 
 /** Flags shared by diff and sync: what to compare and what to leave out. */
 export const compareFlags = {
