@@ -1,7 +1,8 @@
 import {describe, expect, it} from 'vitest';
 import {desiredCopy, planFanout, type SourceRef} from '../../src/core/fanout-plan.js';
 import type {ConfigObject} from '../../src/core/types.js';
-import {fanoutDocument, renderFanoutPlan, renderFanoutResults} from '../../src/ui/render-fanout.js';
+import {fanoutDocument} from '../../src/core/contracts/fanout-documents.js';
+import {renderFanoutPlan, renderFanoutResults} from '../../src/ui/render-fanout.js';
 import {createTheme} from '../../src/ui/theme.js';
 
 const ref: SourceRef = {kind: 'Secret', name: 'creds', namespace: 'src', context: 'alpha', server: 'https://alpha', cluster: 'uid-alpha'};

@@ -5,7 +5,8 @@ import {KUBED, isWrite, planFanout, planFanoutDelete, type ConflictPolicy, type 
 import {compileNamespaceSelection, hasNamespaceSelection} from '../../core/namespace-select.js';
 import type {Kubeconfig} from '../../kube/kubeconfig.js';
 import {renderDocument} from '../../ui/output.js';
-import {fanoutDocument, renderFanoutPlan, renderFanoutResults, sourceName} from '../../ui/render-fanout.js';
+import {fanoutDocument} from '../../core/contracts/fanout-documents.js';
+import {renderFanoutPlan, renderFanoutResults, sourceName} from '../../ui/render-fanout.js';
 import type {Theme} from '../../ui/theme.js';
 import {RunStore} from '../../kube/run-store.js';
 import {WritePath} from '../../kube/write-path.js';

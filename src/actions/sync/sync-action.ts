@@ -22,9 +22,11 @@ import {promptKeys, promptObjects, syncableKeys, syncableObjects} from '../../ui
 import {renderDiffReport} from '../../ui/render-diff.js';
 import {renderSyncPlan} from '../../ui/render-sync.js';
 import type {Theme} from '../../ui/theme.js';
-import {NOT_ATTEMPTED, applySync, type SyncResult} from './apply-sync.js';
+import {NOT_ATTEMPTED, applySync} from './apply-sync.js';
+import type {SyncResult} from '../../core/contracts/sync-result.js';
+import type {DryRun, RestartReport} from '../../core/contracts/restart-report.js';
 import {compareLocations, type CompareFlagValues, type Comparison} from '../diff/compare.js';
-import {changesFromSync, restartConsumers, type DryRun, type RestartReport, type RolloutOptions} from '../restart/rollout.js';
+import {changesFromSync, restartConsumers, type RolloutOptions} from '../restart/rollout.js';
 import {runStoppable} from '../stop-signal.js';
 
 /** Everything sync needs, as the command read it from its flags and arguments. */

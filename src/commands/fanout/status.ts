@@ -6,7 +6,8 @@ import {EXIT_CODES_HELP, ExitCode} from '../../core/errors.js';
 import {planFanoutStatus} from '../../core/fanout-plan.js';
 import {hasNamespaceSelection} from '../../core/namespace-select.js';
 import {renderDocument} from '../../ui/output.js';
-import {publicSource, renderFanoutStatus} from '../../ui/render-fanout.js';
+import {renderFanoutStatus} from '../../ui/render-fanout.js';
+import {fanoutStatusDocument} from '../../core/contracts/fanout-documents.js';
 import {
   fanoutCluster,
   fanoutTargetFlags,
@@ -88,13 +89,7 @@ ${EXIT_CODES_HELP}`;
       ...new Map([...reads, ...targets].filter((r) => r.error).map((r) => [r.context, {context: r.context, message: r.error!}])).values(),
     ];
     if (flags.output === 'table') this.print(renderFanoutStatus(status, this.themeFor(flags['no-color']), errors));
-    else
-      this.print(
-        renderDocument(
-          {apiVersion: 'configsync.kubectl.dev/v1alpha1', kind: 'FanoutStatus', ...status, source: publicSource(status.source), errors},
-          flags.output,
-        ),
-      );
+    else this.print(renderDocument(fanoutStatusDocument(status, errors), flags.output));
     if (errors.length > 0) {
       for (const error of errors) this.note(`error: context ${error.context}: ${error.message}`);
       this.setExitCode(ExitCode.partial);
