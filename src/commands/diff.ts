@@ -1,7 +1,7 @@
 import {Args, Flags} from '@oclif/core';
 import {BaseCommand} from '../cli/base-command.js';
-import {compareFleet, compareFlags, compareLocations, splitLocationWords} from '../actions/diff/compare.js';
-import {kubeFlags, outputFlags} from '../cli/flags.js';
+import {compareFleet, compareLocations, splitLocationWords} from '../actions/diff/compare.js';
+import {compareFlags, kubeFlags, outputFlags, outputFormatFlag} from '../cli/flags.js';
 import {hasDifferences} from '../core/diff.js';
 import {EXIT_CODES_HELP, ExitCode, UsageError} from '../core/errors.js';
 import {fleetHasDifferences} from '../core/fleet.js';
@@ -50,7 +50,7 @@ ${EXIT_CODES_HELP}`;
   static override flags = {
     ...kubeFlags,
     ...compareFlags,
-    output: Flags.option({char: 'o', options: ['table', 'json', 'yaml'] as const, default: 'table', description: 'output format'})(),
+    output: outputFormatFlag(),
     'context-lines': Flags.integer({char: 'C', description: 'lines of context in value diffs', default: 3, min: 0}),
     'hide-identical': Flags.boolean({description: 'do not list identical objects'}),
     quiet: Flags.boolean({char: 'q', description: 'print only the summary'}),

@@ -1,8 +1,7 @@
 import {Args, Flags} from '@oclif/core';
 import {BaseCommand} from '../cli/base-command.js';
 import {runFanout} from '../actions/fanout/fanout-action.js';
-import {fanoutTargetFlags} from '../actions/fanout/fanout-targets.js';
-import {kubeFlags, outputFlags, writeFlags} from '../cli/flags.js';
+import {fanoutTargetFlags, kubeFlags, outputFlags, outputFormatFlag, writeFlags} from '../cli/flags.js';
 import {EXIT_CODES_HELP} from '../core/errors.js';
 import {canPrompt, promptConfirm} from '../ui/prompts.js';
 
@@ -77,7 +76,7 @@ ${EXIT_CODES_HELP}`;
     }),
     concurrency: Flags.integer({description: 'writes in flight at once', default: 8, min: 1}),
     qps: Flags.integer({description: 'writes per second per cluster (0: no limit)', default: 50, min: 0}),
-    output: Flags.option({char: 'o', options: ['table', 'json', 'yaml'] as const, default: 'table', description: 'output format'})(),
+    output: outputFormatFlag(),
     ...writeFlags,
     ...outputFlags,
   };

@@ -1,14 +1,7 @@
 import {Flags} from '@oclif/core';
 import {BaseCommand} from '../cli/base-command.js';
-import {kubeFlags, outputFlags, writeFlags} from '../cli/flags.js';
-import {
-  allRestartsFailed,
-  applyRestartPlan,
-  previewRestartPlan,
-  readRestartPlan,
-  restartFlags,
-  rolloutOptionsFrom,
-} from '../actions/restart/rollout.js';
+import {kubeFlags, outputFlags, outputFormatFlag, restartFlags, writeFlags} from '../cli/flags.js';
+import {allRestartsFailed, applyRestartPlan, previewRestartPlan, readRestartPlan, rolloutOptionsFrom} from '../actions/restart/rollout.js';
 import type {ConfigTarget} from '../core/consumers.js';
 import {DeclinedError, EXIT_CODES_HELP, ExitCode, UsageError} from '../core/errors.js';
 import {parseLabelSelector} from '../core/namespace-select.js';
@@ -63,7 +56,7 @@ ${EXIT_CODES_HELP}`;
     keys: Flags.string({description: 'only workloads that read one of these keys (comma-separated)'}),
     ...restartFlags,
     ...writeFlags,
-    output: Flags.option({char: 'o', options: ['table', 'json', 'yaml'] as const, default: 'table', description: 'output format'})(),
+    output: outputFormatFlag(),
     ...outputFlags,
   };
 

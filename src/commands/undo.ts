@@ -1,6 +1,6 @@
 import {Args, Flags} from '@oclif/core';
 import {BaseCommand} from '../cli/base-command.js';
-import {authFlags, kubeFlags, outputFlags, parseDuration, writeFlags} from '../cli/flags.js';
+import {authFlags, kubeFlags, outputFlags, outputFormatFlag, parseDuration, writeFlags} from '../cli/flags.js';
 import {interruptedUndo, listRuns, pruneRuns, runUndo, summarizeRuns} from '../actions/undo/undo-action.js';
 import {RunStore} from '../kube/run-store.js';
 import {EXIT_CODES_HELP, ExitCode, UsageError} from '../core/errors.js';
@@ -38,7 +38,7 @@ ${EXIT_CODES_HELP}`;
     list: Flags.boolean({description: 'list recorded runs'}),
     prune: Flags.string({description: 'delete the journals of runs older than this age (e.g. 30d, 12h)', helpValue: 'AGE'}),
     force: Flags.boolean({description: 'restore objects even if they changed after the sync, and undo a run again'}),
-    output: Flags.option({char: 'o', options: ['table', 'json', 'yaml'] as const, default: 'table', description: 'output format'})(),
+    output: outputFormatFlag(),
     ...outputFlags,
   };
 

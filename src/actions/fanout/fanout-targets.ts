@@ -1,4 +1,3 @@
-import {Flags} from '@oclif/core';
 import type {ClusterApi} from '../../core/cluster-api.js';
 import {UsageError} from '../../core/errors.js';
 import type {SourceRef} from '../../core/fanout-plan.js';
@@ -10,23 +9,6 @@ import type {FanoutCluster} from './apply-fanout.js';
 import type {NamespaceInfo} from '../../core/cluster-api.js';
 import {originSelector} from '../../core/fanout-plan.js';
 import type {ConfigObject} from '../../core/types.js';
-
-/** Flags shared by fanout and fanout status: where the source is and where copies go. */
-export const fanoutTargetFlags = {
-  'all-namespaces': Flags.boolean({
-    char: 'A',
-    description: 'copy into every namespace (system namespaces only when named with --to-namespace)',
-  }),
-  'namespace-selector': Flags.string({description: "copy into namespaces matching this label selector, e.g. 'team in (a,b)'"}),
-  'namespace-regex': Flags.string({description: 'copy into namespaces whose name matches this regular expression'}),
-  'to-namespace': Flags.string({description: 'copy into these namespaces (comma-separated, repeatable)', multiple: true}),
-  'exclude-namespace': Flags.string({description: 'never copy into these namespaces (comma-separated, repeatable)', multiple: true}),
-  'to-context': Flags.string({
-    description:
-      "copy into these kubeconfig contexts (comma-separated, repeatable): the context's namespace, or the source namespace; namespace flags apply in each",
-    multiple: true,
-  }),
-};
 
 export interface FanoutTargetFlagValues {
   'all-namespaces': boolean;

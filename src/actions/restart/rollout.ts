@@ -1,4 +1,3 @@
-import {Flags} from '@oclif/core';
 import {WritePath} from '../../kube/write-path.js';
 import type {ClusterApi} from '../../core/cluster-api.js';
 import type {ConfigTarget} from '../../core/consumers.js';
@@ -17,21 +16,6 @@ import type {DryRun, RestartReport, WorkloadOutcome, WorkloadStatus} from '../..
 import type {ConfigKind} from '../../core/types.js';
 import {WORKLOAD_KINDS} from '../../core/workload.js';
 import {parseTimerDuration as parseDuration} from '../../core/duration.js';
-
-/** Flags shared by `restart` and `sync --restart`. */
-export const restartFlags = {
-  'skip-volume-only': Flags.boolean({
-    description: 'do not restart workloads that only mount the object as a volume without subPath (the kubelet refreshes those files)',
-  }),
-  'max-parallel': Flags.integer({
-    description: 'restart at most N workloads per wave (0: all at once); with --wait each wave finishes before the next starts',
-    default: 0,
-    min: 0,
-  }),
-  wait: Flags.boolean({description: 'follow each rollout until it completes or --timeout passes (progress on stderr)'}),
-  timeout: Flags.string({description: 'how long --wait follows one rollout (e.g. 90s, 5m)', default: '5m'}),
-  'halt-on-failure': Flags.boolean({description: 'start no further wave once a restart or rollout failed'}),
-};
 
 export interface RestartFlagValues {
   'skip-volume-only': boolean;

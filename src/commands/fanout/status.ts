@@ -1,21 +1,14 @@
-import {Args, Flags} from '@oclif/core';
+import {Args} from '@oclif/core';
 import {readCopies, readFanoutTargets} from '../../actions/fanout/apply-fanout.js';
 import {BaseCommand} from '../../cli/base-command.js';
-import {kubeFlags, outputFlags} from '../../cli/flags.js';
+import {fanoutTargetFlags, kubeFlags, outputFlags, outputFormatFlag} from '../../cli/flags.js';
 import {EXIT_CODES_HELP, ExitCode} from '../../core/errors.js';
 import {planFanoutStatus} from '../../core/fanout-plan.js';
 import {hasNamespaceSelection} from '../../core/namespace-select.js';
 import {renderDocument} from '../../ui/output.js';
 import {renderFanoutStatus} from '../../ui/render-fanout.js';
 import {fanoutStatusDocument} from '../../core/contracts/fanout-documents.js';
-import {
-  fanoutCluster,
-  fanoutTargetFlags,
-  parseSourceArg,
-  resolveTargetContexts,
-  selectionFrom,
-  sourceRefFor,
-} from '../../actions/fanout/fanout-targets.js';
+import {fanoutCluster, parseSourceArg, resolveTargetContexts, selectionFrom, sourceRefFor} from '../../actions/fanout/fanout-targets.js';
 
 export default class FanoutStatus extends BaseCommand {
   static override summary = 'Audit every copy of a fanned-out ConfigMap or Secret: in sync, stale, edited locally, or orphaned.';
@@ -48,7 +41,7 @@ ${EXIT_CODES_HELP}`;
   static override flags = {
     ...kubeFlags,
     ...fanoutTargetFlags,
-    output: Flags.option({char: 'o', options: ['table', 'json', 'yaml'] as const, default: 'table', description: 'output format'})(),
+    output: outputFormatFlag(),
     ...outputFlags,
   };
 
