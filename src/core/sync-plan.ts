@@ -1,6 +1,7 @@
 import {DIFF_API_VERSION, type DiffReport, type KeyDiff, type ObjectDiff, type PlanBinding, type ValueView} from './diff.js';
 import {UsageError} from './errors.js';
 import {checksumsComparable, dataChecksum} from './fingerprint.js';
+import {copyableAnnotations, copyableLabels} from './owned-metadata.js';
 import {locationName, objectRef, type ConfigKind, type ConfigObject, type Location} from './types.js';
 import type {PathChange, ValueFormat} from './structured.js';
 
@@ -273,8 +274,8 @@ function buildCreate(source: ConfigObject, keys: KeyChange[], report: DiffReport
     namespace: report.target.namespace,
     ...(source.type ? {type: source.type} : {}),
     ...(source.immutable ? {immutable: true} : {}),
-    labels: copyableMetadata(source.labels, 'label'),
-    annotations: copyableMetadata(source.annotations, 'annotation'),
+    labels: copyableLabels(source),
+    annotations: copyableAnnotations(source),
     data: {},
     binaryData: {},
   };
@@ -327,34 +328,6 @@ function withProvenance(object: ConfigObject, source: Location, options: PlanOpt
   if (options.runId) object.annotations[PROVENANCE.runId] = options.runId;
   else delete object.annotations[PROVENANCE.runId];
   return object;
-}
-
-const SYSTEM_PREFIXES = [
-  'kubectl.kubernetes.io/',
-  'kubernetes.io/',
-  'control-plane.alpha.kubernetes.io/',
-  'meta.helm.sh/',
-  'helm.sh/',
-  'argocd.argoproj.io/',
-  'kustomize.toolkit.fluxcd.io/',
-  'helm.toolkit.fluxcd.io/',
-  PROVENANCE_PREFIX,
-];
-const TOOL_LABELS = new Set(['app.kubernetes.io/managed-by']);
-
-/**
- * Labels and annotations copied onto a created object: the user's own, not
- * the ones a controller, kubectl or a deployment tool owns (copying those would
- * make Helm or Argo CD think they manage the copy).
- */
-export function copyableMetadata(record: Record<string, string>, what: 'label' | 'annotation'): Record<string, string> {
-  const result: Record<string, string> = {};
-  for (const [key, value] of Object.entries(record)) {
-    if (SYSTEM_PREFIXES.some((prefix) => key.startsWith(prefix))) continue;
-    if (what === 'label' && TOOL_LABELS.has(key)) continue;
-    result[key] = value;
-  }
-  return result;
 }
 
 /** Value bytes (binaryData decoded), summed the way the API server's validation sums them. */
