@@ -197,9 +197,7 @@ function planObject(
   if (!selected) return {object: {...object, action: 'skipped', reason: 'not selected'}};
   if (!source) throw new Error(`internal: ${objectRef(diff)} is in the report but was not read from the source`);
 
-  const candidates = diff.keys.filter(
-    (k) => !k.ignored && k.status !== 'identical' && (k.status !== 'missing-in-source' || selection.prune),
-  );
+  const candidates = syncableKeys(diff, selection.prune);
   const keys = candidates.filter((k) => selection.keys(diff, k)).map(toKeyChange);
   const typeChange = Boolean(diff.typeChange) && !selection.keysOnly;
   // An empty source missing in the target is still created: the object itself is what differs.
@@ -240,6 +238,16 @@ function planObject(
   }
   object.problems.push(...checkObject(desired));
   return {object, desired};
+}
+
+/** Objects that sync could change: differing or missing in the target, not ignored. */
+export function syncableObjects(objects: ObjectDiff[]): ObjectDiff[] {
+  return objects.filter((o) => !o.ignored && (o.status === 'different' || o.status === 'missing-in-target'));
+}
+
+/** The one rule of which keys sync could write: not ignored, not identical, removals only with --prune. */
+export function syncableKeys(object: Pick<ObjectDiff, 'keys'>, prune: boolean): KeyDiff[] {
+  return object.keys.filter((k) => !k.ignored && k.status !== 'identical' && (k.status !== 'missing-in-source' || prune));
 }
 
 function toKeyChange(key: KeyDiff): KeyChange {
@@ -483,17 +491,13 @@ export function readSavedPlan(document: unknown, options: {prune: boolean}): Sav
     kinds: doc.kinds,
     secretsShown: Boolean(doc.secretsShown),
     prune: options.prune,
-    entries: objects
-      .filter((o) => !o.ignored && (o.status === 'different' || o.status === 'missing-in-target'))
-      .map((o) => ({
-        kind: o.kind,
-        name: o.name,
-        keys: o.keys
-          .filter((k) => !k.ignored && k.status !== 'identical' && (k.status !== 'missing-in-source' || options.prune))
-          .map(keyOf),
-        source: o.source,
-        target: o.target,
-      })),
+    entries: syncableObjects(objects).map((o) => ({
+      kind: o.kind,
+      name: o.name,
+      keys: syncableKeys(o, options.prune).map(keyOf),
+      source: o.source,
+      target: o.target,
+    })),
   };
 }
 

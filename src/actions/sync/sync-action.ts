@@ -10,6 +10,8 @@ import {
   readSavedPlan,
   selectionFromSavedPlan,
   staleReason,
+  syncableKeys,
+  syncableObjects,
   type SavedPlan,
   type SavedPlanEntry,
   type SyncPlan,
@@ -18,7 +20,7 @@ import {
 import {locationName, objectRef, type ConfigKind} from '../../core/types.js';
 import type {Kubeconfig} from '../../kube/kubeconfig.js';
 import {RunStore} from '../../kube/run-store.js';
-import {promptKeys, promptObjects, syncableKeys, syncableObjects} from '../../ui/prompts.js';
+import {promptKeys, promptObjects} from '../../ui/prompts.js';
 import {renderDiffReport} from '../../ui/render-diff.js';
 import {renderSyncPlan} from '../../ui/render-sync.js';
 import type {Theme} from '../../ui/theme.js';
@@ -268,7 +270,7 @@ export function interruptedSync(result: SyncResult, signal: NodeJS.Signals): Int
 async function selectInteractively(comparison: Comparison, prune: boolean, recreate: boolean, io: SyncIo): Promise<SyncSelection> {
   const {report} = comparison;
   io.note(renderDiffReport(report, io.theme, {context: 3, hideIdentical: true, quiet: false}));
-  const objects = syncableObjects(report).filter(
+  const objects = syncableObjects(report.objects).filter(
     (o) => o.status === 'missing-in-target' || syncableKeys(o, prune).length > 0 || o.typeChange,
   );
   if (objects.length === 0) return {objects: [], keys: () => false, prune, recreate};
