@@ -10,6 +10,7 @@ import type {ClusterApi, ListOptions, WriteOptions} from '../../src/core/cluster
 import {ClusterError, NotFoundError} from '../../src/core/errors.js';
 import {ON_DELETE_NOTE, pausedReason, planRestart, rolloutState, VOLUME_ONLY_NOTE} from '../../src/core/restart-plan.js';
 import type {PodSpec, Workload, WorkloadKind} from '../../src/core/workload.js';
+import {expectSchema} from '../support/schemas.js';
 import {renderRestartReport} from '../../src/ui/render-restart.js';
 import {createTheme} from '../../src/ui/theme.js';
 
@@ -260,6 +261,7 @@ describe('applyRestartPlan', () => {
       ['c', 'restarted'],
     ]);
     expect(report.summary).toEqual({consumers: 3, restarted: 2, skipped: 1, failed: 0});
+    expectSchema('restart-report', JSON.parse(JSON.stringify(report)));
   });
 
   it('sync hand-over: only the changed keys count, and nothing is read when nothing changed', async () => {
@@ -290,6 +292,7 @@ describe('applyRestartPlan', () => {
     expect(cluster.calls).toEqual([]);
     const server = await applyRestartPlan(api(cluster), plan, {...baseOptions, dryRun: 'server'});
     expect(server.workloads[0].status).toBe('would-restart');
+    for (const report of [client, server]) expectSchema('restart-report', JSON.parse(JSON.stringify(report)));
     expect(cluster.calls).toEqual(['patch a dry-run kubectl-configsync']);
     expect(cluster.workloads[0].generation).toBe(1);
   });
