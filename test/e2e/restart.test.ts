@@ -1,5 +1,6 @@
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {apply, configMap, createNamespaces, runCli, secret, uniqueName} from './support.js';
+import {expectJsonOutput} from '../support/schemas.js';
 import {
   cliRequests,
   container,
@@ -92,7 +93,7 @@ describe('restart: finding consumers and restarting them', () => {
       'json',
     ]);
     expect(result.code).toBe(0);
-    const report = JSON.parse(result.stdout);
+    const report = expectJsonOutput<any>('restart-report', result.stdout);
     const byName = Object.fromEntries(report.workloads.map((w: any) => [w.name, w]));
     expect(Object.keys(byName).sort()).toEqual([
       'ds-projected',
@@ -167,7 +168,7 @@ describe('restart: finding consumers and restarting them', () => {
       'json',
     ]);
     expect(result.code).toBe(0);
-    const report = JSON.parse(result.stdout);
+    const report = expectJsonOutput<any>('restart-report', result.stdout);
     expect(report.workloads.filter((w: any) => w.status === 'would-restart').map((w: any) => w.name)).toContain('env-a');
     expect(await restartedAt('Deployment', ns, 'env-a')).toBeUndefined();
   });
@@ -175,7 +176,7 @@ describe('restart: finding consumers and restarting them', () => {
   it('--keys b restarts only readers of b: an env var reading a does not count, items count only for their keys', async () => {
     const result = await runCli(['restart', 'configmap/app', '--keys', 'b', '--context', 'alpha', '-n', ns, '--yes', '-o', 'json']);
     expect(result.code).toBe(0);
-    const report = JSON.parse(result.stdout);
+    const report = expectJsonOutput<any>('restart-report', result.stdout);
     expect(report.workloads.map((w: any) => [w.name, w.status])).toEqual([
       ['env-b', 'restarted'],
       ['files-only', 'restarted'],
