@@ -465,7 +465,7 @@ describe('applyRestartPlan', () => {
 
 describe('restart arguments', () => {
   it('accepts kind/name words and kubectl\'s "kind name..." form', async () => {
-    const {parseTargets} = await import('../../src/commands/restart.js');
+    const {parseTargets} = await import('../../src/core/restart-targets.js');
     expect(parseTargets(['configmap/app', 'secret/db', 'cm/x'], ['k'])).toEqual([
       {kind: 'ConfigMap', name: 'app', keys: ['k']},
       {kind: 'Secret', name: 'db', keys: ['k']},
