@@ -467,15 +467,19 @@ export function readSavedPlan(document: unknown, options: {prune: boolean}): Sav
     section: k.section,
     ...(k.source ? {source: k.source} : {}),
   });
+  // Where the plan reads from and writes to, and what it was bound to: the same in both kinds.
+  const common = {
+    source: doc.source,
+    target: doc.target,
+    binding: doc.binding,
+    kinds: doc.kinds,
+    secretsShown: Boolean(doc.secretsShown),
+  };
   if (doc.kind === 'SyncPlan') {
     const objects = doc.objects as PlannedObject[];
     return {
       from: 'SyncPlan',
-      source: doc.source,
-      target: doc.target,
-      binding: doc.binding,
-      kinds: doc.kinds,
-      secretsShown: Boolean(doc.secretsShown),
+      ...common,
       prune: Boolean(doc.prune),
       entries: objects
         .filter((o) => ['create', 'update', 'recreate'].includes(o.action) && (o.problems ?? []).length === 0)
@@ -485,11 +489,7 @@ export function readSavedPlan(document: unknown, options: {prune: boolean}): Sav
   const objects = doc.objects as ObjectDiff[];
   return {
     from: 'DiffReport',
-    source: doc.source,
-    target: doc.target,
-    binding: doc.binding,
-    kinds: doc.kinds,
-    secretsShown: Boolean(doc.secretsShown),
+    ...common,
     prune: options.prune,
     entries: syncableObjects(objects).map((o) => ({
       kind: o.kind,

@@ -172,12 +172,15 @@ export async function runSync(request: SyncRequest, io: SyncIo): Promise<SyncPre
   const {plan, writes} = planSync(report, comparison.source.objects, comparison.target.objects, selection, {now, runId});
   const writable = writes.filter((w) => isWritable(w.object));
 
+  // The consumers of what was (or would be) written; nothing is read without --restart.
+  const restartAfter = async (objects: Parameters<typeof changesFromSync>[0]) =>
+    request.restart
+      ? restartConsumers(comparison.target.cluster, plan.target.namespace, changesFromSync(objects), request.restart)
+      : undefined;
   if (dryRun === 'client') {
     // What would restart if these writes happened: reads only, nothing is patched.
     const wouldChange = plan.objects.filter(isWritable).map((o) => ({...o, outcome: 'written', changedKeys: o.keys.map((k) => k.key)}));
-    const restart = request.restart
-      ? await restartConsumers(comparison.target.cluster, plan.target.namespace, changesFromSync(wouldChange), request.restart)
-      : undefined;
+    const restart = await restartAfter(wouldChange);
     return {
       dryRun,
       plan,
@@ -209,10 +212,7 @@ export async function runSync(request: SyncRequest, io: SyncIo): Promise<SyncPre
     }),
   );
   // Only what was written counts: consumers of unchanged or failed objects keep running.
-  const restart =
-    request.restart && !signal
-      ? await restartConsumers(comparison.target.cluster, plan.target.namespace, changesFromSync(result.objects), request.restart)
-      : undefined;
+  const restart = signal ? undefined : await restartAfter(result.objects);
   return {
     dryRun,
     plan,
