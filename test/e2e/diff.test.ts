@@ -6,7 +6,7 @@ import {load} from 'js-yaml';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {ARN_CONTEXT, list} from './diff-support.js';
 import {kubeconfigWith} from './kubeconfigs.js';
-import {apply, configMap, createNamespaces, kubectl, repoRoot, runCli, secret, uniqueName} from './support.js';
+import {apply, configMap, createNamespaces, eventually, kubectl, repoRoot, runCli, secret, uniqueName} from './support.js';
 
 const schema = JSON.parse(readFileSync(join(repoRoot, 'schema', 'diff-report.schema.json'), 'utf8'));
 const validate = new Ajv2020({allErrors: true, strictRequired: false, allowUnionTypes: true}).compile(schema);
@@ -95,11 +95,13 @@ describe('diff between two namespaces of one cluster', () => {
     expect(narrowed.code).toBe(1);
     expect(narrowed.stdout).toContain('Summary: total 1 · identical 0 · different 1');
     expect(narrowed.stdout).toContain('  @@ -1,1 +1,1 @@\n  -worker_processes auto;\n  +worker_processes 4;\n');
-    const platform = await kubectl(['--context', 'alpha', 'get', 'configmaps', '-n', src, '-o', 'name']);
-    if (platform.includes('kube-root-ca.crt')) {
-      const all = await runCli(['diff', `alpha/${src}`, `alpha/${dst}`, '--include-platform', '-q']);
-      expect(all.stdout).toContain('Summary: total 6');
-    }
+    // The controller manager publishes kube-root-ca.crt into each new namespace; wait for it rather than skip.
+    const published = (namespace: string) => async () =>
+      (await kubectl(['--context', 'alpha', 'get', 'configmaps', '-n', namespace, '-o', 'name'])).includes('kube-root-ca.crt');
+    expect(await eventually(published(src)), 'kube-root-ca.crt published in the source namespace').toBe(true);
+    expect(await eventually(published(dst)), 'kube-root-ca.crt published in the target namespace').toBe(true);
+    const all = await runCli(['diff', `alpha/${src}`, `alpha/${dst}`, '--include-platform', '-q']);
+    expect(all.stdout).toContain('Summary: total 6');
   });
 
   it('exits 0 for identical namespaces; --quiet prints the summary only; --hide-identical hides identical objects', async () => {
