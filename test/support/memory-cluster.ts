@@ -3,11 +3,13 @@ import type {
   ClusterIdentity,
   ConfigPatch,
   DeletePreconditions,
+  ListOptions,
   NamespaceInfo,
   WriteOptions,
 } from '../../src/core/cluster-api.js';
 import {ClusterError, ConflictError, NotFoundError} from '../../src/core/errors.js';
 import type {ConfigKind, ConfigObject} from '../../src/core/types.js';
+import type {Workload, WorkloadKind} from '../../src/core/workload.js';
 
 type Verb = 'create' | 'patch' | 'delete';
 
@@ -15,7 +17,8 @@ type Verb = 'create' | 'patch' | 'delete';
  * One in-memory ClusterApi for unit tests, with the API server's rules that the write path
  * relies on: resourceVersion and uid preconditions (409), AlreadyExists (409), NotFound (404),
  * immutable objects, merge-patch semantics, dry runs that store nothing, and RBAC answers for
- * canI. Failures can be scripted per verb and object name.
+ * canI. Failures can be scripted per verb and object name. Workloads restart as the server
+ * does (a pod-template patch bumps the generation); a status function plays the controller.
  */
 export class MemoryCluster implements ClusterApi {
   readonly objects = new Map<string, ConfigObject>();
@@ -26,6 +29,18 @@ export class MemoryCluster implements ClusterApi {
   denied = new Set<string>();
   /** Scripted failures: status codes thrown by the next requests of a verb on a name. */
   readonly failures = new Map<string, number[]>();
+  /** Deployments, StatefulSets and DaemonSets, for restart. */
+  readonly workloads: Workload[] = [];
+  /** Workload labels by name, for label selectors (one "key=value"). */
+  readonly workloadLabels = new Map<string, Record<string, string>>();
+  /** Every workload request: "list KIND [-l SELECTOR]", "get NAME", "patch NAME [dry-run] MANAGER". */
+  readonly workloadCalls: string[] = [];
+  /** GETs per workload name, for the status function. */
+  readonly polls = new Map<string, number>();
+  /** Scripted failures of restart patches, per workload name. */
+  readonly failPatch = new Map<string, Error>();
+  /** Plays the controller: the status a workload GET returns on its n-th poll. */
+  statusAfter: (workload: Workload, polls: number) => Record<string, unknown> = () => ({});
   inFlight = 0;
   maxInFlight = 0;
   private version = 100;
@@ -132,16 +147,42 @@ export class MemoryCluster implements ClusterApi {
     return this.namespaces;
   }
 
-  async listWorkloads(): Promise<never[]> {
-    return [];
+  async listWorkloads(kind: WorkloadKind, namespace: string | undefined, options?: ListOptions): Promise<Workload[]> {
+    this.workloadCalls.push(`list ${kind}${options?.labelSelector === undefined ? '' : ` -l ${options.labelSelector}`}`);
+    const [label, value] = options?.labelSelector?.split('=') ?? [];
+    return this.workloads.filter(
+      (w) =>
+        w.kind === kind &&
+        (namespace === undefined || w.namespace === namespace) &&
+        (label === undefined || this.workloadLabels.get(w.name)?.[label] === value),
+    );
   }
 
-  async getWorkload(): Promise<undefined> {
-    return undefined;
+  async getWorkload(kind: WorkloadKind, namespace: string, name: string): Promise<Workload | undefined> {
+    this.workloadCalls.push(`get ${name}`);
+    const workload = this.workloads.find((w) => w.kind === kind && w.namespace === namespace && w.name === name);
+    if (!workload) return undefined;
+    const polls = (this.polls.get(name) ?? 0) + 1;
+    this.polls.set(name, polls);
+    return {...workload, status: this.statusAfter(workload, polls)};
   }
 
-  async restartWorkload(): Promise<never> {
-    throw new Error('MemoryCluster has no workloads');
+  async restartWorkload(
+    kind: WorkloadKind,
+    namespace: string,
+    name: string,
+    restartedAt: string,
+    options: WriteOptions,
+  ): Promise<Workload> {
+    this.workloadCalls.push(`patch ${name}${options.dryRun ? ' dry-run' : ''} ${options.fieldManager}`);
+    const failure = this.failPatch.get(name);
+    if (failure) throw failure;
+    const workload = this.workloads.find((w) => w.kind === kind && w.namespace === namespace && w.name === name);
+    if (!workload) throw new NotFoundError(`${kind.toLowerCase()}s "${name}" not found`);
+    if (options.dryRun) return {...workload};
+    workload.generation = (workload.generation ?? 1) + 1;
+    workload.templateAnnotations = {...workload.templateAnnotations, 'kubectl.kubernetes.io/restartedAt': restartedAt};
+    return {...workload};
   }
 
   watch(): never {
