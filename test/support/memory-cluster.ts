@@ -41,6 +41,10 @@ export class MemoryCluster implements ClusterApi {
   readonly failPatch = new Map<string, Error>();
   /** Plays the controller: the status a workload GET returns on its n-th poll. */
   statusAfter: (workload: Workload, polls: number) => Record<string, unknown> = () => ({});
+  /** Every read of objects and namespaces: "list KIND NAMESPACE [SELECTOR]", "get KIND/NAMESPACE/NAME", "get namespace NAME". */
+  readonly reads: string[] = [];
+  /** Thrown by namespace GETs (403, unreachable), when set. */
+  namespaceError?: Error;
   inFlight = 0;
   maxInFlight = 0;
   private version = 100;
@@ -68,13 +72,16 @@ export class MemoryCluster implements ClusterApi {
     return object && structuredClone(object);
   }
 
-  async listConfigObjects(kind: ConfigKind, namespace: string | undefined): Promise<ConfigObject[]> {
+  async listConfigObjects(kind: ConfigKind, namespace: string | undefined, options: ListOptions = {}): Promise<ConfigObject[]> {
+    this.reads.push(`list ${kind} ${namespace ?? '(all)'} ${options.labelSelector ?? ''}`.trim());
+    const matches = labelMatcher(options.labelSelector);
     return [...this.objects.values()]
-      .filter((o) => o.kind === kind && (namespace === undefined || o.namespace === namespace))
+      .filter((o) => o.kind === kind && (namespace === undefined || o.namespace === namespace) && matches(o.labels))
       .map((o) => structuredClone(o));
   }
 
   async getConfigObject(kind: ConfigKind, namespace: string, name: string): Promise<ConfigObject | undefined> {
+    this.reads.push(`get ${key(kind, namespace, name)}`);
     return this.stored(kind, namespace, name);
   }
 
@@ -140,6 +147,8 @@ export class MemoryCluster implements ClusterApi {
   }
 
   async getNamespace(name: string): Promise<NamespaceInfo | undefined> {
+    this.reads.push(`get namespace ${name}`);
+    if (this.namespaceError) throw this.namespaceError;
     return this.namespaces.find((n) => n.name === name);
   }
 
@@ -202,4 +211,15 @@ export class MemoryCluster implements ClusterApi {
 
 function key(kind: ConfigKind, namespace: string, name: string): string {
   return `${kind}/${namespace}/${name}`;
+}
+
+/** Equality selectors ("a=b,c=d"), as far as these tests use them; anything else is a test error, not a silent match. */
+function labelMatcher(selector: string | undefined): (labels: Record<string, string>) => boolean {
+  if (!selector) return () => true;
+  const pairs = selector.split(',').map((part) => {
+    const match = /^([^=!]+)=([^=]*)$/.exec(part.trim());
+    if (!match) throw new Error(`MemoryCluster: unsupported label selector "${selector}"`);
+    return [match[1], match[2]] as const;
+  });
+  return (labels) => pairs.every(([k, v]) => labels[k] === v);
 }
