@@ -5,6 +5,9 @@ import type {
   DeletePreconditions,
   ListOptions,
   NamespaceInfo,
+  WatchEvent,
+  WatchHandle,
+  WatchResource,
   WriteOptions,
 } from '../../src/core/cluster-api.js';
 import {ClusterError, ConflictError, NotFoundError} from '../../src/core/errors.js';
@@ -45,6 +48,10 @@ export class MemoryCluster implements ClusterApi {
   readonly reads: string[] = [];
   /** Thrown by namespace GETs (403, unreachable), when set. */
   namespaceError?: Error;
+  /** The identity clusterIdentity answers (default uid-CONTEXT): two contexts of one cluster share it. */
+  identity?: string;
+  /** Open watches, driven by hand: call onEvent/onEnd; stop() marks them stopped. */
+  readonly watches: Array<{resource: WatchResource; onEvent: (e: WatchEvent) => void; onEnd: (e?: Error) => void; stopped: boolean}> = [];
   inFlight = 0;
   maxInFlight = 0;
   private version = 100;
@@ -139,7 +146,7 @@ export class MemoryCluster implements ClusterApi {
   }
 
   async clusterIdentity(): Promise<ClusterIdentity> {
-    return {id: `uid-${this.context}`, source: 'kube-system'};
+    return {id: this.identity ?? `uid-${this.context}`, source: 'kube-system'};
   }
 
   async canI(verb: string, kind: ConfigKind): Promise<boolean> {
@@ -194,8 +201,10 @@ export class MemoryCluster implements ClusterApi {
     return {...workload};
   }
 
-  watch(): never {
-    throw new Error('MemoryCluster does not watch');
+  watch(resource: WatchResource, onEvent: (e: WatchEvent) => void, onEnd: (e?: Error) => void): WatchHandle {
+    const slot = {resource, onEvent, onEnd, stopped: false};
+    this.watches.push(slot);
+    return {stop: () => void (slot.stopped = true)};
   }
 
   private async request(verb: Verb, object: Pick<ConfigObject, 'kind' | 'namespace' | 'name'>, options: WriteOptions): Promise<void> {
