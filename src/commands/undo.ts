@@ -1,7 +1,8 @@
 import {Args, Flags} from '@oclif/core';
 import {BaseCommand} from '../cli/base-command.js';
 import {authFlags, kubeFlags, outputFlags, outputFormatFlag, parseDuration, writeFlags} from '../cli/flags.js';
-import {interruptedUndo, listRuns, pruneRuns, runUndo, summarizeRuns} from '../actions/undo/undo-action.js';
+import {interruptedUndo, listRuns, pruneRuns, runUndo} from '../actions/undo/undo-action.js';
+import {summarizeRuns} from '../core/contracts/run-list.js';
 import {RunStore} from '../kube/run-store.js';
 import {EXIT_CODES_HELP, ExitCode, UsageError} from '../core/errors.js';
 import {renderDocument} from '../ui/output.js';

@@ -1,7 +1,7 @@
 import {readdirSync} from 'node:fs';
 import {join} from 'node:path';
 import {describe, expect, it} from 'vitest';
-import {summarizeRuns} from '../../src/actions/undo/undo-action.js';
+import {summarizeRuns} from '../../src/core/contracts/run-list.js';
 import type {RunRecord} from '../../src/core/journal.js';
 import {DOCUMENT_SCHEMAS, expectSchema, validatorFor} from '../support/schemas.js';
 

@@ -30,27 +30,6 @@ export interface UndoOutcome {
   exitCode: ExitCodeValue;
 }
 
-/** What `undo --list` shows: names only, since journals hold values and are never printed. */
-export function summarizeRuns(records: RunRecord[]) {
-  return records.map((r) => ({
-    runId: r.runId,
-    createdAt: r.createdAt,
-    command: r.command,
-    ...(r.source ? {source: r.source} : {}),
-    ...(r.target ? {target: r.target} : {}),
-    objects: r.entries.map((e) => ({
-      context: e.context,
-      namespace: e.namespace,
-      kind: e.kind,
-      name: e.name,
-      op: e.op,
-      outcome: e.outcome,
-      keys: e.keys,
-    })),
-    ...(r.undoneAt ? {undoneAt: r.undoneAt} : {}),
-  }));
-}
-
 /** Every readable run, and one line per file that is not (exit 2 once the rest is listed). */
 export async function listRuns(store: RunStore): Promise<{records: RunRecord[]; problems: StoreProblem[]}> {
   await prepareRunStore();
