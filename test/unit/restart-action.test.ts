@@ -80,7 +80,7 @@ describe('runRestart (in-process, shared in-memory cluster)', () => {
   it('previews and asks on a terminal; a "no" restarts nothing (exit 5)', async () => {
     const {cluster, previews, questions, run} = setup([reader('a'), reader('b')], {yes: false, canPrompt: true, answer: false});
     await expect(run()).rejects.toBeInstanceOf(DeclinedError);
-    expect(questions).toEqual(['Restart 2 workload(s) in mem/ns?']);
+    expect(questions).toEqual(['Restart 2 workloads in mem/ns?']);
     expect(previews[0].workloads.map((w) => w.status)).toEqual(['would-restart', 'would-restart']);
     expect(patches(cluster)).toEqual([]);
   });

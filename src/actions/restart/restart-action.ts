@@ -3,6 +3,7 @@ import type {ConfigTarget} from '../../core/consumers.js';
 import type {RestartReport} from '../../core/contracts/restart-report.js';
 import {DeclinedError, ExitCode, UsageError, type ExitCodeValue} from '../../core/errors.js';
 import type {RestartPlanOptions} from '../../core/restart-plan.js';
+import {counted} from '../../core/words.js';
 import {allRestartsFailed, applyRestartPlan, previewRestartPlan, readRestartPlan, type RolloutOptions} from './rollout.js';
 
 /** Everything restart needs, as the command read it from its flags and arguments. */
@@ -46,12 +47,13 @@ export async function runRestart(request: RestartRequest, io: RestartIo): Promis
   if (restarts > 0 && rollout.dryRun === 'none' && !request.yes) {
     if (!io.canPrompt) {
       throw new UsageError(
-        `refusing to restart ${restarts} workload(s) without confirmation: no terminal; pass --yes (or --dry-run=client to preview)`,
+        `refusing to restart ${counted(restarts, 'workload')} without confirmation: no terminal; pass --yes (or --dry-run=client to preview)`,
       );
     }
     io.preview(previewRestartPlan(plan, 'client'));
     const where = namespace === undefined ? `${context}, all namespaces` : `${context}/${namespace}`;
-    if (!(await io.confirm(`Restart ${restarts} workload(s) in ${where}?`))) throw new DeclinedError('declined: nothing was restarted');
+    if (!(await io.confirm(`Restart ${counted(restarts, 'workload')} in ${where}?`)))
+      throw new DeclinedError('declined: nothing was restarted');
   }
 
   const report = await applyRestartPlan(cluster, plan, rollout);
