@@ -222,13 +222,29 @@ function key(kind: ConfigKind, namespace: string, name: string): string {
   return `${kind}/${namespace}/${name}`;
 }
 
-/** Equality selectors ("a=b,c=d"), as far as these tests use them; anything else is a test error, not a silent match. */
+/** Label selectors as the API server reads them (=, ==, !=, in, notin, exists, !exists); anything else is a test error, not a silent match. */
 function labelMatcher(selector: string | undefined): (labels: Record<string, string>) => boolean {
   if (!selector) return () => true;
-  const pairs = selector.split(',').map((part) => {
-    const match = /^([^=!]+)=([^=]*)$/.exec(part.trim());
-    if (!match) throw new Error(`MemoryCluster: unsupported label selector "${selector}"`);
-    return [match[1], match[2]] as const;
+  const parts = selector.match(/[^,(]+(\([^)]*\))?/g) ?? [];
+  const tests = parts.map((raw): ((labels: Record<string, string>) => boolean) => {
+    const part = raw.trim();
+    let m = /^([^\s=!]+)\s+(in|notin)\s+\(([^)]*)\)$/.exec(part);
+    if (m) {
+      const [, k, op, list] = m;
+      const values = list.split(',').map((v) => v.trim());
+      return (labels) => (op === 'in' ? k in labels && values.includes(labels[k]) : !(k in labels) || !values.includes(labels[k]));
+    }
+    m = /^([^\s=!]+)\s*(!=|==|=)\s*([^\s=!]*)$/.exec(part);
+    if (m) {
+      const [, k, op, v] = m;
+      return (labels) => (op === '!=' ? labels[k] !== v : labels[k] === v);
+    }
+    m = /^(!?)([^\s=!(),]+)$/.exec(part);
+    if (m) {
+      const [, not, k] = m;
+      return (labels) => k in labels !== (not === '!');
+    }
+    throw new Error(`MemoryCluster: unsupported label selector "${selector}"`);
   });
-  return (labels) => pairs.every(([k, v]) => labels[k] === v);
+  return (labels) => tests.every((test) => test(labels));
 }
