@@ -63,7 +63,7 @@ describe('restart: finding consumers and restarting them', () => {
     const result = await runCli(['restart', 'configmap/app', '--context', 'alpha', '-n', ns]);
     expect(result.code).toBe(2);
     expect(result.stderr.trim().split('\n')).toEqual([
-      expect.stringMatching(/^error: refusing to restart \d+ workload\(s\) without confirmation: no terminal; pass --yes/),
+      expect.stringMatching(/^error: refusing to restart \d+ workloads? without confirmation: no terminal; pass --yes/),
     ]);
     expect(await restartedAt('Deployment', ns, 'env-a')).toBeUndefined();
   });
