@@ -2,25 +2,26 @@ import {Args} from '@oclif/core';
 import {runFanoutStatus} from '../../actions/fanout/fanout-status.js';
 import {parseSourceArg} from '../../actions/fanout/fanout-targets.js';
 import {BaseCommand} from '../../cli/base-command.js';
-import {fanoutTargetFlags, kubeFlags, outputFlags, outputFormatFlag} from '../../cli/flags.js';
+import {statusTargetFlags, kubeFlags, outputFlags, outputFormatFlag} from '../../cli/flags.js';
 import {fanoutStatusDocument} from '../../core/contracts/fanout-documents.js';
-import {EXIT_CODES_HELP} from '../../core/errors.js';
+import {exitCodesHelp} from '../../core/errors.js';
 import {renderDocument} from '../../ui/output.js';
 import {renderFanoutStatus} from '../../ui/render-fanout.js';
 
 export default class FanoutStatus extends BaseCommand {
-  static override summary = 'Audit every copy of a fanned-out ConfigMap or Secret: in sync, stale, edited locally, or orphaned.';
+  static override summary = 'Audit the copies of a fanned-out ConfigMap or Secret.';
 
-  static override description = `Finds the copies by their origin labels (one LIST per context) in the source's context and every --to-context.
-  in sync        the copy holds the source's current data
-  stale          the source changed since the copy was written
-  edited locally the copy's data no longer matches what was written
-  orphaned       the source is gone
-  missing        a target named by the namespace flags or --to-context has no copy
+  static override description = `Finds the copies by their origin labels (one LIST per context) in the source's context and every --to-context. Each copy is in one state:
+
+  in sync         the copy holds the source's current data
+  stale           the source changed since the copy was written
+  edited locally  the copy's data no longer matches what was written
+  orphaned        the source is gone
+  missing         an expected target (namespace flags, --to-context) has none
 
 Without target flags it only audits the copies it finds. Exit 1 when any copy is not in sync (or missing).
 
-${EXIT_CODES_HELP}`;
+${exitCodesHelp([0, 1, 2, 3, 4], {0: 'every copy in sync', 1: 'a copy is not in sync, or missing', 4: 'a context could not be read'})}`;
 
   static override examples = [
     {description: 'Copies in the current cluster', command: 'kubectl configsync fanout status configmap/ca-bundle -n platform'},
@@ -38,7 +39,7 @@ ${EXIT_CODES_HELP}`;
 
   static override flags = {
     ...kubeFlags,
-    ...fanoutTargetFlags,
+    ...statusTargetFlags,
     output: outputFormatFlag(),
     ...outputFlags,
   };
