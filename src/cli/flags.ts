@@ -52,6 +52,74 @@ export const outputFlags = {
   'no-color': Flags.boolean({description: 'no colour (also NO_COLOR); colour is only ever used on a terminal', helpGroup: 'OUTPUT'}),
 };
 
+/** -o: the one output flag of every command; json and yaml print the command's document (src/core/contracts). */
+export function outputFormatFlag(description = 'output format') {
+  return Flags.option({char: 'o', options: ['table', 'json', 'yaml'] as const, default: 'table', description})();
+}
+
+/** Flags shared by diff and sync: what to compare and what to leave out. */
+export const compareFlags = {
+  'from-context': Flags.string({description: 'context of the source (overrides the SOURCE word)'}),
+  'from-namespace': Flags.string({description: 'namespace of the source (overrides the SOURCE word)'}),
+  'to-context': Flags.string({description: 'context of the target (overrides the TARGET word)'}),
+  'to-namespace': Flags.string({description: 'namespace of the target (overrides the TARGET word)'}),
+  kind: Flags.string({
+    description: 'kinds to compare: configmaps, secrets, or both (comma-separated)',
+    default: 'configmaps',
+  }),
+  selector: Flags.string({char: 'l', description: 'label selector, e.g. app=web,tier!=db'}),
+  'ignore-key': Flags.string({description: 'key glob whose differences are expected (repeatable; OBJECT:KEY scopes it)', multiple: true}),
+  'ignore-object': Flags.string({description: 'object name glob to leave out (repeatable)', multiple: true}),
+  rules: Flags.string({description: 'rules file (default: .configsync.yaml found upward from the working directory)'}),
+  'no-rules': Flags.boolean({description: 'do not read a rules file'}),
+  'include-platform': Flags.boolean({
+    description: 'include objects the platform creates in every namespace (kube-root-ca.crt, service-account tokens)',
+  }),
+  'show-secrets': Flags.boolean({description: 'print Secret values (masked by default)'}),
+  'allow-empty': Flags.boolean({description: 'a NAME or -l that matches nothing is not an error (exit 0 with nothing compared)'}),
+};
+
+/**
+ * Where copies go (fanout) or are expected (fanout status): the same flags, each described
+ * for what the command does with it.
+ */
+function targetFlags(into: string, notInto: string) {
+  return {
+    'all-namespaces': Flags.boolean({
+      char: 'A',
+      description: `${into} every namespace (system namespaces only when named with --to-namespace)`,
+    }),
+    'namespace-selector': Flags.string({description: `${into} namespaces matching this label selector, e.g. 'team in (a,b)'`}),
+    'namespace-regex': Flags.string({description: `${into} namespaces whose name matches this regular expression`}),
+    'to-namespace': Flags.string({description: `${into} these namespaces (comma-separated, repeatable)`, multiple: true}),
+    'exclude-namespace': Flags.string({description: `${notInto} these namespaces (comma-separated, repeatable)`, multiple: true}),
+    'to-context': Flags.string({
+      description: `${into} these kubeconfig contexts (comma-separated, repeatable): the context's namespace, or the source namespace; namespace flags apply in each`,
+      multiple: true,
+    }),
+  };
+}
+
+/** fanout: where copies go. */
+export const fanoutTargetFlags = targetFlags('copy into', 'never copy into');
+/** fanout status: where copies are expected (a target without one is reported missing). */
+export const statusTargetFlags = targetFlags('expect copies in', 'expect no copies in');
+
+/** Flags shared by `restart` and `sync --restart`. */
+export const restartFlags = {
+  'skip-volume-only': Flags.boolean({
+    description: 'do not restart workloads that only mount the object as a volume without subPath (the kubelet refreshes those files)',
+  }),
+  'max-parallel': Flags.integer({
+    description: 'restart at most N workloads per wave (0: all at once); with --wait each wave finishes before the next starts',
+    default: 0,
+    min: 0,
+  }),
+  wait: Flags.boolean({description: 'follow each rollout until it completes or --timeout passes (progress on stderr)'}),
+  timeout: Flags.string({description: 'how long --wait follows one rollout (e.g. 90s, 5m)', default: '5m'}),
+  'halt-on-failure': Flags.boolean({description: 'start no further wave once a restart or rollout failed'}),
+};
+
 export const writeFlags = {
   'dry-run': Flags.option({
     options: ['none', 'client', 'server'] as const,

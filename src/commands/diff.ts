@@ -1,7 +1,7 @@
 import {Args, Flags} from '@oclif/core';
 import {BaseCommand} from '../cli/base-command.js';
-import {compareFleet, compareFlags, compareLocations, splitLocationWords} from '../cli/compare.js';
-import {kubeFlags, outputFlags} from '../cli/flags.js';
+import {compareFleet, compareLocations, splitLocationWords} from '../actions/diff/compare.js';
+import {compareFlags, kubeFlags, outputFlags, outputFormatFlag} from '../cli/flags.js';
 import {hasDifferences} from '../core/diff.js';
 import {exitCodesHelp, ExitCode, UsageError} from '../core/errors.js';
 import {fleetHasDifferences} from '../core/fleet.js';
@@ -51,7 +51,7 @@ ${exitCodesHelp([0, 1, 2, 3, 4, 130], {0: 'the locations hold the same', 4: 'a l
   static override flags = {
     ...kubeFlags,
     ...compareFlags,
-    output: Flags.option({char: 'o', options: ['table', 'json', 'yaml'] as const, default: 'table', description: 'output format'})(),
+    output: outputFormatFlag(),
     'context-lines': Flags.integer({char: 'C', description: 'lines of context in value diffs', default: 3, min: 0}),
     'hide-identical': Flags.boolean({description: 'do not list identical objects'}),
     quiet: Flags.boolean({char: 'q', description: 'print only the summary'}),

@@ -1,8 +1,7 @@
 import {Args, Flags} from '@oclif/core';
 import {BaseCommand} from '../cli/base-command.js';
-import {runFanout} from '../cli/fanout-action.js';
-import {fanoutTargetFlags} from '../cli/fanout-targets.js';
-import {kubeFlags, outputFlags, writeFlags} from '../cli/flags.js';
+import {runFanout} from '../actions/fanout/fanout-action.js';
+import {fanoutTargetFlags, kubeFlags, outputFlags, outputFormatFlag, writeFlags} from '../cli/flags.js';
 import {exitCodesHelp} from '../core/errors.js';
 import {canPrompt, promptConfirm} from '../ui/prompts.js';
 
@@ -83,7 +82,7 @@ ${exitCodesHelp([0, 2, 3, 4, 5, 130], {0: 'every copy written or already in sync
     }),
     concurrency: Flags.integer({description: 'writes in flight at once', default: 8, min: 1}),
     qps: Flags.integer({description: 'writes per second per cluster (0: no limit)', default: 50, min: 0}),
-    output: Flags.option({char: 'o', options: ['table', 'json', 'yaml'] as const, default: 'table', description: 'output format'})(),
+    output: outputFormatFlag(),
     ...writeFlags,
     ...outputFlags,
   };

@@ -1,9 +1,8 @@
 import {Args, Flags} from '@oclif/core';
 import {BaseCommand} from '../cli/base-command.js';
-import {compareFlags} from '../cli/compare.js';
-import {kubeFlags, outputFlags, writeFlags} from '../cli/flags.js';
-import {restartFlags, rolloutOptionsFrom} from '../cli/rollout.js';
-import {interruptedSync, reportSync, runSync, type SyncIo} from '../cli/sync-action.js';
+import {compareFlags, kubeFlags, outputFlags, outputFormatFlag, restartFlags, writeFlags} from '../cli/flags.js';
+import {rolloutOptionsFrom} from '../actions/restart/rollout.js';
+import {interruptedSync, reportSync, runSync, type SyncIo} from '../actions/sync/sync-action.js';
 import {exitCodesHelp} from '../core/errors.js';
 import {renderDocument} from '../ui/output.js';
 import {canPrompt, promptConfirm} from '../ui/prompts.js';
@@ -59,12 +58,7 @@ ${exitCodesHelp([0, 2, 3, 4, 5, 130], {0: 'written (or nothing to write)'})}
       description: 'delete and recreate immutable targets (and Secrets whose type differs); restored if the create fails',
     }),
     plan: Flags.string({description: 'apply a saved plan (diff -o json or sync --dry-run=client -o json)'}),
-    output: Flags.option({
-      char: 'o',
-      options: ['table', 'json', 'yaml'] as const,
-      default: 'table',
-      description: 'output format of the result (of the plan with --dry-run=client)',
-    })(),
+    output: outputFormatFlag('output format of the result (of the plan with --dry-run=client)'),
     restart: Flags.boolean({
       description:
         'after the writes succeed, restart the target workloads that read the keys that changed (as the restart command; the restart flags apply); with --dry-run=client, list the workloads that would restart',

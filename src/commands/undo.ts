@@ -1,7 +1,8 @@
 import {Args, Flags} from '@oclif/core';
 import {BaseCommand} from '../cli/base-command.js';
-import {authFlags, kubeFlags, outputFlags, parseDuration, writeFlags} from '../cli/flags.js';
-import {interruptedUndo, listRuns, pruneRuns, runUndo, summarizeRuns} from '../cli/undo-action.js';
+import {authFlags, kubeFlags, outputFlags, outputFormatFlag, parseDuration, writeFlags} from '../cli/flags.js';
+import {interruptedUndo, listRuns, pruneRuns, runUndo} from '../actions/undo/undo-action.js';
+import {summarizeRuns} from '../core/contracts/run-list.js';
 import {RunStore} from '../kube/run-store.js';
 import {exitCodesHelp, ExitCode, UsageError} from '../core/errors.js';
 import {renderDocument} from '../ui/output.js';
@@ -39,7 +40,7 @@ ${exitCodesHelp([0, 2, 3, 4, 5, 130], {0: 'restored (or nothing to restore)'})}`
     list: Flags.boolean({description: 'list recorded runs'}),
     prune: Flags.string({description: 'delete the journals of runs older than this age (e.g. 30d, 12h)', helpValue: 'AGE'}),
     force: Flags.boolean({description: 'restore objects even if they changed after the sync, and undo a run again'}),
-    output: Flags.option({char: 'o', options: ['table', 'json', 'yaml'] as const, default: 'table', description: 'output format'})(),
+    output: outputFormatFlag(),
     ...outputFlags,
   };
 

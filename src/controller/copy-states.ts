@@ -1,4 +1,4 @@
-import type {FanoutResult} from '../cli/apply-fanout.js';
+import type {FanoutResult} from '../actions/fanout/apply-fanout.js';
 import type {FanoutPlan} from '../core/fanout-plan.js';
 
 export interface CopyStateCounts {

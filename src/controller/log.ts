@@ -1,4 +1,4 @@
-import type {ReconcileAction} from '../cli/fanout-watch.js';
+import type {ReconcileAction} from '../actions/fanout/fanout-watch.js';
 import {renderWatchLine} from '../ui/render-fanout.js';
 
 export type LogFormat = 'json' | 'text';

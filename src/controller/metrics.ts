@@ -1,6 +1,6 @@
 import {createServer, type Server} from 'node:http';
 import {Counter, Gauge, Histogram, Registry, collectDefaultMetrics} from 'prom-client';
-import type {ReconcilePass} from '../cli/fanout-watch.js';
+import type {ReconcilePass} from '../actions/fanout/fanout-watch.js';
 import {copyStates, type CopyStateCounts} from './copy-states.js';
 
 /** The controller's figures, in Prometheus' text format on /metrics. */

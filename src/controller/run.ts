@@ -2,9 +2,9 @@ import {existsSync, readFileSync} from 'node:fs';
 import {hostname} from 'node:os';
 import {randomUUID} from 'node:crypto';
 import type {Server} from 'node:http';
-import {applyFanoutPlan} from '../cli/apply-fanout.js';
-import {namedSourcePlanner} from '../cli/fanout-action.js';
-import {planFromAnnotations} from '../cli/fanout-annotations.js';
+import {applyFanoutPlan} from '../actions/fanout/apply-fanout.js';
+import {namedSourcePlanner} from '../actions/fanout/fanout-action.js';
+import {planFromAnnotations} from '../actions/fanout/fanout-annotations.js';
 import {
   fanoutCluster,
   parseSourceArg,
@@ -12,8 +12,8 @@ import {
   selectionFrom,
   sourceRefFor,
   type FanoutTargetFlagValues,
-} from '../cli/fanout-targets.js';
-import {runReconcileLoop, type WatchTarget} from '../cli/fanout-watch.js';
+} from '../actions/fanout/fanout-targets.js';
+import {runReconcileLoop, type WatchTarget} from '../actions/fanout/fanout-watch.js';
 import type {ClusterApi} from '../core/cluster-api.js';
 import {parseTimerDuration} from '../core/duration.js';
 import {ExitCode, UsageError, messageOf, type ExitCodeValue} from '../core/errors.js';

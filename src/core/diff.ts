@@ -304,29 +304,32 @@ export function maskedPath(path: string, salt: string): string {
   return `*** (${fingerprint(`path\0${path}`, salt)})`;
 }
 
-function summarize(objects: ObjectDiff[]): DiffSummary {
-  const summary: DiffSummary = {
-    total: 0,
-    identical: 0,
-    different: 0,
-    missingInTarget: 0,
-    missingInSource: 0,
-    ignoredObjects: 0,
-    ignoredKeys: 0,
+/** The counts a two-location and a fleet report share: ignored objects apart, the others by status, and ignored keys. */
+export function countObjects<S extends string>(
+  objects: Array<{ignored?: boolean; status: S; keys: Array<{ignored?: boolean}>}>,
+): {total: number; byStatus: Partial<Record<S, number>>; ignoredObjects: number; ignoredKeys: number} {
+  const counted = objects.filter((o) => !o.ignored);
+  const byStatus: Partial<Record<S, number>> = {};
+  for (const object of counted) byStatus[object.status] = (byStatus[object.status] ?? 0) + 1;
+  return {
+    total: counted.length,
+    byStatus,
+    ignoredObjects: objects.length - counted.length,
+    ignoredKeys: counted.reduce((n, o) => n + o.keys.filter((k) => k.ignored).length, 0),
   };
-  for (const object of objects) {
-    if (object.ignored) {
-      summary.ignoredObjects++;
-      continue;
-    }
-    summary.total++;
-    if (object.status === 'identical') summary.identical++;
-    else if (object.status === 'different') summary.different++;
-    else if (object.status === 'missing-in-target') summary.missingInTarget++;
-    else summary.missingInSource++;
-    summary.ignoredKeys += object.keys.filter((k) => k.ignored).length;
-  }
-  return summary;
+}
+
+function summarize(objects: ObjectDiff[]): DiffSummary {
+  const {total, byStatus, ignoredObjects, ignoredKeys} = countObjects(objects);
+  return {
+    total,
+    identical: byStatus.identical ?? 0,
+    different: byStatus.different ?? 0,
+    missingInTarget: byStatus['missing-in-target'] ?? 0,
+    missingInSource: byStatus['missing-in-source'] ?? 0,
+    ignoredObjects,
+    ignoredKeys,
+  };
 }
 
 /** Objects the platform creates in every namespace: never drift, only noise. */

@@ -1,6 +1,7 @@
 import {UsageError} from './errors.js';
 import {dataChecksum, sha256} from './fingerprint.js';
 import {sameRecord} from './object-content.js';
+import {copyableAnnotations, copyableLabels, pick} from './owned-metadata.js';
 import {compileNamespaceSelection, type NamespaceLike, type NamespaceSelection} from './namespace-select.js';
 import type {ConfigKind, ConfigObject} from './types.js';
 
@@ -121,52 +122,6 @@ export function parseOrigin(text: string | undefined): Partial<SourceRef> | unde
 /** A copy Kubed's config-syncer made of this source (same name and namespace). */
 export function isKubedCopyOf(object: Pick<ConfigObject, 'labels'>, ref: SourceRef): boolean {
   return object.labels[KUBED.originName] === ref.name && object.labels[KUBED.originNamespace] === ref.namespace;
-}
-
-// Labels and annotations owned by the platform or by deployment tools: copying them
-// would make those tools claim (and prune) the copies, or re-trigger a sync.
-const OWNED_PREFIXES = [
-  ORIGIN_PREFIX,
-  'kubectl.kubernetes.io/',
-  'meta.helm.sh/',
-  'helm.sh/',
-  'argocd.argoproj.io/',
-  'kubed.appscode.com/',
-  'kustomize.toolkit.fluxcd.io/',
-  'helm.toolkit.fluxcd.io/',
-  'fluxcd.io/',
-  'kubernetes.io/',
-  'k8s.io/',
-];
-const OWNED_KEYS = new Set(['app.kubernetes.io/managed-by', 'argocd.argoproj.io/instance']);
-const GITOPS_INSTANCE_LABEL = 'app.kubernetes.io/instance';
-
-function isOwnedKey(key: string): boolean {
-  return OWNED_KEYS.has(key) || OWNED_PREFIXES.some((p) => key.startsWith(p));
-}
-
-/** Argo CD (label tracking) and Helm mark their objects with app.kubernetes.io/instance. */
-function isManagedByTool(object: Pick<ConfigObject, 'labels' | 'annotations'>): boolean {
-  return (
-    Object.hasOwn(object.labels, 'app.kubernetes.io/managed-by') ||
-    Object.keys(object.annotations).some((k) => isOwnedKey(k) && !k.startsWith(ORIGIN_PREFIX)) ||
-    Object.keys(object.labels).some((k) => isOwnedKey(k) && !k.startsWith(ORIGIN_PREFIX))
-  );
-}
-
-export function copyableLabels(object: Pick<ConfigObject, 'labels' | 'annotations'>): Record<string, string> {
-  const dropInstance = isManagedByTool(object);
-  return pick(object.labels, (k) => !isOwnedKey(k) && !(dropInstance && k === GITOPS_INSTANCE_LABEL));
-}
-
-export function copyableAnnotations(object: Pick<ConfigObject, 'annotations'>): Record<string, string> {
-  return pick(object.annotations, (k) => !isOwnedKey(k));
-}
-
-function pick(record: Record<string, string>, keep: (key: string) => boolean): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const key of Object.keys(record).sort()) if (keep(key)) out[key] = record[key];
-  return out;
 }
 
 export interface CopyOptions {

@@ -1,4 +1,4 @@
-import {DIFF_API_VERSION, diffLocations, viewOf, type DiffOptions, type DiffReport, type ValueView} from './diff.js';
+import {countObjects, DIFF_API_VERSION, diffLocations, viewOf, type DiffOptions, type DiffReport, type ValueView} from './diff.js';
 import {dataChecksum} from './fingerprint.js';
 import {isKeyIgnored, isObjectIgnored, NO_IGNORES, type IgnoreRules} from './ignore.js';
 import type {ConfigKind, ConfigObject, Location} from './types.js';
@@ -175,21 +175,12 @@ export function groupName(index: number): string {
 }
 
 function summarizeFleet(locations: number, objects: FleetObject[]): FleetSummary {
-  const summary: FleetSummary = {locations, total: 0, identical: 0, different: 0, differentKeys: 0, ignoredObjects: 0, ignoredKeys: 0};
-  for (const object of objects) {
-    if (object.ignored) {
-      summary.ignoredObjects++;
-      continue;
-    }
-    summary.total++;
-    if (object.status === 'identical') summary.identical++;
-    else summary.different++;
-    for (const key of object.keys) {
-      if (key.ignored) summary.ignoredKeys++;
-      else if (key.status === 'different') summary.differentKeys++;
-    }
-  }
-  return summary;
+  const {total, byStatus, ignoredObjects, ignoredKeys} = countObjects(objects);
+  const identical = byStatus.identical ?? 0;
+  const differentKeys = objects
+    .filter((o) => !o.ignored)
+    .reduce((n, o) => n + o.keys.filter((k) => !k.ignored && k.status === 'different').length, 0);
+  return {locations, total, identical, different: total - identical, differentKeys, ignoredObjects, ignoredKeys};
 }
 
 function againstBaseline(

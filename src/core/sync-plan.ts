@@ -1,6 +1,7 @@
 import {DIFF_API_VERSION, type DiffReport, type KeyDiff, type ObjectDiff, type PlanBinding, type ValueView} from './diff.js';
 import {UsageError} from './errors.js';
 import {checksumsComparable, dataChecksum} from './fingerprint.js';
+import {copyableAnnotations, copyableLabels} from './owned-metadata.js';
 import {locationName, objectRef, type ConfigKind, type ConfigObject, type Location} from './types.js';
 import type {PathChange, ValueFormat} from './structured.js';
 
@@ -196,9 +197,7 @@ function planObject(
   if (!selected) return {object: {...object, action: 'skipped', reason: 'not selected'}};
   if (!source) throw new Error(`internal: ${objectRef(diff)} is in the report but was not read from the source`);
 
-  const candidates = diff.keys.filter(
-    (k) => !k.ignored && k.status !== 'identical' && (k.status !== 'missing-in-source' || selection.prune),
-  );
+  const candidates = syncableKeys(diff, selection.prune);
   const keys = candidates.filter((k) => selection.keys(diff, k)).map(toKeyChange);
   const typeChange = Boolean(diff.typeChange) && !selection.keysOnly;
   // An empty source missing in the target is still created: the object itself is what differs.
@@ -241,6 +240,16 @@ function planObject(
   return {object, desired};
 }
 
+/** Objects that sync could change: differing or missing in the target, not ignored. */
+export function syncableObjects(objects: ObjectDiff[]): ObjectDiff[] {
+  return objects.filter((o) => !o.ignored && (o.status === 'different' || o.status === 'missing-in-target'));
+}
+
+/** The one rule of which keys sync could write: not ignored, not identical, removals only with --prune. */
+export function syncableKeys(object: Pick<ObjectDiff, 'keys'>, prune: boolean): KeyDiff[] {
+  return object.keys.filter((k) => !k.ignored && k.status !== 'identical' && (k.status !== 'missing-in-source' || prune));
+}
+
 function toKeyChange(key: KeyDiff): KeyChange {
   const change: KeyChangeKind = key.status === 'missing-in-target' ? 'added' : key.status === 'missing-in-source' ? 'removed' : 'changed';
   return {
@@ -273,8 +282,8 @@ function buildCreate(source: ConfigObject, keys: KeyChange[], report: DiffReport
     namespace: report.target.namespace,
     ...(source.type ? {type: source.type} : {}),
     ...(source.immutable ? {immutable: true} : {}),
-    labels: copyableMetadata(source.labels, 'label'),
-    annotations: copyableMetadata(source.annotations, 'annotation'),
+    labels: copyableLabels(source),
+    annotations: copyableAnnotations(source),
     data: {},
     binaryData: {},
   };
@@ -327,34 +336,6 @@ function withProvenance(object: ConfigObject, source: Location, options: PlanOpt
   if (options.runId) object.annotations[PROVENANCE.runId] = options.runId;
   else delete object.annotations[PROVENANCE.runId];
   return object;
-}
-
-const SYSTEM_PREFIXES = [
-  'kubectl.kubernetes.io/',
-  'kubernetes.io/',
-  'control-plane.alpha.kubernetes.io/',
-  'meta.helm.sh/',
-  'helm.sh/',
-  'argocd.argoproj.io/',
-  'kustomize.toolkit.fluxcd.io/',
-  'helm.toolkit.fluxcd.io/',
-  PROVENANCE_PREFIX,
-];
-const TOOL_LABELS = new Set(['app.kubernetes.io/managed-by']);
-
-/**
- * Labels and annotations copied onto a created object: the user's own, not
- * the ones a controller, kubectl or a deployment tool owns (copying those would
- * make Helm or Argo CD think they manage the copy).
- */
-export function copyableMetadata(record: Record<string, string>, what: 'label' | 'annotation'): Record<string, string> {
-  const result: Record<string, string> = {};
-  for (const [key, value] of Object.entries(record)) {
-    if (SYSTEM_PREFIXES.some((prefix) => key.startsWith(prefix))) continue;
-    if (what === 'label' && TOOL_LABELS.has(key)) continue;
-    result[key] = value;
-  }
-  return result;
 }
 
 /** Value bytes (binaryData decoded), summed the way the API server's validation sums them. */
@@ -486,15 +467,19 @@ export function readSavedPlan(document: unknown, options: {prune: boolean}): Sav
     section: k.section,
     ...(k.source ? {source: k.source} : {}),
   });
+  // Where the plan reads from and writes to, and what it was bound to: the same in both kinds.
+  const common = {
+    source: doc.source,
+    target: doc.target,
+    binding: doc.binding,
+    kinds: doc.kinds,
+    secretsShown: Boolean(doc.secretsShown),
+  };
   if (doc.kind === 'SyncPlan') {
     const objects = doc.objects as PlannedObject[];
     return {
       from: 'SyncPlan',
-      source: doc.source,
-      target: doc.target,
-      binding: doc.binding,
-      kinds: doc.kinds,
-      secretsShown: Boolean(doc.secretsShown),
+      ...common,
       prune: Boolean(doc.prune),
       entries: objects
         .filter((o) => ['create', 'update', 'recreate'].includes(o.action) && (o.problems ?? []).length === 0)
@@ -504,23 +489,15 @@ export function readSavedPlan(document: unknown, options: {prune: boolean}): Sav
   const objects = doc.objects as ObjectDiff[];
   return {
     from: 'DiffReport',
-    source: doc.source,
-    target: doc.target,
-    binding: doc.binding,
-    kinds: doc.kinds,
-    secretsShown: Boolean(doc.secretsShown),
+    ...common,
     prune: options.prune,
-    entries: objects
-      .filter((o) => !o.ignored && (o.status === 'different' || o.status === 'missing-in-target'))
-      .map((o) => ({
-        kind: o.kind,
-        name: o.name,
-        keys: o.keys
-          .filter((k) => !k.ignored && k.status !== 'identical' && (k.status !== 'missing-in-source' || options.prune))
-          .map(keyOf),
-        source: o.source,
-        target: o.target,
-      })),
+    entries: syncableObjects(objects).map((o) => ({
+      kind: o.kind,
+      name: o.name,
+      keys: syncableKeys(o, options.prune).map(keyOf),
+      source: o.source,
+      target: o.target,
+    })),
   };
 }
 

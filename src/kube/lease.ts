@@ -1,4 +1,4 @@
-import type {LeaseRecord, LeaseStore} from '../controller/leader-election.js';
+import type {LeaseRecord, LeaseStore} from '../core/lease.js';
 import type {KubeCluster} from './cluster.js';
 import type {Kubeconfig} from './kubeconfig.js';
 

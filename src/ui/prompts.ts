@@ -1,4 +1,5 @@
-import type {DiffReport, KeyDiff, ObjectDiff} from '../core/diff.js';
+import type {KeyDiff, ObjectDiff} from '../core/diff.js';
+import {syncableKeys} from '../core/sync-plan.js';
 import {objectRef} from '../core/types.js';
 import {previewValue} from './render-sync.js';
 import {counted} from '../core/words.js';
@@ -22,16 +23,6 @@ const STATUS: Record<KeyDiff['status'], string> = {
   'missing-in-target': 'missing in target',
   'missing-in-source': 'only in target',
 };
-
-/** Objects that sync could change: differing or missing in the target, not ignored. */
-export function syncableObjects(report: DiffReport): ObjectDiff[] {
-  return report.objects.filter((o) => !o.ignored && (o.status === 'different' || o.status === 'missing-in-target'));
-}
-
-/** Keys of an object that sync could write (removals only with --prune). */
-export function syncableKeys(object: ObjectDiff, prune: boolean): KeyDiff[] {
-  return object.keys.filter((k) => !k.ignored && k.status !== 'identical' && (k.status !== 'missing-in-source' || prune));
-}
 
 export async function promptObjects(objects: ObjectDiff[], prune: boolean): Promise<string[]> {
   const {checkbox} = await inquirer();

@@ -1,4 +1,5 @@
 import type {FanoutEntry, FanoutPlan, FanoutStatus, SourceRef} from '../core/fanout-plan.js';
+import type {ContextError, FanoutOutcome} from '../core/contracts/fanout-documents.js';
 import {renderTable} from './table.js';
 import type {Theme} from './theme.js';
 import {counted} from '../core/words.js';
@@ -18,7 +19,7 @@ export interface FanoutRow {
   recreate?: boolean;
   /** A copy marked by an earlier version, rewritten once to the cluster identity. */
   migrate?: boolean;
-  outcome?: 'done' | 'failed' | 'skipped' | 'unchanged';
+  outcome?: FanoutOutcome;
   message?: string;
   /** Why the plan chose this action (prune, error). */
   reason?: string;
@@ -115,37 +116,6 @@ export function renderFanoutResults(
   return `${out.join('\n')}\n`;
 }
 
-/** The plan as a document for -o json|yaml: no object bodies, so no values (Secrets stay unprinted). */
-export function fanoutDocument(plan: FanoutPlan, results?: FanoutRow[]): unknown {
-  return {
-    apiVersion: 'configsync.kubectl.dev/v1alpha1',
-    kind: 'FanoutPlan',
-    source: publicSource(plan.source),
-    summary: plan.summary,
-    ...(plan.preflight ? {preflight: plan.preflight} : {}),
-    ...(plan.warnings ? {warnings: plan.warnings} : {}),
-    entries: plan.entries.map((e, i) => ({
-      context: e.context,
-      ...(e.cluster ? {cluster: e.cluster} : {}),
-      namespace: e.namespace,
-      action: e.action,
-      ...(e.conflict ? {conflict: e.conflict} : {}),
-      ...(e.changes ? {changes: e.changes} : {}),
-      ...(e.recreate ? {recreate: true} : {}),
-      ...(e.migrate ? {migrate: true} : {}),
-      ...(e.resourceVersion ? {resourceVersion: e.resourceVersion} : {}),
-      ...(e.reason ? {reason: e.reason} : {}),
-      ...(results ? {outcome: results[i].outcome, ...(results[i].outcome === 'failed' ? {error: results[i].message} : {})} : {}),
-    })),
-  };
-}
-
-/** The source as documents show it: without the URLs used to recognise copies of earlier versions. */
-export function publicSource<T extends SourceRef>(source: T): Omit<T, 'legacyServers'> {
-  const {legacyServers: _legacy, ...rest} = source;
-  return rest;
-}
-
 const STATE_WORDS = {
   'in-sync': 'in sync',
   stale: 'stale (source changed)',
@@ -154,7 +124,7 @@ const STATE_WORDS = {
   missing: 'missing (no copy)',
 } as const;
 
-export function renderFanoutStatus(status: FanoutStatus, theme: Theme, errors: Array<{context: string; message: string}> = []): string {
+export function renderFanoutStatus(status: FanoutStatus, theme: Theme, errors: ContextError[] = []): string {
   const out: string[] = [theme.bold(`Copies of ${sourceName(status.source)}${status.source.exists ? '' : ' (source not found)'}`)];
   if (status.copies.length > 0) {
     out.push(

@@ -1,4 +1,4 @@
-import type {RestartReport, WorkloadOutcome} from '../cli/rollout.js';
+import type {RestartReport, WorkloadOutcome} from '../core/contracts/restart-report.js';
 import {workloadRef} from '../core/consumers.js';
 import {describeTargets} from '../core/restart-plan.js';
 import {renderTable} from './table.js';

@@ -1,7 +1,7 @@
 import type {ValueView} from '../core/diff.js';
 import type {KeyChange, PlannedObject, SyncPlan} from '../core/sync-plan.js';
 import {locationName, objectRef} from '../core/types.js';
-import type {ObjectResult, SyncResult} from '../cli/apply-sync.js';
+import type {ObjectResult, SyncResult} from '../core/contracts/sync-result.js';
 import type {RunRecord} from '../core/journal.js';
 import type {UndoResult} from '../core/undo-plan.js';
 import {renderPathChange} from './render-diff.js';

@@ -5,6 +5,7 @@ import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {afterAll, describe, expect, it} from 'vitest';
 import {apply, configMap, createNamespaces, kubeconfig, kubectl, kubectlJson, runCli, runProcess, secret, uniqueName} from './support.js';
+import {expectJsonOutput} from '../support/schemas.js';
 
 const cleanups: Array<() => Promise<void>> = [];
 afterAll(async () => {
@@ -136,7 +137,7 @@ describe('fanout in one cluster', () => {
     await apply('alpha', configMap(src, 'plan-only', {k: 'v'}));
     const plan = await runCli(['fanout', 'configmap/plan-only', '--context', 'alpha', '-n', src, '-A', '--dry-run=client', '-o', 'json']);
     expect(plan.code).toBe(0);
-    const doc = JSON.parse(plan.stdout);
+    const doc = expectJsonOutput<any>('fanout-plan', plan.stdout);
     const namespacesPlanned = doc.entries.map((e: any) => e.namespace);
     expect(namespacesPlanned).toContain(a);
     expect(namespacesPlanned).toContain('default');
@@ -412,7 +413,13 @@ describe('fanout status', () => {
 
     let result = await status();
     expect(result.code).toBe(0);
-    expect(JSON.parse(result.stdout).summary).toEqual({'in-sync': 2, stale: 0, edited: 0, orphaned: 0, missing: 0});
+    expect(expectJsonOutput<any>('fanout-status', result.stdout).summary).toEqual({
+      'in-sync': 2,
+      stale: 0,
+      edited: 0,
+      orphaned: 0,
+      missing: 0,
+    });
 
     // Given the targets, a target without a copy is missing.
     result = await runCli(['fanout', 'status', 'configmap/audited', '--context', 'alpha', '-n', src, '--namespace-regex', `^${p}-`]);
@@ -431,7 +438,7 @@ describe('fanout status', () => {
     await kubectl(['--context', 'alpha', '-n', src, 'delete', 'configmap', 'audited']);
     result = await status();
     expect(result.code).toBe(1);
-    expect(JSON.parse(result.stdout).summary.orphaned).toBe(2);
+    expect(expectJsonOutput<any>('fanout-status', result.stdout).summary.orphaned).toBe(2);
   });
 });
 

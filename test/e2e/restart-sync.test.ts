@@ -1,5 +1,6 @@
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {apply, configMap, createNamespaces, runCli, uniqueName} from './support.js';
+import {expectJsonOutput} from '../support/schemas.js';
 import {cliRequests, container, list, restartedAt, waitForRevisions, workload} from './restart-support.js';
 
 describe('sync --restart', () => {
@@ -28,7 +29,7 @@ describe('sync --restart', () => {
   it('restarts only the target workloads that read a key the sync changed, after writing', async () => {
     const result = await runCli(['sync', `alpha/${source}`, `alpha/${target}`, '--all', '--yes', '--restart', '-o', 'json']);
     expect(result.code).toBe(0);
-    const output = JSON.parse(result.stdout);
+    const output = expectJsonOutput<any>('sync-result', result.stdout);
     expect(output.objects.map((o: any) => [o.name, o.outcome, o.changedKeys])).toEqual([['app', 'written', ['b']]]);
     expect(output.restart).toMatchObject({
       kind: 'RestartReport',

@@ -1,5 +1,6 @@
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {apply, configMap, createNamespaces, runCli, secret, uniqueName} from './support.js';
+import {expectJsonOutput} from '../support/schemas.js';
 import {cliRequests, container, list, runMarkingPodsReady, restartedAt, revisions, waitForRevisions, workload} from './restart-support.js';
 
 const envA = {name: 'A', valueFrom: {configMapKeyRef: {name: 'app', key: 'a'}}};
@@ -62,7 +63,7 @@ describe('restart: finding consumers and restarting them', () => {
     const result = await runCli(['restart', 'configmap/app', '--context', 'alpha', '-n', ns]);
     expect(result.code).toBe(2);
     expect(result.stderr.trim().split('\n')).toEqual([
-      expect.stringMatching(/^error: refusing to restart \d+ workload\(s\) without confirmation: no terminal; pass --yes/),
+      expect.stringMatching(/^error: refusing to restart \d+ workloads? without confirmation: no terminal; pass --yes/),
     ]);
     expect(await restartedAt('Deployment', ns, 'env-a')).toBeUndefined();
   });
@@ -81,7 +82,7 @@ describe('restart: finding consumers and restarting them', () => {
       'json',
     ]);
     expect(result.code).toBe(0);
-    const report = JSON.parse(result.stdout);
+    const report = expectJsonOutput<any>('restart-report', result.stdout);
     const byName = Object.fromEntries(report.workloads.map((w: any) => [w.name, w]));
     expect(Object.keys(byName).sort()).toEqual([
       'ds-projected',
@@ -156,7 +157,7 @@ describe('restart: finding consumers and restarting them', () => {
       'json',
     ]);
     expect(result.code).toBe(0);
-    const report = JSON.parse(result.stdout);
+    const report = expectJsonOutput<any>('restart-report', result.stdout);
     expect(report.workloads.filter((w: any) => w.status === 'would-restart').map((w: any) => w.name)).toContain('env-a');
     expect(await restartedAt('Deployment', ns, 'env-a')).toBeUndefined();
   });
@@ -164,7 +165,7 @@ describe('restart: finding consumers and restarting them', () => {
   it('--keys b restarts only readers of b: an env var reading a does not count, items count only for their keys', async () => {
     const result = await runCli(['restart', 'configmap/app', '--keys', 'b', '--context', 'alpha', '-n', ns, '--yes', '-o', 'json']);
     expect(result.code).toBe(0);
-    const report = JSON.parse(result.stdout);
+    const report = expectJsonOutput<any>('restart-report', result.stdout);
     expect(report.workloads.map((w: any) => [w.name, w.status])).toEqual([
       ['env-b', 'restarted'],
       ['files-only', 'restarted'],

@@ -3,6 +3,7 @@ import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {apply, configMap, createNamespaces, kubectlJson, runCli, uniqueName} from './support.js';
+import {expectJsonOutput} from '../support/schemas.js';
 import {cliRequests, container, list, restartedAt, workload} from './restart-support.js';
 
 describe('sync --restart --dry-run=client', () => {
@@ -47,7 +48,7 @@ describe('sync --restart --dry-run=client', () => {
       env,
     });
     expect(json.code, json.stderr).toBe(0);
-    const plan = JSON.parse(json.stdout);
+    const plan = expectJsonOutput<any>('sync-plan', json.stdout);
     expect(plan.kind).toBe('SyncPlan');
     expect(plan.restart).toMatchObject({
       kind: 'RestartReport',

@@ -4,6 +4,7 @@ import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {apply, configMap, createNamespaces, kubectl, kubectlJson, runCli, secret, uniqueName} from './support.js';
+import {expectJsonOutput} from '../support/schemas.js';
 
 // Backups of these runs go to a private state directory, not the user's.
 const stateHome = mkdtempSync(join(tmpdir(), 'configsync-sync-e2e-'));
@@ -59,7 +60,7 @@ describe('sync (non-interactive)', () => {
     await apply('alpha', configMap(dst, 'app', {LOG_LEVEL: 'info', 'feature.a': 'off', PORT: '80', LOCAL: 'keep'}));
     const result = await sync([`alpha/${src}`, `alpha/${dst}`, 'app', '--keys', 'LOG_LEVEL,feature.*', '--yes', '-o', 'json']);
     expect(result.code).toBe(0);
-    const report = JSON.parse(result.stdout);
+    const report = expectJsonOutput<any>('sync-result', result.stdout);
     expect(report.kind).toBe('SyncResult');
     expect(report.objects[0]).toMatchObject({
       name: 'app',
@@ -152,7 +153,7 @@ describe('sync (non-interactive)', () => {
 
     const server = await sync([`alpha/${src}`, `alpha/${dst}`, 'dry', '--all', '--dry-run=server', '-o', 'json']);
     expect(server.code).toBe(0);
-    expect(JSON.parse(server.stdout)).toMatchObject({dryRun: 'server', summary: {written: 1}});
+    expect(expectJsonOutput('sync-result', server.stdout)).toMatchObject({dryRun: 'server', summary: {written: 1}});
     expect(await getData('alpha', dst, 'dry')).toEqual({A: 'old'});
     const dryRunWrites = (await auditedRequests('alpha', dst)).filter((r) => isWrite(r) && r.uri.includes('/configmaps/dry'));
     expect(dryRunWrites.map((r) => r.uri)).toEqual([expect.stringContaining('dryRun=All')]);
@@ -260,6 +261,7 @@ describe('sync (non-interactive)', () => {
     // A sync plan that lists only key A of plan-a.
     const planned = await sync([`alpha/${src}`, `alpha/${dst}`, 'plan-a', '--keys', 'A', '--dry-run=client', '-o', 'json']);
     expect(planned.code).toBe(0);
+    expectJsonOutput('sync-plan', planned.stdout);
     writeFileSync(join(dir, 'plan.json'), planned.stdout);
     const applied = await sync(['--plan', join(dir, 'plan.json'), '--yes']);
     expect(applied.code).toBe(0);
@@ -277,7 +279,7 @@ describe('sync (non-interactive)', () => {
     );
     expect(await getData('alpha', dst, 'plan-a')).toEqual({A: 'new', B: 'new'});
     expect(await getData('alpha', dst, 'plan-b')).toEqual({A: 'edited'});
-    const result = JSON.parse(stale.stdout);
+    const result = expectJsonOutput<any>('sync-result', stale.stdout);
     expect(result.objects.map((o: any) => [o.name, o.outcome])).toEqual([
       ['plan-a', 'written'],
       ['plan-b', 'failed'],

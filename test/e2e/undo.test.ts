@@ -3,6 +3,7 @@ import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {apply, configMap, createNamespaces, kubectl, kubectlJson, runCli, secret, uniqueName} from './support.js';
+import {expectJsonOutput} from '../support/schemas.js';
 
 const stateHome = mkdtempSync(join(tmpdir(), 'configsync-undo-e2e-'));
 const cli = (args: string[]) => runCli(args, {env: {XDG_STATE_HOME: stateHome}});
@@ -54,15 +55,25 @@ describe('undo', () => {
     expect(list.code).toBe(0);
     expect(list.stdout).toMatch(new RegExp(`${runId}\\s+\\S+\\s+alpha/${src} → beta/${dst}\\s+configmap/fresh, secret/creds\\s+undoable`));
     expect(list.stdout + list.stderr).not.toContain('token-value');
+    const listed = await cli(['undo', '--list', '-o', 'json']);
+    expect(listed.code).toBe(0);
+    expect(expectJsonOutput<Array<{runId: string}>>('undo-result', listed.stdout).map((r) => r.runId)).toContain(runId);
+    expect(listed.stdout).not.toContain('token-value');
 
     const refused = await cli(['undo', runId]);
     expect(refused.code).toBe(2);
     expect(refused.stderr).toMatch(/^error: refusing to undo without confirmation: no terminal to ask on; pass --yes\n$/);
 
-    const undone = await cli(['undo', runId, '--yes']);
+    const undone = await cli(['undo', runId, '--yes', '-o', 'json']);
     expect(undone.code).toBe(0);
-    expect(undone.stdout).toMatch(/configmap\/fresh\s+delete\s+restored/);
-    expect(undone.stdout).toMatch(/secret\/creds\s+patch\s+restored/);
+    const restored = expectJsonOutput<{objects: Array<{kind: string; name: string; action: string; outcome: string}>}>(
+      'undo-result',
+      undone.stdout,
+    );
+    expect(restored.objects.map((o) => [o.kind, o.name, o.action, o.outcome]).sort()).toEqual([
+      ['ConfigMap', 'fresh', 'delete', 'restored'],
+      ['Secret', 'creds', 'patch', 'restored'],
+    ]);
     expect(undone.stdout + undone.stderr).not.toContain('token-value');
     expect(await data(dst, 'secret', 'creds')).toEqual({TOKEN: 'target-token-value'});
     expect(await data(dst, 'configmap', 'fresh')).toBeUndefined();

@@ -3,11 +3,16 @@ import type {
   ClusterIdentity,
   ConfigPatch,
   DeletePreconditions,
+  ListOptions,
   NamespaceInfo,
+  WatchEvent,
+  WatchHandle,
+  WatchResource,
   WriteOptions,
 } from '../../src/core/cluster-api.js';
 import {ClusterError, ConflictError, NotFoundError} from '../../src/core/errors.js';
 import type {ConfigKind, ConfigObject} from '../../src/core/types.js';
+import type {Workload, WorkloadKind} from '../../src/core/workload.js';
 
 type Verb = 'create' | 'patch' | 'delete';
 
@@ -15,7 +20,8 @@ type Verb = 'create' | 'patch' | 'delete';
  * One in-memory ClusterApi for unit tests, with the API server's rules that the write path
  * relies on: resourceVersion and uid preconditions (409), AlreadyExists (409), NotFound (404),
  * immutable objects, merge-patch semantics, dry runs that store nothing, and RBAC answers for
- * canI. Failures can be scripted per verb and object name.
+ * canI. Failures can be scripted per verb and object name. Workloads restart as the server
+ * does (a pod-template patch bumps the generation); a status function plays the controller.
  */
 export class MemoryCluster implements ClusterApi {
   readonly objects = new Map<string, ConfigObject>();
@@ -26,6 +32,26 @@ export class MemoryCluster implements ClusterApi {
   denied = new Set<string>();
   /** Scripted failures: status codes thrown by the next requests of a verb on a name. */
   readonly failures = new Map<string, number[]>();
+  /** Deployments, StatefulSets and DaemonSets, for restart. */
+  readonly workloads: Workload[] = [];
+  /** Workload labels by name, for label selectors (one "key=value"). */
+  readonly workloadLabels = new Map<string, Record<string, string>>();
+  /** Every workload request: "list KIND [-l SELECTOR]", "get NAME", "patch NAME [dry-run] MANAGER". */
+  readonly workloadCalls: string[] = [];
+  /** GETs per workload name, for the status function. */
+  readonly polls = new Map<string, number>();
+  /** Scripted failures of restart patches, per workload name. */
+  readonly failPatch = new Map<string, Error>();
+  /** Plays the controller: the status a workload GET returns on its n-th poll. */
+  statusAfter: (workload: Workload, polls: number) => Record<string, unknown> = () => ({});
+  /** Every read of objects and namespaces: "list KIND NAMESPACE [SELECTOR]", "get KIND/NAMESPACE/NAME", "get namespace NAME". */
+  readonly reads: string[] = [];
+  /** Thrown by namespace GETs (403, unreachable), when set. */
+  namespaceError?: Error;
+  /** The identity clusterIdentity answers (default uid-CONTEXT): two contexts of one cluster share it. */
+  identity?: string;
+  /** Open watches, driven by hand: call onEvent/onEnd; stop() marks them stopped. */
+  readonly watches: Array<{resource: WatchResource; onEvent: (e: WatchEvent) => void; onEnd: (e?: Error) => void; stopped: boolean}> = [];
   inFlight = 0;
   maxInFlight = 0;
   private version = 100;
@@ -53,13 +79,16 @@ export class MemoryCluster implements ClusterApi {
     return object && structuredClone(object);
   }
 
-  async listConfigObjects(kind: ConfigKind, namespace: string | undefined): Promise<ConfigObject[]> {
+  async listConfigObjects(kind: ConfigKind, namespace: string | undefined, options: ListOptions = {}): Promise<ConfigObject[]> {
+    this.reads.push(`list ${kind} ${namespace ?? '(all)'} ${options.labelSelector ?? ''}`.trim());
+    const matches = labelMatcher(options.labelSelector);
     return [...this.objects.values()]
-      .filter((o) => o.kind === kind && (namespace === undefined || o.namespace === namespace))
+      .filter((o) => o.kind === kind && (namespace === undefined || o.namespace === namespace) && matches(o.labels))
       .map((o) => structuredClone(o));
   }
 
   async getConfigObject(kind: ConfigKind, namespace: string, name: string): Promise<ConfigObject | undefined> {
+    this.reads.push(`get ${key(kind, namespace, name)}`);
     return this.stored(kind, namespace, name);
   }
 
@@ -117,7 +146,7 @@ export class MemoryCluster implements ClusterApi {
   }
 
   async clusterIdentity(): Promise<ClusterIdentity> {
-    return {id: `uid-${this.context}`, source: 'kube-system'};
+    return {id: this.identity ?? `uid-${this.context}`, source: 'kube-system'};
   }
 
   async canI(verb: string, kind: ConfigKind): Promise<boolean> {
@@ -125,6 +154,8 @@ export class MemoryCluster implements ClusterApi {
   }
 
   async getNamespace(name: string): Promise<NamespaceInfo | undefined> {
+    this.reads.push(`get namespace ${name}`);
+    if (this.namespaceError) throw this.namespaceError;
     return this.namespaces.find((n) => n.name === name);
   }
 
@@ -132,20 +163,48 @@ export class MemoryCluster implements ClusterApi {
     return this.namespaces;
   }
 
-  async listWorkloads(): Promise<never[]> {
-    return [];
+  async listWorkloads(kind: WorkloadKind, namespace: string | undefined, options?: ListOptions): Promise<Workload[]> {
+    this.workloadCalls.push(`list ${kind}${options?.labelSelector === undefined ? '' : ` -l ${options.labelSelector}`}`);
+    const [label, value] = options?.labelSelector?.split('=') ?? [];
+    return this.workloads.filter(
+      (w) =>
+        w.kind === kind &&
+        (namespace === undefined || w.namespace === namespace) &&
+        (label === undefined || this.workloadLabels.get(w.name)?.[label] === value),
+    );
   }
 
-  async getWorkload(): Promise<undefined> {
-    return undefined;
+  async getWorkload(kind: WorkloadKind, namespace: string, name: string): Promise<Workload | undefined> {
+    this.workloadCalls.push(`get ${name}`);
+    const workload = this.workloads.find((w) => w.kind === kind && w.namespace === namespace && w.name === name);
+    if (!workload) return undefined;
+    const polls = (this.polls.get(name) ?? 0) + 1;
+    this.polls.set(name, polls);
+    return {...workload, status: this.statusAfter(workload, polls)};
   }
 
-  async restartWorkload(): Promise<never> {
-    throw new Error('MemoryCluster has no workloads');
+  async restartWorkload(
+    kind: WorkloadKind,
+    namespace: string,
+    name: string,
+    restartedAt: string,
+    options: WriteOptions,
+  ): Promise<Workload> {
+    this.workloadCalls.push(`patch ${name}${options.dryRun ? ' dry-run' : ''} ${options.fieldManager}`);
+    const failure = this.failPatch.get(name);
+    if (failure) throw failure;
+    const workload = this.workloads.find((w) => w.kind === kind && w.namespace === namespace && w.name === name);
+    if (!workload) throw new NotFoundError(`${kind.toLowerCase()}s "${name}" not found`);
+    if (options.dryRun) return {...workload};
+    workload.generation = (workload.generation ?? 1) + 1;
+    workload.templateAnnotations = {...workload.templateAnnotations, 'kubectl.kubernetes.io/restartedAt': restartedAt};
+    return {...workload};
   }
 
-  watch(): never {
-    throw new Error('MemoryCluster does not watch');
+  watch(resource: WatchResource, onEvent: (e: WatchEvent) => void, onEnd: (e?: Error) => void): WatchHandle {
+    const slot = {resource, onEvent, onEnd, stopped: false};
+    this.watches.push(slot);
+    return {stop: () => void (slot.stopped = true)};
   }
 
   private async request(verb: Verb, object: Pick<ConfigObject, 'kind' | 'namespace' | 'name'>, options: WriteOptions): Promise<void> {
@@ -161,4 +220,31 @@ export class MemoryCluster implements ClusterApi {
 
 function key(kind: ConfigKind, namespace: string, name: string): string {
   return `${kind}/${namespace}/${name}`;
+}
+
+/** Label selectors as the API server reads them (=, ==, !=, in, notin, exists, !exists); anything else is a test error, not a silent match. */
+function labelMatcher(selector: string | undefined): (labels: Record<string, string>) => boolean {
+  if (!selector) return () => true;
+  const parts = selector.match(/[^,(]+(\([^)]*\))?/g) ?? [];
+  const tests = parts.map((raw): ((labels: Record<string, string>) => boolean) => {
+    const part = raw.trim();
+    let m = /^([^\s=!]+)\s+(in|notin)\s+\(([^)]*)\)$/.exec(part);
+    if (m) {
+      const [, k, op, list] = m;
+      const values = list.split(',').map((v) => v.trim());
+      return (labels) => (op === 'in' ? k in labels && values.includes(labels[k]) : !(k in labels) || !values.includes(labels[k]));
+    }
+    m = /^([^\s=!]+)\s*(!=|==|=)\s*([^\s=!]*)$/.exec(part);
+    if (m) {
+      const [, k, op, v] = m;
+      return (labels) => (op === '!=' ? labels[k] !== v : labels[k] === v);
+    }
+    m = /^(!?)([^\s=!(),]+)$/.exec(part);
+    if (m) {
+      const [, not, k] = m;
+      return (labels) => k in labels !== (not === '!');
+    }
+    throw new Error(`MemoryCluster: unsupported label selector "${selector}"`);
+  });
+  return (labels) => tests.every((test) => test(labels));
 }

@@ -1,38 +1,25 @@
 import {describe, expect, it} from 'vitest';
-import {assertNamespaceExists, kindsToRead, parseKinds, readLocation, selectObjects} from '../../src/cli/compare.js';
-import type {ClusterApi, ListOptions} from '../../src/core/cluster-api.js';
+import {assertNamespaceExists, kindsToRead, parseKinds, readLocation, selectObjects} from '../../src/actions/diff/compare.js';
 import {ClusterError, UsageError} from '../../src/core/errors.js';
-import type {ConfigKind, ConfigObject} from '../../src/core/types.js';
+import type {ConfigObject} from '../../src/core/types.js';
+import {MemoryCluster} from '../support/memory-cluster.js';
 import {cm, loc, sec} from './diff-fixtures.js';
 
-/** An in-memory cluster that records every call, to check what diff asks of the API. */
+/** The shared in-memory cluster holding these objects and namespaces; its `reads` say what diff asked of the API. */
 function memoryCluster(objects: ConfigObject[], namespaces: string[], namespaceError?: Error) {
-  const calls: string[] = [];
-  const api = {
-    context: 'mem',
-    server: 'https://mem',
-    async listConfigObjects(kind: ConfigKind, namespace: string | undefined, options: ListOptions = {}) {
-      calls.push(`list ${kind} ${namespace} ${options.labelSelector ?? ''}`.trim());
-      return objects.filter((o) => o.kind === kind && o.namespace === namespace);
-    },
-    async getConfigObject() {
-      calls.push('get object');
-      return undefined;
-    },
-    async getNamespace(name: string) {
-      calls.push(`get namespace ${name}`);
-      if (namespaceError) throw namespaceError;
-      return namespaces.includes(name) ? {name, labels: {}} : undefined;
-    },
-  } as unknown as ClusterApi;
-  return {api, calls};
+  const api = new MemoryCluster();
+  for (const object of objects) api.put(object);
+  api.namespaces = namespaces.map((name) => ({name, labels: {}}));
+  api.namespaceError = namespaceError;
+  return {api, calls: api.reads};
 }
 
+const web = {labels: {app: 'web'}};
 const objects = [
-  cm('prod', 'app', {A: '1'}),
-  cm('prod', 'web', {A: '1'}),
+  {...cm('prod', 'app', {A: '1'}), ...web},
+  {...cm('prod', 'web', {A: '1'}), ...web},
   cm('prod', 'kube-root-ca.crt', {'ca.crt': 'x'}),
-  sec('prod', 'app', {P: 'x'}),
+  {...sec('prod', 'app', {P: 'x'}), ...web},
   sec('prod', 'sa-token', {token: 't'}, 'kubernetes.io/service-account-token'),
 ];
 

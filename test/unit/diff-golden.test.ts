@@ -2,8 +2,8 @@
 // injected the way CI would (KUBECTL_CONFIGSYNC_SALT). `npm run golden:update` rewrites them.
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {expectGolden} from '../support/golden.js';
-import {saltForRun} from '../../src/cli/compare.js';
-import {selectObjects} from '../../src/cli/compare.js';
+import {saltForRun} from '../../src/actions/diff/compare.js';
+import {selectObjects} from '../../src/actions/diff/compare.js';
 import {diffLocations} from '../../src/core/diff.js';
 import {diffFleet} from '../../src/core/fleet.js';
 import {renderDocument} from '../../src/ui/output.js';

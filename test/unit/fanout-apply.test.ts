@@ -2,7 +2,7 @@ import {mkdtempSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {describe, expect, it} from 'vitest';
-import {applyFanoutPlan, readFanoutTargets} from '../../src/cli/apply-fanout.js';
+import {applyFanoutPlan, readFanoutTargets} from '../../src/actions/fanout/apply-fanout.js';
 import {planFanout, type SourceRef} from '../../src/core/fanout-plan.js';
 import type {ConfigObject} from '../../src/core/types.js';
 import {RunStore} from '../../src/kube/run-store.js';

@@ -20,6 +20,8 @@ import {
 } from '../../src/core/fanout-plan.js';
 import {sha256} from '../../src/core/fingerprint.js';
 import type {ConfigObject} from '../../src/core/types.js';
+import {fanoutStatusDocument} from '../../src/core/contracts/fanout-documents.js';
+import {expectSchema} from '../support/schemas.js';
 
 const ref: SourceRef = {
   kind: 'ConfigMap',
@@ -367,6 +369,7 @@ describe('planFanoutStatus and planFanoutDelete', () => {
       ['c', 'edited'],
     ]);
     expect(planFanoutStatus(ref, undefined, copies).summary.orphaned).toBe(3);
+    expectSchema('fanout-status', JSON.parse(JSON.stringify(fanoutStatusDocument(status, [{context: 'gamma', message: 'unreachable'}]))));
   });
 
   it('checks Secret copies against the live source: no digest of Secret data on the copy or in the status', () => {

@@ -1,7 +1,9 @@
 import {describe, expect, it} from 'vitest';
 import {desiredCopy, planFanout, type SourceRef} from '../../src/core/fanout-plan.js';
 import type {ConfigObject} from '../../src/core/types.js';
-import {fanoutDocument, renderFanoutPlan, renderFanoutResults} from '../../src/ui/render-fanout.js';
+import {fanoutDocument} from '../../src/core/contracts/fanout-documents.js';
+import {renderFanoutPlan, renderFanoutResults} from '../../src/ui/render-fanout.js';
+import {expectSchema} from '../support/schemas.js';
 import {createTheme} from '../../src/ui/theme.js';
 
 const ref: SourceRef = {kind: 'Secret', name: 'creds', namespace: 'src', context: 'alpha', server: 'https://alpha', cluster: 'uid-alpha'};
@@ -65,6 +67,8 @@ describe('render-fanout', () => {
     expect(text).toMatch(/alpha\s+b\s+update\s+FAILED\s+forbidden: cannot update/);
     expect(text).toContain('Result: 1 created, 0 updated, 0 pruned, 0 unchanged, 1 conflict skipped, 1 failed');
     const json = JSON.stringify(fanoutDocument(p, results));
+    expectSchema('fanout-plan', JSON.parse(json));
+    expectSchema('fanout-plan', JSON.parse(JSON.stringify([fanoutDocument(p), fanoutDocument(p, results)])));
     expect(json).not.toContain('hunter2');
     expect(json).not.toContain('theirs');
     expect(JSON.parse(json).entries[1]).toMatchObject({

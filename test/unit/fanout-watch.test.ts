@@ -1,24 +1,14 @@
 import {describe, expect, it} from 'vitest';
-import {watchFanout} from '../../src/cli/fanout-watch.js';
-import type {ClusterApi, WatchEvent, WatchResource} from '../../src/core/cluster-api.js';
+import {watchFanout} from '../../src/actions/fanout/fanout-watch.js';
+import {MemoryCluster} from '../support/memory-cluster.js';
 import type {FanoutPlan, SourceRef} from '../../src/core/fanout-plan.js';
 
 const ref: SourceRef = {kind: 'ConfigMap', name: 'app', namespace: 'src', context: 'alpha', server: 'https://alpha', cluster: 'uid-alpha'};
 
-/** A cluster whose watches the test drives by hand. */
+/** The shared in-memory cluster; the test drives its watches by hand. */
 function watchableCluster() {
-  const opened: Array<{resource: WatchResource; onEvent: (e: WatchEvent) => void; onEnd: (e?: Error) => void; stopped: boolean}> = [];
-  const api = {
-    context: 'alpha',
-    server: ref.server,
-    clusterIdentity: async () => ({id: 'uid-alpha', source: 'kube-system' as const}),
-    watch(resource: WatchResource, onEvent: (e: WatchEvent) => void, onEnd: (e?: Error) => void) {
-      const slot = {resource, onEvent, onEnd, stopped: false};
-      opened.push(slot);
-      return {stop: () => void (slot.stopped = true)};
-    },
-  } as Partial<ClusterApi> as ClusterApi;
-  return {api, opened};
+  const api = new MemoryCluster('alpha', ref.server);
+  return {api, opened: api.watches};
 }
 
 async function until(check: () => boolean, timeoutMs = 10_000): Promise<void> {
@@ -94,7 +84,9 @@ describe('watchFanout', () => {
 
   it('watches each cluster once, however many target contexts reach it', async () => {
     const {api, opened} = watchableCluster();
-    const alias = {...api, context: 'alpha-lh', server: 'https://localhost'} as ClusterApi;
+    // Another context reaching the same cluster (same identity) under another URL.
+    const alias = new MemoryCluster('alpha-lh', 'https://localhost');
+    alias.identity = 'uid-alpha';
     let stop!: () => void;
     const done = watchFanout({
       ref,
@@ -110,6 +102,7 @@ describe('watchFanout', () => {
     await until(() => opened.length === 3);
     await new Promise((r) => setTimeout(r, 50));
     expect(opened.map((o) => o.resource.kind)).toEqual(['ConfigMap', 'Namespace', 'ConfigMap']);
+    expect(alias.watches).toHaveLength(0);
     stop();
     expect(await done).toBe(0);
   });

@@ -2,7 +2,7 @@ import {mkdirSync, mkdtempSync, rmSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {afterAll, describe, expect, it} from 'vitest';
-import {loadRulesFile, unmatchedRules} from '../../src/cli/rules-file.js';
+import {loadRulesFile, unmatchedRules} from '../../src/files/rules-file.js';
 import {UsageError} from '../../src/core/errors.js';
 import {isKeyIgnored, isObjectIgnored, mergeIgnoreRules} from '../../src/core/ignore.js';
 

@@ -2,7 +2,7 @@ import {mkdtempSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {describe, expect, it} from 'vitest';
-import {readPlanDocument, validatePlanDocument} from '../../src/cli/plan-file.js';
+import {readPlanDocument, validatePlanDocument} from '../../src/files/plan-file.js';
 import {diffLocations} from '../../src/core/diff.js';
 import {planSync} from '../../src/core/sync-plan.js';
 import type {ConfigObject} from '../../src/core/types.js';

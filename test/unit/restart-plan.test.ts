@@ -1,9 +1,16 @@
 import {describe, expect, it} from 'vitest';
-import {applyRestartPlan, allRestartsFailed, readRestartPlan, restartConsumers, type RolloutOptions} from '../../src/cli/rollout.js';
-import type {ClusterApi, ListOptions, WriteOptions} from '../../src/core/cluster-api.js';
+import {
+  applyRestartPlan,
+  allRestartsFailed,
+  readRestartPlan,
+  restartConsumers,
+  type RolloutOptions,
+} from '../../src/actions/restart/rollout.js';
 import {ClusterError, NotFoundError} from '../../src/core/errors.js';
 import {ON_DELETE_NOTE, pausedReason, planRestart, rolloutState, VOLUME_ONLY_NOTE} from '../../src/core/restart-plan.js';
 import type {PodSpec, Workload, WorkloadKind} from '../../src/core/workload.js';
+import {MemoryCluster} from '../support/memory-cluster.js';
+import {expectSchema} from '../support/schemas.js';
 import {renderRestartReport} from '../../src/ui/render-restart.js';
 import {createTheme} from '../../src/ui/theme.js';
 
@@ -164,61 +171,11 @@ describe('rolloutState', () => {
   });
 });
 
-/** An in-memory cluster: patches bump the generation; a status function plays the controller. */
-class MemoryCluster {
-  readonly context = 'mem';
-  readonly server = 'https://mem';
-  readonly calls: string[] = [];
-  readonly polls = new Map<string, number>();
-  failPatch = new Map<string, Error>();
-  /** Workload labels by name, for label selectors. */
-  labels = new Map<string, Record<string, string>>();
-  statusAfter: (w: Workload, polls: number) => Record<string, unknown> = () => ({});
-
-  constructor(readonly workloads: Workload[]) {}
-
-  async listWorkloads(kind: WorkloadKind, namespace: string, options?: ListOptions): Promise<Workload[]> {
-    this.calls.push(`list ${kind}${options?.labelSelector === undefined ? '' : ` -l ${options.labelSelector}`}`);
-    // Enough of the server's selector for these tests: one "key=value".
-    const [key, value] = options?.labelSelector?.split('=') ?? [];
-    return this.workloads.filter(
-      (w) => w.kind === kind && w.namespace === namespace && (key === undefined || this.labels.get(w.name)?.[key] === value),
-    );
-  }
-
-  async getWorkload(kind: WorkloadKind, namespace: string, name: string): Promise<Workload | undefined> {
-    this.calls.push(`get ${name}`);
-    const w = this.workloads.find((x) => x.kind === kind && x.name === name);
-    if (!w) return undefined;
-    const n = (this.polls.get(name) ?? 0) + 1;
-    this.polls.set(name, n);
-    return {...w, status: this.statusAfter(w, n)};
-  }
-
-  async restartWorkload(
-    kind: WorkloadKind,
-    namespace: string,
-    name: string,
-    restartedAt: string,
-    options: WriteOptions,
-  ): Promise<Workload> {
-    this.calls.push(`patch ${name}${options.dryRun ? ' dry-run' : ''} ${options.fieldManager}`);
-    const failure = this.failPatch.get(name);
-    if (failure) throw failure;
-    const w = this.workloads.find((x) => x.kind === kind && x.name === name)!;
-    if (options.dryRun) return w;
-    w.generation = (w.generation ?? 1) + 1;
-    w.templateAnnotations = {...w.templateAnnotations, 'kubectl.kubernetes.io/restartedAt': restartedAt};
-    return {...w};
-  }
-}
-
-/** Restart only uses the workload methods; any other call fails loudly. */
-function api(cluster: MemoryCluster): ClusterApi {
-  return new Proxy(cluster, {
-    get: (target, prop) =>
-      prop in target ? Reflect.get(target, prop) : () => Promise.reject(new Error(`${String(prop)} is not used by restart`)),
-  }) as unknown as ClusterApi;
+/** The shared in-memory cluster, holding these workloads. */
+function workloadCluster(workloads: Workload[]): MemoryCluster {
+  const cluster = new MemoryCluster();
+  cluster.workloads.push(...workloads);
+  return cluster;
 }
 
 const fixedNow = () => new Date('2026-03-01T10:20:30.456Z');
@@ -234,13 +191,13 @@ const baseOptions: RolloutOptions = {
 
 describe('applyRestartPlan', () => {
   it('patches every planned workload once with an RFC 3339 time and reports per workload', async () => {
-    const cluster = new MemoryCluster([envUser('a'), envUser('b', 'a', {paused: true}), envUser('c')]);
-    const report = await restartConsumers(api(cluster), 'ns', [{kind: 'ConfigMap', name: 'conf'}], {
+    const cluster = workloadCluster([envUser('a'), envUser('b', 'a', {paused: true}), envUser('c')]);
+    const report = await restartConsumers(cluster, 'ns', [{kind: 'ConfigMap', name: 'conf'}], {
       ...baseOptions,
       skipVolumeOnly: false,
       maxParallel: 0,
     });
-    expect(cluster.calls).toEqual([
+    expect(cluster.workloadCalls).toEqual([
       'list Deployment',
       'list StatefulSet',
       'list DaemonSet',
@@ -254,18 +211,19 @@ describe('applyRestartPlan', () => {
       ['c', 'restarted'],
     ]);
     expect(report.summary).toEqual({consumers: 3, restarted: 2, skipped: 1, failed: 0});
+    expectSchema('restart-report', JSON.parse(JSON.stringify(report)));
   });
 
   it('sync hand-over: only the changed keys count, and nothing is read when nothing changed', async () => {
-    const cluster = new MemoryCluster([envUser('reads-a', 'a'), envUser('reads-b', 'b')]);
-    const none = await restartConsumers(api(cluster), 'ns', [{kind: 'ConfigMap', name: 'conf', keys: []}], {
+    const cluster = workloadCluster([envUser('reads-a', 'a'), envUser('reads-b', 'b')]);
+    const none = await restartConsumers(cluster, 'ns', [{kind: 'ConfigMap', name: 'conf', keys: []}], {
       ...baseOptions,
       skipVolumeOnly: false,
       maxParallel: 0,
     });
     expect(none.workloads).toEqual([]);
-    expect(cluster.calls).toEqual([]);
-    const some = await restartConsumers(api(cluster), 'ns', [{kind: 'ConfigMap', name: 'conf', keys: ['b']}], {
+    expect(cluster.workloadCalls).toEqual([]);
+    const some = await restartConsumers(cluster, 'ns', [{kind: 'ConfigMap', name: 'conf', keys: ['b']}], {
       ...baseOptions,
       skipVolumeOnly: false,
       maxParallel: 0,
@@ -274,29 +232,30 @@ describe('applyRestartPlan', () => {
   });
 
   it('client dry run writes nothing; server dry run sends dry-run patches', async () => {
-    const cluster = new MemoryCluster([envUser('a')]);
+    const cluster = workloadCluster([envUser('a')]);
     const plan = planRestart(
       {context: 'mem', namespace: 'ns', targets: conf, workloads: cluster.workloads},
       {skipVolumeOnly: false, maxParallel: 0},
     );
-    const client = await applyRestartPlan(api(cluster), plan, {...baseOptions, dryRun: 'client'});
+    const client = await applyRestartPlan(cluster, plan, {...baseOptions, dryRun: 'client'});
     expect(client.workloads[0].status).toBe('would-restart');
-    expect(cluster.calls).toEqual([]);
-    const server = await applyRestartPlan(api(cluster), plan, {...baseOptions, dryRun: 'server'});
+    expect(cluster.workloadCalls).toEqual([]);
+    const server = await applyRestartPlan(cluster, plan, {...baseOptions, dryRun: 'server'});
     expect(server.workloads[0].status).toBe('would-restart');
-    expect(cluster.calls).toEqual(['patch a dry-run kubectl-configsync']);
+    for (const report of [client, server]) expectSchema('restart-report', JSON.parse(JSON.stringify(report)));
+    expect(cluster.workloadCalls).toEqual(['patch a dry-run kubectl-configsync']);
     expect(cluster.workloads[0].generation).toBe(1);
   });
 
   it('keeps going past a failed patch, treats a vanished workload as skipped, and reports both', async () => {
-    const cluster = new MemoryCluster([envUser('a'), envUser('b'), envUser('gone')]);
+    const cluster = workloadCluster([envUser('a'), envUser('b'), envUser('gone')]);
     cluster.failPatch.set('a', new ClusterError('forbidden: cannot patch deployment/a in namespace "ns" (context "mem"): no', 403));
     cluster.failPatch.set('gone', new NotFoundError('not found'));
     const plan = planRestart(
       {context: 'mem', namespace: 'ns', targets: conf, workloads: cluster.workloads},
       {skipVolumeOnly: false, maxParallel: 0},
     );
-    const report = await applyRestartPlan(api(cluster), plan, baseOptions);
+    const report = await applyRestartPlan(cluster, plan, baseOptions);
     expect(report.workloads.map((w) => [w.name, w.status, w.reason])).toEqual([
       ['a', 'failed', 'forbidden: cannot patch deployment/a in namespace "ns" (context "mem"): no'],
       ['b', 'restarted', undefined],
@@ -306,14 +265,14 @@ describe('applyRestartPlan', () => {
   });
 
   it('with --wait, reports a rollout that never completes as "not completed within" and halts later waves', async () => {
-    const cluster = new MemoryCluster([envUser('a'), envUser('b'), envUser('c')]);
+    const cluster = workloadCluster([envUser('a'), envUser('b'), envUser('c')]);
     cluster.statusAfter = (w) => ({observedGeneration: w.generation, replicas: 1, updatedReplicas: 1, availableReplicas: 0});
     const progress: string[] = [];
     const plan = planRestart(
       {context: 'mem', namespace: 'ns', targets: conf, workloads: cluster.workloads},
       {skipVolumeOnly: false, maxParallel: 1},
     );
-    const report = await applyRestartPlan(api(cluster), plan, {
+    const report = await applyRestartPlan(cluster, plan, {
       ...baseOptions,
       wait: true,
       timeoutMs: 3000,
@@ -328,22 +287,22 @@ describe('applyRestartPlan', () => {
     ]);
     expect(report.workloads[0].reason).toBe('restarted, but rollout not completed within 3s (0 of 1 updated replicas are available)');
     expect(report.workloads[1].reason).toBe('not started: an earlier wave failed (--halt-on-failure)');
-    expect(cluster.calls.filter((c) => c.startsWith('patch'))).toEqual(['patch a kubectl-configsync']);
+    expect(cluster.workloadCalls.filter((c) => c.startsWith('patch'))).toEqual(['patch a kubectl-configsync']);
     expect(cluster.polls.get('a')).toBe(4);
     expect(progress).toContain('deployment/a: waiting: 0 of 1 updated replicas are available');
   });
 
   it('with --wait, an OnDelete workload is restarted but reported failed at once, without polling', async () => {
     const onDelete = envUser('od', 'a', {updateStrategy: {type: 'OnDelete'}}, 'DaemonSet');
-    const cluster = new MemoryCluster([envUser('a'), onDelete]);
+    const cluster = workloadCluster([envUser('a'), onDelete]);
     cluster.statusAfter = (w) => ({observedGeneration: w.generation, replicas: 1, updatedReplicas: 1, availableReplicas: 1});
     const plan = planRestart(
       {context: 'mem', namespace: 'ns', targets: conf, workloads: cluster.workloads},
       {skipVolumeOnly: false, maxParallel: 0},
     );
     expect(plan.items.find((i) => i.name === 'od')).toMatchObject({action: 'restart', reason: ON_DELETE_NOTE});
-    const report = await applyRestartPlan(api(cluster), plan, {...baseOptions, wait: true});
-    expect(cluster.calls).toEqual(['patch a kubectl-configsync', 'patch od kubectl-configsync', 'get a']);
+    const report = await applyRestartPlan(cluster, plan, {...baseOptions, wait: true});
+    expect(cluster.workloadCalls).toEqual(['patch a kubectl-configsync', 'patch od kubectl-configsync', 'get a']);
     expect(report.workloads.map((w) => [w.kind, w.name, w.status, w.rollout?.state])).toEqual([
       ['Deployment', 'a', 'restarted', 'complete'],
       ['DaemonSet', 'od', 'failed', 'failed'],
@@ -356,7 +315,7 @@ describe('applyRestartPlan', () => {
   });
 
   it('with --wait, follows each wave to completion before the next', async () => {
-    const cluster = new MemoryCluster([envUser('a'), envUser('b')]);
+    const cluster = workloadCluster([envUser('a'), envUser('b')]);
     // The controller catches up on the second poll.
     cluster.statusAfter = (w, polls) =>
       polls < 2 ? {observedGeneration: 1} : {observedGeneration: w.generation, replicas: 1, updatedReplicas: 1, availableReplicas: 1};
@@ -364,8 +323,8 @@ describe('applyRestartPlan', () => {
       {context: 'mem', namespace: 'ns', targets: conf, workloads: cluster.workloads},
       {skipVolumeOnly: false, maxParallel: 1},
     );
-    const report = await applyRestartPlan(api(cluster), plan, {...baseOptions, wait: true});
-    expect(cluster.calls).toEqual(['patch a kubectl-configsync', 'get a', 'get a', 'patch b kubectl-configsync', 'get b', 'get b']);
+    const report = await applyRestartPlan(cluster, plan, {...baseOptions, wait: true});
+    expect(cluster.workloadCalls).toEqual(['patch a kubectl-configsync', 'get a', 'get a', 'patch b kubectl-configsync', 'get b', 'get b']);
     expect(report.workloads.map((w) => [w.name, w.status, w.rollout?.state])).toEqual([
       ['a', 'restarted', 'complete'],
       ['b', 'restarted', 'complete'],
@@ -373,55 +332,54 @@ describe('applyRestartPlan', () => {
   });
 
   it('-l narrows the three LISTs on the server and says so in the report', async () => {
-    const cluster = new MemoryCluster([envUser('web'), envUser('batch')]);
-    cluster.labels.set('web', {tier: 'web'});
-    cluster.labels.set('batch', {tier: 'batch'});
-    const plan = await readRestartPlan(api(cluster), 'ns', conf, {skipVolumeOnly: false, maxParallel: 0}, 'tier=web');
-    expect(cluster.calls).toEqual(['list Deployment -l tier=web', 'list StatefulSet -l tier=web', 'list DaemonSet -l tier=web']);
+    const cluster = workloadCluster([envUser('web'), envUser('batch')]);
+    cluster.workloadLabels.set('web', {tier: 'web'});
+    cluster.workloadLabels.set('batch', {tier: 'batch'});
+    const plan = await readRestartPlan(cluster, 'ns', conf, {skipVolumeOnly: false, maxParallel: 0}, 'tier=web');
+    expect(cluster.workloadCalls).toEqual(['list Deployment -l tier=web', 'list StatefulSet -l tier=web', 'list DaemonSet -l tier=web']);
     expect(plan.items.map((i) => i.name)).toEqual(['web']);
-    const report = await applyRestartPlan(api(cluster), plan, {...baseOptions, dryRun: 'client'});
+    const report = await applyRestartPlan(cluster, plan, {...baseOptions, dryRun: 'client'});
     expect(report).toMatchObject({selector: 'tier=web', workloadsScanned: 1});
     expect(renderRestartReport(report, createTheme(false))).toContain(
       'Consumers of configmap/conf in mem/ns among workloads matching tier=web (dry run: client, nothing written)',
     );
     const none = await applyRestartPlan(
-      api(cluster),
-      await readRestartPlan(api(cluster), 'ns', conf, {skipVolumeOnly: false, maxParallel: 0}, 'tier=db'),
+      cluster,
+      await readRestartPlan(cluster, 'ns', conf, {skipVolumeOnly: false, maxParallel: 0}, 'tier=db'),
       {...baseOptions, dryRun: 'client'},
     );
     expect(renderRestartReport(none, createTheme(false))).toContain(
       'no Deployment, StatefulSet or DaemonSet reads it (0 workloads matching tier=db scanned)',
     );
     // Without -l the report has no selector field at all.
-    const all = await applyRestartPlan(
-      api(cluster),
-      await readRestartPlan(api(cluster), 'ns', conf, {skipVolumeOnly: false, maxParallel: 0}),
-      {...baseOptions, dryRun: 'client'},
-    );
+    const all = await applyRestartPlan(cluster, await readRestartPlan(cluster, 'ns', conf, {skipVolumeOnly: false, maxParallel: 0}), {
+      ...baseOptions,
+      dryRun: 'client',
+    });
     expect('selector' in all).toBe(false);
   });
 
   it('-A: one LIST per kind across namespaces, rows sorted by namespace, a NAMESPACE column, each patch in its own namespace', async () => {
     const inB = {...envUser('api'), namespace: 'b'};
     const inA = {...envUser('web'), namespace: 'a'};
-    const cluster = new MemoryCluster([inB, inA, {...envUser('db', 'a', {}, 'StatefulSet'), namespace: 'a'}]);
+    const cluster = workloadCluster([inB, inA, {...envUser('db', 'a', {}, 'StatefulSet'), namespace: 'a'}]);
     // All namespaces: the in-memory LIST ignores the namespace when it is undefined.
     cluster.listWorkloads = async (kind, namespace) => {
-      cluster.calls.push(`list ${kind} ${namespace ?? '(all)'}`);
+      cluster.workloadCalls.push(`list ${kind} ${namespace ?? '(all)'}`);
       return cluster.workloads.filter((w) => w.kind === kind && (namespace === undefined || w.namespace === namespace));
     };
     cluster.restartWorkload = async (kind, namespace, name) => {
-      cluster.calls.push(`patch ${namespace}/${name}`);
+      cluster.workloadCalls.push(`patch ${namespace}/${name}`);
       return cluster.workloads.find((w) => w.namespace === namespace && w.name === name)!;
     };
-    const plan = await readRestartPlan(api(cluster), undefined, conf, {skipVolumeOnly: false, maxParallel: 0});
+    const plan = await readRestartPlan(cluster, undefined, conf, {skipVolumeOnly: false, maxParallel: 0});
     expect(plan.items.map((i) => `${i.namespace}/${i.kind}/${i.name}`)).toEqual([
       'a/Deployment/web',
       'a/StatefulSet/db',
       'b/Deployment/api',
     ]);
-    const report = await applyRestartPlan(api(cluster), plan, baseOptions);
-    expect(cluster.calls).toEqual([
+    const report = await applyRestartPlan(cluster, plan, baseOptions);
+    expect(cluster.workloadCalls).toEqual([
       'list Deployment (all)',
       'list StatefulSet (all)',
       'list DaemonSet (all)',
@@ -439,8 +397,8 @@ describe('applyRestartPlan', () => {
   });
 
   it('renders why each workload was selected', async () => {
-    const cluster = new MemoryCluster([envUser('a'), volumeUser('files')]);
-    const report = await restartConsumers(api(cluster), 'ns', [{kind: 'ConfigMap', name: 'conf'}], {
+    const cluster = workloadCluster([envUser('a'), volumeUser('files')]);
+    const report = await restartConsumers(cluster, 'ns', [{kind: 'ConfigMap', name: 'conf'}], {
       ...baseOptions,
       dryRun: 'client',
       skipVolumeOnly: true,
@@ -456,7 +414,7 @@ describe('applyRestartPlan', () => {
 
 describe('restart arguments', () => {
   it('accepts kind/name words and kubectl\'s "kind name..." form', async () => {
-    const {parseTargets} = await import('../../src/commands/restart.js');
+    const {parseTargets} = await import('../../src/core/restart-targets.js');
     expect(parseTargets(['configmap/app', 'secret/db', 'cm/x'], ['k'])).toEqual([
       {kind: 'ConfigMap', name: 'app', keys: ['k']},
       {kind: 'Secret', name: 'db', keys: ['k']},

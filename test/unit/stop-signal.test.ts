@@ -1,6 +1,6 @@
 import {EventEmitter} from 'node:events';
 import {describe, expect, it} from 'vitest';
-import {runStoppable} from '../../src/cli/stop-signal.js';
+import {runStoppable} from '../../src/actions/stop-signal.js';
 
 describe('runStoppable', () => {
   it('lets the batch see the first signal, notes it once, and reports which one arrived', async () => {

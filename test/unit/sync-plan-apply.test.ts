@@ -2,13 +2,14 @@ import {mkdtempSync, readFileSync, statSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {beforeAll, describe, expect, it} from 'vitest';
-import {applySync} from '../../src/cli/apply-sync.js';
-import {applyUndo} from '../../src/cli/apply-undo.js';
+import {applySync} from '../../src/actions/sync/apply-sync.js';
+import {applyUndo} from '../../src/actions/undo/apply-undo.js';
 import {diffLocations} from '../../src/core/diff.js';
 import {planSync, type SyncSelection} from '../../src/core/sync-plan.js';
 import type {ConfigObject, Location} from '../../src/core/types.js';
 import {prepareRunStore, RunJournal, RunStore} from '../../src/kube/run-store.js';
 import {MemoryCluster} from '../support/memory-cluster.js';
+import {expectSchema} from '../support/schemas.js';
 
 const source: Location = {context: 'a', namespace: 'src', label: 'a/src'};
 const target: Location = {context: 'mem', namespace: 'dst', label: 'mem/dst'};
@@ -33,8 +34,12 @@ function setup(
   const read = stored.length > 0 ? stored : [];
   const report = diffLocations(source, target, sources, read, {kinds: ['ConfigMap'], showSecrets: false, salt: 's'});
   const {plan, writes} = planSync(report, sources, read, selection, {now, runId});
+  // Every result is checked against its JSON contract (schema/sync-result.schema.json).
   const apply = (dryRun: 'none' | 'server' = 'none') =>
-    applySync(plan, writes, cluster, {dryRun, fieldManager: 'kubectl-configsync', runId, store, now});
+    applySync(plan, writes, cluster, {dryRun, fieldManager: 'kubectl-configsync', runId, store, now}).then((result) => {
+      expectSchema('sync-result', JSON.parse(JSON.stringify(result)));
+      return result;
+    });
   return {cluster, plan, writes, store, apply};
 }
 
@@ -51,9 +56,12 @@ function undo(
   const record = store.load(runId);
   const dryRun = options.dryRun ?? 'none';
   const journal = dryRun === 'none' ? RunJournal.reopen(record.file) : undefined;
-  return applyUndo(record, () => cluster, {dryRun, fieldManager: 'kubectl-configsync', force: options.force ?? false, journal}).finally(
-    () => journal?.close(),
-  );
+  return applyUndo(record, () => cluster, {dryRun, fieldManager: 'kubectl-configsync', force: options.force ?? false, journal})
+    .then((result) => {
+      expectSchema('undo-result', JSON.parse(JSON.stringify(result)));
+      return result;
+    })
+    .finally(() => journal?.close());
 }
 
 describe('applySync', () => {

@@ -3,7 +3,6 @@ import {diffLocations} from '../../src/core/diff.js';
 import {isKeySelected, parseKeySelector, unmatchedPatterns} from '../../src/core/select-keys.js';
 import {
   checkObject,
-  copyableMetadata,
   MAX_DATA_BYTES,
   planSync,
   PROVENANCE,
@@ -15,6 +14,8 @@ import {
   type SyncSelection,
 } from '../../src/core/sync-plan.js';
 import {dataChecksum} from '../../src/core/fingerprint.js';
+import {desiredCopy} from '../../src/core/fanout-plan.js';
+import {copyableAnnotations} from '../../src/core/owned-metadata.js';
 import type {ConfigObject, Location} from '../../src/core/types.js';
 import type {ObjectDiff} from '../../src/core/diff.js';
 
@@ -357,8 +358,37 @@ describe('key selection', () => {
   });
 
   it('drops tool-owned metadata', () => {
-    expect(copyableMetadata({'configsync.kubectl.dev/source': 'a', 'argocd.argoproj.io/sync-wave': '1', keep: 'y'}, 'annotation')).toEqual({
+    expect(
+      copyableAnnotations({annotations: {'configsync.kubectl.dev/source': 'a', 'argocd.argoproj.io/sync-wave': '1', keep: 'y'}}),
+    ).toEqual({
       keep: 'y',
     });
+  });
+
+  it('creates a target with the same labels and annotations a fanout copy would take (one deny list)', () => {
+    const labels = {
+      team: 'a',
+      'app.kubernetes.io/managed-by': 'Helm',
+      'app.kubernetes.io/instance': 'web',
+      'kubed.appscode.com/origin': 'x',
+    };
+    const annotations = {note: 'n', 'meta.helm.sh/release-name': 'web', 'fluxcd.io/sync-checksum': 'c', 'k8s.io/x': '1'};
+    const shared = object('shared', {A: '1'}, {labels, annotations});
+    const created = plan([shared], []).writes[0].desired;
+    const ref = {
+      kind: 'ConfigMap',
+      name: 'shared',
+      namespace: 'x',
+      context: 'alpha',
+      server: 'https://alpha',
+      cluster: 'uid-alpha',
+    } as const;
+    const copy = desiredCopy(shared, ref, 'prod');
+    const own = (r: Record<string, string>) =>
+      Object.fromEntries(Object.entries(r).filter(([k]) => !k.startsWith('configsync.kubectl.dev/')));
+    expect(own(created.labels)).toEqual({team: 'a'});
+    expect(own(created.annotations)).toEqual({note: 'n'});
+    expect(own(copy.labels)).toEqual(own(created.labels));
+    expect(own(copy.annotations)).toEqual(own(created.annotations));
   });
 });

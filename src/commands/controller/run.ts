@@ -1,11 +1,10 @@
 import {Flags} from '@oclif/core';
 import {BaseCommand} from '../../cli/base-command.js';
-import {fanoutTargetFlags} from '../../cli/fanout-targets.js';
-import {kubeFlags} from '../../cli/flags.js';
+import {fanoutTargetFlags, kubeFlags} from '../../cli/flags.js';
 import {exitCodesHelp} from '../../core/errors.js';
 
 export default class ControllerRun extends BaseCommand {
-  static override summary = 'Run the fanout engine as an in-cluster controller: highly available, observable, small.';
+  static override summary = 'Keep fanout copies in sync, in the cluster, with leader election.';
 
   static override description = `Keeps copies in sync continuously, with the reconcile loop of "fanout --watch" (same planning, same write path, same ownership rules), for sources named as arguments (with fanout's target flags) and/or every source annotated kubed.appscode.com/sync or kubed.appscode.com/sync-contexts (--from-annotations, with Kubed's meaning).
 

@@ -2,6 +2,7 @@ import {readFileSync} from 'node:fs';
 import {Ajv2020, type ErrorObject} from 'ajv/dist/2020.js';
 import {load as loadYaml} from 'js-yaml';
 import diffReportSchema from '../../schema/diff-report.schema.json' with {type: 'json'};
+import restartReportSchema from '../../schema/restart-report.schema.json' with {type: 'json'};
 import syncPlanSchema from '../../schema/sync-plan.schema.json' with {type: 'json'};
 import {DIFF_API_VERSION} from '../core/diff.js';
 import {describeParseError, UsageError} from '../core/errors.js';
@@ -41,6 +42,7 @@ export function validatePlanDocument(document: unknown, path: string): void {
   if (!validators) {
     const ajv = new Ajv2020({allErrors: false, strict: true, strictRequired: false, allowUnionTypes: true});
     ajv.addSchema(diffReportSchema);
+    ajv.addSchema(restartReportSchema);
     validators = {DiffReport: ajv.compile({$ref: `${diffReportSchema.$id}#/$defs/DiffReport`}), SyncPlan: ajv.compile(syncPlanSchema)};
   }
   const validate = validators[doc.kind];

@@ -1,7 +1,7 @@
-import type {DiffReport} from '../core/diff.js';
-import {DeclinedError, ExitCode, InterruptedError, StalePlanError, UsageError, type ExitCodeValue} from '../core/errors.js';
-import type {RestartPlanOptions} from '../core/restart-plan.js';
-import {isKeySelected, parseKeySelector, unmatchedPatterns} from '../core/select-keys.js';
+import type {DiffReport} from '../../core/diff.js';
+import {DeclinedError, ExitCode, InterruptedError, StalePlanError, UsageError, type ExitCodeValue} from '../../core/errors.js';
+import type {RestartPlanOptions} from '../../core/restart-plan.js';
+import {isKeySelected, parseKeySelector, unmatchedPatterns} from '../../core/select-keys.js';
 import {
   bindingMismatches,
   isWritable,
@@ -10,22 +10,26 @@ import {
   readSavedPlan,
   selectionFromSavedPlan,
   staleReason,
+  syncableKeys,
+  syncableObjects,
   type SavedPlan,
   type SavedPlanEntry,
   type SyncPlan,
   type SyncSelection,
-} from '../core/sync-plan.js';
-import {locationName, objectRef, type ConfigKind} from '../core/types.js';
-import type {Kubeconfig} from '../kube/kubeconfig.js';
-import {RunStore} from '../kube/run-store.js';
-import {promptKeys, promptObjects, syncableKeys, syncableObjects} from '../ui/prompts.js';
-import {renderDiffReport} from '../ui/render-diff.js';
-import {renderSyncPlan} from '../ui/render-sync.js';
-import type {Theme} from '../ui/theme.js';
-import {NOT_ATTEMPTED, applySync, type SyncResult} from './apply-sync.js';
-import {compareLocations, type CompareFlagValues, type Comparison} from './compare.js';
-import {changesFromSync, restartConsumers, type DryRun, type RestartReport, type RolloutOptions} from './rollout.js';
-import {runStoppable} from './stop-signal.js';
+} from '../../core/sync-plan.js';
+import {locationName, objectRef, type ConfigKind} from '../../core/types.js';
+import type {Kubeconfig} from '../../kube/kubeconfig.js';
+import {RunStore} from '../../kube/run-store.js';
+import {promptKeys, promptObjects} from '../../ui/prompts.js';
+import {renderDiffReport} from '../../ui/render-diff.js';
+import {renderSyncPlan} from '../../ui/render-sync.js';
+import type {Theme} from '../../ui/theme.js';
+import {NOT_ATTEMPTED, applySync} from './apply-sync.js';
+import type {SyncResult} from '../../core/contracts/sync-result.js';
+import type {DryRun, RestartReport} from '../../core/contracts/restart-report.js';
+import {compareLocations, type CompareFlagValues, type Comparison} from '../diff/compare.js';
+import {changesFromSync, restartConsumers, type RolloutOptions} from '../restart/rollout.js';
+import {runStoppable} from '../stop-signal.js';
 
 /** Everything sync needs, as the command read it from its flags and arguments. */
 export interface SyncRequest {
@@ -112,7 +116,7 @@ export async function runSync(request: SyncRequest, io: SyncIo): Promise<SyncPre
 
   const kube = await io.loadKubeconfig();
   const saved = request.planFile
-    ? readSavedPlan((await import('./plan-file.js')).readPlanDocument(request.planFile), {prune: request.prune})
+    ? readSavedPlan((await import('../../files/plan-file.js')).readPlanDocument(request.planFile), {prune: request.prune})
     : undefined;
   const {compareWith, words, names} = saved
     ? whereSavedPlanPoints(saved, request.compare)
@@ -168,12 +172,15 @@ export async function runSync(request: SyncRequest, io: SyncIo): Promise<SyncPre
   const {plan, writes} = planSync(report, comparison.source.objects, comparison.target.objects, selection, {now, runId});
   const writable = writes.filter((w) => isWritable(w.object));
 
+  // The consumers of what was (or would be) written; nothing is read without --restart.
+  const restartAfter = async (objects: Parameters<typeof changesFromSync>[0]) =>
+    request.restart
+      ? restartConsumers(comparison.target.cluster, plan.target.namespace, changesFromSync(objects), request.restart)
+      : undefined;
   if (dryRun === 'client') {
     // What would restart if these writes happened: reads only, nothing is patched.
     const wouldChange = plan.objects.filter(isWritable).map((o) => ({...o, outcome: 'written', changedKeys: o.keys.map((k) => k.key)}));
-    const restart = request.restart
-      ? await restartConsumers(comparison.target.cluster, plan.target.namespace, changesFromSync(wouldChange), request.restart)
-      : undefined;
+    const restart = await restartAfter(wouldChange);
     return {
       dryRun,
       plan,
@@ -205,10 +212,7 @@ export async function runSync(request: SyncRequest, io: SyncIo): Promise<SyncPre
     }),
   );
   // Only what was written counts: consumers of unchanged or failed objects keep running.
-  const restart =
-    request.restart && !signal
-      ? await restartConsumers(comparison.target.cluster, plan.target.namespace, changesFromSync(result.objects), request.restart)
-      : undefined;
+  const restart = signal ? undefined : await restartAfter(result.objects);
   return {
     dryRun,
     plan,
@@ -266,7 +270,7 @@ export function interruptedSync(result: SyncResult, signal: NodeJS.Signals): Int
 async function selectInteractively(comparison: Comparison, prune: boolean, recreate: boolean, io: SyncIo): Promise<SyncSelection> {
   const {report} = comparison;
   io.note(renderDiffReport(report, io.theme, {context: 3, hideIdentical: true, quiet: false}));
-  const objects = syncableObjects(report).filter(
+  const objects = syncableObjects(report.objects).filter(
     (o) => o.status === 'missing-in-target' || syncableKeys(o, prune).length > 0 || o.typeChange,
   );
   if (objects.length === 0) return {objects: [], keys: () => false, prune, recreate};

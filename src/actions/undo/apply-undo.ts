@@ -1,11 +1,11 @@
-import {messageOf} from '../core/errors.js';
-import type {ClusterApi} from '../core/cluster-api.js';
-import type {RunEntry, RunRecord} from '../core/journal.js';
-import {recreatable} from '../core/object-content.js';
-import {objectRef} from '../core/types.js';
-import {decideUndo, summarizeUndo, type UndoObjectResult, type UndoResult, type UndoStep} from '../core/undo-plan.js';
-import {JournalError, type RunJournal} from '../kube/run-store.js';
-import {WritePath} from '../kube/write-path.js';
+import {messageOf} from '../../core/errors.js';
+import type {ClusterApi} from '../../core/cluster-api.js';
+import type {RunEntry, RunRecord} from '../../core/journal.js';
+import {recreatable} from '../../core/object-content.js';
+import {objectRef} from '../../core/types.js';
+import {decideUndo, summarizeUndo, type UndoObjectResult, type UndoResult, type UndoStep} from '../../core/undo-plan.js';
+import {JournalError, type RunJournal} from '../../kube/run-store.js';
+import {WritePath} from '../../kube/write-path.js';
 
 export interface UndoOptions {
   dryRun: 'none' | 'client' | 'server';

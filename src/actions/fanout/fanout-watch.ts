@@ -1,7 +1,7 @@
-import type {ClusterApi, WatchHandle, WatchResource} from '../core/cluster-api.js';
-import {ExitCode, type ExitCodeValue} from '../core/errors.js';
-import {isWrite, originSelector, type FanoutEntry, type FanoutPlan, type SourceRef} from '../core/fanout-plan.js';
-import {renderWatchLine} from '../ui/render-fanout.js';
+import type {ClusterApi, WatchHandle, WatchResource} from '../../core/cluster-api.js';
+import {ExitCode, type ExitCodeValue} from '../../core/errors.js';
+import {isWrite, originSelector, type FanoutEntry, type FanoutPlan, type SourceRef} from '../../core/fanout-plan.js';
+import {renderWatchLine} from '../../ui/render-fanout.js';
 import type {FanoutResult} from './apply-fanout.js';
 
 export interface WatchFanoutOptions {

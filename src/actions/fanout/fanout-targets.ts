@@ -1,41 +1,14 @@
-import {Flags} from '@oclif/core';
-import type {ClusterApi} from '../core/cluster-api.js';
-import {UsageError} from '../core/errors.js';
-import type {SourceRef} from '../core/fanout-plan.js';
-import {ClusterError} from '../core/errors.js';
-import type {NamespaceSelection} from '../core/namespace-select.js';
-import {kindFromWord, type ConfigKind} from '../core/types.js';
-import type {Kubeconfig} from '../kube/kubeconfig.js';
+import type {ClusterApi} from '../../core/cluster-api.js';
+import {UsageError} from '../../core/errors.js';
+import type {SourceRef} from '../../core/fanout-plan.js';
+import {ClusterError} from '../../core/errors.js';
+import type {NamespaceSelection} from '../../core/namespace-select.js';
+import {kindFromWord, type ConfigKind} from '../../core/types.js';
+import type {Kubeconfig} from '../../kube/kubeconfig.js';
 import type {FanoutCluster} from './apply-fanout.js';
-import type {NamespaceInfo} from '../core/cluster-api.js';
-import {originSelector} from '../core/fanout-plan.js';
-import type {ConfigObject} from '../core/types.js';
-
-/**
- * Where copies go (fanout) or are expected (fanout status): the same flags, each described
- * for what the command does with it.
- */
-function targetFlags(into: string, notInto: string) {
-  return {
-    'all-namespaces': Flags.boolean({
-      char: 'A',
-      description: `${into} every namespace (system namespaces only when named with --to-namespace)`,
-    }),
-    'namespace-selector': Flags.string({description: `${into} namespaces matching this label selector, e.g. 'team in (a,b)'`}),
-    'namespace-regex': Flags.string({description: `${into} namespaces whose name matches this regular expression`}),
-    'to-namespace': Flags.string({description: `${into} these namespaces (comma-separated, repeatable)`, multiple: true}),
-    'exclude-namespace': Flags.string({description: `${notInto} these namespaces (comma-separated, repeatable)`, multiple: true}),
-    'to-context': Flags.string({
-      description: `${into} these kubeconfig contexts (comma-separated, repeatable): the context's namespace, or the source namespace; namespace flags apply in each`,
-      multiple: true,
-    }),
-  };
-}
-
-/** fanout: where copies go. */
-export const fanoutTargetFlags = targetFlags('copy into', 'never copy into');
-/** fanout status: where copies are expected (a target without one is reported missing). */
-export const statusTargetFlags = targetFlags('expect copies in', 'expect no copies in');
+import type {NamespaceInfo} from '../../core/cluster-api.js';
+import {originSelector} from '../../core/fanout-plan.js';
+import type {ConfigObject} from '../../core/types.js';
 
 export interface FanoutTargetFlagValues {
   'all-namespaces': boolean;

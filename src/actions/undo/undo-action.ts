@@ -1,11 +1,11 @@
-import {DeclinedError, ExitCode, InterruptedError, UsageError, type ExitCodeValue} from '../core/errors.js';
-import {mayHaveWritten, type RunRecord} from '../core/journal.js';
-import {objectRef} from '../core/types.js';
-import type {UndoResult} from '../core/undo-plan.js';
-import type {Kubeconfig} from '../kube/kubeconfig.js';
-import {RunJournal, prepareRunStore, type RunStore, type StoreProblem} from '../kube/run-store.js';
+import {DeclinedError, ExitCode, InterruptedError, UsageError, type ExitCodeValue} from '../../core/errors.js';
+import {mayHaveWritten, type RunRecord} from '../../core/journal.js';
+import {objectRef} from '../../core/types.js';
+import type {UndoResult} from '../../core/undo-plan.js';
+import type {Kubeconfig} from '../../kube/kubeconfig.js';
+import {RunJournal, prepareRunStore, type RunStore, type StoreProblem} from '../../kube/run-store.js';
 import {UNDO_NOT_ATTEMPTED, applyUndo} from './apply-undo.js';
-import {runStoppable} from './stop-signal.js';
+import {runStoppable} from '../stop-signal.js';
 
 export interface UndoRequest {
   /** Without one, the latest run that may have written something and was not undone. */
@@ -28,27 +28,6 @@ export interface UndoOutcome {
   /** SIGTERM/SIGINT arrived during the restores. */
   signal?: NodeJS.Signals;
   exitCode: ExitCodeValue;
-}
-
-/** What `undo --list` shows: names only, since journals hold values and are never printed. */
-export function summarizeRuns(records: RunRecord[]) {
-  return records.map((r) => ({
-    runId: r.runId,
-    createdAt: r.createdAt,
-    command: r.command,
-    ...(r.source ? {source: r.source} : {}),
-    ...(r.target ? {target: r.target} : {}),
-    objects: r.entries.map((e) => ({
-      context: e.context,
-      namespace: e.namespace,
-      kind: e.kind,
-      name: e.name,
-      op: e.op,
-      outcome: e.outcome,
-      keys: e.keys,
-    })),
-    ...(r.undoneAt ? {undoneAt: r.undoneAt} : {}),
-  }));
 }
 
 /** Every readable run, and one line per file that is not (exit 2 once the rest is listed). */

@@ -1,4 +1,4 @@
-import type {ClusterApi} from '../core/cluster-api.js';
+import type {ClusterApi} from '../../core/cluster-api.js';
 import {
   KUBED,
   ORIGIN_LABELS,
@@ -10,11 +10,11 @@ import {
   type FanoutPlan,
   type FanoutPlanOptions,
   type SourceRef,
-} from '../core/fanout-plan.js';
-import {compileNamespaceSelection, type NamespaceSelection} from '../core/namespace-select.js';
-import {sourceName} from '../ui/render-fanout.js';
-import type {ConfigKind, ConfigObject} from '../core/types.js';
-import type {Kubeconfig} from '../kube/kubeconfig.js';
+} from '../../core/fanout-plan.js';
+import {compileNamespaceSelection, type NamespaceSelection} from '../../core/namespace-select.js';
+import {sourceName} from '../../ui/render-fanout.js';
+import type {ConfigKind, ConfigObject} from '../../core/types.js';
+import type {Kubeconfig} from '../../kube/kubeconfig.js';
 import {readFanoutTargets} from './apply-fanout.js';
 import {fanoutCluster, resolveTargetContexts, sourceRefFor, uniqueApis} from './fanout-targets.js';
 

@@ -1,9 +1,8 @@
-import {Flags} from '@oclif/core';
-import {WritePath} from '../kube/write-path.js';
-import type {ClusterApi} from '../core/cluster-api.js';
-import type {ConfigTarget, ConsumerReference} from '../core/consumers.js';
-import {workloadRef} from '../core/consumers.js';
-import {ConfigSyncError, UsageError} from '../core/errors.js';
+import {WritePath} from '../../kube/write-path.js';
+import type {ClusterApi} from '../../core/cluster-api.js';
+import type {ConfigTarget} from '../../core/consumers.js';
+import {workloadRef} from '../../core/consumers.js';
+import {ConfigSyncError, UsageError} from '../../core/errors.js';
 import {
   planRestart,
   rolloutState,
@@ -12,25 +11,11 @@ import {
   type PlannedRestart,
   type RestartPlan,
   type RestartPlanOptions,
-} from '../core/restart-plan.js';
-import type {ConfigKind} from '../core/types.js';
-import {WORKLOAD_KINDS, type WorkloadKind} from '../core/workload.js';
-import {parseTimerDuration as parseDuration} from '../core/duration.js';
-
-/** Flags shared by `restart` and `sync --restart`. */
-export const restartFlags = {
-  'skip-volume-only': Flags.boolean({
-    description: 'do not restart workloads that only mount the object as a volume without subPath (the kubelet refreshes those files)',
-  }),
-  'max-parallel': Flags.integer({
-    description: 'restart at most N workloads per wave (0: all at once); with --wait each wave finishes before the next starts',
-    default: 0,
-    min: 0,
-  }),
-  wait: Flags.boolean({description: 'follow each rollout until it completes or --timeout passes (progress on stderr)'}),
-  timeout: Flags.string({description: 'how long --wait follows one rollout (e.g. 90s, 5m)', default: '5m'}),
-  'halt-on-failure': Flags.boolean({description: 'start no further wave once a restart or rollout failed'}),
-};
+} from '../../core/restart-plan.js';
+import type {DryRun, RestartReport, WorkloadOutcome, WorkloadStatus} from '../../core/contracts/restart-report.js';
+import type {ConfigKind} from '../../core/types.js';
+import {WORKLOAD_KINDS} from '../../core/workload.js';
+import {parseTimerDuration as parseDuration} from '../../core/duration.js';
 
 export interface RestartFlagValues {
   'skip-volume-only': boolean;
@@ -39,8 +24,6 @@ export interface RestartFlagValues {
   timeout: string;
   'halt-on-failure': boolean;
 }
-
-export type DryRun = 'none' | 'client' | 'server';
 
 export interface RolloutOptions {
   dryRun: DryRun;
@@ -53,39 +36,6 @@ export interface RolloutOptions {
   progress?: (line: string) => void;
   now?: () => Date;
   sleep?: (ms: number) => Promise<void>;
-}
-
-export type WorkloadStatus = 'restarted' | 'would-restart' | 'skipped' | 'failed';
-
-export interface WorkloadOutcome {
-  kind: WorkloadKind;
-  name: string;
-  namespace: string;
-  status: WorkloadStatus;
-  reason?: string;
-  wave?: number;
-  volumeOnly: boolean;
-  restartedAt?: string;
-  /** Only with --wait. */
-  rollout?: {state: 'complete' | 'timeout' | 'failed'; message: string};
-  references: ConsumerReference[];
-}
-
-/** The JSON contract of `restart -o json` and of the restart part of `sync --restart`. */
-export interface RestartReport {
-  apiVersion: typeof RESTART_API_VERSION;
-  kind: 'RestartReport';
-  context: string;
-  /** Absent with -A (allNamespaces: true): each workload names its own namespace. */
-  namespace?: string;
-  allNamespaces?: true;
-  targets: ConfigTarget[];
-  /** Present when -l narrowed the workloads considered. */
-  selector?: string;
-  dryRun: DryRun;
-  workloadsScanned: number;
-  workloads: WorkloadOutcome[];
-  summary: {consumers: number; restarted: number; skipped: number; failed: number};
 }
 
 export function rolloutOptionsFrom(

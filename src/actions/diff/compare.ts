@@ -1,37 +1,14 @@
-import {Flags} from '@oclif/core';
-import {runSalt, saltId} from '../core/fingerprint.js';
-import {diffLocations, isPlatformObject, type DiffReport} from '../core/diff.js';
-import {ClusterError, UsageError, type ConfigSyncError} from '../core/errors.js';
-import {mergeIgnoreRules, type IgnoreRules} from '../core/ignore.js';
-import {diffFleet, type FleetReport} from '../core/fleet.js';
-import {isValidNamespaceName, resolveLocation, type LocationResolution} from '../core/location.js';
-import {parseLabelSelector} from '../core/namespace-select.js';
-import {CONFIG_KINDS, kindFromWord, locationName, type ConfigKind, type ConfigObject, type Location} from '../core/types.js';
-import type {ClusterApi, NamespaceInfo} from '../core/cluster-api.js';
-import type {Kubeconfig} from '../kube/kubeconfig.js';
-import {loadRulesFile, unmatchedRules} from './rules-file.js';
-
-/** Flags shared by diff and sync: what to compare and what to leave out. */
-export const compareFlags = {
-  'from-context': Flags.string({description: 'context of the source (overrides the SOURCE word)'}),
-  'from-namespace': Flags.string({description: 'namespace of the source (overrides the SOURCE word)'}),
-  'to-context': Flags.string({description: 'context of the target (overrides the TARGET word)'}),
-  'to-namespace': Flags.string({description: 'namespace of the target (overrides the TARGET word)'}),
-  kind: Flags.string({
-    description: 'kinds to compare: configmaps, secrets, or both (comma-separated)',
-    default: 'configmaps',
-  }),
-  selector: Flags.string({char: 'l', description: 'label selector, e.g. app=web,tier!=db'}),
-  'ignore-key': Flags.string({description: 'key glob whose differences are expected (repeatable; OBJECT:KEY scopes it)', multiple: true}),
-  'ignore-object': Flags.string({description: 'object name glob to leave out (repeatable)', multiple: true}),
-  rules: Flags.string({description: 'rules file (default: .configsync.yaml found upward from the working directory)'}),
-  'no-rules': Flags.boolean({description: 'do not read a rules file'}),
-  'include-platform': Flags.boolean({
-    description: 'include objects the platform creates in every namespace (kube-root-ca.crt, service-account tokens)',
-  }),
-  'show-secrets': Flags.boolean({description: 'print Secret values (masked by default)'}),
-  'allow-empty': Flags.boolean({description: 'a NAME or -l that matches nothing is not an error (exit 0 with nothing compared)'}),
-};
+import {runSalt, saltId} from '../../core/fingerprint.js';
+import {diffLocations, isPlatformObject, type DiffReport} from '../../core/diff.js';
+import {ClusterError, UsageError, type ConfigSyncError} from '../../core/errors.js';
+import {mergeIgnoreRules, type IgnoreRules} from '../../core/ignore.js';
+import {diffFleet, type FleetReport} from '../../core/fleet.js';
+import {isValidNamespaceName, resolveLocation, type LocationResolution} from '../../core/location.js';
+import {parseLabelSelector} from '../../core/namespace-select.js';
+import {CONFIG_KINDS, kindFromWord, locationName, type ConfigKind, type ConfigObject, type Location} from '../../core/types.js';
+import type {ClusterApi, NamespaceInfo} from '../../core/cluster-api.js';
+import type {Kubeconfig} from '../../kube/kubeconfig.js';
+import {loadRulesFile, unmatchedRules} from '../../files/rules-file.js';
 
 export interface CompareFlagValues {
   'from-context'?: string;

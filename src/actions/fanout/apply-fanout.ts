@@ -1,5 +1,5 @@
-import type {ClusterApi, NamespaceInfo} from '../core/cluster-api.js';
-import {ClusterError} from '../core/errors.js';
+import type {ClusterApi, NamespaceInfo} from '../../core/cluster-api.js';
+import {ClusterError} from '../../core/errors.js';
 import {
   chooseTargets,
   isWrite,
@@ -9,11 +9,11 @@ import {
   type FanoutPlan,
   type SourceRef,
   type TargetCluster,
-} from '../core/fanout-plan.js';
-import type {NamespaceSelection} from '../core/namespace-select.js';
-import type {ConfigObject} from '../core/types.js';
-import {JournalError} from '../kube/run-store.js';
-import type {WritePath} from '../kube/write-path.js';
+} from '../../core/fanout-plan.js';
+import type {NamespaceSelection} from '../../core/namespace-select.js';
+import type {ConfigObject} from '../../core/types.js';
+import {JournalError} from '../../kube/run-store.js';
+import type {WritePath} from '../../kube/write-path.js';
 import {readTargetNamespaces} from './fanout-targets.js';
 
 export interface FanoutResult {

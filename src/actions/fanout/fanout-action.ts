@@ -1,6 +1,6 @@
-import type {ClusterApi} from '../core/cluster-api.js';
-import {ClusterError, DeclinedError, ExitCode, InterruptedError, UsageError, type ExitCodeValue} from '../core/errors.js';
-import {accessNeeded, applyPreflight, describePreflight, type NeededAccess} from '../core/fanout-preflight.js';
+import type {ClusterApi} from '../../core/cluster-api.js';
+import {ClusterError, DeclinedError, ExitCode, InterruptedError, UsageError, type ExitCodeValue} from '../../core/errors.js';
+import {accessNeeded, applyPreflight, describePreflight, type NeededAccess} from '../../core/fanout-preflight.js';
 import {
   KUBED,
   isWrite,
@@ -10,14 +10,15 @@ import {
   type FanoutPlan,
   type FanoutPlanOptions,
   type SourceRef,
-} from '../core/fanout-plan.js';
-import {compileNamespaceSelection, hasNamespaceSelection, type NamespaceSelection} from '../core/namespace-select.js';
-import type {Kubeconfig} from '../kube/kubeconfig.js';
-import {renderDocument} from '../ui/output.js';
-import {fanoutDocument, renderFanoutPlan, renderFanoutResults, sourceName} from '../ui/render-fanout.js';
-import type {Theme} from '../ui/theme.js';
-import {RunStore} from '../kube/run-store.js';
-import {WritePath} from '../kube/write-path.js';
+} from '../../core/fanout-plan.js';
+import {compileNamespaceSelection, hasNamespaceSelection, type NamespaceSelection} from '../../core/namespace-select.js';
+import type {Kubeconfig} from '../../kube/kubeconfig.js';
+import {renderDocument} from '../../ui/output.js';
+import {fanoutDocument} from '../../core/contracts/fanout-documents.js';
+import {renderFanoutPlan, renderFanoutResults, sourceName} from '../../ui/render-fanout.js';
+import type {Theme} from '../../ui/theme.js';
+import {RunStore} from '../../kube/run-store.js';
+import {WritePath} from '../../kube/write-path.js';
 import {
   NOT_ATTEMPTED,
   applyFanoutPlan,
@@ -37,8 +38,8 @@ import {
   uniqueApis,
   type FanoutTargetFlagValues,
 } from './fanout-targets.js';
-import {parseTimerDuration as parseDuration} from '../core/duration.js';
-import {runStoppable} from './stop-signal.js';
+import {parseTimerDuration as parseDuration} from '../../core/duration.js';
+import {runStoppable} from '../stop-signal.js';
 
 /** The fanout flags, as the command parsed them. */
 export type FanoutFlagValues = FanoutTargetFlagValues & {

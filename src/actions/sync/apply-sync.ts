@@ -1,46 +1,11 @@
-import type {ClusterApi} from '../core/cluster-api.js';
-import {DIFF_API_VERSION} from '../core/diff.js';
-import {ConflictError, messageOf} from '../core/errors.js';
-import {isWritable, type KeyChange, type PlannedWrite, type SyncAction, type SyncPlan} from '../core/sync-plan.js';
-import {objectRef, type ConfigKind, type ConfigObject, type Location} from '../core/types.js';
-import {JournalError, type RunJournal, type RunStore} from '../kube/run-store.js';
-import {WritePath} from '../kube/write-path.js';
-
-export type ObjectOutcome = 'written' | 'unchanged' | 'skipped' | 'failed';
-
-export interface ObjectResult {
-  kind: ConfigKind;
-  name: string;
-  action: SyncAction;
-  outcome: ObjectOutcome;
-  /** Masked unless --show-secrets. */
-  keys: KeyChange[];
-  /** Names of the keys whose values actually changed on the server (empty unless written). */
-  changedKeys: string[];
-  resourceVersion?: string;
-  reason?: string;
-  error?: string;
-  /** The target moved after it was read (HTTP 409 or a stale saved plan). */
-  conflict?: boolean;
-}
-
-export interface SyncResultSummary {
-  written: number;
-  unchanged: number;
-  skipped: number;
-  failed: number;
-}
-
-export interface SyncResult {
-  apiVersion: typeof DIFF_API_VERSION;
-  kind: 'SyncResult';
-  runId?: string;
-  dryRun: 'none' | 'server';
-  source: Location;
-  target: Location;
-  summary: SyncResultSummary;
-  objects: ObjectResult[];
-}
+import type {ClusterApi} from '../../core/cluster-api.js';
+import {DIFF_API_VERSION} from '../../core/diff.js';
+import type {ObjectOutcome, ObjectResult, SyncResult, SyncResultSummary} from '../../core/contracts/sync-result.js';
+import {ConflictError, messageOf} from '../../core/errors.js';
+import {isWritable, type PlannedWrite, type SyncAction, type SyncPlan} from '../../core/sync-plan.js';
+import {objectRef, type ConfigKind, type ConfigObject} from '../../core/types.js';
+import {JournalError, type RunJournal, type RunStore} from '../../kube/run-store.js';
+import {WritePath} from '../../kube/write-path.js';
 
 export interface ApplyOptions {
   dryRun: 'none' | 'server';
