@@ -703,8 +703,10 @@ function strategyOf(strategy: any): Workload['updateStrategy'] {
 }
 
 /** What a write must keep and a restore must put back, beyond labels and annotations. */
-function metadataExtras(metadata: V1ConfigMap['metadata']): Pick<ConfigObject, 'ownerReferences' | 'finalizers' | 'deletionTimestamp'> {
-  const extras: Pick<ConfigObject, 'ownerReferences' | 'finalizers' | 'deletionTimestamp'> = {};
+function metadataExtras(
+  metadata: V1ConfigMap['metadata'],
+): Pick<ConfigObject, 'ownerReferences' | 'finalizers' | 'deletionTimestamp' | 'managedFields'> {
+  const extras: Pick<ConfigObject, 'ownerReferences' | 'finalizers' | 'deletionTimestamp' | 'managedFields'> = {};
   if (metadata?.ownerReferences?.length) {
     extras.ownerReferences = metadata.ownerReferences.map((o) => ({
       apiVersion: o.apiVersion,
@@ -717,6 +719,15 @@ function metadataExtras(metadata: V1ConfigMap['metadata']): Pick<ConfigObject, '
   }
   if (metadata?.finalizers?.length) extras.finalizers = [...metadata.finalizers];
   if (metadata?.deletionTimestamp) extras.deletionTimestamp = new Date(metadata.deletionTimestamp).toISOString();
+  // Read for --blame only: toConfigMap/toSecret never send them back.
+  if (metadata?.managedFields?.length)
+    extras.managedFields = metadata.managedFields.map((m) => ({
+      manager: m.manager,
+      operation: m.operation,
+      time: m.time ? new Date(m.time).toISOString() : undefined,
+      subresource: m.subresource,
+      fieldsV1: m.fieldsV1,
+    }));
   return extras;
 }
 

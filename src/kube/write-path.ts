@@ -114,8 +114,8 @@ export class WritePath {
       phase: this.phase,
       op: 'recreate',
       ...where(api, current),
-      before: current,
-      after: body,
+      before: journaled(current),
+      after: journaled(body),
       ...(keys ? {keys} : {}),
     });
     try {
@@ -237,8 +237,8 @@ export class WritePath {
       phase: this.phase,
       op: write.op,
       ...where(api, write.object),
-      ...(write.before ? {before: write.before} : {}),
-      ...(write.after ? {after: write.after} : {}),
+      ...(write.before ? {before: journaled(write.before)} : {}),
+      ...(write.after ? {after: journaled(write.after)} : {}),
       ...(write.keys ? {keys: write.keys} : {}),
     });
     try {
@@ -258,11 +258,18 @@ export class WritePath {
 
   private recordResult(seq: number, outcome: 'written' | 'failed', detail: {object?: ConfigObject; error?: string}): void {
     try {
-      this.journal().result(seq, outcome, detail);
+      this.journal().result(seq, outcome, detail.object ? {...detail, object: journaled(detail.object)} : detail);
     } catch {
       // The intent is on disk, which is all undo needs; the journal refuses the next intent, so no write follows.
     }
   }
+}
+
+/** The journal keeps what a restore needs: who set which field (managedFields) is not part of it. */
+function journaled(object: ConfigObject): ConfigObject {
+  if (!object.managedFields) return object;
+  const {managedFields: _, ...rest} = object;
+  return rest;
 }
 
 function where(api: ClusterApi, object: ConfigObject) {
