@@ -101,6 +101,7 @@ ${EXIT_CODES_HELP}
         dryRun: flags['dry-run'],
         fieldManager: flags['field-manager'],
         yes: flags.yes,
+        forceOwned: flags['force-owned'],
         restart,
       },
       io,

@@ -299,7 +299,7 @@ export function isContested(owner: Owner | undefined): owner is Owner {
 /** "Argo CD guestbook (reverts)": the OWNER column. */
 export function describeOwner(owner: Owner | undefined): string {
   if (!owner) return '-';
-  return `${owner.name}${owner.instance ? ` ${owner.instance}` : ''} (${owner.meaning})`;
+  return `${ownerLabel(owner)} (${owner.meaning})`;
 }
 
 /** Prefixes of every owner's tracking labels and annotations: copies never carry them. */
@@ -322,8 +322,31 @@ export function ownedRefusals(targets: OwnedTarget[], forceOwned: boolean): stri
     .filter((t) => isContested(t.owner))
     .map(
       (t) =>
-        `refusing to write ${t.where}: owned by ${t.owner.name}${t.owner.instance ? ` ${t.owner.instance}` : ''}, which ${t.owner.meaning === 'reverts' ? 'reverts' : 'overwrites'} changes (${t.owner.markers.join(', ')}); pass --force-owned to write it anyway`,
+        `refusing to write ${t.where}: owned by ${ownerLabel(t.owner)}, which ${t.owner.meaning === 'reverts' ? 'reverts' : 'overwrites'} changes (${t.owner.markers.join(', ')}); pass --force-owned to write it anyway; nothing was written`,
     );
+}
+
+/** For an owner that reverts, prunes or overwrites: what it will do to a write, and the way out. */
+export function ownerWarning(
+  owner: Owner,
+  target: Pick<ConfigObject, 'kind' | 'name' | 'namespace'>,
+  keys: string[],
+  fieldManager: string,
+): string | undefined {
+  if (owner.meaning === 'records') return undefined;
+  const what =
+    owner.meaning === 'reverts'
+      ? 'reverts a change within its sync interval'
+      : owner.meaning === 'overwrites'
+        ? 'overwrites it from its own source'
+        : 'deletes it when its source does not have it';
+  return `${target.kind === 'Secret' ? 'secret' : 'configmap'}/${target.name} is owned by ${ownerLabel(owner)}, which ${what}: ${ownerWayOut(owner, target, keys, fieldManager)}`;
+}
+
+/** "Argo CD application guestbook", "Flux Kustomization flux-system/apps". */
+export function ownerLabel(owner: Owner): string {
+  const noun = owner.tool === 'argocd' ? ' application' : '';
+  return `${owner.name}${noun}${owner.instance ? ` ${owner.instance}` : ''}`;
 }
 
 /**
@@ -340,7 +363,7 @@ export function ownerWayOut(
   switch (owner.tool) {
     case 'argocd':
       return [
-        `change it in the Git source of Argo CD application ${owner.instance ?? '(unknown)'}, or keep this tool's fields with, in that Application:`,
+        `change it in the Git source of ${ownerLabel(owner)}, or keep this tool's fields with, in that Application:`,
         '  spec:',
         '    ignoreDifferences:',
         `    - kind: ${target.kind}`,
@@ -364,7 +387,7 @@ export function ownerWayOut(
       ].join('\n');
     case 'flux-helm':
       return [
-        `change the values of Flux HelmRelease ${owner.instance ?? ''}, or keep these keys with, in that HelmRelease:`.replace('  ', ' '),
+        `change the values of ${ownerLabel(owner)}, or keep these keys with, in that HelmRelease:`,
         '  spec:',
         '    driftDetection:',
         '      mode: enabled',
@@ -376,7 +399,7 @@ export function ownerWayOut(
         `          namespace: ${target.namespace}`,
       ].join('\n');
     case 'kyverno':
-      return `change the generate rule ${owner.instance ?? ''} of the Kyverno policy (its data or clone source), or set synchronize: false on it`;
+      return `change the generate rule${owner.instance ? ` ${owner.instance}` : ''} of the Kyverno policy (its data or clone source), or set synchronize: false on it`;
     case 'external-secrets':
       return `change the value in the external store that ${owner.instance ?? 'the ExternalSecret'} reads; it is written over ${where} at each refresh`;
     case 'sealed-secrets':
@@ -392,7 +415,7 @@ export function ownerWayOut(
         ? `${where} is a source of ${owner.name} copies: a change here spreads to them`
         : `change the source ${owner.instance ?? '(see its annotations)'} instead; ${owner.name} copies it over ${where}`;
     case 'clustersecret':
-      return `change the ClusterSecret ${owner.instance ?? ''} instead; it is copied over ${where}`.replace('  ', ' ');
+      return `change the ClusterSecret${owner.instance ? ` ${owner.instance}` : ''} instead; it is copied over ${where}`;
     case 'helm':
       return `change the values of Helm release ${owner.instance ?? ''}; the next helm upgrade writes the chart's values over ${where}`.replace(
         '  ',

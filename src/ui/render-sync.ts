@@ -1,5 +1,6 @@
 import type {ValueView} from '../core/diff.js';
-import type {KeyChange, PlannedObject, SyncPlan} from '../core/sync-plan.js';
+import {describeOwner} from '../core/owners.js';
+import {isWritable, type KeyChange, type PlannedObject, type SyncPlan} from '../core/sync-plan.js';
 import {locationName, objectRef} from '../core/types.js';
 import type {ObjectResult, SyncResult} from '../cli/apply-sync.js';
 import type {RunRecord} from '../core/journal.js';
@@ -31,6 +32,8 @@ export function renderSyncPlan(plan: SyncPlan, theme: Theme, options: {showAll?:
       continue;
     out.push(renderPlannedObject(object, theme));
   }
+  for (const object of plan.objects)
+    if (object.ownerWarning && isWritable(object)) out.push(theme.removed(`warning: ${object.ownerWarning}`));
   const s = plan.summary;
   out.push(
     `Plan: ${s.create} to create, ${s.update} to update, ${s.recreate} to recreate, ${s.unchanged} unchanged, ${s.skipped} skipped${s.refused > 0 ? theme.removed(`, ${s.refused} refused`) : ''}`,
@@ -51,7 +54,9 @@ function renderPlannedObject(object: PlannedObject, theme: Theme): string {
       : object.action === 'skipped'
         ? theme.dim(`skipped (${object.reason})`)
         : actionText(object, theme);
-  lines.push(`${theme.bold(objectRef(object))}   ${head}${counts ? `   ${counts}` : ''}`);
+  lines.push(
+    `${theme.bold(objectRef(object))}   ${head}${counts ? `   ${counts}` : ''}${object.owner ? `   owner: ${describeOwner(object.owner)}` : ''}`,
+  );
   for (const change of object.keys) {
     lines.push(`    ${renderKeyChange(change, theme)}`);
     // Inside a structured value, the paths that change say more than two shortened texts.
