@@ -8,7 +8,8 @@ import {renderDocument} from '../ui/output.js';
 import {fanoutDocument, renderFanoutPlan, renderFanoutResults, sourceName} from '../ui/render-fanout.js';
 import type {Theme} from '../ui/theme.js';
 import {RunStore} from '../kube/run-store.js';
-import {WritePath} from '../kube/write-path.js';
+import {admitOwnedTargets, WritePath} from '../kube/write-path.js';
+import {describeOwner, isContested} from '../core/owners.js';
 import {NOT_ATTEMPTED, applyFanoutPlan, hasFailures, readCopies, readFanoutTargets, type FanoutResult} from './apply-fanout.js';
 import {planFromAnnotations} from './fanout-annotations.js';
 import {
@@ -29,6 +30,7 @@ export type FanoutFlagValues = FanoutTargetFlagValues & {
   'dry-run': 'none' | 'client' | 'server';
   'field-manager': string;
   yes: boolean;
+  'force-owned'?: boolean;
   concurrency: number;
   qps: number;
   'on-conflict': ConflictPolicy;
@@ -75,7 +77,12 @@ export async function runFanout(object: string | undefined, flags: FanoutFlagVal
         `--from-annotations takes its targets from the Kubed annotations; remove ${given.map((f) => `--${f}`).join(', ')}`,
       );
   }
-  const planOptions = {onConflict: flags['on-conflict'], prune: flags.prune, stripLabels: flags['strip-labels']};
+  const planOptions = {
+    onConflict: flags['on-conflict'],
+    prune: flags.prune,
+    stripLabels: flags['strip-labels'],
+    fieldManager: flags['field-manager'],
+  };
 
   if (flags['from-annotations']) {
     const {plans, apis} = await planFromAnnotations(kube, sourceApi, planOptions, flags['cluster-name']);
@@ -217,14 +224,29 @@ async function confirmAndApply(batch: Batch, flags: FanoutFlagValues, io: Fanout
       'planned',
     );
   }
+  const owned = plans.flatMap((p) => p.entries.filter((e) => isWrite(e) && isContested(e.owner)));
+  let forceOwned = flags['force-owned'] === true;
   if (!flags.yes) {
     io.note(renderPlans(io.theme('stderr')));
     if (!io.canPrompt()) throw new UsageError(`${batch.refusal}: no terminal to ask on; pass --yes`);
-    if (!(await io.confirm(batch.question))) throw new DeclinedError();
+    // On a terminal the question names the owners: answering yes is --force-owned for them.
+    const ownedNote =
+      forceOwned || owned.length === 0
+        ? ''
+        : ` ${owned.map((e) => `${e.context}/${e.namespace} is owned by ${describeOwner(e.owner)}`).join('; ')}; write anyway?`;
+    if (!(await io.confirm(`${batch.question}${ownedNote}`))) throw new DeclinedError();
+    if (owned.length > 0) forceOwned = true;
   }
+  // Before the journal and the first write: a target another owner would undo stops the whole run.
+  admitOwnedTargets(
+    plans.flatMap((p) =>
+      p.entries.filter(isWrite).map((e) => ({object: e.existing, where: `${sourceObjectRef(p)} in ${e.context}/${e.namespace}`})),
+    ),
+    forceOwned,
+  );
   const progress = single ? progressBar(writes) : () => undefined;
   const clients = apiMap(batch.apis);
-  const options = applyOptions(flags, plans[0].source);
+  const options = applyOptions({...flags, 'force-owned': forceOwned}, plans[0].source);
   const {value: results, signal} = await runStoppable('writes', io.note, async (stopRequested) => {
     const all: FanoutResult[][] = [];
     // Sources one after another; once stopped, the later plans start nothing and report every write as not attempted.
@@ -278,10 +300,14 @@ function applyOptions(flags: FanoutFlagValues, source: {context: string; namespa
     });
   return {
     runId,
-    writer: new WritePath({mode, fieldManager: flags['field-manager'], journal, runId}),
+    writer: new WritePath({mode, fieldManager: flags['field-manager'], journal, runId, forceOwned: flags['force-owned']}),
     concurrency: flags.concurrency,
     qps: flags.qps,
   };
+}
+
+function sourceObjectRef(plan: FanoutPlan): string {
+  return `${plan.source.kind === 'Secret' ? 'secret' : 'configmap'}/${plan.source.name}`;
 }
 
 async function confirmWatch(yes: boolean, io: FanoutIo): Promise<boolean> {

@@ -59,7 +59,14 @@ ${EXIT_CODES_HELP}`;
       return;
     }
     const note = (text: string) => this.note(text);
-    const request = {runId: args.runId, dryRun: flags['dry-run'], fieldManager: flags['field-manager'], force: flags.force, yes: flags.yes};
+    const request = {
+      runId: args.runId,
+      dryRun: flags['dry-run'],
+      fieldManager: flags['field-manager'],
+      force: flags.force,
+      yes: flags.yes,
+      forceOwned: flags['force-owned'],
+    };
     const {result, signal, exitCode} = await runUndo(store, request, {
       note,
       canPrompt: canPrompt(),

@@ -2,6 +2,7 @@ import {UsageError} from './errors.js';
 import {dataChecksum, sha256} from './fingerprint.js';
 import {sameRecord} from './object-content.js';
 import {compileNamespaceSelection, type NamespaceLike, type NamespaceSelection} from './namespace-select.js';
+import {isOwnerMark, ownerFields, type Owner} from './owners.js';
 import type {ConfigKind, ConfigObject} from './types.js';
 
 /** Our own prefix for origin labels and annotations on copies. */
@@ -141,8 +142,9 @@ const OWNED_PREFIXES = [
 const OWNED_KEYS = new Set(['app.kubernetes.io/managed-by', 'argocd.argoproj.io/instance']);
 const GITOPS_INSTANCE_LABEL = 'app.kubernetes.io/instance';
 
+/** Ours, the platform's, and every detected owner's tracking marks (src/core/owners.ts): never copied. */
 function isOwnedKey(key: string): boolean {
-  return OWNED_KEYS.has(key) || OWNED_PREFIXES.some((p) => key.startsWith(p));
+  return OWNED_KEYS.has(key) || OWNED_PREFIXES.some((p) => key.startsWith(p)) || isOwnerMark(key);
 }
 
 /** Argo CD (label tracking) and Helm mark their objects with app.kubernetes.io/instance. */
@@ -233,6 +235,10 @@ export interface FanoutEntry {
   object?: ConfigObject;
   /** The existing object, as read: updates and deletes are conditioned on it (not part of the JSON output). */
   existing?: ConfigObject;
+  /** Who else owns the existing object. */
+  owner?: Owner;
+  /** For an owner that reverts, prunes or overwrites: what it will do and how to keep the change. */
+  ownerWarning?: string;
 }
 
 export interface FanoutSummary {
@@ -279,6 +285,8 @@ export interface FanoutPlanOptions extends CopyOptions {
   prune: boolean;
   /** Kubed migration: take over Kubed's copies of the source. */
   adoptKubedCopies?: boolean;
+  /** Named in owner warnings (Argo CD's managedFieldsManagers). */
+  fieldManager?: string;
 }
 
 /**
@@ -403,7 +411,8 @@ export function planTarget(
   options: FanoutPlanOptions,
 ): FanoutEntry {
   const desired = desiredCopy(source, ref, namespace, options);
-  const base = {context, namespace};
+  const keys = [...Object.keys(desired.data), ...Object.keys(desired.binaryData)];
+  const base = {context, namespace, ...(existing ? ownerFields(existing, keys, options.fieldManager) : {})};
   if (!existing) return {...base, action: 'create', object: desired};
 
   if (existing.deletionTimestamp) {

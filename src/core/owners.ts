@@ -326,6 +326,18 @@ export function ownedRefusals(targets: OwnedTarget[], forceOwned: boolean): stri
     );
 }
 
+/** The owner of a target and, when it would undo a write, the warning with the way out. */
+export function ownerFields(
+  target: ConfigObject,
+  keys: string[],
+  fieldManager = 'kubectl-configsync',
+): {owner?: Owner; ownerWarning?: string} {
+  const owner = detectOwner(target);
+  if (!owner) return {};
+  const warning = ownerWarning(owner, target, keys, fieldManager);
+  return {owner, ...(warning ? {ownerWarning: warning} : {})};
+}
+
 /** For an owner that reverts, prunes or overwrites: what it will do to a write, and the way out. */
 export function ownerWarning(
   owner: Owner,

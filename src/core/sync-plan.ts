@@ -1,7 +1,7 @@
 import {DIFF_API_VERSION, type DiffReport, type KeyDiff, type ObjectDiff, type PlanBinding, type ValueView} from './diff.js';
 import {UsageError} from './errors.js';
 import {checksumsComparable, dataChecksum} from './fingerprint.js';
-import {detectOwner, ownerWarning, type Owner} from './owners.js';
+import {isOwnerMark, ownerFields, type Owner} from './owners.js';
 import {locationName, objectRef, type ConfigKind, type ConfigObject, type Location} from './types.js';
 import type {PathChange, ValueFormat} from './structured.js';
 
@@ -258,18 +258,6 @@ function planObject(
   return {object, desired};
 }
 
-/** The OWNER of a target and, when it would undo the write, the warning with the way out. */
-export function ownerFields(
-  target: ConfigObject,
-  keys: string[],
-  fieldManager = 'kubectl-configsync',
-): Pick<PlannedObject, 'owner' | 'ownerWarning'> {
-  const owner = detectOwner(target);
-  if (!owner) return {};
-  const warning = ownerWarning(owner, target, keys, fieldManager);
-  return {owner, ...(warning ? {ownerWarning: warning} : {})};
-}
-
 function toKeyChange(key: KeyDiff): KeyChange {
   const change: KeyChangeKind = key.status === 'missing-in-target' ? 'added' : key.status === 'missing-in-source' ? 'removed' : 'changed';
   return {
@@ -379,7 +367,7 @@ const TOOL_LABELS = new Set(['app.kubernetes.io/managed-by']);
 export function copyableMetadata(record: Record<string, string>, what: 'label' | 'annotation'): Record<string, string> {
   const result: Record<string, string> = {};
   for (const [key, value] of Object.entries(record)) {
-    if (SYSTEM_PREFIXES.some((prefix) => key.startsWith(prefix))) continue;
+    if (SYSTEM_PREFIXES.some((prefix) => key.startsWith(prefix)) || isOwnerMark(key)) continue;
     if (what === 'label' && TOOL_LABELS.has(key)) continue;
     result[key] = value;
   }

@@ -177,6 +177,7 @@ export class WritePath {
 
   /** The same rule as admitOwnedTargets, for each write: no path can write an owned object without --force-owned. */
   private refuseOwned(api: ClusterApi, current: ConfigObject): void {
+    if (this.options.mode === 'client') return; // nothing is sent
     admitOwnedTargets([{object: current, where: `${objectRef(current)} in ${api.context}/${current.namespace}`}], this.options.forceOwned);
   }
 

@@ -1,4 +1,5 @@
-import type {FanoutEntry, FanoutPlan, FanoutStatus, SourceRef} from '../core/fanout-plan.js';
+import {isWrite, type FanoutEntry, type FanoutPlan, type FanoutStatus, type SourceRef} from '../core/fanout-plan.js';
+import {describeOwner, type Owner} from '../core/owners.js';
 import {renderTable} from './table.js';
 import type {Theme} from './theme.js';
 
@@ -21,6 +22,8 @@ export interface FanoutRow {
   message?: string;
   /** Why the plan chose this action (prune, error). */
   reason?: string;
+  /** Who else owns the target object. */
+  owner?: Owner;
 }
 
 const ACTION_WORDS: Record<FanoutEntry['action'], string> = {
@@ -63,11 +66,14 @@ export function renderFanoutPlan(plan: FanoutPlan, theme: Theme, options: {title
   if (shown.length > 0) {
     out.push(
       renderTable(
-        ['CONTEXT', 'NAMESPACE', 'ACTION', 'DETAIL'],
-        shown.map((e) => [e.context, e.namespace, paintAction(e.action, theme), describeRow(e)]),
+        ['CONTEXT', 'NAMESPACE', 'ACTION', 'OWNER', 'DETAIL'],
+        shown.map((e) => [e.context, e.namespace, paintAction(e.action, theme), describeOwner(e.owner), describeRow(e)]),
       ),
     );
   }
+  for (const entry of plan.entries)
+    if (entry.ownerWarning && isWrite(entry))
+      out.push(theme.removed(`warning: ${entry.context}/${entry.namespace}: ${entry.ownerWarning}`));
   out.push(renderPlanSummary(plan));
   return `${out.join('\n')}\n`;
 }
@@ -91,13 +97,14 @@ export function renderFanoutResults(
   if (rows.length > 0) {
     out.push(
       renderTable(
-        ['CONTEXT', 'NAMESPACE', 'ACTION', 'RESULT', 'DETAIL'],
+        ['CONTEXT', 'NAMESPACE', 'ACTION', 'OWNER', 'RESULT', 'DETAIL'],
         rows.map((r) => {
           const outcome = OUTCOME_WORDS[r.outcome ?? 'unchanged'];
           return [
             r.context,
             r.namespace,
             paintAction(r.action, theme),
+            describeOwner(r.owner),
             r.outcome === 'failed' ? theme.removed(outcome) : outcome,
             describeRow(r),
           ];
@@ -134,6 +141,8 @@ export function fanoutDocument(plan: FanoutPlan, results?: FanoutRow[]): unknown
       ...(e.migrate ? {migrate: true} : {}),
       ...(e.resourceVersion ? {resourceVersion: e.resourceVersion} : {}),
       ...(e.reason ? {reason: e.reason} : {}),
+      ...(e.owner ? {owner: e.owner} : {}),
+      ...(e.ownerWarning ? {ownerWarning: e.ownerWarning} : {}),
       ...(results ? {outcome: results[i].outcome, ...(results[i].outcome === 'failed' ? {error: results[i].message} : {})} : {}),
     })),
   };
