@@ -1,5 +1,6 @@
 import {isWrite, type FanoutEntry, type FanoutPlan, type FanoutStatus, type SourceRef} from '../core/fanout-plan.js';
 import {describeOwner, type Owner} from '../core/owners.js';
+import {ownerColumn} from './columns.js';
 import {renderTable} from './table.js';
 import type {Theme} from './theme.js';
 
@@ -66,8 +67,10 @@ export function renderFanoutPlan(plan: FanoutPlan, theme: Theme, options: {title
   if (shown.length > 0) {
     out.push(
       renderTable(
-        ['CONTEXT', 'NAMESPACE', 'ACTION', 'OWNER', 'DETAIL'],
-        shown.map((e) => [e.context, e.namespace, paintAction(e.action, theme), describeOwner(e.owner), describeRow(e)]),
+        ownerColumn(['CONTEXT', 'NAMESPACE', 'ACTION', 'OWNER', 'DETAIL'], shown, 3),
+        shown.map((e) =>
+          ownerColumn([e.context, e.namespace, paintAction(e.action, theme), describeOwner(e.owner), describeRow(e)], shown, 3),
+        ),
       ),
     );
   }
@@ -97,17 +100,21 @@ export function renderFanoutResults(
   if (rows.length > 0) {
     out.push(
       renderTable(
-        ['CONTEXT', 'NAMESPACE', 'ACTION', 'OWNER', 'RESULT', 'DETAIL'],
+        ownerColumn(['CONTEXT', 'NAMESPACE', 'ACTION', 'OWNER', 'RESULT', 'DETAIL'], rows, 3),
         rows.map((r) => {
           const outcome = OUTCOME_WORDS[r.outcome ?? 'unchanged'];
-          return [
-            r.context,
-            r.namespace,
-            paintAction(r.action, theme),
-            describeOwner(r.owner),
-            r.outcome === 'failed' ? theme.removed(outcome) : outcome,
-            describeRow(r),
-          ];
+          return ownerColumn(
+            [
+              r.context,
+              r.namespace,
+              paintAction(r.action, theme),
+              describeOwner(r.owner),
+              r.outcome === 'failed' ? theme.removed(outcome) : outcome,
+              describeRow(r),
+            ],
+            rows,
+            3,
+          );
         }),
       ),
     );

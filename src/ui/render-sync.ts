@@ -6,6 +6,7 @@ import type {ObjectResult, SyncResult} from '../cli/apply-sync.js';
 import type {RunRecord} from '../core/journal.js';
 import type {UndoResult} from '../core/undo-plan.js';
 import {renderPathChange} from './render-diff.js';
+import {ownerColumn} from './columns.js';
 import {renderTable, shorten, showValue} from './table.js';
 import type {Theme} from './theme.js';
 
@@ -76,9 +77,15 @@ function actionText(object: PlannedObject, theme: Theme): string {
 export function renderSyncResult(result: SyncResult, theme: Theme): string {
   const rows = result.objects
     .filter((o) => o.outcome !== 'skipped' || o.reason === 'no keys selected')
-    .map((o) => [objectRef(o), o.action, paintOutcome(o, theme, result.dryRun === 'server'), detailOf(o)]);
+    .map((o) =>
+      ownerColumn(
+        [objectRef(o), o.action, describeOwner(o.owner), paintOutcome(o, theme, result.dryRun === 'server'), detailOf(o)],
+        result.objects,
+        2,
+      ),
+    );
   const out: string[] = [];
-  if (rows.length > 0) out.push(renderTable(['OBJECT', 'ACTION', 'RESULT', 'KEYS'], rows));
+  if (rows.length > 0) out.push(renderTable(ownerColumn(['OBJECT', 'ACTION', 'OWNER', 'RESULT', 'KEYS'], result.objects, 2), rows));
   const s = result.summary;
   const verb = result.dryRun === 'server' ? 'would write (server dry run)' : 'written';
   out.push(
@@ -128,17 +135,24 @@ export function renderUndoResult(result: UndoResult, theme: Theme): string {
     'would-restore': theme.added('would restore'),
     skipped: theme.same('skipped'),
   };
-  const rows = result.objects.map((o) => [
-    `${o.context}/${o.namespace}`,
-    objectRef(o),
-    o.action,
-    outcome[o.outcome],
-    shorten(o.error ?? o.reason ?? '', 200),
-  ]);
+  const rows = result.objects.map((o) =>
+    ownerColumn(
+      [
+        `${o.context}/${o.namespace}`,
+        objectRef(o),
+        o.action,
+        describeOwner(o.owner),
+        outcome[o.outcome],
+        shorten(o.error ?? o.reason ?? '', 200),
+      ],
+      result.objects,
+      3,
+    ),
+  );
   const s = result.summary;
   const done =
     result.dryRun === 'none'
       ? `${s.restored} restored`
       : `${s['would-restore']} would be restored (dry run: ${result.dryRun}, nothing written)`;
-  return `${renderTable(['WHERE', 'OBJECT', 'ACTION', 'RESULT', 'DETAIL'], rows)}\nundo ${result.runId}: ${done}, ${s.skipped} skipped, ${s.failed} failed\n`;
+  return `${renderTable(ownerColumn(['WHERE', 'OBJECT', 'ACTION', 'OWNER', 'RESULT', 'DETAIL'], result.objects, 3), rows)}\nundo ${result.runId}: ${done}, ${s.skipped} skipped, ${s.failed} failed\n`;
 }
