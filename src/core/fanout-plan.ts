@@ -2,7 +2,7 @@ import {UsageError} from './errors.js';
 import {dataChecksum, sha256} from './fingerprint.js';
 import {sameRecord} from './object-content.js';
 import {compileNamespaceSelection, type NamespaceLike, type NamespaceSelection} from './namespace-select.js';
-import {isOwnerMark, ownerFields, type Owner} from './owners.js';
+import {detectOwner, isOwnerMark, ownerFields, type Owner} from './owners.js';
 import type {ConfigKind, ConfigObject} from './types.js';
 
 /** Our own prefix for origin labels and annotations on copies. */
@@ -157,7 +157,8 @@ function isManagedByTool(object: Pick<ConfigObject, 'labels' | 'annotations'>): 
 }
 
 export function copyableLabels(object: Pick<ConfigObject, 'labels' | 'annotations'>): Record<string, string> {
-  const dropInstance = isManagedByTool(object);
+  // Owned by anyone (Argo CD label tracking included), its instance label would claim the copy for that owner.
+  const dropInstance = isManagedByTool(object) || detectOwner({kind: 'ConfigMap', name: '', namespace: '', ...object}) !== undefined;
   return pick(object.labels, (k) => !isOwnedKey(k) && !(dropInstance && k === GITOPS_INSTANCE_LABEL));
 }
 

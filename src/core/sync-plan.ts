@@ -1,7 +1,7 @@
 import {DIFF_API_VERSION, type DiffReport, type KeyDiff, type ObjectDiff, type PlanBinding, type ValueView} from './diff.js';
 import {UsageError} from './errors.js';
 import {checksumsComparable, dataChecksum} from './fingerprint.js';
-import {isOwnerMark, ownerFields, type Owner} from './owners.js';
+import {detectOwner, isOwnerMark, ownerFields, type Owner} from './owners.js';
 import {locationName, objectRef, type ConfigKind, type ConfigObject, type Location} from './types.js';
 import type {PathChange, ValueFormat} from './structured.js';
 
@@ -290,7 +290,7 @@ function buildCreate(source: ConfigObject, keys: KeyChange[], report: DiffReport
     namespace: report.target.namespace,
     ...(source.type ? {type: source.type} : {}),
     ...(source.immutable ? {immutable: true} : {}),
-    labels: copyableMetadata(source.labels, 'label'),
+    labels: withoutOwnersInstance(source, copyableMetadata(source.labels, 'label')),
     annotations: copyableMetadata(source.annotations, 'annotation'),
     data: {},
     binaryData: {},
@@ -372,6 +372,12 @@ export function copyableMetadata(record: Record<string, string>, what: 'label' |
     result[key] = value;
   }
   return result;
+}
+
+/** An owned source's app.kubernetes.io/instance would claim the copy for that owner (Argo CD label tracking prunes it). */
+function withoutOwnersInstance(source: ConfigObject, labels: Record<string, string>): Record<string, string> {
+  if (detectOwner(source)) delete labels['app.kubernetes.io/instance'];
+  return labels;
 }
 
 /** Value bytes (binaryData decoded), summed the way the API server's validation sums them. */
