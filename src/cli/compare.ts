@@ -225,13 +225,8 @@ export async function readLocationAndNamespace(
     ...kinds.map((kind) => cluster.listConfigObjects(kind, location.namespace, {labelSelector: flags.selector})),
   ]);
   return {
-    objects: selectObjects(
-      lists.flat() as ConfigObject[],
-      names,
-      flags['include-platform'],
-      flags.kind !== undefined ? parseKinds(flags.kind) : kinds,
-    ),
-    namespaceUid: namespaceUid as string | undefined,
+    objects: selectObjects(lists.flat(), names, flags['include-platform'], flags.kind !== undefined ? parseKinds(flags.kind) : kinds),
+    namespaceUid: namespaceUid,
   };
 }
 
@@ -345,7 +340,7 @@ export async function compareFleet(
     locations.map((location, i) =>
       locations.some((other, j) => j !== i && other.namespace === location.namespace && other.context !== location.context)
         ? kube.cluster(location.context).clusterIdentity()
-        : undefined,
+        : Promise.resolve(undefined),
     ),
   );
   identities.forEach((result, index) => {

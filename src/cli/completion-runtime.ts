@@ -28,7 +28,7 @@ interface KubeconfigSummary {
 }
 
 export async function runCompletion(words: string[], manifestText: string | undefined): Promise<string> {
-  const manifest: CompletionManifest = manifestText ? JSON.parse(manifestText) : {commands: {}};
+  const manifest: CompletionManifest = manifestText ? (JSON.parse(manifestText) as CompletionManifest) : {commands: {}};
   const plan = planCompletion(words.length > 0 ? words : [''], manifest);
   const prefixed = (candidates: string[], directive: number) =>
     renderCompletion(

@@ -48,7 +48,7 @@ export interface FanoutIo {
   /** stdout: plans, results, documents. */
   print(text: string): void;
   /** stderr: previews, progress, notes. */
-  note(text: string): void;
+  note: (text: string) => void;
   theme(stream: 'stdout' | 'stderr'): Theme;
   canPrompt(): boolean;
   confirm(message: string): Promise<boolean>;

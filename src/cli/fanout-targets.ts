@@ -147,7 +147,7 @@ export async function readTargetNamespaces(
       throw error;
     });
   const [namespaces, objects, copies] = await Promise.all([
-    Promise.all(names.map((name) => unlessForbidden(api.getNamespace(name), {name, labels: {}} as NamespaceInfo | undefined))),
+    Promise.all(names.map((name) => unlessForbidden(api.getNamespace(name), {name, labels: {}}))),
     Promise.all(names.map((name) => unlessForbidden(api.getConfigObject(ref.kind, name, ref.name), undefined))),
     readCopiesElsewhere(ref, cluster),
   ]);

@@ -183,7 +183,11 @@ export async function watchFanout(options: WatchFanoutOptions): Promise<ExitCode
   const signal = await new Promise<'SIGINT' | 'SIGTERM' | 'stop'>((resolve) => {
     process.once('SIGINT', () => resolve('SIGINT'));
     process.once('SIGTERM', () => resolve('SIGTERM'));
-    options.stop?.then(() => resolve('stop'));
+    // A stop promise that rejects still means stop.
+    options.stop?.then(
+      () => resolve('stop'),
+      () => resolve('stop'),
+    );
   });
   stopping = true;
   clearInterval(resync);

@@ -80,9 +80,11 @@ function describeSchemaError(errors: ErrorObject[], parsed: unknown): string {
 
 /** The schema node an error's schemaPath points into (its parent object). */
 function schemaAt(schemaPath: string): {properties?: Record<string, unknown>} {
-  let node: any = rulesSchema;
-  for (const part of schemaPath.replace(/^#\//, '').split('/').slice(0, -1)) node = node?.[part];
-  return node ?? {};
+  let node: unknown = rulesSchema;
+  for (const part of schemaPath.replace(/^#\//, '').split('/').slice(0, -1)) {
+    node = node !== null && typeof node === 'object' ? (node as Record<string, unknown>)[part] : undefined;
+  }
+  return node !== null && typeof node === 'object' ? node : {};
 }
 
 /** Rules of a file that matched no object and no key read in this run, as warnings. */

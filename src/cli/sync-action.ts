@@ -52,7 +52,7 @@ export interface SyncRequest {
 
 export interface SyncIo {
   /** stderr: progress, previews, notes. */
-  note(text: string): void;
+  note: (text: string) => void;
   /** Colours for what goes to stderr. */
   theme: Theme;
   /** A terminal on both ends, so prompts can be shown. */

@@ -19,7 +19,7 @@ export interface UndoRequest {
 }
 
 export interface UndoIo {
-  note(text: string): void;
+  note: (text: string) => void;
   canPrompt: boolean;
   confirm(message: string): Promise<boolean>;
   loadKubeconfig(): Promise<Kubeconfig>;

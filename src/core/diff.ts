@@ -1,4 +1,4 @@
-import {dataChecksum, fingerprint, saltedDataChecksum, sha256} from './fingerprint.js';
+import {dataChecksum, fingerprint, sha256} from './fingerprint.js';
 import {isKeyIgnored, isObjectIgnored, NO_IGNORES, type IgnoreRules} from './ignore.js';
 import {diffStructured, type PathChange, type ValueFormat} from './structured.js';
 import type {KeySetter} from './blame.js';
@@ -217,7 +217,7 @@ function diffKeys(
         target: view(b),
       };
       if (status === 'different' && section === 'data') {
-        const structured = diffStructured(key, a!, b!);
+        const structured = diffStructured(key, a, b);
         if (structured && structured.changes.length > 0) {
           entry.format = structured.format;
           entry.changes =

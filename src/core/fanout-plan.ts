@@ -112,7 +112,7 @@ export function copyMark(object: Pick<ConfigObject, 'labels' | 'annotations' | '
 export function parseOrigin(text: string | undefined): Partial<SourceRef> | undefined {
   if (!text) return undefined;
   try {
-    const value = JSON.parse(text);
+    const value: unknown = JSON.parse(text);
     return value && typeof value === 'object' ? value : undefined;
   } catch {
     return undefined;
@@ -553,8 +553,8 @@ export function chooseTargets(
   const choices: TargetChoice[] = [];
   for (const cluster of clusters) {
     let targets: string[];
-    let missing: string[] = [];
-    let terminating: string[] = [];
+    let missing: string[];
+    let terminating: string[];
     if (!byPattern && !explicit) {
       const found = cluster.namespaces.find((n) => n.name === cluster.defaultNamespace);
       targets = found && found.phase !== 'Terminating' ? [cluster.defaultNamespace] : [];

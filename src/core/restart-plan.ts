@@ -125,15 +125,30 @@ export interface RolloutState {
  * `generation` is the one our restart produced; until the controller has
  * observed it, the status describes the previous template.
  */
+/** The status fields kubectl's rollout status reads, as the API server may send them. */
+interface RolloutStatus {
+  observedGeneration?: number;
+  conditions?: Array<{type?: string; reason?: string}>;
+  replicas?: number;
+  updatedReplicas?: number;
+  availableReplicas?: number;
+  readyReplicas?: number;
+  updateRevision?: string;
+  currentRevision?: string;
+  desiredNumberScheduled?: number;
+  updatedNumberScheduled?: number;
+  numberAvailable?: number;
+}
+
 export function rolloutState(workload: Workload, generation: number | undefined): RolloutState {
   const untracked = untrackedRollout(workload);
   if (untracked) return {done: false, untracked: true, message: untracked};
-  const status = workload.status as Record<string, any>;
+  const status = workload.status as RolloutStatus;
   const wanted = generation ?? workload.generation ?? 0;
   const observed = Number(status.observedGeneration ?? 0);
   if (observed < wanted || observed === 0) return {done: false, message: 'waiting for the controller to observe the restart'};
   if (workload.kind === 'Deployment') {
-    const conditions: Array<{type?: string; reason?: string}> = status.conditions ?? [];
+    const conditions = status.conditions ?? [];
     if (conditions.some((c) => c.type === 'Progressing' && c.reason === 'ProgressDeadlineExceeded')) {
       return {done: false, failed: true, message: 'exceeded its progress deadline'};
     }

@@ -68,7 +68,7 @@ function parseAs(format: ValueFormat, text: string, guessed = false): Flat | und
   try {
     switch (format) {
       case 'json': {
-        const parsed = JSON.parse(text);
+        const parsed: unknown = JSON.parse(text);
         return isContainer(parsed) ? flatten(parsed) : undefined;
       }
       case 'yaml': {

@@ -17,7 +17,6 @@ export function renderColumns(head: string[], rows: string[][], indent = ''): st
     .join('\n');
 }
 
-// eslint-disable-next-line no-control-regex
 const ANSI = /\u001b\[[0-9;]*m/g;
 const WIDE =
   /[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6\u{1f300}-\u{1faff}\u{20000}-\u{3fffd}]/u;
@@ -25,7 +24,7 @@ const WIDE =
 /** Terminal columns of a cell: colour codes take none, East Asian wide characters and emoji two. */
 export function displayWidth(text: string): number {
   const plain = text.includes('\u001b') ? text.replace(ANSI, '') : text;
-  // eslint-disable-next-line no-control-regex
+
   if (/^[\u0000-\u00ff]*$/.test(plain)) return plain.length;
   let width = 0;
   for (const char of plain) width += WIDE.test(char) ? 2 : 1;

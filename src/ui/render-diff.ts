@@ -162,9 +162,9 @@ function renderKeyDetail(key: KeyDiff, theme: Theme, options: DiffRenderOptions)
   if (!multiLine && !structured && !long) return undefined;
   const lines = [`  ${theme.bold(key.key)}${structured ? ` (${key.format})` : ''}:`];
   if (structured) for (const change of key.changes!) lines.push(`    ${renderPathChange(change, theme)}`);
-  if (multiLine) lines.push(renderLineDiff(key.key, a!, b!, theme, options.context));
+  if (multiLine) lines.push(renderLineDiff(key.key, a, b, theme, options.context));
   if (long) {
-    const [from, to] = aroundFirstDifference(a!, b!, 100);
+    const [from, to] = aroundFirstDifference(a, b, 100);
     lines.push(theme.removed(`  - ${from}`), theme.added(`  + ${to}`));
   }
   return lines.join('\n');

@@ -42,7 +42,9 @@ export function shorten(value: string, width = 40): string {
 }
 
 /** Characters that print as nothing (or as something else) and would make two different values look alike. */
+// The class lists combining and joining characters on purpose: each one alone is what hides.
 const INVISIBLE =
+  // eslint-disable-next-line no-misleading-character-class
   /[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0]/g;
 
 /**

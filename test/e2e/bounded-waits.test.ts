@@ -167,7 +167,7 @@ describe('an API server on a port fetch refuses', () => {
     try {
       await new Promise<void>((resolve, reject) => forwarder.once('error', reject).listen(10080, '127.0.0.1', resolve));
     } catch (error) {
-      throw new Error(`port 10080 is taken on this machine; this test needs it (${(error as Error).message})`);
+      throw new Error(`port 10080 is taken on this machine; this test needs it (${(error as Error).message})`, {cause: error});
     }
     const ca = readFileSync(state.caFile, 'utf8');
     const file = kubeconfigWith([{name: 'blocked-port', server: 'https://127.0.0.1:10080', caPem: ca}]);

@@ -50,8 +50,8 @@ function startWatch(
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stderr = '';
-  child.stderr!.on('data', (d) => (stderr += d));
-  child.stdout!.resume();
+  child.stderr.on('data', (d) => (stderr += d));
+  child.stdout.resume();
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   cleanups.push(async () => {
     if (child.exitCode === null) child.kill('SIGKILL');

@@ -21,7 +21,7 @@ describe('fast paths print what oclif prints', () => {
     expect(oclif.code).toBe(0);
     expect(fast.stdout).toBe(oclif.stdout);
     expect(fast.stdout).toMatch(
-      flag.includes('version') ? /^kubectl-configsync\/\d+\.\d+\.\d+ / : /USAGE\n  \$ kubectl configsync \[COMMAND\]/,
+      flag.includes('version') ? /^kubectl-configsync\/\d+\.\d+\.\d+ / : /USAGE\n {2}\$ kubectl configsync \[COMMAND\]/,
     );
   });
 });

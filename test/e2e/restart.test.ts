@@ -1,17 +1,6 @@
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {apply, configMap, createNamespaces, runCli, secret, uniqueName} from './support.js';
-import {
-  cliRequests,
-  container,
-  eventually,
-  list,
-  markPodsReady,
-  runMarkingPodsReady,
-  restartedAt,
-  revisions,
-  waitForRevisions,
-  workload,
-} from './restart-support.js';
+import {cliRequests, container, list, runMarkingPodsReady, restartedAt, revisions, waitForRevisions, workload} from './restart-support.js';
 
 const envA = {name: 'A', valueFrom: {configMapKeyRef: {name: 'app', key: 'a'}}};
 const envB = {name: 'B', valueFrom: {configMapKeyRef: {name: 'app', key: 'b'}}};

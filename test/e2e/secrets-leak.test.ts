@@ -81,7 +81,7 @@ function canonicalEncodings(name: string, data: Record<string, string | Buffer>)
   const sections = (['data', 'binaryData'] as const).flatMap((section) =>
     keys
       .filter((k) => isText(data[k]) === (section === 'data'))
-      .map((k) => `${section}\0${k}\0${section === 'data' ? data[k] : bytes(data[k]).toString('base64')}\0`),
+      .map((k) => `${section}\0${k}\0${section === 'data' ? String(data[k]) : bytes(data[k]).toString('base64')}\0`),
   );
   return [
     [`${name}: sorted section/key/value records`, sections.join('')],

@@ -3,7 +3,7 @@ import {normalizeVerbosity, planCommandLine, suggest, unknownFlagMessage} from '
 import {describeCommands} from '../../src/cli/completion.js';
 import {COMMANDS} from '../../src/commands.js';
 
-const manifest = describeCommands(COMMANDS as never);
+const manifest = describeCommands(COMMANDS);
 const plan = (...argv: string[]) => planCommandLine(argv, manifest);
 
 describe('planCommandLine', () => {

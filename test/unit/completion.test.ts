@@ -13,7 +13,7 @@ import {
 } from '../../src/cli/completion.js';
 import {COMMANDS} from '../../src/commands.js';
 
-const manifest = describeCommands(COMMANDS as never);
+const manifest = describeCommands(COMMANDS);
 
 describe('describeCommands', () => {
   it('records every registered command with its flags and arguments', () => {
