@@ -1,3 +1,4 @@
+import type {Owner} from '../core/owners.js';
 import {Flags} from '@oclif/core';
 import {WritePath} from '../kube/write-path.js';
 import type {ClusterApi} from '../core/cluster-api.js';
@@ -69,6 +70,8 @@ export interface WorkloadOutcome {
   /** Only with --wait. */
   rollout?: {state: 'complete' | 'timeout' | 'failed'; message: string};
   references: ConsumerReference[];
+  /** Who else owns the workload (shown only: a restart is not undone by it). */
+  owner?: Owner;
 }
 
 /** The JSON contract of `restart -o json` and of the restart part of `sync --restart`. */
@@ -302,6 +305,7 @@ function outcomeOf(item: PlannedRestart, outcome: Partial<WorkloadOutcome> & {st
     restartedAt: outcome.restartedAt,
     rollout: outcome.rollout,
     references: item.references,
+    ...(item.owner ? {owner: item.owner} : {}),
   };
 }
 

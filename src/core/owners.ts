@@ -36,7 +36,8 @@ export interface Owner {
   markers: string[];
 }
 
-type Metadata = Pick<ConfigObject, 'kind' | 'name' | 'namespace' | 'labels' | 'annotations' | 'ownerReferences'>;
+/** What detection reads: any object's kind, name and metadata (ConfigMaps and Secrets, also workloads). */
+type Metadata = Pick<ConfigObject, 'name' | 'namespace' | 'labels' | 'annotations' | 'ownerReferences'> & {kind: string};
 
 interface OwnerRule {
   tool: OwnerTool;

@@ -692,6 +692,8 @@ function toWorkload(kind: WorkloadKind, item: any): Workload {
     replicas: item.spec?.replicas,
     updateStrategy: strategyOf(kind === 'Deployment' ? item.spec?.strategy : item.spec?.updateStrategy),
     templateAnnotations: {...item.spec?.template?.metadata?.annotations},
+    labels: {...item.metadata?.labels},
+    annotations: {...item.metadata?.annotations},
     podSpec: (item.spec?.template?.spec ?? {containers: []}) as PodSpec,
     status: {...item.status},
   };

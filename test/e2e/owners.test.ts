@@ -3,6 +3,7 @@
 // fanout copies none of their marks; --blame names the field manager that last set a key.
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {isOwnerMark} from '../../src/core/owners.js';
+import {container, list, workload} from './restart-support.js';
 import {apply, createNamespaces, kubectl, kubectlJson, runCli, uniqueName} from './support.js';
 
 const cleanups: Array<() => Promise<void>> = [];
@@ -467,5 +468,26 @@ describe('diff --blame', () => {
     const table = await runCli(['diff', `alpha/${a}`, `alpha/${b}`, '--blame']);
     expect(table.stdout).toMatch(/SET IN SOURCE BY\s+SET IN TARGET BY/);
     expect(table.stdout).toMatch(/LOG_LEVEL\s+different\s+debug\s+warn\s+kubectl-client-side-apply \S+\s+oncall-alice \d{4}-\d\d-\d\dT/);
+  });
+});
+
+describe('restart and owners', () => {
+  it('names the owner of each workload in the plan and JSON', async () => {
+    const ns = uniqueName('owners-restart');
+    cleanups.push(await createNamespaces('alpha', ns));
+    await apply('alpha', manifest('ConfigMap', ns, 'app', 'info'));
+    const deployment = workload('Deployment', ns, 'web', {containers: [container('web', {envFrom: [{configMapRef: {name: 'app'}}]})]});
+    (deployment.metadata as Record<string, unknown>).annotations = {
+      'argocd.argoproj.io/tracking-id': `guestbook:apps/Deployment:${ns}/web`,
+    };
+    await apply('alpha', list([deployment]));
+    const json = await runCli(['restart', 'configmap/app', '--context', 'alpha', '-n', ns, '--dry-run=client', '-o', 'json']);
+    expect(json.code, json.stderr).toBe(0);
+    expect(JSON.parse(json.stdout).workloads[0]).toMatchObject({
+      name: 'web',
+      owner: {tool: 'argocd', instance: 'guestbook', meaning: 'reverts'},
+    });
+    const table = await runCli(['restart', 'configmap/app', '--context', 'alpha', '-n', ns, '--dry-run=client']);
+    expect(table.stdout).toMatch(/deployment\/web\s+Argo CD application guestbook \(reverts\)\s+would restart/);
   });
 });
