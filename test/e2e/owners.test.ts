@@ -4,7 +4,8 @@
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {isOwnerMark} from '../../src/core/owners.js';
 import {container, list, workload} from './restart-support.js';
-import {apply, createNamespaces, kubectl, kubectlJson, runCli, uniqueName} from './support.js';
+import {apply, createNamespaces, kubectl, kubectlJson, runCli, testStateHome, uniqueName} from './support.js';
+import {KEY, hasScript, runOnTerminal} from './terminal.js';
 
 const cleanups: Array<() => Promise<void>> = [];
 afterAll(async () => {
@@ -489,5 +490,27 @@ describe('restart and owners', () => {
     });
     const table = await runCli(['restart', 'configmap/app', '--context', 'alpha', '-n', ns, '--dry-run=client']);
     expect(table.stdout).toMatch(/deployment\/web\s+Argo CD application guestbook \(reverts\)\s+would restart/);
+  });
+});
+
+describe.skipIf(!hasScript)('on a terminal', () => {
+  it('the confirmation names the owner: no writes nothing (exit 5), yes writes it', async () => {
+    const [from, to] = [uniqueName('owners-tty-src'), uniqueName('owners-tty-dst')];
+    cleanups.push(await createNamespaces('alpha', from, to));
+    await apply('alpha', manifest('ConfigMap', from, 'app', 'debug'));
+    await apply(
+      'alpha',
+      manifest('ConfigMap', to, 'app', 'info', {
+        labels: {'kustomize.toolkit.fluxcd.io/name': 'apps', 'kustomize.toolkit.fluxcd.io/namespace': 'flux-system'},
+      }),
+    );
+    const args = ['sync', `alpha/${from}`, `alpha/${to}`, 'app', '--all'];
+    const question = /owned by Flux Kustomization flux-system\/apps \(reverts\)[\s\S]*write anyway\?/;
+    const declined = await runOnTerminal(args, [{waitFor: question, keys: ['n', KEY.enter]}], {XDG_STATE_HOME: testStateHome});
+    expect(declined.code, declined.screen).toBe(5);
+    expect(await logLevel('ConfigMap', to, 'app')).toBe('info');
+    const accepted = await runOnTerminal(args, [{waitFor: question, keys: ['y', KEY.enter]}], {XDG_STATE_HOME: testStateHome});
+    expect(accepted.code, accepted.screen).toBe(0);
+    expect(await logLevel('ConfigMap', to, 'app')).toBe('debug');
   });
 });
