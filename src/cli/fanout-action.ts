@@ -9,7 +9,7 @@ import {fanoutDocument, renderFanoutPlan, renderFanoutResults, sourceName} from 
 import type {Theme} from '../ui/theme.js';
 import {RunStore} from '../kube/run-store.js';
 import {admitOwnedTargets, WritePath} from '../kube/write-path.js';
-import {describeOwner, isContested} from '../core/owners.js';
+import {describeOwner, isContested, type ForceOwned, type OwnerTool} from '../core/owners.js';
 import {NOT_ATTEMPTED, applyFanoutPlan, hasFailures, readCopies, readFanoutTargets, type FanoutResult} from './apply-fanout.js';
 import {planFromAnnotations} from './fanout-annotations.js';
 import {
@@ -98,6 +98,7 @@ export async function runFanout(object: string | undefined, flags: FanoutFlagVal
         single: false,
         refusal: 'refusing to fan out without confirmation',
         question: `Write ${changes(writes)} for ${plans.length} sources?`,
+        supersedes: ['kubed'],
       },
       flags,
       io,
@@ -195,6 +196,8 @@ interface Batch {
   single: boolean;
   refusal: string;
   question: string;
+  /** Owners this batch takes over by design: --from-annotations replaces Kubed, so its copies are adopted. */
+  supersedes?: OwnerTool[];
 }
 
 /** Shows the plans, asks (or takes --yes), applies with the stop-signal guard, reports every target. */
@@ -224,7 +227,8 @@ async function confirmAndApply(batch: Batch, flags: FanoutFlagValues, io: Fanout
       'planned',
     );
   }
-  const owned = plans.flatMap((p) => p.entries.filter((e) => isWrite(e) && isContested(e.owner)));
+  const superseded = batch.supersedes ?? [];
+  const owned = plans.flatMap((p) => p.entries.filter((e) => isWrite(e) && isContested(e.owner) && !superseded.includes(e.owner.tool)));
   let forceOwned = flags['force-owned'] === true;
   if (!flags.yes) {
     io.note(renderPlans(io.theme('stderr')));
@@ -242,11 +246,11 @@ async function confirmAndApply(batch: Batch, flags: FanoutFlagValues, io: Fanout
     plans.flatMap((p) =>
       p.entries.filter(isWrite).map((e) => ({object: e.existing, where: `${sourceObjectRef(p)} in ${e.context}/${e.namespace}`})),
     ),
-    forceOwned,
+    forceOwned || superseded,
   );
   const progress = single ? progressBar(writes) : () => undefined;
   const clients = apiMap(batch.apis);
-  const options = applyOptions({...flags, 'force-owned': forceOwned}, plans[0].source);
+  const options = applyOptions(flags, plans[0].source, forceOwned || superseded);
   const {value: results, signal} = await runStoppable('writes', io.note, async (stopRequested) => {
     const all: FanoutResult[][] = [];
     // Sources one after another; once stopped, the later plans start nothing and report every write as not attempted.
@@ -287,7 +291,11 @@ function reportOutcome(failed: boolean, io: FanoutIo, stage: 'planned' | 'writte
 }
 
 /** One write path (and one run journal, opened at the first real write) for everything this command writes. */
-function applyOptions(flags: FanoutFlagValues, source: {context: string; namespace: string}) {
+function applyOptions(
+  flags: FanoutFlagValues,
+  source: {context: string; namespace: string},
+  forceOwned: ForceOwned = flags['force-owned'] === true,
+) {
   const now = new Date();
   const runId = RunStore.newRunId(now);
   const mode = flags['dry-run'] === 'server' ? 'server' : 'none';
@@ -300,7 +308,7 @@ function applyOptions(flags: FanoutFlagValues, source: {context: string; namespa
     });
   return {
     runId,
-    writer: new WritePath({mode, fieldManager: flags['field-manager'], journal, runId, forceOwned: flags['force-owned']}),
+    writer: new WritePath({mode, fieldManager: flags['field-manager'], journal, runId, forceOwned}),
     concurrency: flags.concurrency,
     qps: flags.qps,
   };

@@ -459,7 +459,9 @@ export function planTarget(
     };
   const changes = differences(existing, wanted, conflict !== 'overwrite');
   const resourceVersion = existing.resourceVersion;
-  if (changes.length === 0) return {...base, action: 'unchanged', conflict, resourceVersion};
+  // Adopting a Kubed copy replaces Kubed: its warning ("change the source instead") does not apply.
+  const adopting = conflict === 'kubed-copy' ? {ownerWarning: undefined} : {};
+  if (changes.length === 0) return {...base, ...adopting, action: 'unchanged', conflict, resourceVersion};
   // An immutable object, or a Secret whose type changes, can only be replaced by delete + create.
   const recreate = Boolean(existing.immutable) || (existing.kind === 'Secret' && changes.includes('type'));
   // Deleting is only ever done to our own copies: someone else's object is never deleted to be overwritten.
@@ -474,6 +476,7 @@ export function planTarget(
   }
   return {
     ...base,
+    ...adopting,
     action: 'update',
     conflict,
     changes,

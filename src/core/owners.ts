@@ -316,11 +316,18 @@ export interface OwnedTarget {
   owner: Owner;
 }
 
+/**
+ * --force-owned (true), or the owners a command takes over by design (fanout --from-annotations
+ * replaces Kubed): writes to those are not refused.
+ */
+export type ForceOwned = boolean | readonly OwnerTool[];
+
 /** One line per target a write would be undone on; empty when --force-owned or none is owned. */
-export function ownedRefusals(targets: OwnedTarget[], forceOwned: boolean): string[] {
-  if (forceOwned) return [];
+export function ownedRefusals(targets: OwnedTarget[], forceOwned: ForceOwned): string[] {
+  if (forceOwned === true) return [];
+  const superseded = forceOwned === false ? [] : forceOwned;
   return targets
-    .filter((t) => isContested(t.owner))
+    .filter((t) => isContested(t.owner) && !superseded.includes(t.owner.tool))
     .map(
       (t) =>
         `refusing to write ${t.where}: owned by ${ownerLabel(t.owner)}, which ${t.owner.meaning === 'reverts' ? 'reverts' : 'overwrites'} changes (${t.owner.markers.join(', ')}); pass --force-owned to write it anyway; nothing was written`,

@@ -1,7 +1,7 @@
 import type {ClusterApi} from '../core/cluster-api.js';
 import {ClusterError, ConfigSyncError, messageOf, OwnedTargetsError} from '../core/errors.js';
 import {needsRecreate, planPatch, recreatable} from '../core/object-content.js';
-import {detectOwner, ownedRefusals} from '../core/owners.js';
+import {detectOwner, ownedRefusals, type ForceOwned} from '../core/owners.js';
 import {objectRef, type ConfigObject} from '../core/types.js';
 import type {Workload, WorkloadKind} from '../core/workload.js';
 import {JournalError, type RunJournal} from './run-store.js';
@@ -18,7 +18,7 @@ export interface WritePathOptions {
   /** 'undo' when restoring an earlier run (recorded in that run's journal). */
   phase?: 'run' | 'undo';
   /** --force-owned: write objects whose owner (Argo CD, Flux, a secret operator…) reverts or overwrites them. */
-  forceOwned?: boolean;
+  forceOwned?: ForceOwned;
 }
 
 /**
@@ -26,12 +26,12 @@ export interface WritePathOptions {
  * overwrites (src/core/owners.ts), unless --force-owned: one line per target, exit 2. Commands call
  * it with all their targets before the first write; WritePath applies the same rule to each write.
  */
-export function admitOwnedTargets(targets: Array<{object?: ConfigObject; where: string}>, forceOwned: boolean | undefined): void {
+export function admitOwnedTargets(targets: Array<{object?: ConfigObject; where: string}>, forceOwned: ForceOwned | undefined): void {
   const owned = targets.flatMap((t) => {
     const owner = t.object ? detectOwner(t.object) : undefined;
     return owner ? [{where: t.where, owner}] : [];
   });
-  const lines = ownedRefusals(owned, forceOwned === true);
+  const lines = ownedRefusals(owned, forceOwned ?? false);
   if (lines.length > 0) throw new OwnedTargetsError(lines);
 }
 

@@ -252,6 +252,13 @@ describe('the refusal rule', () => {
     expect(ownedRefusals(owned, true)).toEqual([]);
   });
 
+  it('lets a command take over the owner it replaces by design, and only that one', () => {
+    const owned = cases.map(([name, target]) => ({where: name, owner: detectOwner(target)!}));
+    const lines = ownedRefusals(owned, ['kubed']);
+    expect(lines).toHaveLength(ownedRefusals(owned, false).length - 1);
+    expect(lines.some((l) => l.includes('Kubed'))).toBe(false);
+  });
+
   it('is applied by the write path to every write, whatever the command', async () => {
     const cluster = new MemoryCluster('alpha');
     const stored = cluster.put(cases[2][1]);
