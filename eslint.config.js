@@ -4,7 +4,20 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  {ignores: ['dist/', 'release/', 'node_modules/', '.cluster/', '.cache/', 'coverage/', 'fixtures/', '**/*.d.mts', 'vitest.config.ts', 'eslint.config.js']},
+  {
+    ignores: [
+      'dist/',
+      'release/',
+      'node_modules/',
+      '.cluster/',
+      '.cache/',
+      'coverage/',
+      'fixtures/',
+      '**/*.d.mts',
+      'vitest.config.ts',
+      'eslint.config.js',
+    ],
+  },
   js.configs.recommended,
   {
     files: ['**/*.ts'],

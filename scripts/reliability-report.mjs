@@ -48,7 +48,8 @@ const SUITES = {
     labels: {
       dryRunPathsTested: 'dry-run paths tested (commands × mutating paths × client/server)',
       persistedChanges: 'changes persisted by a dry run',
-      recreateFailuresInjected: 'delete-and-create refusals provoked (create forbidden, finalizers)',
+      recreateFailuresInjected:
+        'delete-and-create refusals provoked (create forbidden, admission policy with and without server dry run, finalizers)',
       objectsLost: 'objects lost',
     },
   },
@@ -71,6 +72,9 @@ const SUITES = {
       worstMsOneHung: 'worst time to fail with one hung target, whole process (ms; fanout to 3 contexts, diff of 3 locations)',
       healthyMsSameCommand: 'the same command without the hung target (ms)',
     },
+    // Timings vary from run to run: the README states one run's figure, and a later run may not
+    // exceed it by more than MEASURED_TOLERANCE (counts must match exactly).
+    measured: ['overshootAt1sMs', 'worstMsOneHung', 'healthyMsSameCommand'],
   },
   secrets: {
     file: 'test/e2e/secrets-leak.test.ts',
@@ -88,6 +92,8 @@ const SUITES = {
       backupFilesChecked: 'backup files checked',
       backupFilesNotPrivate: 'backup files not mode 0600 in a 0700 directory',
     },
+    // Output holds paths (temporary directories, the clone's location), so its size varies by machine.
+    measured: ['bytesScanned'],
   },
   'byte-exact': {
     file: 'test/e2e/byte-exact.test.ts',
@@ -130,22 +136,102 @@ function rank(known, suite) {
   return index < 0 ? known.length : index;
 }
 
-function main() {
-  if (!existsSync(dir)) return;
-  const records = readdirSync(dir)
+/** How much worse than the README's figure a timing may be in a later run before CI fails. */
+const MEASURED_TOLERANCE = 1.5;
+const MEASURED_SLACK_MS = 250;
+
+/** The figures of the rendered table, keyed "title|label" (the first column repeats only once per suite). */
+export function tableFigures(markdown) {
+  const figures = new Map();
+  let suite = '';
+  for (const line of markdown.split('\n')) {
+    const cells = /^\| (.*) \| (.*) \| ([\d,.-]+) \|$/.exec(line);
+    if (!cells) continue;
+    if (cells[1] !== '') suite = cells[1];
+    figures.set(`${suite}|${cells[2]}`, Number(cells[3].replaceAll(',', '')));
+  }
+  return figures;
+}
+
+/** Differences between what this run produced and what the README states; empty when they agree. */
+export function compareFigures(records, committedSection) {
+  const produced = tableFigures(renderReliability(records));
+  const committed = tableFigures(committedSection);
+  const measured = new Set(
+    records.flatMap((r) => (SUITES[r.suite]?.measured ?? []).map((key) => `${r.suite}:${SUITES[r.suite].labels[key] ?? key}`)),
+  );
+  const suiteOf = new Map(records.map((r) => [labelOf(r), r.suite]));
+  const problems = [];
+  for (const [key, value] of produced) {
+    const [title, label] = key.split('|');
+    const stated = committed.get(key);
+    if (stated === undefined) {
+      problems.push(`README lacks "${label}" (${title}); this run produced ${value}`);
+      continue;
+    }
+    if (measured.has(`${suiteOf.get(title)}:${label}`)) {
+      if (value > stated * MEASURED_TOLERANCE + MEASURED_SLACK_MS)
+        problems.push(`"${label}": README states ${stated}, this run measured ${value}`);
+    } else if (value !== stated) {
+      problems.push(`"${label}": README states ${stated}, this run produced ${value}`);
+    }
+  }
+  for (const key of committed.keys())
+    if (!produced.has(key)) problems.push(`README states "${key.split('|')[1]}", which this run did not produce`);
+  return problems;
+}
+
+function labelOf(record) {
+  const suite = SUITES[record.suite];
+  return suite ? `${record.title} ([${suite.file.split('/').pop()}](${suite.file}))` : record.title;
+}
+
+function readRecords() {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir)
     .filter((f) => f.endsWith('.json'))
     .map((f) => JSON.parse(readFileSync(join(dir, f), 'utf8')));
-  if (records.length === 0) return;
+}
+
+/**
+ * Writes the figures into README.md, or with --check (as CI runs it) fails when the README
+ * states anything other than what this run produced. Only a run of every hardening suite
+ * renders: one file run on its own leaves the README as it is.
+ */
+function main() {
+  // CI checks rather than writes: a README that differs from the run fails the build.
+  const check = process.argv.includes('--check') || process.env.CI === 'true';
+  const records = readRecords();
+  const missing = Object.entries(SUITES)
+    .filter(([suite]) => !records.some((r) => r.suite === suite))
+    .map(([, s]) => s.file);
+  if (missing.length > 0) {
+    process.stderr.write(`reliability-report: no figures from ${missing.join(', ')}; README.md left as it is\n`);
+    if (check) process.exitCode = 1;
+    return;
+  }
   const text = readFileSync(readme, 'utf8');
   const start = text.indexOf(START);
   const end = text.indexOf(END);
   if (start < 0 || end < start) {
-    process.stderr.write(`reliability-report: README.md has no ${START} … ${END} markers; nothing written\n`);
+    process.stderr.write(`reliability-report: README.md has no ${START} … ${END} markers\n`);
+    process.exitCode = 1;
+    return;
+  }
+  if (check) {
+    const problems = compareFigures(records, text.slice(start, end));
+    for (const problem of problems) process.stderr.write(`reliability-report: ${problem}\n`);
+    if (problems.length > 0) {
+      process.stderr.write(
+        'reliability-report: the committed README does not state what this run produced; run `npm test` and commit README.md\n',
+      );
+      process.exitCode = 1;
+    } else process.stderr.write(`reliability-report: README.md states what this run produced (${records.length} suites)\n`);
     return;
   }
   const next = `${text.slice(0, start + START.length)}\n${renderReliability(records)}\n${text.slice(end)}`;
   if (next !== text) writeFileSync(readme, next);
-  process.stderr.write(`reliability-report: ${records.length} suite(s) rendered into README.md\n`);
+  process.stderr.write(`reliability-report: ${records.length} suites rendered into README.md\n`);
 }
 
-main();
+if (process.argv[1] === fileURLToPath(import.meta.url)) main();

@@ -16,6 +16,7 @@ import {kindFromWord, type ConfigKind} from '../core/types.js';
 import {renderDocument} from '../ui/output.js';
 import {canPrompt, promptConfirm} from '../ui/prompts.js';
 import {renderRestartReport} from '../ui/render-restart.js';
+import {counted} from '../core/words.js';
 
 export default class Restart extends BaseCommand {
   static override summary = 'Restart exactly the Deployments, StatefulSets and DaemonSets that read a ConfigMap or Secret.';
@@ -95,12 +96,12 @@ ${EXIT_CODES_HELP}`;
     if (restarts > 0 && flags['dry-run'] === 'none' && !flags.yes) {
       if (!canPrompt()) {
         throw new UsageError(
-          `refusing to restart ${restarts} workload(s) without confirmation: no terminal; pass --yes (or --dry-run=client to preview)`,
+          `refusing to restart ${counted(restarts, 'workload')} without confirmation: no terminal; pass --yes (or --dry-run=client to preview)`,
         );
       }
       this.note(renderRestartReport(previewRestartPlan(plan, 'client'), this.themeFor(flags['no-color'], process.stderr)));
       const where = namespace === undefined ? `${context}, all namespaces` : `${context}/${namespace}`;
-      const ok = await promptConfirm(`Restart ${restarts} workload(s) in ${where}?`);
+      const ok = await promptConfirm(`Restart ${counted(restarts, 'workload')} in ${where}?`);
       if (!ok) throw new DeclinedError('declined: nothing was restarted');
     }
 

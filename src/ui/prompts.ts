@@ -1,6 +1,7 @@
 import type {DiffReport, KeyDiff, ObjectDiff} from '../core/diff.js';
 import {objectRef} from '../core/types.js';
 import {previewValue} from './render-sync.js';
+import {counted} from '../core/words.js';
 
 /** Prompts read the terminal and draw on stderr, so stdout stays clean for results. */
 const streams = () => ({input: process.stdin, output: process.stderr});
@@ -39,7 +40,7 @@ export async function promptObjects(objects: ObjectDiff[], prune: boolean): Prom
       message: 'Objects to sync (space to select, enter to continue)',
       choices: objects.map((o) => ({
         value: objectRef(o),
-        name: `${objectRef(o)}   ${o.status === 'missing-in-target' ? 'missing in target: create' : `different (${syncableKeys(o, prune).length} keys)`}`,
+        name: `${objectRef(o)}   ${o.status === 'missing-in-target' ? 'missing in target: create' : `different (${counted(syncableKeys(o, prune).length, 'key')})`}`,
       })),
       required: true,
       pageSize: 15,

@@ -7,6 +7,7 @@ import {locationName, objectRef} from '../core/types.js';
 import {renderColumns} from './columns.js';
 import {escapeNonAscii, markInvisible, shorten, showValue} from './table.js';
 import type {Theme} from './theme.js';
+import {counted} from '../core/words.js';
 
 export interface DiffRenderOptions {
   /** Lines of context around each change in value diffs (-C). */
@@ -49,7 +50,7 @@ export function renderDiffReport(report: DiffReport, theme: Theme, options: Diff
       const ignored = object.keys.filter((k) => k.ignored).length;
       const ignoredNote = ignored > 0 ? `, ${ignored} ignored ${ignored === 1 ? 'difference' : 'differences'}` : '';
       oneLiners.push(
-        `${objectRef(object)}   ${theme.same(`identical (${object.keys.length} keys${ignoredNote})`)}${options.owners ? `   ${ownersLine(object)}` : ''}`,
+        `${objectRef(object)}   ${theme.same(`identical (${counted(object.keys.length, 'key')}${ignoredNote})`)}${options.owners ? `   ${ownersLine(object)}` : ''}`,
       );
       continue;
     }
@@ -70,7 +71,8 @@ export function renderSummary(report: DiffReport, theme: Theme): string {
     ['missing in source', s.missingInSource, theme.added],
   ] as const;
   const parts = cells.map(([label, count, paint]) => (count > 0 ? paint(`${label} ${count}`) : `${label} ${count}`));
-  if (s.ignoredObjects + s.ignoredKeys > 0) parts.push(theme.dim(`ignored ${s.ignoredObjects} objects, ${s.ignoredKeys} keys`));
+  if (s.ignoredObjects + s.ignoredKeys > 0)
+    parts.push(theme.dim(`ignored ${counted(s.ignoredObjects, 'object')}, ${counted(s.ignoredKeys, 'key')}`));
   return `Summary: ${parts.join(' · ')}`;
 }
 

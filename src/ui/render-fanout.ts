@@ -3,6 +3,7 @@ import {describeOwner, type Owner} from '../core/owners.js';
 import {ownerColumn} from './columns.js';
 import {renderTable} from './table.js';
 import type {Theme} from './theme.js';
+import {counted} from '../core/words.js';
 
 /** The kind/name of a source the way users type it. */
 export function sourceName(ref: Pick<SourceRef, 'kind' | 'name' | 'namespace' | 'context'>): string {
@@ -83,7 +84,7 @@ export function renderFanoutPlan(plan: FanoutPlan, theme: Theme, options: {title
 
 export function renderPlanSummary(plan: FanoutPlan): string {
   const s = plan.summary;
-  return `Plan: ${s.create} to create, ${s.update} to update, ${s.prune} to prune, ${s.unchanged} unchanged, ${s.conflict} conflicts, ${s.error} errors`;
+  return `Plan: ${s.create} to create, ${s.update} to update, ${s.prune} to prune, ${s.unchanged} unchanged, ${counted(s.conflict, 'conflict')}, ${counted(s.error, 'error')}`;
 }
 
 const OUTCOME_WORDS = {done: 'done', failed: 'FAILED', skipped: 'skipped', unchanged: '-'} as const;
@@ -123,7 +124,7 @@ export function renderFanoutResults(
     results.filter((r) => r.outcome === outcome && (!action || r.action === action)).length;
   out.push(
     `Result: ${count('done', 'create')} created, ${count('done', 'update')} updated, ${count('done', 'prune')} pruned, ` +
-      `${count('unchanged')} unchanged, ${count('skipped')} conflicts skipped, ${count('failed')} failed`,
+      `${count('unchanged')} unchanged, ${counted(count('skipped'), 'conflict')} skipped, ${count('failed')} failed`,
   );
   return `${out.join('\n')}\n`;
 }
@@ -186,7 +187,7 @@ export function renderFanoutStatus(status: FanoutStatus, theme: Theme, errors: A
   for (const error of errors) out.push(theme.removed(`error: context ${error.context}: ${error.message}`));
   const s = status.summary;
   out.push(
-    `Summary: ${s['in-sync']} in sync, ${s.stale} stale, ${s.edited} edited locally, ${s.orphaned} orphaned, ${s.missing} missing${errors.length ? `, ${errors.length} contexts unreadable` : ''}`,
+    `Summary: ${s['in-sync']} in sync, ${s.stale} stale, ${s.edited} edited locally, ${s.orphaned} orphaned, ${s.missing} missing${errors.length ? `, ${counted(errors.length, 'context')} unreadable` : ''}`,
   );
   return `${out.join('\n')}\n`;
 }

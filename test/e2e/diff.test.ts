@@ -6,7 +6,7 @@ import {load} from 'js-yaml';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {ARN_CONTEXT, list} from './diff-support.js';
 import {kubeconfigWith} from './kubeconfigs.js';
-import {apply, configMap, createNamespaces, kubectl, repoRoot, runCli, secret, uniqueName} from './support.js';
+import {apply, configMap, createNamespaces, eventually, kubectl, repoRoot, runCli, secret, uniqueName} from './support.js';
 
 const schema = JSON.parse(readFileSync(join(repoRoot, 'schema', 'diff-report.schema.json'), 'utf8'));
 const validate = new Ajv2020({allErrors: true, strictRequired: false, allowUnionTypes: true}).compile(schema);
@@ -72,7 +72,7 @@ describe('diff between two namespaces of one cluster', () => {
     const out = result.stdout;
     expect(out).toContain(`ConfigMaps: alpha/${src} → alpha/${dst}`);
     expect(out).toContain('Summary: total 5 · identical 1 · different 2 · missing in target 1 · missing in source 1');
-    expect(out).toMatch(/^configmap\/common {3}identical \(1 keys\)$/m);
+    expect(out).toMatch(/^configmap\/common {3}identical \(1 key\)$/m);
     expect(out).toMatch(/^configmap\/app-config {3}different$/m);
     expect(out).toMatch(/^ {2}LOG_LEVEL +different +debug +info$/m);
     expect(out).toMatch(/^ {2}ONLY_SRC +missing in target +1 +-$/m);
@@ -95,18 +95,20 @@ describe('diff between two namespaces of one cluster', () => {
     expect(narrowed.code).toBe(1);
     expect(narrowed.stdout).toContain('Summary: total 1 · identical 0 · different 1');
     expect(narrowed.stdout).toContain('  @@ -1,1 +1,1 @@\n  -worker_processes auto;\n  +worker_processes 4;\n');
-    const platform = await kubectl(['--context', 'alpha', 'get', 'configmaps', '-n', src, '-o', 'name']);
-    if (platform.includes('kube-root-ca.crt')) {
-      const all = await runCli(['diff', `alpha/${src}`, `alpha/${dst}`, '--include-platform', '-q']);
-      expect(all.stdout).toContain('Summary: total 6');
-    }
+    // The controller manager publishes kube-root-ca.crt into each new namespace; wait for it rather than skip.
+    const published = (namespace: string) => async () =>
+      (await kubectl(['--context', 'alpha', 'get', 'configmaps', '-n', namespace, '-o', 'name'])).includes('kube-root-ca.crt');
+    expect(await eventually(published(src)), 'kube-root-ca.crt published in the source namespace').toBe(true);
+    expect(await eventually(published(dst)), 'kube-root-ca.crt published in the target namespace').toBe(true);
+    const all = await runCli(['diff', `alpha/${src}`, `alpha/${dst}`, '--include-platform', '-q']);
+    expect(all.stdout).toContain('Summary: total 6');
   });
 
   it('exits 0 for identical namespaces; --quiet prints the summary only; --hide-identical hides identical objects', async () => {
     const full = await runCli(['diff', `alpha/${same}`, `beta/${far}`, 'common']);
     expect(full.code).toBe(0);
     expect(full.stdout).toBe(
-      `ConfigMaps: alpha/${same} → beta/${far}\nSummary: total 1 · identical 1 · different 0 · missing in target 0 · missing in source 0\n\nconfigmap/common   identical (1 keys)\n`,
+      `ConfigMaps: alpha/${same} → beta/${far}\nSummary: total 1 · identical 1 · different 0 · missing in target 0 · missing in source 0\n\nconfigmap/common   identical (1 key)\n`,
     );
     const hidden = await runCli(['diff', `alpha/${same}`, `beta/${far}`, 'common', '--hide-identical']);
     expect(hidden.code).toBe(0);
@@ -187,7 +189,7 @@ describe('ignore rules', () => {
     const ignored = await runCli([...args(), '--ignore-object', 'dev-*'], {cwd: dir});
     expect(ignored.code).toBe(0);
     expect(ignored.stdout).toContain(
-      'Summary: total 1 · identical 1 · different 0 · missing in target 0 · missing in source 0 · ignored 1 objects, 0 keys',
+      'Summary: total 1 · identical 1 · different 0 · missing in target 0 · missing in source 0 · ignored 1 object, 0 keys',
     );
     const keys = await runCli(['diff', `alpha/${src}`, `alpha/${dst}`, 'dev-local', '--ignore-key', 'X', '-o', 'json'], {cwd: dir});
     expect(keys.code).toBe(0);
@@ -201,13 +203,13 @@ describe('ignore rules', () => {
     writeFileSync(join(repo, '.configsync.yaml'), 'ignore:\n  keys: ["dev-local:X"]\n');
     const found = await runCli(args(), {cwd: deep});
     expect(found.code).toBe(0);
-    expect(found.stdout).toContain('ignored 0 objects, 1 keys');
-    expect(found.stdout).toContain('configmap/dev-local   identical (1 keys, 1 ignored difference)');
+    expect(found.stdout).toContain('ignored 0 objects, 1 key');
+    expect(found.stdout).toContain('configmap/dev-local   identical (1 key, 1 ignored difference)');
     expect((await runCli([...args(), '--no-rules'], {cwd: deep})).code).toBe(1);
     writeFileSync(join(dir, 'ci.yaml'), 'ignore:\n  objects: ["dev-local"]\n');
     const explicit = await runCli([...args(), '--rules', join(dir, 'ci.yaml')], {cwd: dir});
     expect(explicit.code).toBe(0);
-    expect(explicit.stdout).toContain('ignored 1 objects, 0 keys');
+    expect(explicit.stdout).toContain('ignored 1 object, 0 keys');
   });
 
   it('refuses a rules file its schema does not allow, naming the allowed fields, and reports rules that match nothing', async () => {

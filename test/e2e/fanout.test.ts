@@ -1,21 +1,10 @@
-import {copyFileSync, mkdtempSync, readFileSync} from 'node:fs';
+import {cliAuditEvents} from './audit.js';
+import {copyFileSync, mkdtempSync} from 'node:fs';
 import {createServer} from 'node:net';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {afterAll, describe, expect, it} from 'vitest';
-import {
-  apply,
-  configMap,
-  createNamespaces,
-  kubeconfig,
-  kubectl,
-  kubectlJson,
-  repoRoot,
-  runCli,
-  runProcess,
-  secret,
-  uniqueName,
-} from './support.js';
+import {apply, configMap, createNamespaces, kubeconfig, kubectl, kubectlJson, runCli, runProcess, secret, uniqueName} from './support.js';
 
 const cleanups: Array<() => Promise<void>> = [];
 afterAll(async () => {
@@ -35,21 +24,6 @@ async function getCm(context: string, namespace: string, name: string): Promise<
   } catch {
     return undefined;
   }
-}
-
-function auditEvents(cluster: 'alpha' | 'beta'): any[] {
-  const state = JSON.parse(readFileSync(join(repoRoot, '.cluster', 'state.json'), 'utf8'));
-  return readFileSync(state.clusters[cluster].auditLog, 'utf8')
-    .split('\n')
-    .filter((l) => l.trim())
-    .flatMap((l) => {
-      try {
-        return [JSON.parse(l)];
-      } catch {
-        return [];
-      }
-    })
-    .filter((e) => (e.userAgent ?? '').startsWith('kubectl-configsync/'));
 }
 
 async function kubeSystemUid(context: string): Promise<string> {
@@ -84,19 +58,13 @@ describe('fanout in one cluster', () => {
     }
 
     // Second run: no writes; requests are the source GET, one LIST of copies and one of namespaces.
-    const before = auditEvents('alpha').length;
+    const before = (await cliAuditEvents('alpha')).length;
     const second = await runCli(['fanout', 'configmap/shared', '--context', 'alpha', '-n', src, '--namespace-regex', `^${p}-`, '--yes']);
     expect(second.code).toBe(0);
     expect(second.stderr).toContain('nothing to write');
-    // The audit log is written as responses complete: give the last lines a moment.
-    let ours: any[] = [];
-    for (let i = 0; i < 20; i++) {
-      ours = auditEvents('alpha').slice(before);
-      if (ours.some((e) => e.verb === 'get' && e.objectRef?.name === 'shared' && e.objectRef?.namespace === src)) break;
-      await new Promise((r) => setTimeout(r, 100));
-    }
+    const ours = (await cliAuditEvents('alpha')).slice(before);
     const writes = ours.filter(
-      (e) => ['create', 'update', 'patch', 'delete'].includes(e.verb) && [src, a, b, c].includes(e.objectRef?.namespace),
+      (e) => ['create', 'update', 'patch', 'delete'].includes(e.verb) && [src, a, b, c].includes(e.objectRef?.namespace ?? ''),
     );
     expect(writes).toEqual([]);
     expect(

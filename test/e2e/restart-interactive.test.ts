@@ -1,3 +1,4 @@
+import {missingTool} from '../support/requirements.js';
 import {mkdtempSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
@@ -8,11 +9,11 @@ import {cliRequests, container, list, restartedAt, revisions, waitForRevisions, 
 
 const stateHome = mkdtempSync(join(tmpdir(), 'configsync-restart-pty-'));
 
-function patchesOf(namespace: string, name: string): number {
-  return cliRequests(namespace).filter((e) => e.verb === 'patch' && e.objectRef?.name === name).length;
+async function patchesOf(namespace: string, name: string): Promise<number> {
+  return (await cliRequests(namespace)).filter((e) => e.verb === 'patch' && e.objectRef?.name === name).length;
 }
 
-describe.skipIf(!hasScript)('restart on a terminal', () => {
+describe.skipIf(missingTool(hasScript, 'script (util-linux), which gives the CLI a pseudo-terminal'))('restart on a terminal', () => {
   const ns = uniqueName('rtty');
   let cleanup: () => Promise<void>;
   const names = ['confirm', 'decline', 'interrupt'];
@@ -45,7 +46,7 @@ describe.skipIf(!hasScript)('restart on a terminal', () => {
     expect(screen).toMatch(/deployment\/confirm\s+restarted\s+1/);
     expect(await restartedAt('Deployment', ns, 'confirm')).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
     expect(await waitForRevisions('Deployment', ns, 'confirm', 2)).toBe(2);
-    expect(patchesOf(ns, 'confirm')).toBe(1);
+    expect(await patchesOf(ns, 'confirm')).toBe(1);
   });
 
   it('declining exits 5 and patches nothing', async () => {
@@ -58,7 +59,7 @@ describe.skipIf(!hasScript)('restart on a terminal', () => {
     expect(screen).toContain('error: declined: nothing was restarted');
     expect(await restartedAt('Deployment', ns, 'decline')).toBeUndefined();
     expect(await revisions('Deployment', ns, 'decline')).toBe(1);
-    expect(patchesOf(ns, 'decline')).toBe(0);
+    expect(await patchesOf(ns, 'decline')).toBe(0);
   });
 
   it('Ctrl-C at the question exits 130 and patches nothing', async () => {
@@ -71,6 +72,6 @@ describe.skipIf(!hasScript)('restart on a terminal', () => {
     expect(screen).toContain('error: interrupted at the prompt: nothing was written');
     expect(await restartedAt('Deployment', ns, 'interrupt')).toBeUndefined();
     expect(await revisions('Deployment', ns, 'interrupt')).toBe(1);
-    expect(patchesOf(ns, 'interrupt')).toBe(0);
+    expect(await patchesOf(ns, 'interrupt')).toBe(0);
   });
 });

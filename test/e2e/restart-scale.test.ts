@@ -29,7 +29,7 @@ describe('restart in a namespace of 200 workloads', () => {
     expect(report.workloadsScanned).toBe(200);
     expect(report.workloads.map((w: any) => [w.name, w.status])).toEqual(consumers.map((n) => [n, 'restarted']));
 
-    const requests = cliRequests(ns);
+    const requests = await cliRequests(ns);
     const byVerb = (verb: string) => requests.filter((e) => e.verb === verb);
     expect(
       byVerb('list')

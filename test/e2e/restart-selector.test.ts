@@ -43,7 +43,7 @@ describe('restart -l/--selector', () => {
     expect(await restartedAt('StatefulSet', ns, 'web-cache')).toBeDefined();
     expect(await restartedAt('Deployment', ns, 'batch')).toBeUndefined();
     expect(await restartedAt('DaemonSet', ns, 'agent')).toBeUndefined();
-    const requests = cliRequests(ns) as Array<{verb: string; requestURI?: string; objectRef?: {resource?: string}}>;
+    const requests = (await cliRequests(ns)) as Array<{verb: string; requestURI?: string; objectRef?: {resource?: string}}>;
     const lists = requests.filter((e) => e.verb === 'list');
     expect(lists.map((e) => e.objectRef?.resource).sort()).toEqual(['daemonsets', 'deployments', 'statefulsets']);
     for (const e of lists) expect(decodeURIComponent(e.requestURI ?? '')).toContain('labelSelector=tier=web');
@@ -67,7 +67,7 @@ describe('restart -l/--selector', () => {
       `Consumers of configmap/app in alpha/${ns} among workloads matching tier in (web,batch),tier!=web (dry run: client, nothing written)`,
     );
     expect(result.stdout).toMatch(/deployment\/batch\s+would restart/);
-    expect(result.stdout).toContain('Summary: 1 consumers of 1 workloads');
+    expect(result.stdout).toContain('Summary: 1 consumer of 1 workload');
   });
 
   it('a selector nothing matches restarts nothing and says so', async () => {
@@ -77,10 +77,10 @@ describe('restart -l/--selector', () => {
   });
 
   it('a malformed selector is a usage error before any request', async () => {
-    const before = cliRequests(ns).length;
+    const before = (await cliRequests(ns)).length;
     const result = await runCli(['restart', 'configmap/app', '-l', 'tier in web', '--context', 'alpha', '-n', ns, '--yes']);
     expect(result.code).toBe(2);
     expect(result.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^error: invalid label selector "tier in web": /)]);
-    expect(cliRequests(ns).length).toBe(before);
+    expect((await cliRequests(ns)).length).toBe(before);
   });
 });

@@ -124,7 +124,7 @@ describe('restart --wait and update strategies', () => {
     expect(await waitForRevisions('StatefulSet', ns, 'sts-ondelete', 2)).toBe(2);
     expect(await waitForRevisions('DaemonSet', ns, 'ds-ondelete', 2)).toBe(2);
     // No rollout to follow: not one GET of either workload.
-    const gets = cliRequests(ns).filter(
+    const gets = (await cliRequests(ns)).filter(
       (e) => e.verb === 'get' && (e.objectRef?.name === 'sts-ondelete' || e.objectRef?.name === 'ds-ondelete'),
     );
     expect(gets).toEqual([]);

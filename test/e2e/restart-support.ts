@@ -1,7 +1,6 @@
 // Manifests and read-backs shared by the restart end-to-end tests.
-import {readFileSync} from 'node:fs';
-import {join} from 'node:path';
-import {kubectl, kubectlJson, repoRoot, runCli, type RunResult} from './support.js';
+import {cliAuditEvents, type AuditEvent, type Cluster} from './audit.js';
+import {kubectl, kubectlJson, runCli, type RunResult} from './support.js';
 
 export type Kind = 'Deployment' | 'StatefulSet' | 'DaemonSet';
 
@@ -50,14 +49,9 @@ export async function revisions(kind: Kind, namespace: string, name: string, con
 }
 
 /** Polls until check() returns true (the controllers work asynchronously); returns the last answer. */
-export async function eventually(check: () => Promise<boolean>, timeoutMs = 30_000): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (await check()) return true;
-    if (Date.now() > deadline) return false;
-    await new Promise((r) => setTimeout(r, 300));
-  }
-}
+import {eventually} from './support.js';
+
+export {eventually};
 
 export async function waitForRevisions(kind: Kind, namespace: string, name: string, count: number): Promise<number> {
   let seen = 0;
@@ -65,27 +59,11 @@ export async function waitForRevisions(kind: Kind, namespace: string, name: stri
   return seen;
 }
 
-export interface AuditEvent {
-  auditID: string;
-  verb: string;
-  userAgent?: string;
-  stage: string;
-  objectRef?: {resource?: string; namespace?: string; name?: string; subresource?: string};
-  responseStatus?: {code?: number};
-}
+export type {AuditEvent};
 
-/** Requests our CLI made in one namespace, from the API server's audit log (one entry per request). */
-export function cliRequests(namespace: string, cluster = 'alpha'): AuditEvent[] {
-  const state = JSON.parse(readFileSync(join(repoRoot, '.cluster', 'state.json'), 'utf8'));
-  const log: string = state.clusters[cluster].auditLog;
-  const seen = new Map<string, AuditEvent>();
-  for (const line of readFileSync(log, 'utf8').split('\n')) {
-    if (!line.includes('kubectl-configsync/') || !line.includes(namespace)) continue;
-    const event = JSON.parse(line) as AuditEvent;
-    if (!event.userAgent?.startsWith('kubectl-configsync/') || event.objectRef?.namespace !== namespace) continue;
-    seen.set(event.auditID, event);
-  }
-  return [...seen.values()];
+/** Requests our CLI made in one namespace, from the API server's audit log (one entry per request, all of them: see audit.ts). */
+export async function cliRequests(namespace: string, cluster: Cluster = 'alpha'): Promise<AuditEvent[]> {
+  return (await cliAuditEvents(cluster)).filter((e) => e.objectRef?.namespace === namespace);
 }
 
 /**

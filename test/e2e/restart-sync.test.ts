@@ -41,7 +41,7 @@ describe('sync --restart', () => {
     expect(await restartedAt('Deployment', target, 'reads-a')).toBeUndefined();
     expect(await restartedAt('Deployment', source, 'source-reader')).toBeUndefined();
     // The ConfigMap was written before any workload was patched.
-    const writes = cliRequests(target).filter((e) => e.verb === 'update' || e.verb === 'patch');
+    const writes = (await cliRequests(target)).filter((e) => e.verb === 'update' || e.verb === 'patch');
     expect(writes.map((e) => `${e.verb} ${e.objectRef?.resource}/${e.objectRef?.name}`)).toEqual([
       'patch configmaps/app',
       'patch deployments/reads-b',
@@ -50,12 +50,12 @@ describe('sync --restart', () => {
 
   it('a second run changes nothing, so it restarts nothing and lists no workload', async () => {
     const before = await restartedAt('Deployment', target, 'reads-b');
-    const lists = cliRequests(target).filter((e) => e.verb === 'list' && e.objectRef?.resource === 'deployments').length;
+    const lists = (await cliRequests(target)).filter((e) => e.verb === 'list' && e.objectRef?.resource === 'deployments').length;
     const result = await runCli(['sync', `alpha/${source}`, `alpha/${target}`, '--all', '--yes', '--restart']);
     expect(result.code).toBe(0);
     expect(result.stderr).toContain('nothing to sync');
     expect(result.stdout).toContain(`Restart: no key changed in alpha/${target}, so no workload needs a restart`);
     expect(await restartedAt('Deployment', target, 'reads-b')).toBe(before);
-    expect(cliRequests(target).filter((e) => e.verb === 'list' && e.objectRef?.resource === 'deployments')).toHaveLength(lists);
+    expect((await cliRequests(target)).filter((e) => e.verb === 'list' && e.objectRef?.resource === 'deployments')).toHaveLength(lists);
   });
 });

@@ -126,7 +126,7 @@ describe('restart: finding consumers and restarting them', () => {
     });
     expect(report.summary).toEqual({consumers: 9, restarted: 8, skipped: 1, failed: 0});
     expect(await restartedAt('Deployment', ns, 'env-a')).toBeUndefined();
-    expect(cliRequests(ns).filter((e) => e.verb === 'patch')).toEqual([]);
+    expect((await cliRequests(ns)).filter((e) => e.verb === 'patch')).toEqual([]);
   });
 
   it('the read-only user is refused per workload, exit 3, nothing restarted', async () => {

@@ -123,3 +123,13 @@ export function configMap(
 export function secret(namespace: string, name: string, values: Record<string, string>, type = 'Opaque'): string {
   return JSON.stringify({apiVersion: 'v1', kind: 'Secret', metadata: {name, namespace}, type, stringData: values});
 }
+
+/** Polls until `check` holds; false when it never did within the time. */
+export async function eventually(check: () => Promise<boolean>, timeoutMs = 30_000): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (await check()) return true;
+    if (Date.now() > deadline) return false;
+    await new Promise((r) => setTimeout(r, 300));
+  }
+}

@@ -1,3 +1,4 @@
+import {missingTool} from '../support/requirements.js';
 import {mkdtempSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
@@ -12,7 +13,7 @@ async function data(namespace: string, name: string): Promise<Record<string, str
   return JSON.parse(await kubectl(['--context', 'alpha', '-n', namespace, 'get', 'configmap', name, '-o', 'json'])).data ?? {};
 }
 
-describe.skipIf(!hasScript)('sync on a terminal', () => {
+describe.skipIf(missingTool(hasScript, 'script (util-linux), which gives the CLI a pseudo-terminal'))('sync on a terminal', () => {
   const src = uniqueName('tty-src');
   const dst = uniqueName('tty-dst');
   let cleanup: () => Promise<void>;

@@ -12,7 +12,7 @@ describe('sync --restart --dry-run=client', () => {
   const env = {XDG_STATE_HOME: join(work, 'state')};
   let cleanup: () => Promise<void>;
   const reads = (key: string) => ({containers: [container('web', {env: [{name: 'X', valueFrom: {configMapKeyRef: {name: 'app', key}}}]})]});
-  const writes = () => cliRequests(target).filter((e) => !['get', 'list', 'watch'].includes(e.verb));
+  const writes = async () => (await cliRequests(target)).filter((e) => !['get', 'list', 'watch'].includes(e.verb));
 
   beforeAll(async () => {
     cleanup = await createNamespaces('alpha', source, target);
@@ -57,7 +57,7 @@ describe('sync --restart --dry-run=client', () => {
     });
     expect(plan.restart.workloads.map((w: any) => [w.name, w.status])).toEqual([['reads-b', 'would-restart']]);
 
-    expect(writes()).toEqual([]);
+    expect(await writes()).toEqual([]);
     expect(await restartedAt('Deployment', target, 'reads-b')).toBeUndefined();
     expect((await kubectlJson(['--context', 'alpha', '-n', target, 'get', 'configmap', 'app'])).data).toEqual({a: '1', b: 'old'});
 

@@ -1,8 +1,9 @@
-import {mkdtempSync, readFileSync, writeFileSync} from 'node:fs';
+import {cliAuditEvents} from './audit.js';
+import {mkdtempSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
-import {apply, configMap, createNamespaces, kubectl, kubectlJson, repoRoot, runCli, secret, uniqueName} from './support.js';
+import {apply, configMap, createNamespaces, kubectl, kubectlJson, runCli, secret, uniqueName} from './support.js';
 
 // Backups of these runs go to a private state directory, not the user's.
 const stateHome = mkdtempSync(join(tmpdir(), 'configsync-sync-e2e-'));
@@ -17,27 +18,12 @@ async function getData(context: string, namespace: string, name: string, kind = 
   return object.data ?? {};
 }
 
-/** Write requests (create/update/patch/delete) our CLI sent into one namespace, from the API server's audit log. */
-function auditedRequests(cluster: 'alpha' | 'beta', namespace: string): Array<{verb: string; uri: string}> {
-  const state = JSON.parse(readFileSync(join(repoRoot, '.cluster', 'state.json'), 'utf8'));
-  const lines = readFileSync(state.clusters[cluster].auditLog, 'utf8').split('\n').filter(Boolean);
-  const seen = new Map<string, {verb: string; uri: string}>();
-  for (const line of lines) {
-    let event: any;
-    try {
-      event = JSON.parse(line);
-    } catch {
-      continue; // the last line may be half written
-    }
-    if (!String(event.userAgent ?? '').startsWith('kubectl-configsync/')) continue;
-    if (event.objectRef?.namespace !== namespace && !String(event.requestURI).includes(`/namespaces/${namespace}`)) continue;
-    seen.set(event.auditID, {verb: event.verb, uri: event.requestURI});
-  }
-  return [...seen.values()];
+/** Requests our CLI sent into one namespace, all of them (see audit.ts). */
+async function auditedRequests(cluster: 'alpha' | 'beta', namespace: string): Promise<Array<{verb: string; uri: string}>> {
+  return (await cliAuditEvents(cluster))
+    .filter((e) => e.objectRef?.namespace === namespace || e.requestURI.includes(`/namespaces/${namespace}`))
+    .map((e) => ({verb: e.verb, uri: e.requestURI}));
 }
-
-/** The audit log is written as requests complete; give the last line a moment to land. */
-const auditSettled = () => new Promise((resolve) => setTimeout(resolve, 1000));
 
 const isWrite = (r: {verb: string}) => ['create', 'update', 'patch', 'delete'].includes(r.verb);
 
@@ -98,14 +84,13 @@ describe('sync (non-interactive)', () => {
     expect(written.metadata.managedFields.some((f: any) => f.manager === 'kubectl-configsync' && f.operation === 'Update')).toBe(true);
 
     // The same sync again: nothing differs in the selected keys, so nothing is sent.
-    const before = auditedRequests('alpha', dst).length;
+    const before = (await auditedRequests('alpha', dst)).length;
     const again = await sync([`alpha/${src}`, `alpha/${dst}`, 'app', '--keys', 'LOG_LEVEL,feature.*', '--yes']);
     expect(again.code).toBe(0);
     expect(again.stderr).toMatch(/nothing to sync: .* already has every selected key .*; nothing was written/);
     // On the target: one GET of the namespace and one LIST of ConfigMaps, no write.
-    await auditSettled();
     expect(
-      auditedRequests('alpha', dst)
+      (await auditedRequests('alpha', dst))
         .slice(before)
         .map((r) => r.verb)
         .sort(),
@@ -122,8 +107,7 @@ describe('sync (non-interactive)', () => {
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/configmap\/pruned\s+update\s+written\s+~A \+B -OLD/);
     expect(await getData('alpha', dst, 'pruned')).toEqual({A: '1', B: '2'});
-    await auditSettled();
-    const writes = auditedRequests('alpha', dst).filter(
+    const writes = (await auditedRequests('alpha', dst)).filter(
       (r) => ['update', 'patch'].includes(r.verb) && r.uri.includes('/configmaps/pruned'),
     );
     expect(writes.map((r) => r.verb)).toEqual(['patch']);
@@ -159,20 +143,18 @@ describe('sync (non-interactive)', () => {
   it('--dry-run=client prints the plan and writes nothing; --dry-run=server sends dryRun=All and stores nothing', async () => {
     await apply('alpha', configMap(src, 'dry', {A: 'new'}));
     await apply('alpha', configMap(dst, 'dry', {A: 'old'}));
-    const writesBefore = auditedRequests('alpha', dst).filter(isWrite).length;
+    const writesBefore = (await auditedRequests('alpha', dst)).filter(isWrite).length;
     const client = await sync([`alpha/${src}`, `alpha/${dst}`, 'dry', '--dry-run=client']);
     expect(client.code).toBe(0);
     expect(client.stdout).toContain('configmap/dry   update   1 changed');
     expect(client.stdout).toContain('~ A: old → new');
-    await auditSettled();
-    expect(auditedRequests('alpha', dst).filter(isWrite).length).toBe(writesBefore);
+    expect((await auditedRequests('alpha', dst)).filter(isWrite).length).toBe(writesBefore);
 
     const server = await sync([`alpha/${src}`, `alpha/${dst}`, 'dry', '--all', '--dry-run=server', '-o', 'json']);
     expect(server.code).toBe(0);
     expect(JSON.parse(server.stdout)).toMatchObject({dryRun: 'server', summary: {written: 1}});
     expect(await getData('alpha', dst, 'dry')).toEqual({A: 'old'});
-    await auditSettled();
-    const dryRunWrites = auditedRequests('alpha', dst).filter((r) => isWrite(r) && r.uri.includes('/configmaps/dry'));
+    const dryRunWrites = (await auditedRequests('alpha', dst)).filter((r) => isWrite(r) && r.uri.includes('/configmaps/dry'));
     expect(dryRunWrites.map((r) => r.uri)).toEqual([expect.stringContaining('dryRun=All')]);
 
     // Admission runs: the server's refusal is reported per object.
@@ -240,7 +222,7 @@ describe('sync (non-interactive)', () => {
         stringData: {'tls.crt': cert, 'tls.key': 'key'},
       }),
     );
-    const writesBefore = auditedRequests('alpha', dst).filter(isWrite).length;
+    const writesBefore = (await auditedRequests('alpha', dst)).filter(isWrite).length;
 
     const size = await sync([`alpha/${src}`, `alpha/${dst}`, 'big', '--all', '--yes']);
     expect(size.code).toBe(3);
@@ -250,8 +232,7 @@ describe('sync (non-interactive)', () => {
     expect(tls.stderr).toContain(
       'invalid Secret: type kubernetes.io/tls needs key tls.key, which secret/tls would not have; select it too',
     );
-    await auditSettled();
-    expect(auditedRequests('alpha', dst).filter(isWrite).length).toBe(writesBefore);
+    expect((await auditedRequests('alpha', dst)).filter(isWrite).length).toBe(writesBefore);
     expect(await getData('alpha', dst, 'tls', 'secret')).toBeUndefined();
   });
 

@@ -123,12 +123,12 @@ describe('dry runs persist nothing, on every mutating path of every command', ()
         const before = await fullSnapshot('alpha', [src, dst, other]);
         const journals = readdirSync(runsDir).length;
         const result = await runCli([...testCase.args(), `--dry-run=${mode}`]);
-        expect(result.stderr).not.toMatch(/\n\s+at /);
-        expect([0, 1, 4], `${result.code}: ${result.stderr}`).toContain(result.code);
         const after = await fullSnapshot('alpha', [src, dst, other]);
         tally.add('dryRunPathsTested');
         const changed = Object.keys({...before, ...after}).filter((k) => before[k] !== after[k]);
         tally.add('persistedChanges', changed.length);
+        expect(result.stderr).not.toMatch(/\n\s+at /);
+        expect([0, 1, 4], `${result.code}: ${result.stderr}`).toContain(result.code);
         expect(changed).toEqual([]);
         expect(readdirSync(runsDir).length).toBe(journals);
       });
@@ -229,12 +229,12 @@ describe('delete-and-create never loses an object', () => {
       env: {KUBECONFIG: limited.path},
     });
     tally.add('recreateFailuresInjected');
+    const after = await kubectlJson(['--context', 'alpha', '-n', dst, 'get', 'configmap', 'frozen']);
+    tally.add('objectsLost', after.metadata.uid === uid ? 0 : 1);
     expect(result.code).toBe(3);
     expect(result.stderr).toMatch(/refusing to delete and recreate configmap\/frozen: you may not create configmaps in namespace/);
-    const after = await kubectlJson(['--context', 'alpha', '-n', dst, 'get', 'configmap', 'frozen']);
     expect(after.metadata.uid).toBe(uid);
     expect(after.data).toEqual({K: 'old'});
-    tally.add('objectsLost', after.metadata.uid === uid ? 0 : 1);
   });
 
   it('refuses before deleting when admission would refuse the create again (a ValidatingAdmissionPolicy), also under --dry-run=server', async () => {
@@ -276,17 +276,20 @@ describe('delete-and-create never loses an object', () => {
         if (probe === 'refused') break;
         await new Promise((r) => setTimeout(r, 500));
       }
+      const results = [];
       for (const dryRun of ['--dry-run=server', '--dry-run=none']) {
-        const result = await runCli(['sync', `alpha/${src}`, `alpha/${dst}`, 'guarded', '--all', '--recreate', '--yes', dryRun]);
+        results.push(await runCli(['sync', `alpha/${src}`, `alpha/${dst}`, 'guarded', '--all', '--recreate', '--yes', dryRun]));
         tally.add('recreateFailuresInjected');
+      }
+      const after = await kubectlJson(['--context', 'alpha', '-n', dst, 'get', 'configmap', 'guarded']);
+      tally.add('objectsLost', after.metadata.uid === uid ? 0 : 1);
+      for (const result of results) {
         expect(result.code, result.stderr).toBe(3);
         expect(result.stderr).toMatch(
           /refusing to delete and recreate configmap\/guarded: the API server would not create it again .*guarded objects may not be created here/,
         );
       }
-      const after = await kubectlJson(['--context', 'alpha', '-n', dst, 'get', 'configmap', 'guarded']);
       expect([after.metadata.uid, after.data]).toEqual([uid, {K: 'old'}]);
-      tally.add('objectsLost', after.metadata.uid === uid ? 0 : 1);
     } finally {
       await kubectl(['--context', 'alpha', 'delete', 'validatingadmissionpolicybinding', policy]);
       await kubectl(['--context', 'alpha', 'delete', 'validatingadmissionpolicy', policy]);
@@ -322,15 +325,15 @@ describe('delete-and-create never loses an object', () => {
       const held = await kubectlJson(['--context', 'alpha', '-n', dst, 'get', 'configmap', 'held']);
       const refused = await runCli(['sync', `alpha/${src}`, `alpha/${dst}`, 'held', '--all', '--recreate', '--yes']);
       tally.add('recreateFailuresInjected');
+      const still = await kubectlJson(['--context', 'alpha', '-n', dst, 'get', 'configmap', 'held']);
+      tally.add('objectsLost', still.metadata.uid === held.metadata.uid ? 0 : 1);
       expect(refused.code).toBe(3);
       expect(refused.stderr).toMatch(/refusing to delete and recreate configmap\/held: it has finalizers \(example.com\/hold\)/);
-      const still = await kubectlJson(['--context', 'alpha', '-n', dst, 'get', 'configmap', 'held']);
       expect([still.metadata.uid, still.metadata.resourceVersion, still.metadata.deletionTimestamp]).toEqual([
         held.metadata.uid,
         held.metadata.resourceVersion,
         undefined,
       ]);
-      tally.add('objectsLost', still.metadata.uid === held.metadata.uid ? 0 : 1);
     } finally {
       await kubectl([
         '--context',

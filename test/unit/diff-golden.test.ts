@@ -1,8 +1,7 @@
 // Golden files of what `diff` prints, built from in-memory objects with the salt
-// injected the way CI would (KUBECTL_CONFIGSYNC_SALT). UPDATE_GOLDEN=1 rewrites them.
-import {existsSync, mkdirSync, readFileSync, writeFileSync} from 'node:fs';
-import {join} from 'node:path';
+// injected the way CI would (KUBECTL_CONFIGSYNC_SALT). `npm run golden:update` rewrites them.
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
+import {expectGolden} from '../support/golden.js';
 import {saltForRun} from '../../src/cli/compare.js';
 import {selectObjects} from '../../src/cli/compare.js';
 import {diffLocations} from '../../src/core/diff.js';
@@ -13,19 +12,8 @@ import {renderFleetReport} from '../../src/ui/render-fleet.js';
 import {createTheme} from '../../src/ui/theme.js';
 import {FLEET_LOCATIONS, fleetObjects, IGNORE, PROD, prodObjects, SALT, STAGING, stagingObjects} from './diff-fixtures.js';
 
-const goldenDir = join(import.meta.dirname, '..', '..', 'fixtures', 'golden');
 const plain = createTheme(false);
-
-function golden(name: string, actual: string): void {
-  const file = join(goldenDir, name);
-  // Goldens are written only on request: a missing one must fail, not pass by creating itself.
-  if (process.env.UPDATE_GOLDEN) {
-    mkdirSync(goldenDir, {recursive: true});
-    writeFileSync(file, actual);
-  }
-  expect(existsSync(file), `${name} is missing; run with UPDATE_GOLDEN=1 to create it`).toBe(true);
-  expect(actual).toBe(readFileSync(file, 'utf8'));
-}
+const golden = expectGolden;
 
 let savedSalt: string | undefined;
 beforeAll(() => {
