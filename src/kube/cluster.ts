@@ -728,7 +728,7 @@ function metadataExtras(
       operation: m.operation,
       time: m.time ? new Date(m.time).toISOString() : undefined,
       subresource: m.subresource,
-      fieldsV1: m.fieldsV1,
+      fieldsV1: m.fieldsV1 as unknown,
     }));
   return extras;
 }
