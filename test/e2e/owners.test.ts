@@ -1,11 +1,21 @@
 // Objects carrying the marks each owner's controller writes: diff, plans and JSON name the owner and what it
 // means; writes to owners that revert or overwrite are refused (exit 2, nothing written) unless --force-owned;
 // fanout copies none of their marks; --blame names the field manager that last set a key.
+import {mkdtempSync, readFileSync, writeFileSync} from 'node:fs';
+import {tmpdir} from 'node:os';
+import {join} from 'node:path';
+import {Ajv2020} from 'ajv/dist/2020.js';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {isOwnerMark} from '../../src/core/owners.js';
 import {container, list, workload} from './restart-support.js';
-import {apply, createNamespaces, kubectl, kubectlJson, runCli, testStateHome, uniqueName} from './support.js';
+import {apply, createNamespaces, kubectl, kubectlJson, repoRoot, runCli, testStateHome, uniqueName} from './support.js';
 import {KEY, hasScript, runOnTerminal} from './terminal.js';
+
+const readSchema = (name: string) => JSON.parse(readFileSync(join(repoRoot, 'schema', name), 'utf8'));
+const ajv = new Ajv2020({allErrors: true, strictRequired: false, allowUnionTypes: true});
+ajv.addSchema(readSchema('diff-report.schema.json'));
+const validateDiff = ajv.getSchema('https://kubectl-configsync.dev/schema/diff-report.schema.json')!;
+const validatePlan = ajv.compile(readSchema('sync-plan.schema.json'));
 
 const cleanups: Array<() => Promise<void>> = [];
 afterAll(async () => {
@@ -281,6 +291,7 @@ describe('owners of targets', () => {
     const json = await runCli(['diff', `alpha/${src}`, `alpha/${dst}`, '--kind', 'configmaps,secrets', '--owners', '-o', 'json']);
     expect(json.code, json.stderr).toBe(1);
     const report = JSON.parse(json.stdout);
+    expect(validateDiff(report), JSON.stringify(validateDiff.errors)).toBe(true);
     for (const c of CASES) {
       const object = report.objects.find((o: {kind: string; name: string}) => o.kind === c.kind && o.name === c.name);
       expect(object.source.owner, c.name).toBeNull();
@@ -305,6 +316,7 @@ describe('owners of targets', () => {
     ]);
     expect(result.code, result.stderr).toBe(0);
     const plan = JSON.parse(result.stdout);
+    expect(validatePlan(plan), JSON.stringify(validatePlan.errors)).toBe(true);
     for (const c of CASES) {
       const object = plan.objects.find((o: {kind: string; name: string}) => o.kind === c.kind && o.name === c.name);
       expect(object.owner, c.name).toMatchObject({tool: c.tool, meaning: c.meaning});
@@ -349,6 +361,16 @@ describe('owners of targets', () => {
       expect(lines.map((l) => /refusing to write (\S+)/.exec(l)?.[1]).sort()).toEqual(contested.map(ref).sort());
       for (const line of lines) expect(line).toMatch(/pass --force-owned to write it anyway; nothing was written$/);
     }
+    // A saved plan names the owners it was made with; applying it meets the same rule.
+    const planFile = join(mkdtempSync(join(tmpdir(), 'owners-plan-')), 'plan.json');
+    const saved = await runCli(['sync', `alpha/${src}`, `alpha/${dst}`, 'argocd-app', 'helm', '--all', '--dry-run=client', '-o', 'json']);
+    writeFileSync(planFile, saved.stdout);
+    const fromPlan = await runCli(['sync', '--plan', planFile, '--yes']);
+    expect(fromPlan.code, fromPlan.stderr).toBe(2);
+    expect(fromPlan.stderr).toContain(
+      `error: refusing to write configmap/argocd-app in alpha/${dst}: owned by Argo CD application guestbook`,
+    );
+    expect(fromPlan.stderr).not.toContain('refusing to write configmap/helm');
     for (const c of CASES) expect(await logLevel(c.kind, dst, c.name), c.name).toBe('info');
   });
 
@@ -462,6 +484,7 @@ describe('diff --blame', () => {
     ]);
     const json = await runCli(['diff', `alpha/${a}`, `alpha/${b}`, '--blame', '-o', 'json']);
     expect(json.code, json.stderr).toBe(1);
+    expect(validateDiff(JSON.parse(json.stdout)), JSON.stringify(validateDiff.errors)).toBe(true);
     const key = JSON.parse(json.stdout).objects[0].keys.find((k: {key: string}) => k.key === 'LOG_LEVEL');
     expect(key.blame.target).toMatchObject({manager: 'oncall-alice', operation: 'Update'});
     expect(key.blame.target.time >= before.replace(/\.\d{3}Z$/, 'Z')).toBe(true);
