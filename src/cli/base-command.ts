@@ -2,8 +2,9 @@ import {Command, Errors} from '@oclif/core';
 import {ConfigSyncError, ExitCode, OwnedTargetsError, type ExitCodeValue} from '../core/errors.js';
 import type {Kubeconfig} from '../kube/kubeconfig.js';
 import {createTheme, useColor, type Theme} from '../ui/theme.js';
-import {parseTimerDuration} from '../core/duration.js';
+import {parseRequestTimeout} from '../core/duration.js';
 import {PROGRAM, unknownFlagMessage} from './command-line.js';
+import {markPhase} from '../phases.js';
 
 export interface KubeFlagValues {
   kubeconfig?: string;
@@ -39,13 +40,15 @@ export abstract class BaseCommand extends Command {
 
   /** Loads the kubeconfig lazily so `--help` never pays for the Kubernetes client. */
   protected async loadKubeconfig(flags: KubeFlagValues): Promise<Kubeconfig> {
+    markPhase('command');
     let requestTimeoutMs: number;
     try {
-      requestTimeoutMs = parseTimerDuration(flags['request-timeout']);
+      requestTimeoutMs = parseRequestTimeout(flags['request-timeout']);
     } catch (error) {
       throw new Errors.CLIError(`--request-timeout: ${(error as Error).message}`, {exit: ExitCode.usage});
     }
     const [{Kubeconfig}, {REQUEST_LOG_LEVEL}] = await Promise.all([import('../kube/kubeconfig.js'), import('../kube/request-log.js')]);
+    markPhase('client');
     return Kubeconfig.load({
       kubeconfig: flags.kubeconfig,
       requestTimeoutMs,
