@@ -1,5 +1,5 @@
 import {Command, Errors} from '@oclif/core';
-import {ConfigSyncError, ExitCode, type ExitCodeValue} from '../core/errors.js';
+import {ConfigSyncError, ExitCode, OwnedTargetsError, type ExitCodeValue} from '../core/errors.js';
 import type {Kubeconfig} from '../kube/kubeconfig.js';
 import type {RequestLogSink} from '../kube/request-log.js';
 import {createTheme, useColor, type Theme} from '../ui/theme.js';
@@ -91,7 +91,8 @@ export abstract class BaseCommand extends Command {
     (this as unknown as {parsed: boolean}).parsed = true;
     if (code === ExitCode.ok) return; // oclif's own exit(0), e.g. after --help
     if (process.env.KUBECTL_CONFIGSYNC_DEBUG && error.stack) this.note(error.stack);
-    this.note(`error: ${oneLine(this.unknownFlagMessage(error) ?? messageOf(error))}`);
+    if (error instanceof OwnedTargetsError) for (const line of error.lines) this.note(`error: ${line}`);
+    else this.note(`error: ${oneLine(this.unknownFlagMessage(error) ?? messageOf(error))}`);
     process.exitCode = code;
   }
 }

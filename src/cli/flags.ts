@@ -128,6 +128,10 @@ export const writeFlags = {
   })(),
   'field-manager': Flags.string({description: 'field manager name recorded on every write', default: 'kubectl-configsync'}),
   yes: Flags.boolean({char: 'y', description: 'do not ask for confirmation (required without a terminal)'}),
+  'force-owned': Flags.boolean({
+    description:
+      'write objects whose owner reverts or overwrites them (Argo CD, Flux, Kyverno, External Secrets, Sealed Secrets, Vault Secrets Operator, cert-manager, Reflector, Replicator, Kubed, ClusterSecret); see docs/owners.md',
+  }),
 };
 
 /** kubectl's syntax: a bare number of seconds, or Go's ("500ms", "30s", "1h30m"). */

@@ -2,6 +2,7 @@ import {Args, Flags} from '@oclif/core';
 import {BaseCommand} from '../cli/base-command.js';
 import {compareFleet, compareLocations, splitLocationWords} from '../actions/diff/compare.js';
 import {compareFlags, kubeFlags, outputFlags, outputFormatFlag} from '../cli/flags.js';
+import {withOwnership} from '../core/blame.js';
 import {hasDifferences} from '../core/diff.js';
 import {exitCodesHelp, ExitCode, UsageError} from '../core/errors.js';
 import {fleetHasDifferences} from '../core/fleet.js';
@@ -36,6 +37,10 @@ ${exitCodesHelp([0, 1, 2, 3, 4, 130], {0: 'the locations hold the same', 4: 'a l
         'kubectl configsync diff arn:aws:eks:eu-west-1:123456789012:cluster/prod/web arn:aws:eks:us-east-1:123456789012:cluster/prod/web configmap/app',
     },
     {description: 'A fleet matrix', command: 'kubectl configsync diff dev staging eu/prod us/prod'},
+    {
+      description: 'Who owns each object, and who last changed each differing key',
+      command: 'kubectl configsync diff staging prod --owners --blame',
+    },
   ];
 
   static override strict = false;
@@ -59,6 +64,8 @@ ${exitCodesHelp([0, 1, 2, 3, 4, 130], {0: 'the locations hold the same', 4: 'a l
       description: 'with three or more locations: also compare every other location with this one (path-level and line diffs)',
     }),
     'full-values': Flags.boolean({description: 'with three or more locations: print values in full instead of cut to one line'}),
+    owners: Flags.boolean({description: 'name who else owns each object on each side (Argo CD, Flux, Helm, secret operators, sync tools)'}),
+    blame: Flags.boolean({description: 'name the field manager and time that last set each differing key on each side (managedFields)'}),
     ...outputFlags,
   };
 
@@ -83,15 +90,28 @@ ${exitCodesHelp([0, 1, 2, 3, 4, 130], {0: 'the locations hold the same', 4: 'a l
       this.setExitCode(unread.length > 0 ? ExitCode.partial : fleetHasDifferences(report) ? ExitCode.differences : ExitCode.ok);
       return;
     }
+    if (flags.owners || flags.blame) {
+      if (locations.length >= 3) throw new UsageError(`--${flags.owners ? 'owners' : 'blame'} applies to two locations`);
+    }
     if (flags.baseline !== undefined || flags['full-values']) {
       throw new UsageError(
         `${flags.baseline !== undefined ? '--baseline' : '--full-values'} applies to three or more locations; two locations are already compared source → target`,
       );
     }
-    const {report} = await compareLocations(kube, {source: locations[0], target: locations[1]}, names, flags, note);
+    const comparison = await compareLocations(kube, {source: locations[0], target: locations[1]}, names, flags, note);
+    const report = withOwnership(comparison.report, comparison.source.objects, comparison.target.objects, {
+      owners: flags.owners,
+      blame: flags.blame,
+    });
     if (flags.output === 'table') {
       this.print(
-        renderDiffReport(report, theme, {context: flags['context-lines'], hideIdentical: flags['hide-identical'], quiet: flags.quiet}),
+        renderDiffReport(report, theme, {
+          context: flags['context-lines'],
+          hideIdentical: flags['hide-identical'],
+          quiet: flags.quiet,
+          owners: flags.owners,
+          blame: flags.blame,
+        }),
       );
     } else {
       this.print(renderDocument(report, flags.output));

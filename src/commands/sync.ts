@@ -95,6 +95,7 @@ ${exitCodesHelp([0, 2, 3, 4, 5, 130], {0: 'written (or nothing to write)'})}
         dryRun: flags['dry-run'],
         fieldManager: flags['field-manager'],
         yes: flags.yes,
+        forceOwned: flags['force-owned'],
         restart,
       },
       io,

@@ -67,6 +67,7 @@ ${exitCodesHelp([0, 2, 3, 4, 5, 130], {0: 'restored (or nothing to restore)'})}`
       fieldManager: flags['field-manager'],
       force: flags.force,
       yes: flags.yes,
+      forceOwned: flags['force-owned'],
     };
     const {result, signal, exitCode} = await runUndo(store, request, {
       note,

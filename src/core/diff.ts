@@ -1,6 +1,8 @@
 import {dataChecksum, fingerprint, sha256} from './fingerprint.js';
 import {isKeyIgnored, isObjectIgnored, NO_IGNORES, type IgnoreRules} from './ignore.js';
 import {diffStructured, type PathChange, type ValueFormat} from './structured.js';
+import type {KeySetter} from './blame.js';
+import type {Owner} from './owners.js';
 import type {ConfigKind, ConfigObject, Location} from './types.js';
 
 /**
@@ -53,6 +55,8 @@ export interface KeyDiff {
   targetSection?: 'data' | 'binaryData';
   /** With targetSection: whether the bytes are equal despite the move. */
   sameBytes?: boolean;
+  /** diff --blame: the field manager that last set the key on each side (from managedFields). */
+  blame?: {source?: KeySetter; target?: KeySetter};
 }
 
 export interface ObjectSide {
@@ -62,6 +66,8 @@ export interface ObjectSide {
   checksum: string;
   type?: string;
   immutable?: boolean;
+  /** diff --owners: who else owns the object on this side (null: nobody the tool knows of). */
+  owner?: Owner | null;
 }
 
 export interface ObjectDiff {

@@ -45,6 +45,13 @@ export class ConfigSyncError extends Error {
   }
 }
 
+/** Writes refused because another owner would undo them (--force-owned): one line per target, exit 2. */
+export class OwnedTargetsError extends ConfigSyncError {
+  constructor(readonly lines: string[]) {
+    super(lines.join('\n'), ExitCode.usage);
+  }
+}
+
 export class UsageError extends ConfigSyncError {
   constructor(message: string) {
     super(message, ExitCode.usage);

@@ -3,6 +3,7 @@ import {dataChecksum, sha256} from './fingerprint.js';
 import {sameRecord} from './object-content.js';
 import {copyableAnnotations, copyableLabels, pick} from './owned-metadata.js';
 import {compileNamespaceSelection, type NamespaceLike, type NamespaceSelection} from './namespace-select.js';
+import {detectOwner, isOwnerMark, ownerFields, type Owner} from './owners.js';
 import type {ConfigKind, ConfigObject} from './types.js';
 
 /** Our own prefix for origin labels and annotations on copies. */
@@ -188,6 +189,10 @@ export interface FanoutEntry {
   object?: ConfigObject;
   /** The existing object, as read: updates and deletes are conditioned on it (not part of the JSON output). */
   existing?: ConfigObject;
+  /** Who else owns the existing object. */
+  owner?: Owner;
+  /** For an owner that reverts, prunes or overwrites: what it will do and how to keep the change. */
+  ownerWarning?: string;
 }
 
 export interface FanoutSummary {
@@ -234,6 +239,8 @@ export interface FanoutPlanOptions extends CopyOptions {
   prune: boolean;
   /** Kubed migration: take over Kubed's copies of the source. */
   adoptKubedCopies?: boolean;
+  /** Named in owner warnings (Argo CD's managedFieldsManagers). */
+  fieldManager?: string;
 }
 
 /**
@@ -358,7 +365,8 @@ export function planTarget(
   options: FanoutPlanOptions,
 ): FanoutEntry {
   const desired = desiredCopy(source, ref, namespace, options);
-  const base = {context, namespace};
+  const keys = [...Object.keys(desired.data), ...Object.keys(desired.binaryData)];
+  const base = {context, namespace, ...(existing ? ownerFields(existing, keys, options.fieldManager) : {})};
   if (!existing) return {...base, action: 'create', object: desired};
 
   if (existing.deletionTimestamp) {
@@ -404,7 +412,9 @@ export function planTarget(
     };
   const changes = differences(existing, wanted, conflict !== 'overwrite');
   const resourceVersion = existing.resourceVersion;
-  if (changes.length === 0) return {...base, action: 'unchanged', conflict, resourceVersion};
+  // Adopting a Kubed copy replaces Kubed: its warning ("change the source instead") does not apply.
+  const adopting = conflict === 'kubed-copy' ? {ownerWarning: undefined} : {};
+  if (changes.length === 0) return {...base, ...adopting, action: 'unchanged', conflict, resourceVersion};
   // An immutable object, or a Secret whose type changes, can only be replaced by delete + create.
   const recreate = Boolean(existing.immutable) || (existing.kind === 'Secret' && changes.includes('type'));
   // Deleting is only ever done to our own copies: someone else's object is never deleted to be overwritten.
@@ -419,6 +429,7 @@ export function planTarget(
   }
   return {
     ...base,
+    ...adopting,
     action: 'update',
     conflict,
     changes,

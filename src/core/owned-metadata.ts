@@ -1,3 +1,4 @@
+import {detectOwner, isOwnerMark} from './owners.js';
 import type {ConfigObject} from './types.js';
 
 /** The prefix of every label and annotation this tool writes (sync provenance, fanout origin). */
@@ -25,8 +26,9 @@ const OWNED_PREFIXES = [
 const OWNED_KEYS = new Set(['app.kubernetes.io/managed-by', 'argocd.argoproj.io/instance']);
 const GITOPS_INSTANCE_LABEL = 'app.kubernetes.io/instance';
 
+/** Ours, the platform's, and every detected owner's tracking marks (src/core/owners.ts): never copied. */
 export function isOwnedKey(key: string): boolean {
-  return OWNED_KEYS.has(key) || OWNED_PREFIXES.some((p) => key.startsWith(p));
+  return OWNED_KEYS.has(key) || OWNED_PREFIXES.some((p) => key.startsWith(p)) || isOwnerMark(key);
 }
 
 /** Argo CD (label tracking) and Helm mark their objects with app.kubernetes.io/instance. */
@@ -40,7 +42,8 @@ function isManagedByTool(object: Pick<ConfigObject, 'labels' | 'annotations'>): 
 
 /** Labels a copy takes from its source: the user's own; the GitOps instance label only when no tool manages the source. */
 export function copyableLabels(object: Pick<ConfigObject, 'labels' | 'annotations'>): Record<string, string> {
-  const dropInstance = isManagedByTool(object);
+  // Owned by anyone (Argo CD label tracking included), its instance label would claim the copy for that owner.
+  const dropInstance = isManagedByTool(object) || detectOwner({kind: 'ConfigMap', name: '', namespace: '', ...object}) !== undefined;
   return pick(object.labels, (k) => !isOwnedKey(k) && !(dropInstance && k === GITOPS_INSTANCE_LABEL));
 }
 

@@ -1,4 +1,5 @@
 import {compareWorkloads, findConsumers, targetRef, type ConfigTarget, type ConsumerReference} from './consumers.js';
+import {detectOwner, type Owner} from './owners.js';
 import type {Workload, WorkloadKind} from './workload.js';
 
 export const RESTART_API_VERSION = 'configsync.kubectl.dev/v1alpha1';
@@ -27,6 +28,11 @@ export interface PlannedRestart {
   /** What the plan was computed from. */
   resourceVersion?: string;
   generation?: number;
+  /**
+   * Who else owns the workload. Shown, not refused: the restartedAt annotation is a field no GitOps
+   * source sets, so drift correction leaves it (three-way and server-side apply keep others' fields).
+   */
+  owner?: Owner;
 }
 
 export interface RestartPlan {
@@ -81,6 +87,7 @@ export function planRestart(input: RestartPlanInput, options: RestartPlanOptions
       references,
       resourceVersion: workload.resourceVersion,
       generation: workload.generation,
+      ...ownerOfWorkload(workload),
     };
     if (workload.kind === 'Deployment' && workload.paused) return {...base, action: 'skip' as const, reason: pausedReason(workload.name)};
     if (volumeOnly && options.skipVolumeOnly) return {...base, action: 'skip' as const, reason: `${VOLUME_ONLY_NOTE} (--skip-volume-only)`};
@@ -105,6 +112,11 @@ export function planRestart(input: RestartPlanInput, options: RestartPlanOptions
     items,
     waves,
   };
+}
+
+function ownerOfWorkload(workload: Workload): {owner?: Owner} {
+  const owner = detectOwner({...workload, labels: workload.labels ?? {}, annotations: workload.annotations ?? {}});
+  return owner ? {owner} : {};
 }
 
 export function describeTargets(targets: ConfigTarget[]): string {

@@ -2,6 +2,7 @@ import {DIFF_API_VERSION, type DiffReport, type KeyDiff, type ObjectDiff, type P
 import {UsageError} from './errors.js';
 import {checksumsComparable, dataChecksum} from './fingerprint.js';
 import {copyableAnnotations, copyableLabels} from './owned-metadata.js';
+import {detectOwner, isOwnerMark, ownerFields, type Owner} from './owners.js';
 import {locationName, objectRef, type ConfigKind, type ConfigObject, type Location} from './types.js';
 import type {PathChange, ValueFormat} from './structured.js';
 
@@ -57,6 +58,10 @@ export interface PlannedObject {
   /** What the plan was computed from: the source checksum and the target resourceVersion. */
   source?: PlannedSide;
   target?: PlannedSide;
+  /** Who else owns the target (Argo CD, Flux, a secret operator, a sync tool). */
+  owner?: Owner;
+  /** For an owner that reverts, prunes or overwrites: what it will do and how to keep the change. */
+  ownerWarning?: string;
 }
 
 export interface SyncPlanSummary {
@@ -116,6 +121,8 @@ export interface SyncPlanResult {
 export interface PlanOptions {
   now: Date;
   runId?: string;
+  /** Named in owner warnings (Argo CD's managedFieldsManagers); kubectl-configsync by default. */
+  fieldManager?: string;
 }
 
 export function isWritable(object: PlannedObject): boolean {
@@ -141,7 +148,17 @@ export function planSync(
   for (const diff of report.objects) {
     // Nothing to copy from a source that does not have the object; --prune works on keys only.
     if (diff.status === 'missing-in-source') continue;
-    const planned = planObject(diff, sources.get(objectRef(diff)), targets.get(objectRef(diff)), report, selection, options);
+    const target = targets.get(objectRef(diff));
+    const planned = planObject(diff, sources.get(objectRef(diff)), target, report, selection, options);
+    if (target)
+      Object.assign(
+        planned.object,
+        ownerFields(
+          target,
+          planned.object.keys.map((k) => k.key),
+          options.fieldManager,
+        ),
+      );
     objects.push(planned.object);
     if (planned.desired) writes.push({object: planned.object, desired: planned.desired, before: targets.get(objectRef(diff))});
   }

@@ -28,6 +28,19 @@ export interface ConfigObject {
   finalizers?: string[];
   /** Set when the object is being deleted (finalizers pending): it cannot be written. */
   deletionTimestamp?: string;
+  /** Who set which field, as read (for --blame); never written back nor journaled. */
+  managedFields?: ManagedFieldsEntry[];
+}
+
+/** One entry of metadata.managedFields as the API server keeps it. */
+export interface ManagedFieldsEntry {
+  manager?: string;
+  operation?: string;
+  /** RFC 3339. */
+  time?: string;
+  subresource?: string;
+  /** The fieldsV1 set: {"f:data": {"f:KEY": {}}, ...}. */
+  fieldsV1?: unknown;
 }
 
 export interface OwnerReference {

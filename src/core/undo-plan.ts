@@ -1,3 +1,4 @@
+import type {Owner} from './owners.js';
 import type {RunEntry} from './journal.js';
 import {needsRecreate, sameContent} from './object-content.js';
 import type {ConfigKind, ConfigObject} from './types.js';
@@ -46,6 +47,8 @@ export interface UndoObjectResult {
   outcome: UndoOutcome;
   reason?: string;
   error?: string;
+  /** Who else owns the object as it is now. */
+  owner?: Owner;
 }
 
 export interface UndoResult {

@@ -73,6 +73,9 @@ export interface Workload {
   /** spec.strategy (Deployment) or spec.updateStrategy (StatefulSet, DaemonSet). */
   updateStrategy?: UpdateStrategy;
   templateAnnotations: Record<string, string>;
+  /** The workload's own labels and annotations: who else owns it (src/core/owners.ts). */
+  labels?: Record<string, string>;
+  annotations?: Record<string, string>;
   podSpec: PodSpec;
   /** Raw status for rollout tracking (observedGeneration, updatedReplicas, ...). */
   status: Record<string, unknown>;

@@ -558,6 +558,8 @@ function toWorkload(kind: WorkloadKind, item: WireWorkload): Workload {
     replicas: item.spec?.replicas,
     updateStrategy: strategyOf(kind === 'Deployment' ? item.spec?.strategy : item.spec?.updateStrategy),
     templateAnnotations: {...item.spec?.template?.metadata?.annotations},
+    labels: {...item.metadata?.labels},
+    annotations: {...item.metadata?.annotations},
     podSpec: item.spec?.template?.spec ?? {containers: []},
     status: {...item.status},
   };
@@ -569,8 +571,10 @@ function strategyOf(strategy: WireUpdateStrategy | undefined): Workload['updateS
 }
 
 /** What a write must keep and a restore must put back, beyond labels and annotations. */
-function metadataExtras(metadata: WireObjectMeta | undefined): Pick<ConfigObject, 'ownerReferences' | 'finalizers' | 'deletionTimestamp'> {
-  const extras: Pick<ConfigObject, 'ownerReferences' | 'finalizers' | 'deletionTimestamp'> = {};
+function metadataExtras(
+  metadata: WireObjectMeta | undefined,
+): Pick<ConfigObject, 'ownerReferences' | 'finalizers' | 'deletionTimestamp' | 'managedFields'> {
+  const extras: Pick<ConfigObject, 'ownerReferences' | 'finalizers' | 'deletionTimestamp' | 'managedFields'> = {};
   if (metadata?.ownerReferences?.length) {
     extras.ownerReferences = metadata.ownerReferences.map((o) => ({
       apiVersion: o.apiVersion,
@@ -583,6 +587,15 @@ function metadataExtras(metadata: WireObjectMeta | undefined): Pick<ConfigObject
   }
   if (metadata?.finalizers?.length) extras.finalizers = [...metadata.finalizers];
   if (metadata?.deletionTimestamp) extras.deletionTimestamp = new Date(metadata.deletionTimestamp).toISOString();
+  // Read for --blame only: toConfigMap/toSecret never send them back.
+  if (metadata?.managedFields?.length)
+    extras.managedFields = metadata.managedFields.map((m) => ({
+      manager: m.manager,
+      operation: m.operation,
+      time: m.time ? new Date(m.time).toISOString() : undefined,
+      subresource: m.subresource,
+      fieldsV1: m.fieldsV1,
+    }));
   return extras;
 }
 

@@ -22,6 +22,16 @@ export interface WireObjectMeta {
   ownerReferences?: WireOwnerReference[];
   finalizers?: string[];
   deletionTimestamp?: string;
+  /** Read for diff --blame only. */
+  managedFields?: WireManagedFieldsEntry[];
+}
+
+export interface WireManagedFieldsEntry {
+  manager?: string;
+  operation?: string;
+  time?: string;
+  subresource?: string;
+  fieldsV1?: unknown;
 }
 
 export interface WireList<T> {

@@ -1,6 +1,7 @@
 import type {ClusterApi} from '../core/cluster-api.js';
-import {ClusterError, ConfigSyncError, messageOf} from '../core/errors.js';
+import {ClusterError, ConfigSyncError, messageOf, OwnedTargetsError} from '../core/errors.js';
 import {needsRecreate, planPatch, recreatable} from '../core/object-content.js';
+import {detectOwner, ownedRefusals, type ForceOwned} from '../core/owners.js';
 import {objectRef, type ConfigObject} from '../core/types.js';
 import type {Workload, WorkloadKind} from '../core/workload.js';
 import {JournalError, type RunJournal} from './run-store.js';
@@ -16,6 +17,22 @@ export interface WritePathOptions {
   runId?: string;
   /** 'undo' when restoring an earlier run (recorded in that run's journal). */
   phase?: 'run' | 'undo';
+  /** --force-owned: write objects whose owner (Argo CD, Flux, a secret operator…) reverts or overwrites them. */
+  forceOwned?: ForceOwned;
+}
+
+/**
+ * Refuses, before anything is written, every write to a target that another owner reverts or
+ * overwrites (src/core/owners.ts), unless --force-owned: one line per target, exit 2. Commands call
+ * it with all their targets before the first write; WritePath applies the same rule to each write.
+ */
+export function admitOwnedTargets(targets: Array<{object?: ConfigObject; where: string}>, forceOwned: ForceOwned | undefined): void {
+  const owned = targets.flatMap((t) => {
+    const owner = t.object ? detectOwner(t.object) : undefined;
+    return owner ? [{where: t.where, owner}] : [];
+  });
+  const lines = ownedRefusals(owned, forceOwned ?? false);
+  if (lines.length > 0) throw new OwnedTargetsError(lines);
 }
 
 /**
@@ -57,6 +74,7 @@ export class WritePath {
   /** Changes `current` into `desired` with a patch of the fields that differ; `current` itself when nothing does. */
   async update(api: ClusterApi, current: ConfigObject, desired: ConfigObject, keys?: string[]): Promise<ConfigObject | undefined> {
     refuseDeleting(current);
+    this.refuseOwned(api, current);
     if (needsRecreate(current, desired)) throw new Error(`${objectRef(current)} can only be changed by delete and create`);
     const patch = planPatch(current, desired);
     if (!patch) return current;
@@ -69,6 +87,7 @@ export class WritePath {
 
   /** Deletes exactly the object that was read (same uid and resourceVersion). */
   async delete(api: ClusterApi, current: ConfigObject): Promise<void> {
+    this.refuseOwned(api, current);
     await this.send(api, {op: 'delete', object: current, before: current}, async (dryRun) => {
       await api.deleteConfigObject(current.kind, current.namespace, current.name, {
         ...this.writeOptions(dryRun),
@@ -86,6 +105,7 @@ export class WritePath {
    */
   async recreate(api: ClusterApi, current: ConfigObject, desired: ConfigObject, keys?: string[]): Promise<ConfigObject | undefined> {
     refuseDeleting(current);
+    this.refuseOwned(api, current);
     if (current.finalizers?.length) {
       // The server would only mark it for deletion: the create would meet it, stuck until its finalizers' controllers let go.
       throw new ClusterError(
@@ -114,8 +134,8 @@ export class WritePath {
       phase: this.phase,
       op: 'recreate',
       ...where(api, current),
-      before: current,
-      after: body,
+      before: journaled(current),
+      after: journaled(body),
       ...(keys ? {keys} : {}),
     });
     try {
@@ -153,6 +173,12 @@ export class WritePath {
   async restart(api: ClusterApi, kind: WorkloadKind, namespace: string, name: string, restartedAt: string): Promise<Workload | undefined> {
     if (this.options.mode === 'client') return undefined;
     return api.restartWorkload(kind, namespace, name, restartedAt, this.writeOptions(this.options.mode === 'server'));
+  }
+
+  /** The same rule as admitOwnedTargets, for each write: no path can write an owned object without --force-owned. */
+  private refuseOwned(api: ClusterApi, current: ConfigObject): void {
+    if (this.options.mode === 'client') return; // nothing is sent
+    admitOwnedTargets([{object: current, where: `${objectRef(current)} in ${api.context}/${current.namespace}`}], this.options.forceOwned);
   }
 
   /** Restarts are not journaled (a rollout cannot be taken back); every configuration write is. */
@@ -237,8 +263,8 @@ export class WritePath {
       phase: this.phase,
       op: write.op,
       ...where(api, write.object),
-      ...(write.before ? {before: write.before} : {}),
-      ...(write.after ? {after: write.after} : {}),
+      ...(write.before ? {before: journaled(write.before)} : {}),
+      ...(write.after ? {after: journaled(write.after)} : {}),
       ...(write.keys ? {keys: write.keys} : {}),
     });
     try {
@@ -258,11 +284,18 @@ export class WritePath {
 
   private recordResult(seq: number, outcome: 'written' | 'failed', detail: {object?: ConfigObject; error?: string}): void {
     try {
-      this.journal().result(seq, outcome, detail);
+      this.journal().result(seq, outcome, detail.object ? {...detail, object: journaled(detail.object)} : detail);
     } catch {
       // The intent is on disk, which is all undo needs; the journal refuses the next intent, so no write follows.
     }
   }
+}
+
+/** The journal keeps what a restore needs: who set which field (managedFields) is not part of it. */
+function journaled(object: ConfigObject): ConfigObject {
+  if (!object.managedFields) return object;
+  const {managedFields: _, ...rest} = object;
+  return rest;
 }
 
 function where(api: ClusterApi, object: ConfigObject) {

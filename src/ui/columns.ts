@@ -30,3 +30,8 @@ export function displayWidth(text: string): number {
   for (const char of plain) width += WIDE.test(char) ? 2 : 1;
   return width;
 }
+
+/** The OWNER column (at `index`) only when some row has an owner: tables of unowned targets stay as they were. */
+export function ownerColumn<T>(cells: T[], rows: Array<{owner?: unknown}>, index: number): T[] {
+  return rows.some((r) => r.owner) ? cells : cells.filter((_, i) => i !== index);
+}

@@ -1,6 +1,8 @@
 import {structuredPatch} from 'diff';
 import type {DiffReport, KeyDiff, ObjectDiff, ValueView} from '../core/diff.js';
 import type {PathChange} from '../core/structured.js';
+import type {KeySetter} from '../core/blame.js';
+import {describeOwner} from '../core/owners.js';
 import {locationName, objectRef} from '../core/types.js';
 import {renderColumns} from './columns.js';
 import {escapeNonAscii, markInvisible, shorten, showValue} from './table.js';
@@ -13,6 +15,10 @@ export interface DiffRenderOptions {
   hideIdentical: boolean;
   /** Only the summary. */
   quiet: boolean;
+  /** diff --owners: the owner of each object on each side. */
+  owners?: boolean;
+  /** diff --blame: who last set each differing key on each side. */
+  blame?: boolean;
 }
 
 const STATUS_TEXT: Record<KeyDiff['status'], string> = {
@@ -43,7 +49,9 @@ export function renderDiffReport(report: DiffReport, theme: Theme, options: Diff
       if (options.hideIdentical) continue;
       const ignored = object.keys.filter((k) => k.ignored).length;
       const ignoredNote = ignored > 0 ? `, ${ignored} ignored ${ignored === 1 ? 'difference' : 'differences'}` : '';
-      oneLiners.push(`${objectRef(object)}   ${theme.same(`identical (${counted(object.keys.length, 'key')}${ignoredNote})`)}`);
+      oneLiners.push(
+        `${objectRef(object)}   ${theme.same(`identical (${counted(object.keys.length, 'key')}${ignoredNote})`)}${options.owners ? `   ${ownersLine(object)}` : ''}`,
+      );
       continue;
     }
     blocks.push(renderObject(object, theme, options, from, to));
@@ -73,6 +81,7 @@ function renderObject(object: ObjectDiff, theme: Theme, options: DiffRenderOptio
   const status = STATUS_TEXT[object.status];
   const paint = object.status === 'different' ? theme.changed : object.status === 'missing-in-target' ? theme.removed : theme.added;
   lines.push(`${theme.bold(objectRef(object))}   ${paint(status)}${object.target?.immutable ? theme.dim('   (immutable in target)') : ''}`);
+  if (options.owners) lines.push(`  ${ownersLine(object)}`);
   if (object.typeChange) {
     lines.push(`  type: ${object.typeChange.source ?? 'Opaque'} → ${object.typeChange.target ?? 'Opaque'}`);
   }
@@ -80,14 +89,27 @@ function renderObject(object: ObjectDiff, theme: Theme, options: DiffRenderOptio
     key.section === 'binaryData' && !key.targetSection ? `${key.key} (binary)` : key.key,
     key.ignored ? theme.dim(`${statusText(key, object.kind)} (ignored)`) : paintStatus(key.status, theme, statusText(key, object.kind)),
     ...valueCells(key),
+    ...(options.blame ? [setter(key.status, key.blame?.source), setter(key.status, key.blame?.target)] : []),
   ]);
-  lines.push(renderColumns(['KEY', 'STATUS', `SOURCE ${from}`, `TARGET ${to}`], rows, '  '));
+  const blameHeaders = options.blame ? ['SET IN SOURCE BY', 'SET IN TARGET BY'] : [];
+  lines.push(renderColumns(['KEY', 'STATUS', `SOURCE ${from}`, `TARGET ${to}`, ...blameHeaders], rows, '  '));
   for (const key of object.keys) {
     if (key.status !== 'different' || key.ignored) continue;
     const detail = renderKeyDetail(key, theme, options);
     if (detail) lines.push('', detail);
   }
   return lines.join('\n');
+}
+
+function ownersLine(object: ObjectDiff): string {
+  const side = (s: ObjectDiff['source']) => (s ? describeOwner(s.owner ?? undefined) : 'absent');
+  return `owner: source ${side(object.source)} · target ${side(object.target)}`;
+}
+
+/** "kubectl-edit 2026-01-02T03:04:05Z"; "-" for identical keys and keys no manager claims. */
+function setter(status: KeyDiff['status'], by: KeySetter | undefined): string {
+  if (status === 'identical' || !by) return '-';
+  return by.time ? `${by.manager} ${by.time.replace(/\.\d{3}Z$/, 'Z')}` : by.manager;
 }
 
 /** A Secret has one section in the API: a value that is text on one side only has simply changed. */

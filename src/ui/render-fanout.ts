@@ -1,5 +1,7 @@
-import type {FanoutEntry, FanoutPlan, FanoutStatus, SourceRef} from '../core/fanout-plan.js';
+import {isWrite, type FanoutEntry, type FanoutPlan, type FanoutStatus, type SourceRef} from '../core/fanout-plan.js';
 import type {ContextError, FanoutOutcome} from '../core/contracts/fanout-documents.js';
+import {describeOwner, type Owner} from '../core/owners.js';
+import {ownerColumn} from './columns.js';
 import {renderTable} from './table.js';
 import type {Theme} from './theme.js';
 import {counted} from '../core/words.js';
@@ -23,6 +25,8 @@ export interface FanoutRow {
   message?: string;
   /** Why the plan chose this action (prune, error). */
   reason?: string;
+  /** Who else owns the target object. */
+  owner?: Owner;
 }
 
 const ACTION_WORDS: Record<FanoutEntry['action'], string> = {
@@ -65,11 +69,16 @@ export function renderFanoutPlan(plan: FanoutPlan, theme: Theme, options: {title
   if (shown.length > 0) {
     out.push(
       renderTable(
-        ['CONTEXT', 'NAMESPACE', 'ACTION', 'DETAIL'],
-        shown.map((e) => [e.context, e.namespace, paintAction(e.action, theme), describeRow(e)]),
+        ownerColumn(['CONTEXT', 'NAMESPACE', 'ACTION', 'OWNER', 'DETAIL'], shown, 3),
+        shown.map((e) =>
+          ownerColumn([e.context, e.namespace, paintAction(e.action, theme), describeOwner(e.owner), describeRow(e)], shown, 3),
+        ),
       ),
     );
   }
+  for (const entry of plan.entries)
+    if (entry.ownerWarning && isWrite(entry))
+      out.push(theme.removed(`warning: ${entry.context}/${entry.namespace}: ${entry.ownerWarning}`));
   out.push(renderPlanSummary(plan));
   return `${out.join('\n')}\n`;
 }
@@ -93,16 +102,21 @@ export function renderFanoutResults(
   if (rows.length > 0) {
     out.push(
       renderTable(
-        ['CONTEXT', 'NAMESPACE', 'ACTION', 'RESULT', 'DETAIL'],
+        ownerColumn(['CONTEXT', 'NAMESPACE', 'ACTION', 'OWNER', 'RESULT', 'DETAIL'], rows, 3),
         rows.map((r) => {
           const outcome = OUTCOME_WORDS[r.outcome ?? 'unchanged'];
-          return [
-            r.context,
-            r.namespace,
-            paintAction(r.action, theme),
-            r.outcome === 'failed' ? theme.removed(outcome) : outcome,
-            describeRow(r),
-          ];
+          return ownerColumn(
+            [
+              r.context,
+              r.namespace,
+              paintAction(r.action, theme),
+              describeOwner(r.owner),
+              r.outcome === 'failed' ? theme.removed(outcome) : outcome,
+              describeRow(r),
+            ],
+            rows,
+            3,
+          );
         }),
       ),
     );

@@ -1,5 +1,6 @@
 import type {RestartReport, WorkloadOutcome} from '../core/contracts/restart-report.js';
 import {workloadRef} from '../core/consumers.js';
+import {describeOwner} from '../core/owners.js';
 import {describeTargets} from '../core/restart-plan.js';
 import {renderTable} from './table.js';
 import type {Theme} from './theme.js';
@@ -27,16 +28,23 @@ export function renderRestartReport(report: RestartReport, theme: Theme): string
     );
     return `${out.join('\n')}\n`;
   }
+  const owned = report.workloads.some((w) => w.owner);
   const rows = report.workloads.map((w) => [
     // As kubectl -A: a NAMESPACE column first.
     ...(report.allNamespaces ? [w.namespace] : []),
     workloadRef(w),
+    ...(owned ? [describeOwner(w.owner)] : []),
     paint(w.status, theme),
     w.wave === undefined || w.status === 'skipped' ? '-' : String(w.wave),
     w.references.map((r) => `${r.containerType === 'initContainer' ? 'init ' : ''}${r.container}: ${r.object} ${r.detail}`).join('\n'),
     reasonOf(w),
   ]);
-  out.push(renderTable([...(report.allNamespaces ? ['NAMESPACE'] : []), 'WORKLOAD', 'STATUS', 'WAVE', 'USES', 'REASON'], rows));
+  out.push(
+    renderTable(
+      [...(report.allNamespaces ? ['NAMESPACE'] : []), 'WORKLOAD', ...(owned ? ['OWNER'] : []), 'STATUS', 'WAVE', 'USES', 'REASON'],
+      rows,
+    ),
+  );
   out.push(renderRestartSummary(report, theme));
   return `${out.join('\n')}\n`;
 }

@@ -1,10 +1,12 @@
 import type {ValueView} from '../core/diff.js';
-import type {KeyChange, PlannedObject, SyncPlan} from '../core/sync-plan.js';
+import {describeOwner} from '../core/owners.js';
+import {isWritable, type KeyChange, type PlannedObject, type SyncPlan} from '../core/sync-plan.js';
 import {locationName, objectRef} from '../core/types.js';
 import type {ObjectResult, SyncResult} from '../core/contracts/sync-result.js';
 import type {RunRecord} from '../core/journal.js';
 import type {UndoResult} from '../core/undo-plan.js';
 import {renderPathChange} from './render-diff.js';
+import {ownerColumn} from './columns.js';
 import {renderTable, shorten, showValue} from './table.js';
 import type {Theme} from './theme.js';
 
@@ -31,6 +33,8 @@ export function renderSyncPlan(plan: SyncPlan, theme: Theme, options: {showAll?:
       continue;
     out.push(renderPlannedObject(object, theme));
   }
+  for (const object of plan.objects)
+    if (object.ownerWarning && isWritable(object)) out.push(theme.removed(`warning: ${object.ownerWarning}`));
   const s = plan.summary;
   out.push(
     `Plan: ${s.create} to create, ${s.update} to update, ${s.recreate} to recreate, ${s.unchanged} unchanged, ${s.skipped} skipped${s.refused > 0 ? theme.removed(`, ${s.refused} refused`) : ''}`,
@@ -51,7 +55,9 @@ function renderPlannedObject(object: PlannedObject, theme: Theme): string {
       : object.action === 'skipped'
         ? theme.dim(`skipped (${object.reason})`)
         : actionText(object, theme);
-  lines.push(`${theme.bold(objectRef(object))}   ${head}${counts ? `   ${counts}` : ''}`);
+  lines.push(
+    `${theme.bold(objectRef(object))}   ${head}${counts ? `   ${counts}` : ''}${object.owner ? `   owner: ${describeOwner(object.owner)}` : ''}`,
+  );
   for (const change of object.keys) {
     lines.push(`    ${renderKeyChange(change, theme)}`);
     // Inside a structured value, the paths that change say more than two shortened texts.
@@ -71,9 +77,15 @@ function actionText(object: PlannedObject, theme: Theme): string {
 export function renderSyncResult(result: SyncResult, theme: Theme): string {
   const rows = result.objects
     .filter((o) => o.outcome !== 'skipped' || o.reason === 'no keys selected')
-    .map((o) => [objectRef(o), o.action, paintOutcome(o, theme, result.dryRun === 'server'), detailOf(o)]);
+    .map((o) =>
+      ownerColumn(
+        [objectRef(o), o.action, describeOwner(o.owner), paintOutcome(o, theme, result.dryRun === 'server'), detailOf(o)],
+        result.objects,
+        2,
+      ),
+    );
   const out: string[] = [];
-  if (rows.length > 0) out.push(renderTable(['OBJECT', 'ACTION', 'RESULT', 'KEYS'], rows));
+  if (rows.length > 0) out.push(renderTable(ownerColumn(['OBJECT', 'ACTION', 'OWNER', 'RESULT', 'KEYS'], result.objects, 2), rows));
   const s = result.summary;
   const verb = result.dryRun === 'server' ? 'would write (server dry run)' : 'written';
   out.push(
@@ -123,17 +135,24 @@ export function renderUndoResult(result: UndoResult, theme: Theme): string {
     'would-restore': theme.added('would restore'),
     skipped: theme.same('skipped'),
   };
-  const rows = result.objects.map((o) => [
-    `${o.context}/${o.namespace}`,
-    objectRef(o),
-    o.action,
-    outcome[o.outcome],
-    shorten(o.error ?? o.reason ?? '', 200),
-  ]);
+  const rows = result.objects.map((o) =>
+    ownerColumn(
+      [
+        `${o.context}/${o.namespace}`,
+        objectRef(o),
+        o.action,
+        describeOwner(o.owner),
+        outcome[o.outcome],
+        shorten(o.error ?? o.reason ?? '', 200),
+      ],
+      result.objects,
+      3,
+    ),
+  );
   const s = result.summary;
   const done =
     result.dryRun === 'none'
       ? `${s.restored} restored`
       : `${s['would-restore']} would be restored (dry run: ${result.dryRun}, nothing written)`;
-  return `${renderTable(['WHERE', 'OBJECT', 'ACTION', 'RESULT', 'DETAIL'], rows)}\nundo ${result.runId}: ${done}, ${s.skipped} skipped, ${s.failed} failed\n`;
+  return `${renderTable(ownerColumn(['WHERE', 'OBJECT', 'ACTION', 'OWNER', 'RESULT', 'DETAIL'], result.objects, 3), rows)}\nundo ${result.runId}: ${done}, ${s.skipped} skipped, ${s.failed} failed\n`;
 }

@@ -11,6 +11,7 @@ import {
   type TargetCluster,
 } from '../../core/fanout-plan.js';
 import type {NamespaceSelection} from '../../core/namespace-select.js';
+import type {Owner} from '../../core/owners.js';
 import type {ConfigObject} from '../../core/types.js';
 import {JournalError} from '../../kube/run-store.js';
 import type {WritePath} from '../../kube/write-path.js';
@@ -23,6 +24,7 @@ export interface FanoutResult {
   conflict?: FanoutEntry['conflict'];
   outcome: 'done' | 'failed' | 'skipped' | 'unchanged';
   message?: string;
+  owner?: Owner;
 }
 
 export interface ApplyFanoutOptions {
@@ -134,6 +136,7 @@ export async function applyFanoutPlan(
     namespace: entry.namespace,
     action: entry.action,
     conflict: entry.conflict,
+    ...(entry.owner ? {owner: entry.owner} : {}),
     outcome: entry.action === 'error' ? 'failed' : entry.action === 'conflict' ? 'skipped' : 'unchanged',
     message: entry.reason,
   }));

@@ -18,7 +18,8 @@ import {fanoutDocument} from '../../core/contracts/fanout-documents.js';
 import {renderFanoutPlan, renderFanoutResults, sourceName} from '../../ui/render-fanout.js';
 import type {Theme} from '../../ui/theme.js';
 import {RunStore} from '../../kube/run-store.js';
-import {WritePath} from '../../kube/write-path.js';
+import {admitOwnedTargets, WritePath} from '../../kube/write-path.js';
+import {describeOwner, isContested, type ForceOwned, type OwnerTool} from '../../core/owners.js';
 import {
   NOT_ATTEMPTED,
   applyFanoutPlan,
@@ -47,6 +48,7 @@ export type FanoutFlagValues = FanoutTargetFlagValues & {
   'dry-run': 'none' | 'client' | 'server';
   'field-manager': string;
   yes: boolean;
+  'force-owned'?: boolean;
   concurrency: number;
   qps: number;
   'on-conflict': ConflictPolicy;
@@ -93,7 +95,12 @@ export async function runFanout(object: string | undefined, flags: FanoutFlagVal
         `--from-annotations takes its targets from the Kubed annotations; remove ${given.map((f) => `--${f}`).join(', ')}`,
       );
   }
-  const planOptions = {onConflict: flags['on-conflict'], prune: flags.prune, stripLabels: flags['strip-labels']};
+  const planOptions = {
+    onConflict: flags['on-conflict'],
+    prune: flags.prune,
+    stripLabels: flags['strip-labels'],
+    fieldManager: flags['field-manager'],
+  };
 
   if (flags['from-annotations']) {
     const {plans, apis} = await planFromAnnotations(kube, sourceApi, planOptions, flags['cluster-name']);
@@ -109,6 +116,7 @@ export async function runFanout(object: string | undefined, flags: FanoutFlagVal
         single: false,
         refusal: 'refusing to fan out without confirmation',
         question: `Write ${changes(writes)} for ${plans.length} sources?`,
+        supersedes: ['kubed'],
       },
       flags,
       io,
@@ -221,6 +229,8 @@ interface Batch {
   single: boolean;
   refusal: string;
   question: string;
+  /** Owners this batch takes over by design: --from-annotations replaces Kubed, so its copies are adopted. */
+  supersedes?: OwnerTool[];
 }
 
 /** Shows the plans, asks (or takes --yes), applies with the stop-signal guard, reports every target. */
@@ -250,14 +260,30 @@ async function confirmAndApply(batch: Batch, flags: FanoutFlagValues, io: Fanout
       'planned',
     );
   }
+  const superseded = batch.supersedes ?? [];
+  const owned = plans.flatMap((p) => p.entries.filter((e) => isWrite(e) && isContested(e.owner) && !superseded.includes(e.owner.tool)));
+  let forceOwned = flags['force-owned'] === true;
   if (!flags.yes) {
     io.note(renderPlans(io.theme('stderr')));
     if (!io.canPrompt()) throw new UsageError(`${batch.refusal}: no terminal to ask on; pass --yes`);
-    if (!(await io.confirm(batch.question))) throw new DeclinedError();
+    // On a terminal the question names the owners: answering yes is --force-owned for them.
+    const ownedNote =
+      forceOwned || owned.length === 0
+        ? ''
+        : ` ${owned.map((e) => `${e.context}/${e.namespace} is owned by ${describeOwner(e.owner)}`).join('; ')}; write anyway?`;
+    if (!(await io.confirm(`${batch.question}${ownedNote}`))) throw new DeclinedError();
+    if (owned.length > 0) forceOwned = true;
   }
+  // Before the journal and the first write: a target another owner would undo stops the whole run.
+  admitOwnedTargets(
+    plans.flatMap((p) =>
+      p.entries.filter(isWrite).map((e) => ({object: e.existing, where: `${sourceObjectRef(p)} in ${e.context}/${e.namespace}`})),
+    ),
+    forceOwned || superseded,
+  );
   const progress = single ? progressBar(writes) : () => undefined;
   const clients = apiMap(batch.apis);
-  const options = applyOptions(flags, plans[0].source);
+  const options = applyOptions(flags, plans[0].source, forceOwned || superseded);
   const {value: results, signal} = await runStoppable('writes', io.note, async (stopRequested) => {
     const all: FanoutResult[][] = [];
     // Sources one after another; once stopped, the later plans start nothing and report every write as not attempted.
@@ -298,7 +324,11 @@ function reportOutcome(failed: boolean, io: FanoutIo, stage: 'planned' | 'writte
 }
 
 /** One write path (and one run journal, opened at the first real write) for everything this command writes. */
-function applyOptions(flags: FanoutFlagValues, source: {context: string; namespace: string}) {
+function applyOptions(
+  flags: FanoutFlagValues,
+  source: {context: string; namespace: string},
+  forceOwned: ForceOwned = flags['force-owned'] === true,
+) {
   const now = new Date();
   const runId = RunStore.newRunId(now);
   const mode = flags['dry-run'] === 'server' ? 'server' : 'none';
@@ -311,10 +341,14 @@ function applyOptions(flags: FanoutFlagValues, source: {context: string; namespa
     });
   return {
     runId,
-    writer: new WritePath({mode, fieldManager: flags['field-manager'], journal, runId}),
+    writer: new WritePath({mode, fieldManager: flags['field-manager'], journal, runId, forceOwned}),
     concurrency: flags.concurrency,
     qps: flags.qps,
   };
+}
+
+function sourceObjectRef(plan: FanoutPlan): string {
+  return `${plan.source.kind === 'Secret' ? 'secret' : 'configmap'}/${plan.source.name}`;
 }
 
 async function confirmWatch(yes: boolean, io: FanoutIo): Promise<boolean> {

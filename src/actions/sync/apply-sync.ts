@@ -5,11 +5,14 @@ import {ConflictError, messageOf} from '../../core/errors.js';
 import {isWritable, type PlannedWrite, type SyncAction, type SyncPlan} from '../../core/sync-plan.js';
 import {objectRef, type ConfigKind, type ConfigObject} from '../../core/types.js';
 import {JournalError, type RunJournal, type RunStore} from '../../kube/run-store.js';
-import {WritePath} from '../../kube/write-path.js';
+import {admitOwnedTargets, WritePath} from '../../kube/write-path.js';
+import type {Owner} from '../../core/owners.js';
 
 export interface ApplyOptions {
   dryRun: 'none' | 'server';
   fieldManager: string;
+  /** --force-owned (or yes at the prompt that named the owners). */
+  forceOwned?: boolean;
   runId: string;
   /** Where the run journal is kept (the backup undo restores from); not used for server dry runs. */
   store?: RunStore;
@@ -30,7 +33,14 @@ export const NOT_ATTEMPTED = 'not attempted: interrupted before it was written';
 export async function applySync(plan: SyncPlan, writes: PlannedWrite[], cluster: ClusterApi, options: ApplyOptions): Promise<SyncResult> {
   const results = new Map<string, ObjectResult>();
   for (const object of plan.objects) {
-    const base = {kind: object.kind, name: object.name, action: object.action, keys: object.keys, changedKeys: [] as string[]};
+    const base = {
+      kind: object.kind,
+      name: object.name,
+      action: object.action,
+      keys: object.keys,
+      changedKeys: [] as string[],
+      ...(object.owner ? {owner: object.owner} : {}),
+    };
     if (object.problems.length > 0) results.set(objectRef(object), {...base, outcome: 'failed', error: object.problems.join('; ')});
     else if (object.action === 'unchanged')
       results.set(objectRef(object), {...base, outcome: 'unchanged', ...(object.reason ? {reason: object.reason} : {})});
@@ -50,6 +60,11 @@ export async function applySync(plan: SyncPlan, writes: PlannedWrite[], cluster:
   }
 
   const todo = writes.filter((w) => isWritable(w.object));
+  // Before the journal and the first write: a target another owner would undo stops the whole run.
+  admitOwnedTargets(
+    todo.map((w) => ({object: w.before, where: `${objectRef(w.object)} in ${plan.target.context}/${plan.target.namespace}`})),
+    options.forceOwned,
+  );
   // The journal must be on disk before anything is written; if it cannot be, nothing is.
   const journal: RunJournal | undefined =
     options.dryRun === 'none' && todo.length > 0
@@ -61,13 +76,25 @@ export async function applySync(plan: SyncPlan, writes: PlannedWrite[], cluster:
           target: {context: plan.target.context, namespace: plan.target.namespace},
         })
       : undefined;
-  const writer = new WritePath({mode: options.dryRun, fieldManager: options.fieldManager, journal, runId: options.runId});
+  const writer = new WritePath({
+    mode: options.dryRun,
+    fieldManager: options.fieldManager,
+    journal,
+    runId: options.runId,
+    forceOwned: options.forceOwned,
+  });
   let journalBroken: string | undefined;
 
   try {
     for (const write of todo) {
       const {object} = write;
-      const base = {kind: object.kind, name: object.name, action: object.action, keys: object.keys};
+      const base = {
+        kind: object.kind,
+        name: object.name,
+        action: object.action,
+        keys: object.keys,
+        ...(object.owner ? {owner: object.owner} : {}),
+      };
       const stopped = options.stopRequested?.()
         ? NOT_ATTEMPTED
         : journalBroken

@@ -17,6 +17,7 @@ import {
   type SyncPlan,
   type SyncSelection,
 } from '../../core/sync-plan.js';
+import {describeOwner, isContested} from '../../core/owners.js';
 import {locationName, objectRef, type ConfigKind} from '../../core/types.js';
 import type {Kubeconfig} from '../../kube/kubeconfig.js';
 import {RunStore} from '../../kube/run-store.js';
@@ -47,6 +48,8 @@ export interface SyncRequest {
   dryRun: DryRun;
   fieldManager: string;
   yes: boolean;
+  /** --force-owned: write targets another owner reverts or overwrites. */
+  forceOwned?: boolean;
   /** Set with --restart: restart the consumers of what was written. */
   restart?: RolloutOptions & RestartPlanOptions;
 }
@@ -169,7 +172,11 @@ export async function runSync(request: SyncRequest, io: SyncIo): Promise<SyncPre
 
   const now = new Date();
   const runId = RunStore.newRunId(now);
-  const {plan, writes} = planSync(report, comparison.source.objects, comparison.target.objects, selection, {now, runId});
+  const {plan, writes} = planSync(report, comparison.source.objects, comparison.target.objects, selection, {
+    now,
+    runId,
+    fieldManager: request.fieldManager,
+  });
   const writable = writes.filter((w) => isWritable(w.object));
 
   // The consumers of what was (or would be) written; nothing is read without --restart.
@@ -190,12 +197,20 @@ export async function runSync(request: SyncRequest, io: SyncIo): Promise<SyncPre
     };
   }
 
+  let forceOwned = request.forceOwned === true;
   if (writable.length > 0) {
     io.note(renderSyncPlan(plan, io.theme));
     if (!request.yes && dryRun === 'none') {
       const target = locationName(plan.target);
-      const yes = await io.confirm(`Write ${writable.length} object${writable.length > 1 ? 's' : ''} to ${target}?`);
+      // On a terminal the question names the owners: answering yes is --force-owned for them.
+      const owned = writable.map((w) => w.object).filter((o) => isContested(o.owner));
+      const ownedNote =
+        forceOwned || owned.length === 0
+          ? ''
+          : ` ${owned.map((o) => `${objectRef(o)} is owned by ${describeOwner(o.owner)}`).join('; ')}; write anyway?`;
+      const yes = await io.confirm(`Write ${writable.length} object${writable.length > 1 ? 's' : ''} to ${target}?${ownedNote}`);
       if (!yes) throw new DeclinedError();
+      if (owned.length > 0) forceOwned = true;
     }
   }
 
@@ -203,6 +218,7 @@ export async function runSync(request: SyncRequest, io: SyncIo): Promise<SyncPre
     applySync(plan, writes, comparison.target.cluster, {
       dryRun,
       fieldManager: request.fieldManager,
+      forceOwned,
       runId,
       store: RunStore.default(),
       now,

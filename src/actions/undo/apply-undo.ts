@@ -1,11 +1,12 @@
-import {messageOf} from '../../core/errors.js';
+import {DeclinedError, messageOf} from '../../core/errors.js';
 import type {ClusterApi} from '../../core/cluster-api.js';
 import type {RunEntry, RunRecord} from '../../core/journal.js';
 import {recreatable} from '../../core/object-content.js';
-import {objectRef} from '../../core/types.js';
+import {describeOwner, detectOwner, isContested} from '../../core/owners.js';
+import {objectRef, type ConfigObject} from '../../core/types.js';
 import {decideUndo, summarizeUndo, type UndoObjectResult, type UndoResult, type UndoStep} from '../../core/undo-plan.js';
 import {JournalError, type RunJournal} from '../../kube/run-store.js';
-import {WritePath} from '../../kube/write-path.js';
+import {admitOwnedTargets, WritePath} from '../../kube/write-path.js';
 
 export interface UndoOptions {
   dryRun: 'none' | 'client' | 'server';
@@ -16,6 +17,10 @@ export interface UndoOptions {
   onProgress?: (text: string) => void;
   /** Checked before each restore (SIGTERM, Ctrl-C): true stops the batch; the rest is reported as not attempted. */
   stopRequested?: () => boolean;
+  /** --force-owned: restore objects another owner reverts or overwrites. */
+  forceOwned?: boolean;
+  /** On a terminal: asked, naming the owners, when a restore would write an owned object; yes is --force-owned. */
+  confirmOwned?: (owned: string[]) => Promise<boolean>;
 }
 
 export const UNDO_NOT_ATTEMPTED = 'not attempted: interrupted before it was restored';
@@ -25,18 +30,58 @@ export const UNDO_NOT_ATTEMPTED = 'not attempted: interrupted before it was rest
  * from what the server holds now against the journal (see decideUndo).
  */
 export async function applyUndo(record: RunRecord, clusterFor: (context: string) => ClusterApi, options: UndoOptions): Promise<UndoResult> {
-  const writer = new WritePath({
-    mode: options.dryRun,
-    fieldManager: options.fieldManager,
-    journal: options.journal,
-    runId: record.runId,
-    phase: 'undo',
-  });
+  const newWriter = (forceOwned: boolean | undefined) =>
+    new WritePath({
+      mode: options.dryRun,
+      fieldManager: options.fieldManager,
+      journal: options.journal,
+      runId: record.runId,
+      phase: 'undo',
+      forceOwned,
+    });
+  let writer = newWriter(options.forceOwned);
+  // Read and decide everything first: a target another owner would undo stops the run before any write.
+  type Decided = {entry: RunEntry; api?: ClusterApi; live?: ConfigObject; step?: UndoStep; error?: unknown};
+  const decided: Decided[] = [];
+  for (const entry of [...record.entries].reverse()) {
+    if (options.stopRequested?.()) {
+      decided.push({entry});
+      continue;
+    }
+    try {
+      const api = clusterFor(entry.context);
+      const live = await api.getConfigObject(entry.kind, entry.namespace, entry.name);
+      decided.push({entry, api, live, step: decideUndo(entry, live, options.force)});
+    } catch (error) {
+      decided.push({entry, error});
+    }
+  }
+  const writes = decided.filter((d) => d.live && d.step && d.step.step !== 'skip' && d.step.step !== 'refuse' && d.step.step !== 'create');
+  if (options.dryRun !== 'client') {
+    const owned = writes.filter((d) => isContested(detectOwner(d.live!)));
+    let forceOwned = options.forceOwned === true;
+    if (!forceOwned && owned.length > 0 && options.confirmOwned) {
+      const yes = await options.confirmOwned(
+        owned.map(
+          (d) => `${objectRef(d.entry)} in ${d.entry.context}/${d.entry.namespace} is owned by ${describeOwner(detectOwner(d.live!))}`,
+        ),
+      );
+      if (!yes) throw new DeclinedError();
+      forceOwned = true;
+    }
+    admitOwnedTargets(
+      writes.map((d) => ({object: d.live, where: `${objectRef(d.entry)} in ${d.entry.context}/${d.entry.namespace}`})),
+      forceOwned,
+    );
+    writer = newWriter(forceOwned);
+  }
+
   const objects: UndoObjectResult[] = [];
   let journalBroken: string | undefined;
-  for (const entry of [...record.entries].reverse()) {
-    const base = {context: entry.context, namespace: entry.namespace, kind: entry.kind, name: entry.name};
-    if (options.stopRequested?.() || journalBroken) {
+  for (const {entry, api, live, step, error: readError} of decided) {
+    const owner = live ? detectOwner(live) : undefined;
+    const base = {context: entry.context, namespace: entry.namespace, kind: entry.kind, name: entry.name, ...(owner ? {owner} : {})};
+    if (options.stopRequested?.() || journalBroken || (!step && readError === undefined)) {
       objects.push({
         ...base,
         action: 'none',
@@ -45,11 +90,11 @@ export async function applyUndo(record: RunRecord, clusterFor: (context: string)
       });
       continue;
     }
-    let step: UndoStep | undefined;
+    if (readError !== undefined || !step || !api) {
+      objects.push({...base, action: 'none', outcome: 'failed', error: messageOf(readError)});
+      continue;
+    }
     try {
-      const api = clusterFor(entry.context);
-      const live = await api.getConfigObject(entry.kind, entry.namespace, entry.name);
-      step = decideUndo(entry, live, options.force);
       if (step.step === 'skip') {
         objects.push({...base, action: 'none', outcome: 'skipped', reason: step.reason});
         continue;
@@ -71,9 +116,12 @@ export async function applyUndo(record: RunRecord, clusterFor: (context: string)
       objects.push({...base, action: step.step, outcome: options.dryRun === 'none' ? 'restored' : 'would-restore'});
     } catch (error) {
       if (error instanceof JournalError) journalBroken = error.message;
-      const action =
-        step?.step === 'delete' || step?.step === 'create' || step?.step === 'patch' || step?.step === 'recreate' ? step.step : 'none';
-      objects.push({...base, action, outcome: 'failed', error: messageOf(error)});
+      objects.push({
+        ...base,
+        action: step.step === 'skip' || step.step === 'refuse' ? 'none' : step.step,
+        outcome: 'failed',
+        error: messageOf(error),
+      });
     }
   }
   return {

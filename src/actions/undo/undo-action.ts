@@ -14,6 +14,8 @@ export interface UndoRequest {
   fieldManager: string;
   force: boolean;
   yes: boolean;
+  /** --force-owned: restore objects another owner reverts or overwrites. */
+  forceOwned?: boolean;
 }
 
 export interface UndoIo {
@@ -77,6 +79,10 @@ export async function runUndo(store: RunStore, request: UndoRequest, io: UndoIo)
         dryRun,
         fieldManager: request.fieldManager,
         force: request.force,
+        forceOwned: request.forceOwned,
+        ...(io.canPrompt && !request.yes && dryRun === 'none'
+          ? {confirmOwned: (owned: string[]) => io.confirm(`${owned.join('; ')}: restore anyway?`)}
+          : {}),
         journal,
         onProgress: io.note,
         stopRequested,

@@ -9,7 +9,18 @@ export type FanoutOutcome = 'done' | 'failed' | 'skipped' | 'unchanged';
 /** One target of `fanout -o json`: no object bodies, so no values (Secrets stay unprinted). */
 export interface FanoutDocumentEntry extends Pick<
   FanoutEntry,
-  'context' | 'cluster' | 'namespace' | 'action' | 'conflict' | 'changes' | 'recreate' | 'migrate' | 'resourceVersion' | 'reason'
+  | 'context'
+  | 'cluster'
+  | 'namespace'
+  | 'action'
+  | 'conflict'
+  | 'changes'
+  | 'recreate'
+  | 'migrate'
+  | 'resourceVersion'
+  | 'reason'
+  | 'owner'
+  | 'ownerWarning'
 > {
   /** After the apply only. */
   outcome?: FanoutOutcome;
@@ -68,6 +79,8 @@ export function fanoutDocument(plan: FanoutPlan, results?: Array<{outcome?: Fano
       ...(e.migrate ? {migrate: true} : {}),
       ...(e.resourceVersion ? {resourceVersion: e.resourceVersion} : {}),
       ...(e.reason ? {reason: e.reason} : {}),
+      ...(e.owner ? {owner: e.owner} : {}),
+      ...(e.ownerWarning ? {ownerWarning: e.ownerWarning} : {}),
       ...(results ? {outcome: results[i].outcome, ...(results[i].outcome === 'failed' ? {error: results[i].message} : {})} : {}),
     })),
   };

@@ -1,3 +1,4 @@
+import type {Owner} from '../owners.js';
 import type {ConfigTarget, ConsumerReference} from '../consumers.js';
 import type {RESTART_API_VERSION} from '../restart-plan.js';
 import type {WorkloadKind} from '../workload.js';
@@ -18,6 +19,8 @@ export interface WorkloadOutcome {
   /** Only with --wait. */
   rollout?: {state: 'complete' | 'timeout' | 'failed'; message: string};
   references: ConsumerReference[];
+  /** Who else owns the workload (shown only: a restart is not undone by it). */
+  owner?: Owner;
 }
 
 /** The JSON contract of `restart -o json` and of the restart part of `sync --restart`. */

@@ -1,3 +1,4 @@
+import type {Owner} from '../owners.js';
 import {DIFF_API_VERSION} from '../diff.js';
 import type {KeyChange, SyncAction} from '../sync-plan.js';
 import type {ConfigKind, Location} from '../types.js';
@@ -19,6 +20,8 @@ export interface ObjectResult {
   error?: string;
   /** The target moved after it was read (HTTP 409 or a stale saved plan). */
   conflict?: boolean;
+  /** Who else owns the target. */
+  owner?: Owner;
 }
 
 export interface SyncResultSummary {
