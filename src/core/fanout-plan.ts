@@ -3,7 +3,7 @@ import {dataChecksum, sha256} from './fingerprint.js';
 import {sameRecord} from './object-content.js';
 import {copyableAnnotations, copyableLabels, pick} from './owned-metadata.js';
 import {compileNamespaceSelection, type NamespaceLike, type NamespaceSelection} from './namespace-select.js';
-import {detectOwner, isOwnerMark, ownerFields, type Owner} from './owners.js';
+import {ownerFields, type Owner} from './owners.js';
 import type {ConfigKind, ConfigObject} from './types.js';
 
 /** Our own prefix for origin labels and annotations on copies. */

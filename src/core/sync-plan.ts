@@ -2,7 +2,7 @@ import {DIFF_API_VERSION, type DiffReport, type KeyDiff, type ObjectDiff, type P
 import {UsageError} from './errors.js';
 import {checksumsComparable, dataChecksum} from './fingerprint.js';
 import {copyableAnnotations, copyableLabels} from './owned-metadata.js';
-import {detectOwner, isOwnerMark, ownerFields, type Owner} from './owners.js';
+import {ownerFields, type Owner} from './owners.js';
 import {locationName, objectRef, type ConfigKind, type ConfigObject, type Location} from './types.js';
 import type {PathChange, ValueFormat} from './structured.js';
 

@@ -1,7 +1,6 @@
-import type {Owner} from '../../core/owners.js';
 import {WritePath} from '../../kube/write-path.js';
 import type {ClusterApi} from '../../core/cluster-api.js';
-import type {ConfigTarget, ConsumerReference} from '../../core/consumers.js';
+import type {ConfigTarget} from '../../core/consumers.js';
 import {workloadRef} from '../../core/consumers.js';
 import {ConfigSyncError, UsageError} from '../../core/errors.js';
 import {

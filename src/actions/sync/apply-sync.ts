@@ -6,7 +6,6 @@ import {isWritable, type PlannedWrite, type SyncAction, type SyncPlan} from '../
 import {objectRef, type ConfigKind, type ConfigObject} from '../../core/types.js';
 import {JournalError, type RunJournal, type RunStore} from '../../kube/run-store.js';
 import {admitOwnedTargets, WritePath} from '../../kube/write-path.js';
-import type {Owner} from '../../core/owners.js';
 
 export interface ApplyOptions {
   dryRun: 'none' | 'server';
