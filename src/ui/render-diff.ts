@@ -4,7 +4,8 @@ import type {PathChange} from '../core/structured.js';
 import {locationName, objectRef} from '../core/types.js';
 import {renderColumns} from './columns.js';
 import {escapeNonAscii, markInvisible, shorten, showValue} from './table.js';
-import type {Theme} from './theme.js';
+import {towardTarget} from '../core/sync-plan.js';
+import {CHANGE_SYMBOL, changeLegend, type ChangeKind, type Theme} from './theme.js';
 
 export interface DiffRenderOptions {
   /** Lines of context around each change in value diffs (-C). */
@@ -28,6 +29,7 @@ export function renderDiffReport(report: DiffReport, theme: Theme, options: Diff
   out.push(theme.bold(`${report.kinds.map((k) => (k === 'Secret' ? 'Secrets' : 'ConfigMaps')).join(' and ')}: ${from} → ${to}`));
   out.push(renderSummary(report, theme));
   if (options.quiet) return `${out.join('\n')}\n`;
+  if (report.objects.some((o) => !o.ignored && o.status !== 'identical')) out.push(changeLegend(theme));
 
   // One-line entries first, then the blocks of differing objects: on a terminal
   // the differences are what stays on screen.
@@ -58,8 +60,8 @@ export function renderSummary(report: DiffReport, theme: Theme): string {
     ['total', s.total, (t: string) => t],
     ['identical', s.identical, theme.same],
     ['different', s.different, theme.changed],
-    ['missing in target', s.missingInTarget, theme.removed],
-    ['missing in source', s.missingInSource, theme.added],
+    ['missing in target', s.missingInTarget, theme.added],
+    ['missing in source', s.missingInSource, theme.removed],
   ] as const;
   const parts = cells.map(([label, count, paint]) => (count > 0 ? paint(`${label} ${count}`) : `${label} ${count}`));
   if (s.ignoredObjects + s.ignoredKeys > 0) parts.push(theme.dim(`ignored ${s.ignoredObjects} objects, ${s.ignoredKeys} keys`));
@@ -69,17 +71,25 @@ export function renderSummary(report: DiffReport, theme: Theme): string {
 function renderObject(object: ObjectDiff, theme: Theme, options: DiffRenderOptions, from: string, to: string): string {
   const lines: string[] = [];
   const status = STATUS_TEXT[object.status];
-  const paint = object.status === 'different' ? theme.changed : object.status === 'missing-in-target' ? theme.removed : theme.added;
-  lines.push(`${theme.bold(objectRef(object))}   ${paint(status)}${object.target?.immutable ? theme.dim('   (immutable in target)') : ''}`);
+  const kind = changeKindOf(object.status);
+  lines.push(
+    `${theme.bold(objectRef(object))}   ${theme[kind](`${CHANGE_SYMBOL[kind]} ${status}`)}${object.target?.immutable ? theme.dim('   (immutable in target)') : ''}`,
+  );
   if (object.typeChange) {
-    lines.push(`  type: ${object.typeChange.source ?? 'Opaque'} → ${object.typeChange.target ?? 'Opaque'}`);
+    lines.push(theme.changed(`  ~ type: ${object.typeChange.target ?? 'Opaque'} → ${object.typeChange.source ?? 'Opaque'}`));
   }
-  const rows = object.keys.map((key) => [
-    key.section === 'binaryData' && !key.targetSection ? `${key.key} (binary)` : key.key,
-    key.ignored ? theme.dim(`${statusText(key, object.kind)} (ignored)`) : paintStatus(key.status, theme, statusText(key, object.kind)),
-    ...valueCells(key),
-  ]);
-  lines.push(renderColumns(['KEY', 'STATUS', `SOURCE ${from}`, `TARGET ${to}`], rows, '  '));
+  // Target first: each row reads "target now → target after a sync", as every other command does.
+  const rows = object.keys.map((key) => {
+    const kind = key.ignored ? 'same' : changeKindOf(key.status);
+    const [source, target] = valueCells(key);
+    return [
+      `${CHANGE_SYMBOL[kind]} ${key.section === 'binaryData' && !key.targetSection ? `${key.key} (binary)` : key.key}`,
+      key.ignored ? theme.dim(`${statusText(key, object.kind)} (ignored)`) : theme[kind](statusText(key, object.kind)),
+      target,
+      source,
+    ];
+  });
+  lines.push(renderColumns(['  KEY', 'STATUS', `TARGET NOW ${to}`, `AFTER SYNC (SOURCE ${from})`], rows, '  '));
   for (const key of object.keys) {
     if (key.status !== 'different' || key.ignored) continue;
     const detail = renderKeyDetail(key, theme, options);
@@ -94,10 +104,11 @@ function statusText(key: KeyDiff, kind: ObjectDiff['kind']): string {
   return key.sameBytes ? `moved to ${key.targetSection}, same bytes` : `moved to ${key.targetSection} and changed`;
 }
 
-function paintStatus(status: KeyDiff['status'], theme: Theme, text = STATUS_TEXT[status]): string {
-  if (status === 'identical') return theme.same(text);
-  if (status === 'different') return theme.changed(text);
-  return status === 'missing-in-target' ? theme.removed(text) : theme.added(text);
+/** What a sync would do to the target: a key missing in the target is added, one missing in the source removed (--prune). */
+export function changeKindOf(status: KeyDiff['status']): ChangeKind {
+  if (status === 'identical') return 'same';
+  if (status === 'different') return 'changed';
+  return status === 'missing-in-target' ? 'added' : 'removed';
 }
 
 function cell(view: ValueView | undefined): string {
@@ -139,11 +150,11 @@ function renderKeyDetail(key: KeyDiff, theme: Theme, options: DiffRenderOptions)
   const long = !multiLine && !structured && a !== undefined && b !== undefined && (shorten(a) !== a || shorten(b) !== b);
   if (!multiLine && !structured && !long) return undefined;
   const lines = [`  ${theme.bold(key.key)}${structured ? ` (${key.format})` : ''}:`];
-  if (structured) for (const change of key.changes!) lines.push(`    ${renderPathChange(change, theme)}`);
-  if (multiLine) lines.push(renderLineDiff(key.key, a, b, theme, options.context));
+  if (structured) for (const change of key.changes!) lines.push(`    ${renderPathChange(towardTarget(change), theme)}`);
+  if (multiLine) lines.push(renderLineDiff(key.key, b, a, theme, options.context));
   if (long) {
-    const [from, to] = aroundFirstDifference(a, b, 100);
-    lines.push(theme.removed(`  - ${from}`), theme.added(`  + ${to}`));
+    const [now, after] = aroundFirstDifference(b, a, 100);
+    lines.push(theme.removed(`  - ${now}`), theme.added(`  + ${after}`));
   }
   return lines.join('\n');
 }
@@ -188,13 +199,14 @@ export function renderPathChange(change: PathChange, theme: Theme): string {
  */
 export const LINE_DIFF_LIMITS = {maxEditLength: 1000, timeoutMs: 250};
 
+/** A unified diff from the target's value now (`a`) to the value after a sync (`b`). */
 export function renderLineDiff(name: string, a: string, b: string, theme: Theme, context: number): string {
-  const patch = structuredPatch(`source/${name}`, `target/${name}`, a, b, undefined, undefined, {
+  const patch = structuredPatch(`target/${name}`, `after-sync/${name}`, a, b, undefined, undefined, {
     context,
     maxEditLength: LINE_DIFF_LIMITS.maxEditLength,
     timeout: LINE_DIFF_LIMITS.timeoutMs,
   });
-  const lines = [theme.removed(`  --- source/${name}`), theme.added(`  +++ target/${name}`)];
+  const lines = [theme.removed(`  --- target/${name}`), theme.added(`  +++ after-sync/${name}`)];
   if (!patch) {
     lines.push(
       theme.dim(

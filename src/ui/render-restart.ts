@@ -45,18 +45,19 @@ export function renderRestartSummary(report: RestartReport, theme: Theme): strin
   const restartedWord = report.dryRun === 'none' ? 'restarted' : 'would restart';
   const parts = [
     `${s.consumers} consumers of ${report.workloadsScanned} workloads`,
-    s.restarted > 0 ? theme.added(`${restartedWord} ${s.restarted}`) : `${restartedWord} 0`,
-    s.skipped > 0 ? theme.changed(`skipped ${s.skipped}`) : 'skipped 0',
-    s.failed > 0 ? theme.removed(`failed ${s.failed}`) : 'failed 0',
+    s.restarted > 0 ? theme.changed(`${restartedWord} ${s.restarted}`) : `${restartedWord} 0`,
+    s.skipped > 0 ? theme.same(`skipped ${s.skipped}`) : 'skipped 0',
+    s.failed > 0 ? theme.warning(`failed ${s.failed}`) : 'failed 0',
   ];
   return `Summary: ${parts.join(' · ')}`;
 }
 
 function paint(status: WorkloadOutcome['status'], theme: Theme): string {
   const text = STATUS_TEXT[status];
-  if (status === 'failed') return theme.removed(text);
-  if (status === 'skipped') return theme.changed(text);
-  return theme.added(text);
+  // A restart changes the target's pods: a change, red, as in every other command.
+  if (status === 'failed') return theme.warning(text);
+  if (status === 'skipped') return theme.same(text);
+  return theme.changed(text);
 }
 
 function reasonOf(w: WorkloadOutcome): string {

@@ -40,9 +40,9 @@ describe('diff inside values', () => {
   it('reports type changes in the table and in JSON', async () => {
     const table = await diff('configmap/typed');
     expect(table.code).toBe(1);
-    expect(table.stdout).toContain('~ server.port: "8080" (string) → 8080 (number)');
-    expect(table.stdout).toContain('~ server.tls: true (boolean) → "true" (string)');
-    expect(table.stdout).toContain('~ t: "8080" (string) → 8080 (number)');
+    expect(table.stdout).toContain('~ server.port: 8080 (number) → "8080" (string)');
+    expect(table.stdout).toContain('~ server.tls: "true" (string) → true (boolean)');
+    expect(table.stdout).toContain('~ t: 8080 (number) → "8080" (string)');
     const json = JSON.parse((await diff('configmap/typed', '-o', 'json')).stdout);
     const key = json.objects[0].keys.find((k: any) => k.key === 'a.json');
     expect(key.changes).toEqual([{path: 't', change: 'changed', old: '8080', new: '8080', oldType: 'string', newType: 'number'}]);
@@ -61,8 +61,8 @@ describe('diff inside values', () => {
 
   it('reads .properties to its specification', async () => {
     const table = await diff('configmap/props');
-    expect(table.stdout).toContain('~ key:colon: v → w');
-    expect(table.stdout).toContain('~ list: a,b → a,c');
+    expect(table.stdout).toContain('~ key:colon: w → v');
+    expect(table.stdout).toContain('~ list: a,c → a,b');
     expect(table.stdout).not.toMatch(/~ name/);
   });
 

@@ -73,20 +73,22 @@ describe('diff between two namespaces of one cluster', () => {
     expect(out).toContain(`ConfigMaps: alpha/${src} → alpha/${dst}`);
     expect(out).toContain('Summary: total 5 · identical 1 · different 2 · missing in target 1 · missing in source 1');
     expect(out).toMatch(/^configmap\/common {3}identical \(1 keys\)$/m);
-    expect(out).toMatch(/^configmap\/app-config {3}different$/m);
-    expect(out).toMatch(/^ {2}LOG_LEVEL +different +debug +info$/m);
-    expect(out).toMatch(/^ {2}ONLY_SRC +missing in target +1 +-$/m);
-    expect(out).toMatch(/^ {2}ONLY_DST +missing in source +- +2$/m);
-    expect(out).toMatch(/^ {2}SAME +identical +x +x$/m);
-    expect(out).toMatch(/^ {2}app\.yaml +different +server:↵ {2}port: 9090↵/m);
-    expect(out).toContain('    ~ server.port: 9090 → 8080');
-    expect(out).toContain('    ~ features.cart: true → false');
-    expect(out).toContain('    ~ retry.max: 5 → 3');
+    expect(out).toMatch(/^configmap\/app-config {3}~ different$/m);
+    // The target's value now first, then the value a sync would write.
+    expect(out).toMatch(/^ {2}~ LOG_LEVEL +different +info +debug$/m);
+    expect(out).toMatch(/^ {2}\+ ONLY_SRC +missing in target +- +1$/m);
+    expect(out).toMatch(/^ {2}- ONLY_DST +missing in source +2 +-$/m);
+    expect(out).toMatch(/^ {4}SAME +identical +x +x$/m);
+    expect(out).toMatch(/^ {2}~ app\.yaml +different +server:↵ {2}port: 8080↵/m);
+    // Target now → target after a sync.
+    expect(out).toContain('    ~ server.port: 8080 → 9090');
+    expect(out).toContain('    ~ features.cart: false → true');
+    expect(out).toContain('    ~ retry.max: 3 → 5');
     expect(out).toContain('  -worker_processes auto;\n  +worker_processes 4;\n   events { worker_connections 1024; }');
     expect(out).toMatch(/^ {2}logo\.bin \(binary\) +different +4 B sha256:[0-9a-f]{12} +4 B sha256:[0-9a-f]{12}$/m);
     expect(out).toMatch(/^ {2}same\.bin \(binary\) +identical/m);
-    expect(out).toMatch(/^configmap\/only-src {3}missing in target$/m);
-    expect(out).toMatch(/^configmap\/only-dst {3}missing in source$/m);
+    expect(out).toMatch(/^configmap\/only-src {3}\+ missing in target$/m);
+    expect(out).toMatch(/^configmap\/only-dst {3}- missing in source$/m);
     expect(out).not.toContain('kube-root-ca.crt');
   });
 
@@ -246,7 +248,7 @@ describe('locations', () => {
     const result = await runCli(['diff', `alpha/${same}`, `beta/${far}`]);
     expect(result.code).toBe(1);
     expect(result.stdout).toContain(`ConfigMaps: alpha/${same} → beta/${far}`);
-    expect(result.stdout).toMatch(/^configmap\/only-far {3}missing in source$/m);
+    expect(result.stdout).toMatch(/^configmap\/only-far {3}- missing in source$/m);
   });
 
   it('reads a bare NAMESPACE in the current (or --context) context, and --from/--to overrides', async () => {

@@ -35,7 +35,7 @@ describe.skipIf(missingTool(hasScript, 'script (util-linux), which gives the CLI
         {waitFor: /Objects to sync/, keys: [KEY.space, KEY.down, KEY.space, KEY.enter]},
         // app: keys A and C (the first row is "all different keys").
         {
-          waitFor: /Keys of configmap\/app to write[\s\S]*C\s+different\s+new-c → old-c/,
+          waitFor: /Keys of configmap\/app to write[\s\S]*C\s+different\s+old-c → new-c/,
           keys: [KEY.down, KEY.space, KEY.down, KEY.down, KEY.space, KEY.enter],
         },
         // other: "all different keys".
