@@ -103,7 +103,9 @@ export function renderFanoutResults(
       renderTable(
         ['CONTEXT', 'NAMESPACE', 'ACTION', 'RESULT', 'DETAIL'],
         rows.map((r) => {
-          const outcome = OUTCOME_WORDS[r.outcome ?? 'unchanged'];
+          // A server dry run validated the write and stored nothing: it "would" happen, it is not done.
+          const outcome =
+            options.dryRun && r.outcome === 'done' ? `would ${ACTION_WORDS[r.action]}` : OUTCOME_WORDS[r.outcome ?? 'unchanged'];
           return [
             r.context,
             r.namespace,
@@ -117,10 +119,10 @@ export function renderFanoutResults(
   }
   const count = (outcome: FanoutRow['outcome'], action?: FanoutEntry['action']) =>
     results.filter((r) => r.outcome === outcome && (!action || r.action === action)).length;
-  out.push(
-    `Result: ${count('done', 'create')} created, ${count('done', 'update')} updated, ${count('done', 'prune')} pruned, ` +
-      `${count('unchanged')} unchanged, ${count('skipped')} conflicts skipped, ${count('failed')} failed`,
-  );
+  const written = options.dryRun
+    ? `would create ${count('done', 'create')}, would update ${count('done', 'update')}, would prune ${count('done', 'prune')} (server-validated)`
+    : `${count('done', 'create')} created, ${count('done', 'update')} updated, ${count('done', 'prune')} pruned`;
+  out.push(`Result: ${written}, ${count('unchanged')} unchanged, ${count('skipped')} conflicts skipped, ${count('failed')} failed`);
   return `${out.join('\n')}\n`;
 }
 

@@ -12,11 +12,16 @@ const STATUS_TEXT: Record<WorkloadOutcome['status'], string> = {
 };
 
 /** The per-workload table: which workload, what happened, and why it was selected. */
-export function renderRestartReport(report: RestartReport, theme: Theme): string {
+export function renderRestartReport(report: RestartReport, theme: Theme, options: {confirming?: boolean} = {}): string {
   const out: string[] = [];
   const where = report.allNamespaces ? `${report.context} (all namespaces)` : `${report.context}/${report.namespace}`;
   if (report.targets.length === 0) return `Restart: no key changed in ${where}, so no workload needs a restart\n`;
-  const dry = report.dryRun === 'none' ? '' : theme.dim(` (dry run: ${report.dryRun}, nothing written)`);
+  // The preview before a real restart's confirmation is not a dry run: it says what the answer "yes" does.
+  const dry = options.confirming
+    ? theme.dim(' (to be confirmed: nothing restarted yet)')
+    : report.dryRun === 'none'
+      ? ''
+      : theme.dim(` (dry run: ${report.dryRun}, nothing written)`);
   const among = report.selector === undefined ? '' : ` among workloads matching ${report.selector}`;
   out.push(theme.bold(`Consumers of ${describeTargets(report.targets)} in ${where}${among}`) + dry);
   if (report.workloads.length === 0) {

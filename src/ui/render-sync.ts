@@ -135,6 +135,6 @@ export function renderUndoResult(result: UndoResult, theme: Theme): string {
   const done =
     result.dryRun === 'none'
       ? `${s.restored} restored`
-      : `${s['would-restore']} would be restored (dry run: ${result.dryRun}, nothing written)`;
+      : `would restore ${s['would-restore']} (dry run: ${result.dryRun}, nothing written)`;
   return `${renderTable(['WHERE', 'OBJECT', 'ACTION', 'RESULT', 'DETAIL'], rows)}\nundo ${result.runId}: ${done}, ${s.skipped} skipped, ${s.failed} failed\n`;
 }

@@ -4,7 +4,10 @@ import {planSync, type SyncSelection} from '../../src/core/sync-plan.js';
 import type {ConfigObject, Location} from '../../src/core/types.js';
 import {keyPreview} from '../../src/ui/prompts.js';
 import {renderDiffReport} from '../../src/ui/render-diff.js';
-import {renderSyncPlan} from '../../src/ui/render-sync.js';
+import {renderSyncPlan, renderUndoResult} from '../../src/ui/render-sync.js';
+import type {RestartReport} from '../../src/cli/rollout.js';
+import {summarizeUndo, type UndoResult} from '../../src/core/undo-plan.js';
+import {renderRestartReport} from '../../src/ui/render-restart.js';
 import {createTheme} from '../../src/ui/theme.js';
 
 const source: Location = {context: 'alpha', namespace: 'staging', label: 'alpha/staging'};
@@ -80,5 +83,46 @@ describe('one visual language', () => {
   it('paints the summary counts as their change kinds', () => {
     expect(colourOf(diffText, 'different 1')).toBe(RED);
     expect(colourOf(diffText, '~ different', 'configmap/app')).toBe(RED);
+  });
+});
+
+describe('honest previews', () => {
+  const undo = (dryRun: UndoResult['dryRun']): UndoResult => {
+    const objects = [1, 2, 3].map((n) => ({
+      context: 'beta',
+      namespace: 'prod',
+      kind: 'ConfigMap' as const,
+      name: `cm-${n}`,
+      action: 'patch' as const,
+      outcome: dryRun === 'none' ? ('restored' as const) : ('would-restore' as const),
+    }));
+    return {apiVersion: 'configsync.kubectl.dev/v1alpha1', kind: 'UndoResult', runId: 'r1', dryRun, summary: summarizeUndo(objects), objects};
+  };
+
+  it('a dry-run undo says "would restore", never "restored"', () => {
+    for (const dryRun of ['client', 'server'] as const) {
+      const text = renderUndoResult(undo(dryRun), plain);
+      expect(text).toContain(`undo r1: would restore 3 (dry run: ${dryRun}, nothing written)`);
+      expect(text).not.toMatch(/\brestored\b/);
+    }
+    expect(renderUndoResult(undo('none'), plain)).toContain('undo r1: 3 restored, 0 skipped, 0 failed');
+  });
+
+  it('the preview before a real restart is not headed as a dry run', () => {
+    const report: RestartReport = {
+      apiVersion: 'configsync.kubectl.dev/v1alpha1' as RestartReport['apiVersion'],
+      kind: 'RestartReport',
+      context: 'alpha',
+      namespace: 'prod',
+      targets: [{kind: 'ConfigMap', name: 'app'}],
+      dryRun: 'client',
+      workloadsScanned: 1,
+      workloads: [],
+      summary: {consumers: 0, restarted: 0, skipped: 0, failed: 0},
+    };
+    const confirming = renderRestartReport(report, plain, {confirming: true});
+    expect(confirming).toContain('(to be confirmed: nothing restarted yet)');
+    expect(confirming).not.toContain('dry run');
+    expect(renderRestartReport(report, plain)).toContain('(dry run: client, nothing written)');
   });
 });
