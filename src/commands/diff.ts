@@ -6,7 +6,8 @@ import {hasDifferences} from '../core/diff.js';
 import {EXIT_CODES_HELP, ExitCode, UsageError} from '../core/errors.js';
 import {fleetHasDifferences} from '../core/fleet.js';
 import {renderDocument} from '../ui/output.js';
-import {renderDiffReport} from '../ui/render-diff.js';
+import {HIDE_IDENTICAL_KEYS_ABOVE, renderDiffReport} from '../ui/render-diff.js';
+import {outputWidth} from '../ui/width.js';
 import {renderFleetReport} from '../ui/render-fleet.js';
 
 export default class Diff extends BaseCommand {
@@ -50,14 +51,23 @@ ${EXIT_CODES_HELP}`;
   static override flags = {
     ...kubeFlags,
     ...compareFlags,
-    output: Flags.option({char: 'o', options: ['table', 'json', 'yaml'] as const, default: 'table', description: 'output format'})(),
+    output: Flags.option({
+      char: 'o',
+      options: ['table', 'wide', 'json', 'yaml'] as const,
+      default: 'table',
+      description: 'output format (table fits the terminal; wide does not cut values)',
+    })(),
     'context-lines': Flags.integer({char: 'C', description: 'lines of context in value diffs', default: 3, min: 0}),
     'hide-identical': Flags.boolean({description: 'do not list identical objects'}),
+    'hide-identical-keys': Flags.boolean({
+      description: `list only the keys that differ (default for objects with more than ${HIDE_IDENTICAL_KEYS_ABOVE} keys; --no-hide-identical-keys lists all)`,
+      allowNo: true,
+    }),
     quiet: Flags.boolean({char: 'q', description: 'print only the summary'}),
     baseline: Flags.string({
       description: 'with three or more locations: also compare every other location with this one (path-level and line diffs)',
     }),
-    'full-values': Flags.boolean({description: 'with three or more locations: print values in full instead of cut to one line'}),
+    'full-values': Flags.boolean({description: 'print values in full instead of cut to fit the terminal'}),
     ...outputFlags,
   };
 
@@ -76,21 +86,30 @@ ${EXIT_CODES_HELP}`;
         fullValues: flags['full-values'],
         context: flags['context-lines'],
       };
-      this.print(flags.output === 'table' ? renderFleetReport(report, theme, options) : renderDocument(report, flags.output));
+      this.print(
+        flags.output === 'table' || flags.output === 'wide'
+          ? renderFleetReport(report, theme, options)
+          : renderDocument(report, flags.output),
+      );
       for (const {location, error} of unread)
         this.note(`error: ${location.context}/${location.namespace} left out of the comparison: ${error.message}`);
       this.setExitCode(unread.length > 0 ? ExitCode.partial : fleetHasDifferences(report) ? ExitCode.differences : ExitCode.ok);
       return;
     }
-    if (flags.baseline !== undefined || flags['full-values']) {
-      throw new UsageError(
-        `${flags.baseline !== undefined ? '--baseline' : '--full-values'} applies to three or more locations; two locations are already compared source → target`,
-      );
+    if (flags.baseline !== undefined) {
+      throw new UsageError('--baseline applies to three or more locations; two locations are already compared source → target');
     }
     const {report} = await compareLocations(kube, {source: locations[0], target: locations[1]}, names, flags, note);
-    if (flags.output === 'table') {
+    if (flags.output === 'table' || flags.output === 'wide') {
       this.print(
-        renderDiffReport(report, theme, {context: flags['context-lines'], hideIdentical: flags['hide-identical'], quiet: flags.quiet}),
+        renderDiffReport(report, theme, {
+          context: flags['context-lines'],
+          hideIdentical: flags['hide-identical'],
+          quiet: flags.quiet,
+          width: outputWidth({wide: flags.output === 'wide'}),
+          fullValues: flags['full-values'],
+          hideIdenticalKeys: flags['hide-identical-keys'],
+        }),
       );
     } else {
       this.print(renderDocument(report, flags.output));

@@ -98,7 +98,9 @@ ${EXIT_CODES_HELP}`;
           `refusing to restart ${restarts} workload(s) without confirmation: no terminal; pass --yes (or --dry-run=client to preview)`,
         );
       }
-      this.note(renderRestartReport(previewRestartPlan(plan, 'client'), this.themeFor(flags['no-color'], process.stderr), {confirming: true}));
+      this.note(
+        renderRestartReport(previewRestartPlan(plan, 'client'), this.themeFor(flags['no-color'], process.stderr), {confirming: true}),
+      );
       const where = namespace === undefined ? `${context}, all namespaces` : `${context}/${namespace}`;
       const ok = await promptConfirm(`Restart ${restarts} workload(s) in ${where}?`);
       if (!ok) throw new DeclinedError('declined: nothing was restarted');

@@ -2,7 +2,7 @@ import {structuredPatch} from 'diff';
 import type {DiffReport, KeyDiff, ObjectDiff, ValueView} from '../core/diff.js';
 import type {PathChange} from '../core/structured.js';
 import {locationName, objectRef} from '../core/types.js';
-import {renderColumns} from './columns.js';
+import {displayWidth, renderColumns} from './columns.js';
 import {escapeNonAscii, markInvisible, shorten, showValue} from './table.js';
 import {towardTarget} from '../core/sync-plan.js';
 import {CHANGE_SYMBOL, changeLegend, type ChangeKind, type Theme} from './theme.js';
@@ -13,7 +13,19 @@ export interface DiffRenderOptions {
   hideIdentical: boolean;
   /** Only the summary. */
   quiet: boolean;
+  /** Columns the key tables may use (outputWidth); without it, values are cut at 40 characters. */
+  width?: number;
+  /** Values in full on one line, however wide the table gets. */
+  fullValues?: boolean;
+  /** Leave identical keys out of the tables; undefined: only for objects with more than HIDE_IDENTICAL_KEYS_ABOVE keys. */
+  hideIdenticalKeys?: boolean;
 }
+
+/** Above this many keys, an object's table lists only the keys that differ (with a note saying how many were hidden). */
+export const HIDE_IDENTICAL_KEYS_ABOVE = 20;
+
+/** The narrowest a value cell gets, however narrow the terminal. */
+const MIN_VALUE_WIDTH = 12;
 
 const STATUS_TEXT: Record<KeyDiff['status'], string> = {
   identical: 'identical',
@@ -78,24 +90,43 @@ function renderObject(object: ObjectDiff, theme: Theme, options: DiffRenderOptio
   if (object.typeChange) {
     lines.push(theme.changed(`  ~ type: ${object.typeChange.target ?? 'Opaque'} → ${object.typeChange.source ?? 'Opaque'}`));
   }
+  const hideKeys = options.hideIdenticalKeys ?? object.keys.length > HIDE_IDENTICAL_KEYS_ABOVE;
+  const shown = hideKeys ? object.keys.filter((k) => k.status !== 'identical' || k.ignored) : object.keys;
   // Target first: each row reads "target now → target after a sync", as every other command does.
-  const rows = object.keys.map((key) => {
+  const labels = shown.map((key) => {
     const kind = key.ignored ? 'same' : changeKindOf(key.status);
-    const [source, target] = valueCells(key);
     return [
       `${CHANGE_SYMBOL[kind]} ${key.section === 'binaryData' && !key.targetSection ? `${key.key} (binary)` : key.key}`,
       key.ignored ? theme.dim(`${statusText(key, object.kind)} (ignored)`) : theme[kind](statusText(key, object.kind)),
-      target,
-      source,
     ];
   });
-  lines.push(renderColumns(['  KEY', 'STATUS', `TARGET NOW ${to}`, `AFTER SYNC (SOURCE ${from})`], rows, '  '));
+  // Short headers (the title names source and target), no wider than the narrowest value cell.
+  const head = ['  KEY', 'STATUS', 'TARGET NOW', 'AFTER SYNC'];
+  const valueWidth = valueWidthFor(options, head, labels);
+  const rows = shown.map((key, i) => {
+    const [source, target] = valueCells(key, valueWidth);
+    return [...labels[i], target, source];
+  });
+  lines.push(renderColumns(head, rows, '  '));
+  const hidden = object.keys.length - shown.length;
+  if (hidden > 0)
+    lines.push(theme.dim(`  (${hidden} identical ${hidden === 1 ? 'key' : 'keys'} hidden; --no-hide-identical-keys lists them)`));
   for (const key of object.keys) {
     if (key.status !== 'different' || key.ignored) continue;
     const detail = renderKeyDetail(key, theme, options);
     if (detail) lines.push('', detail);
   }
   return lines.join('\n');
+}
+
+/** Each value cell's width so the table fits: what the key and status columns leave, split in two. */
+function valueWidthFor(options: DiffRenderOptions, head: string[], labels: string[][]): number {
+  if (options.fullValues || options.width === Number.POSITIVE_INFINITY) return Number.MAX_SAFE_INTEGER;
+  if (options.width === undefined) return 40;
+  const widest = (column: number) => Math.max(displayWidth(head[column]), ...labels.map((l) => displayWidth(l[column])));
+  // Indent 2, three gaps of 3.
+  const left = options.width - 2 - widest(0) - widest(1) - 9;
+  return Math.max(MIN_VALUE_WIDTH, Math.floor(left / 2));
 }
 
 /** A Secret has one section in the API: a value that is text on one side only has simply changed. */
@@ -111,30 +142,32 @@ export function changeKindOf(status: KeyDiff['status']): ChangeKind {
   return status === 'missing-in-target' ? 'added' : 'removed';
 }
 
-function cell(view: ValueView | undefined): string {
+function cell(view: ValueView | undefined, width: number): string {
   if (!view) return '-';
   if (view.sha256) return `${view.size} B sha256:${view.sha256.slice(0, 12)}`;
   if (view.masked) return `*** (${view.fingerprint})`;
-  return showValue(view.value ?? '');
+  return showValue(view.value ?? '', width);
 }
 
 /**
  * Both value cells of a row. Values that differ never print alike: cells equal up to
  * Unicode normalisation (NFC against NFD "é", "ﬁ" against "fi") escape every non-ASCII character.
  */
-export function valueCells(key: Pick<KeyDiff, 'status' | 'source' | 'target'>): [string, string] {
-  const source = cell(key.source);
-  const target = cell(key.target);
-  const a = key.source?.value;
-  const b = key.target?.value;
-  if (
-    key.status === 'different' &&
-    source.normalize('NFKC') === target.normalize('NFKC') &&
-    a !== undefined &&
-    b !== undefined &&
-    a !== b
-  ) {
-    return [showValue(escapeNonAscii(a)), showValue(escapeNonAscii(b))];
+export function valueCells(key: Pick<KeyDiff, 'status' | 'source' | 'target'>, width = 40): [string, string] {
+  let source = cell(key.source, width);
+  let target = cell(key.target, width);
+  let a = key.source?.value;
+  let b = key.target?.value;
+  if (key.status !== 'different' || a === undefined || b === undefined || a === b) return [source, target];
+  if (source.normalize('NFKC') === target.normalize('NFKC')) {
+    a = escapeNonAscii(a);
+    b = escapeNonAscii(b);
+    source = showValue(a, width);
+    target = showValue(b, width);
+  }
+  // Cut before the first difference, two cells would read alike: show the part that differs.
+  if (source === target || (source.endsWith('…') && target.endsWith('…') && source.slice(0, -1) === target.slice(0, -1))) {
+    return aroundFirstDifference(a, b, width - 1);
   }
   return [source, target];
 }
@@ -172,7 +205,8 @@ function lineSummary(a: string, b: string): string {
 export function aroundFirstDifference(a: string, b: string, width: number): [string, string] {
   let start = 0;
   while (start < a.length && start < b.length && a[start] === b[start]) start++;
-  const from = Math.max(0, start - 20);
+  // A little context before the difference, never so much that a narrow cell cuts the difference off.
+  const from = Math.max(0, start - Math.min(20, Math.floor(width / 3)));
   const cut = (text: string) => (from > 0 ? '…' : '') + showValue(text.slice(from), width);
   return [cut(a), cut(b)];
 }

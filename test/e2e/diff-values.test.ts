@@ -51,7 +51,7 @@ describe('diff inside values', () => {
   it('shows a key moved between data and binaryData as one row', async () => {
     const table = await diff('configmap/moved');
     expect(table.code).toBe(1);
-    expect(table.stdout).toMatch(/^ {2}cert +moved to binaryData, same bytes +PEM +3 B sha256:[0-9a-f]{12}$/m);
+    expect(table.stdout).toMatch(/^ {2}~ cert +moved to binaryData, same bytes +3 B sha256:[0-9a-f]{12} +PEM$/m);
     expect(table.stdout).not.toMatch(/missing in (source|target) +PEM|missing in source +-/);
     const json = JSON.parse((await diff('configmap/moved', '-o', 'json')).stdout);
     expect(json.objects[0].keys.filter((k: any) => k.key === 'cert')).toEqual([

@@ -84,8 +84,8 @@ describe('diff between two namespaces of one cluster', () => {
     expect(out).toContain('    ~ server.port: 8080 → 9090');
     expect(out).toContain('    ~ features.cart: false → true');
     expect(out).toContain('    ~ retry.max: 3 → 5');
-    expect(out).toContain('  -worker_processes auto;\n  +worker_processes 4;\n   events { worker_connections 1024; }');
-    expect(out).toMatch(/^ {2}logo\.bin \(binary\) +different +4 B sha256:[0-9a-f]{12} +4 B sha256:[0-9a-f]{12}$/m);
+    expect(out).toContain('  -worker_processes 4;\n  +worker_processes auto;\n   events { worker_connections 1024; }');
+    expect(out).toMatch(/^ {2}~ logo\.bin \(binary\) +different +4 B sha256:[0-9a-f]{12} +4 B sha256:[0-9a-f]{12}$/m);
     expect(out).toMatch(/^ {2}same\.bin \(binary\) +identical/m);
     expect(out).toMatch(/^configmap\/only-src {3}\+ missing in target$/m);
     expect(out).toMatch(/^configmap\/only-dst {3}- missing in source$/m);
@@ -96,7 +96,7 @@ describe('diff between two namespaces of one cluster', () => {
     const narrowed = await runCli(['diff', `alpha/${src}`, `alpha/${dst}`, 'app-config', '-C', '0']);
     expect(narrowed.code).toBe(1);
     expect(narrowed.stdout).toContain('Summary: total 1 · identical 0 · different 1');
-    expect(narrowed.stdout).toContain('  @@ -1,1 +1,1 @@\n  -worker_processes auto;\n  +worker_processes 4;\n');
+    expect(narrowed.stdout).toContain('  @@ -1,1 +1,1 @@\n  -worker_processes 4;\n  +worker_processes auto;\n');
     // The controller manager publishes kube-root-ca.crt into each new namespace; wait for it rather than skip.
     const published = (namespace: string) => async () =>
       (await kubectl(['--context', 'alpha', 'get', 'configmaps', '-n', namespace, '-o', 'name'])).includes('kube-root-ca.crt');
@@ -139,12 +139,12 @@ describe('diff between two namespaces of one cluster', () => {
     expect(masked.stdout).not.toContain('pw-target-456');
     const fp = /^ {2}username +identical +\*\*\* \(([0-9a-f]{8})\) +\*\*\* \(([0-9a-f]{8})\)$/m.exec(masked.stdout);
     expect(fp?.[1]).toBe(fp?.[2]);
-    expect(masked.stdout).toMatch(/^ {2}password +different +\*\*\* \([0-9a-f]{8}\) +\*\*\* \([0-9a-f]{8}\)$/m);
+    expect(masked.stdout).toMatch(/^ {2}~ password +different +\*\*\* \([0-9a-f]{8}\) +\*\*\* \([0-9a-f]{8}\)$/m);
     const json = await runCli(['diff', `alpha/${src}`, `alpha/${dst}`, '--kind', 'secrets', '-o', 'json']);
     expect(json.stdout).not.toContain('pw-source-123');
     expect(JSON.parse(json.stdout).secretsShown).toBe(false);
     const shown = await runCli(['diff', `alpha/${src}`, `alpha/${dst}`, '--kind', 'secrets', '--show-secrets']);
-    expect(shown.stdout).toMatch(/^ {2}password +different +pw-source-123 +pw-target-456$/m);
+    expect(shown.stdout).toMatch(/^ {2}~ password +different +pw-target-456 +pw-source-123$/m);
   });
 
   it('prints one document for -o json and -o yaml that matches the schema', async () => {

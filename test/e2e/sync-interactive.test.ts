@@ -116,7 +116,7 @@ describe.skipIf(missingTool(hasScript, 'script (util-linux), which gives the CLI
     expect(screen).toMatch(
       /error: conflict: configmap\/race-a in namespace "[^"]+" changed on the server after it was read \(context "alpha"\)/,
     );
-    expect(screen).toMatch(/A\s+different\s+new\s+edited-meanwhile/);
+    expect(screen).toMatch(/A\s+different\s+edited-meanwhile\s+new/);
     expect(await data(dst, 'race-a')).toEqual({A: 'edited-meanwhile'});
     expect(await data(dst, 'race-b')).toEqual({B: 'new'});
   });

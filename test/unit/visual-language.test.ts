@@ -96,7 +96,14 @@ describe('honest previews', () => {
       action: 'patch' as const,
       outcome: dryRun === 'none' ? ('restored' as const) : ('would-restore' as const),
     }));
-    return {apiVersion: 'configsync.kubectl.dev/v1alpha1', kind: 'UndoResult', runId: 'r1', dryRun, summary: summarizeUndo(objects), objects};
+    return {
+      apiVersion: 'configsync.kubectl.dev/v1alpha1',
+      kind: 'UndoResult',
+      runId: 'r1',
+      dryRun,
+      summary: summarizeUndo(objects),
+      objects,
+    };
   };
 
   it('a dry-run undo says "would restore", never "restored"', () => {
