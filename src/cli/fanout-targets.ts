@@ -11,22 +11,31 @@ import type {NamespaceInfo} from '../core/cluster-api.js';
 import {originSelector} from '../core/fanout-plan.js';
 import type {ConfigObject} from '../core/types.js';
 
-/** Flags shared by fanout and fanout status: where the source is and where copies go. */
-export const fanoutTargetFlags = {
-  'all-namespaces': Flags.boolean({
-    char: 'A',
-    description: 'copy into every namespace (system namespaces only when named with --to-namespace)',
-  }),
-  'namespace-selector': Flags.string({description: "copy into namespaces matching this label selector, e.g. 'team in (a,b)'"}),
-  'namespace-regex': Flags.string({description: 'copy into namespaces whose name matches this regular expression'}),
-  'to-namespace': Flags.string({description: 'copy into these namespaces (comma-separated, repeatable)', multiple: true}),
-  'exclude-namespace': Flags.string({description: 'never copy into these namespaces (comma-separated, repeatable)', multiple: true}),
-  'to-context': Flags.string({
-    description:
-      "copy into these kubeconfig contexts (comma-separated, repeatable): the context's namespace, or the source namespace; namespace flags apply in each",
-    multiple: true,
-  }),
-};
+/**
+ * Where copies go (fanout) or are expected (fanout status): the same flags, each described
+ * for what the command does with it.
+ */
+function targetFlags(into: string, notInto: string) {
+  return {
+    'all-namespaces': Flags.boolean({
+      char: 'A',
+      description: `${into} every namespace (system namespaces only when named with --to-namespace)`,
+    }),
+    'namespace-selector': Flags.string({description: `${into} namespaces matching this label selector, e.g. 'team in (a,b)'`}),
+    'namespace-regex': Flags.string({description: `${into} namespaces whose name matches this regular expression`}),
+    'to-namespace': Flags.string({description: `${into} these namespaces (comma-separated, repeatable)`, multiple: true}),
+    'exclude-namespace': Flags.string({description: `${notInto} these namespaces (comma-separated, repeatable)`, multiple: true}),
+    'to-context': Flags.string({
+      description: `${into} these kubeconfig contexts (comma-separated, repeatable): the context's namespace, or the source namespace; namespace flags apply in each`,
+      multiple: true,
+    }),
+  };
+}
+
+/** fanout: where copies go. */
+export const fanoutTargetFlags = targetFlags('copy into', 'never copy into');
+/** fanout status: where copies are expected (a target without one is reported missing). */
+export const statusTargetFlags = targetFlags('expect copies in', 'expect no copies in');
 
 export interface FanoutTargetFlagValues {
   'all-namespaces': boolean;

@@ -3,11 +3,11 @@ import {BaseCommand} from '../cli/base-command.js';
 import {renderCompletionScript, renderKubectlCompleteScript, SHELLS} from '../cli/completion-scripts.js';
 
 export default class Completion extends BaseCommand {
-  static override summary = 'Print a shell completion script (bash, zsh, fish), or the kubectl plugin completion helper.';
+  static override summary = 'Print a completion script for bash, zsh or fish.';
 
   static override description = `Completes commands, flags, --context names from the kubeconfig, namespaces of the selected context (asked with a short timeout) and configmap/NAME, secret/NAME.
 
-"kubectl configsync …" is completed by kubectl itself (1.26 and later) through an executable named kubectl_complete-configsync on the PATH; "completion kubectl" prints it. The npm package installs it already.`;
+kubectl 1.26 and later complete "kubectl configsync …" through an executable named kubectl_complete-configsync on the PATH; "completion kubectl" prints it. The npm package installs it already.`;
 
   static override examples = [
     {description: 'bash, for this shell', command: 'source <(kubectl configsync completion bash)'},

@@ -3,7 +3,7 @@ import {BaseCommand} from '../cli/base-command.js';
 import {compareFleet, compareFlags, compareLocations, splitLocationWords} from '../cli/compare.js';
 import {kubeFlags, outputFlags} from '../cli/flags.js';
 import {hasDifferences} from '../core/diff.js';
-import {EXIT_CODES_HELP, ExitCode, UsageError} from '../core/errors.js';
+import {exitCodesHelp, ExitCode, UsageError} from '../core/errors.js';
 import {fleetHasDifferences} from '../core/fleet.js';
 import {renderDocument} from '../ui/output.js';
 import {HIDE_IDENTICAL_KEYS_ABOVE, renderDiffReport} from '../ui/render-diff.js';
@@ -11,7 +11,7 @@ import {outputWidth} from '../ui/width.js';
 import {renderFleetReport} from '../ui/render-fleet.js';
 
 export default class Diff extends BaseCommand {
-  static override summary = 'Show key-level drift of ConfigMaps and Secrets between two namespaces or clusters.';
+  static override summary = 'Show key-level drift of ConfigMaps and Secrets between locations.';
 
   static override description = `Each location is CONTEXT, NAMESPACE or CONTEXT/NAMESPACE. An exact context name wins; otherwise the word is split at the last "/" into context and namespace; otherwise it is a namespace in the current context.
 
@@ -21,7 +21,7 @@ Secret values are never printed unless --show-secrets: a short salted fingerprin
 
 Ignore rules (--ignore-key, --ignore-object, or .configsync.yaml found upward from the working directory) report expected differences separately; they never make the exit code 1.
 
-${EXIT_CODES_HELP}`;
+${exitCodesHelp([0, 1, 2, 3, 4, 130], {0: 'the locations hold the same', 4: 'a location could not be read (the others were compared)'})}`;
 
   static override examples = [
     {description: 'Two namespaces in the current context', command: 'kubectl configsync diff staging prod'},
@@ -46,6 +46,7 @@ ${EXIT_CODES_HELP}`;
   static override args = {
     source: Args.string({description: 'where the desired configuration lives', required: true}),
     target: Args.string({description: 'where it should be the same', required: true}),
+    name: Args.string({description: 'objects to compare: NAME, configmap/NAME or secret/NAME (any number; default: all)'}),
   };
 
   static override flags = {

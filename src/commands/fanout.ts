@@ -3,22 +3,22 @@ import {BaseCommand} from '../cli/base-command.js';
 import {runFanout} from '../cli/fanout-action.js';
 import {fanoutTargetFlags} from '../cli/fanout-targets.js';
 import {kubeFlags, outputFlags, writeFlags} from '../cli/flags.js';
-import {EXIT_CODES_HELP} from '../core/errors.js';
+import {exitCodesHelp} from '../core/errors.js';
 import {canPrompt, promptConfirm} from '../ui/prompts.js';
 
 export default class Fanout extends BaseCommand {
-  static override summary = 'Copy one ConfigMap or Secret into many namespaces and clusters, and keep the copies in sync.';
+  static override summary = 'Copy a ConfigMap or Secret into many namespaces and clusters.';
 
   static override description = `Copies the source into the chosen namespaces (--all-namespaces, --namespace-selector, --namespace-regex, --to-namespace) of the source's cluster, or of the clusters named with --to-context. Each copy carries origin labels and annotations under configsync.kubectl.dev/. Copies in namespaces no longer selected are pruned (--no-prune keeps them). An object with the same name that is not a copy of this source is skipped unless --on-conflict overwrite|adopt.
 
 It plans first: the plan is shown, then confirmed (or --yes). A second run writes nothing. With --watch it keeps running and reconciles on every change.
 
-${EXIT_CODES_HELP}`;
+${exitCodesHelp([0, 2, 3, 4, 5, 130], {0: 'every copy written or already in sync'})}`;
 
   static override examples = [
     {
-      description: 'Into every namespace of the current cluster',
-      command: 'kubectl configsync fanout configmap/ca-bundle -n platform -A --yes',
+      description: 'Into every namespace whose name starts with team- (-A: every namespace)',
+      command: "kubectl configsync fanout configmap/ca-bundle -n platform --namespace-regex '^team-' --yes",
     },
     {
       description: 'Into label-selected namespaces, plan only',
@@ -28,12 +28,18 @@ ${EXIT_CODES_HELP}`;
       description: 'Into other clusters (their context namespace)',
       command: 'kubectl configsync fanout configmap/ca-bundle -n platform --to-context beta,gamma --yes',
     },
-    {description: 'Keep running', command: 'kubectl configsync fanout configmap/ca-bundle -n platform -A --yes --watch'},
+    {
+      description: 'Keep running',
+      command: "kubectl configsync fanout configmap/ca-bundle -n platform --namespace-regex '^team-' --yes --watch",
+    },
     {
       description: 'Remove every copy',
       command: 'kubectl configsync fanout --delete configmap/ca-bundle -n platform -A --to-context alpha,beta --yes',
     },
-    {description: 'Migrate from Kubed annotations', command: 'kubectl configsync fanout --from-annotations --yes'},
+    {
+      description: 'Migrate from Kubed annotations (preview; --yes to write)',
+      command: 'kubectl configsync fanout --from-annotations --dry-run=client',
+    },
   ];
 
   static override usage = 'fanout configmap/NAME|secret/NAME -n SOURCE_NAMESPACE [targets] [flags]';

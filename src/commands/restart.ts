@@ -10,15 +10,16 @@ import {
   rolloutOptionsFrom,
 } from '../cli/rollout.js';
 import type {ConfigTarget} from '../core/consumers.js';
-import {DeclinedError, EXIT_CODES_HELP, ExitCode, UsageError} from '../core/errors.js';
+import {DeclinedError, exitCodesHelp, ExitCode, UsageError} from '../core/errors.js';
 import {parseLabelSelector} from '../core/namespace-select.js';
 import {kindFromWord, type ConfigKind} from '../core/types.js';
 import {renderDocument} from '../ui/output.js';
 import {canPrompt, promptConfirm} from '../ui/prompts.js';
 import {renderRestartReport} from '../ui/render-restart.js';
+import {counted} from '../core/words.js';
 
 export default class Restart extends BaseCommand {
-  static override summary = 'Restart exactly the Deployments, StatefulSets and DaemonSets that read a ConfigMap or Secret.';
+  static override summary = 'Restart the workloads that read a changed ConfigMap or Secret.';
 
   static override description = `Finds every workload in the namespace whose pod template reads the object (env valueFrom, envFrom, volumes, projected volumes; containers and init containers) with one LIST per workload kind, then restarts them the way \`kubectl rollout restart\` does: a strategic-merge patch of the pod template's kubectl.kubernetes.io/restartedAt annotation. -l narrows the workloads with a label selector; -A reads every namespace, where each workload counts as a reader of the object of that name in its own namespace.
 
@@ -26,7 +27,7 @@ With --keys only workloads that read one of those keys are restarted: envFrom an
 
 Workloads that only mount the object as a volume without subPath get new files from the kubelet without a restart; they are marked, and left alone with --skip-volume-only. Paused Deployments are refused, as kubectl does.
 
-${EXIT_CODES_HELP}`;
+${exitCodesHelp([0, 2, 3, 4, 5, 130], {0: 'restarted (or nothing to restart)'})}`;
 
   static override examples = [
     {description: 'Restart what reads a ConfigMap', command: 'kubectl configsync restart configmap/app -n prod'},
@@ -95,14 +96,14 @@ ${EXIT_CODES_HELP}`;
     if (restarts > 0 && flags['dry-run'] === 'none' && !flags.yes) {
       if (!canPrompt()) {
         throw new UsageError(
-          `refusing to restart ${restarts} workload(s) without confirmation: no terminal; pass --yes (or --dry-run=client to preview)`,
+          `refusing to restart ${counted(restarts, 'workload')} without confirmation: no terminal; pass --yes (or --dry-run=client to preview)`,
         );
       }
       this.note(
         renderRestartReport(previewRestartPlan(plan, 'client'), this.themeFor(flags['no-color'], process.stderr), {confirming: true}),
       );
       const where = namespace === undefined ? `${context}, all namespaces` : `${context}/${namespace}`;
-      const ok = await promptConfirm(`Restart ${restarts} workload(s) in ${where}?`);
+      const ok = await promptConfirm(`Restart ${counted(restarts, 'workload')} in ${where}?`);
       if (!ok) throw new DeclinedError('declined: nothing was restarted');
     }
 

@@ -4,14 +4,14 @@ import {compareFlags} from '../cli/compare.js';
 import {kubeFlags, outputFlags, writeFlags} from '../cli/flags.js';
 import {restartFlags, rolloutOptionsFrom} from '../cli/rollout.js';
 import {interruptedSync, reportSync, runSync, type SyncIo} from '../cli/sync-action.js';
-import {EXIT_CODES_HELP} from '../core/errors.js';
+import {exitCodesHelp} from '../core/errors.js';
 import {renderDocument} from '../ui/output.js';
 import {canPrompt, promptConfirm} from '../ui/prompts.js';
 import {renderRestartReport} from '../ui/render-restart.js';
 import {renderSyncPlan, renderSyncResult} from '../ui/render-sync.js';
 
 export default class Sync extends BaseCommand {
-  static override summary = 'Copy differing ConfigMap and Secret keys from a source to a target, safely.';
+  static override summary = 'Copy differing ConfigMap and Secret keys to a target, safely.';
 
   static override description = `Compares SOURCE and TARGET exactly like diff (same locations, kinds, selectors and ignore rules; ignored keys are never synced), then writes the chosen keys to the target.
 
@@ -21,18 +21,18 @@ Every update is conditional on the resourceVersion that was read: if the target 
 
 A plan saved with "diff -o json" or "sync --dry-run=client -o json" can be applied later with --plan: exactly what it lists is written, and objects whose source or target changed since are refused.
 
-${EXIT_CODES_HELP}
+${exitCodesHelp([0, 2, 3, 4, 5, 130], {0: 'written (or nothing to write)'})}
   (sync: 3 when nothing could be written because objects failed or were refused, 4 when some were written and some failed)`;
 
   static override examples = [
     {description: 'Pick objects and keys interactively', command: 'kubectl configsync sync staging prod'},
-    {description: 'CI: two keys, no prompt', command: "kubectl configsync sync alpha/staging beta/prod --keys LOG_LEVEL,'feature.*' --yes"},
+    {description: 'CI: two keys, no prompt', command: "kubectl configsync sync alpha/staging beta/prod --keys LOG_LEVEL,'FEATURE_*' --yes"},
+    {description: 'Save a plan for review', command: 'kubectl configsync sync staging prod --all --dry-run=client -o json > plan.json'},
+    {description: 'Apply it later; objects changed since are refused', command: 'kubectl configsync sync --plan plan.json --yes'},
     {
       description: 'Everything that differs, removing target-only keys',
       command: 'kubectl configsync sync staging prod --all --prune --yes',
     },
-    {description: 'Save a plan for review', command: 'kubectl configsync sync staging prod --all --dry-run=client -o json > plan.json'},
-    {description: 'Apply it later; objects changed since are refused', command: 'kubectl configsync sync --plan plan.json --yes'},
   ];
 
   static override strict = false;

@@ -3,13 +3,13 @@ import {BaseCommand} from '../cli/base-command.js';
 import {authFlags, kubeFlags, outputFlags, parseDuration, writeFlags} from '../cli/flags.js';
 import {interruptedUndo, listRuns, pruneRuns, runUndo, summarizeRuns} from '../cli/undo-action.js';
 import {RunStore} from '../kube/run-store.js';
-import {EXIT_CODES_HELP, ExitCode, UsageError} from '../core/errors.js';
+import {exitCodesHelp, ExitCode, UsageError} from '../core/errors.js';
 import {renderDocument} from '../ui/output.js';
 import {canPrompt, promptConfirm} from '../ui/prompts.js';
 import {renderRunList, renderUndoResult} from '../ui/render-sync.js';
 
 export default class Undo extends BaseCommand {
-  static override summary = 'Restore the objects a sync or fanout run changed, from its journal.';
+  static override summary = 'Restore what a sync or fanout run changed, from its journal.';
 
   static override description = `Before each write, sync and fanout record the object as it was and the intended write in the run's journal, flushed to disk (in $XDG_STATE_HOME/kubectl-configsync/runs, or ~/.local/state/kubectl-configsync/runs; files are readable by you only). undo puts every object the run touched back: updated objects get their old data, labels and annotations; objects the run created are deleted; objects it deleted are created again.
 
@@ -17,7 +17,7 @@ undo decides from what each object holds now, not from what the run reported, so
 
 Journals hold Secret values: --prune AGE deletes those of runs older than AGE (e.g. 30d, 12h).
 
-${EXIT_CODES_HELP}`;
+${exitCodesHelp([0, 2, 3, 4, 5, 130], {0: 'restored (or nothing to restore)'})}`;
 
   static override examples = [
     {description: 'Recent runs', command: 'kubectl configsync undo --list'},
@@ -27,7 +27,8 @@ ${EXIT_CODES_HELP}`;
   ];
 
   static override args = {
-    runId: Args.string({description: 'run id printed by sync (see --list)'}),
+    // Shown as RUN_ID, the name the description and errors use.
+    run_id: Args.string({description: 'run id printed by sync or fanout (see --list)'}),
   };
 
   static override flags = {
@@ -47,7 +48,7 @@ ${EXIT_CODES_HELP}`;
     const store = RunStore.default();
     const theme = this.themeFor(flags['no-color']);
     if (flags.list || flags.prune !== undefined) {
-      if (args.runId) throw new UsageError(`${flags.list ? '--list' : '--prune'} takes no RUN_ID`);
+      if (args.run_id) throw new UsageError(`${flags.list ? '--list' : '--prune'} takes no RUN_ID`);
       const {records, problems, removed} = flags.list
         ? {...(await listRuns(store)), removed: undefined}
         : await this.prune(store, flags.prune!);
@@ -59,7 +60,13 @@ ${EXIT_CODES_HELP}`;
       return;
     }
     const note = (text: string) => this.note(text);
-    const request = {runId: args.runId, dryRun: flags['dry-run'], fieldManager: flags['field-manager'], force: flags.force, yes: flags.yes};
+    const request = {
+      runId: args.run_id,
+      dryRun: flags['dry-run'],
+      fieldManager: flags['field-manager'],
+      force: flags.force,
+      yes: flags.yes,
+    };
     const {result, signal, exitCode} = await runUndo(store, request, {
       note,
       canPrompt: canPrompt(),

@@ -14,16 +14,25 @@ export const ExitCode = {
 
 export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
 
-export const EXIT_CODES_HELP = `EXIT CODES
-  0    success / no differences
-  1    differences found (diff and status only)
-  2    usage error (bad flags, unknown context, bad location, a name or
-       selector that matches nothing, a malformed plan)
-  3    cluster or API error (unreachable, forbidden, conflict, a saved
-       plan edited or stale)
-  4    partial failure (some targets failed, see the report)
-  5    declined at the confirmation prompt
-  130  interrupted (Ctrl-C)`;
+const EXIT_CODE_MEANINGS: Record<ExitCodeValue, string> = {
+  0: 'success',
+  1: 'differences found',
+  2: 'usage error: bad flag, location, name, selector or plan',
+  3: 'cluster or API error: unreachable, forbidden, conflict, stale plan',
+  4: 'partial failure: some targets failed (see the report)',
+  5: 'declined at the confirmation prompt',
+  130: 'interrupted (Ctrl-C or SIGTERM)',
+};
+
+/**
+ * The EXIT CODES section of one command's help: only the codes that command can return, each
+ * on one line within 80 columns (help text is re-wrapped, so a continuation line would lose
+ * its indent). `meanings` words a code the way that command means it.
+ */
+export function exitCodesHelp(codes: ExitCodeValue[], meanings: Partial<Record<ExitCodeValue, string>> = {}): string {
+  const lines = codes.map((code) => `  ${String(code).padEnd(5)}${meanings[code] ?? EXIT_CODE_MEANINGS[code]}`);
+  return ['EXIT CODES', ...lines].join('\n');
+}
 
 /** An error whose message is meant for the user as-is, with a known exit code. */
 export class ConfigSyncError extends Error {

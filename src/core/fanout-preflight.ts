@@ -1,6 +1,7 @@
 import type {AccessVerb} from './cluster-api.js';
 import {summarize, type FanoutEntry, type FanoutPlan} from './fanout-plan.js';
 import type {ConfigKind} from './types.js';
+import {counted} from './words.js';
 
 /** One permission a write of the plan needs, in one context and namespace. */
 export interface NeededAccess {
@@ -67,5 +68,5 @@ export function applyPreflight(plan: FanoutPlan, allowed: (access: NeededAccess)
 
 export function describePreflight(preflight: Preflight): string {
   const names = preflight.denied.map((d) => `${d.context}/${d.namespace} (${d.verbs.join(', ')})`).join(', ');
-  return `you can write ${preflight.writable} of ${preflight.total} targets${names ? `; not: ${names}` : ''}`;
+  return `you can write ${preflight.writable} of ${counted(preflight.total, 'target')}${names ? `; not: ${names}` : ''}`;
 }

@@ -3,6 +3,7 @@ import {objectRef} from '../core/types.js';
 import {changeKindOf} from './render-diff.js';
 import {previewValue} from './render-sync.js';
 import {CHANGE_SYMBOL} from './theme.js';
+import {counted} from '../core/words.js';
 
 /** Prompts read the terminal and draw on stderr, so stdout stays clean for results. */
 const streams = () => ({input: process.stdin, output: process.stderr});
@@ -41,7 +42,7 @@ export async function promptObjects(objects: ObjectDiff[], prune: boolean): Prom
       message: 'Objects to sync (space to select, enter to continue)',
       choices: objects.map((o) => ({
         value: objectRef(o),
-        name: `${CHANGE_SYMBOL[o.status === 'missing-in-target' ? 'added' : 'changed']} ${objectRef(o)}   ${o.status === 'missing-in-target' ? 'missing in target: create' : `different (${syncableKeys(o, prune).length} keys)`}`,
+        name: `${CHANGE_SYMBOL[o.status === 'missing-in-target' ? 'added' : 'changed']} ${objectRef(o)}   ${o.status === 'missing-in-target' ? 'missing in target: create' : `different (${counted(syncableKeys(o, prune).length, 'key')})`}`,
       })),
       required: true,
       pageSize: 15,

@@ -6,6 +6,7 @@ import {displayWidth, renderColumns} from './columns.js';
 import {escapeNonAscii, markInvisible, shorten, showValue} from './table.js';
 import {towardTarget} from '../core/sync-plan.js';
 import {CHANGE_SYMBOL, changeLegend, type ChangeKind, type Theme} from './theme.js';
+import {counted} from '../core/words.js';
 
 export interface DiffRenderOptions {
   /** Lines of context around each change in value diffs (-C). */
@@ -56,10 +57,10 @@ export function renderDiffReport(report: DiffReport, theme: Theme, options: Diff
       if (options.hideIdentical) continue;
       const ignored = object.keys.filter((k) => k.ignored).length;
       const ignoredNote = ignored > 0 ? `, ${ignored} ignored ${ignored === 1 ? 'difference' : 'differences'}` : '';
-      oneLiners.push(`${objectRef(object)}   ${theme.same(`identical (${object.keys.length} keys${ignoredNote})`)}`);
+      oneLiners.push(`${objectRef(object)}   ${theme.same(`identical (${counted(object.keys.length, 'key')}${ignoredNote})`)}`);
       continue;
     }
-    blocks.push(renderObject(object, theme, options, from, to));
+    blocks.push(renderObject(object, theme, options));
   }
   if (oneLiners.length > 0) out.push('', ...oneLiners);
   for (const block of blocks) out.push('', block);
@@ -76,11 +77,12 @@ export function renderSummary(report: DiffReport, theme: Theme): string {
     ['missing in source', s.missingInSource, theme.removed],
   ] as const;
   const parts = cells.map(([label, count, paint]) => (count > 0 ? paint(`${label} ${count}`) : `${label} ${count}`));
-  if (s.ignoredObjects + s.ignoredKeys > 0) parts.push(theme.dim(`ignored ${s.ignoredObjects} objects, ${s.ignoredKeys} keys`));
+  if (s.ignoredObjects + s.ignoredKeys > 0)
+    parts.push(theme.dim(`ignored ${counted(s.ignoredObjects, 'object')}, ${counted(s.ignoredKeys, 'key')}`));
   return `Summary: ${parts.join(' · ')}`;
 }
 
-function renderObject(object: ObjectDiff, theme: Theme, options: DiffRenderOptions, from: string, to: string): string {
+function renderObject(object: ObjectDiff, theme: Theme, options: DiffRenderOptions): string {
   const lines: string[] = [];
   const status = STATUS_TEXT[object.status];
   const kind = changeKindOf(object.status);
@@ -109,8 +111,7 @@ function renderObject(object: ObjectDiff, theme: Theme, options: DiffRenderOptio
   });
   lines.push(renderColumns(head, rows, '  '));
   const hidden = object.keys.length - shown.length;
-  if (hidden > 0)
-    lines.push(theme.dim(`  (${hidden} identical ${hidden === 1 ? 'key' : 'keys'} hidden; --no-hide-identical-keys lists them)`));
+  if (hidden > 0) lines.push(theme.dim(`  (${counted(hidden, 'identical key')} hidden; --no-hide-identical-keys lists them)`));
   for (const key of object.keys) {
     if (key.status !== 'different' || key.ignored) continue;
     const detail = renderKeyDetail(key, theme, options);

@@ -1,6 +1,7 @@
 import type {FanoutEntry, FanoutPlan, FanoutStatus, SourceRef} from '../core/fanout-plan.js';
 import {renderTable} from './table.js';
 import {changeLegend, type ChangeKind, type Theme} from './theme.js';
+import {counted} from '../core/words.js';
 
 /** The kind/name of a source the way users type it. */
 export function sourceName(ref: Pick<SourceRef, 'kind' | 'name' | 'namespace' | 'context'>): string {
@@ -84,7 +85,7 @@ export function renderFanoutPlan(plan: FanoutPlan, theme: Theme, options: {title
 
 export function renderPlanSummary(plan: FanoutPlan): string {
   const s = plan.summary;
-  return `Plan: ${s.create} to create, ${s.update} to update, ${s.prune} to prune, ${s.unchanged} unchanged, ${s.conflict} conflicts, ${s.error} errors`;
+  return `Plan: ${s.create} to create, ${s.update} to update, ${s.prune} to prune, ${s.unchanged} unchanged, ${counted(s.conflict, 'conflict')}, ${counted(s.error, 'error')}`;
 }
 
 const OUTCOME_WORDS = {done: 'done', failed: 'FAILED', skipped: 'skipped', unchanged: '-'} as const;
@@ -122,7 +123,9 @@ export function renderFanoutResults(
   const written = options.dryRun
     ? `would create ${count('done', 'create')}, would update ${count('done', 'update')}, would prune ${count('done', 'prune')} (server-validated)`
     : `${count('done', 'create')} created, ${count('done', 'update')} updated, ${count('done', 'prune')} pruned`;
-  out.push(`Result: ${written}, ${count('unchanged')} unchanged, ${count('skipped')} conflicts skipped, ${count('failed')} failed`);
+  out.push(
+    `Result: ${written}, ${count('unchanged')} unchanged, ${counted(count('skipped'), 'conflict')} skipped, ${count('failed')} failed`,
+  );
   return `${out.join('\n')}\n`;
 }
 
@@ -187,7 +190,7 @@ export function renderFanoutStatus(status: FanoutStatus, theme: Theme, errors: A
   for (const error of errors) out.push(theme.warning(`error: context ${error.context}: ${error.message}`));
   const s = status.summary;
   out.push(
-    `Summary: ${s['in-sync']} in sync, ${s.stale} stale, ${s.edited} edited locally, ${s.orphaned} orphaned, ${s.missing} missing${errors.length ? `, ${errors.length} contexts unreadable` : ''}`,
+    `Summary: ${s['in-sync']} in sync, ${s.stale} stale, ${s.edited} edited locally, ${s.orphaned} orphaned, ${s.missing} missing${errors.length ? `, ${counted(errors.length, 'context')} unreadable` : ''}`,
   );
   return `${out.join('\n')}\n`;
 }

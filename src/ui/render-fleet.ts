@@ -5,6 +5,7 @@ import {sha256} from '../core/fingerprint.js';
 import {renderDiffReport} from './render-diff.js';
 import {markInvisible, showValue} from './table.js';
 import type {Theme} from './theme.js';
+import {counted} from '../core/words.js';
 
 export interface FleetRenderOptions {
   hideIdentical: boolean;
@@ -72,7 +73,8 @@ export function renderFleetSummary(report: FleetReport, theme: Theme): string {
     s.different > 0 ? theme.changed(`different ${s.different}`) : `different ${s.different}`,
     `keys that disagree ${s.differentKeys}`,
   ];
-  if (s.ignoredObjects + s.ignoredKeys > 0) parts.push(theme.dim(`ignored ${s.ignoredObjects} objects, ${s.ignoredKeys} keys`));
+  if (s.ignoredObjects + s.ignoredKeys > 0)
+    parts.push(theme.dim(`ignored ${counted(s.ignoredObjects, 'object')}, ${counted(s.ignoredKeys, 'key')}`));
   return `Summary: ${parts.join(' · ')}`;
 }
 
@@ -81,12 +83,12 @@ function objectStatus(object: FleetObject, theme: Theme): string {
   const count = object.keys.length;
   if (object.status === 'identical') {
     const ignored = object.keys.filter((k) => k.ignored).length;
-    return theme.same(`identical (${count} keys${ignored > 0 ? `, ${ignored} ignored` : ''})`);
+    return theme.same(`identical (${counted(count, 'key')}${ignored > 0 ? `, ${ignored} ignored` : ''})`);
   }
   const absent = object.cells.filter((c) => c === null).length;
   const disagree = object.keys.filter((k) => k.status === 'different' && !k.ignored).length;
   const ignored = object.keys.filter((k) => k.ignored).length;
-  const parts = [`${disagree} of ${count} keys differ`];
+  const parts = [`${disagree} of ${counted(count, 'key')} ${disagree === 1 ? 'differs' : 'differ'}`];
   if (ignored > 0) parts.push(`${ignored} ignored`);
   if (absent > 0) parts.push(`absent in ${absent}`);
   return theme.changed(`different (${parts.join(', ')})`);

@@ -3,6 +3,7 @@ import {workloadRef} from '../core/consumers.js';
 import {describeTargets} from '../core/restart-plan.js';
 import {renderTable} from './table.js';
 import type {Theme} from './theme.js';
+import {counted} from '../core/words.js';
 
 const STATUS_TEXT: Record<WorkloadOutcome['status'], string> = {
   restarted: 'restarted',
@@ -49,7 +50,7 @@ export function renderRestartSummary(report: RestartReport, theme: Theme): strin
   const s = report.summary;
   const restartedWord = report.dryRun === 'none' ? 'restarted' : 'would restart';
   const parts = [
-    `${s.consumers} consumers of ${report.workloadsScanned} workloads`,
+    `${counted(s.consumers, 'consumer')} of ${counted(report.workloadsScanned, 'workload')}`,
     s.restarted > 0 ? theme.changed(`${restartedWord} ${s.restarted}`) : `${restartedWord} 0`,
     s.skipped > 0 ? theme.same(`skipped ${s.skipped}`) : 'skipped 0',
     s.failed > 0 ? theme.warning(`failed ${s.failed}`) : 'failed 0',

@@ -84,9 +84,9 @@ describe('diff with three or more locations (fleet matrix)', () => {
     expect(out).toContain(`ConfigMaps and Secrets across 3 locations: alpha/${dev}, alpha/${staging}, beta/${prod}`);
     expect(out).toContain('Summary: total 4 · identical 1 · different 3 · keys that disagree 3');
     expect(out).toMatch(/^OBJECT \/ KEY +alpha\/fleet-dev-\w+ +alpha\/fleet-stg-\w+ +beta\/fleet-prod-\w+ +STATUS$/m);
-    expect(out).toMatch(/^configmap\/common +A +A +A +identical \(1 keys\)$/m);
+    expect(out).toMatch(/^configmap\/common +A +A +A +identical \(1 key\)$/m);
     expect(out).toMatch(/^ {2}LOG_LEVEL +A +B +B +different$/m);
-    expect(out).toMatch(/^configmap\/dev-only +A +- +- +different \(1 of 1 keys differ, absent in 2\)$/m);
+    expect(out).toMatch(/^configmap\/dev-only +A +- +- +different \(1 of 1 key differs, absent in 2\)$/m);
     expect(out).toMatch(/^ {2}token +A +A +B +different$/m);
     expect(out).toContain('  configmap/app-config LOG_LEVEL\n    A  debug\n    B  info\n');
     expect(out).toMatch(/ {2}secret\/api-key token\n {4}A {2}\*\*\* \([0-9a-f]{8}\)\n {4}B {2}\*\*\* \([0-9a-f]{8}\)\n/);

@@ -72,7 +72,7 @@ describe('diff between two namespaces of one cluster', () => {
     const out = result.stdout;
     expect(out).toContain(`ConfigMaps: alpha/${src} → alpha/${dst}`);
     expect(out).toContain('Summary: total 5 · identical 1 · different 2 · missing in target 1 · missing in source 1');
-    expect(out).toMatch(/^configmap\/common {3}identical \(1 keys\)$/m);
+    expect(out).toMatch(/^configmap\/common {3}identical \(1 key\)$/m);
     expect(out).toMatch(/^configmap\/app-config {3}~ different$/m);
     // The target's value now first, then the value a sync would write.
     expect(out).toMatch(/^ {2}~ LOG_LEVEL +different +info +debug$/m);
@@ -110,7 +110,7 @@ describe('diff between two namespaces of one cluster', () => {
     const full = await runCli(['diff', `alpha/${same}`, `beta/${far}`, 'common']);
     expect(full.code).toBe(0);
     expect(full.stdout).toBe(
-      `ConfigMaps: alpha/${same} → beta/${far}\nSummary: total 1 · identical 1 · different 0 · missing in target 0 · missing in source 0\n\nconfigmap/common   identical (1 keys)\n`,
+      `ConfigMaps: alpha/${same} → beta/${far}\nSummary: total 1 · identical 1 · different 0 · missing in target 0 · missing in source 0\n\nconfigmap/common   identical (1 key)\n`,
     );
     const hidden = await runCli(['diff', `alpha/${same}`, `beta/${far}`, 'common', '--hide-identical']);
     expect(hidden.code).toBe(0);
@@ -191,7 +191,7 @@ describe('ignore rules', () => {
     const ignored = await runCli([...args(), '--ignore-object', 'dev-*'], {cwd: dir});
     expect(ignored.code).toBe(0);
     expect(ignored.stdout).toContain(
-      'Summary: total 1 · identical 1 · different 0 · missing in target 0 · missing in source 0 · ignored 1 objects, 0 keys',
+      'Summary: total 1 · identical 1 · different 0 · missing in target 0 · missing in source 0 · ignored 1 object, 0 keys',
     );
     const keys = await runCli(['diff', `alpha/${src}`, `alpha/${dst}`, 'dev-local', '--ignore-key', 'X', '-o', 'json'], {cwd: dir});
     expect(keys.code).toBe(0);
@@ -205,13 +205,13 @@ describe('ignore rules', () => {
     writeFileSync(join(repo, '.configsync.yaml'), 'ignore:\n  keys: ["dev-local:X"]\n');
     const found = await runCli(args(), {cwd: deep});
     expect(found.code).toBe(0);
-    expect(found.stdout).toContain('ignored 0 objects, 1 keys');
-    expect(found.stdout).toContain('configmap/dev-local   identical (1 keys, 1 ignored difference)');
+    expect(found.stdout).toContain('ignored 0 objects, 1 key');
+    expect(found.stdout).toContain('configmap/dev-local   identical (1 key, 1 ignored difference)');
     expect((await runCli([...args(), '--no-rules'], {cwd: deep})).code).toBe(1);
     writeFileSync(join(dir, 'ci.yaml'), 'ignore:\n  objects: ["dev-local"]\n');
     const explicit = await runCli([...args(), '--rules', join(dir, 'ci.yaml')], {cwd: dir});
     expect(explicit.code).toBe(0);
-    expect(explicit.stdout).toContain('ignored 1 objects, 0 keys');
+    expect(explicit.stdout).toContain('ignored 1 object, 0 keys');
   });
 
   it('refuses a rules file its schema does not allow, naming the allowed fields, and reports rules that match nothing', async () => {

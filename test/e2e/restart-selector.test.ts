@@ -67,7 +67,7 @@ describe('restart -l/--selector', () => {
       `Consumers of configmap/app in alpha/${ns} among workloads matching tier in (web,batch),tier!=web (dry run: client, nothing written)`,
     );
     expect(result.stdout).toMatch(/deployment\/batch\s+would restart/);
-    expect(result.stdout).toContain('Summary: 1 consumers of 1 workloads');
+    expect(result.stdout).toContain('Summary: 1 consumer of 1 workload');
   });
 
   it('a selector nothing matches restarts nothing and says so', async () => {

@@ -48,7 +48,7 @@ describe('render-fanout', () => {
         'alpha     a           create',
         'alpha     b           update     changed: data',
         'alpha     c           conflict   not a copy of this source: skipped (--on-conflict overwrite|adopt)',
-        'Plan: 1 to create, 1 to update, 0 to prune, 0 unchanged, 1 conflicts, 0 errors',
+        'Plan: 1 to create, 1 to update, 0 to prune, 0 unchanged, 1 conflict, 0 errors',
         '',
       ].join('\n'),
     );
@@ -63,7 +63,7 @@ describe('render-fanout', () => {
     ];
     const text = renderFanoutResults(p, results, theme);
     expect(text).toMatch(/alpha\s+b\s+update\s+FAILED\s+forbidden: cannot update/);
-    expect(text).toContain('Result: 1 created, 0 updated, 0 pruned, 0 unchanged, 1 conflicts skipped, 1 failed');
+    expect(text).toContain('Result: 1 created, 0 updated, 0 pruned, 0 unchanged, 1 conflict skipped, 1 failed');
     // A server dry run validated the writes and stored nothing: no row or total says "done" or "created".
     const dry = renderFanoutResults(p, results, theme, {dryRun: true});
     expect(dry).toMatch(/alpha\s+a\s+create\s+would create/);

@@ -22,7 +22,7 @@ const defaults = {context: 3, hideIdentical: false, quiet: false};
 describe('renderDiffReport', () => {
   it('prints only the title and summary with quiet', () => {
     expect(renderDiffReport(report(), plain, {...defaults, quiet: true})).toBe(
-      'ConfigMaps and Secrets: alpha/staging → beta/prod\nSummary: total 7 · identical 1 · different 3 · missing in target 2 · missing in source 1 · ignored 1 objects, 1 keys\n',
+      'ConfigMaps and Secrets: alpha/staging → beta/prod\nSummary: total 7 · identical 1 · different 3 · missing in target 2 · missing in source 1 · ignored 1 object, 1 key\n',
     );
   });
 
@@ -81,7 +81,7 @@ describe('renderFleetReport', () => {
       {kinds: ['ConfigMap'], showSecrets: false, salt: SALT},
     );
     expect(renderFleetReport(agreeing, plain, {hideIdentical: false, quiet: false})).toMatch(
-      /configmap\/same +A +A +A +A +identical \(1 keys\)/,
+      /configmap\/same +A +A +A +A +identical \(1 key\)/,
     );
     expect(renderFleetReport(agreeing, plain, {hideIdentical: true, quiet: false})).not.toContain('configmap/same');
   });

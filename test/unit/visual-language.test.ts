@@ -117,7 +117,7 @@ describe('honest previews', () => {
 
   it('the preview before a real restart is not headed as a dry run', () => {
     const report: RestartReport = {
-      apiVersion: 'configsync.kubectl.dev/v1alpha1' as RestartReport['apiVersion'],
+      apiVersion: 'configsync.kubectl.dev/v1alpha1',
       kind: 'RestartReport',
       context: 'alpha',
       namespace: 'prod',

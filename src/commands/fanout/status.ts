@@ -2,14 +2,14 @@ import {Args, Flags} from '@oclif/core';
 import {readCopies, readFanoutTargets} from '../../cli/apply-fanout.js';
 import {BaseCommand} from '../../cli/base-command.js';
 import {kubeFlags, outputFlags} from '../../cli/flags.js';
-import {EXIT_CODES_HELP, ExitCode} from '../../core/errors.js';
+import {exitCodesHelp, ExitCode} from '../../core/errors.js';
 import {planFanoutStatus} from '../../core/fanout-plan.js';
 import {hasNamespaceSelection} from '../../core/namespace-select.js';
 import {renderDocument} from '../../ui/output.js';
 import {publicSource, renderFanoutStatus} from '../../ui/render-fanout.js';
 import {
   fanoutCluster,
-  fanoutTargetFlags,
+  statusTargetFlags,
   parseSourceArg,
   resolveTargetContexts,
   selectionFrom,
@@ -17,18 +17,19 @@ import {
 } from '../../cli/fanout-targets.js';
 
 export default class FanoutStatus extends BaseCommand {
-  static override summary = 'Audit every copy of a fanned-out ConfigMap or Secret: in sync, stale, edited locally, or orphaned.';
+  static override summary = 'Audit the copies of a fanned-out ConfigMap or Secret.';
 
-  static override description = `Finds the copies by their origin labels (one LIST per context) in the source's context and every --to-context.
-  in sync        the copy holds the source's current data
-  stale          the source changed since the copy was written
-  edited locally the copy's data no longer matches what was written
-  orphaned       the source is gone
-  missing        a target named by the namespace flags or --to-context has no copy
+  static override description = `Finds the copies by their origin labels (one LIST per context) in the source's context and every --to-context. Each copy is in one state:
+
+  in sync         the copy holds the source's current data
+  stale           the source changed since the copy was written
+  edited locally  the copy's data no longer matches what was written
+  orphaned        the source is gone
+  missing         an expected target (namespace flags, --to-context) has none
 
 Without target flags it only audits the copies it finds. Exit 1 when any copy is not in sync (or missing).
 
-${EXIT_CODES_HELP}`;
+${exitCodesHelp([0, 1, 2, 3, 4], {0: 'every copy in sync', 1: 'a copy is not in sync, or missing', 4: 'a context could not be read'})}`;
 
   static override examples = [
     {description: 'Copies in the current cluster', command: 'kubectl configsync fanout status configmap/ca-bundle -n platform'},
@@ -46,7 +47,7 @@ ${EXIT_CODES_HELP}`;
 
   static override flags = {
     ...kubeFlags,
-    ...fanoutTargetFlags,
+    ...statusTargetFlags,
     output: Flags.option({char: 'o', options: ['table', 'json', 'yaml'] as const, default: 'table', description: 'output format'})(),
     ...outputFlags,
   };
