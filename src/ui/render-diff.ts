@@ -160,7 +160,9 @@ export function valueCells(key: Pick<KeyDiff, 'status' | 'source' | 'target'>, w
   let a = key.source?.value;
   let b = key.target?.value;
   if (key.status !== 'different' || a === undefined || b === undefined || a === b) return [source, target];
-  if (source.normalize('NFKC') === target.normalize('NFKC')) {
+  // Compared whole: two values cut alike are handled below, by showing where they differ.
+  const whole = Number.MAX_SAFE_INTEGER;
+  if (showValue(a, whole).normalize('NFKC') === showValue(b, whole).normalize('NFKC')) {
     a = escapeNonAscii(a);
     b = escapeNonAscii(b);
     source = showValue(a, width);

@@ -79,7 +79,7 @@ describe('diff between two namespaces of one cluster', () => {
     expect(out).toMatch(/^ {2}\+ ONLY_SRC +missing in target +- +1$/m);
     expect(out).toMatch(/^ {2}- ONLY_DST +missing in source +2 +-$/m);
     expect(out).toMatch(/^ {4}SAME +identical +x +x$/m);
-    expect(out).toMatch(/^ {2}~ app\.yaml +different +server:↵ {2}port: 8080↵/m);
+    expect(out).toMatch(/^ {2}~ app\.yaml +different +…rt: 8080↵ {2}t… +…rt: 9090↵ {2}t…$/m);
     // Target now → target after a sync.
     expect(out).toContain('    ~ server.port: 8080 → 9090');
     expect(out).toContain('    ~ features.cart: false → true');
