@@ -86,7 +86,7 @@ describe('diff between two namespaces of one cluster', () => {
     expect(out).toContain('    ~ retry.max: 3 → 5');
     expect(out).toContain('  -worker_processes 4;\n  +worker_processes auto;\n   events { worker_connections 1024; }');
     expect(out).toMatch(/^ {2}~ logo\.bin \(binary\) +different +4 B sha256:[0-9a-f]{12} +4 B sha256:[0-9a-f]{12}$/m);
-    expect(out).toMatch(/^ {2}same\.bin \(binary\) +identical/m);
+    expect(out).toMatch(/^ {4}same\.bin \(binary\) +identical/m);
     expect(out).toMatch(/^configmap\/only-src {3}\+ missing in target$/m);
     expect(out).toMatch(/^configmap\/only-dst {3}- missing in source$/m);
     expect(out).not.toContain('kube-root-ca.crt');
