@@ -16,6 +16,7 @@ import {chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, readdirSyn
 import {join} from 'node:path';
 import {fileURLToPath} from 'node:url';
 import {checkExecutable, PLATFORMS, SEA_FUSE} from './binary-format.mjs';
+import {clientPlugins} from './esbuild-plugins.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const out = join(root, 'release');
@@ -58,6 +59,7 @@ seaEntry().then((entry) => main(completing ? ['__complete', ...args] : args, ent
   minify: true,
   keepNames: true,
   external: ['typescript', 'ts-node'],
+  plugins: clientPlugins,
   logLevel: 'error',
   // Bundled ESM code reads import.meta.url only to find files next to it; the executable has none.
   define: {'import.meta.url': '"file:///kubectl-configsync"'},
@@ -86,7 +88,11 @@ function buildPlatform(name) {
       // The startup snapshot cannot hold the Kubernetes client; the code cache can.
       useSnapshot: false,
       useCodeCache: native,
-      assets: {'help.txt': join(root, 'dist', 'help.txt'), 'completion.json': join(root, 'dist', 'completion.json')},
+      assets: {
+        'help.txt': join(root, 'dist', 'help.txt'),
+        'completion.json': join(root, 'dist', 'completion.json'),
+        'command-help.json': join(root, 'dist', 'command-help.json'),
+      },
     }),
   );
   execFileSync(blobMaker, ['--experimental-sea-config', seaConfig], {stdio: ['ignore', 'ignore', 'inherit']});

@@ -8,6 +8,7 @@ import {createHash} from 'node:crypto';
 import {existsSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync} from 'node:fs';
 import {join, relative} from 'node:path';
 import {fileURLToPath} from 'node:url';
+import {clientPlugins} from './esbuild-plugins.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const dist = `${root}dist`;
@@ -16,7 +17,7 @@ const dist = `${root}dist`;
 // second build is skipped when nothing it reads changed. --force builds regardless.
 const digest = inputsDigest();
 const stamp = join(dist, '.inputs-sha256');
-const built = ['main.js', 'commands.js', 'help.txt', 'completion.json'].every((f) => existsSync(join(dist, f)));
+const built = ['main.js', 'commands.js', 'help.txt', 'completion.json', 'command-help.json'].every((f) => existsSync(join(dist, f)));
 if (!process.argv.includes('--force') && built && existsSync(stamp) && readFileSync(stamp, 'utf8') === digest) {
   console.error('dist/ is up to date (sources, package files and build script unchanged)');
   process.exit(0);
@@ -33,6 +34,7 @@ export const common = {
   treeShaking: true,
   // oclif only looks for TypeScript when developing a plugin from source; never at run time here.
   external: ['typescript', 'ts-node'],
+  plugins: clientPlugins,
 };
 
 // Built beside dist/ and swapped in at once: tests running the CLI meanwhile keep a complete dist/.
@@ -60,6 +62,8 @@ writeFileSync(`${dist}/help.txt`, generateHelp());
 const {describeCommands} = await import(`${dist}/main.js`);
 const {COMMANDS} = await import(`${dist}/commands.js`);
 writeFileSync(`${dist}/completion.json`, JSON.stringify(describeCommands(COMMANDS)));
+// Every command's help, so `COMMAND --help` is answered without loading oclif either.
+writeFileSync(`${dist}/command-help.json`, JSON.stringify(generateCommandHelp(Object.keys(COMMANDS))));
 writeFileSync(stamp, digest);
 
 /** sha256 of everything the build reads from the repository: src/, package.json, package-lock.json, tsconfig.json, this script. */
@@ -74,7 +78,9 @@ function inputsDigest() {
   };
   walk(join(root, 'src'));
   files.push(
-    ...['package.json', 'package-lock.json', 'tsconfig.json', 'scripts/build.mjs'].map((f) => join(root, f)).filter((f) => existsSync(f)),
+    ...['package.json', 'package-lock.json', 'tsconfig.json', 'scripts/build.mjs', 'scripts/esbuild-plugins.mjs']
+      .map((f) => join(root, f))
+      .filter((f) => existsSync(f)),
   );
   const hash = createHash('sha256');
   for (const file of files.sort())
@@ -97,4 +103,17 @@ export function generateHelp() {
   if (result.status !== 0) throw new Error(`generating help failed (${result.status}): ${result.stderr}`);
   const userAgent = spawnSync(process.execPath, [`${root}bin/run.js`, '--version'], {encoding: 'utf8'}).stdout.trim();
   return result.stdout.replaceAll(userAgent, '@@USER_AGENT@@');
+}
+
+/** Each command's help from oclif itself (command id → text), user agent replaced as in generateHelp. */
+export function generateCommandHelp(ids) {
+  const env = {...process.env, KUBECTL_CONFIGSYNC_NO_FAST_PATH: '1', NO_COLOR: '1', OCLIF_COLUMNS: '80'};
+  const userAgent = spawnSync(process.execPath, [`${root}bin/run.js`, '--version'], {encoding: 'utf8'}).stdout.trim();
+  const help = {};
+  for (const id of ids.sort()) {
+    const result = spawnSync(process.execPath, [`${root}bin/run.js`, ...id.split(':'), '--help'], {encoding: 'utf8', env});
+    if (result.status !== 0) throw new Error(`generating the help of ${id} failed (${result.status}): ${result.stderr}`);
+    help[id] = result.stdout.replaceAll(userAgent, '@@USER_AGENT@@');
+  }
+  return help;
 }

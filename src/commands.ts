@@ -1,6 +1,8 @@
 // Explicit command discovery: oclif loads this one module instead of scanning a
 // directory, which is what lets the CLI ship as a bundle.
 import Completion from './commands/completion.js';
+import ControllerManifests from './commands/controller/manifests.js';
+import ControllerRun from './commands/controller/run.js';
 import Diff from './commands/diff.js';
 import Fanout from './commands/fanout.js';
 import FanoutStatus from './commands/fanout/status.js';
@@ -11,6 +13,8 @@ import Version from './commands/version.js';
 
 export const COMMANDS = {
   completion: Completion,
+  'controller:manifests': ControllerManifests,
+  'controller:run': ControllerRun,
   diff: Diff,
   fanout: Fanout,
   'fanout:status': FanoutStatus,

@@ -7,11 +7,14 @@ import {dirname, join} from 'node:path';
 import pjson from '../package.json' with {type: 'json'};
 import {planCommandLine, type CommandLine} from './cli/command-line.js';
 import type {CompletionManifest} from './cli/completion.js';
+import {markPhase} from './phases.js';
 
 export {describeCommands} from './cli/completion.js';
 
 /** Stands for oclif's user agent line in the prebuilt help text (it names the Node version that runs). */
 export const USER_AGENT_PLACEHOLDER = '@@USER_AGENT@@';
+/** Every command's prebuilt help, beside help.txt (the root help). */
+export const COMMAND_HELP_ASSET = 'command-help.json';
 /** Set to skip the fast paths, e.g. to generate the prebuilt help from oclif itself. */
 export const NO_FAST_PATH_ENV = 'KUBECTL_CONFIGSYNC_NO_FAST_PATH';
 
@@ -30,6 +33,7 @@ export function userAgent(): string {
 }
 
 export async function main(argv: string[], entry: Entry): Promise<void> {
+  markPhase('main');
   const fast = !process.env[NO_FAST_PATH_ENV];
   if (fast && argv[0] === '__complete') {
     const {runCompletion} = await import('./cli/completion-runtime.js');
@@ -60,6 +64,14 @@ export async function main(argv: string[], entry: Entry): Promise<void> {
       }
       return runOclif(['--help'], entry);
     }
+    case 'command-help': {
+      const text = fast ? commandHelpText(entry, plan.id) : undefined;
+      if (text) {
+        process.stdout.write(text.replaceAll(USER_AGENT_PLACEHOLDER, userAgent()));
+        return;
+      }
+      return runOclif(plan.argv, entry);
+    }
     case 'run':
       return runOclif(plan.argv, entry);
   }
@@ -67,6 +79,7 @@ export async function main(argv: string[], entry: Entry): Promise<void> {
 
 async function runOclif(argv: string[], entry: Entry): Promise<void> {
   const {execute, Plugin} = await loadOclif();
+  markPhase('oclif');
   if (entry.sea) {
     const {COMMANDS} = await import('./commands.js');
     // oclif's explicit strategy imports the registry file by path, which a single
@@ -85,6 +98,7 @@ async function runOclif(argv: string[], entry: Entry): Promise<void> {
  * pending in the HTTP client for seconds more; it must not hold the shell.
  */
 async function exitWhenWritten(): Promise<void> {
+  markPhase('done');
   await Promise.all([process.stdout, process.stderr].map((stream) => new Promise<void>((resolve) => stream.write('', () => resolve()))));
   process.exit();
 }
@@ -122,6 +136,19 @@ export async function seaEntry(): Promise<Entry> {
 function readOptional(path: string): string | undefined {
   try {
     return readFileSync(path, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+/** A command's help as oclif printed it at build time (dist/command-help.json: command id → text). */
+function commandHelpText(entry: Entry, id: string): string | undefined {
+  const text = entry.asset(COMMAND_HELP_ASSET);
+  if (!text) return undefined;
+  try {
+    const help = JSON.parse(text) as Record<string, unknown>;
+    const value = help[id];
+    return typeof value === 'string' ? value : undefined;
   } catch {
     return undefined;
   }

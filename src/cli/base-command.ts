@@ -1,9 +1,11 @@
 import {Command, Errors} from '@oclif/core';
 import {ConfigSyncError, ExitCode, type ExitCodeValue} from '../core/errors.js';
 import type {Kubeconfig} from '../kube/kubeconfig.js';
+import type {RequestLogSink} from '../kube/request-log.js';
 import {createTheme, useColor, type Theme} from '../ui/theme.js';
-import {parseTimerDuration} from '../core/duration.js';
+import {parseRequestTimeout} from '../core/duration.js';
 import {PROGRAM, unknownFlagMessage} from './command-line.js';
+import {markPhase} from '../phases.js';
 
 export interface KubeFlagValues {
   kubeconfig?: string;
@@ -38,14 +40,16 @@ export abstract class BaseCommand extends Command {
   }
 
   /** Loads the kubeconfig lazily so `--help` never pays for the Kubernetes client. */
-  protected async loadKubeconfig(flags: KubeFlagValues): Promise<Kubeconfig> {
+  protected async loadKubeconfig(flags: KubeFlagValues, countRequest?: RequestLogSink): Promise<Kubeconfig> {
+    markPhase('command');
     let requestTimeoutMs: number;
     try {
-      requestTimeoutMs = parseTimerDuration(flags['request-timeout']);
+      requestTimeoutMs = parseRequestTimeout(flags['request-timeout']);
     } catch (error) {
       throw new Errors.CLIError(`--request-timeout: ${(error as Error).message}`, {exit: ExitCode.usage});
     }
     const [{Kubeconfig}, {REQUEST_LOG_LEVEL}] = await Promise.all([import('../kube/kubeconfig.js'), import('../kube/request-log.js')]);
+    markPhase('client');
     return Kubeconfig.load({
       kubeconfig: flags.kubeconfig,
       requestTimeoutMs,
@@ -58,7 +62,13 @@ export abstract class BaseCommand extends Command {
         certificateAuthority: flags['certificate-authority'],
         insecureSkipTlsVerify: flags['insecure-skip-tls-verify'],
       },
-      requestLog: (flags.v ?? 0) >= REQUEST_LOG_LEVEL ? (line) => this.note(line) : undefined,
+      requestLog:
+        (flags.v ?? 0) >= REQUEST_LOG_LEVEL
+          ? (line, request) => {
+              countRequest?.(line, request);
+              this.note(line);
+            }
+          : countRequest,
       note: (text) => this.note(text),
     });
   }

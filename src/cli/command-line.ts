@@ -11,6 +11,8 @@ export type CommandLine =
   /** Hand these words to oclif. */
   | {kind: 'run'; argv: string[]}
   | {kind: 'root-help'}
+  /** One command's help (`diff --help`, `help diff`): the prebuilt text, as oclif prints it. */
+  | {kind: 'command-help'; id: string; argv: string[]}
   | {kind: 'version'}
   /** A usage error (exit 2), one line without the `error: ` prefix. */
   | {kind: 'error'; message: string};
@@ -53,13 +55,19 @@ export function planCommandLine(input: string[], manifest: CompletionManifest): 
     if (words.length === 0) return {kind: 'root-help'};
     const command = commandWords(words, manifest);
     if ('error' in command) return {kind: 'error', message: command.error};
-    return {kind: 'run', argv: [...command.words, '--help']};
+    return commandHelp(command.words);
   }
   const command = commandWords(rest, manifest);
   if ('error' in command) return {kind: 'error', message: command.error};
-  if (wantsHelp) return {kind: 'run', argv: [...command.words, '--help']};
+  // As oclif reads it: --help or -h anywhere before "--" asks for the command's help.
+  const beforeDashes = rest.includes('--') ? rest.slice(0, rest.indexOf('--')) : rest;
+  if (wantsHelp || beforeDashes.some((word) => word === '--help' || word === '-h')) return commandHelp(command.words);
   if (command.words.length === rest.length && rest.length === 1 && rest[0] === 'version' && leading.length === 0) return {kind: 'version'};
   return {kind: 'run', argv: [...command.words, ...leading, ...rest.slice(command.words.length)]};
+}
+
+function commandHelp(words: string[]): CommandLine {
+  return {kind: 'command-help', id: words.join(':'), argv: [...words, '--help']};
 }
 
 /** The words naming a command: a top-level command, then topic words ("fanout status"). */

@@ -116,9 +116,9 @@ export function planCompletion(words: string[], manifest: CompletionManifest): C
   if (arg?.options) return {kind: 'static', candidates: filter(arg.options, current), directive: Directive.noFileComp};
   if (arg?.name === 'object')
     return {kind: 'objects', word: current, context: selection.context, namespace: selection.namespace, selection};
-  if (arg?.name === 'runId') return {kind: 'runs', prefix: current};
-  if (arg) return {kind: 'locations', word: current, selection};
-  // Past the declared arguments: object names, read where the first location (or the flags) points.
+  if (arg?.name === 'run_id') return {kind: 'runs', prefix: current};
+  if (arg && arg.name !== 'name') return {kind: 'locations', word: current, selection};
+  // Past the locations (diff's NAME...): object names, read where the first location (or the flags) points.
   const source = positionals.length > 0 && command.args.length > 0 ? splitLocation(positionals[0]) : {};
   return {
     kind: 'objects',

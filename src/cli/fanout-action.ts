@@ -1,15 +1,32 @@
 import type {ClusterApi} from '../core/cluster-api.js';
 import {ClusterError, DeclinedError, ExitCode, InterruptedError, UsageError, type ExitCodeValue} from '../core/errors.js';
 import {accessNeeded, applyPreflight, describePreflight, type NeededAccess} from '../core/fanout-preflight.js';
-import {KUBED, isWrite, planFanout, planFanoutDelete, type ConflictPolicy, type FanoutPlan} from '../core/fanout-plan.js';
-import {compileNamespaceSelection, hasNamespaceSelection} from '../core/namespace-select.js';
+import {
+  KUBED,
+  isWrite,
+  planFanout,
+  planFanoutDelete,
+  type ConflictPolicy,
+  type FanoutPlan,
+  type FanoutPlanOptions,
+  type SourceRef,
+} from '../core/fanout-plan.js';
+import {compileNamespaceSelection, hasNamespaceSelection, type NamespaceSelection} from '../core/namespace-select.js';
 import type {Kubeconfig} from '../kube/kubeconfig.js';
 import {renderDocument} from '../ui/output.js';
 import {fanoutDocument, renderFanoutPlan, renderFanoutResults, sourceName} from '../ui/render-fanout.js';
 import type {Theme} from '../ui/theme.js';
 import {RunStore} from '../kube/run-store.js';
 import {WritePath} from '../kube/write-path.js';
-import {NOT_ATTEMPTED, applyFanoutPlan, hasFailures, readCopies, readFanoutTargets, type FanoutResult} from './apply-fanout.js';
+import {
+  NOT_ATTEMPTED,
+  applyFanoutPlan,
+  hasFailures,
+  readCopies,
+  readFanoutTargets,
+  type FanoutCluster,
+  type FanoutResult,
+} from './apply-fanout.js';
 import {planFromAnnotations} from './fanout-annotations.js';
 import {
   fanoutCluster,
@@ -122,13 +139,7 @@ export async function runFanout(object: string | undefined, flags: FanoutFlagVal
       'name the targets: --all-namespaces, --namespace-selector, --namespace-regex, --to-namespace, and/or --to-context',
     );
   }
-  const buildPlan = async (): Promise<FanoutPlan> => {
-    const [source, reads] = await Promise.all([
-      sourceApi.getConfigObject(kind, namespace, name),
-      readFanoutTargets(ref, clusters, selection),
-    ]);
-    return preflightFanout(planFanout(ref, source, reads, planOptions), apiMap(apis));
-  };
+  const buildPlan = namedSourcePlanner(sourceApi, ref, clusters, selection, planOptions);
 
   if (flags.watch) {
     const watchOptions = applyOptions(flags, ref);
@@ -159,6 +170,27 @@ export async function runFanout(object: string | undefined, flags: FanoutFlagVal
     flags,
     io,
   );
+}
+
+/**
+ * Reads and plans one named source (level-triggered: all of it, every time): the one way
+ * `fanout`, `fanout --watch` and `controller run` plan a source given by name.
+ */
+export function namedSourcePlanner(
+  sourceApi: ClusterApi,
+  ref: SourceRef,
+  clusters: FanoutCluster[],
+  selection: NamespaceSelection,
+  planOptions: FanoutPlanOptions,
+): () => Promise<FanoutPlan> {
+  const apis = apiMap(clusters.map((c) => c.api));
+  return async () => {
+    const [source, reads] = await Promise.all([
+      sourceApi.getConfigObject(ref.kind, ref.namespace, ref.name),
+      readFanoutTargets(ref, clusters, selection),
+    ]);
+    return preflightFanout(planFanout(ref, source, reads, planOptions), apis);
+  };
 }
 
 /** Asks the API server (SelfSubjectAccessReview) whether each planned write is allowed; a review that fails lets the write try. */
@@ -312,7 +344,7 @@ function changes(n: number): string {
   return `${n} change${n === 1 ? '' : 's'}`;
 }
 
-function apiMap(apis: ClusterApi[]): Map<string, ClusterApi> {
+export function apiMap(apis: ClusterApi[]): Map<string, ClusterApi> {
   return new Map(apis.map((a) => [a.context, a]));
 }
 

@@ -69,26 +69,53 @@ export async function planFromAnnotations(
   sourceApi: ClusterApi,
   options: Omit<FanoutPlanOptions, 'adoptKubedCopies'>,
   clusterName?: string,
+  /** Only sources in this namespace (the controller's -n); copies are still found in every namespace. */
+  sourceNamespace?: string,
 ): Promise<{plans: FanoutPlan[]; apis: ClusterApi[]}> {
-  const objects = (
-    await Promise.all((['ConfigMap', 'Secret'] as ConfigKind[]).map((kind) => sourceApi.listConfigObjects(kind, undefined)))
+  // Metadata only where the API allows it: the data of the many objects that are not sources is never read.
+  const list = (kind: ConfigKind, namespace?: string, labelSelector?: string) =>
+    sourceApi.listConfigMetadata
+      ? sourceApi.listConfigMetadata(kind, namespace, {labelSelector})
+      : sourceApi.listConfigObjects(kind, namespace, {labelSelector});
+  const kinds: ConfigKind[] = ['ConfigMap', 'Secret'];
+  // Scoped to a namespace: the candidates there, and elsewhere only our copies (by their origin label, filtered by the server).
+  const listed = (
+    await Promise.all(
+      sourceNamespace === undefined
+        ? kinds.map((kind) => list(kind))
+        : kinds.flatMap((kind) => [list(kind, sourceNamespace), list(kind, undefined, ORIGIN_LABELS.id)]),
+    )
   ).flat();
+  // A copy inside the namespace comes back from both lists: keep it once.
+  const seen = new Set<string>();
+  const objects = listed.filter((o) => {
+    const key = `${o.kind}/${o.namespace}/${o.name}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
   // Copies (Kubed's or ours) are never sources, even if an annotation was carried over.
   const isCopy = (o: ConfigObject) => Object.hasOwn(o.labels, KUBED.originName) || Object.hasOwn(o.labels, ORIGIN_LABELS.id);
+  const inScope = (namespace: string) => sourceNamespace === undefined || namespace === sourceNamespace;
   const sources = objects.filter(
-    (o) => !isCopy(o) && (Object.hasOwn(o.annotations, KUBED.sync) || Object.hasOwn(o.annotations, KUBED.syncContexts)),
+    (o) =>
+      inScope(o.namespace) && !isCopy(o) && (Object.hasOwn(o.annotations, KUBED.sync) || Object.hasOwn(o.annotations, KUBED.syncContexts)),
   );
   sources.sort((a, b) => a.namespace.localeCompare(b.namespace) || a.kind.localeCompare(b.kind) || a.name.localeCompare(b.name));
   const plans: FanoutPlan[] = [];
-  for (const source of sources) {
+  for (const listed of sources) {
     try {
+      // Listed as metadata: the source itself is read in full, as it is now.
+      const source = sourceApi.listConfigMetadata ? await sourceApi.getConfigObject(listed.kind, listed.namespace, listed.name) : listed;
+      // Deleted since the list: the next pass prunes its copies.
+      if (!source) continue;
       plans.push(await planAnnotatedSource(kube, sourceApi, source, options, clusterName));
     } catch (error) {
       // One bad annotation (an unknown context, a bad selector) is reported with its object; the others go on.
       const ref: SourceRef = {
-        kind: source.kind,
-        name: source.name,
-        namespace: source.namespace,
+        kind: listed.kind,
+        name: listed.name,
+        namespace: listed.namespace,
         context: sourceApi.context,
         server: sourceApi.server,
         cluster: (await sourceApi.clusterIdentity()).id,
@@ -96,7 +123,7 @@ export async function planFromAnnotations(
       const entries: FanoutEntry[] = [
         {
           context: sourceApi.context,
-          namespace: source.namespace,
+          namespace: listed.namespace,
           action: 'error',
           reason: `${sourceName(ref)}: ${(error as Error).message}`,
         },
@@ -106,7 +133,8 @@ export async function planFromAnnotations(
   }
   // Copies in this cluster of sources whose annotation was removed (or that are gone): pruned, as Kubed does.
   const isAnnotated = (ref: Pick<SourceRef, 'kind' | 'name' | 'namespace'>) =>
-    sources.some((s) => s.kind === ref.kind && s.name === ref.name && s.namespace === ref.namespace);
+    // A source outside the scope is not this run's to judge: its copies are left alone.
+    !inScope(ref.namespace) || sources.some((s) => s.kind === ref.kind && s.name === ref.name && s.namespace === ref.namespace);
   if (options.prune)
     plans.push(
       ...planAnnotationRemoved(

@@ -53,6 +53,11 @@ export interface ClusterApi {
   clusterIdentity(): Promise<ClusterIdentity>;
   /** Lists every object of a kind in a namespace (all pages), or in all namespaces when namespace is undefined. */
   listConfigObjects(kind: ConfigKind, namespace: string | undefined, options?: ListOptions): Promise<ConfigObject[]>;
+  /**
+   * As listConfigObjects, but metadata only (PartialObjectMetadata: no data, so memory does not
+   * follow the size of objects that are only looked at). Optional: callers fall back to the full list.
+   */
+  listConfigMetadata?(kind: ConfigKind, namespace: string | undefined, options?: ListOptions): Promise<ConfigObject[]>;
   getConfigObject(kind: ConfigKind, namespace: string, name: string): Promise<ConfigObject | undefined>;
   createConfigObject(object: ConfigObject, options: WriteOptions): Promise<ConfigObject>;
   /**

@@ -25,7 +25,20 @@ export function parseKubectlDuration(text: string): number {
   return Math.ceil(total);
 }
 
-/** A duration that a timer must honour: refused when Node would fire it at once instead. */
+/** The longest duration kubectl accepts: Go's time.Duration is int64 nanoseconds (about 2562047h). */
+export const MAX_KUBECTL_DURATION_MS = Math.floor(Number(2n ** 63n - 1n) / 1e6);
+
+/**
+ * --request-timeout as kubectl reads it: refused (like kubectl) when it is not a duration or
+ * overflows Go's duration; any other length is honoured (timers are chained past Node's limit).
+ */
+export function parseRequestTimeout(text: string): number {
+  const ms = parseKubectlDuration(text);
+  if (ms > MAX_KUBECTL_DURATION_MS) throw new Error(`invalid duration "${text}": longer than kubectl accepts (2562047h)`);
+  return ms;
+}
+
+/** A duration that a single timer must honour: refused when Node would fire it at once instead. */
 export function parseTimerDuration(text: string): number {
   const ms = parseKubectlDuration(text);
   if (ms > MAX_TIMER_MS)

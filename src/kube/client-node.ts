@@ -1,16 +1,8 @@
-// The one module that imports @kubernetes/client-node. Named imports only, so the
-// bundler can drop the parts of the library we never use (cold start matters).
-export {
-  ApiException,
-  AppsV1Api,
-  AuthorizationV1Api,
-  CoreV1Api,
-  IsomorphicFetchHttpLibrary,
-  KubeConfig,
-  Observable,
-  ServerConfiguration,
-  Watch,
-  createConfiguration,
-  setHeaderMiddleware,
-} from '@kubernetes/client-node';
-export type {V1ConfigMap, V1DaemonSet, V1Deployment, V1Namespace, V1Secret, V1StatefulSet} from '@kubernetes/client-node';
+// The one module that imports @kubernetes/client-node, and only for what it is good at:
+// reading kubeconfigs and turning a context into TLS options and credentials. Requests go
+// through our transport (transport.ts), so its generated API classes and its HTTP stack
+// (undici) are never loaded: a kubectl plugin starts often and briefly.
+// Imported from its own module rather than the package index, which re-exports every other
+// module of the library (watch, log, metrics, … each importing undici).
+export {KubeConfig} from '@kubernetes/client-node/dist/config.js';
+export type {Cluster, Context, User} from '@kubernetes/client-node/dist/config_types.js';

@@ -1,5 +1,6 @@
 import {readFileSync} from 'node:fs';
 import type {
+  AccessVerb,
   ClusterApi,
   ClusterIdentity,
   ConfigPatch,
@@ -12,28 +13,30 @@ import type {
   WriteOptions,
 } from '../core/cluster-api.js';
 import type {ConfigKind, ConfigObject} from '../core/types.js';
-import type {PodSpec, Workload, WorkloadKind} from '../core/workload.js';
-import {
-  AppsV1Api,
-  AuthorizationV1Api,
-  CoreV1Api,
-  KubeConfig,
-  Observable,
-  ServerConfiguration,
-  Watch,
-  createConfiguration,
-  setHeaderMiddleware,
-} from './client-node.js';
-import type {V1ConfigMap, V1Secret} from './client-node.js';
+import type {Workload, WorkloadKind} from '../core/workload.js';
 import {endpointIdentity, uidIdentity} from '../core/cluster-identity.js';
-import {ClusterError} from '../core/errors.js';
 import {decodeSecretData, encodeSecretData} from '../core/secret-bytes.js';
-import {credentialError, translateError} from './errors.js';
-import {loggingHttpApi, type RequestLogSink} from './request-log.js';
-import {USER_AGENT} from './user-agent.js';
-import {alwaysOwnDispatcher, routeFor} from './blocked-port.js';
+import type {KubeConfig} from './client-node.js';
+import {connectionSettings} from './credentials.js';
+import type {RequestScope} from './errors.js';
+import type {RequestLogSink} from './request-log.js';
+import {Transport, type ApiRequest, type SendOptions} from './transport.js';
+import type {
+  WireAccessReview,
+  WireConfigMap,
+  WireList,
+  WireNamespace,
+  WireObjectMeta,
+  WireSecret,
+  WireUpdateStrategy,
+  WireWatchEvent,
+  WireWorkload,
+} from './wire.js';
 
 const PAGE_SIZE = 500;
+// Metadata only (names, labels, annotations, no data): the server answers in the usual list shape.
+const METADATA_LIST = 'application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1,application/json';
+const METADATA_ITEM = 'application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v1,application/json';
 /** Watches are re-opened this often (the server ends them), which also catches silent disconnects. */
 const WATCH_SECONDS = 300;
 
@@ -44,17 +47,16 @@ export interface ClusterOptions {
   requestLog?: RequestLogSink;
   /** stderr, for the one note when the cluster identity falls back to the server URL and CA. */
   note?: (text: string) => void;
+  /** --as-group. */
+  impersonateGroup?: string;
 }
 
-/** ClusterApi over @kubernetes/client-node for one kubeconfig context. */
+const WORKLOAD_RESOURCES: Record<WorkloadKind, string> = {Deployment: 'deployments', StatefulSet: 'statefulsets', DaemonSet: 'daemonsets'};
+
+/** ClusterApi for one kubeconfig context: requests through the transport, kubeconfig and credentials from client-node. */
 export class KubeCluster implements ClusterApi {
-  private readonly core: CoreV1Api;
-  private readonly apps: AppsV1Api;
-  private readonly authorization: AuthorizationV1Api;
+  private readonly transport: Transport;
   private identity?: Promise<ClusterIdentity>;
-  /** For a server on a port fetch refuses (see blocked-port.ts). */
-  private readonly route?: (dispatcher: unknown) => unknown;
-  private readonly requestServer: string;
 
   constructor(
     readonly context: string,
@@ -62,41 +64,13 @@ export class KubeCluster implements ClusterApi {
     private readonly kubeConfig: KubeConfig,
     private readonly options: ClusterOptions,
   ) {
-    const middleware = [setHeaderMiddleware('User-Agent', USER_AGENT)];
-    if (options.requestTimeoutMs > 0) {
-      middleware.push(timeoutMiddleware(options.requestTimeoutMs));
-      limitConnectTime(kubeConfig, options.requestTimeoutMs);
-    }
-    const {requestServer, route} = routeFor(server);
-    if (route) alwaysOwnDispatcher(kubeConfig as never);
-    this.route = route;
-    this.requestServer = requestServer;
-    // The client builds a new connection pool for every request, paying a TLS handshake each
-    // time; keeping the first one lets later requests reuse its connections.
-    let sharedDispatcher: unknown;
-    // Credentials (exec plugins, token and certificate files) fail before any request: say which context's.
-    const auth = {
-      getName: () => 'kubeconfig',
-      applySecurityAuthentication: async (requestContext: {getDispatcher(): unknown; setDispatcher(d: unknown): void}) => {
-        try {
-          await kubeConfig.applySecurityAuthentication(requestContext as never);
-        } catch (error) {
-          throw credentialError(context, error, kubeConfig.getCurrentUser()?.exec?.command);
-        }
-        if (route) requestContext.setDispatcher(route(requestContext.getDispatcher()));
-        if (sharedDispatcher === undefined) sharedDispatcher = requestContext.getDispatcher();
-        else if (requestContext.getDispatcher() !== undefined) requestContext.setDispatcher(sharedDispatcher);
-      },
-    };
-    const configuration = createConfiguration({
-      baseServer: new ServerConfiguration(requestServer, {}),
-      authMethods: {default: auth as unknown as KubeConfig},
-      middleware,
-      httpApi: options.requestLog ? loggingHttpApi(options.requestLog) : undefined,
+    this.transport = new Transport({
+      context,
+      server,
+      requestTimeoutMs: options.requestTimeoutMs,
+      settings: connectionSettings(kubeConfig, context, {impersonateGroup: options.impersonateGroup}),
+      requestLog: options.requestLog,
     });
-    this.core = new CoreV1Api(configuration);
-    this.apps = new AppsV1Api(configuration);
-    this.authorization = new AuthorizationV1Api(configuration);
   }
 
   /**
@@ -110,7 +84,7 @@ export class KubeCluster implements ClusterApi {
         if (namespace?.uid) return uidIdentity(namespace.uid);
         return this.fallbackIdentity('namespace kube-system not found');
       },
-      (error) => {
+      (error: unknown) => {
         if ((error as {status?: number}).status !== 403) throw error;
         return this.fallbackIdentity('may not read namespace kube-system');
       },
@@ -137,58 +111,56 @@ export class KubeCluster implements ClusterApi {
     return identity;
   }
 
-  async listConfigObjects(kind: ConfigKind, namespace: string | undefined, options: ListOptions = {}): Promise<ConfigObject[]> {
+  listConfigObjects(kind: ConfigKind, namespace: string | undefined, options: ListOptions = {}): Promise<ConfigObject[]> {
     const what = `${plural(kind)} ${namespace ? `in namespace "${namespace}"` : 'in all namespaces'}`;
-    return this.call('list', what, async () => {
-      const items: ConfigObject[] = [];
-      let _continue: string | undefined;
-      do {
-        const page: {items: Array<V1ConfigMap | V1Secret>; metadata?: {_continue?: string}} = await this.listPage(kind, namespace, {
-          labelSelector: options.labelSelector,
-          limit: PAGE_SIZE,
-          _continue,
-        });
-        for (const item of page.items) items.push(kind === 'Secret' ? fromSecret(item as V1Secret) : fromConfigMap(item as V1ConfigMap));
-        _continue = page.metadata?._continue || undefined;
-      } while (_continue);
-      return items;
-    });
+    return this.listAll(configPath(kind, namespace), {labelSelector: options.labelSelector}, what, (item: WireConfigMap | WireSecret) =>
+      fromWire(kind, item),
+    );
   }
 
-  private listPage(kind: ConfigKind, namespace: string | undefined, query: {labelSelector?: string; limit: number; _continue?: string}) {
-    if (kind === 'Secret') {
-      return namespace ? this.core.listNamespacedSecret({namespace, ...query}) : this.core.listSecretForAllNamespaces(query);
-    }
-    return namespace ? this.core.listNamespacedConfigMap({namespace, ...query}) : this.core.listConfigMapForAllNamespaces(query);
+  listConfigObjectsNamed(kind: ConfigKind, name: string): Promise<ConfigObject[]> {
+    return this.listAll(
+      configPath(kind, undefined),
+      {fieldSelector: `metadata.name=${name}`},
+      `${plural(kind)} named "${name}" in all namespaces`,
+      (item: WireConfigMap | WireSecret) => fromWire(kind, item),
+    );
+  }
+
+  /**
+   * The objects' metadata only (PartialObjectMetadataList: no data), for callers that need
+   * names, labels and annotations of many objects and read full objects on demand.
+   */
+  listConfigMetadata(kind: ConfigKind, namespace: string | undefined, options: ListOptions = {}): Promise<ConfigObject[]> {
+    const what = `${plural(kind)} (metadata) ${namespace ? `in namespace "${namespace}"` : 'in all namespaces'}`;
+    return this.listAll(
+      configPath(kind, namespace),
+      {labelSelector: options.labelSelector},
+      what,
+      (item: WireConfigMap | WireSecret) => fromWire(kind, item),
+      METADATA_LIST,
+    );
   }
 
   async getConfigObject(kind: ConfigKind, namespace: string, name: string): Promise<ConfigObject | undefined> {
-    return this.call('get', describe(kind, namespace, name), async () => {
-      try {
-        if (kind === 'Secret') return fromSecret(await this.core.readNamespacedSecret({name, namespace}));
-        return fromConfigMap(await this.core.readNamespacedConfigMap({name, namespace}));
-      } catch (error) {
-        if (statusOf(error) === 404) return undefined;
-        throw error;
-      }
-    });
+    const item = await this.send<WireConfigMap | WireSecret | undefined>(
+      {method: 'GET', path: configPath(kind, namespace, name)},
+      {verb: 'get', what: describe(kind, namespace, name)},
+      {missingIsUndefined: true},
+    );
+    return item && fromWire(kind, item);
   }
 
   async createConfigObject(object: ConfigObject, options: WriteOptions): Promise<ConfigObject> {
     const {name, namespace, kind} = object;
-    return this.call(
-      'create',
-      describe(kind, namespace, name),
-      async () => {
-        const params = {namespace, fieldManager: options.fieldManager, dryRun: options.dryRun ? 'All' : undefined};
-        if (kind === 'Secret')
-          return fromSecret(await this.core.createNamespacedSecret({...params, body: toSecret({...object, resourceVersion: undefined})}));
-        return fromConfigMap(
-          await this.core.createNamespacedConfigMap({...params, body: toConfigMap({...object, resourceVersion: undefined})}),
-        );
-      },
-      () => this.alreadyWritten(object, options),
+    const body =
+      kind === 'Secret' ? toSecret({...object, resourceVersion: undefined}) : toConfigMap({...object, resourceVersion: undefined});
+    const created = await this.send<WireConfigMap | WireSecret | ConfigObject>(
+      {method: 'POST', path: configPath(kind, namespace), query: writeQuery(options), body},
+      {verb: 'create', what: describe(kind, namespace, name)},
+      {recover: () => this.alreadyWritten(object, options)},
     );
+    return isConfigObject(created) ? created : fromWire(kind, created);
   }
 
   async patchConfigObject(
@@ -200,138 +172,91 @@ export class KubeCluster implements ClusterApi {
   ): Promise<ConfigObject> {
     if (!patch.resourceVersion)
       throw new Error(`refusing an unconditional write of ${describe(kind, namespace, name)}: no resourceVersion`);
-    return this.call(
-      'patch',
-      describe(kind, namespace, name),
-      async () => {
-        const params = {
-          name,
-          namespace,
-          fieldManager: options.fieldManager,
-          dryRun: options.dryRun ? 'All' : undefined,
-          body: toMergePatch(kind, patch),
-        };
-        // A resourceVersion inside a merge patch makes the server refuse it (409) when the object moved.
-        const patchOptions = {
-          middleware: [setHeaderMiddleware('Content-Type', 'application/merge-patch+json')],
-          middlewareMergeStrategy: 'append' as const,
-        };
-        if (kind === 'Secret') return fromSecret(await this.core.patchNamespacedSecret(params, patchOptions));
-        return fromConfigMap(await this.core.patchNamespacedConfigMap(params, patchOptions));
+    // A resourceVersion inside a merge patch makes the server refuse it (409) when the object moved.
+    const patched = await this.send<WireConfigMap | WireSecret | ConfigObject>(
+      {
+        method: 'PATCH',
+        path: configPath(kind, namespace, name),
+        query: writeQuery(options),
+        body: toMergePatch(kind, patch),
+        contentType: 'application/merge-patch+json',
       },
-      () => this.alreadyPatched(kind, namespace, name, patch, options),
+      {verb: 'patch', what: describe(kind, namespace, name)},
+      {recover: () => this.alreadyPatched(kind, namespace, name, patch, options)},
     );
+    return isConfigObject(patched) ? patched : fromWire(kind, patched);
   }
 
   async deleteConfigObject(kind: ConfigKind, namespace: string, name: string, options: WriteOptions & DeletePreconditions): Promise<void> {
-    await this.call(
-      'delete',
-      describe(kind, namespace, name),
-      async () => {
-        const preconditions =
-          options.resourceVersion || options.uid ? {resourceVersion: options.resourceVersion, uid: options.uid} : undefined;
-        // The server reads DeleteOptions from the body and ignores the dryRun query parameter when a body is
-        // sent, so the dry run must travel in the body: otherwise a "dry run" deletes for real.
-        const params = {
-          name,
-          namespace,
-          dryRun: options.dryRun ? 'All' : undefined,
-          body: {
-            apiVersion: 'v1',
-            kind: 'DeleteOptions',
-            ...(options.dryRun ? {dryRun: ['All']} : {}),
-            ...(preconditions ? {preconditions} : {}),
-          },
-        };
-        if (kind === 'Secret') await this.core.deleteNamespacedSecret(params);
-        else await this.core.deleteNamespacedConfigMap(params);
+    const preconditions = options.resourceVersion || options.uid ? {resourceVersion: options.resourceVersion, uid: options.uid} : undefined;
+    // The server reads DeleteOptions from the body and ignores the dryRun query parameter when a body is
+    // sent, so the dry run must travel in the body: otherwise a "dry run" deletes for real.
+    await this.send<unknown>(
+      {
+        method: 'DELETE',
+        path: configPath(kind, namespace, name),
+        query: {dryRun: options.dryRun ? 'All' : undefined},
+        body: {
+          apiVersion: 'v1',
+          kind: 'DeleteOptions',
+          ...(options.dryRun ? {dryRun: ['All']} : {}),
+          ...(preconditions ? {preconditions} : {}),
+        },
       },
-      async (status) => (status === 404 ? {value: undefined} : undefined),
+      {verb: 'delete', what: describe(kind, namespace, name)},
+      {recover: async (status) => (status === 404 ? {value: undefined} : undefined)},
     );
   }
 
-  async canI(verb: 'create' | 'update' | 'patch' | 'delete' | 'list', kind: ConfigKind, namespace?: string): Promise<boolean> {
+  async canI(verb: AccessVerb, kind: ConfigKind, namespace?: string): Promise<boolean> {
     const where = namespace === undefined ? 'in all namespaces' : `in namespace "${namespace}"`;
-    return this.call('create', `selfsubjectaccessreview for ${verb} ${plural(kind)} ${where}`, async () => {
-      const review = await this.authorization.createSelfSubjectAccessReview({
+    const review = await this.send<WireAccessReview>(
+      {
+        method: 'POST',
+        path: '/apis/authorization.k8s.io/v1/selfsubjectaccessreviews',
         body: {
           apiVersion: 'authorization.k8s.io/v1',
           kind: 'SelfSubjectAccessReview',
           spec: {resourceAttributes: {verb, resource: plural(kind), namespace}},
         },
-      });
-      return review.status?.allowed === true;
-    });
+      },
+      {verb: 'create', what: `selfsubjectaccessreview for ${verb} ${plural(kind)} ${where}`},
+    );
+    return review?.status?.allowed === true;
   }
 
   async getNamespace(name: string): Promise<NamespaceInfo | undefined> {
-    return this.call('get', `namespace "${name}"`, async () => {
-      try {
-        const ns = await this.core.readNamespace({name});
-        return {name, uid: ns.metadata?.uid, labels: ns.metadata?.labels ?? {}, phase: ns.status?.phase};
-      } catch (error) {
-        if (statusOf(error) === 404) return undefined;
-        throw error;
-      }
-    });
+    const namespace = await this.send<WireNamespace | undefined>(
+      {method: 'GET', path: `/api/v1/namespaces/${encodeURIComponent(name)}`},
+      {verb: 'get', what: `namespace "${name}"`},
+      {missingIsUndefined: true},
+    );
+    return namespace && fromNamespace(namespace, name);
   }
 
-  async listNamespaces(options: ListOptions = {}): Promise<NamespaceInfo[]> {
-    return this.call('list', 'namespaces', async () => {
-      const result: NamespaceInfo[] = [];
-      let _continue: string | undefined;
-      do {
-        const page = await this.core.listNamespace({labelSelector: options.labelSelector, limit: PAGE_SIZE, _continue});
-        for (const ns of page.items)
-          result.push({name: ns.metadata!.name!, uid: ns.metadata?.uid, labels: ns.metadata?.labels ?? {}, phase: ns.status?.phase});
-        _continue = page.metadata?._continue || undefined;
-      } while (_continue);
-      return result;
-    });
+  listNamespaces(options: ListOptions = {}): Promise<NamespaceInfo[]> {
+    return this.listAll('/api/v1/namespaces', {labelSelector: options.labelSelector}, 'namespaces', (item: WireNamespace) =>
+      fromNamespace(item, item.metadata?.name ?? ''),
+    );
   }
 
-  async listWorkloads(kind: WorkloadKind, namespace: string | undefined, options: ListOptions = {}): Promise<Workload[]> {
+  listWorkloads(kind: WorkloadKind, namespace: string | undefined, options: ListOptions = {}): Promise<Workload[]> {
     const where = namespace === undefined ? 'all namespaces' : `namespace "${namespace}"`;
-    return this.call('list', `${kind.toLowerCase()}s in ${where}`, async () => {
-      const result: Workload[] = [];
-      let _continue: string | undefined;
-      do {
-        const query = {labelSelector: options.labelSelector, limit: PAGE_SIZE, _continue};
-        const page =
-          namespace === undefined
-            ? kind === 'Deployment'
-              ? await this.apps.listDeploymentForAllNamespaces(query)
-              : kind === 'StatefulSet'
-                ? await this.apps.listStatefulSetForAllNamespaces(query)
-                : await this.apps.listDaemonSetForAllNamespaces(query)
-            : kind === 'Deployment'
-              ? await this.apps.listNamespacedDeployment({namespace, ...query})
-              : kind === 'StatefulSet'
-                ? await this.apps.listNamespacedStatefulSet({namespace, ...query})
-                : await this.apps.listNamespacedDaemonSet({namespace, ...query});
-        for (const item of page.items) result.push(toWorkload(kind, item));
-        _continue = page.metadata?._continue || undefined;
-      } while (_continue);
-      return result;
-    });
+    return this.listAll(
+      workloadPath(kind, namespace),
+      {labelSelector: options.labelSelector},
+      `${kind.toLowerCase()}s in ${where}`,
+      (item: WireWorkload) => toWorkload(kind, item),
+    );
   }
 
   async getWorkload(kind: WorkloadKind, namespace: string, name: string): Promise<Workload | undefined> {
-    return this.call('get', `${kind.toLowerCase()}/${name} in namespace "${namespace}"`, async () => {
-      try {
-        const params = {name, namespace};
-        const item =
-          kind === 'Deployment'
-            ? await this.apps.readNamespacedDeployment(params)
-            : kind === 'StatefulSet'
-              ? await this.apps.readNamespacedStatefulSet(params)
-              : await this.apps.readNamespacedDaemonSet(params);
-        return toWorkload(kind, item);
-      } catch (error) {
-        if (statusOf(error) === 404) return undefined;
-        throw error;
-      }
-    });
+    const item = await this.send<WireWorkload | undefined>(
+      {method: 'GET', path: workloadPath(kind, namespace, name)},
+      {verb: 'get', what: `${kind.toLowerCase()}/${name} in namespace "${namespace}"`},
+      {missingIsUndefined: true},
+    );
+    return item && toWorkload(kind, item);
   }
 
   async restartWorkload(
@@ -341,41 +266,17 @@ export class KubeCluster implements ClusterApi {
     restartedAt: string,
     options: WriteOptions,
   ): Promise<Workload> {
-    return this.call('patch', `${kind.toLowerCase()}/${name} in namespace "${namespace}"`, async () => {
-      const params = {
-        name,
-        namespace,
-        fieldManager: options.fieldManager,
-        dryRun: options.dryRun ? 'All' : undefined,
+    const item = await this.send<WireWorkload>(
+      {
+        method: 'PATCH',
+        path: workloadPath(kind, namespace, name),
+        query: writeQuery(options),
         body: {spec: {template: {metadata: {annotations: {'kubectl.kubernetes.io/restartedAt': restartedAt}}}}},
-      };
-      const patchOptions = {
-        middleware: [setHeaderMiddleware('Content-Type', 'application/strategic-merge-patch+json')],
-        middlewareMergeStrategy: 'append' as const,
-      };
-      const item =
-        kind === 'Deployment'
-          ? await this.apps.patchNamespacedDeployment(params, patchOptions)
-          : kind === 'StatefulSet'
-            ? await this.apps.patchNamespacedStatefulSet(params, patchOptions)
-            : await this.apps.patchNamespacedDaemonSet(params, patchOptions);
-      return toWorkload(kind, item);
-    });
-  }
-
-  async listConfigObjectsNamed(kind: ConfigKind, name: string): Promise<ConfigObject[]> {
-    return this.call('list', `${plural(kind)} named "${name}" in all namespaces`, async () => {
-      const items: ConfigObject[] = [];
-      let _continue: string | undefined;
-      do {
-        const query = {fieldSelector: `metadata.name=${name}`, limit: PAGE_SIZE, _continue};
-        const page: {items: Array<V1ConfigMap | V1Secret>; metadata?: {_continue?: string}} =
-          kind === 'Secret' ? await this.core.listSecretForAllNamespaces(query) : await this.core.listConfigMapForAllNamespaces(query);
-        for (const item of page.items) items.push(kind === 'Secret' ? fromSecret(item as V1Secret) : fromConfigMap(item as V1ConfigMap));
-        _continue = page.metadata?._continue || undefined;
-      } while (_continue);
-      return items;
-    });
+        contentType: 'application/strategic-merge-patch+json',
+      },
+      {verb: 'patch', what: `${kind.toLowerCase()}/${name} in namespace "${namespace}"`},
+    );
+    return toWorkload(kind, item);
   }
 
   watch(resource: WatchResource, onEvent: (event: WatchEvent) => void, onEnd: (error?: Error) => void): WatchHandle {
@@ -383,93 +284,78 @@ export class KubeCluster implements ClusterApi {
       resource.kind === 'Namespace'
         ? 'namespaces'
         : `${plural(resource.kind)} ${resource.namespace ? `in namespace "${resource.namespace}"` : 'in all namespaces'}`;
-    const path =
-      resource.kind === 'Namespace'
-        ? '/api/v1/namespaces'
-        : `/api/v1/${resource.namespace ? `namespaces/${encodeURIComponent(resource.namespace)}/` : ''}${plural(resource.kind)}`;
+    const path = resource.kind === 'Namespace' ? '/api/v1/namespaces' : configPath(resource.kind, resource.namespace);
     const query =
       resource.kind === 'Namespace'
-        ? {allowWatchBookmarks: true, timeoutSeconds: WATCH_SECONDS}
+        ? {watch: true, allowWatchBookmarks: true, timeoutSeconds: WATCH_SECONDS}
         : {
+            watch: true,
             allowWatchBookmarks: true,
             timeoutSeconds: WATCH_SECONDS,
             labelSelector: resource.labelSelector,
             fieldSelector: resource.fieldSelector,
           };
-    // Watch builds its own request: add our User-Agent so audit logs count it with the rest.
-    const config = {
-      getCurrentCluster: () => {
-        const cluster = this.kubeConfig.getCurrentCluster();
-        return cluster && {...cluster, server: this.requestServer};
-      },
-      applySecurityAuthentication: async (context: {
-        setHeaderParam(name: string, value: string): void;
-        getDispatcher(): unknown;
-        setDispatcher(d: unknown): void;
-      }) => {
-        await this.kubeConfig.applySecurityAuthentication(context as never);
-        if (this.route) context.setDispatcher(this.route(context.getDispatcher()));
-        context.setHeaderParam('User-Agent', USER_AGENT);
-      },
-    };
-    const watcher = new Watch(config as unknown as KubeConfig);
+    let failed = false;
+    // Watchers only need names (events say "look again"): metadata only, so memory does not follow object size.
     // The server closes the stream after timeoutSeconds; silence beyond that means a dead connection.
-    (watcher as unknown as {requestTimeoutMs: number}).requestTimeoutMs = (WATCH_SECONDS + 30) * 1000;
-    let stopped = false;
-    let ended = false;
-    const end = (error?: unknown) => {
-      if (stopped || ended) return;
-      ended = true;
-      onEnd(error ? translateError(error, {context: this.context, verb: 'watch', what}) : undefined);
-    };
-    const started = watcher.watch(
-      path,
-      query,
-      (type: string, object: {metadata?: {name?: string; namespace?: string}; code?: number; message?: string}) => {
-        if (stopped || ended) return;
+    const stream = this.transport.watch(
+      {method: 'GET', path, query, accept: METADATA_ITEM},
+      this.scope('watch', what),
+      (WATCH_SECONDS + 30) * 1000,
+      (line) => {
+        if (failed) return;
+        const {type, object} = line as WireWatchEvent;
         if (type === 'ERROR') {
-          end(new Error(object?.message ?? `watch error ${object?.code ?? ''}`));
+          failed = true;
+          stream.stop();
+          onEnd(new Error(object?.message ?? `watch error ${object?.code ?? ''}`));
           return;
         }
         if (type !== 'ADDED' && type !== 'MODIFIED' && type !== 'DELETED') return;
         onEvent({type, name: object?.metadata?.name ?? '', namespace: object?.metadata?.namespace});
       },
-      (error: unknown) => end(error),
-    );
-    return {
-      stop: () => {
-        stopped = true;
-        started.then((controller) => controller.abort()).catch(() => undefined);
+      (error) => {
+        if (!failed) onEnd(error);
       },
-    };
+    );
+    return {stop: () => stream.stop()};
   }
 
   /**
-   * Runs one request, retried with backoff on 429 and 5xx (Retry-After honoured).
-   * Retrying writes is safe: updates and deletes are conditional on resourceVersion,
-   * and a retry that meets 409/404 asks `recover` whether an earlier attempt already
-   * did the work (the server may process a request whose answer was lost).
+   * A request beyond the config seam (the controller's Lease and Events): the same transport,
+   * credentials, timeout, retries and request log. Not a config write: see write-path.ts.
    */
-  private async call<T>(
-    verb: string,
+  request<T>(request: ApiRequest, verb: string, what: string, options?: SendOptions<T>): Promise<T> {
+    return this.send<T>(request, {verb, what}, options);
+  }
+
+  private scope(verb: string, what: string): RequestScope {
+    return {context: this.context, verb, what};
+  }
+
+  private send<T>(request: ApiRequest, scope: Omit<RequestScope, 'context'>, options?: SendOptions<T>): Promise<T> {
+    return this.transport.send<T>(request, {context: this.context, ...scope}, options);
+  }
+
+  /** Every page of a LIST (limit and continue), each item converted. */
+  private async listAll<W, T>(
+    path: string,
+    query: Record<string, string | undefined>,
     what: string,
-    run: () => Promise<T>,
-    recover?: (status: number) => Promise<{value: T} | undefined>,
-  ): Promise<T> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await run();
-      } catch (error) {
-        const status = statusOf(error);
-        if (attempt > 1 && recover && (status === 409 || status === 404)) {
-          const done = await recover(status).catch(() => undefined);
-          if (done) return done.value;
-        }
-        const wait = attempt < RETRY_ATTEMPTS ? retryDelayMs(error, verb, attempt) : undefined;
-        if (wait === undefined) throw translateError(error, {context: this.context, verb, what});
-        await new Promise((resolve) => setTimeout(resolve, wait));
-      }
-    }
+    convert: (item: W) => T,
+    accept?: string,
+  ): Promise<T[]> {
+    const result: T[] = [];
+    let next: string | undefined;
+    do {
+      const page = await this.send<WireList<W>>(
+        {method: 'GET', path, query: {...query, limit: PAGE_SIZE, continue: next}, accept},
+        {verb: 'list', what},
+      );
+      for (const item of page?.items ?? []) result.push(convert(item));
+      next = page?.metadata?.continue || undefined;
+    } while (next);
+    return result;
   }
 
   /** After a retried patch: the object already holds every field the patch sets. */
@@ -493,22 +379,31 @@ export class KubeCluster implements ClusterApi {
   }
 }
 
-/** Attempts per request (the first included) on 429 and 5xx. */
-const RETRY_ATTEMPTS = 4;
-const MAX_RETRY_WAIT_MS = 10_000;
-const READ_VERBS = new Set(['get', 'list']);
+function writeQuery(options: WriteOptions): Record<string, string | undefined> {
+  return {fieldManager: options.fieldManager, dryRun: options.dryRun ? 'All' : undefined};
+}
 
-/** How long to wait before trying again, or undefined when the error is not worth a retry. */
-export function retryDelayMs(error: unknown, verb: string, attempt: number): number | undefined {
-  const status = statusOf(error);
-  if (status === undefined) return undefined;
-  // Writes: 429 (priority and fairness, before processing) and 503/504; every write is conditional or recoverable.
-  const retryable = status === 429 || status === 503 || status === 504 || (READ_VERBS.has(verb) && (status === 500 || status === 502));
-  if (!retryable) return undefined;
-  const header = (error as {headers?: Record<string, string>}).headers?.['retry-after'];
-  const seconds = header !== undefined ? Number(header) : Number.NaN;
-  if (Number.isFinite(seconds) && seconds >= 0) return Math.min(seconds * 1000, MAX_RETRY_WAIT_MS);
-  return Math.round(200 * 2 ** (attempt - 1) * (0.5 + Math.random() / 2));
+function configPath(kind: ConfigKind, namespace: string | undefined, name?: string): string {
+  const scope = namespace === undefined ? '' : `/namespaces/${encodeURIComponent(namespace)}`;
+  return `/api/v1${scope}/${plural(kind)}${name === undefined ? '' : `/${encodeURIComponent(name)}`}`;
+}
+
+function workloadPath(kind: WorkloadKind, namespace: string | undefined, name?: string): string {
+  const scope = namespace === undefined ? '' : `/namespaces/${encodeURIComponent(namespace)}`;
+  return `/apis/apps/v1${scope}/${WORKLOAD_RESOURCES[kind]}${name === undefined ? '' : `/${encodeURIComponent(name)}`}`;
+}
+
+/** A recovered write answers with the object as read back, already converted; the server's answer has metadata. */
+function isConfigObject(value: WireConfigMap | WireSecret | ConfigObject): value is ConfigObject {
+  return !('metadata' in value);
+}
+
+function fromWire(kind: ConfigKind, item: WireConfigMap | WireSecret): ConfigObject {
+  return kind === 'Secret' ? fromSecret(item) : fromConfigMap(item);
+}
+
+function fromNamespace(namespace: WireNamespace, name: string): NamespaceInfo {
+  return {name, uid: namespace.metadata?.uid, labels: namespace.metadata?.labels ?? {}, phase: namespace.status?.phase};
 }
 
 function sameContent(current: ConfigObject, wanted: ConfigObject): boolean {
@@ -570,35 +465,6 @@ function toMergePatch(kind: ConfigKind, patch: ConfigPatch): object {
   return body;
 }
 
-function timeoutMiddleware(ms: number) {
-  return {
-    pre: (request: {setSignal(signal: AbortSignal): void}) => {
-      request.setSignal(AbortSignal.timeout(ms));
-      return new Observable(Promise.resolve(request));
-    },
-    post: <T>(response: T) => new Observable(Promise.resolve(response)),
-  } as unknown as ReturnType<typeof setHeaderMiddleware>;
-}
-
-/**
- * An aborted request leaves its TLS handshake with a silent server pending for undici's
- * own connect timeout (10 s), which holds the process open after the error was printed;
- * the client builds a connection pool per request, so its connect timeout is set here.
- */
-function limitConnectTime(kubeConfig: KubeConfig, ms: number): void {
-  const createOptions = kubeConfig.createDispatcherOptions.bind(kubeConfig);
-  kubeConfig.createDispatcherOptions = (...args: Parameters<KubeConfig['createDispatcherOptions']>) => {
-    const options = createOptions(...args);
-    if (options.type === 'agent') return {...options, connect: {...options.connect, timeout: ms}};
-    if (options.type === 'none') return {type: 'agent', connect: {timeout: ms}};
-    return options;
-  };
-}
-
-function statusOf(error: unknown): number | undefined {
-  return (error as {code?: number})?.code;
-}
-
 function plural(kind: ConfigKind): string {
   return kind === 'Secret' ? 'secrets' : 'configmaps';
 }
@@ -607,7 +473,7 @@ function describe(kind: ConfigKind, namespace: string, name: string): string {
   return `${kind === 'Secret' ? 'secret' : 'configmap'}/${name} in namespace "${namespace}"`;
 }
 
-function fromConfigMap(item: V1ConfigMap): ConfigObject {
+function fromConfigMap(item: WireConfigMap): ConfigObject {
   return {
     kind: 'ConfigMap',
     name: item.metadata?.name ?? '',
@@ -623,7 +489,7 @@ function fromConfigMap(item: V1ConfigMap): ConfigObject {
   };
 }
 
-function toConfigMap(object: ConfigObject): V1ConfigMap {
+function toConfigMap(object: ConfigObject): WireConfigMap {
   return {
     apiVersion: 'v1',
     kind: 'ConfigMap',
@@ -643,7 +509,7 @@ function toConfigMap(object: ConfigObject): V1ConfigMap {
 }
 
 /** Secret values that are valid UTF-8 become text; anything else stays base64 in binaryData; every byte is kept. */
-function fromSecret(item: V1Secret): ConfigObject {
+function fromSecret(item: WireSecret): ConfigObject {
   const {data, binaryData} = decodeSecretData(item.data ?? {});
   return {
     kind: 'Secret',
@@ -661,7 +527,7 @@ function fromSecret(item: V1Secret): ConfigObject {
   };
 }
 
-function toSecret(object: ConfigObject): V1Secret {
+function toSecret(object: ConfigObject): WireSecret {
   const data = encodeSecretData(object);
   return {
     apiVersion: 'v1',
@@ -681,7 +547,7 @@ function toSecret(object: ConfigObject): V1Secret {
   };
 }
 
-function toWorkload(kind: WorkloadKind, item: any): Workload {
+function toWorkload(kind: WorkloadKind, item: WireWorkload): Workload {
   return {
     kind,
     name: item.metadata?.name ?? '',
@@ -692,18 +558,18 @@ function toWorkload(kind: WorkloadKind, item: any): Workload {
     replicas: item.spec?.replicas,
     updateStrategy: strategyOf(kind === 'Deployment' ? item.spec?.strategy : item.spec?.updateStrategy),
     templateAnnotations: {...item.spec?.template?.metadata?.annotations},
-    podSpec: (item.spec?.template?.spec ?? {containers: []}) as PodSpec,
+    podSpec: item.spec?.template?.spec ?? {containers: []},
     status: {...item.status},
   };
 }
 
-function strategyOf(strategy: any): Workload['updateStrategy'] {
+function strategyOf(strategy: WireUpdateStrategy | undefined): Workload['updateStrategy'] {
   if (!strategy) return undefined;
   return {type: strategy.type, partition: strategy.rollingUpdate?.partition ?? undefined};
 }
 
 /** What a write must keep and a restore must put back, beyond labels and annotations. */
-function metadataExtras(metadata: V1ConfigMap['metadata']): Pick<ConfigObject, 'ownerReferences' | 'finalizers' | 'deletionTimestamp'> {
+function metadataExtras(metadata: WireObjectMeta | undefined): Pick<ConfigObject, 'ownerReferences' | 'finalizers' | 'deletionTimestamp'> {
   const extras: Pick<ConfigObject, 'ownerReferences' | 'finalizers' | 'deletionTimestamp'> = {};
   if (metadata?.ownerReferences?.length) {
     extras.ownerReferences = metadata.ownerReferences.map((o) => ({

@@ -1,6 +1,18 @@
+import {STATUS_CODES, type IncomingHttpHeaders} from 'node:http';
 import {ClusterError, ConflictError, NotFoundError, UsageError, ConfigSyncError, describeParseError} from '../core/errors.js';
-import {ApiException} from './client-node.js';
 import {ExecPluginError} from './exec-credential.js';
+
+/** An answer with a status outside 2xx. */
+export class ApiStatusError extends Error {
+  override readonly name = 'ApiStatusError';
+  constructor(
+    readonly code: number,
+    readonly body: string,
+    readonly headers: IncomingHttpHeaders,
+  ) {
+    super(`HTTP ${code}`);
+  }
+}
 
 export interface RequestScope {
   context: string;
@@ -13,9 +25,9 @@ export interface RequestScope {
 export function translateError(error: unknown, scope: RequestScope): ConfigSyncError {
   if (error instanceof ConfigSyncError) return error;
   const where = `(context "${scope.context}")`;
-  if (error instanceof ApiException) {
+  if (error instanceof ApiStatusError) {
     const status = parseStatus(error.body);
-    const reason = status?.message ?? error.message.split('\n')[0];
+    const reason = status?.message ?? STATUS_CODES[error.code] ?? '';
     switch (error.code) {
       case 401:
         return new ClusterError(
@@ -91,11 +103,12 @@ export function kubeconfigError(error: unknown, path: string | undefined): Usage
   return new UsageError(`cannot read kubeconfig${path ? ` "${path}"` : ''}: ${message}`);
 }
 
-function parseStatus(body: unknown): {message?: string; reason?: string} | undefined {
+/** The API server's Status object in an error answer, when there is one. */
+function parseStatus(body: string): {message?: string; reason?: string} | undefined {
   if (!body) return undefined;
-  if (typeof body === 'object') return body as {message?: string};
   try {
-    return JSON.parse(String(body));
+    const status = JSON.parse(body) as unknown;
+    return status !== null && typeof status === 'object' ? status : undefined;
   } catch {
     return undefined;
   }

@@ -1,4 +1,5 @@
 import {spawn, type ChildProcess} from 'node:child_process';
+import {setLongTimeout} from './long-timeout.js';
 
 /**
  * Exec credential plugins (kubeconfig `users[].user.exec`), run the way kubectl runs them:
@@ -15,7 +16,7 @@ export interface ExecConfig {
   apiVersion?: string;
 }
 
-interface UserWithExec {
+export interface UserWithExec {
   name: string;
   exec?: ExecConfig;
   authProvider?: {name?: string; config?: {exec?: ExecConfig}};
@@ -117,7 +118,7 @@ function runPlugin(exec: ExecConfig): Promise<ExecCredentialStatus> {
     const finish = (error: Error | undefined, status?: ExecCredentialStatus) => {
       if (settled) return;
       settled = true;
-      clearTimeout(timer);
+      timer?.clear();
       running.delete(child);
       child.stdout?.destroy();
       if (error) reject(error);
@@ -125,7 +126,7 @@ function runPlugin(exec: ExecConfig): Promise<ExecCredentialStatus> {
     };
     const timer =
       pluginTimeoutMs > 0
-        ? setTimeout(() => {
+        ? setLongTimeout(() => {
             stop(child);
             finish(new ExecPluginError(`${plugin} did not answer within ${pluginTimeoutMs / 1000}s (--request-timeout); it was stopped`));
           }, pluginTimeoutMs)
@@ -160,7 +161,7 @@ function runPlugin(exec: ExecConfig): Promise<ExecCredentialStatus> {
 export function parseExecCredential(text: string, plugin: string): ExecCredentialStatus {
   let answer: {kind?: unknown; apiVersion?: unknown; status?: ExecCredentialStatus};
   try {
-    answer = JSON.parse(text);
+    answer = JSON.parse(text) as typeof answer;
   } catch {
     throw new ExecPluginError(`${plugin} printed something that is not JSON, not an ExecCredential (not shown: it may hold a token)`);
   }
@@ -208,9 +209,4 @@ function stop(child: ChildProcess): void {
   } catch {
     child.kill('SIGKILL');
   }
-}
-
-/** Makes a KubeConfig use the process-wide exec credentials instead of its own copy of the plugin runner. */
-export function useSharedExecCredentials(kubeConfig: object): void {
-  (kubeConfig as {authenticators: unknown[]}).authenticators.unshift(execAuthenticator);
 }

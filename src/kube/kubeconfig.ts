@@ -5,7 +5,7 @@ import type {ContextInfo} from '../core/location.js';
 import {KubeConfig} from './client-node.js';
 import {KubeCluster} from './cluster.js';
 import {kubeconfigError} from './errors.js';
-import {setExecPluginTimeout, useSharedExecCredentials} from './exec-credential.js';
+import {setExecPluginTimeout} from './exec-credential.js';
 import type {RequestLogSink} from './request-log.js';
 
 export interface KubeconfigOptions {
@@ -102,13 +102,11 @@ export class Kubeconfig {
         contexts: this.config.contexts,
         currentContext: resolved,
       });
-      const group = this.options.overrides?.asGroups?.[0];
-      if (group !== undefined) impersonateGroup(scoped, group);
-      useSharedExecCredentials(scoped);
       cluster = new KubeCluster(resolved, this.serverOf(resolved), scoped, {
         requestTimeoutMs: this.options.requestTimeoutMs,
         requestLog: this.options.requestLog,
         note: this.options.note,
+        impersonateGroup: this.options.overrides?.asGroups?.[0],
       });
       this.clusters.set(resolved, cluster);
     }
@@ -191,15 +189,4 @@ function applyOverrides(config: KubeConfig, overrides: ClientOverrides): void {
     contexts: config.contexts.map((c) => ({...c, cluster: cluster ?? c.cluster, user: user ?? c.user})),
     currentContext: config.currentContext,
   });
-}
-
-/** The client impersonates a user only; the group header is added to every request's options. */
-function impersonateGroup(config: KubeConfig, group: string): void {
-  // applyOptions is where the client puts Impersonate-User; it is private in its typings.
-  const target = config as unknown as {applyOptions(options: {headers?: Record<string, string>}): Promise<void>};
-  const applyOptions = target.applyOptions.bind(config);
-  target.applyOptions = async (options) => {
-    await applyOptions(options);
-    options.headers = {...options.headers, 'Impersonate-Group': group};
-  };
 }

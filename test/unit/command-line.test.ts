@@ -41,18 +41,25 @@ describe('planCommandLine', () => {
     expect(plan('dif', 'a', 'b')).toEqual({
       kind: 'error',
       message:
-        'unknown command "dif" for "kubectl configsync": did you mean diff? (commands: completion, diff, fanout, restart, sync, undo, version)',
+        'unknown command "dif" for "kubectl configsync": did you mean diff? (commands: completion, controller, diff, fanout, restart, sync, undo, version)',
     });
     expect(plan('syncc')).toMatchObject({message: expect.stringContaining('did you mean sync?')});
     expect(plan('frobnicate')).toMatchObject({kind: 'error', message: expect.not.stringContaining('did you mean')});
   });
 
   it('reads help COMMAND as COMMAND --help, as kubectl does', () => {
-    expect(plan('help', 'diff')).toEqual({kind: 'run', argv: ['diff', '--help']});
-    expect(plan('help', 'fanout', 'status')).toEqual({kind: 'run', argv: ['fanout', 'status', '--help']});
+    expect(plan('help', 'diff')).toEqual({kind: 'command-help', id: 'diff', argv: ['diff', '--help']});
+    expect(plan('help', 'fanout', 'status')).toEqual({kind: 'command-help', id: 'fanout:status', argv: ['fanout', 'status', '--help']});
     expect(plan('help')).toEqual({kind: 'root-help'});
     expect(plan('help', 'dif')).toMatchObject({kind: 'error', message: expect.stringContaining('did you mean diff?')});
-    expect(plan('--context', 'alpha', '--help', 'diff')).toEqual({kind: 'run', argv: ['diff', '--help']});
+    expect(plan('--context', 'alpha', '--help', 'diff')).toEqual({kind: 'command-help', id: 'diff', argv: ['diff', '--help']});
+  });
+
+  it('reads --help or -h anywhere before "--" as the command’s help, as oclif does', () => {
+    expect(plan('diff', '--help')).toEqual({kind: 'command-help', id: 'diff', argv: ['diff', '--help']});
+    expect(plan('diff', 'a', 'b', '-h')).toEqual({kind: 'command-help', id: 'diff', argv: ['diff', '--help']});
+    expect(plan('fanout', 'status', '--help')).toEqual({kind: 'command-help', id: 'fanout:status', argv: ['fanout', 'status', '--help']});
+    expect(plan('diff', 'a', 'b', '--', '--help')).toEqual({kind: 'run', argv: ['diff', 'a', 'b', '--', '--help']});
   });
 
   it('answers the root help and the version', () => {
@@ -62,7 +69,7 @@ describe('planCommandLine', () => {
     expect(plan('--context', 'alpha')).toEqual({kind: 'root-help'});
     expect(plan('--version')).toEqual({kind: 'version'});
     expect(plan('version')).toEqual({kind: 'version'});
-    expect(plan('version', '--help')).toEqual({kind: 'run', argv: ['version', '--help']});
+    expect(plan('version', '--help')).toEqual({kind: 'command-help', id: 'version', argv: ['version', '--help']});
   });
 
   it('reads -v as kubectl’s log level, never as the version', () => {

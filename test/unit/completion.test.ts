@@ -19,7 +19,7 @@ describe('describeCommands', () => {
   it('records every registered command with its flags and arguments', () => {
     expect(Object.keys(manifest.commands).sort()).toEqual(Object.keys(COMMANDS).sort());
     const diff = manifest.commands.diff;
-    expect(diff.args.map((a) => a.name)).toEqual(['source', 'target']);
+    expect(diff.args.map((a) => a.name)).toEqual(['source', 'target', 'name']);
     expect(diff.flags.find((f) => f.name === 'namespace')).toEqual({
       name: 'namespace',
       char: 'n',

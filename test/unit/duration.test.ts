@@ -1,5 +1,11 @@
 import {describe, expect, it} from 'vitest';
-import {MAX_TIMER_MS, parseKubectlDuration, parseTimerDuration} from '../../src/core/duration.js';
+import {
+  MAX_KUBECTL_DURATION_MS,
+  MAX_TIMER_MS,
+  parseKubectlDuration,
+  parseRequestTimeout,
+  parseTimerDuration,
+} from '../../src/core/duration.js';
 
 describe('kubectl durations', () => {
   it.each([
@@ -28,5 +34,12 @@ describe('kubectl durations', () => {
     expect(parseTimerDuration(`${MAX_TIMER_MS}ms`)).toBe(MAX_TIMER_MS);
     expect(parseTimerDuration('596h31m23s')).toBeLessThanOrEqual(MAX_TIMER_MS);
     expect(() => parseTimerDuration(`${MAX_TIMER_MS + 1}ms`)).toThrow();
+  });
+
+  it('--request-timeout takes any length kubectl takes (timers are chained), and refuses what kubectl refuses', () => {
+    expect(parseRequestTimeout('1000h')).toBe(3_600_000_000);
+    expect(parseRequestTimeout('2562047h')).toBeLessThanOrEqual(MAX_KUBECTL_DURATION_MS);
+    expect(() => parseRequestTimeout('2562048h')).toThrow(/invalid duration "2562048h": longer than kubectl accepts/);
+    for (const text of ['-1s', 'soon', '']) expect(() => parseRequestTimeout(text)).toThrow(/invalid duration/);
   });
 });
