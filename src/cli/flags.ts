@@ -53,8 +53,11 @@ export const outputFlags = {
 };
 
 /** -o: the one output flag of every command; json and yaml print the command's document (src/core/contracts). */
-export function outputFormatFlag(description = 'output format') {
-  return Flags.option({char: 'o', options: ['table', 'json', 'yaml'] as const, default: 'table', description})();
+export function outputFormatFlag<const Formats extends readonly string[] = readonly ['table', 'json', 'yaml']>(
+  description = 'output format',
+  formats: Formats = ['table', 'json', 'yaml'] as unknown as Formats,
+) {
+  return Flags.option({char: 'o', options: formats, default: 'table', description})();
 }
 
 /** Flags shared by diff and sync: what to compare and what to leave out. */

@@ -7,7 +7,8 @@ import {hasDifferences} from '../core/diff.js';
 import {exitCodesHelp, ExitCode, UsageError} from '../core/errors.js';
 import {fleetHasDifferences} from '../core/fleet.js';
 import {renderDocument} from '../ui/output.js';
-import {renderDiffReport} from '../ui/render-diff.js';
+import {HIDE_IDENTICAL_KEYS_ABOVE, renderDiffReport} from '../ui/render-diff.js';
+import {outputWidth} from '../ui/width.js';
 import {renderFleetReport} from '../ui/render-fleet.js';
 
 export default class Diff extends BaseCommand {
@@ -56,14 +57,18 @@ ${exitCodesHelp([0, 1, 2, 3, 4, 130], {0: 'the locations hold the same', 4: 'a l
   static override flags = {
     ...kubeFlags,
     ...compareFlags,
-    output: outputFormatFlag(),
+    output: outputFormatFlag('output format (table fits the terminal; wide does not cut values)', ['table', 'wide', 'json', 'yaml']),
     'context-lines': Flags.integer({char: 'C', description: 'lines of context in value diffs', default: 3, min: 0}),
     'hide-identical': Flags.boolean({description: 'do not list identical objects'}),
+    'hide-identical-keys': Flags.boolean({
+      description: `list only the keys that differ (default for objects with more than ${HIDE_IDENTICAL_KEYS_ABOVE} keys; --no-hide-identical-keys lists all)`,
+      allowNo: true,
+    }),
     quiet: Flags.boolean({char: 'q', description: 'print only the summary'}),
     baseline: Flags.string({
       description: 'with three or more locations: also compare every other location with this one (path-level and line diffs)',
     }),
-    'full-values': Flags.boolean({description: 'with three or more locations: print values in full instead of cut to one line'}),
+    'full-values': Flags.boolean({description: 'print values in full instead of cut to fit the terminal'}),
     owners: Flags.boolean({description: 'name who else owns each object on each side (Argo CD, Flux, Helm, secret operators, sync tools)'}),
     blame: Flags.boolean({description: 'name the field manager and time that last set each differing key on each side (managedFields)'}),
     ...outputFlags,
@@ -84,26 +89,28 @@ ${exitCodesHelp([0, 1, 2, 3, 4, 130], {0: 'the locations hold the same', 4: 'a l
         fullValues: flags['full-values'],
         context: flags['context-lines'],
       };
-      this.print(flags.output === 'table' ? renderFleetReport(report, theme, options) : renderDocument(report, flags.output));
+      this.print(
+        flags.output === 'table' || flags.output === 'wide'
+          ? renderFleetReport(report, theme, options)
+          : renderDocument(report, flags.output),
+      );
       for (const {location, error} of unread)
         this.note(`error: ${location.context}/${location.namespace} left out of the comparison: ${error.message}`);
       this.setExitCode(unread.length > 0 ? ExitCode.partial : fleetHasDifferences(report) ? ExitCode.differences : ExitCode.ok);
       return;
     }
-    if (flags.owners || flags.blame) {
-      if (locations.length >= 3) throw new UsageError(`--${flags.owners ? 'owners' : 'blame'} applies to two locations`);
+    if ((flags.owners || flags.blame) && locations.length >= 3) {
+      throw new UsageError(`--${flags.owners ? 'owners' : 'blame'} applies to two locations`);
     }
-    if (flags.baseline !== undefined || flags['full-values']) {
-      throw new UsageError(
-        `${flags.baseline !== undefined ? '--baseline' : '--full-values'} applies to three or more locations; two locations are already compared source → target`,
-      );
+    if (flags.baseline !== undefined) {
+      throw new UsageError('--baseline applies to three or more locations; two locations are already compared source → target');
     }
     const comparison = await compareLocations(kube, {source: locations[0], target: locations[1]}, names, flags, note);
     const report = withOwnership(comparison.report, comparison.source.objects, comparison.target.objects, {
       owners: flags.owners,
       blame: flags.blame,
     });
-    if (flags.output === 'table') {
+    if (flags.output === 'table' || flags.output === 'wide') {
       this.print(
         renderDiffReport(report, theme, {
           context: flags['context-lines'],
@@ -111,6 +118,9 @@ ${exitCodesHelp([0, 1, 2, 3, 4, 130], {0: 'the locations hold the same', 4: 'a l
           quiet: flags.quiet,
           owners: flags.owners,
           blame: flags.blame,
+          width: outputWidth({wide: flags.output === 'wide'}),
+          fullValues: flags['full-values'],
+          hideIdenticalKeys: flags['hide-identical-keys'],
         }),
       );
     } else {

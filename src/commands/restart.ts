@@ -83,7 +83,8 @@ ${exitCodesHelp([0, 2, 3, 4, 5, 130], {0: 'restarted (or nothing to restart)'})}
       {
         note: (text) => this.note(text),
         canPrompt: canPrompt(),
-        preview: (preview) => this.note(renderRestartReport(preview, this.themeFor(flags['no-color'], process.stderr))),
+        // Shown before the confirmation: what will be restarted once confirmed, not a dry run.
+        preview: (preview) => this.note(renderRestartReport(preview, this.themeFor(flags['no-color'], process.stderr), {confirming: true})),
         confirm: (message) => promptConfirm(message),
       },
     );

@@ -280,7 +280,7 @@ function toKeyChange(key: KeyDiff): KeyChange {
 }
 
 /** The diff reads source → target; a sync writes the source over the target, so each path change turns around. */
-function towardTarget(change: PathChange): PathChange {
+export function towardTarget(change: PathChange): PathChange {
   if (change.change === 'added') return {path: change.path, change: 'removed', ...(change.new !== undefined ? {old: change.new} : {})};
   if (change.change === 'removed') return {path: change.path, change: 'added', ...(change.old !== undefined ? {new: change.old} : {})};
   return {

@@ -4,9 +4,10 @@ import type {PathChange} from '../core/structured.js';
 import type {KeySetter} from '../core/blame.js';
 import {describeOwner} from '../core/owners.js';
 import {locationName, objectRef} from '../core/types.js';
-import {renderColumns} from './columns.js';
+import {displayWidth, renderColumns} from './columns.js';
 import {escapeNonAscii, markInvisible, shorten, showValue} from './table.js';
-import type {Theme} from './theme.js';
+import {towardTarget} from '../core/sync-plan.js';
+import {CHANGE_SYMBOL, changeLegend, type ChangeKind, type Theme} from './theme.js';
 import {counted} from '../core/words.js';
 
 export interface DiffRenderOptions {
@@ -19,7 +20,19 @@ export interface DiffRenderOptions {
   owners?: boolean;
   /** diff --blame: who last set each differing key on each side. */
   blame?: boolean;
+  /** Columns the key tables may use (outputWidth); without it, values are cut at 40 characters. */
+  width?: number;
+  /** Values in full on one line, however wide the table gets. */
+  fullValues?: boolean;
+  /** Leave identical keys out of the tables; undefined: only for objects with more than HIDE_IDENTICAL_KEYS_ABOVE keys. */
+  hideIdenticalKeys?: boolean;
 }
+
+/** Above this many keys, an object's table lists only the keys that differ (with a note saying how many were hidden). */
+export const HIDE_IDENTICAL_KEYS_ABOVE = 20;
+
+/** The narrowest a value cell gets, however narrow the terminal. */
+const MIN_VALUE_WIDTH = 12;
 
 const STATUS_TEXT: Record<KeyDiff['status'], string> = {
   identical: 'identical',
@@ -35,6 +48,7 @@ export function renderDiffReport(report: DiffReport, theme: Theme, options: Diff
   out.push(theme.bold(`${report.kinds.map((k) => (k === 'Secret' ? 'Secrets' : 'ConfigMaps')).join(' and ')}: ${from} → ${to}`));
   out.push(renderSummary(report, theme));
   if (options.quiet) return `${out.join('\n')}\n`;
+  if (report.objects.some((o) => !o.ignored && o.status !== 'identical')) out.push(changeLegend(theme));
 
   // One-line entries first, then the blocks of differing objects: on a terminal
   // the differences are what stays on screen.
@@ -54,7 +68,7 @@ export function renderDiffReport(report: DiffReport, theme: Theme, options: Diff
       );
       continue;
     }
-    blocks.push(renderObject(object, theme, options, from, to));
+    blocks.push(renderObject(object, theme, options));
   }
   if (oneLiners.length > 0) out.push('', ...oneLiners);
   for (const block of blocks) out.push('', block);
@@ -67,8 +81,8 @@ export function renderSummary(report: DiffReport, theme: Theme): string {
     ['total', s.total, (t: string) => t],
     ['identical', s.identical, theme.same],
     ['different', s.different, theme.changed],
-    ['missing in target', s.missingInTarget, theme.removed],
-    ['missing in source', s.missingInSource, theme.added],
+    ['missing in target', s.missingInTarget, theme.added],
+    ['missing in source', s.missingInSource, theme.removed],
   ] as const;
   const parts = cells.map(([label, count, paint]) => (count > 0 ? paint(`${label} ${count}`) : `${label} ${count}`));
   if (s.ignoredObjects + s.ignoredKeys > 0)
@@ -76,23 +90,43 @@ export function renderSummary(report: DiffReport, theme: Theme): string {
   return `Summary: ${parts.join(' · ')}`;
 }
 
-function renderObject(object: ObjectDiff, theme: Theme, options: DiffRenderOptions, from: string, to: string): string {
+function renderObject(object: ObjectDiff, theme: Theme, options: DiffRenderOptions): string {
   const lines: string[] = [];
   const status = STATUS_TEXT[object.status];
-  const paint = object.status === 'different' ? theme.changed : object.status === 'missing-in-target' ? theme.removed : theme.added;
-  lines.push(`${theme.bold(objectRef(object))}   ${paint(status)}${object.target?.immutable ? theme.dim('   (immutable in target)') : ''}`);
+  const kind = changeKindOf(object.status);
+  lines.push(
+    `${theme.bold(objectRef(object))}   ${theme[kind](`${CHANGE_SYMBOL[kind]} ${status}`)}${object.target?.immutable ? theme.dim('   (immutable in target)') : ''}`,
+  );
   if (options.owners) lines.push(`  ${ownersLine(object)}`);
   if (object.typeChange) {
-    lines.push(`  type: ${object.typeChange.source ?? 'Opaque'} → ${object.typeChange.target ?? 'Opaque'}`);
+    lines.push(theme.changed(`  ~ type: ${object.typeChange.target ?? 'Opaque'} → ${object.typeChange.source ?? 'Opaque'}`));
   }
-  const rows = object.keys.map((key) => [
-    key.section === 'binaryData' && !key.targetSection ? `${key.key} (binary)` : key.key,
-    key.ignored ? theme.dim(`${statusText(key, object.kind)} (ignored)`) : paintStatus(key.status, theme, statusText(key, object.kind)),
-    ...valueCells(key),
-    ...(options.blame ? [setter(key.status, key.blame?.source), setter(key.status, key.blame?.target)] : []),
-  ]);
+  const hideKeys = options.hideIdenticalKeys ?? object.keys.length > HIDE_IDENTICAL_KEYS_ABOVE;
+  const shown = hideKeys ? object.keys.filter((k) => k.status !== 'identical' || k.ignored) : object.keys;
+  // Target first: each row reads "target now → target after a sync", as every other command does.
+  const labels = shown.map((key) => {
+    const kind = key.ignored ? 'same' : changeKindOf(key.status);
+    return [
+      `${CHANGE_SYMBOL[kind]} ${key.section === 'binaryData' && !key.targetSection ? `${key.key} (binary)` : key.key}`,
+      key.ignored ? theme.dim(`${statusText(key, object.kind)} (ignored)`) : theme[kind](statusText(key, object.kind)),
+    ];
+  });
+  // Short headers (the title names source and target), no wider than the narrowest value cell.
   const blameHeaders = options.blame ? ['SET IN SOURCE BY', 'SET IN TARGET BY'] : [];
-  lines.push(renderColumns(['KEY', 'STATUS', `SOURCE ${from}`, `TARGET ${to}`, ...blameHeaders], rows, '  '));
+  const head = ['  KEY', 'STATUS', 'TARGET NOW', 'AFTER SYNC', ...blameHeaders];
+  const valueWidth = valueWidthFor(options, head, labels);
+  const rows = shown.map((key, i) => {
+    const [source, target] = valueCells(key, valueWidth);
+    return [
+      ...labels[i],
+      target,
+      source,
+      ...(options.blame ? [setter(key.status, key.blame?.source), setter(key.status, key.blame?.target)] : []),
+    ];
+  });
+  lines.push(renderColumns(head, rows, '  '));
+  const hidden = object.keys.length - shown.length;
+  if (hidden > 0) lines.push(theme.dim(`  (${counted(hidden, 'identical key')} hidden; --no-hide-identical-keys lists them)`));
   for (const key of object.keys) {
     if (key.status !== 'different' || key.ignored) continue;
     const detail = renderKeyDetail(key, theme, options);
@@ -112,42 +146,57 @@ function setter(status: KeyDiff['status'], by: KeySetter | undefined): string {
   return by.time ? `${by.manager} ${by.time.replace(/\.\d{3}Z$/, 'Z')}` : by.manager;
 }
 
+/** Each value cell's width so the table fits: what the key and status columns leave, split in two. */
+function valueWidthFor(options: DiffRenderOptions, head: string[], labels: string[][]): number {
+  if (options.fullValues || options.width === Number.POSITIVE_INFINITY) return Number.MAX_SAFE_INTEGER;
+  if (options.width === undefined) return 40;
+  const widest = (column: number) => Math.max(displayWidth(head[column]), ...labels.map((l) => displayWidth(l[column])));
+  // Indent 2, three gaps of 3.
+  const left = options.width - 2 - widest(0) - widest(1) - 9;
+  return Math.max(MIN_VALUE_WIDTH, Math.floor(left / 2));
+}
+
 /** A Secret has one section in the API: a value that is text on one side only has simply changed. */
 function statusText(key: KeyDiff, kind: ObjectDiff['kind']): string {
   if (!key.targetSection || kind === 'Secret') return STATUS_TEXT[key.status];
   return key.sameBytes ? `moved to ${key.targetSection}, same bytes` : `moved to ${key.targetSection} and changed`;
 }
 
-function paintStatus(status: KeyDiff['status'], theme: Theme, text = STATUS_TEXT[status]): string {
-  if (status === 'identical') return theme.same(text);
-  if (status === 'different') return theme.changed(text);
-  return status === 'missing-in-target' ? theme.removed(text) : theme.added(text);
+/** What a sync would do to the target: a key missing in the target is added, one missing in the source removed (--prune). */
+export function changeKindOf(status: KeyDiff['status']): ChangeKind {
+  if (status === 'identical') return 'same';
+  if (status === 'different') return 'changed';
+  return status === 'missing-in-target' ? 'added' : 'removed';
 }
 
-function cell(view: ValueView | undefined): string {
+function cell(view: ValueView | undefined, width: number): string {
   if (!view) return '-';
   if (view.sha256) return `${view.size} B sha256:${view.sha256.slice(0, 12)}`;
   if (view.masked) return `*** (${view.fingerprint})`;
-  return showValue(view.value ?? '');
+  return showValue(view.value ?? '', width);
 }
 
 /**
  * Both value cells of a row. Values that differ never print alike: cells equal up to
  * Unicode normalisation (NFC against NFD "é", "ﬁ" against "fi") escape every non-ASCII character.
  */
-export function valueCells(key: Pick<KeyDiff, 'status' | 'source' | 'target'>): [string, string] {
-  const source = cell(key.source);
-  const target = cell(key.target);
-  const a = key.source?.value;
-  const b = key.target?.value;
-  if (
-    key.status === 'different' &&
-    source.normalize('NFKC') === target.normalize('NFKC') &&
-    a !== undefined &&
-    b !== undefined &&
-    a !== b
-  ) {
-    return [showValue(escapeNonAscii(a)), showValue(escapeNonAscii(b))];
+export function valueCells(key: Pick<KeyDiff, 'status' | 'source' | 'target'>, width = 40): [string, string] {
+  let source = cell(key.source, width);
+  let target = cell(key.target, width);
+  let a = key.source?.value;
+  let b = key.target?.value;
+  if (key.status !== 'different' || a === undefined || b === undefined || a === b) return [source, target];
+  // Compared whole: two values cut alike are handled below, by showing where they differ.
+  const whole = Number.MAX_SAFE_INTEGER;
+  if (showValue(a, whole).normalize('NFKC') === showValue(b, whole).normalize('NFKC')) {
+    a = escapeNonAscii(a);
+    b = escapeNonAscii(b);
+    source = showValue(a, width);
+    target = showValue(b, width);
+  }
+  // Cut before the first difference, two cells would read alike: show the part that differs.
+  if (source === target || (source.endsWith('…') && target.endsWith('…') && source.slice(0, -1) === target.slice(0, -1))) {
+    return aroundFirstDifference(a, b, width - 1);
   }
   return [source, target];
 }
@@ -163,11 +212,11 @@ function renderKeyDetail(key: KeyDiff, theme: Theme, options: DiffRenderOptions)
   const long = !multiLine && !structured && a !== undefined && b !== undefined && (shorten(a) !== a || shorten(b) !== b);
   if (!multiLine && !structured && !long) return undefined;
   const lines = [`  ${theme.bold(key.key)}${structured ? ` (${key.format})` : ''}:`];
-  if (structured) for (const change of key.changes!) lines.push(`    ${renderPathChange(change, theme)}`);
-  if (multiLine) lines.push(renderLineDiff(key.key, a, b, theme, options.context));
+  if (structured) for (const change of key.changes!) lines.push(`    ${renderPathChange(towardTarget(change), theme)}`);
+  if (multiLine) lines.push(renderLineDiff(key.key, b, a, theme, options.context));
   if (long) {
-    const [from, to] = aroundFirstDifference(a, b, 100);
-    lines.push(theme.removed(`  - ${from}`), theme.added(`  + ${to}`));
+    const [now, after] = aroundFirstDifference(b, a, 100);
+    lines.push(theme.removed(`  - ${now}`), theme.added(`  + ${after}`));
   }
   return lines.join('\n');
 }
@@ -185,7 +234,8 @@ function lineSummary(a: string, b: string): string {
 export function aroundFirstDifference(a: string, b: string, width: number): [string, string] {
   let start = 0;
   while (start < a.length && start < b.length && a[start] === b[start]) start++;
-  const from = Math.max(0, start - 20);
+  // A little context before the difference, never so much that a narrow cell cuts the difference off.
+  const from = Math.max(0, start - Math.min(20, Math.floor(width / 3)));
   const cut = (text: string) => (from > 0 ? '…' : '') + showValue(text.slice(from), width);
   return [cut(a), cut(b)];
 }
@@ -212,13 +262,14 @@ export function renderPathChange(change: PathChange, theme: Theme): string {
  */
 export const LINE_DIFF_LIMITS = {maxEditLength: 1000, timeoutMs: 250};
 
+/** A unified diff from the target's value now (`a`) to the value after a sync (`b`). */
 export function renderLineDiff(name: string, a: string, b: string, theme: Theme, context: number): string {
-  const patch = structuredPatch(`source/${name}`, `target/${name}`, a, b, undefined, undefined, {
+  const patch = structuredPatch(`target/${name}`, `after-sync/${name}`, a, b, undefined, undefined, {
     context,
     maxEditLength: LINE_DIFF_LIMITS.maxEditLength,
     timeout: LINE_DIFF_LIMITS.timeoutMs,
   });
-  const lines = [theme.removed(`  --- source/${name}`), theme.added(`  +++ target/${name}`)];
+  const lines = [theme.removed(`  --- target/${name}`), theme.added(`  +++ after-sync/${name}`)];
   if (!patch) {
     lines.push(
       theme.dim(

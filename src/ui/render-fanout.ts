@@ -3,7 +3,7 @@ import type {ContextError, FanoutOutcome} from '../core/contracts/fanout-documen
 import {describeOwner, type Owner} from '../core/owners.js';
 import {ownerColumn} from './columns.js';
 import {renderTable} from './table.js';
-import type {Theme} from './theme.js';
+import {changeLegend, type ChangeKind, type Theme} from './theme.js';
 import {counted} from '../core/words.js';
 
 /** The kind/name of a source the way users type it. */
@@ -38,12 +38,20 @@ const ACTION_WORDS: Record<FanoutEntry['action'], string> = {
   error: 'error',
 };
 
+/** What the action does to the target, in the colours and symbols of every other command. */
+const ACTION_KIND: Record<FanoutEntry['action'], ChangeKind | 'warning'> = {
+  create: 'added',
+  update: 'changed',
+  prune: 'removed',
+  unchanged: 'same',
+  conflict: 'warning',
+  error: 'warning',
+};
+
 function paintAction(action: FanoutEntry['action'], theme: Theme): string {
-  const word = ACTION_WORDS[action];
-  if (action === 'create') return theme.added(word);
-  if (action === 'prune' || action === 'error') return theme.removed(word);
-  if (action === 'update' || action === 'conflict') return theme.changed(word);
-  return theme.same(word);
+  const kind = ACTION_KIND[action];
+  // The word says what happens; colour repeats it, so no symbol is needed in this column.
+  return kind === 'warning' ? theme.warning(ACTION_WORDS[action]) : theme[kind](ACTION_WORDS[action]);
 }
 
 export function describeRow(row: FanoutRow): string {
@@ -65,6 +73,8 @@ export function describeRow(row: FanoutRow): string {
 /** The plan: one row per context and namespace, then a summary line. */
 export function renderFanoutPlan(plan: FanoutPlan, theme: Theme, options: {title?: string; showUnchanged?: boolean} = {}): string {
   const out: string[] = [theme.bold(options.title ?? `Fanout of ${sourceName(plan.source)}`)];
+  // Without colour the action words say it all; with colour, the legend says what the colours mean.
+  if (theme.chalk.level > 0) out.push(changeLegend(theme));
   const shown = plan.entries.filter((e) => options.showUnchanged !== false || e.action !== 'unchanged');
   if (shown.length > 0) {
     out.push(
@@ -104,14 +114,16 @@ export function renderFanoutResults(
       renderTable(
         ownerColumn(['CONTEXT', 'NAMESPACE', 'ACTION', 'OWNER', 'RESULT', 'DETAIL'], rows, 3),
         rows.map((r) => {
-          const outcome = OUTCOME_WORDS[r.outcome ?? 'unchanged'];
+          // A server dry run validated the write and stored nothing: it "would" happen, it is not done.
+          const outcome =
+            options.dryRun && r.outcome === 'done' ? `would ${ACTION_WORDS[r.action]}` : OUTCOME_WORDS[r.outcome ?? 'unchanged'];
           return ownerColumn(
             [
               r.context,
               r.namespace,
               paintAction(r.action, theme),
               describeOwner(r.owner),
-              r.outcome === 'failed' ? theme.removed(outcome) : outcome,
+              r.outcome === 'failed' ? theme.warning(outcome) : outcome,
               describeRow(r),
             ],
             rows,
@@ -123,9 +135,11 @@ export function renderFanoutResults(
   }
   const count = (outcome: FanoutRow['outcome'], action?: FanoutEntry['action']) =>
     results.filter((r) => r.outcome === outcome && (!action || r.action === action)).length;
+  const written = options.dryRun
+    ? `would create ${count('done', 'create')}, would update ${count('done', 'update')}, would prune ${count('done', 'prune')} (server-validated)`
+    : `${count('done', 'create')} created, ${count('done', 'update')} updated, ${count('done', 'prune')} pruned`;
   out.push(
-    `Result: ${count('done', 'create')} created, ${count('done', 'update')} updated, ${count('done', 'prune')} pruned, ` +
-      `${count('unchanged')} unchanged, ${counted(count('skipped'), 'conflict')} skipped, ${count('failed')} failed`,
+    `Result: ${written}, ${count('unchanged')} unchanged, ${counted(count('skipped'), 'conflict')} skipped, ${count('failed')} failed`,
   );
   return `${out.join('\n')}\n`;
 }
@@ -138,21 +152,26 @@ const STATE_WORDS = {
   missing: 'missing (no copy)',
 } as const;
 
+/** What the next fanout (with --prune) would do to each copy: add a missing one, rewrite a stale or edited one, remove an orphan. */
+const STATE_KIND: Record<keyof typeof STATE_WORDS, ChangeKind> = {
+  'in-sync': 'same',
+  stale: 'changed',
+  edited: 'changed',
+  orphaned: 'removed',
+  missing: 'added',
+};
+
 export function renderFanoutStatus(status: FanoutStatus, theme: Theme, errors: ContextError[] = []): string {
   const out: string[] = [theme.bold(`Copies of ${sourceName(status.source)}${status.source.exists ? '' : ' (source not found)'}`)];
   if (status.copies.length > 0) {
     out.push(
       renderTable(
         ['CONTEXT', 'NAMESPACE', 'STATE'],
-        status.copies.map((c) => [
-          c.context,
-          c.namespace,
-          c.state === 'in-sync' ? theme.same(STATE_WORDS[c.state]) : theme.changed(STATE_WORDS[c.state]),
-        ]),
+        status.copies.map((c) => [c.context, c.namespace, theme[STATE_KIND[c.state]](STATE_WORDS[c.state])]),
       ),
     );
   } else out.push('no copies found');
-  for (const error of errors) out.push(theme.removed(`error: context ${error.context}: ${error.message}`));
+  for (const error of errors) out.push(theme.warning(`error: context ${error.context}: ${error.message}`));
   const s = status.summary;
   out.push(
     `Summary: ${s['in-sync']} in sync, ${s.stale} stale, ${s.edited} edited locally, ${s.orphaned} orphaned, ${s.missing} missing${errors.length ? `, ${counted(errors.length, 'context')} unreadable` : ''}`,

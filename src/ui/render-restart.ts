@@ -14,11 +14,16 @@ const STATUS_TEXT: Record<WorkloadOutcome['status'], string> = {
 };
 
 /** The per-workload table: which workload, what happened, and why it was selected. */
-export function renderRestartReport(report: RestartReport, theme: Theme): string {
+export function renderRestartReport(report: RestartReport, theme: Theme, options: {confirming?: boolean} = {}): string {
   const out: string[] = [];
   const where = report.allNamespaces ? `${report.context} (all namespaces)` : `${report.context}/${report.namespace}`;
   if (report.targets.length === 0) return `Restart: no key changed in ${where}, so no workload needs a restart\n`;
-  const dry = report.dryRun === 'none' ? '' : theme.dim(` (dry run: ${report.dryRun}, nothing written)`);
+  // The preview before a real restart's confirmation is not a dry run: it says what the answer "yes" does.
+  const dry = options.confirming
+    ? theme.dim(' (to be confirmed: nothing restarted yet)')
+    : report.dryRun === 'none'
+      ? ''
+      : theme.dim(` (dry run: ${report.dryRun}, nothing written)`);
   const among = report.selector === undefined ? '' : ` among workloads matching ${report.selector}`;
   out.push(theme.bold(`Consumers of ${describeTargets(report.targets)} in ${where}${among}`) + dry);
   if (report.workloads.length === 0) {
@@ -54,18 +59,19 @@ export function renderRestartSummary(report: RestartReport, theme: Theme): strin
   const restartedWord = report.dryRun === 'none' ? 'restarted' : 'would restart';
   const parts = [
     `${counted(s.consumers, 'consumer')} of ${counted(report.workloadsScanned, 'workload')}`,
-    s.restarted > 0 ? theme.added(`${restartedWord} ${s.restarted}`) : `${restartedWord} 0`,
-    s.skipped > 0 ? theme.changed(`skipped ${s.skipped}`) : 'skipped 0',
-    s.failed > 0 ? theme.removed(`failed ${s.failed}`) : 'failed 0',
+    s.restarted > 0 ? theme.changed(`${restartedWord} ${s.restarted}`) : `${restartedWord} 0`,
+    s.skipped > 0 ? theme.same(`skipped ${s.skipped}`) : 'skipped 0',
+    s.failed > 0 ? theme.warning(`failed ${s.failed}`) : 'failed 0',
   ];
   return `Summary: ${parts.join(' · ')}`;
 }
 
 function paint(status: WorkloadOutcome['status'], theme: Theme): string {
   const text = STATUS_TEXT[status];
-  if (status === 'failed') return theme.removed(text);
-  if (status === 'skipped') return theme.changed(text);
-  return theme.added(text);
+  // A restart changes the target's pods: a change, red, as in every other command.
+  if (status === 'failed') return theme.warning(text);
+  if (status === 'skipped') return theme.same(text);
+  return theme.changed(text);
 }
 
 function reasonOf(w: WorkloadOutcome): string {

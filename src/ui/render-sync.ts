@@ -8,7 +8,7 @@ import type {UndoResult} from '../core/undo-plan.js';
 import {renderPathChange} from './render-diff.js';
 import {ownerColumn} from './columns.js';
 import {renderTable, shorten, showValue} from './table.js';
-import type {Theme} from './theme.js';
+import {changeLegend, type Theme} from './theme.js';
 
 /** A short preview of a value for prompts and reviews: masked Secret values show their fingerprint. */
 export function previewValue(view: ValueView | undefined, width = 24): string {
@@ -27,7 +27,7 @@ export function renderKeyChange(change: KeyChange, theme: Theme): string {
 
 /** The review shown before confirming, and the --dry-run=client table: exactly what would be written. */
 export function renderSyncPlan(plan: SyncPlan, theme: Theme, options: {showAll?: boolean} = {}): string {
-  const out: string[] = [theme.bold(`Sync plan: ${locationName(plan.source)} → ${locationName(plan.target)}`)];
+  const out: string[] = [theme.bold(`Sync plan: ${locationName(plan.source)} → ${locationName(plan.target)}`), changeLegend(theme)];
   for (const object of plan.objects) {
     if (!options.showAll && (object.action === 'unchanged' || (object.action === 'skipped' && object.reason !== 'no keys selected')))
       continue;
@@ -37,7 +37,7 @@ export function renderSyncPlan(plan: SyncPlan, theme: Theme, options: {showAll?:
     if (object.ownerWarning && isWritable(object)) out.push(theme.removed(`warning: ${object.ownerWarning}`));
   const s = plan.summary;
   out.push(
-    `Plan: ${s.create} to create, ${s.update} to update, ${s.recreate} to recreate, ${s.unchanged} unchanged, ${s.skipped} skipped${s.refused > 0 ? theme.removed(`, ${s.refused} refused`) : ''}`,
+    `Plan: ${s.create} to create, ${s.update} to update, ${s.recreate} to recreate, ${s.unchanged} unchanged, ${s.skipped} skipped${s.refused > 0 ? theme.warning(`, ${s.refused} refused`) : ''}`,
   );
   return `${out.join('\n')}\n`;
 }
@@ -51,7 +51,7 @@ function renderPlannedObject(object: PlannedObject, theme: Theme): string {
     .join(', ');
   const head =
     object.problems.length > 0
-      ? theme.removed(`refused`)
+      ? theme.warning(`refused`)
       : object.action === 'skipped'
         ? theme.dim(`skipped (${object.reason})`)
         : actionText(object, theme);
@@ -63,14 +63,14 @@ function renderPlannedObject(object: PlannedObject, theme: Theme): string {
     // Inside a structured value, the paths that change say more than two shortened texts.
     for (const path of change.paths ?? []) lines.push(`        ${renderPathChange(path, theme)}`);
   }
-  for (const problem of object.problems) lines.push(`    ${theme.removed(`! ${problem}`)}`);
+  for (const problem of object.problems) lines.push(`    ${theme.warning(`! ${problem}`)}`);
   return lines.join('\n');
 }
 
 function actionText(object: PlannedObject, theme: Theme): string {
-  if (object.action === 'create') return theme.added('create');
-  if (object.action === 'recreate') return theme.removed('recreate (delete, then create)');
-  if (object.action === 'update') return theme.changed('update');
+  if (object.action === 'create') return theme.added('+ create');
+  if (object.action === 'recreate') return theme.removed('- recreate (delete, then create)');
+  if (object.action === 'update') return theme.changed('~ update');
   return theme.same(object.action);
 }
 
@@ -89,14 +89,15 @@ export function renderSyncResult(result: SyncResult, theme: Theme): string {
   const s = result.summary;
   const verb = result.dryRun === 'server' ? 'would write (server dry run)' : 'written';
   out.push(
-    `${locationName(result.source)} → ${locationName(result.target)}: ${s.written} ${verb}, ${s.unchanged} unchanged, ${s.skipped} skipped, ${s.failed > 0 ? theme.removed(`${s.failed} failed`) : '0 failed'}${result.runId ? ` (run ${result.runId})` : ''}`,
+    `${locationName(result.source)} → ${locationName(result.target)}: ${s.written} ${verb}, ${s.unchanged} unchanged, ${s.skipped} skipped, ${s.failed > 0 ? theme.warning(`${s.failed} failed`) : '0 failed'}${result.runId ? ` (run ${result.runId})` : ''}`,
   );
   return `${out.join('\n')}\n`;
 }
 
 function paintOutcome(object: ObjectResult, theme: Theme, dryRun: boolean): string {
-  if (object.outcome === 'written') return theme.added(dryRun ? 'would write' : 'written');
-  if (object.outcome === 'failed') return theme.removed(object.conflict ? 'conflict' : 'failed');
+  // Results are not changes: only what needs a look is coloured.
+  if (object.outcome === 'written') return dryRun ? 'would write' : 'written';
+  if (object.outcome === 'failed') return theme.warning(object.conflict ? 'conflict' : 'failed');
   return theme.same(object.outcome);
 }
 
@@ -130,9 +131,9 @@ export function renderRunList(records: RunRecord[], theme: Theme): string {
 
 export function renderUndoResult(result: UndoResult, theme: Theme): string {
   const outcome = {
-    failed: theme.removed('failed'),
-    restored: theme.added('restored'),
-    'would-restore': theme.added('would restore'),
+    failed: theme.warning('failed'),
+    restored: theme.changed('restored'),
+    'would-restore': theme.changed('would restore'),
     skipped: theme.same('skipped'),
   };
   const rows = result.objects.map((o) =>
@@ -153,6 +154,6 @@ export function renderUndoResult(result: UndoResult, theme: Theme): string {
   const done =
     result.dryRun === 'none'
       ? `${s.restored} restored`
-      : `${s['would-restore']} would be restored (dry run: ${result.dryRun}, nothing written)`;
+      : `would restore ${s['would-restore']} (dry run: ${result.dryRun}, nothing written)`;
   return `${renderTable(ownerColumn(['WHERE', 'OBJECT', 'ACTION', 'OWNER', 'RESULT', 'DETAIL'], result.objects, 3), rows)}\nundo ${result.runId}: ${done}, ${s.skipped} skipped, ${s.failed} failed\n`;
 }

@@ -14,12 +14,27 @@ export function useColor({noColor, stream, env = process.env}: ColorChoice): boo
   return Boolean(stream.isTTY);
 }
 
+/**
+ * What a change does to the target, in every command: diff, picker, review, fanout,
+ * restart and undo all read "target now → target after". One colour and one symbol
+ * per kind, so the meaning survives without colour.
+ */
+export type ChangeKind = 'added' | 'removed' | 'changed' | 'same';
+
+export const CHANGE_SYMBOL: Record<ChangeKind, string> = {added: '+', removed: '-', changed: '~', same: ' '};
+
 export interface Theme {
   chalk: ChalkInstance;
+  /** Green: added to the target. */
   added: (text: string) => string;
+  /** Red: leaves the target. */
   removed: (text: string) => string;
+  /** Red: changes in the target. */
   changed: (text: string) => string;
+  /** Dim: unchanged. */
   same: (text: string) => string;
+  /** Yellow: warnings, conflicts, skips and failures: something to look at, not a change. */
+  warning: (text: string) => string;
   dim: (text: string) => string;
   bold: (text: string) => string;
   heading: (text: string) => string;
@@ -31,10 +46,33 @@ export function createTheme(color: boolean): Theme {
     chalk,
     added: chalk.green,
     removed: chalk.red,
-    changed: chalk.yellow,
-    same: chalk.gray,
+    changed: chalk.red,
+    same: chalk.dim,
+    warning: chalk.yellow,
     dim: chalk.dim,
     bold: chalk.bold,
     heading: chalk.bold.cyan,
   };
+}
+
+/** Text painted as its change kind. */
+export function paintChange(theme: Theme, kind: ChangeKind, text: string): string {
+  return theme[kind](text);
+}
+
+/** A line (or cell) that starts with the change's symbol, painted as its kind. */
+export function changeLine(theme: Theme, kind: ChangeKind, text: string): string {
+  return theme[kind](`${CHANGE_SYMBOL[kind]} ${text}`);
+}
+
+/** The legend printed wherever symbols and colour carry meaning. */
+export function changeLegend(theme: Theme): string {
+  return (
+    theme.dim('Legend: ') +
+    [
+      theme.added('+ added to target'),
+      theme.removed('- removed from target'),
+      theme.changed('~ changed in target (now → after sync)'),
+    ].join(theme.dim(' · '))
+  );
 }

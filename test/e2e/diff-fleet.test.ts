@@ -71,9 +71,9 @@ describe('diff with three or more locations (fleet matrix)', () => {
     const wrong = await runCli([...args.slice(0, -1), 'nowhere/else']);
     expect(wrong.code).toBe(2);
     expect(wrong.stderr).toMatch(/^error: --baseline: "nowhere\/else" is not one of the locations/);
-    const two = await runCli(['diff', `alpha/${dev}`, `alpha/${staging}`, '--full-values']);
+    const two = await runCli(['diff', `alpha/${dev}`, `alpha/${staging}`, '--baseline', `alpha/${dev}`]);
     expect(two.code).toBe(2);
-    expect(two.stderr).toMatch(/--full-values applies to three or more locations/);
+    expect(two.stderr).toMatch(/--baseline applies to three or more locations/);
   });
 
   it('prints a matrix of group letters and exits 1 when a row disagrees', async () => {

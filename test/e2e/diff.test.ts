@@ -73,20 +73,22 @@ describe('diff between two namespaces of one cluster', () => {
     expect(out).toContain(`ConfigMaps: alpha/${src} → alpha/${dst}`);
     expect(out).toContain('Summary: total 5 · identical 1 · different 2 · missing in target 1 · missing in source 1');
     expect(out).toMatch(/^configmap\/common {3}identical \(1 key\)$/m);
-    expect(out).toMatch(/^configmap\/app-config {3}different$/m);
-    expect(out).toMatch(/^ {2}LOG_LEVEL +different +debug +info$/m);
-    expect(out).toMatch(/^ {2}ONLY_SRC +missing in target +1 +-$/m);
-    expect(out).toMatch(/^ {2}ONLY_DST +missing in source +- +2$/m);
-    expect(out).toMatch(/^ {2}SAME +identical +x +x$/m);
-    expect(out).toMatch(/^ {2}app\.yaml +different +server:↵ {2}port: 9090↵/m);
-    expect(out).toContain('    ~ server.port: 9090 → 8080');
-    expect(out).toContain('    ~ features.cart: true → false');
-    expect(out).toContain('    ~ retry.max: 5 → 3');
-    expect(out).toContain('  -worker_processes auto;\n  +worker_processes 4;\n   events { worker_connections 1024; }');
-    expect(out).toMatch(/^ {2}logo\.bin \(binary\) +different +4 B sha256:[0-9a-f]{12} +4 B sha256:[0-9a-f]{12}$/m);
-    expect(out).toMatch(/^ {2}same\.bin \(binary\) +identical/m);
-    expect(out).toMatch(/^configmap\/only-src {3}missing in target$/m);
-    expect(out).toMatch(/^configmap\/only-dst {3}missing in source$/m);
+    expect(out).toMatch(/^configmap\/app-config {3}~ different$/m);
+    // The target's value now first, then the value a sync would write.
+    expect(out).toMatch(/^ {2}~ LOG_LEVEL +different +info +debug$/m);
+    expect(out).toMatch(/^ {2}\+ ONLY_SRC +missing in target +- +1$/m);
+    expect(out).toMatch(/^ {2}- ONLY_DST +missing in source +2 +-$/m);
+    expect(out).toMatch(/^ {4}SAME +identical +x +x$/m);
+    expect(out).toMatch(/^ {2}~ app\.yaml +different +…rt: 8080↵ {2}t… +…rt: 9090↵ {2}t…$/m);
+    // Target now → target after a sync.
+    expect(out).toContain('    ~ server.port: 8080 → 9090');
+    expect(out).toContain('    ~ features.cart: false → true');
+    expect(out).toContain('    ~ retry.max: 3 → 5');
+    expect(out).toContain('  -worker_processes 4;\n  +worker_processes auto;\n   events { worker_connections 1024; }');
+    expect(out).toMatch(/^ {2}~ logo\.bin \(binary\) +different +4 B sha256:[0-9a-f]{12} +4 B sha256:[0-9a-f]{12}$/m);
+    expect(out).toMatch(/^ {4}same\.bin \(binary\) +identical/m);
+    expect(out).toMatch(/^configmap\/only-src {3}\+ missing in target$/m);
+    expect(out).toMatch(/^configmap\/only-dst {3}- missing in source$/m);
     expect(out).not.toContain('kube-root-ca.crt');
   });
 
@@ -94,7 +96,7 @@ describe('diff between two namespaces of one cluster', () => {
     const narrowed = await runCli(['diff', `alpha/${src}`, `alpha/${dst}`, 'app-config', '-C', '0']);
     expect(narrowed.code).toBe(1);
     expect(narrowed.stdout).toContain('Summary: total 1 · identical 0 · different 1');
-    expect(narrowed.stdout).toContain('  @@ -1,1 +1,1 @@\n  -worker_processes auto;\n  +worker_processes 4;\n');
+    expect(narrowed.stdout).toContain('  @@ -1,1 +1,1 @@\n  -worker_processes 4;\n  +worker_processes auto;\n');
     // The controller manager publishes kube-root-ca.crt into each new namespace; wait for it rather than skip.
     const published = (namespace: string) => async () =>
       (await kubectl(['--context', 'alpha', 'get', 'configmaps', '-n', namespace, '-o', 'name'])).includes('kube-root-ca.crt');
@@ -137,12 +139,12 @@ describe('diff between two namespaces of one cluster', () => {
     expect(masked.stdout).not.toContain('pw-target-456');
     const fp = /^ {2}username +identical +\*\*\* \(([0-9a-f]{8})\) +\*\*\* \(([0-9a-f]{8})\)$/m.exec(masked.stdout);
     expect(fp?.[1]).toBe(fp?.[2]);
-    expect(masked.stdout).toMatch(/^ {2}password +different +\*\*\* \([0-9a-f]{8}\) +\*\*\* \([0-9a-f]{8}\)$/m);
+    expect(masked.stdout).toMatch(/^ {2}~ password +different +\*\*\* \([0-9a-f]{8}\) +\*\*\* \([0-9a-f]{8}\)$/m);
     const json = await runCli(['diff', `alpha/${src}`, `alpha/${dst}`, '--kind', 'secrets', '-o', 'json']);
     expect(json.stdout).not.toContain('pw-source-123');
     expect(JSON.parse(json.stdout).secretsShown).toBe(false);
     const shown = await runCli(['diff', `alpha/${src}`, `alpha/${dst}`, '--kind', 'secrets', '--show-secrets']);
-    expect(shown.stdout).toMatch(/^ {2}password +different +pw-source-123 +pw-target-456$/m);
+    expect(shown.stdout).toMatch(/^ {2}~ password +different +pw-target-456 +pw-source-123$/m);
   });
 
   it('prints one document for -o json and -o yaml that matches the schema', async () => {
@@ -246,7 +248,7 @@ describe('locations', () => {
     const result = await runCli(['diff', `alpha/${same}`, `beta/${far}`]);
     expect(result.code).toBe(1);
     expect(result.stdout).toContain(`ConfigMaps: alpha/${same} → beta/${far}`);
-    expect(result.stdout).toMatch(/^configmap\/only-far {3}missing in source$/m);
+    expect(result.stdout).toMatch(/^configmap\/only-far {3}- missing in source$/m);
   });
 
   it('reads a bare NAMESPACE in the current (or --context) context, and --from/--to overrides', async () => {

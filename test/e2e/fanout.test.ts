@@ -398,7 +398,10 @@ describe('fanout failures and dry runs', () => {
     ]);
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('server dry run: nothing stored');
-    expect(result.stdout).toMatch(/create\s+done/);
+    // Validated by the server, not done: the same words as the action, in the conditional.
+    expect(result.stdout).toMatch(/create\s+would create/);
+    expect(result.stdout).not.toMatch(/\bdone\b|\bcreated\b/);
+    expect(result.stdout).toContain('Result: would create 1, would update 0, would prune 0 (server-validated)');
     expect(await getCm('alpha', a, 'dry')).toBeUndefined();
   });
 });

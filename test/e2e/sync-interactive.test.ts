@@ -35,7 +35,7 @@ describe.skipIf(missingTool(hasScript, 'script (util-linux), which gives the CLI
         {waitFor: /Objects to sync/, keys: [KEY.space, KEY.down, KEY.space, KEY.enter]},
         // app: keys A and C (the first row is "all different keys").
         {
-          waitFor: /Keys of configmap\/app to write[\s\S]*C\s+different\s+new-c → old-c/,
+          waitFor: /Keys of configmap\/app to write[\s\S]*C\s+different\s+old-c → new-c/,
           keys: [KEY.down, KEY.space, KEY.down, KEY.down, KEY.space, KEY.enter],
         },
         // other: "all different keys".
@@ -116,7 +116,7 @@ describe.skipIf(missingTool(hasScript, 'script (util-linux), which gives the CLI
     expect(screen).toMatch(
       /error: conflict: configmap\/race-a in namespace "[^"]+" changed on the server after it was read \(context "alpha"\)/,
     );
-    expect(screen).toMatch(/A\s+different\s+new\s+edited-meanwhile/);
+    expect(screen).toMatch(/A\s+different\s+edited-meanwhile\s+new/);
     expect(await data(dst, 'race-a')).toEqual({A: 'edited-meanwhile'});
     expect(await data(dst, 'race-b')).toEqual({B: 'new'});
   });

@@ -28,7 +28,7 @@ describe('describeCommands', () => {
       persistent: true,
     });
     expect(diff.flags.find((f) => f.name === 'context-lines')?.persistent).toBeUndefined();
-    expect(diff.flags.find((f) => f.name === 'output')?.options).toEqual(['table', 'json', 'yaml']);
+    expect(diff.flags.find((f) => f.name === 'output')?.options).toEqual(['table', 'wide', 'json', 'yaml']);
     expect(manifest.commands.completion.args).toEqual([{name: 'shell', options: ['bash', 'zsh', 'fish', 'kubectl']}]);
   });
 });

@@ -66,6 +66,11 @@ describe('render-fanout', () => {
     const text = renderFanoutResults(p, results, theme);
     expect(text).toMatch(/alpha\s+b\s+update\s+FAILED\s+forbidden: cannot update/);
     expect(text).toContain('Result: 1 created, 0 updated, 0 pruned, 0 unchanged, 1 conflict skipped, 1 failed');
+    // A server dry run validated the writes and stored nothing: no row or total says "done" or "created".
+    const dry = renderFanoutResults(p, results, theme, {dryRun: true});
+    expect(dry).toMatch(/alpha\s+a\s+create\s+would create/);
+    expect(dry).not.toMatch(/\bdone\b|\bcreated\b/);
+    expect(dry).toContain('Result: would create 1, would update 0, would prune 0 (server-validated)');
     const json = JSON.stringify(fanoutDocument(p, results));
     expectSchema('fanout-plan', JSON.parse(json));
     expectSchema('fanout-plan', JSON.parse(JSON.stringify([fanoutDocument(p), fanoutDocument(p, results)])));

@@ -33,7 +33,7 @@ describe('fleet --baseline and --full-values', () => {
     ];
     const text = renderFleetReport(diffFleet(locations, objects, {...options, baseline: 0}), plain, {hideIdentical: false, quiet: false});
     expect(text).toMatch(
-      /Against the baseline alpha\/a:\nConfigMaps and Secrets: alpha\/a → alpha\/b[\s\S]*~ port: 1 → 2[\s\S]*ConfigMaps and Secrets: alpha\/a → alpha\/c[\s\S]*~ host: x → y/,
+      /Against the baseline alpha\/a:\nConfigMaps and Secrets: alpha\/a → alpha\/b[\s\S]*~ port: 2 → 1[\s\S]*ConfigMaps and Secrets: alpha\/a → alpha\/c[\s\S]*~ host: y → x/,
     );
   });
 

@@ -30,15 +30,15 @@ describe('renderDiffReport', () => {
     expect(renderDiffReport(report(), plain, defaults)).toMatch(/^configmap\/common {3}identical \(2 keys\)$/m);
     const hidden = renderDiffReport(report(), plain, {...defaults, hideIdentical: true});
     expect(hidden).not.toContain('configmap/common');
-    expect(hidden).toContain('configmap/app-config   different');
+    expect(hidden).toContain('configmap/app-config   ~ different');
   });
 
   it('uses -C for the lines of context of value diffs', () => {
     const a = 'l1\nl2\nl3\nl4\nl5\nl6\nl7\n';
     const b = a.replace('l4', 'L4');
     expect(renderLineDiff('k', a, b, plain, 1).split('\n')).toEqual([
-      '  --- source/k',
-      '  +++ target/k',
+      '  --- target/k',
+      '  +++ after-sync/k',
       '  @@ -3,3 +3,3 @@',
       '   l3',
       '  -l4',
@@ -113,7 +113,7 @@ describe('long one-line values', () => {
       salt: SALT,
     });
     const text = renderDiffReport(r, plain, defaults);
-    expect(text).toContain(`  TOKEN:\n  - …${'a'.repeat(20)}OLD${'z'.repeat(76)}…\n  + …${'a'.repeat(20)}NEW${'z'.repeat(76)}…\n`);
+    expect(text).toContain(`  TOKEN:\n  - …${'a'.repeat(20)}NEW${'z'.repeat(76)}…\n  + …${'a'.repeat(20)}OLD${'z'.repeat(76)}…\n`);
   });
 });
 
@@ -146,7 +146,7 @@ describe('value details', () => {
       {kinds: ['ConfigMap'], showSecrets: false, salt: SALT},
     );
     const text = renderDiffReport(r, plain, defaults);
-    expect(text).toContain('  settings.json (json):\n    ~ replicas: 2 → 3\n');
+    expect(text).toContain('  settings.json (json):\n    ~ replicas: 3 → 2\n');
     expect(text).not.toContain('--- source/settings.json');
   });
 });

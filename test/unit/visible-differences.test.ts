@@ -61,7 +61,8 @@ describe('visible differences', () => {
       hideIdentical: false,
       quiet: false,
     });
-    expect(text).toMatch(/^ {2}-a=1␍$/m);
-    expect(text).toMatch(/^ {2}\+a=1$/m);
+    // Target now (LF) → after sync (the source's CRLF).
+    expect(text).toMatch(/^ {2}-a=1$/m);
+    expect(text).toMatch(/^ {2}\+a=1␍$/m);
   });
 });
