@@ -37,7 +37,7 @@ describe.skipIf(missingTool(hasScript, 'script (util-linux), which gives the CLI
   it('shows the plan, asks, and restarts on "y"', async () => {
     const {code, screen} = await runOnTerminal(
       ['restart', 'configmap/confirm', '--context', 'alpha', '-n', ns],
-      [{waitFor: /Restart 1 workload\(s\) in alpha\/[^?]+\?/, keys: ['y', KEY.enter]}],
+      [{waitFor: /Restart 1 workload in alpha\/[^?]+\?/, keys: ['y', KEY.enter]}],
       {XDG_STATE_HOME: stateHome},
     );
     expect(code).toBe(0);
@@ -52,7 +52,7 @@ describe.skipIf(missingTool(hasScript, 'script (util-linux), which gives the CLI
   it('declining exits 5 and patches nothing', async () => {
     const {code, screen} = await runOnTerminal(
       ['restart', 'configmap/decline', '--context', 'alpha', '-n', ns],
-      [{waitFor: /Restart 1 workload\(s\) in alpha\/[^?]+\?/, keys: ['n', KEY.enter]}],
+      [{waitFor: /Restart 1 workload in alpha\/[^?]+\?/, keys: ['n', KEY.enter]}],
       {XDG_STATE_HOME: stateHome},
     );
     expect(code).toBe(5);
@@ -65,7 +65,7 @@ describe.skipIf(missingTool(hasScript, 'script (util-linux), which gives the CLI
   it('Ctrl-C at the question exits 130 and patches nothing', async () => {
     const {code, screen} = await runOnTerminal(
       ['restart', 'configmap/interrupt', '--context', 'alpha', '-n', ns],
-      [{waitFor: /Restart 1 workload\(s\) in alpha\/[^?]+\?/, keys: [KEY.ctrlC]}],
+      [{waitFor: /Restart 1 workload in alpha\/[^?]+\?/, keys: [KEY.ctrlC]}],
       {XDG_STATE_HOME: stateHome},
     );
     expect(code).toBe(130);
