@@ -1,15 +1,10 @@
 // The JSON the API server sends, as far as this program reads it. Only the fields used are
 // typed; the rest passes through unread.
+import type {OwnerReference} from '../core/types.js';
 import type {PodSpec} from '../core/workload.js';
 
-export interface WireOwnerReference {
-  apiVersion: string;
-  kind: string;
-  name: string;
-  uid: string;
-  controller?: boolean;
-  blockOwnerDeletion?: boolean;
-}
+/** The server's ownerReferences have exactly the shape the core type keeps. */
+export type WireOwnerReference = OwnerReference;
 
 export interface WireObjectMeta {
   name?: string;
