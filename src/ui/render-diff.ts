@@ -112,7 +112,7 @@ function renderObject(object: ObjectDiff, theme: Theme, options: DiffRenderOptio
     ];
   });
   // Short headers (the title names source and target), no wider than the narrowest value cell.
-  const blameHeaders = options.blame ? ['SET IN SOURCE BY', 'SET IN TARGET BY'] : [];
+  const blameHeaders = options.blame ? ['SET IN TARGET BY', 'SET IN SOURCE BY'] : [];
   const head = ['  KEY', 'STATUS', 'TARGET NOW', 'AFTER SYNC', ...blameHeaders];
   const valueWidth = valueWidthFor(options, head, labels);
   const rows = shown.map((key, i) => {
@@ -121,7 +121,7 @@ function renderObject(object: ObjectDiff, theme: Theme, options: DiffRenderOptio
       ...labels[i],
       target,
       source,
-      ...(options.blame ? [setter(key.status, key.blame?.source), setter(key.status, key.blame?.target)] : []),
+      ...(options.blame ? [setter(key.status, key.blame?.target), setter(key.status, key.blame?.source)] : []),
     ];
   });
   lines.push(renderColumns(head, rows, '  '));

@@ -136,11 +136,12 @@ describe('byte-exact round trips', () => {
 
     const table = await runCli(['diff', `alpha/${src}`, `beta/${dst}`, 'secret/lookalike', '--kind', 'secrets', '--show-secrets']);
     expect(table.code).toBe(1);
-    expect(table.stdout).toMatch(/pair-0 +different +⟨BOM⟩hello +hello$/m);
-    expect(table.stdout).toMatch(/pair-1 +different +caf\\u00e9 +cafe\\u0301$/m);
-    expect(table.stdout).toMatch(/pair-2 +different +value··· +value$/m);
-    expect(table.stdout).toMatch(/pair-3 +different +a=1␍↵b=2␍↵ +a=1↵b=2↵$/m);
-    expect(table.stdout).toMatch(/pair-4 +different +ab\\u200bc +abc$/m);
+    // Each row reads target now → after sync (the source's value).
+    expect(table.stdout).toMatch(/~ pair-0 +different +hello +⟨BOM⟩hello$/m);
+    expect(table.stdout).toMatch(/~ pair-1 +different +cafe\\u0301 +caf\\u00e9$/m);
+    expect(table.stdout).toMatch(/~ pair-2 +different +value +value···$/m);
+    expect(table.stdout).toMatch(/~ pair-3 +different +a=1↵b=2↵ +a=1␍↵b=2␍↵$/m);
+    expect(table.stdout).toMatch(/~ pair-4 +different +abc +ab\\u200bc$/m);
   });
 
   it('sync --keys writes the selected key and leaves the other bytes alone', async () => {

@@ -33,7 +33,7 @@ describe('command line errors: one line, exit 2, a suggestion when something is 
     ],
     [['diff', 'a', 'b', '-C', 'abc'], /^error: invalid value for --context-lines: expected an integer but received: abc$/],
     [['diff', 'a', 'b', '--v=lots'], /^error: invalid value for --v: expected an integer/],
-    [['diff', 'a', 'b', '-o', 'xml'], /^error: invalid value "xml" for --output: must be one of table, json, yaml$/],
+    [['diff', 'a', 'b', '-o', 'xml'], /^error: invalid value "xml" for --output: must be one of table, wide, json, yaml$/],
     [['-v'], /^error: flag needs an argument: -v takes a log level/],
   ])('%j', async (args, pattern) => {
     const result = await runCli(args);

@@ -15,6 +15,7 @@ const readSchema = (name: string) => JSON.parse(readFileSync(join(repoRoot, 'sch
 const ajv = new Ajv2020({allErrors: true, strictRequired: false, allowUnionTypes: true});
 ajv.addSchema(readSchema('diff-report.schema.json'));
 const validateDiff = ajv.getSchema('https://kubectl-configsync.dev/schema/diff-report.schema.json')!;
+ajv.addSchema(readSchema('restart-report.schema.json'));
 const validatePlan = ajv.compile(readSchema('sync-plan.schema.json'));
 
 const cleanups: Array<() => Promise<void>> = [];
@@ -339,7 +340,7 @@ describe('owners of targets', () => {
       '--field-manager',
       'ops-team',
     ]);
-    expect(table.stdout).toMatch(/configmap\/argocd-app\s+update\s+1 changed\s+owner: Argo CD application guestbook \(reverts\)/);
+    expect(table.stdout).toMatch(/configmap\/argocd-app\s+~ update\s+1 changed\s+owner: Argo CD application guestbook \(reverts\)/);
     expect(table.stdout).toContain('warning: configmap/argocd-app is owned by Argo CD application guestbook');
     expect(table.stdout).toContain('- ops-team');
   });
@@ -490,8 +491,10 @@ describe('diff --blame', () => {
     expect(key.blame.target.time >= before.replace(/\.\d{3}Z$/, 'Z')).toBe(true);
     expect(key.blame.source.manager).toBe('kubectl-client-side-apply');
     const table = await runCli(['diff', `alpha/${a}`, `alpha/${b}`, '--blame']);
-    expect(table.stdout).toMatch(/SET IN SOURCE BY\s+SET IN TARGET BY/);
-    expect(table.stdout).toMatch(/LOG_LEVEL\s+different\s+debug\s+warn\s+kubectl-client-side-apply \S+\s+oncall-alice \d{4}-\d\d-\d\dT/);
+    expect(table.stdout).toMatch(/SET IN TARGET BY\s+SET IN SOURCE BY/);
+    expect(table.stdout).toMatch(
+      /~ LOG_LEVEL\s+different\s+warn\s+debug\s+oncall-alice \d{4}-\d\d-\d\dT\S+\s+kubectl-client-side-apply \S+/,
+    );
   });
 });
 
