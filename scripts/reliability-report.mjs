@@ -136,9 +136,13 @@ function rank(known, suite) {
   return index < 0 ? known.length : index;
 }
 
-/** How much worse than the README's figure a timing may be in a later run before CI fails. */
-const MEASURED_TOLERANCE = 1.5;
-const MEASURED_SLACK_MS = 250;
+/**
+ * How much worse than the README's figure a timing may be in a later run before CI fails: runs
+ * differ by machine and load (the README's run may be on a quiet machine, CI's under two workers),
+ * so only a run several times slower than stated fails.
+ */
+const MEASURED_TOLERANCE = 3;
+const MEASURED_SLACK_MS = 1000;
 
 /** The figures of the rendered table, keyed "title|label" (the first column repeats only once per suite). */
 export function tableFigures(markdown) {

@@ -24,8 +24,8 @@ describe('the README check', () => {
   });
 
   it('fails when a timing is well beyond what the README states', () => {
-    expect(compareFigures([record({pluginStartsPerRun: 1, worstMsOneHung: 9000})], committed)).toEqual([
-      expect.stringContaining('README states 3000, this run measured 9000'),
+    expect(compareFigures([record({pluginStartsPerRun: 1, worstMsOneHung: 12000})], committed)).toEqual([
+      expect.stringContaining('README states 3000, this run measured 12000'),
     ]);
   });
 
