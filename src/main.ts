@@ -34,13 +34,6 @@ export function userAgent(): string {
 
 export async function main(argv: string[], entry: Entry): Promise<void> {
   markPhase('main');
-  // A reader that stops early (`| head`) closes the pipe: end quietly, as kubectl does, not with a warning.
-  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
-    if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
-    process.nextTick(() => {
-      throw error;
-    });
-  });
   const fast = !process.env[NO_FAST_PATH_ENV];
   if (fast && argv[0] === '__complete') {
     const {runCompletion} = await import('./cli/completion-runtime.js');
