@@ -1,4 +1,5 @@
 // Manifests and read-backs shared by the restart end-to-end tests.
+import {eventually} from './support.js';
 import {cliAuditEvents, type AuditEvent, type Cluster} from './audit.js';
 import {kubectl, kubectlJson, runCli, type RunResult} from './support.js';
 
@@ -49,8 +50,6 @@ export async function revisions(kind: Kind, namespace: string, name: string, con
 }
 
 /** Polls until check() returns true (the controllers work asynchronously); returns the last answer. */
-import {eventually} from './support.js';
-
 export {eventually};
 
 export async function waitForRevisions(kind: Kind, namespace: string, name: string, count: number): Promise<number> {
