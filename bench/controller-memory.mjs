@@ -4,8 +4,10 @@
 // (a pass over every source), and, as the baseline measured in the same run, `kubectl get
 // configmaps,secrets -A -o json` (time and peak RSS): the cost of merely reading that data once.
 //
-//   npm run build && node bench/controller-memory.mjs [--objects 5000] [--sources 20] [--size 4096] [--targets 5]
+//   npm run build && node bench/controller-memory.mjs [--objects 5000] [--sources 20] [--size 4096] [--targets 5] [--no-manifest-node-options]
 //
+// The controller runs with the NODE_OPTIONS of the Deployment that `controller manifests` prints
+// (--no-manifest-node-options: V8's defaults).
 // Needs the test bed (npm run cluster:up). Creates its namespaces and deletes them at the end.
 import {execFileSync, spawn, spawnSync} from 'node:child_process';
 import {randomBytes} from 'node:crypto';
@@ -132,6 +134,10 @@ async function metrics() {
     inSync: get('configsync_copies{state="in_sync"}') ?? 0,
     rss: get('process_resident_memory_bytes') ?? 0,
     heapUsed: get('nodejs_heap_size_used_bytes') ?? 0,
+    heapTotal: get('nodejs_heap_size_total_bytes') ?? 0,
+    external: get('nodejs_external_memory_bytes') ?? 0,
+    newSpace: get('nodejs_heap_space_size_total_bytes{space="new"}') ?? 0,
+    codeSpace: get('nodejs_heap_space_size_total_bytes{space="code"}') ?? 0,
   };
 }
 
@@ -148,6 +154,21 @@ async function until(what, check, timeoutMs = 600_000) {
     await sleep(100);
   }
 }
+
+/** The controller runs with the V8 flags its Deployment sets (controller manifests), as in a cluster. */
+function manifestNodeOptions() {
+  const out = execFileSync(
+    process.execPath,
+    [join(repoRoot, 'bin', 'run.js'), 'controller', 'manifests', '-n', 'bench', '--from-annotations', '-o', 'json'],
+    {
+      encoding: 'utf8',
+    },
+  );
+  const deployment = JSON.parse(out).items.find((o) => o.kind === 'Deployment');
+  return deployment.spec.template.spec.containers[0].env.find((e) => e.name === 'NODE_OPTIONS')?.value ?? '';
+}
+const nodeOptions = process.argv.includes('--no-manifest-node-options') ? '' : manifestNodeOptions();
+console.log(`controller NODE_OPTIONS: ${nodeOptions || '(none)'}`);
 
 let controller;
 let log = '';
@@ -173,7 +194,10 @@ try {
       '--resync',
       '1h',
     ],
-    {stdio: ['ignore', 'ignore', 'pipe'], env: {...process.env, KUBECONFIG: '', XDG_STATE_HOME: join(repoRoot, '.cache', 'bench-state')}},
+    {
+      stdio: ['ignore', 'ignore', 'pipe'],
+      env: {...process.env, KUBECONFIG: '', NODE_OPTIONS: nodeOptions, XDG_STATE_HOME: join(repoRoot, '.cache', 'bench-state')},
+    },
   );
   controller.stderr.on('data', (d) => (log += d));
   let started = Date.now();
@@ -198,6 +222,10 @@ try {
       seconds: (after.passSeconds - before.passSeconds) / (after.passes - before.passes),
       rss: now.rss,
       heapUsed: now.heapUsed,
+      heapTotal: now.heapTotal,
+      external: now.external,
+      newSpace: now.newSpace,
+      codeSpace: now.codeSpace,
       passes: now.passes,
       peak: peakRss(controller.pid),
     };
@@ -217,7 +245,7 @@ try {
   console.log(`${sources} sources → ${expected} copies, first written in ${firstSeconds.toFixed(1)} s`);
   const row = (what, data, run) =>
     console.log(
-      `${what}: ${data.count} ConfigMaps and Secrets, ${mib(data.dataBytes)} of data | controller: full resync ${run.seconds.toFixed(2)} s, RSS ${mib(run.rss)}, peak ${mib(run.peak)}, heap used ${mib(run.heapUsed)}, ${run.passes} passes so far | kubectl get configmaps,secrets -A -o json: ${data.kubectlSeconds.toFixed(2)} s, peak RSS ${mib(data.kubectlMaxRssKb * 1024)}`,
+      `${what}: ${data.count} ConfigMaps and Secrets, ${mib(data.dataBytes)} of data | controller: full resync ${run.seconds.toFixed(2)} s, RSS ${mib(run.rss)}, peak ${mib(run.peak)}, heap used ${mib(run.heapUsed)} of ${mib(run.heapTotal)} (new space ${mib(run.newSpace)}, code ${mib(run.codeSpace)}), external ${mib(run.external)}, ${run.passes} passes so far | kubectl get configmaps,secrets -A -o json: ${data.kubectlSeconds.toFixed(2)} s, peak RSS ${mib(data.kubectlMaxRssKb * 1024)}`,
     );
   row('before', smallData, small);
   row('after ', largeData, large);

@@ -11,6 +11,12 @@ export interface ManifestOptions {
 }
 
 export const METRICS_PORT = 8080;
+/**
+ * V8 flags for a long-running, mostly idle process: a 1 MiB semi-space (the young generation;
+ * V8's default grows it to 16 MiB) keeps RSS about 20 MiB lower at the cost of more frequent,
+ * short scavenges (measured: docs/controller.md, "Memory and resync time").
+ */
+export const CONTROLLER_NODE_OPTIONS = '--max-semi-space-size=1';
 /** Where the run journals go: the root filesystem is read-only. */
 const STATE_DIR = '/var/lib/kubectl-configsync';
 
@@ -107,7 +113,10 @@ export function controllerManifests(options: ManifestOptions): object[] {
                 name: 'controller',
                 image: options.image,
                 args,
-                env: [{name: 'XDG_STATE_HOME', value: STATE_DIR}],
+                env: [
+                  {name: 'XDG_STATE_HOME', value: STATE_DIR},
+                  {name: 'NODE_OPTIONS', value: CONTROLLER_NODE_OPTIONS},
+                ],
                 ports: [{name: 'metrics', containerPort: METRICS_PORT, protocol: 'TCP'}],
                 livenessProbe: {httpGet: {path: '/healthz', port: 'metrics'}, initialDelaySeconds: 5, periodSeconds: 20},
                 readinessProbe: {httpGet: {path: '/readyz', port: 'metrics'}, periodSeconds: 10},

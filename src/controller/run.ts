@@ -130,16 +130,19 @@ export async function runController(objects: string[], flags: ControllerFlagValu
       ),
     );
     if (flags['from-annotations'])
-      plans.push(...(await planFromAnnotations(kube, sourceApi, planOptions, flags['cluster-name'], flags.namespace)).plans);
+      plans.push(...(await planFromAnnotations(kube, sourceApi, planOptions, flags['cluster-name'], flags.namespace, syncClusters)).plans);
     return plans;
   };
 
+  // sync-contexts: every other cluster of the kubeconfig (as Kubed's mounted kubeconfig) is watched, and pruned when a source loses the annotation.
+  const syncClusters = flags['from-annotations'] ? await otherClusters(kube, sourceApi) : [];
   const watches = watchesFor(
     sourceApi,
     clusters.map((c) => c.api),
     named.map((n) => n.ref),
     flags['from-annotations'],
     flags.namespace,
+    syncClusters,
   );
   const events = new EventRecorder(kube, context, COMPONENT, identity);
   let eventFailureLogged = false;
@@ -175,7 +178,8 @@ export async function runController(objects: string[], flags: ControllerFlagValu
       log: (text) => (text.startsWith('error:') ? log.error(text.slice('error: '.length)) : log.info(text)),
       action: (action) => {
         log.action(action);
-        if (action.outcome !== 'failed') return;
+        // A source not known to exist (deleted, or copies that could not be read) has no object to hold an Event.
+        if (action.outcome !== 'failed' || action.plan.source.exists === false) return;
         const {source} = action.plan;
         const message = `${action.entry.action} in ${action.entry.context}/${action.entry.namespace}: ${action.message ?? 'failed'}`;
         events.warn({kind: source.kind, name: source.name, namespace: source.namespace}, 'CopyFailed', message).catch((error: unknown) => {
@@ -276,6 +280,7 @@ function watchesFor(
   refs: Array<import('../core/fanout-plan.js').SourceRef>,
   fromAnnotations: boolean,
   sourceNamespace: string | undefined,
+  syncClusters: ClusterApi[],
 ): WatchTarget[] {
   const watches: WatchTarget[] = [];
   const add = (watch: WatchTarget) => {
@@ -293,6 +298,12 @@ function watchesFor(
       }
     }
   }
+  // Copies through sync-contexts go to the source's namespace there: a namespace created, or a copy edited or deleted, is looked at again.
+  for (const api of syncClusters) {
+    add({api, resource: {kind: 'Namespace'}, what: 'namespaces'});
+    for (const kind of ['ConfigMap', 'Secret'] as const)
+      add({api, resource: {kind, labelSelector: ORIGIN_LABELS.id}, what: `copies (${kind === 'Secret' ? 'secrets' : 'configmaps'})`});
+  }
   for (const ref of refs) {
     const name = `${ref.kind === 'Secret' ? 'secret' : 'configmap'}/${ref.name}`;
     add({
@@ -306,6 +317,30 @@ function watchesFor(
     }
   }
   return watches;
+}
+
+/**
+ * The clusters sources may sync to by kubed.appscode.com/sync-contexts: one context per cluster of
+ * the kubeconfig other than the source's (by cluster identity, never by name or URL). A context
+ * whose identity cannot be read now is kept under its own name: its reads report the error.
+ */
+async function otherClusters(kube: Kubeconfig, sourceApi: ClusterApi): Promise<ClusterApi[]> {
+  const identityOf = (api: ClusterApi) =>
+    api.clusterIdentity().then(
+      (i) => i.id,
+      () => `context ${api.context}`,
+    );
+  const seen = new Set([await identityOf(sourceApi)]);
+  const others: ClusterApi[] = [];
+  for (const {name} of kube.contexts) {
+    if (name === sourceApi.context) continue;
+    const api = kube.cluster(name);
+    const identity = await identityOf(api);
+    if (seen.has(identity)) continue;
+    seen.add(identity);
+    others.push(api);
+  }
+  return others;
 }
 
 /** A client for every context a plan writes through. */
