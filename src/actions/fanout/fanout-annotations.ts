@@ -167,7 +167,11 @@ export async function planFromAnnotations(
           const entries: FanoutEntry[] = [
             {context: api.context, namespace: '*', action: 'error', reason: `reading copies to prune: ${(error as Error).message}`},
           ];
-          plans.push({source: {...base, kind: 'ConfigMap', name: '*', namespace: '*', exists: false}, entries, summary: summarize(entries)});
+          plans.push({
+            source: {...base, kind: 'ConfigMap', name: '*', namespace: '*', exists: false},
+            entries,
+            summary: summarize(entries),
+          });
           return undefined;
         }
       }),
