@@ -18,7 +18,7 @@ import type {ClusterApi} from '../core/cluster-api.js';
 import {parseTimerDuration} from '../core/duration.js';
 import {ExitCode, UsageError, messageOf, type ExitCodeValue} from '../core/errors.js';
 import {ORIGIN_LABELS, originSelector, summarize, type ConflictPolicy, type FanoutEntry, type FanoutPlan} from '../core/fanout-plan.js';
-import {compileNamespaceSelection, hasNamespaceSelection} from '../core/namespace-select.js';
+import {compileNamespaceSelection, hasNamespaceSelection, type NamespaceSelection} from '../core/namespace-select.js';
 import {EventRecorder} from '../kube/events.js';
 import type {Kubeconfig} from '../kube/kubeconfig.js';
 import {KubeLeaseStore} from '../kube/lease.js';
@@ -143,6 +143,7 @@ export async function runController(objects: string[], flags: ControllerFlagValu
     flags['from-annotations'],
     flags.namespace,
     syncClusters,
+    namedTargetsOnly(selection) ? (selection.names ?? []) : undefined,
   );
   const events = new EventRecorder(kube, context, COMPONENT, identity);
   let eventFailureLogged = false;
@@ -281,6 +282,8 @@ function watchesFor(
   fromAnnotations: boolean,
   sourceNamespace: string | undefined,
   syncClusters: ClusterApi[],
+  /** --to-namespace alone: copies are watched in those namespaces only, which is all a narrowed RBAC allows. */
+  targetNamespaces: string[] | undefined,
 ): WatchTarget[] {
   const watches: WatchTarget[] = [];
   const add = (watch: WatchTarget) => {
@@ -313,7 +316,11 @@ function watchesFor(
     });
     for (const api of targets) {
       add({api, resource: {kind: 'Namespace'}, what: 'namespaces'});
-      add({api, resource: {kind: ref.kind, labelSelector: originSelector(ref)}, what: `copies of ${name}`});
+      if (targetNamespaces === undefined)
+        add({api, resource: {kind: ref.kind, labelSelector: originSelector(ref)}, what: `copies of ${name}`});
+      else
+        for (const namespace of targetNamespaces)
+          add({api, resource: {kind: ref.kind, namespace, labelSelector: originSelector(ref)}, what: `copies of ${name} in ${namespace}`});
     }
   }
   return watches;
@@ -341,6 +348,11 @@ async function otherClusters(kube: Kubeconfig, sourceApi: ClusterApi): Promise<C
     others.push(api);
   }
   return others;
+}
+
+/** Targets named one by one (--to-namespace), with no pattern that could reach other namespaces. */
+function namedTargetsOnly(selection: NamespaceSelection): boolean {
+  return Boolean(selection.names?.length) && !selection.all && selection.selector === undefined && selection.regex === undefined;
 }
 
 /** A client for every context a plan writes through. */
