@@ -4,10 +4,11 @@
 // (a pass over every source), and, as the baseline measured in the same run, `kubectl get
 // configmaps,secrets -A -o json` (time and peak RSS): the cost of merely reading that data once.
 //
-//   npm run build && node bench/controller-memory.mjs [--objects 5000] [--sources 20] [--size 4096] [--targets 5] [--no-manifest-node-options]
+//   npm run build && node bench/controller-memory.mjs [--objects 5000] [--sources 20] [--size 4096] [--targets 5] [--churn SECONDS] [--no-manifest-node-options]
 //
 // The controller runs with the NODE_OPTIONS of the Deployment that `controller manifests` prints
-// (--no-manifest-node-options: V8's defaults).
+// (--no-manifest-node-options: V8's defaults). --churn labels a namespace every 250 ms for that
+// long after the fill, as a busy cluster would, before the second measurement.
 // Needs the test bed (npm run cluster:up). Creates its namespaces and deletes them at the end.
 import {execFileSync, spawn, spawnSync} from 'node:child_process';
 import {randomBytes} from 'node:crypto';
@@ -25,6 +26,7 @@ const objects = arg('objects', 5000);
 const sources = arg('sources', 20);
 const size = arg('size', 4096);
 const targetCount = arg('targets', 5);
+const churnSeconds = arg('churn', 0);
 const fillerNamespaces = 10;
 const prefix = `bench-ctl-${randomBytes(3).toString('hex')}`;
 const sourceNs = `${prefix}-src`;
@@ -179,6 +181,7 @@ try {
   controller = spawn(
     process.execPath,
     [
+      ...(process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean),
       join(repoRoot, 'bin', 'run.js'),
       'controller',
       'run',
@@ -237,6 +240,16 @@ try {
   started = Date.now();
   createFiller();
   console.log(`created ${objects} objects of ${size} B in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  if (churnSeconds > 0) {
+    // What a busy cluster does to the controller: a namespace event every 250 ms (each burst capped at 2 s costs a pass).
+    const churnUntil = Date.now() + churnSeconds * 1000;
+    const passesBefore = (await metrics()).passes;
+    for (let i = 0; Date.now() < churnUntil; i++) {
+      kubectl(['label', 'namespace', targets[0], `churn=${i}`, '--overwrite']);
+      await sleep(250);
+    }
+    console.log(`churn: ${churnSeconds} s of namespace events, ${(await metrics()).passes - passesBefore} passes`);
+  }
   const large = await resync();
   const largeData = clusterData();
   const largeUnscoped = unscopedPass();

@@ -1,6 +1,7 @@
 import {existsSync, readFileSync} from 'node:fs';
 import {hostname} from 'node:os';
 import {randomUUID} from 'node:crypto';
+import {setFlagsFromString} from 'node:v8';
 import type {Server} from 'node:http';
 import {applyFanoutPlan} from '../actions/fanout/apply-fanout.js';
 import {namedSourcePlanner} from '../actions/fanout/fanout-action.js';
@@ -94,6 +95,12 @@ export async function runController(objects: string[], flags: ControllerFlagValu
     throw new UsageError(`--metrics-bind-address: ${messageOf(error)}`);
   }
 
+  // A long-running, mostly waiting process: V8's optimizing compilers (Maglev, TurboFan) buy speed
+  // it does not need with memory it keeps. Without them RSS stays about 15 MiB lower under steady
+  // churn (measured: docs/controller.md, "Memory and resync time"); the interpreter and baseline
+  // compiler still run. Set before the reconcile code gets hot; NODE_OPTIONS cannot carry these flags.
+  setFlagsFromString('--no-opt');
+  setFlagsFromString('--no-maglev');
   const metrics = new ControllerMetrics();
   const log = createControllerLog(flags['log-format'], (line) => io.note(line));
   const kube = await io.loadKubeconfig((_line, request) => {
