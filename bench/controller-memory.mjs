@@ -8,7 +8,8 @@
 //
 // The controller runs with the NODE_OPTIONS of the Deployment that `controller manifests` prints
 // (--no-manifest-node-options: V8's defaults). --churn labels a namespace every 250 ms for that
-// long after the fill, as a busy cluster would, before the second measurement.
+// long after the fill, as a busy cluster would, before the second measurement. BENCH_NODE_ARGS
+// adds node arguments for the controller (e.g. --lite-mode), for experiments.
 // Needs the test bed (npm run cluster:up). Creates its namespaces and deletes them at the end.
 import {execFileSync, spawn, spawnSync} from 'node:child_process';
 import {randomBytes} from 'node:crypto';
