@@ -32,6 +32,7 @@ export interface Entry {
 
 export async function main(argv: string[], entry: Entry): Promise<void> {
   markPhase('main');
+  dropOutputOnceStdoutCloses();
   const fast = !process.env[NO_FAST_PATH_ENV];
   if (fast && argv[0] === '__complete') {
     const {runCompletion} = await import('./cli/completion-runtime.js');
@@ -74,6 +75,25 @@ export async function main(argv: string[], entry: Entry): Promise<void> {
       if (fast && manifest && plan.id && plan.words && (await runDirect(plan.id, plan.words, manifest))) return;
       return runOclif(plan.argv, entry);
   }
+}
+
+/**
+ * A reader that stops early (`| head`) is not an error: the command ends as it would have, and
+ * what it still prints goes nowhere. Without this, a closed pipe is an unhandled 'error' event
+ * (a stack trace), and oclif's wait for 'drain' on stdout never ends (Node exits with 13).
+ */
+function dropOutputOnceStdoutCloses(): void {
+  const stdout = process.stdout;
+  stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+    stdout.write = (...args: unknown[]) => {
+      const callback = args.findLast((arg) => typeof arg === 'function') as (() => void) | undefined;
+      if (callback) process.nextTick(callback);
+      return true;
+    };
+    // Whoever waits for the buffered output to drain (oclif does) waits no more.
+    stdout.emit('drain');
+  });
 }
 
 /**
