@@ -32,7 +32,7 @@ export interface Entry {
 
 export async function main(argv: string[], entry: Entry): Promise<void> {
   markPhase('main');
-  dropOutputOnceStdoutCloses();
+  dropOutputOnceReaderCloses();
   const fast = !process.env[NO_FAST_PATH_ENV];
   if (fast && argv[0] === '__complete') {
     const {runCompletion} = await import('./cli/completion-runtime.js');
@@ -78,22 +78,24 @@ export async function main(argv: string[], entry: Entry): Promise<void> {
 }
 
 /**
- * A reader that stops early (`| head`) is not an error: the command ends as it would have, and
- * what it still prints goes nowhere. Without this, a closed pipe is an unhandled 'error' event
- * (a stack trace), and oclif's wait for 'drain' on stdout never ends (Node exits with 13).
+ * A reader that stops early (`| head`, `2>&1 | head`) is not an error: the command ends as it
+ * would have (a sync finishes its writes and journal), with its own exit code, and what it still
+ * prints goes nowhere. Without this, a closed pipe is an unhandled 'error' event (a stack trace,
+ * exit 1, which reads as "differs"), and oclif's wait for 'drain' on stdout never ends (Node exits with 13).
  */
-function dropOutputOnceStdoutCloses(): void {
-  const stdout = process.stdout;
-  stdout.on('error', (error: NodeJS.ErrnoException) => {
-    if (error.code !== 'EPIPE') throw error;
-    stdout.write = (...args: unknown[]) => {
-      const callback = args.findLast((arg) => typeof arg === 'function') as (() => void) | undefined;
-      if (callback) process.nextTick(callback);
-      return true;
-    };
-    // Whoever waits for the buffered output to drain (oclif does) waits no more.
-    stdout.emit('drain');
-  });
+function dropOutputOnceReaderCloses(): void {
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EPIPE') throw error;
+      stream.write = (...args: unknown[]) => {
+        const callback = args.findLast((arg) => typeof arg === 'function') as (() => void) | undefined;
+        if (callback) process.nextTick(callback);
+        return true;
+      };
+      // Whoever waits for the buffered output to drain (oclif does) waits no more.
+      stream.emit('drain');
+    });
+  }
 }
 
 /**
