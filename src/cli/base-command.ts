@@ -37,9 +37,11 @@ function oneLine(text: string): string {
   // repeatable flags; the names are what the user needs.
   const missing = /^Missing \d+ required args?:\n([\s\S]*?)(?:\nNote:|\nSee more help|$)/.exec(text);
   if (missing) {
+    // A description that wraps continues on indented lines: only unindented lines start with a name.
     const names = missing[1]
       .split('\n')
-      .map((l) => l.trim().split(/\s{2,}/)[0])
+      .filter((l) => /^\S/.test(l))
+      .map((l) => l.split(/\s{2,}/)[0])
       .filter(Boolean);
     return `missing ${names.map((n) => n.toUpperCase()).join(' and ')} (see --help)`;
   }

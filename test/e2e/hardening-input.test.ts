@@ -205,6 +205,8 @@ const cases: Case[] = [
     only: true,
   },
   {name: 'missing TARGET', args: ['diff', S], code: 2, error: /^error: missing TARGET \(see --help\)$/m, only: true},
+  // The argument's description wraps onto a second line in oclif's message: only the name is named.
+  {name: 'missing SHELL', args: ['completion'], code: 2, error: /^error: missing SHELL \(see --help\)$/m, only: true},
   {
     name: 'unknown command',
     args: ['difff', S, D],
