@@ -53,9 +53,9 @@ export const outputFlags = {
 };
 
 /** -o: the one output flag of every command; json and yaml print the command's document (src/core/contracts). */
-export function outputFormatFlag<const Formats extends readonly string[] = readonly ['table', 'json', 'yaml']>(
-  description = 'output format',
-  formats: Formats = ['table', 'json', 'yaml'] as unknown as Formats,
+export function outputFormatFlag<const Formats extends readonly string[] = readonly ['table', 'wide', 'json', 'yaml']>(
+  description = 'output format (table fits the terminal; wide cuts nothing)',
+  formats: Formats = ['table', 'wide', 'json', 'yaml'] as unknown as Formats,
 ) {
   return Flags.option({char: 'o', options: formats, default: 'table', description})();
 }

@@ -9,6 +9,7 @@ import {parseKeyList, parseTargets} from '../core/restart-targets.js';
 import {renderDocument} from '../ui/output.js';
 import {canPrompt, promptConfirm} from '../ui/prompts.js';
 import {renderRestartReport} from '../ui/render-restart.js';
+import {isTableOutput, tableWidth} from '../ui/width.js';
 
 export default class Restart extends BaseCommand {
   static override summary = 'Restart the workloads that read a changed ConfigMap or Secret.';
@@ -84,12 +85,20 @@ ${exitCodesHelp([0, 2, 3, 4, 5, 130], {0: 'restarted (or nothing to restart)'})}
         note: (text) => this.note(text),
         canPrompt: canPrompt(),
         // Shown before the confirmation: what will be restarted once confirmed, not a dry run.
-        preview: (preview) => this.note(renderRestartReport(preview, this.themeFor(flags['no-color'], process.stderr), {confirming: true})),
+        preview: (preview) =>
+          this.note(
+            renderRestartReport(preview, this.themeFor(flags['no-color'], process.stderr), {
+              confirming: true,
+              width: tableWidth(flags.output, process.stderr),
+            }),
+          ),
         confirm: (message) => promptConfirm(message),
       },
     );
     this.print(
-      flags.output === 'table' ? renderRestartReport(report, this.themeFor(flags['no-color'])) : renderDocument(report, flags.output),
+      isTableOutput(flags.output)
+        ? renderRestartReport(report, this.themeFor(flags['no-color']), {width: tableWidth(flags.output)})
+        : renderDocument(report, flags.output),
     );
     this.setExitCode(exitCode);
   }

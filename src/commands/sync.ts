@@ -8,6 +8,7 @@ import {renderDocument} from '../ui/output.js';
 import {canPrompt, promptConfirm} from '../ui/prompts.js';
 import {renderRestartReport} from '../ui/render-restart.js';
 import {renderSyncPlan, renderSyncResult} from '../ui/render-sync.js';
+import {isTableOutput, tableWidth} from '../ui/width.js';
 
 export default class Sync extends BaseCommand {
   static override summary = 'Copy differing ConfigMap and Secret keys to a target, safely.';
@@ -102,9 +103,10 @@ ${exitCodesHelp([0, 2, 3, 4, 5, 130], {0: 'written (or nothing to write)'})}
     );
     const theme = this.themeFor(flags['no-color']);
     const document = outcome.dryRun === 'client' ? outcome.plan : outcome.result;
-    if (flags.output === 'table') {
-      const table = outcome.dryRun === 'client' ? renderSyncPlan(outcome.plan, theme) : renderSyncResult(outcome.result, theme);
-      this.print(table + (outcome.restart ? renderRestartReport(outcome.restart, theme) : ''));
+    if (isTableOutput(flags.output)) {
+      const width = tableWidth(flags.output);
+      const table = outcome.dryRun === 'client' ? renderSyncPlan(outcome.plan, theme) : renderSyncResult(outcome.result, theme, width);
+      this.print(table + (outcome.restart ? renderRestartReport(outcome.restart, theme, {width}) : ''));
     } else {
       this.print(renderDocument(outcome.restart ? {...document, restart: outcome.restart} : document, flags.output));
     }

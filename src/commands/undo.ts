@@ -8,6 +8,7 @@ import {exitCodesHelp, ExitCode, UsageError} from '../core/errors.js';
 import {renderDocument} from '../ui/output.js';
 import {canPrompt, promptConfirm} from '../ui/prompts.js';
 import {renderRunList, renderUndoResult} from '../ui/render-sync.js';
+import {isTableOutput, tableWidth} from '../ui/width.js';
 
 export default class Undo extends BaseCommand {
   static override summary = 'Restore what a sync or fanout run changed, from its journal.';
@@ -54,7 +55,12 @@ ${exitCodesHelp([0, 2, 3, 4, 5, 130], {0: 'restored (or nothing to restore)'})}`
         ? {...(await listRuns(store)), removed: undefined}
         : await this.prune(store, flags.prune!);
       if (removed) this.note(`removed ${removed.length} run journal${removed.length === 1 ? '' : 's'} older than ${flags.prune}`);
-      else this.print(flags.output === 'table' ? renderRunList(records, theme) : renderDocument(summarizeRuns(records), flags.output));
+      else
+        this.print(
+          isTableOutput(flags.output)
+            ? renderRunList(records, theme, tableWidth(flags.output))
+            : renderDocument(summarizeRuns(records), flags.output),
+        );
       // Every readable run is listed; each unreadable file is one line, and the exit code says so.
       for (const problem of problems) this.note(`error: ${problem.file}: ${problem.reason}`);
       if (problems.length > 0) this.setExitCode(ExitCode.usage);
@@ -75,7 +81,9 @@ ${exitCodesHelp([0, 2, 3, 4, 5, 130], {0: 'restored (or nothing to restore)'})}`
       confirm: (m) => promptConfirm(m),
       loadKubeconfig: () => this.loadKubeconfig(flags),
     });
-    this.print(flags.output === 'table' ? renderUndoResult(result, theme) : renderDocument(result, flags.output));
+    this.print(
+      isTableOutput(flags.output) ? renderUndoResult(result, theme, tableWidth(flags.output)) : renderDocument(result, flags.output),
+    );
     for (const object of result.objects) if (object.error) note(`error: ${object.error}`);
     this.setExitCode(exitCode);
     if (signal) throw interruptedUndo(result, signal);

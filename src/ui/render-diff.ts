@@ -34,7 +34,8 @@ export const HIDE_IDENTICAL_KEYS_ABOVE = 20;
 /** The narrowest a value cell gets, however narrow the terminal. */
 const MIN_VALUE_WIDTH = 12;
 
-const STATUS_TEXT: Record<KeyDiff['status'], string> = {
+/** A key's status in the words of every command (diff table, key picker). */
+export const STATUS_TEXT: Record<KeyDiff['status'], string> = {
   identical: 'identical',
   different: 'different',
   'missing-in-target': 'missing in target',

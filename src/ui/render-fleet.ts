@@ -13,7 +13,9 @@ import {sha256} from '../core/fingerprint.js';
 import {counted} from '../core/words.js';
 import {displayWidth} from './columns.js';
 import {aroundFirstDifference, renderLineDiff, renderPathChange} from './render-diff.js';
-import {markInvisible, shorten, showValue} from './table.js';
+import {markInvisible, shorten, shortenMiddle, showValue} from './table.js';
+
+export {shortenMiddle};
 import type {Theme} from './theme.js';
 
 export interface FleetRenderOptions {
@@ -304,13 +306,4 @@ function fitPainted(text: string, width: number): string {
   if (displayWidth(plain) <= width) return text;
   const cut = shorten(plain, width);
   return text.startsWith('\u001b') ? text.replace(plain, cut) : cut;
-}
-
-/** Long context names (EKS ARNs) differ at the end: keep both ends. */
-export function shortenMiddle(text: string, width: number): string {
-  const chars = [...text];
-  if (chars.length <= width) return text;
-  const head = Math.ceil((width - 1) / 3);
-  const tail = width - 1 - head;
-  return `${chars.slice(0, head).join('')}…${chars.slice(chars.length - tail).join('')}`;
 }

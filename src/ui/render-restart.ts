@@ -2,7 +2,7 @@ import type {RestartReport, WorkloadOutcome} from '../core/contracts/restart-rep
 import {workloadRef} from '../core/consumers.js';
 import {describeOwner} from '../core/owners.js';
 import {describeTargets} from '../core/restart-plan.js';
-import {renderTable} from './table.js';
+import {renderTable, wrapWords} from './table.js';
 import type {Theme} from './theme.js';
 import {counted} from '../core/words.js';
 
@@ -14,18 +14,23 @@ const STATUS_TEXT: Record<WorkloadOutcome['status'], string> = {
 };
 
 /** The per-workload table: which workload, what happened, and why it was selected. */
-export function renderRestartReport(report: RestartReport, theme: Theme, options: {confirming?: boolean} = {}): string {
+export function renderRestartReport(report: RestartReport, theme: Theme, options: {confirming?: boolean; width?: number} = {}): string {
   const out: string[] = [];
   const where = report.allNamespaces ? `${report.context} (all namespaces)` : `${report.context}/${report.namespace}`;
   if (report.targets.length === 0) return `Restart: no key changed in ${where}, so no workload needs a restart\n`;
   // The preview before a real restart's confirmation is not a dry run: it says what the answer "yes" does.
   const dry = options.confirming
-    ? theme.dim(' (to be confirmed: nothing restarted yet)')
+    ? ' (to be confirmed: nothing restarted yet)'
     : report.dryRun === 'none'
       ? ''
-      : theme.dim(` (dry run: ${report.dryRun}, nothing written)`);
+      : ` (dry run: ${report.dryRun}, nothing written)`;
   const among = report.selector === undefined ? '' : ` among workloads matching ${report.selector}`;
-  out.push(theme.bold(`Consumers of ${describeTargets(report.targets)} in ${where}${among}`) + dry);
+  const title = `Consumers of ${describeTargets(report.targets)} in ${where}${among}`;
+  out.push(
+    ...fitLine(title, dry, options.width).map((line, i, all) =>
+      i === all.length - 1 ? theme.bold(line) + theme.dim(dry) : theme.bold(line),
+    ),
+  );
   if (report.workloads.length === 0) {
     const scanned = report.selector === undefined ? 'workloads' : `workloads matching ${report.selector}`;
     out.push(
@@ -44,11 +49,22 @@ export function renderRestartReport(report: RestartReport, theme: Theme, options
     w.references.map((r) => `${r.containerType === 'initContainer' ? 'init ' : ''}${r.container}: ${r.object} ${r.detail}`).join('\n'),
     reasonOf(w),
   ]);
+  const head = [
+    ...(report.allNamespaces ? ['NAMESPACE'] : []),
+    'WORKLOAD',
+    ...(owned ? ['OWNER'] : []),
+    'STATUS',
+    'WAVE',
+    'USES',
+    'REASON',
+  ];
+  // USES and REASON wrap; status and wave stay whole; names are cut only when nothing else is left to narrow.
   out.push(
-    renderTable(
-      [...(report.allNamespaces ? ['NAMESPACE'] : []), 'WORKLOAD', ...(owned ? ['OWNER'] : []), 'STATUS', 'WAVE', 'USES', 'REASON'],
-      rows,
-    ),
+    renderTable(head, rows, {
+      width: options.width,
+      wrap: [head.indexOf('USES'), head.indexOf('REASON')],
+      keep: [head.indexOf('STATUS'), head.indexOf('WAVE')],
+    }),
   );
   out.push(renderRestartSummary(report, theme));
   return `${out.join('\n')}\n`;
@@ -78,21 +94,13 @@ function reasonOf(w: WorkloadOutcome): string {
   const parts: string[] = [];
   if (w.reason) parts.push(w.reason);
   if (w.rollout?.state === 'complete') parts.push(`rollout: ${w.rollout.message}`);
-  return wrap(parts.join('; '), 60);
+  return parts.join('; ');
 }
 
-/** Long reasons (kubectl's wording, API errors) wrap inside their cell instead of widening the table. */
-function wrap(text: string, width: number): string {
-  const lines: string[] = [];
-  let line = '';
-  for (const word of text.split(' ')) {
-    if (line && line.length + 1 + word.length > width) {
-      lines.push(line);
-      line = word;
-    } else {
-      line = line ? `${line} ${word}` : word;
-    }
-  }
-  if (line) lines.push(line);
-  return lines.join('\n');
+/** A title and its dimmed tail, wrapped at spaces to the width; the tail stays on the last line when it fits. */
+function fitLine(title: string, tail: string, width = Number.POSITIVE_INFINITY): string[] {
+  if (!Number.isFinite(width) || title.length + tail.length <= width) return [title];
+  const lines = wrapWords(title, width);
+  if (lines[lines.length - 1].length + tail.length > width) lines.push('');
+  return lines;
 }

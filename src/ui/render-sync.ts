@@ -74,7 +74,7 @@ function actionText(object: PlannedObject, theme: Theme): string {
   return theme.same(object.action);
 }
 
-export function renderSyncResult(result: SyncResult, theme: Theme): string {
+export function renderSyncResult(result: SyncResult, theme: Theme, width?: number): string {
   const rows = result.objects
     .filter((o) => o.outcome !== 'skipped' || o.reason === 'no keys selected')
     .map((o) =>
@@ -85,7 +85,8 @@ export function renderSyncResult(result: SyncResult, theme: Theme): string {
       ),
     );
   const out: string[] = [];
-  if (rows.length > 0) out.push(renderTable(ownerColumn(['OBJECT', 'ACTION', 'OWNER', 'RESULT', 'KEYS'], result.objects, 2), rows));
+  const head = ownerColumn(['OBJECT', 'ACTION', 'OWNER', 'RESULT', 'KEYS'], result.objects, 2);
+  if (rows.length > 0) out.push(renderTable(head, rows, {width, wrap: [head.length - 1], keep: [1, head.indexOf('RESULT')]}));
   const s = result.summary;
   const verb = result.dryRun === 'server' ? 'would write (server dry run)' : 'written';
   out.push(
@@ -108,7 +109,7 @@ function detailOf(object: ObjectResult): string {
   return shorten(object.keys.map((k) => `${sign[k.change]}${k.key}`).join(' '), 80);
 }
 
-export function renderRunList(records: RunRecord[], theme: Theme): string {
+export function renderRunList(records: RunRecord[], theme: Theme, width?: number): string {
   if (records.length === 0) return 'No runs recorded.\n';
   const rows = records.map((r) => {
     const touched = r.entries.filter((e) => e.outcome !== 'failed' || e.mayBeAbsent);
@@ -118,7 +119,7 @@ export function renderRunList(records: RunRecord[], theme: Theme): string {
       r.runId,
       r.createdAt.replace(/\.\d{3}Z$/, 'Z'),
       where,
-      shorten(touched.map((e) => objectRef(e)).join(', ') || '-', 60),
+      touched.map((e) => objectRef(e)).join(', ') || '-',
       r.undoneAt
         ? theme.dim(`undone ${r.undoneAt.replace(/\.\d{3}Z$/, 'Z')}`)
         : touched.length > 0
@@ -126,10 +127,11 @@ export function renderRunList(records: RunRecord[], theme: Theme): string {
           : theme.dim('nothing written'),
     ];
   });
-  return `${renderTable(['RUN ID', 'TIME', 'WHERE', 'OBJECTS', 'STATE'], rows)}\n`;
+  // WHERE and OBJECTS wrap (three lines at most, then "…"); the run id is what one copies, the time and state are short.
+  return `${renderTable(['RUN ID', 'TIME', 'WHERE', 'OBJECTS', 'STATE'], rows, {width, keep: [0, 1, 4], wrap: [2, 3], maxLines: 3})}\n`;
 }
 
-export function renderUndoResult(result: UndoResult, theme: Theme): string {
+export function renderUndoResult(result: UndoResult, theme: Theme, width?: number): string {
   const outcome = {
     failed: theme.warning('failed'),
     restored: theme.changed('restored'),
@@ -155,5 +157,6 @@ export function renderUndoResult(result: UndoResult, theme: Theme): string {
     result.dryRun === 'none'
       ? `${s.restored} restored`
       : `would restore ${s['would-restore']} (dry run: ${result.dryRun}, nothing written)`;
-  return `${renderTable(ownerColumn(['WHERE', 'OBJECT', 'ACTION', 'OWNER', 'RESULT', 'DETAIL'], result.objects, 3), rows)}\nundo ${result.runId}: ${done}, ${s.skipped} skipped, ${s.failed} failed\n`;
+  const head = ownerColumn(['WHERE', 'OBJECT', 'ACTION', 'OWNER', 'RESULT', 'DETAIL'], result.objects, 3);
+  return `${renderTable(head, rows, {width, wrap: [head.length - 1], keep: [2, head.indexOf('RESULT')]})}\nundo ${result.runId}: ${done}, ${s.skipped} skipped, ${s.failed} failed\n`;
 }

@@ -7,6 +7,7 @@ import {fanoutStatusDocument} from '../../core/contracts/fanout-documents.js';
 import {exitCodesHelp} from '../../core/errors.js';
 import {renderDocument} from '../../ui/output.js';
 import {renderFanoutStatus} from '../../ui/render-fanout.js';
+import {isTableOutput, tableWidth} from '../../ui/width.js';
 
 export default class FanoutStatus extends BaseCommand {
   static override summary = 'Audit the copies of a fanned-out ConfigMap or Secret.';
@@ -55,7 +56,8 @@ ${exitCodesHelp([0, 1, 2, 3, 4], {0: 'every copy in sync', 1: 'a copy is not in 
       namespace: flags.namespace,
       targets: flags,
     });
-    if (flags.output === 'table') this.print(renderFanoutStatus(status, this.themeFor(flags['no-color']), errors));
+    if (isTableOutput(flags.output))
+      this.print(renderFanoutStatus(status, this.themeFor(flags['no-color']), errors, tableWidth(flags.output)));
     else this.print(renderDocument(fanoutStatusDocument(status, errors), flags.output));
     for (const error of errors) this.note(`error: context ${error.context}: ${error.message}`);
     this.setExitCode(exitCode);
