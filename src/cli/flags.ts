@@ -111,7 +111,10 @@ export const statusTargetFlags = targetFlags('expect copies in', 'expect no copi
 /** Flags shared by `restart` and `sync --restart`. */
 export const restartFlags = {
   'skip-volume-only': Flags.boolean({
-    description: 'do not restart workloads that only mount the object as a volume without subPath (the kubelet refreshes those files)',
+    description:
+      'leave alone workloads that only mount the object as a volume without subPath: the kubelet refreshes the files, no restart needed (--no-skip-volume-only restarts them too)',
+    default: true,
+    allowNo: true,
   }),
   'max-parallel': Flags.integer({
     description: 'restart at most N workloads per wave (0: all at once); with --wait each wave finishes before the next starts',

@@ -1,10 +1,13 @@
 import type {RestartReport, WorkloadOutcome} from '../core/contracts/restart-report.js';
 import {workloadRef} from '../core/consumers.js';
 import {describeOwner} from '../core/owners.js';
-import {describeTargets} from '../core/restart-plan.js';
-import {renderTable, wrapWords} from './table.js';
+import {describeTargets, needsNoRestart, VOLUME_ONLY_NOTE} from '../core/restart-plan.js';
+import {naturalTableWidth, renderTable, wrapWords} from './table.js';
 import type {Theme} from './theme.js';
 import {counted} from '../core/words.js';
+
+/** A REASON column narrower than this reads badly: the reasons go under their rows instead. */
+const REASON_COLUMN_MIN = 30;
 
 const STATUS_TEXT: Record<WorkloadOutcome['status'], string> = {
   restarted: 'restarted',
@@ -28,7 +31,7 @@ export function renderRestartReport(report: RestartReport, theme: Theme, options
   const title = `Consumers of ${describeTargets(report.targets)} in ${where}${among}`;
   out.push(
     ...fitLine(title, dry, options.width).map((line, i, all) =>
-      i === all.length - 1 ? theme.bold(line) + theme.dim(dry) : theme.bold(line),
+      i === all.length - 1 ? theme.bold(line) + theme.dim(line === '' ? dry.trimStart() : dry) : theme.bold(line),
     ),
   );
   if (report.workloads.length === 0) {
@@ -39,12 +42,12 @@ export function renderRestartReport(report: RestartReport, theme: Theme, options
     return `${out.join('\n')}\n`;
   }
   const owned = report.workloads.some((w) => w.owner);
-  const rows = report.workloads.map((w) => [
+  const cells = report.workloads.map((w) => [
     // As kubectl -A: a NAMESPACE column first.
     ...(report.allNamespaces ? [w.namespace] : []),
     workloadRef(w),
     ...(owned ? [describeOwner(w.owner)] : []),
-    paint(w.status, theme),
+    needsNoRestart(w) ? theme.same('no restart needed') : paint(w.status, theme),
     w.wave === undefined || w.status === 'skipped' ? '-' : String(w.wave),
     w.references.map((r) => `${r.containerType === 'initContainer' ? 'init ' : ''}${r.container}: ${r.object} ${r.detail}`).join('\n'),
     reasonOf(w),
@@ -58,12 +61,26 @@ export function renderRestartReport(report: RestartReport, theme: Theme, options
     'USES',
     'REASON',
   ];
-  // USES and REASON wrap; status and wave stay whole; names are cut only when nothing else is left to narrow.
+  // Too narrow for a REASON column: each reason goes under its row (↳), so names and references stay whole.
+  const reasonWidth = Math.min(REASON_COLUMN_MIN, Math.max(0, ...cells.map((row) => row[row.length - 1].length)));
+  const reasonsBelow =
+    options.width !== undefined &&
+    naturalTableWidth(
+      head.slice(0, -1),
+      cells.map((row) => row.slice(0, -1)),
+    ) +
+      3 +
+      reasonWidth >
+      options.width;
+  const rows = reasonsBelow ? cells.map((row) => row.slice(0, -1)) : cells;
+  if (reasonsBelow) head.pop();
+  // USES (and REASON) wrap; status and wave stay whole; names are cut only when nothing else is left to narrow.
   out.push(
     renderTable(head, rows, {
       width: options.width,
-      wrap: [head.indexOf('USES'), head.indexOf('REASON')],
+      wrap: [head.indexOf('USES'), head.indexOf('REASON')].filter((c) => c >= 0),
       keep: [head.indexOf('STATUS'), head.indexOf('WAVE')],
+      below: reasonsBelow ? cells.map((row) => row[row.length - 1] || undefined) : undefined,
     }),
   );
   out.push(renderRestartSummary(report, theme));
@@ -73,10 +90,14 @@ export function renderRestartReport(report: RestartReport, theme: Theme, options
 export function renderRestartSummary(report: RestartReport, theme: Theme): string {
   const s = report.summary;
   const restartedWord = report.dryRun === 'none' ? 'restarted' : 'would restart';
+  // Consumers that need no restart are not "skipped": nothing was left undone.
+  const noRestart = report.workloads.filter(needsNoRestart).length;
+  const skipped = s.skipped - noRestart;
   const parts = [
     `${counted(s.consumers, 'consumer')} of ${counted(report.workloadsScanned, 'workload')}`,
     s.restarted > 0 ? theme.changed(`${restartedWord} ${s.restarted}`) : `${restartedWord} 0`,
-    s.skipped > 0 ? theme.same(`skipped ${s.skipped}`) : 'skipped 0',
+    ...(noRestart > 0 ? [theme.same(`no restart needed ${noRestart}`)] : []),
+    skipped > 0 ? theme.same(`skipped ${skipped}`) : 'skipped 0',
     s.failed > 0 ? theme.warning(`failed ${s.failed}`) : 'failed 0',
   ];
   return `Summary: ${parts.join(' · ')}`;
@@ -92,7 +113,7 @@ function paint(status: WorkloadOutcome['status'], theme: Theme): string {
 
 function reasonOf(w: WorkloadOutcome): string {
   const parts: string[] = [];
-  if (w.reason) parts.push(w.reason);
+  if (w.reason) parts.push(needsNoRestart(w) ? VOLUME_ONLY_NOTE : w.reason);
   if (w.rollout?.state === 'complete') parts.push(`rollout: ${w.rollout.message}`);
   return parts.join('; ');
 }

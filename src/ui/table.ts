@@ -11,6 +11,14 @@ export interface TableOptions {
   keep?: number[];
   /** At most this many lines per wrapped cell; the last one kept ends in "…". */
   maxLines?: number;
+  /** Text printed under each row ("↳ …", wrapped to the width), for what has no room in a column. */
+  below?: Array<string | undefined>;
+}
+
+/** Columns a table takes with nothing cut or wrapped. */
+export function naturalTableWidth(head: string[], rows: string[][], indent = ''): number {
+  const natural = head.map((h, c) => Math.max(displayWidth(h), ...rows.flatMap((r) => (r[c] ?? '').split('\n').map(displayWidth))));
+  return indent.length + natural.reduce((a, b) => a + b, 0) + GAP * (head.length - 1);
 }
 
 /** The narrowest a shrinking column gets: its header, and at least this many characters. */
@@ -46,11 +54,24 @@ export function renderTable(head: string[], rows: string[][], options: TableOpti
     style: {head: [], border: [], 'padding-left': 0, 'padding-right': 0},
   });
   table.push(...fitted);
-  return table
+  const lines = table
     .toString()
     .split('\n')
-    .map((line) => line.trimEnd())
-    .join('\n');
+    .map((line) => line.trimEnd());
+  if (!options.below) return lines.join('\n');
+  // cli-table3 gives each row as many lines as its tallest cell: cut the output at row boundaries.
+  const out = [lines[0]];
+  let next = 1;
+  fitted.forEach((row, i) => {
+    const height = Math.max(1, ...row.map((cell) => cell.split('\n').length));
+    out.push(...lines.slice(next, next + height));
+    next += height;
+    const text = options.below?.[i];
+    const width =
+      options.width !== undefined && Number.isFinite(options.width) ? options.width - indent.length - 4 : Number.MAX_SAFE_INTEGER;
+    if (text) out.push(...wrapWords(text, Math.max(MIN_COLUMN, width)).map((line, n) => `${indent}${n === 0 ? '  ↳ ' : '    '}${line}`));
+  });
+  return out.join('\n');
 }
 
 /**
@@ -67,7 +88,8 @@ export function fitTable(head: string[], rows: string[][], options: TableOptions
   const widths = [...natural];
   let excess = widths.reduce((a, b) => a + b, 0) - available;
   // Wrapped columns lose nothing by narrowing, down to a comfortable width; then every shrinkable column, widest first.
-  const floors = [minimum.map((m, c) => (options.wrap?.includes(c) ? Math.max(m, WRAP_COMFORT) : natural[c])), minimum];
+  const wrapFloor = (floor: (c: number) => number) => minimum.map((m, c) => (options.wrap?.includes(c) ? floor(c) : natural[c]));
+  const floors = [wrapFloor((c) => Math.max(minimum[c], WRAP_COMFORT)), wrapFloor((c) => minimum[c]), minimum];
   for (const floor of floors) {
     while (excess > 0) {
       let widest = -1;

@@ -58,7 +58,7 @@ describe('tables fit the terminal', () => {
     }
   });
 
-  it('restart: REASON wraps inside the width instead of starting at column 132', () => {
+  it('restart: REASON fits the width (under its row when there is no room for the column) instead of starting at column 132', () => {
     const report: RestartReport = {
       apiVersion: 'configsync.kubectl.dev/v1alpha1',
       kind: 'RestartReport',
@@ -84,9 +84,15 @@ describe('tables fit the terminal', () => {
     for (const width of [80, 120]) {
       const text = renderRestartReport(report, plain, {width});
       expect(widest(text), text).toBeLessThanOrEqual(width);
-      expect(text).toContain(width === 80 ? 'deployment/' : 'deployment/checkout-service-with-a-long-name');
-      expect(text).toMatch(/REASON/);
+      expect(text).toContain('deployment/checkout-service-with-a-long-name   would restart');
+      // No room for a REASON column: the reason goes under its row, whole.
+      expect(text).not.toMatch(/REASON/);
+      expect(text).toMatch(/^ {2}↳ updateStrategy OnDelete: pods are replaced only when deleted;/m);
     }
+    const wide = renderRestartReport(report, plain, {width: 200});
+    expect(wide).toMatch(/^WORKLOAD +STATUS +WAVE +USES +REASON$/m);
+    expect(wide).toMatch(/envFrom +updateStrategy OnDelete: pods are replaced only when deleted; a restart marks the\n +template only$/m);
+    expect(widest(wide)).toBeLessThanOrEqual(200);
   });
 
   it('the key picker: one line per key within the terminal, long names cut in the middle', () => {
