@@ -60,8 +60,8 @@ rmSync(old, {recursive: true, force: true});
 writeFileSync(`${dist}/help.txt`, generateHelp());
 // Commands, flags and arguments for shell completion, read without loading oclif.
 const {describeCommands} = await import(`${dist}/main.js`);
-const {COMMANDS} = await import(`${dist}/commands.js`);
-writeFileSync(`${dist}/completion.json`, JSON.stringify(describeCommands(COMMANDS)));
+const {COMMANDS, INTEGER_PARSE} = await import(`${dist}/commands.js`);
+writeFileSync(`${dist}/completion.json`, JSON.stringify(describeCommands(COMMANDS, INTEGER_PARSE)));
 // Every command's help, so `COMMAND --help` is answered without loading oclif either.
 writeFileSync(`${dist}/command-help.json`, JSON.stringify(generateCommandHelp(Object.keys(COMMANDS))));
 writeFileSync(stamp, digest);

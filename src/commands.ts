@@ -11,6 +11,8 @@ import Sync from './commands/sync.js';
 import Undo from './commands/undo.js';
 import Version from './commands/version.js';
 
+export {INTEGER_PARSE} from './cli/flags.js';
+
 export const COMMANDS = {
   completion: Completion,
   'controller:manifests': ControllerManifests,

@@ -8,8 +8,8 @@ import {findFlag, persistentFlags, type CompletionManifest} from './completion.j
 export const PROGRAM = 'kubectl configsync';
 
 export type CommandLine =
-  /** Hand these words to oclif. */
-  | {kind: 'run'; argv: string[]}
+  /** Run command `id` (e.g. fanout:status) with `words` (the words after its name); argv is the whole line for oclif. */
+  | {kind: 'run'; argv: string[]; id?: string; words?: string[]}
   | {kind: 'root-help'}
   /** One command's help (`diff --help`, `help diff`): the prebuilt text, as oclif prints it. */
   | {kind: 'command-help'; id: string; argv: string[]}
@@ -63,7 +63,8 @@ export function planCommandLine(input: string[], manifest: CompletionManifest): 
   const beforeDashes = rest.includes('--') ? rest.slice(0, rest.indexOf('--')) : rest;
   if (wantsHelp || beforeDashes.some((word) => word === '--help' || word === '-h')) return commandHelp(command.words);
   if (command.words.length === rest.length && rest.length === 1 && rest[0] === 'version' && leading.length === 0) return {kind: 'version'};
-  return {kind: 'run', argv: [...command.words, ...leading, ...rest.slice(command.words.length)]};
+  const words = [...leading, ...rest.slice(command.words.length)];
+  return {kind: 'run', argv: [...command.words, ...words], id: command.words.join(':'), words};
 }
 
 function commandHelp(words: string[]): CommandLine {

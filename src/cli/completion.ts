@@ -11,8 +11,10 @@ export interface CompletionManifest {
 export interface CommandShape {
   summary?: string;
   /** Positional arguments in order, e.g. source, target; options when the argument is a choice. */
-  args: Array<{name: string; options?: string[]}>;
+  args: Array<{name: string; options?: string[]; required?: true}>;
   flags: FlagShape[];
+  /** oclif's `strict = false`: more words than arguments are allowed (diff's NAME...). */
+  variadic?: true;
 }
 
 export interface FlagShape {
@@ -23,6 +25,16 @@ export interface FlagShape {
   options?: string[];
   /** kubectl's global flags (help groups KUBECTL and OUTPUT): accepted before the command too. */
   persistent?: boolean;
+  /** The value must be a whole number within these bounds (oclif's Flags.integer). */
+  integer?: {min?: number; max?: number};
+  /** Given once per value: --ignore-key a --ignore-key b. */
+  multiple?: true;
+  /** A boolean that also takes --no-NAME. */
+  allowNo?: true;
+  default?: string | number | boolean;
+  /** Flags that cannot be given with this one. */
+  exclusive?: string[];
+  required?: true;
 }
 
 /** Cobra's ShellCompDirective bits. */
@@ -246,32 +258,88 @@ export function renderCompletion(candidates: string[], directive: number): strin
   return `${candidates.map((c) => `${c}\n`).join('')}:${directive}\n`;
 }
 
-/** Static flags and commands of a built CLI, in the manifest's shape. */
-export function describeCommands(
-  commands: Record<
-    string,
-    {
-      summary?: string;
-      args?: Record<string, {options?: readonly string[]}>;
-      flags?: Record<string, {char?: string; type?: string; options?: readonly string[]; helpGroup?: string}>;
-    }
-  >,
-): CompletionManifest {
+/** A command as oclif defines it: what the manifest records of it. */
+export interface CommandDefinition {
+  summary?: string;
+  strict?: boolean;
+  args?: Record<string, {options?: readonly string[]; required?: boolean; default?: unknown}>;
+  flags?: Record<string, FlagDefinition>;
+}
+
+interface FlagDefinition {
+  char?: string;
+  type?: string;
+  options?: readonly string[];
+  helpGroup?: string;
+  parse?: unknown;
+  min?: number;
+  max?: number;
+  multiple?: boolean;
+  multipleNonGreedy?: boolean;
+  allowNo?: boolean;
+  default?: unknown;
+  exclusive?: string[];
+  required?: boolean;
+  [other: string]: unknown;
+}
+
+/**
+ * What commands are started with the manifest alone cannot honour: a flag using one of these
+ * is refused here, so the build fails instead of a command line being read differently.
+ */
+const UNDESCRIBED_FLAG_FEATURES = [
+  'aliases',
+  'charAliases',
+  'dependsOn',
+  'relationships',
+  'combinable',
+  'exactlyOne',
+  'env',
+  'delimiter',
+  'allowStdin',
+];
+
+/**
+ * Static flags and commands of a built CLI, in the manifest's shape: enough for completion and
+ * for reading a command line without oclif (src/cli/direct-parse.ts). `integerParse` is oclif's
+ * Flags.integer parser, by which an integer flag is told from a string flag.
+ */
+export function describeCommands(commands: Record<string, CommandDefinition>, integerParse: unknown): CompletionManifest {
   const result: CompletionManifest = {commands: {}};
   for (const [id, command] of Object.entries(commands)) {
     result.commands[id] = {
       summary: command.summary,
-      args: Object.entries(command.args ?? {}).map(([name, arg]) => ({name, options: arg.options ? [...arg.options] : undefined})),
+      args: Object.entries(command.args ?? {}).map(([name, arg]) => {
+        if (arg.default !== undefined) throw new Error(`${id}: argument ${name} has a default, which the manifest cannot describe`);
+        return {name, options: arg.options ? [...arg.options] : undefined, ...(arg.required ? {required: true as const} : {})};
+      }),
       flags: Object.entries(command.flags ?? {})
-        .map(([name, flag]) => ({
-          name,
-          char: flag.char,
-          boolean: flag.type === 'boolean',
-          options: flag.options ? [...flag.options] : undefined,
-          ...(PERSISTENT_GROUPS.has(flag.helpGroup ?? '') ? {persistent: true} : {}),
-        }))
+        .map(([name, flag]) => describeFlag(id, name, flag, integerParse))
         .sort((a, b) => a.name.localeCompare(b.name)),
+      ...(command.strict === false ? {variadic: true as const} : {}),
     };
   }
   return result;
+}
+
+function describeFlag(id: string, name: string, flag: FlagDefinition, integerParse: unknown): FlagShape {
+  const refuse = (what: string) => new Error(`${id}: flag --${name} ${what}, which the manifest cannot describe`);
+  for (const feature of UNDESCRIBED_FLAG_FEATURES) if (flag[feature] !== undefined) throw refuse(`uses ${feature}`);
+  if (flag.multiple && !flag.multipleNonGreedy) throw refuse('takes several values after one flag (set multipleNonGreedy)');
+  const defaultValue = flag.default;
+  if (defaultValue !== undefined && !['string', 'number', 'boolean'].includes(typeof defaultValue)) throw refuse('has a computed default');
+  const integer = flag.type !== 'boolean' && flag.parse === integerParse;
+  return {
+    name,
+    char: flag.char,
+    boolean: flag.type === 'boolean',
+    options: flag.options ? [...flag.options] : undefined,
+    ...(PERSISTENT_GROUPS.has(flag.helpGroup ?? '') ? {persistent: true} : {}),
+    ...(integer ? {integer: {min: flag.min, max: flag.max}} : {}),
+    ...(flag.multiple ? {multiple: true as const} : {}),
+    ...(flag.allowNo ? {allowNo: true as const} : {}),
+    ...(defaultValue !== undefined ? {default: defaultValue as string | number | boolean} : {}),
+    ...(flag.exclusive?.length ? {exclusive: [...flag.exclusive]} : {}),
+    ...(flag.required ? {required: true as const} : {}),
+  };
 }

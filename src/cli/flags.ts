@@ -1,5 +1,4 @@
 import {Flags} from '@oclif/core';
-import {parseKubectlDuration} from '../core/duration.js';
 
 /**
  * kubectl's authentication and override flags, passed through to the client for every
@@ -11,6 +10,7 @@ export const authFlags = {
   'as-group': Flags.string({
     description: 'group to impersonate for the operation, with --as (one group: the client sends one header of a name)',
     multiple: true,
+    multipleNonGreedy: true,
     helpGroup: 'KUBECTL',
   }),
   user: Flags.string({description: 'the name of the kubeconfig user to use', helpGroup: 'KUBECTL'}),
@@ -71,8 +71,12 @@ export const compareFlags = {
     default: 'configmaps',
   }),
   selector: Flags.string({char: 'l', description: 'label selector, e.g. app=web,tier!=db'}),
-  'ignore-key': Flags.string({description: 'key glob whose differences are expected (repeatable; OBJECT:KEY scopes it)', multiple: true}),
-  'ignore-object': Flags.string({description: 'object name glob to leave out (repeatable)', multiple: true}),
+  'ignore-key': Flags.string({
+    description: 'key glob whose differences are expected (repeatable; OBJECT:KEY scopes it)',
+    multiple: true,
+    multipleNonGreedy: true,
+  }),
+  'ignore-object': Flags.string({description: 'object name glob to leave out (repeatable)', multiple: true, multipleNonGreedy: true}),
   rules: Flags.string({description: 'rules file (default: .configsync.yaml found upward from the working directory)'}),
   'no-rules': Flags.boolean({description: 'do not read a rules file'}),
   'include-platform': Flags.boolean({
@@ -94,11 +98,20 @@ function targetFlags(into: string, notInto: string) {
     }),
     'namespace-selector': Flags.string({description: `${into} namespaces matching this label selector, e.g. 'team in (a,b)'`}),
     'namespace-regex': Flags.string({description: `${into} namespaces whose name matches this regular expression`}),
-    'to-namespace': Flags.string({description: `${into} these namespaces (comma-separated, repeatable)`, multiple: true}),
-    'exclude-namespace': Flags.string({description: `${notInto} these namespaces (comma-separated, repeatable)`, multiple: true}),
+    'to-namespace': Flags.string({
+      description: `${into} these namespaces (comma-separated, repeatable)`,
+      multiple: true,
+      multipleNonGreedy: true,
+    }),
+    'exclude-namespace': Flags.string({
+      description: `${notInto} these namespaces (comma-separated, repeatable)`,
+      multiple: true,
+      multipleNonGreedy: true,
+    }),
     'to-context': Flags.string({
       description: `${into} these kubeconfig contexts (comma-separated, repeatable): the context's namespace, or the source namespace; namespace flags apply in each`,
       multiple: true,
+      multipleNonGreedy: true,
     }),
   };
 }
@@ -140,7 +153,5 @@ export const writeFlags = {
   }),
 };
 
-/** kubectl's syntax: a bare number of seconds, or Go's ("500ms", "30s", "1h30m"). */
-export function parseDuration(text: string): number {
-  return parseKubectlDuration(text);
-}
+/** oclif's integer parser: the build tells integer flags from string flags by it (src/cli/completion.ts). */
+export const INTEGER_PARSE = Flags.integer().parse;

@@ -1,6 +1,7 @@
 import {Args} from '@oclif/core';
 import {BaseCommand} from '../cli/base-command.js';
-import {renderCompletionScript, renderKubectlCompleteScript, SHELLS} from '../cli/completion-scripts.js';
+import {SHELLS} from '../cli/completion-scripts.js';
+import {runCompletionCommand} from './completion-run.js';
 
 export default class Completion extends BaseCommand {
   static override summary = 'Print a completion script for bash, zsh or fish.';
@@ -29,7 +30,6 @@ kubectl 1.26 and later complete "kubectl configsync …" through an executable n
   };
 
   async run(): Promise<void> {
-    const {args} = await this.parse(Completion);
-    this.print(args.shell === 'kubectl' ? renderKubectlCompleteScript() : renderCompletionScript(args.shell as (typeof SHELLS)[number]));
+    await this.runWith(Completion, runCompletionCommand);
   }
 }

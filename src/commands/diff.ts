@@ -1,15 +1,9 @@
 import {Args, Flags} from '@oclif/core';
 import {BaseCommand} from '../cli/base-command.js';
-import {compareFleet, compareLocations, splitLocationWords} from '../actions/diff/compare.js';
 import {compareFlags, kubeFlags, outputFlags, outputFormatFlag} from '../cli/flags.js';
-import {withOwnership} from '../core/blame.js';
-import {hasDifferences} from '../core/diff.js';
-import {exitCodesHelp, ExitCode, UsageError} from '../core/errors.js';
-import {fleetHasDifferences} from '../core/fleet.js';
-import {renderDocument} from '../ui/output.js';
-import {HIDE_IDENTICAL_KEYS_ABOVE, renderDiffReport} from '../ui/render-diff.js';
-import {outputWidth} from '../ui/width.js';
-import {renderFleetReport} from '../ui/render-fleet.js';
+import {exitCodesHelp} from '../core/errors.js';
+import {HIDE_IDENTICAL_KEYS_ABOVE} from '../ui/render-diff.js';
+import {runDiffCommand} from './diff-run.js';
 
 export default class Diff extends BaseCommand {
   static override summary = 'Show key-level drift of ConfigMaps and Secrets between locations.';
@@ -75,58 +69,6 @@ ${exitCodesHelp([0, 1, 2, 3, 4, 130], {0: 'the locations hold the same', 4: 'a l
   };
 
   async run(): Promise<void> {
-    const {argv, flags} = await this.parse(Diff);
-    const kube = await this.loadKubeconfig(flags);
-    const defaultContext = flags.context ? kube.resolveContext(flags.context) : undefined;
-    const {locations, names} = await splitLocationWords(kube, argv as string[], defaultContext);
-    const note = (text: string) => this.note(text);
-    const theme = this.themeFor(flags['no-color']);
-    if (locations.length >= 3) {
-      const {report, unread} = await compareFleet(kube, locations, names, flags, note);
-      const options = {
-        hideIdentical: flags['hide-identical'],
-        quiet: flags.quiet,
-        fullValues: flags['full-values'],
-        context: flags['context-lines'],
-        width: outputWidth({wide: flags.output === 'wide'}),
-      };
-      this.print(
-        flags.output === 'table' || flags.output === 'wide'
-          ? renderFleetReport(report, theme, options)
-          : renderDocument(report, flags.output),
-      );
-      for (const {location, error} of unread)
-        this.note(`error: ${location.context}/${location.namespace} left out of the comparison: ${error.message}`);
-      this.setExitCode(unread.length > 0 ? ExitCode.partial : fleetHasDifferences(report) ? ExitCode.differences : ExitCode.ok);
-      return;
-    }
-    if ((flags.owners || flags.blame) && locations.length >= 3) {
-      throw new UsageError(`--${flags.owners ? 'owners' : 'blame'} applies to two locations`);
-    }
-    if (flags.baseline !== undefined) {
-      throw new UsageError('--baseline applies to three or more locations; two locations are already compared source → target');
-    }
-    const comparison = await compareLocations(kube, {source: locations[0], target: locations[1]}, names, flags, note);
-    const report = withOwnership(comparison.report, comparison.source.objects, comparison.target.objects, {
-      owners: flags.owners,
-      blame: flags.blame,
-    });
-    if (flags.output === 'table' || flags.output === 'wide') {
-      this.print(
-        renderDiffReport(report, theme, {
-          context: flags['context-lines'],
-          hideIdentical: flags['hide-identical'],
-          quiet: flags.quiet,
-          owners: flags.owners,
-          blame: flags.blame,
-          width: outputWidth({wide: flags.output === 'wide'}),
-          fullValues: flags['full-values'],
-          hideIdenticalKeys: flags['hide-identical-keys'],
-        }),
-      );
-    } else {
-      this.print(renderDocument(report, flags.output));
-    }
-    this.setExitCode(hasDifferences(report) ? ExitCode.differences : ExitCode.ok);
+    await this.runWith(Diff, runDiffCommand);
   }
 }

@@ -1,9 +1,8 @@
 import {Args, Flags} from '@oclif/core';
 import {BaseCommand} from '../cli/base-command.js';
-import {runFanout} from '../actions/fanout/fanout-action.js';
 import {fanoutTargetFlags, kubeFlags, outputFlags, outputFormatFlag, writeFlags} from '../cli/flags.js';
 import {exitCodesHelp} from '../core/errors.js';
-import {canPrompt, promptConfirm} from '../ui/prompts.js';
+import {runFanoutCommand} from './fanout-run.js';
 
 export default class Fanout extends BaseCommand {
   static override summary = 'Copy a ConfigMap or Secret into many namespaces and clusters.';
@@ -88,15 +87,6 @@ ${exitCodesHelp([0, 2, 3, 4, 5, 130], {0: 'every copy written or already in sync
   };
 
   async run(): Promise<void> {
-    const {args, flags} = await this.parse(Fanout);
-    const code = await runFanout(args.object, flags, {
-      print: (text) => this.print(text),
-      note: (text) => this.note(text),
-      theme: (stream) => this.themeFor(flags['no-color'], stream === 'stderr' ? process.stderr : process.stdout),
-      canPrompt,
-      confirm: (message) => promptConfirm(message),
-      loadKubeconfig: () => this.loadKubeconfig(flags),
-    });
-    this.setExitCode(code);
+    await this.runWith(Fanout, runFanoutCommand);
   }
 }

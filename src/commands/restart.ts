@@ -1,15 +1,8 @@
 import {Flags} from '@oclif/core';
 import {BaseCommand} from '../cli/base-command.js';
 import {kubeFlags, outputFlags, outputFormatFlag, restartFlags, writeFlags} from '../cli/flags.js';
-import {runRestart} from '../actions/restart/restart-action.js';
-import {rolloutOptionsFrom} from '../actions/restart/rollout.js';
 import {exitCodesHelp} from '../core/errors.js';
-import {parseLabelSelector} from '../core/namespace-select.js';
-import {parseKeyList, parseTargets} from '../core/restart-targets.js';
-import {renderDocument} from '../ui/output.js';
-import {canPrompt, promptConfirm} from '../ui/prompts.js';
-import {renderRestartReport} from '../ui/render-restart.js';
-import {isTableOutput, tableWidth} from '../ui/width.js';
+import {runRestartCommand} from './restart-run.js';
 
 export default class Restart extends BaseCommand {
   static override summary = 'Restart the workloads that read a changed ConfigMap or Secret.';
@@ -62,44 +55,6 @@ ${exitCodesHelp([0, 2, 3, 4, 5, 130], {0: 'restarted (or nothing to restart)'})}
   };
 
   async run(): Promise<void> {
-    const {argv, flags} = await this.parse(Restart);
-    const keys = flags.keys === undefined ? undefined : parseKeyList(flags.keys);
-    const targets = parseTargets(argv as string[], keys);
-    // A bad -l is the user's typo: say so before any request, not as the server's HTTP 400.
-    if (flags.selector !== undefined) parseLabelSelector(flags.selector);
-    const rollout = rolloutOptionsFrom(flags, (line) => this.note(line));
-    const kube = await this.loadKubeconfig(flags);
-    const context = kube.resolveContext(flags.context);
-    const {report, exitCode} = await runRestart(
-      {
-        cluster: kube.cluster(context),
-        context,
-        namespace: flags['all-namespaces'] ? undefined : (flags.namespace ?? kube.namespaceOf(context)),
-        targets,
-        selector: flags.selector,
-        plan: {skipVolumeOnly: flags['skip-volume-only'], maxParallel: flags['max-parallel']},
-        rollout,
-        yes: flags.yes,
-      },
-      {
-        note: (text) => this.note(text),
-        canPrompt: canPrompt(),
-        // Shown before the confirmation: what will be restarted once confirmed, not a dry run.
-        preview: (preview) =>
-          this.note(
-            renderRestartReport(preview, this.themeFor(flags['no-color'], process.stderr), {
-              confirming: true,
-              width: tableWidth(flags.output, process.stderr),
-            }),
-          ),
-        confirm: (message) => promptConfirm(message),
-      },
-    );
-    this.print(
-      isTableOutput(flags.output)
-        ? renderRestartReport(report, this.themeFor(flags['no-color']), {width: tableWidth(flags.output)})
-        : renderDocument(report, flags.output),
-    );
-    this.setExitCode(exitCode);
+    await this.runWith(Restart, runRestartCommand);
   }
 }

@@ -1,14 +1,8 @@
 import {Args, Flags} from '@oclif/core';
 import {BaseCommand} from '../cli/base-command.js';
 import {compareFlags, kubeFlags, outputFlags, outputFormatFlag, restartFlags, writeFlags} from '../cli/flags.js';
-import {rolloutOptionsFrom} from '../actions/restart/rollout.js';
-import {interruptedSync, reportSync, runSync, type SyncIo} from '../actions/sync/sync-action.js';
 import {exitCodesHelp} from '../core/errors.js';
-import {renderDocument} from '../ui/output.js';
-import {canPrompt, promptConfirm} from '../ui/prompts.js';
-import {renderRestartReport} from '../ui/render-restart.js';
-import {renderSyncPlan, renderSyncResult} from '../ui/render-sync.js';
-import {isTableOutput, tableWidth} from '../ui/width.js';
+import {runSyncCommand} from './sync-run.js';
 
 export default class Sync extends BaseCommand {
   static override summary = 'Copy differing ConfigMap and Secret keys to a target, safely.';
@@ -51,6 +45,7 @@ ${exitCodesHelp([0, 2, 3, 4, 5, 130], {0: 'written (or nothing to write)'})}
     keys: Flags.string({
       description: 'keys to sync: comma-separated globs, OBJECT:KEY scopes one (repeatable)',
       multiple: true,
+      multipleNonGreedy: true,
       exclusive: ['all', 'plan'],
     }),
     all: Flags.boolean({description: 'sync every different and missing key', exclusive: ['keys', 'plan']}),
@@ -69,52 +64,6 @@ ${exitCodesHelp([0, 2, 3, 4, 5, 130], {0: 'written (or nothing to write)'})}
   };
 
   async run(): Promise<void> {
-    const {args, argv, flags} = await this.parse(Sync);
-    const note = (text: string) => this.note(text);
-    // Checked before anything is written, so a bad --timeout cannot stop halfway.
-    const restart = flags.restart
-      ? {...rolloutOptionsFrom(flags, note), skipVolumeOnly: flags['skip-volume-only'], maxParallel: flags['max-parallel']}
-      : undefined;
-    const io: SyncIo = {
-      note,
-      theme: this.themeFor(flags['no-color'], process.stderr),
-      canPrompt: canPrompt(),
-      confirm: promptConfirm,
-      loadKubeconfig: () => this.loadKubeconfig(flags),
-    };
-    const outcome = await runSync(
-      {
-        source: args.source,
-        target: args.target,
-        names: (argv as string[]).slice(2),
-        compare: flags,
-        keys: flags.keys,
-        all: flags.all,
-        prune: flags.prune,
-        recreate: flags.recreate,
-        planFile: flags.plan,
-        dryRun: flags['dry-run'],
-        fieldManager: flags['field-manager'],
-        yes: flags.yes,
-        forceOwned: flags['force-owned'],
-        restart,
-      },
-      io,
-    );
-    const theme = this.themeFor(flags['no-color']);
-    const document = outcome.dryRun === 'client' ? outcome.plan : outcome.result;
-    if (isTableOutput(flags.output)) {
-      const width = tableWidth(flags.output);
-      const table = outcome.dryRun === 'client' ? renderSyncPlan(outcome.plan, theme) : renderSyncResult(outcome.result, theme, width);
-      this.print(table + (outcome.restart ? renderRestartReport(outcome.restart, theme, {width}) : ''));
-    } else {
-      this.print(renderDocument(outcome.restart ? {...document, restart: outcome.restart} : document, flags.output));
-    }
-    if (outcome.dryRun === 'client') {
-      for (const r of outcome.refused) note(`error: ${r.reason}`);
-      return this.setExitCode(outcome.exitCode);
-    }
-    this.setExitCode(await reportSync(outcome, io, io.canPrompt && !flags.yes));
-    if (outcome.signal) throw interruptedSync(outcome.result, outcome.signal);
+    await this.runWith(Sync, runSyncCommand);
   }
 }

@@ -1,14 +1,8 @@
 import {Args, Flags} from '@oclif/core';
 import {BaseCommand} from '../cli/base-command.js';
-import {authFlags, kubeFlags, outputFlags, outputFormatFlag, parseDuration, writeFlags} from '../cli/flags.js';
-import {interruptedUndo, listRuns, pruneRuns, runUndo} from '../actions/undo/undo-action.js';
-import {summarizeRuns} from '../core/contracts/run-list.js';
-import {RunStore} from '../kube/run-store.js';
-import {exitCodesHelp, ExitCode, UsageError} from '../core/errors.js';
-import {renderDocument} from '../ui/output.js';
-import {canPrompt, promptConfirm} from '../ui/prompts.js';
-import {renderRunList, renderUndoResult} from '../ui/render-sync.js';
-import {isTableOutput, tableWidth} from '../ui/width.js';
+import {authFlags, kubeFlags, outputFlags, outputFormatFlag, writeFlags} from '../cli/flags.js';
+import {exitCodesHelp} from '../core/errors.js';
+import {runUndoCommand} from './undo-run.js';
 
 export default class Undo extends BaseCommand {
   static override summary = 'Restore what a sync or fanout run changed, from its journal.';
@@ -46,59 +40,6 @@ ${exitCodesHelp([0, 2, 3, 4, 5, 130], {0: 'restored (or nothing to restore)'})}`
   };
 
   async run(): Promise<void> {
-    const {args, flags} = await this.parse(Undo);
-    const store = RunStore.default();
-    const theme = this.themeFor(flags['no-color']);
-    if (flags.list || flags.prune !== undefined) {
-      if (args.run_id) throw new UsageError(`${flags.list ? '--list' : '--prune'} takes no RUN_ID`);
-      const {records, problems, removed} = flags.list
-        ? {...(await listRuns(store)), removed: undefined}
-        : await this.prune(store, flags.prune!);
-      if (removed) this.note(`removed ${removed.length} run journal${removed.length === 1 ? '' : 's'} older than ${flags.prune}`);
-      else
-        this.print(
-          isTableOutput(flags.output)
-            ? renderRunList(records, theme, tableWidth(flags.output))
-            : renderDocument(summarizeRuns(records), flags.output),
-        );
-      // Every readable run is listed; each unreadable file is one line, and the exit code says so.
-      for (const problem of problems) this.note(`error: ${problem.file}: ${problem.reason}`);
-      if (problems.length > 0) this.setExitCode(ExitCode.usage);
-      return;
-    }
-    const note = (text: string) => this.note(text);
-    const request = {
-      runId: args.run_id,
-      dryRun: flags['dry-run'],
-      fieldManager: flags['field-manager'],
-      force: flags.force,
-      yes: flags.yes,
-      forceOwned: flags['force-owned'],
-    };
-    const {result, signal, exitCode} = await runUndo(store, request, {
-      note,
-      canPrompt: canPrompt(),
-      confirm: (m) => promptConfirm(m),
-      loadKubeconfig: () => this.loadKubeconfig(flags),
-    });
-    this.print(
-      isTableOutput(flags.output) ? renderUndoResult(result, theme, tableWidth(flags.output)) : renderDocument(result, flags.output),
-    );
-    for (const object of result.objects) if (object.error) note(`error: ${object.error}`);
-    this.setExitCode(exitCode);
-    if (signal) throw interruptedUndo(result, signal);
-  }
-
-  private async prune(store: RunStore, age: string) {
-    let maxAgeMs: number;
-    try {
-      // Ages are usually days: 30d; anything kubectl's durations accept works too.
-      const days = /^(\d+)d$/.exec(age.trim());
-      maxAgeMs = days ? Number(days[1]) * 86_400_000 : parseDuration(age);
-    } catch (error) {
-      throw new UsageError(`--prune: ${(error as Error).message}`);
-    }
-    const {removed, problems} = await pruneRuns(store, maxAgeMs, new Date());
-    return {records: [], removed, problems};
+    await this.runWith(Undo, runUndoCommand);
   }
 }

@@ -11,9 +11,9 @@ import {
   planCompletion,
   renderCompletion,
 } from '../../src/cli/completion.js';
-import {COMMANDS} from '../../src/commands.js';
+import {COMMANDS, INTEGER_PARSE} from '../../src/commands.js';
 
-const manifest = describeCommands(COMMANDS);
+const manifest = describeCommands(COMMANDS, INTEGER_PARSE);
 
 describe('describeCommands', () => {
   it('records every registered command with its flags and arguments', () => {
@@ -29,7 +29,12 @@ describe('describeCommands', () => {
     });
     expect(diff.flags.find((f) => f.name === 'context-lines')?.persistent).toBeUndefined();
     expect(diff.flags.find((f) => f.name === 'output')?.options).toEqual(['table', 'wide', 'json', 'yaml']);
-    expect(manifest.commands.completion.args).toEqual([{name: 'shell', options: ['bash', 'zsh', 'fish', 'kubectl']}]);
+    expect(manifest.commands.completion.args).toEqual([{name: 'shell', options: ['bash', 'zsh', 'fish', 'kubectl'], required: true}]);
+    expect(diff.variadic).toBe(true);
+    expect(diff.flags.find((f) => f.name === 'context-lines')).toMatchObject({integer: {min: 0}, default: 3, char: 'C'});
+    expect(diff.flags.find((f) => f.name === 'ignore-key')?.multiple).toBe(true);
+    expect(diff.flags.find((f) => f.name === 'hide-identical-keys')?.allowNo).toBe(true);
+    expect(manifest.commands.sync.flags.find((f) => f.name === 'keys')?.exclusive).toEqual(['all', 'plan']);
   });
 });
 

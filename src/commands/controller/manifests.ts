@@ -1,8 +1,6 @@
 import {Flags} from '@oclif/core';
 import {BaseCommand} from '../../cli/base-command.js';
-import {UsageError} from '../../core/errors.js';
-import {controllerManifests} from '../../controller/manifests.js';
-import {renderDocument} from '../../ui/output.js';
+import {runManifestsCommand} from './manifests-run.js';
 
 export default class ControllerManifests extends BaseCommand {
   static override summary = 'Print the manifests that install the controller: ServiceAccount, RBAC, Deployment, Service, ServiceMonitor.';
@@ -34,23 +32,6 @@ export default class ControllerManifests extends BaseCommand {
   };
 
   async run(): Promise<void> {
-    const {argv, flags} = await this.parse(ControllerManifests);
-    const runArgs = argv as string[];
-    if (runArgs.length === 0 && !flags['from-annotations'])
-      throw new UsageError('say what to reconcile: --from-annotations, and/or named sources after -- (e.g. -- configmap/NAME -n NS -A)');
-    const objects = controllerManifests({
-      namespace: flags.namespace,
-      image: flags.image ?? `kubectl-configsync:${this.config.version}`,
-      fromAnnotations: flags['from-annotations'],
-      runArgs,
-      serviceMonitor: flags['service-monitor'],
-      name: flags.name,
-      replicas: flags.replicas,
-    });
-    this.print(
-      flags.output === 'json'
-        ? renderDocument({apiVersion: 'v1', kind: 'List', items: objects}, 'json')
-        : objects.map((o) => renderDocument(o, 'yaml')).join('---\n'),
-    );
+    await this.runWith(ControllerManifests, runManifestsCommand);
   }
 }

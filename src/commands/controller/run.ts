@@ -2,6 +2,7 @@ import {Flags} from '@oclif/core';
 import {BaseCommand} from '../../cli/base-command.js';
 import {fanoutTargetFlags, kubeFlags} from '../../cli/flags.js';
 import {exitCodesHelp} from '../../core/errors.js';
+import {runControllerCommand} from './start-run.js';
 
 export default class ControllerRun extends BaseCommand {
   static override summary = 'Keep fanout copies in sync, in the cluster, with leader election.';
@@ -59,12 +60,6 @@ ${exitCodesHelp([0, 2, 3, 130], {0: 'stopped by SIGTERM or SIGINT after finishin
   };
 
   async run(): Promise<void> {
-    const {argv, flags} = await this.parse(ControllerRun);
-    const {runController} = await import('../../controller/run.js');
-    const code = await runController(argv as string[], flags, {
-      note: (text) => this.note(text),
-      loadKubeconfig: (countRequest) => this.loadKubeconfig(flags, countRequest),
-    });
-    this.setExitCode(code);
+    await this.runWith(ControllerRun, runControllerCommand);
   }
 }

@@ -1,13 +1,8 @@
 import {Args} from '@oclif/core';
-import {runFanoutStatus} from '../../actions/fanout/fanout-status.js';
-import {parseSourceArg} from '../../actions/fanout/fanout-targets.js';
 import {BaseCommand} from '../../cli/base-command.js';
 import {statusTargetFlags, kubeFlags, outputFlags, outputFormatFlag} from '../../cli/flags.js';
-import {fanoutStatusDocument} from '../../core/contracts/fanout-documents.js';
 import {exitCodesHelp} from '../../core/errors.js';
-import {renderDocument} from '../../ui/output.js';
-import {renderFanoutStatus} from '../../ui/render-fanout.js';
-import {isTableOutput, tableWidth} from '../../ui/width.js';
+import {runFanoutStatusCommand} from './status-run.js';
 
 export default class FanoutStatus extends BaseCommand {
   static override summary = 'Audit the copies of a fanned-out ConfigMap or Secret.';
@@ -46,20 +41,6 @@ ${exitCodesHelp([0, 1, 2, 3, 4], {0: 'every copy in sync', 1: 'a copy is not in 
   };
 
   async run(): Promise<void> {
-    const {args, flags} = await this.parse(FanoutStatus);
-    const {kind, name} = parseSourceArg(args.object);
-    const kube = await this.loadKubeconfig(flags);
-    const {status, errors, exitCode} = await runFanoutStatus(kube, {
-      kind,
-      name,
-      context: flags.context,
-      namespace: flags.namespace,
-      targets: flags,
-    });
-    if (isTableOutput(flags.output))
-      this.print(renderFanoutStatus(status, this.themeFor(flags['no-color']), errors, tableWidth(flags.output)));
-    else this.print(renderDocument(fanoutStatusDocument(status, errors), flags.output));
-    for (const error of errors) this.note(`error: context ${error.context}: ${error.message}`);
-    this.setExitCode(exitCode);
+    await this.runWith(FanoutStatus, runFanoutStatusCommand);
   }
 }
