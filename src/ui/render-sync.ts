@@ -5,9 +5,9 @@ import {locationName, objectRef} from '../core/types.js';
 import type {ObjectResult, SyncResult} from '../core/contracts/sync-result.js';
 import type {RunRecord} from '../core/journal.js';
 import type {UndoResult} from '../core/undo-plan.js';
-import {renderPathChange} from './render-diff.js';
+import {renderPathChange, valueCells} from './render-diff.js';
 import {ownerColumn} from './columns.js';
-import {renderTable, shorten, showValue} from './table.js';
+import {naturalTableWidth, renderTable, shorten, showValue, wrapWords} from './table.js';
 import {changeLegend, type Theme} from './theme.js';
 
 /** A short preview of a value for prompts and reviews: masked Secret values show their fingerprint. */
@@ -22,7 +22,9 @@ export function renderKeyChange(change: KeyChange, theme: Theme): string {
   const name = change.section === 'binaryData' ? `${change.key} (binary)` : change.key;
   if (change.change === 'added') return theme.added(`+ ${name}: ${previewValue(change.source)}`);
   if (change.change === 'removed') return theme.removed(`- ${name}: ${previewValue(change.target)}`);
-  return theme.changed(`~ ${name}: ${previewValue(change.target)} → ${previewValue(change.source)}`);
+  // Never cut both before their first difference ({"shards": 3, "replicas… twice).
+  const [after, now] = valueCells({status: 'different', source: change.source, target: change.target}, 24);
+  return theme.changed(`~ ${name}: ${now} → ${after}`);
 }
 
 /** The review shown before confirming, and the --dry-run=client table: exactly what would be written. */
@@ -127,8 +129,17 @@ export function renderRunList(records: RunRecord[], theme: Theme, width?: number
           : theme.dim('nothing written'),
     ];
   });
-  // WHERE and OBJECTS wrap (three lines at most, then "…"); the run id is what one copies, the time and state are short.
-  return `${renderTable(['RUN ID', 'TIME', 'WHERE', 'OBJECTS', 'STATE'], rows, {width, keep: [0, 1, 4], wrap: [2, 3], maxLines: 3})}\n`;
+  const head = ['RUN ID', 'TIME', 'WHERE', 'OBJECTS', 'STATE'];
+  // The run id is what one copies, the time and state are short: they stay whole. WHERE wraps; OBJECTS too,
+  // or, when the terminal has no room for it as a column, goes under its row; three lines at most, then "…".
+  const objectsBelow = width !== undefined && naturalTableWidth(head, rows) > width;
+  if (!objectsBelow) return `${renderTable(head, rows, {width, keep: [0, 1, 4], wrap: [2, 3], maxLines: 3})}\n`;
+  const without = (row: string[]) => row.filter((_, i) => i !== 3);
+  const objects = rows.map((row) => {
+    const lines = wrapWords(row[3], width - 4);
+    return lines.length <= 3 ? lines.join(' ') : `${lines.slice(0, 3).join(' ')} …`;
+  });
+  return `${renderTable(without(head), rows.map(without), {width, keep: [0, 1, 3], wrap: [2], maxLines: 3, below: objects})}\n`;
 }
 
 export function renderUndoResult(result: UndoResult, theme: Theme, width?: number): string {
