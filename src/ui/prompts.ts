@@ -4,7 +4,7 @@ import {objectRef} from '../core/types.js';
 import {changeKindOf, STATUS_TEXT, valueCells} from './render-diff.js';
 import {previewValue} from './render-sync.js';
 import {shortenMiddle} from './table.js';
-import {CHANGE_SYMBOL} from './theme.js';
+import {CHANGE_SYMBOL, createTheme, paintChange, type Theme} from './theme.js';
 import {outputWidth} from './width.js';
 import {counted} from '../core/words.js';
 
@@ -38,10 +38,10 @@ export async function promptObjects(objects: ObjectDiff[], prune: boolean): Prom
 }
 
 /** Returns the chosen keys as "section\0key". */
-export async function promptKeys(object: ObjectDiff, prune: boolean): Promise<Set<string>> {
+export async function promptKeys(object: ObjectDiff, prune: boolean, theme?: Theme): Promise<Set<string>> {
   const {checkbox} = await inquirer();
   const keys = syncableKeys(object, prune);
-  const names = keyChoiceNames(keys, outputWidth({stream: process.stderr}));
+  const names = keyChoiceNames(keys, outputWidth({stream: process.stderr}), theme);
   const chosen = await checkbox(
     {
       message: `Keys of ${objectRef(object)} to write (+ added, - removed, ~ changed: target now → after sync)`,
@@ -66,7 +66,11 @@ const STATUS_WIDTH = Math.max(...Object.values(STATUS_TEXT).map((t) => t.length)
  * One line per key, fitted to the terminal: symbol, key (cut in the middle when long),
  * status in diff's words, and what writing it does to the target (now → after).
  */
-export function keyChoiceNames(keys: Array<Pick<KeyDiff, 'key' | 'status' | 'source' | 'target'>>, width: number): string[] {
+export function keyChoiceNames(
+  keys: Array<Pick<KeyDiff, 'key' | 'status' | 'source' | 'target'>>,
+  width: number,
+  theme: Theme = createTheme(false),
+): string[] {
   const available = (Number.isFinite(width) ? width : Number.MAX_SAFE_INTEGER) - CHOICE_PREFIX;
   const widest = Math.max(0, ...keys.map((k) => k.key.length));
   const fixed = 2 + 3 + STATUS_WIDTH + 3;
@@ -74,7 +78,7 @@ export function keyChoiceNames(keys: Array<Pick<KeyDiff, 'key' | 'status' | 'sou
   const previewWidth = Math.max(10, available - fixed - keyWidth);
   return keys.map(
     (k) =>
-      `${CHANGE_SYMBOL[changeKindOf(k.status)]} ${shortenMiddle(k.key, keyWidth).padEnd(keyWidth)}   ${STATUS_TEXT[k.status].padEnd(STATUS_WIDTH)}   ${keyPreview(k, previewWidth)}`,
+      `${CHANGE_SYMBOL[changeKindOf(k.status)]} ${shortenMiddle(k.key, keyWidth).padEnd(keyWidth)}   ${paintChange(theme, changeKindOf(k.status), STATUS_TEXT[k.status])}${' '.repeat(STATUS_WIDTH - STATUS_TEXT[k.status].length)}   ${keyPreview(k, previewWidth)}`,
   );
 }
 

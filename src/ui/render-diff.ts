@@ -5,7 +5,7 @@ import type {KeySetter} from '../core/blame.js';
 import {describeOwner} from '../core/owners.js';
 import {locationName, objectRef} from '../core/types.js';
 import {displayWidth, renderColumns} from './columns.js';
-import {escapeNonAscii, markInvisible, shorten, showValue} from './table.js';
+import {escapeNonAscii, joinFitted, markInvisible, shorten, showValue} from './table.js';
 import {towardTarget} from '../core/sync-plan.js';
 import {CHANGE_SYMBOL, changeLegend, type ChangeKind, type Theme} from './theme.js';
 import {counted} from '../core/words.js';
@@ -47,7 +47,7 @@ export function renderDiffReport(report: DiffReport, theme: Theme, options: Diff
   const from = locationName(report.source);
   const to = locationName(report.target);
   out.push(theme.bold(`${report.kinds.map((k) => (k === 'Secret' ? 'Secrets' : 'ConfigMaps')).join(' and ')}: ${from} → ${to}`));
-  out.push(renderSummary(report, theme));
+  out.push(renderSummary(report, theme, options.width));
   if (options.quiet) return `${out.join('\n')}\n`;
   if (report.objects.some((o) => !o.ignored && o.status !== 'identical')) out.push(changeLegend(theme));
 
@@ -76,7 +76,7 @@ export function renderDiffReport(report: DiffReport, theme: Theme, options: Diff
   return `${out.join('\n')}\n`;
 }
 
-export function renderSummary(report: DiffReport, theme: Theme): string {
+export function renderSummary(report: DiffReport, theme: Theme, width?: number): string {
   const s = report.summary;
   const cells = [
     ['total', s.total, (t: string) => t],
@@ -88,7 +88,7 @@ export function renderSummary(report: DiffReport, theme: Theme): string {
   const parts = cells.map(([label, count, paint]) => (count > 0 ? paint(`${label} ${count}`) : `${label} ${count}`));
   if (s.ignoredObjects + s.ignoredKeys > 0)
     parts.push(theme.dim(`ignored ${counted(s.ignoredObjects, 'object')}, ${counted(s.ignoredKeys, 'key')}`));
-  return `Summary: ${parts.join(' · ')}`;
+  return joinFitted('Summary: ', parts, width);
 }
 
 function renderObject(object: ObjectDiff, theme: Theme, options: DiffRenderOptions): string {

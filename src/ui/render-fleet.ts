@@ -13,7 +13,7 @@ import {sha256} from '../core/fingerprint.js';
 import {counted} from '../core/words.js';
 import {displayWidth} from './columns.js';
 import {aroundFirstDifference, renderLineDiff, renderPathChange} from './render-diff.js';
-import {markInvisible, shorten, shortenMiddle, showValue} from './table.js';
+import {joinFitted, markInvisible, shorten, shortenMiddle, showValue} from './table.js';
 
 export {shortenMiddle};
 import type {Theme} from './theme.js';
@@ -51,7 +51,7 @@ export function renderFleetReport(report: FleetReport, theme: Theme, options: Fl
   const out: string[] = [];
   const kinds = report.kinds.map((k) => (k === 'Secret' ? 'Secrets' : 'ConfigMaps')).join(' and ');
   out.push(theme.bold(`${kinds} across ${report.locations.length} locations`));
-  out.push(renderFleetSummary(report, theme));
+  out.push(renderFleetSummary(report, theme, width));
   if (options.quiet) return `${out.join('\n')}\n`;
   out.push(...renderLocationLegend(report, baseline, width, theme));
 
@@ -79,7 +79,7 @@ export function renderFleetReport(report: FleetReport, theme: Theme, options: Fl
   return `${out.join('\n')}\n`;
 }
 
-export function renderFleetSummary(report: FleetReport, theme: Theme): string {
+export function renderFleetSummary(report: FleetReport, theme: Theme, width?: number): string {
   const s = report.summary;
   const parts = [
     `total ${s.total}`,
@@ -89,7 +89,7 @@ export function renderFleetSummary(report: FleetReport, theme: Theme): string {
   ];
   if (s.ignoredObjects + s.ignoredKeys > 0)
     parts.push(theme.dim(`ignored ${counted(s.ignoredObjects, 'object')}, ${counted(s.ignoredKeys, 'key')}`));
-  return `Summary: ${parts.join(' · ')}`;
+  return joinFitted('Summary: ', parts, width);
 }
 
 /** "Locations:" and the numbered names, as many to a line as fit. */

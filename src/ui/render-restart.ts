@@ -2,7 +2,7 @@ import type {RestartReport, WorkloadOutcome} from '../core/contracts/restart-rep
 import {workloadRef} from '../core/consumers.js';
 import {describeOwner} from '../core/owners.js';
 import {describeTargets, needsNoRestart, VOLUME_ONLY_NOTE} from '../core/restart-plan.js';
-import {naturalTableWidth, renderTable, wrapWords} from './table.js';
+import {joinFitted, naturalTableWidth, renderTable, wrapWords} from './table.js';
 import type {Theme} from './theme.js';
 import {counted} from '../core/words.js';
 
@@ -83,11 +83,11 @@ export function renderRestartReport(report: RestartReport, theme: Theme, options
       below: reasonsBelow ? cells.map((row) => row[row.length - 1] || undefined) : undefined,
     }),
   );
-  out.push(renderRestartSummary(report, theme));
+  out.push(renderRestartSummary(report, theme, options.width));
   return `${out.join('\n')}\n`;
 }
 
-export function renderRestartSummary(report: RestartReport, theme: Theme): string {
+export function renderRestartSummary(report: RestartReport, theme: Theme, width?: number): string {
   const s = report.summary;
   const restartedWord = report.dryRun === 'none' ? 'restarted' : 'would restart';
   // Consumers that need no restart are not "skipped": nothing was left undone.
@@ -100,7 +100,7 @@ export function renderRestartSummary(report: RestartReport, theme: Theme): strin
     skipped > 0 ? theme.same(`skipped ${skipped}`) : 'skipped 0',
     s.failed > 0 ? theme.warning(`failed ${s.failed}`) : 'failed 0',
   ];
-  return `Summary: ${parts.join(' · ')}`;
+  return joinFitted('Summary: ', parts, width);
 }
 
 function paint(status: WorkloadOutcome['status'], theme: Theme): string {

@@ -203,3 +203,18 @@ export function shortenMiddle(text: string, width: number): string {
   const tail = width - 1 - head;
   return `${chars.slice(0, head).join('')}…${chars.slice(chars.length - tail).join('')}`;
 }
+
+/** "Summary: a · b · c", continued on indented lines at the separators so no line passes `width`. */
+export function joinFitted(head: string, parts: string[], width = Number.POSITIVE_INFINITY, separator = ' · '): string {
+  const lines: string[] = [];
+  let line = head;
+  for (const [i, part] of parts.entries()) {
+    const piece = i === 0 ? part : `${separator}${part}`;
+    if (i > 0 && displayWidth(line) + displayWidth(piece) > width) {
+      lines.push(line + separator.trimEnd());
+      line = `${' '.repeat(displayWidth(head))}${part}`;
+    } else line += piece;
+  }
+  lines.push(line);
+  return lines.join('\n');
+}

@@ -295,7 +295,7 @@ async function selectInteractively(comparison: Comparison, prune: boolean, recre
   for (const object of objects.filter((o) => chosenObjects.includes(objectRef(o)))) {
     // A missing object is created whole; keys are chosen for updates.
     if (object.status === 'different' && syncableKeys(object, prune).length > 0)
-      chosenKeys.set(objectRef(object), await promptKeys(object, prune));
+      chosenKeys.set(objectRef(object), await promptKeys(object, prune, io.theme));
   }
   return {
     objects: chosenObjects,
