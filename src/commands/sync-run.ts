@@ -45,7 +45,8 @@ export const runSyncCommand: RunOf<typeof Sync> = async ({args, argv, flags}, co
   const document = outcome.dryRun === 'client' ? outcome.plan : outcome.result;
   if (isTableOutput(flags.output)) {
     const width = tableWidth(flags.output);
-    const table = outcome.dryRun === 'client' ? renderSyncPlan(outcome.plan, theme) : renderSyncResult(outcome.result, theme, width);
+    const table =
+      outcome.dryRun === 'client' ? renderSyncPlan(outcome.plan, theme, {width}) : renderSyncResult(outcome.result, theme, width);
     command.print(table + (outcome.restart ? renderRestartReport(outcome.restart, theme, {width}) : ''));
   } else {
     command.print(renderDocument(outcome.restart ? {...document, restart: outcome.restart} : document, flags.output));

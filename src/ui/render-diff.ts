@@ -49,7 +49,7 @@ export function renderDiffReport(report: DiffReport, theme: Theme, options: Diff
   out.push(theme.bold(`${report.kinds.map((k) => (k === 'Secret' ? 'Secrets' : 'ConfigMaps')).join(' and ')}: ${from} → ${to}`));
   out.push(renderSummary(report, theme, options.width));
   if (options.quiet) return `${out.join('\n')}\n`;
-  if (report.objects.some((o) => !o.ignored && o.status !== 'identical')) out.push(changeLegend(theme));
+  if (report.objects.some((o) => !o.ignored && o.status !== 'identical')) out.push(changeLegend(theme, options.width));
 
   // One-line entries first, then the blocks of differing objects: on a terminal
   // the differences are what stays on screen.

@@ -78,7 +78,7 @@ export function renderFanoutPlan(
 ): string {
   const out: string[] = [theme.bold(options.title ?? `Fanout of ${sourceName(plan.source)}`)];
   // Without colour the action words say it all; with colour, the legend says what the colours mean.
-  if (theme.chalk.level > 0) out.push(changeLegend(theme));
+  if (theme.chalk.level > 0) out.push(changeLegend(theme, options.width));
   const shown = plan.entries.filter((e) => options.showUnchanged !== false || e.action !== 'unchanged');
   if (shown.length > 0) {
     const head = ownerColumn(['CONTEXT', 'NAMESPACE', 'ACTION', 'OWNER', 'DETAIL'], shown, 3);

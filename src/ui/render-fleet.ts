@@ -38,6 +38,7 @@ const MIN_LABEL = 16;
 const MIN_STATUS = 20;
 /** Indent of a value line's continuation ("    A  " is seven columns). */
 const VALUE_INDENT = '       ';
+const BASELINE_NOTE = '  (the baseline)';
 
 /**
  * The matrix: numbered location columns (a legend maps numbers to locations), one row per
@@ -200,8 +201,8 @@ function renderValues(report: FleetReport, baseline: number, theme: Theme, optio
       const baselineHasObject = baseline >= 0 && object.cells[baseline] !== null;
       for (const group of key.groups) {
         if (!baselineHasObject || group === base) {
-          const shown = groupValue(group, options.fullValues === true, valueWidth);
-          lines.push(`    ${group.group}  ${shown}${group === base ? theme.dim('  (the baseline)') : ''}`);
+          const shown = groupValue(group, options.fullValues === true, group === base ? valueWidth - BASELINE_NOTE.length : valueWidth);
+          lines.push(`    ${group.group}  ${shown}${group === base ? theme.dim(BASELINE_NOTE) : ''}`);
           continue;
         }
         const change = towardBaseline(key, group, base, theme, options, valueWidth);

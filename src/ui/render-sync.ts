@@ -28,8 +28,11 @@ export function renderKeyChange(change: KeyChange, theme: Theme): string {
 }
 
 /** The review shown before confirming, and the --dry-run=client table: exactly what would be written. */
-export function renderSyncPlan(plan: SyncPlan, theme: Theme, options: {showAll?: boolean} = {}): string {
-  const out: string[] = [theme.bold(`Sync plan: ${locationName(plan.source)} → ${locationName(plan.target)}`), changeLegend(theme)];
+export function renderSyncPlan(plan: SyncPlan, theme: Theme, options: {showAll?: boolean; width?: number} = {}): string {
+  const out: string[] = [
+    theme.bold(`Sync plan: ${locationName(plan.source)} → ${locationName(plan.target)}`),
+    changeLegend(theme, options.width),
+  ];
   for (const object of plan.objects) {
     if (!options.showAll && (object.action === 'unchanged' || (object.action === 'skipped' && object.reason !== 'no keys selected')))
       continue;
