@@ -4,8 +4,12 @@
 // (a pass over every source), and, as the baseline measured in the same run, `kubectl get
 // configmaps,secrets -A -o json` (time and peak RSS): the cost of merely reading that data once.
 //
-//   npm run build && node bench/controller-memory.mjs [--objects 5000] [--sources 20] [--size 4096] [--targets 5]
+//   npm run build && node bench/controller-memory.mjs [--objects 5000] [--sources 20] [--size 4096] [--targets 5] [--churn SECONDS] [--no-manifest-node-options]
 //
+// The controller runs with the NODE_OPTIONS of the Deployment that `controller manifests` prints
+// (--no-manifest-node-options: V8's defaults). --churn labels a namespace every 250 ms for that
+// long after the fill, as a busy cluster would, before the second measurement. BENCH_NODE_ARGS
+// adds node arguments for the controller (e.g. --lite-mode), for experiments.
 // Needs the test bed (npm run cluster:up). Creates its namespaces and deletes them at the end.
 import {execFileSync, spawn, spawnSync} from 'node:child_process';
 import {randomBytes} from 'node:crypto';
@@ -23,6 +27,7 @@ const objects = arg('objects', 5000);
 const sources = arg('sources', 20);
 const size = arg('size', 4096);
 const targetCount = arg('targets', 5);
+const churnSeconds = arg('churn', 0);
 const fillerNamespaces = 10;
 const prefix = `bench-ctl-${randomBytes(3).toString('hex')}`;
 const sourceNs = `${prefix}-src`;
@@ -132,6 +137,10 @@ async function metrics() {
     inSync: get('configsync_copies{state="in_sync"}') ?? 0,
     rss: get('process_resident_memory_bytes') ?? 0,
     heapUsed: get('nodejs_heap_size_used_bytes') ?? 0,
+    heapTotal: get('nodejs_heap_size_total_bytes') ?? 0,
+    external: get('nodejs_external_memory_bytes') ?? 0,
+    newSpace: get('nodejs_heap_space_size_total_bytes{space="new"}') ?? 0,
+    codeSpace: get('nodejs_heap_space_size_total_bytes{space="code"}') ?? 0,
   };
 }
 
@@ -149,6 +158,21 @@ async function until(what, check, timeoutMs = 600_000) {
   }
 }
 
+/** The controller runs with the V8 flags its Deployment sets (controller manifests), as in a cluster. */
+function manifestNodeOptions() {
+  const out = execFileSync(
+    process.execPath,
+    [join(repoRoot, 'bin', 'run.js'), 'controller', 'manifests', '-n', 'bench', '--from-annotations', '-o', 'json'],
+    {
+      encoding: 'utf8',
+    },
+  );
+  const deployment = JSON.parse(out).items.find((o) => o.kind === 'Deployment');
+  return deployment.spec.template.spec.containers[0].env.find((e) => e.name === 'NODE_OPTIONS')?.value ?? '';
+}
+const nodeOptions = process.argv.includes('--no-manifest-node-options') ? '' : manifestNodeOptions();
+console.log(`controller NODE_OPTIONS: ${nodeOptions || '(none)'}`);
+
 let controller;
 let log = '';
 const controllerLog = () => log;
@@ -158,6 +182,7 @@ try {
   controller = spawn(
     process.execPath,
     [
+      ...(process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean),
       join(repoRoot, 'bin', 'run.js'),
       'controller',
       'run',
@@ -173,7 +198,10 @@ try {
       '--resync',
       '1h',
     ],
-    {stdio: ['ignore', 'ignore', 'pipe'], env: {...process.env, KUBECONFIG: '', XDG_STATE_HOME: join(repoRoot, '.cache', 'bench-state')}},
+    {
+      stdio: ['ignore', 'ignore', 'pipe'],
+      env: {...process.env, KUBECONFIG: '', NODE_OPTIONS: nodeOptions, XDG_STATE_HOME: join(repoRoot, '.cache', 'bench-state')},
+    },
   );
   controller.stderr.on('data', (d) => (log += d));
   let started = Date.now();
@@ -198,6 +226,10 @@ try {
       seconds: (after.passSeconds - before.passSeconds) / (after.passes - before.passes),
       rss: now.rss,
       heapUsed: now.heapUsed,
+      heapTotal: now.heapTotal,
+      external: now.external,
+      newSpace: now.newSpace,
+      codeSpace: now.codeSpace,
       passes: now.passes,
       peak: peakRss(controller.pid),
     };
@@ -209,6 +241,16 @@ try {
   started = Date.now();
   createFiller();
   console.log(`created ${objects} objects of ${size} B in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  if (churnSeconds > 0) {
+    // What a busy cluster does to the controller: a namespace event every 250 ms (each burst capped at 2 s costs a pass).
+    const churnUntil = Date.now() + churnSeconds * 1000;
+    const passesBefore = (await metrics()).passes;
+    for (let i = 0; Date.now() < churnUntil; i++) {
+      kubectl(['label', 'namespace', targets[0], `churn=${i}`, '--overwrite']);
+      await sleep(250);
+    }
+    console.log(`churn: ${churnSeconds} s of namespace events, ${(await metrics()).passes - passesBefore} passes`);
+  }
   const large = await resync();
   const largeData = clusterData();
   const largeUnscoped = unscopedPass();
@@ -217,7 +259,7 @@ try {
   console.log(`${sources} sources → ${expected} copies, first written in ${firstSeconds.toFixed(1)} s`);
   const row = (what, data, run) =>
     console.log(
-      `${what}: ${data.count} ConfigMaps and Secrets, ${mib(data.dataBytes)} of data | controller: full resync ${run.seconds.toFixed(2)} s, RSS ${mib(run.rss)}, peak ${mib(run.peak)}, heap used ${mib(run.heapUsed)}, ${run.passes} passes so far | kubectl get configmaps,secrets -A -o json: ${data.kubectlSeconds.toFixed(2)} s, peak RSS ${mib(data.kubectlMaxRssKb * 1024)}`,
+      `${what}: ${data.count} ConfigMaps and Secrets, ${mib(data.dataBytes)} of data | controller: full resync ${run.seconds.toFixed(2)} s, RSS ${mib(run.rss)}, peak ${mib(run.peak)}, heap used ${mib(run.heapUsed)} of ${mib(run.heapTotal)} (new space ${mib(run.newSpace)}, code ${mib(run.codeSpace)}), external ${mib(run.external)}, ${run.passes} passes so far | kubectl get configmaps,secrets -A -o json: ${data.kubectlSeconds.toFixed(2)} s, peak RSS ${mib(data.kubectlMaxRssKb * 1024)}`,
     );
   row('before', smallData, small);
   row('after ', largeData, large);

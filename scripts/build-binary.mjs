@@ -35,8 +35,13 @@ for (const name of platforms)
 mkdirSync(out, {recursive: true});
 mkdirSync(work, {recursive: true});
 
-// 1. The CLI as one CommonJS file (the same for every platform): a single executable runs one script and cannot import files.
-const bundle = join(work, 'kubectl-configsync.cjs');
+// 1. The CLI as one CommonJS file (the same for every platform): a single executable runs one
+// script and cannot import files. Built in two passes: first as the npm build is (ESM, split at
+// every dynamic import), which is what lets esbuild leave out what a lazily loaded module does
+// not use (one pass straight to a single file keeps all 777 modules of the Kubernetes client that
+// its kubeconfig code reaches, 411 KB, where the split build keeps 18); then those chunks as one file.
+const split = join(work, 'split');
+rmSync(split, {recursive: true, force: true});
 await build({
   absWorkingDir: root,
   stdin: {
@@ -50,6 +55,23 @@ seaEntry().then((entry) => main(completing ? ['__complete', ...args] : args, ent
     sourcefile: 'sea-main.ts',
     loader: 'ts',
   },
+  outdir: split,
+  entryNames: 'sea-main',
+  bundle: true,
+  splitting: true,
+  platform: 'node',
+  target: 'node24',
+  format: 'esm',
+  keepNames: true,
+  external: ['typescript', 'ts-node'],
+  plugins: clientPlugins,
+  logLevel: 'error',
+  // Bundled CommonJS packages call require() for Node built-ins.
+  banner: {js: "import {createRequire as __configsyncRequire} from 'node:module'; const require = __configsyncRequire(import.meta.url);"},
+});
+const bundle = join(work, 'kubectl-configsync.cjs');
+await build({
+  entryPoints: [join(split, 'sea-main.js')],
   outfile: bundle,
   bundle: true,
   platform: 'node',
@@ -58,8 +80,6 @@ seaEntry().then((entry) => main(completing ? ['__complete', ...args] : args, ent
   // Less to parse at every start; names kept, since error names and class names are read at run time.
   minify: true,
   keepNames: true,
-  external: ['typescript', 'ts-node'],
-  plugins: clientPlugins,
   logLevel: 'error',
   // Bundled ESM code reads import.meta.url only to find files next to it; the executable has none.
   define: {'import.meta.url': '"file:///kubectl-configsync"'},

@@ -1,6 +1,7 @@
 import {existsSync, readFileSync} from 'node:fs';
 import {hostname} from 'node:os';
 import {randomUUID} from 'node:crypto';
+import {setFlagsFromString} from 'node:v8';
 import type {Server} from 'node:http';
 import {applyFanoutPlan} from '../actions/fanout/apply-fanout.js';
 import {namedSourcePlanner} from '../actions/fanout/fanout-action.js';
@@ -18,7 +19,7 @@ import type {ClusterApi} from '../core/cluster-api.js';
 import {parseTimerDuration} from '../core/duration.js';
 import {ExitCode, UsageError, messageOf, type ExitCodeValue} from '../core/errors.js';
 import {ORIGIN_LABELS, originSelector, summarize, type ConflictPolicy, type FanoutEntry, type FanoutPlan} from '../core/fanout-plan.js';
-import {compileNamespaceSelection, hasNamespaceSelection} from '../core/namespace-select.js';
+import {compileNamespaceSelection, hasNamespaceSelection, type NamespaceSelection} from '../core/namespace-select.js';
 import {EventRecorder} from '../kube/events.js';
 import type {Kubeconfig} from '../kube/kubeconfig.js';
 import {KubeLeaseStore} from '../kube/lease.js';
@@ -94,6 +95,12 @@ export async function runController(objects: string[], flags: ControllerFlagValu
     throw new UsageError(`--metrics-bind-address: ${messageOf(error)}`);
   }
 
+  // A long-running, mostly waiting process: V8's optimizing compilers (Maglev, TurboFan) buy speed
+  // it does not need with memory it keeps. Without them RSS stays about 15 MiB lower under steady
+  // churn (measured: docs/controller.md, "Memory and resync time"); the interpreter and baseline
+  // compiler still run. Set before the reconcile code gets hot; NODE_OPTIONS cannot carry these flags.
+  setFlagsFromString('--no-opt');
+  setFlagsFromString('--no-maglev');
   const metrics = new ControllerMetrics();
   const log = createControllerLog(flags['log-format'], (line) => io.note(line));
   const kube = await io.loadKubeconfig((_line, request) => {
@@ -130,16 +137,20 @@ export async function runController(objects: string[], flags: ControllerFlagValu
       ),
     );
     if (flags['from-annotations'])
-      plans.push(...(await planFromAnnotations(kube, sourceApi, planOptions, flags['cluster-name'], flags.namespace)).plans);
+      plans.push(...(await planFromAnnotations(kube, sourceApi, planOptions, flags['cluster-name'], flags.namespace, syncClusters)).plans);
     return plans;
   };
 
+  // sync-contexts: every other cluster of the kubeconfig (as Kubed's mounted kubeconfig) is watched, and pruned when a source loses the annotation.
+  const syncClusters = flags['from-annotations'] ? await otherClusters(kube, sourceApi) : [];
   const watches = watchesFor(
     sourceApi,
     clusters.map((c) => c.api),
     named.map((n) => n.ref),
     flags['from-annotations'],
     flags.namespace,
+    syncClusters,
+    namedTargetsOnly(selection) ? (selection.names ?? []) : undefined,
   );
   const events = new EventRecorder(kube, context, COMPONENT, identity);
   let eventFailureLogged = false;
@@ -175,7 +186,8 @@ export async function runController(objects: string[], flags: ControllerFlagValu
       log: (text) => (text.startsWith('error:') ? log.error(text.slice('error: '.length)) : log.info(text)),
       action: (action) => {
         log.action(action);
-        if (action.outcome !== 'failed') return;
+        // A source not known to exist (deleted, or copies that could not be read) has no object to hold an Event.
+        if (action.outcome !== 'failed' || action.plan.source.exists === false) return;
         const {source} = action.plan;
         const message = `${action.entry.action} in ${action.entry.context}/${action.entry.namespace}: ${action.message ?? 'failed'}`;
         events.warn({kind: source.kind, name: source.name, namespace: source.namespace}, 'CopyFailed', message).catch((error: unknown) => {
@@ -276,6 +288,9 @@ function watchesFor(
   refs: Array<import('../core/fanout-plan.js').SourceRef>,
   fromAnnotations: boolean,
   sourceNamespace: string | undefined,
+  syncClusters: ClusterApi[],
+  /** --to-namespace alone: copies are watched in those namespaces only, which is all a narrowed RBAC allows. */
+  targetNamespaces: string[] | undefined,
 ): WatchTarget[] {
   const watches: WatchTarget[] = [];
   const add = (watch: WatchTarget) => {
@@ -293,6 +308,12 @@ function watchesFor(
       }
     }
   }
+  // Copies through sync-contexts go to the source's namespace there: a namespace created, or a copy edited or deleted, is looked at again.
+  for (const api of syncClusters) {
+    add({api, resource: {kind: 'Namespace'}, what: 'namespaces'});
+    for (const kind of ['ConfigMap', 'Secret'] as const)
+      add({api, resource: {kind, labelSelector: ORIGIN_LABELS.id}, what: `copies (${kind === 'Secret' ? 'secrets' : 'configmaps'})`});
+  }
   for (const ref of refs) {
     const name = `${ref.kind === 'Secret' ? 'secret' : 'configmap'}/${ref.name}`;
     add({
@@ -302,10 +323,43 @@ function watchesFor(
     });
     for (const api of targets) {
       add({api, resource: {kind: 'Namespace'}, what: 'namespaces'});
-      add({api, resource: {kind: ref.kind, labelSelector: originSelector(ref)}, what: `copies of ${name}`});
+      if (targetNamespaces === undefined)
+        add({api, resource: {kind: ref.kind, labelSelector: originSelector(ref)}, what: `copies of ${name}`});
+      else
+        for (const namespace of targetNamespaces)
+          add({api, resource: {kind: ref.kind, namespace, labelSelector: originSelector(ref)}, what: `copies of ${name} in ${namespace}`});
     }
   }
   return watches;
+}
+
+/**
+ * The clusters sources may sync to by kubed.appscode.com/sync-contexts: one context per cluster of
+ * the kubeconfig other than the source's (by cluster identity, never by name or URL). A context
+ * whose identity cannot be read now is kept under its own name: its reads report the error.
+ */
+async function otherClusters(kube: Kubeconfig, sourceApi: ClusterApi): Promise<ClusterApi[]> {
+  const identityOf = (api: ClusterApi) =>
+    api.clusterIdentity().then(
+      (i) => i.id,
+      () => `context ${api.context}`,
+    );
+  const seen = new Set([await identityOf(sourceApi)]);
+  const others: ClusterApi[] = [];
+  for (const {name} of kube.contexts) {
+    if (name === sourceApi.context) continue;
+    const api = kube.cluster(name);
+    const identity = await identityOf(api);
+    if (seen.has(identity)) continue;
+    seen.add(identity);
+    others.push(api);
+  }
+  return others;
+}
+
+/** Targets named one by one (--to-namespace), with no pattern that could reach other namespaces. */
+function namedTargetsOnly(selection: NamespaceSelection): boolean {
+  return Boolean(selection.names?.length) && !selection.all && selection.selector === undefined && selection.regex === undefined;
 }
 
 /** A client for every context a plan writes through. */

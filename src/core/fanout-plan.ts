@@ -660,29 +660,37 @@ export function planFanoutDelete(
 }
 
 /**
- * --from-annotations: copies it wrote (marked FROM_ANNOTATIONS) whose source in this cluster no
- * longer carries a Kubed annotation, or is gone, are pruned as Kubed does. Only our exact copies
+ * --from-annotations: copies it wrote (marked FROM_ANNOTATIONS), in this cluster and in the other
+ * clusters read (`elsewhere`), whose source in this cluster no longer carries a Kubed annotation,
+ * or is gone, are pruned as Kubed does. Only our exact copies
  * of that source are touched (isCopyOf); copies written by a plain fanout carry no mark.
  */
 export function planAnnotationRemoved(
   base: Pick<SourceRef, 'context' | 'server' | 'cluster' | 'legacyServers'>,
   objects: ConfigObject[],
   annotated: (ref: Pick<SourceRef, 'kind' | 'name' | 'namespace'>) => boolean,
+  /** Copies read in the other clusters its sources may sync to (sync-contexts): pruned there too. */
+  elsewhere: Array<{context: string; cluster: string; objects: ConfigObject[]}> = [],
 ): FanoutPlan[] {
-  const bySource = new Map<string, {ref: SourceRef; copies: ConfigObject[]}>();
-  for (const object of objects) {
-    if (object.annotations[FROM_ANNOTATIONS] === undefined) continue;
-    const origin = parseOrigin(object.annotations[ORIGIN_ANNOTATION]);
-    if (!origin?.kind || !origin.name || !origin.namespace || origin.cluster !== base.cluster) continue;
-    const ref: SourceRef = {...base, kind: origin.kind, name: origin.name, namespace: origin.namespace};
-    if (annotated(ref) || !isCopyOf(object, ref)) continue;
-    const key = `${ref.kind}/${ref.namespace}/${ref.name}`;
-    const group = bySource.get(key) ?? {ref, copies: []};
-    group.copies.push(object);
-    bySource.set(key, group);
-  }
+  const clusters = [{context: base.context, cluster: base.cluster, objects}, ...elsewhere];
+  const bySource = new Map<string, {ref: SourceRef; copies: Map<string, ConfigObject[]>}>();
+  for (const {cluster, objects: found} of clusters)
+    for (const object of found) {
+      if (object.annotations[FROM_ANNOTATIONS] === undefined) continue;
+      const origin = parseOrigin(object.annotations[ORIGIN_ANNOTATION]);
+      if (!origin?.kind || !origin.name || !origin.namespace || origin.cluster !== base.cluster) continue;
+      const ref: SourceRef = {...base, kind: origin.kind, name: origin.name, namespace: origin.namespace};
+      if (annotated(ref) || !isCopyOf(object, ref)) continue;
+      const key = `${ref.kind}/${ref.namespace}/${ref.name}`;
+      const group = bySource.get(key) ?? {ref, copies: new Map<string, ConfigObject[]>()};
+      group.copies.set(cluster, [...(group.copies.get(cluster) ?? []), object]);
+      bySource.set(key, group);
+    }
   return [...bySource.values()].map(({ref, copies}) => {
-    const plan = planFanoutDelete(ref, [{context: base.context, cluster: base.cluster, objects: copies}]);
+    const plan = planFanoutDelete(
+      ref,
+      clusters.filter((c) => copies.has(c.cluster)).map((c) => ({context: c.context, cluster: c.cluster, objects: copies.get(c.cluster)!})),
+    );
     for (const entry of plan.entries) entry.reason = 'the source no longer carries a Kubed annotation';
     return plan;
   });

@@ -36,7 +36,8 @@ export function accessNeeded(plan: Pick<FanoutPlan, 'source' | 'entries'>): Need
 function verbsOf(entry: FanoutEntry): AccessVerb[] {
   if (entry.action === 'create') return ['create'];
   if (entry.action === 'prune') return ['delete'];
-  if (entry.action === 'update') return entry.recreate ? ['delete', 'create'] : ['update'];
+  // An update is a merge patch (the write path never PUTs): what RBAC must allow is patch.
+  if (entry.action === 'update') return entry.recreate ? ['delete', 'create'] : ['patch'];
   return [];
 }
 

@@ -26,6 +26,70 @@ describe('fast paths print what oclif prints', () => {
   });
 });
 
+// Commands start without oclif when the build's manifest reads their command line; oclif reads the
+// rest. Both must do the same thing: the same output, the same errors, the same exit code.
+describe('commands started without oclif do what oclif does', () => {
+  const slow = {KUBECTL_CONFIGSYNC_NO_FAST_PATH: '1'};
+  let a: string;
+  let b: string;
+  let cleanup: () => Promise<void>;
+  let state: string;
+  beforeAll(async () => {
+    [a, b] = [uniqueName('direct-a'), uniqueName('direct-b')];
+    cleanup = await createNamespaces('alpha', a, b);
+    await apply('alpha', configMap(a, 'app', {LOG_LEVEL: 'debug', REPLICAS: '3', 'app.properties': 'mode=fast\nlevel=1\n'}));
+    await apply('alpha', configMap(b, 'app', {LOG_LEVEL: 'info', REPLICAS: '3'}));
+    await apply('alpha', configMap(a, 'only-source', {A: '1'}));
+    state = mkdtempSync(join(tmpdir(), 'configsync-direct-state-'));
+  });
+  afterAll(async () => {
+    await cleanup();
+    rmSync(state, {recursive: true, force: true});
+  });
+
+  const lines = (): Array<[string, string[]]> => [
+    ['a diff', ['diff', '--context', 'alpha', a, b]],
+    [
+      'a diff as JSON, flags in every form',
+      ['diff', a, b, '--context=alpha', '-ojson', '-C', '1', '--ignore-key', 'REPLICAS', 'configmap/app'],
+    ],
+    ['a diff with kubectl flags before the command', ['--context', 'alpha', '-v=6', 'diff', a, b, '--hide-identical']],
+    ['a sync dry run', ['sync', '--context', 'alpha', a, b, '--all', '--dry-run=client']],
+    ['fanout status', ['fanout', 'status', 'configmap/app', '--context', 'alpha', '-n', a, '--to-namespace', b]],
+    ['undo --list', ['undo', '--list', '-o', 'json']],
+    ['a bad integer', ['diff', a, b, '--context', 'alpha', '-C', 'abc']],
+    ['a missing argument', ['diff', a]],
+    ['flags that exclude each other', ['sync', a, b, '--all', '--keys', 'A']],
+    ['an unknown flag', ['diff', a, b, '--contxt', 'alpha']],
+    ['a bad choice', ['diff', a, b, '-o', 'xml']],
+  ];
+
+  it.each(lines().map(([name], i) => [name, i] as const))('%s', async (_name, i) => {
+    const words = lines()[i][1];
+    const env = {XDG_STATE_HOME: state, KUBECTL_CONFIGSYNC_TIMING: '1'};
+    const direct = await runCli(words, {env});
+    const oclif = await runCli(words, {env: {...env, ...slow}});
+    // What differs by run, not by path: the timing line, request times and their order (they run
+    // concurrently), and the per-process salt's id.
+    const withoutTiming = (text: string) =>
+      text
+        .split('\n')
+        .filter((line) => !line.startsWith('timing: '))
+        .map((line) => line.replace(/^I\d{4} [\d:.]+ +\d+ /, 'I ').replace(/ in \d+ milliseconds$/, ''))
+        .sort()
+        .join('\n');
+    const withoutSalt = (text: string) => text.replace(/"saltId": "[0-9a-f]+"/g, '"saltId": "…"');
+    expect(direct.code).toBe(oclif.code);
+    expect(withoutSalt(direct.stdout)).toBe(withoutSalt(oclif.stdout));
+    expect(withoutTiming(direct.stderr)).toBe(withoutTiming(oclif.stderr));
+    const marks = (stderr: string) => JSON.parse(/^timing: (.*)$/m.exec(stderr)?.[1] ?? '{}') as Record<string, number>;
+    // A usage error the manifest cannot read is worded by oclif; a line it reads never loads oclif.
+    const usage = direct.code === 2;
+    if (!usage) expect(Object.keys(marks(direct.stderr))).not.toContain('oclif');
+    expect(Object.keys(marks(oclif.stderr))).toContain('oclif');
+  });
+});
+
 // The README's and docs/install.md's npm paths, each from a fresh clone into an empty prefix.
 const INSTALL_PATHS = [
   {

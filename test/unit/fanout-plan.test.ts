@@ -319,6 +319,23 @@ describe('planAnnotationRemoved', () => {
     ]);
     expect(planAnnotationRemoved(base, [viaAnnotations], () => true)).toEqual([]);
   });
+
+  it('prunes the copies in the other clusters read (sync-contexts) too, each through its own context', () => {
+    const here = desiredCopy(source, ref, 'a', {fromAnnotations: true});
+    const inBeta = desiredCopy(source, ref, 'src', {fromAnnotations: true});
+    // A copy in beta of a source of another cluster is not this source's.
+    const betaOwn = desiredCopy(source, {...ref, cluster: 'uid-beta'}, 'd', {fromAnnotations: true});
+    const base = {context: 'alpha', server: ref.server, cluster: ref.cluster};
+    const beta = {context: 'beta', cluster: 'uid-beta', objects: [inBeta, betaOwn]};
+    const plans = planAnnotationRemoved(base, [here, source], () => false, [beta]);
+    expect(plans.flatMap((p) => p.entries.map((e) => [e.context, e.cluster, e.namespace, e.action]))).toEqual([
+      ['alpha', 'uid-alpha', 'a', 'prune'],
+      ['beta', 'uid-beta', 'src', 'prune'],
+    ]);
+    // Only copies elsewhere: still pruned.
+    expect(planAnnotationRemoved(base, [], () => false, [beta]).flatMap((p) => p.entries.map((e) => e.context))).toEqual(['beta']);
+    expect(planAnnotationRemoved(base, [here], () => true, [beta])).toEqual([]);
+  });
 });
 
 describe('chooseTargets', () => {

@@ -16,10 +16,10 @@ const plan: FanoutPlan = {
 };
 
 describe('fanout preflight', () => {
-  it('needs create, update, delete + create to recreate, delete to prune', () => {
+  it('needs create, patch (updates are merge patches), delete + create to recreate, delete to prune', () => {
     expect(accessNeeded(plan).map((a) => `${a.namespace}:${a.verb}:${a.kind}`)).toEqual([
       'a:create:Secret',
-      'b:update:Secret',
+      'b:patch:Secret',
       'c:delete:Secret',
       'c:create:Secret',
       'd:delete:Secret',
@@ -32,15 +32,15 @@ describe('fanout preflight', () => {
       total: 4,
       writable: 2,
       denied: [
-        {context: 'alpha', namespace: 'b', verbs: ['update']},
+        {context: 'alpha', namespace: 'b', verbs: ['patch']},
         {context: 'alpha', namespace: 'c', verbs: ['delete']},
       ],
     });
     expect(checked.entries.map((e) => e.action)).toEqual(['create', 'error', 'error', 'prune', 'unchanged']);
     expect(checked.entries[1].reason).toBe(
-      'forbidden: you may not update secrets in namespace "b" (access review before writing; planned: update)',
+      'forbidden: you may not patch secrets in namespace "b" (access review before writing; planned: update)',
     );
     expect(checked.summary.error).toBe(2);
-    expect(describePreflight(checked.preflight)).toBe('you can write 2 of 4 targets; not: alpha/b (update), alpha/c (delete)');
+    expect(describePreflight(checked.preflight)).toBe('you can write 2 of 4 targets; not: alpha/b (patch), alpha/c (delete)');
   });
 });

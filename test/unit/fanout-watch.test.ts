@@ -82,6 +82,39 @@ describe('watchFanout', () => {
     expect(lines.at(-1)).toMatch(/stopped \(stop\)/);
   });
 
+  it('steady churn (an event every 100 ms) does not postpone the pass beyond the burst cap', async () => {
+    const {api, opened} = watchableCluster();
+    let passes = 0;
+    let stop!: () => void;
+    const done = watchFanout({
+      ref,
+      sourceApi: api,
+      targets: [api],
+      buildPlan: async () => {
+        passes++;
+        return planWith('unchanged');
+      },
+      apply: async () => [],
+      resyncMs: 3_600_000,
+      log: () => undefined,
+      confirmFirst: async () => true,
+      stop: new Promise<void>((resolve) => (stop = resolve)),
+    });
+    await until(() => passes === 1);
+    const started = Date.now();
+    let i = 0;
+    const churn = setInterval(() => opened[1].onEvent({type: 'ADDED', name: `ns-${i++}`}), 100);
+    try {
+      await until(() => passes === 2, 4_000);
+    } finally {
+      clearInterval(churn);
+    }
+    // 2 s cap after the first event of the burst, plus timer slack; a plain 300 ms debounce would never fire.
+    expect(Date.now() - started).toBeLessThan(3_000);
+    stop();
+    expect(await done).toBe(0);
+  });
+
   it('watches each cluster once, however many target contexts reach it', async () => {
     const {api, opened} = watchableCluster();
     // Another context reaching the same cluster (same identity) under another URL.

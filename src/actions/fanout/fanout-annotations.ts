@@ -15,8 +15,8 @@ import {compileNamespaceSelection, type NamespaceSelection} from '../../core/nam
 import {sourceName} from '../../ui/render-fanout.js';
 import type {ConfigKind, ConfigObject} from '../../core/types.js';
 import type {Kubeconfig} from '../../kube/kubeconfig.js';
-import {readFanoutTargets} from './apply-fanout.js';
-import {fanoutCluster, resolveTargetContexts, sourceRefFor, uniqueApis} from './fanout-targets.js';
+import {readFanoutTargets, type FanoutCluster} from './apply-fanout.js';
+import {fanoutCluster, resolveTargetContexts, sharingNamespaceList, sourceRefFor, uniqueApis} from './fanout-targets.js';
 
 /** One annotated source: Kubed's meaning of its annotations, as a plan. */
 async function planAnnotatedSource(
@@ -25,6 +25,7 @@ async function planAnnotatedSource(
   source: ConfigObject,
   options: Omit<FanoutPlanOptions, 'adoptKubedCopies'>,
   clusterName: string | undefined,
+  clusterFor: (context: string, sourceNamespace: string) => FanoutCluster,
 ): Promise<FanoutPlan> {
   const contexts = (source.annotations[KUBED.syncContexts] ?? '')
     .split(',')
@@ -45,13 +46,13 @@ async function planAnnotatedSource(
     const value = sync.trim();
     const selection: NamespaceSelection = value === '' || value === 'true' ? {all: true} : {selector: value};
     compileNamespaceSelection(selection);
-    reads.push(...(await readFanoutTargets(ref, [fanoutCluster(kube, sourceApi.context, source.namespace)], selection)));
+    reads.push(...(await readFanoutTargets(ref, [clusterFor(sourceApi.context, source.namespace)], selection)));
   }
   if (resolved.length > 0) {
     reads.push(
       ...(await readFanoutTargets(
         ref,
-        resolved.map((c) => fanoutCluster(kube, c, source.namespace)),
+        resolved.map((c) => clusterFor(c, source.namespace)),
         {},
       )),
     );
@@ -71,6 +72,11 @@ export async function planFromAnnotations(
   clusterName?: string,
   /** Only sources in this namespace (the controller's -n); copies are still found in every namespace. */
   sourceNamespace?: string,
+  /**
+   * Other clusters copies may have gone to through sync-contexts (the controller's: every other
+   * cluster of its kubeconfig): copies there of sources that lost their annotation are pruned too.
+   */
+  syncClusters: ClusterApi[] = [],
 ): Promise<{plans: FanoutPlan[]; apis: ClusterApi[]}> {
   // Metadata only where the API allows it: the data of the many objects that are not sources is never read.
   const list = (kind: ConfigKind, namespace?: string, labelSelector?: string) =>
@@ -102,6 +108,14 @@ export async function planFromAnnotations(
       inScope(o.namespace) && !isCopy(o) && (Object.hasOwn(o.annotations, KUBED.sync) || Object.hasOwn(o.annotations, KUBED.syncContexts)),
   );
   sources.sort((a, b) => a.namespace.localeCompare(b.namespace) || a.kind.localeCompare(b.kind) || a.name.localeCompare(b.name));
+  // Each cluster's namespaces are listed once for this pass, whatever the number of sources.
+  const shared = new Map<string, ClusterApi>();
+  const clusterFor = (context: string, namespace: string): FanoutCluster => {
+    const cluster = fanoutCluster(kube, context, namespace);
+    let api = shared.get(context);
+    if (!api) shared.set(context, (api = sharingNamespaceList(cluster.api)));
+    return {...cluster, api};
+  };
   const plans: FanoutPlan[] = [];
   for (const listed of sources) {
     try {
@@ -109,7 +123,7 @@ export async function planFromAnnotations(
       const source = sourceApi.listConfigMetadata ? await sourceApi.getConfigObject(listed.kind, listed.namespace, listed.name) : listed;
       // Deleted since the list: the next pass prunes its copies.
       if (!source) continue;
-      plans.push(await planAnnotatedSource(kube, sourceApi, source, options, clusterName));
+      plans.push(await planAnnotatedSource(kube, sourceApi, source, options, clusterName, clusterFor));
     } catch (error) {
       // One bad annotation (an unknown context, a bad selector) is reported with its object; the others go on.
       const ref: SourceRef = {
@@ -135,14 +149,42 @@ export async function planFromAnnotations(
   const isAnnotated = (ref: Pick<SourceRef, 'kind' | 'name' | 'namespace'>) =>
     // A source outside the scope is not this run's to judge: its copies are left alone.
     !inScope(ref.namespace) || sources.some((s) => s.kind === ref.kind && s.name === ref.name && s.namespace === ref.namespace);
-  if (options.prune)
+  if (options.prune) {
+    const base = {context: sourceApi.context, server: sourceApi.server, cluster: (await sourceApi.clusterIdentity()).id};
+    const elsewhere = await Promise.all(
+      syncClusters.map(async (api) => {
+        try {
+          const copies = await Promise.all(
+            kinds.map((kind) =>
+              api.listConfigMetadata
+                ? api.listConfigMetadata(kind, undefined, {labelSelector: ORIGIN_LABELS.id})
+                : api.listConfigObjects(kind, undefined, {labelSelector: ORIGIN_LABELS.id}),
+            ),
+          );
+          return {context: api.context, cluster: (await api.clusterIdentity()).id, objects: copies.flat()};
+        } catch (error) {
+          // A cluster that cannot be read keeps its copies until it can: reported, the others go on.
+          const entries: FanoutEntry[] = [
+            {context: api.context, namespace: '*', action: 'error', reason: `reading copies to prune: ${(error as Error).message}`},
+          ];
+          plans.push({
+            source: {...base, kind: 'ConfigMap', name: '*', namespace: '*', exists: false},
+            entries,
+            summary: summarize(entries),
+          });
+          return undefined;
+        }
+      }),
+    );
     plans.push(
       ...planAnnotationRemoved(
-        {context: sourceApi.context, server: sourceApi.server, cluster: (await sourceApi.clusterIdentity()).id},
+        base,
         objects,
         isAnnotated,
+        elsewhere.filter((e) => e !== undefined),
       ),
     );
+  }
   const contexts = [...new Set(plans.flatMap((p) => p.entries.map((e) => e.context)))];
   return {plans, apis: uniqueApis([sourceApi, ...contexts.map((c) => kube.cluster(c))])};
 }

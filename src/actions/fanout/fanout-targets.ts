@@ -61,6 +61,22 @@ export function fanoutCluster(kube: Kubeconfig, context: string, sourceNamespace
   return {context, server: api.server, defaultNamespace: own || sourceNamespace, api};
 }
 
+/**
+ * The same client, but its namespace list is read once and shared: one planning pass over many
+ * sources (the controller's) reads each cluster's namespaces once instead of once per source.
+ */
+export function sharingNamespaceList(api: ClusterApi): ClusterApi {
+  const lists = new Map<string, Promise<NamespaceInfo[]>>();
+  const shared = Object.create(api) as ClusterApi;
+  shared.listNamespaces = (options = {}) => {
+    const key = options.labelSelector ?? '';
+    let list = lists.get(key);
+    if (!list) lists.set(key, (list = api.listNamespaces(options)));
+    return list;
+  };
+  return shared;
+}
+
 /** One client per context, the first one seen. */
 export function uniqueApis(apis: ClusterApi[]): ClusterApi[] {
   const seen = new Map<string, ClusterApi>();

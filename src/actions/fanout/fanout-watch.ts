@@ -66,6 +66,8 @@ export interface ReconcileLoopOptions {
 
 /** Quiet period after an event before reconciling, so a burst costs one pass. */
 const DEBOUNCE_MS = 300;
+/** A pass starts at most this long after the first event of a burst: steady churn cannot postpone it forever. */
+const MAX_DEBOUNCE_MS = 2_000;
 /** After a failed pass or write, try again this soon (not only at the next resync). */
 const RETRY_MS = 5_000;
 const MAX_RECONNECT_MS = 30_000;
@@ -83,6 +85,7 @@ export async function runReconcileLoop(options: ReconcileLoopOptions): Promise<'
   let running: Promise<void> | undefined;
   let dirty = false;
   let debounce: NodeJS.Timeout | undefined;
+  let burstStartedAt: number | undefined;
   let retry: NodeJS.Timeout | undefined;
   const reported = new Set<string>();
 
@@ -148,8 +151,16 @@ export async function runReconcileLoop(options: ReconcileLoopOptions): Promise<'
   };
   const trigger = () => {
     if (stopping) return;
+    const now = Date.now();
+    burstStartedAt ??= now;
     clearTimeout(debounce);
-    debounce = setTimeout(run, DEBOUNCE_MS);
+    debounce = setTimeout(
+      () => {
+        burstStartedAt = undefined;
+        run();
+      },
+      Math.max(0, Math.min(DEBOUNCE_MS, burstStartedAt + MAX_DEBOUNCE_MS - now)),
+    );
   };
   const scheduleRetry = () => {
     if (stopping || retry) return;

@@ -17,6 +17,11 @@ export default class ControllerManifests extends BaseCommand {
       command:
         'kubectl configsync controller manifests -n configsync -- configmap/ca-bundle -n platform --namespace-selector team | kubectl apply -f -',
     },
+    {
+      description: 'Narrowed RBAC: Secrets read only in platform, written only in web and api',
+      command:
+        'kubectl configsync controller manifests -n configsync --source-namespace platform --target-namespaces web,api -- secret/tls | kubectl apply -f -',
+    },
   ];
 
   static override strict = false;
@@ -28,6 +33,14 @@ export default class ControllerManifests extends BaseCommand {
     'service-monitor': Flags.boolean({description: 'also print a ServiceMonitor (needs the Prometheus Operator CRDs)'}),
     name: Flags.string({description: 'name of every object and of the Lease', default: 'kubectl-configsync-controller'}),
     replicas: Flags.integer({description: 'replicas (one leads, the others stand by)', default: 2, min: 1}),
+    'source-namespace': Flags.string({
+      description:
+        'narrowed RBAC: the named sources live here, and ConfigMaps and Secrets are only read here (a Role, not a ClusterRole); with --target-namespaces',
+    }),
+    'target-namespaces': Flags.string({
+      description:
+        'narrowed RBAC: copies go only into these namespaces (comma-separated), and ConfigMaps and Secrets are only written there',
+    }),
     output: Flags.option({char: 'o', options: ['yaml', 'json'] as const, default: 'yaml', description: 'output format'})(),
   };
 

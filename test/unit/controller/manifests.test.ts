@@ -60,4 +60,48 @@ describe('controller manifests', () => {
       '-A',
     ]);
   });
+
+  it('narrowed: ConfigMaps and Secrets by Roles, read in the source namespace, written in the targets; the run is told the same namespaces', () => {
+    const scope = {sourceNamespace: 'platform', targetNamespaces: ['web', 'api']};
+    const objects = controllerManifests({...base, fromAnnotations: false, runArgs: ['secret/tls'], scope}) as any[];
+    const clusterRole = objects.find((o) => o.kind === 'ClusterRole');
+    expect(clusterRole.rules.flatMap((r: any) => r.resources)).toEqual(['namespaces', 'selfsubjectaccessreviews']);
+    const roles = objects.filter((o) => o.kind === 'Role' && o.metadata.name === 'ctl-configs');
+    const rulesIn = (namespace: string) => roles.find((r) => r.metadata.namespace === namespace).rules;
+    expect(roles.map((r) => r.metadata.namespace).sort()).toEqual(['api', 'platform', 'web']);
+    expect(rulesIn('platform')).toEqual([
+      {apiGroups: [''], resources: ['configmaps', 'secrets'], verbs: ['get', 'list', 'watch']},
+      {apiGroups: [''], resources: ['events'], verbs: ['create', 'patch']},
+    ]);
+    for (const target of ['web', 'api'])
+      expect(rulesIn(target)).toEqual([
+        {apiGroups: [''], resources: ['configmaps', 'secrets'], verbs: ['get', 'list', 'watch', 'create', 'patch', 'delete']},
+      ]);
+    const bindings = objects.filter((o) => o.kind === 'RoleBinding' && o.metadata.name === 'ctl-configs');
+    expect(bindings).toHaveLength(3);
+    for (const binding of bindings) expect(binding.subjects).toEqual([{kind: 'ServiceAccount', name: 'ctl', namespace: 'cs'}]);
+    expect(objects.find((o) => o.kind === 'Deployment').spec.template.spec.containers[0].args.slice(0, 5)).toEqual([
+      'controller',
+      'run',
+      'secret/tls',
+      '--namespace=platform',
+      '--to-namespace=web,api',
+    ]);
+  });
+
+  it('narrowed: a source namespace that is also a target gets write access there, plus Events', () => {
+    const objects = controllerManifests({
+      ...base,
+      fromAnnotations: false,
+      runArgs: ['secret/tls'],
+      scope: {sourceNamespace: 'p', targetNamespaces: ['p', 'q']},
+    }) as any[];
+    const inP = objects.find((o) => o.kind === 'Role' && o.metadata.namespace === 'p' && o.metadata.name === 'ctl-configs');
+    expect(inP.rules.map((r: any) => r.verbs.join(','))).toEqual(['get,list,watch,create,patch,delete', 'create,patch']);
+  });
+
+  it('run with a 1 MiB V8 semi-space (NODE_OPTIONS), as measured in docs/controller.md', () => {
+    const {Deployment} = byKind(controllerManifests(base));
+    expect(Deployment.spec.template.spec.containers[0].env).toContainEqual({name: 'NODE_OPTIONS', value: '--max-semi-space-size=1'});
+  });
 });
