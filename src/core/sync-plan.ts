@@ -457,6 +457,8 @@ export interface SavedPlan {
   secretsShown: boolean;
   prune: boolean;
   entries: SavedPlanEntry[];
+  /** Every object the plan was made over, written or not: what a plan of nothing is checked against. */
+  scope: Array<{kind: ConfigKind; name: string}>;
 }
 
 /**
@@ -491,6 +493,7 @@ export function readSavedPlan(document: unknown, options: {prune: boolean}): Sav
     binding: doc.binding,
     kinds: doc.kinds,
     secretsShown: Boolean(doc.secretsShown),
+    scope: (doc.objects as Array<{kind: ConfigKind; name: string}>).map(({kind, name}) => ({kind, name})),
   };
   if (doc.kind === 'SyncPlan') {
     const objects = doc.objects as PlannedObject[];

@@ -83,6 +83,29 @@ describe('sync --plan', () => {
     expect(await data('alpha', dst, 'app')).toEqual({A: 'good', B: 'good'});
   });
 
+  it('applies a plan of nothing while the locations agree (exit 0, nothing written), and refuses it once they differ', async () => {
+    await apply('alpha', configMap(src, 'same', {A: '1'}));
+    await apply('alpha', configMap(dst, 'same', {A: '1'}));
+    const diff = await runCli(['diff', `alpha/${src}`, `alpha/${dst}`, 'same', '-o', 'json']);
+    expect(diff.code, diff.stderr).toBe(0);
+    const file = join(dir, 'nothing.json');
+    writeFileSync(file, diff.stdout);
+    const before = JSON.parse(await kubectl(['--context', 'alpha', '-n', dst, 'get', 'configmap', 'same', '-o', 'json'])).metadata
+      .resourceVersion;
+    const applied = await runCli(['sync', '--plan', file, '--yes']);
+    expect(applied.code, applied.stderr).toBe(0);
+    expect(applied.stdout + applied.stderr, applied.stdout + applied.stderr).toMatch(/0 written, 1 unchanged/);
+    const after = JSON.parse(await kubectl(['--context', 'alpha', '-n', dst, 'get', 'configmap', 'same', '-o', 'json'])).metadata
+      .resourceVersion;
+    expect(after).toBe(before);
+
+    await apply('alpha', configMap(dst, 'same', {A: 'drifted'}));
+    const refused = await runCli(['sync', '--plan', file, '--yes']);
+    expect(refused.code).toBe(3);
+    expect(refused.stderr).toContain('the plan lists nothing to write, but the locations differ now');
+    expect(await data('alpha', dst, 'same')).toEqual({A: 'drifted'});
+  });
+
   it('refuses a plan whose source changed since it was reviewed', async () => {
     await apply('alpha', configMap(src, 'later', {A: 'reviewed'}));
     const {file} = await makePlan('source-moved', [`alpha/${src}`, `alpha/${dst}`, 'later', '--all']);

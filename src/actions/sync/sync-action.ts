@@ -1,4 +1,4 @@
-import type {DiffReport} from '../../core/diff.js';
+import {hasDifferences, type DiffReport} from '../../core/diff.js';
 import {DeclinedError, ExitCode, InterruptedError, StalePlanError, UsageError, type ExitCodeValue} from '../../core/errors.js';
 import type {RestartPlanOptions} from '../../core/restart-plan.js';
 import {isKeySelected, parseKeySelector, unmatchedPatterns} from '../../core/select-keys.js';
@@ -139,7 +139,9 @@ export async function runSync(request: SyncRequest, io: SyncIo): Promise<SyncPre
       const mismatch = planMismatch(entry, current(entry));
       if (mismatch) problems.push(`${objectRef(entry)}: ${mismatch}`);
     }
-    if (saved.entries.length === 0) problems.push('the plan lists nothing to write');
+    // A plan of nothing is honest only while the locations still agree: then it is applied (exit 0, nothing written).
+    if (saved.entries.length === 0 && hasDifferences(report))
+      problems.push('the plan lists nothing to write, but the locations differ now');
     if (problems.length > 0) throw new StalePlanError(`plan edited or stale: ${problems.join('; ')}; nothing was written; make a new plan`);
     // A target that moved since is refused alone, as a conflict on a live write would be.
     const fresh: SavedPlanEntry[] = [];
@@ -321,7 +323,8 @@ function whereSavedPlanPoints(saved: SavedPlan, flags: CompareFlagValues) {
       'allow-empty': false,
     },
     words: {source: saved.source.context, target: saved.target.context},
-    names: saved.entries.map((e) => objectRef(e)),
+    // A plan of nothing is compared over what it was made over, to tell "still the same" from "stale".
+    names: (saved.entries.length > 0 ? saved.entries : saved.scope).map((e) => objectRef(e)),
   };
 }
 
