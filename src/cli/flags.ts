@@ -53,9 +53,9 @@ export const outputFlags = {
 };
 
 /** -o: the one output flag of every command; json and yaml print the command's document (src/core/contracts). */
-export function outputFormatFlag<const Formats extends readonly string[] = readonly ['table', 'json', 'yaml']>(
-  description = 'output format',
-  formats: Formats = ['table', 'json', 'yaml'] as unknown as Formats,
+export function outputFormatFlag<const Formats extends readonly string[] = readonly ['table', 'wide', 'json', 'yaml']>(
+  description = 'output format (table fits the terminal; wide cuts nothing)',
+  formats: Formats = ['table', 'wide', 'json', 'yaml'] as unknown as Formats,
 ) {
   return Flags.option({char: 'o', options: formats, default: 'table', description})();
 }
@@ -124,7 +124,10 @@ export const statusTargetFlags = targetFlags('expect copies in', 'expect no copi
 /** Flags shared by `restart` and `sync --restart`. */
 export const restartFlags = {
   'skip-volume-only': Flags.boolean({
-    description: 'do not restart workloads that only mount the object as a volume without subPath (the kubelet refreshes those files)',
+    description:
+      'leave alone workloads that only mount the object as a volume without subPath: the kubelet refreshes the files, no restart needed (--no-skip-volume-only restarts them too)',
+    default: true,
+    allowNo: true,
   }),
   'max-parallel': Flags.integer({
     description: 'restart at most N workloads per wave (0: all at once); with --wait each wave finishes before the next starts',

@@ -24,6 +24,7 @@ export const runDiffCommand: RunOf<typeof Diff> = async ({argv, flags}, io) => {
       quiet: flags.quiet,
       fullValues: flags['full-values'],
       context: flags['context-lines'],
+      width: outputWidth({wide: flags.output === 'wide'}),
     };
     io.print(
       flags.output === 'table' || flags.output === 'wide'

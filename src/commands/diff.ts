@@ -10,7 +10,7 @@ export default class Diff extends BaseCommand {
 
   static override description = `Each location is CONTEXT, NAMESPACE or CONTEXT/NAMESPACE. An exact context name wins; otherwise the word is split at the last "/" into context and namespace; otherwise it is a namespace in the current context.
 
-With three or more locations, diff prints a matrix: one row per object and per key that disagrees, one column per location, and a group letter in each cell (same letter, same value; "-" absent). Words after the first two are locations while they name a context, a CONTEXT/NAMESPACE or an existing namespace; the rest are object names (write configmap/NAME or secret/NAME when a name is also a namespace).
+With three or more locations, diff prints a matrix: numbered location columns (a legend maps numbers to locations), one row per object and per key that disagrees where the object exists, and a group letter in each cell (same letter, same value; "-" absent). --baseline shows every other value as the change a sync from that location would make. Words after the first two are locations while they name a context, a CONTEXT/NAMESPACE or an existing namespace; the rest are object names (write configmap/NAME or secret/NAME when a name is also a namespace).
 
 Secret values are never printed unless --show-secrets: a short salted fingerprint shows whether two values are equal (random salt per run; set KUBECTL_CONFIGSYNC_SALT to compare fingerprints across runs).
 

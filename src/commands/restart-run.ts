@@ -7,6 +7,7 @@ import {parseKeyList, parseTargets} from '../core/restart-targets.js';
 import {renderDocument} from '../ui/output.js';
 import {canPrompt, promptConfirm} from '../ui/prompts.js';
 import {renderRestartReport} from '../ui/render-restart.js';
+import {isTableOutput, tableWidth} from '../ui/width.js';
 import type Restart from './restart.js';
 
 export const runRestartCommand: RunOf<typeof Restart> = async ({argv, flags}, io) => {
@@ -32,10 +33,20 @@ export const runRestartCommand: RunOf<typeof Restart> = async ({argv, flags}, io
       note: (text) => io.note(text),
       canPrompt: canPrompt(),
       // Shown before the confirmation: what will be restarted once confirmed, not a dry run.
-      preview: (preview) => io.note(renderRestartReport(preview, io.themeFor(flags['no-color'], process.stderr), {confirming: true})),
+      preview: (preview) =>
+        io.note(
+          renderRestartReport(preview, io.themeFor(flags['no-color'], process.stderr), {
+            confirming: true,
+            width: tableWidth(flags.output, process.stderr),
+          }),
+        ),
       confirm: (message) => promptConfirm(message),
     },
   );
-  io.print(flags.output === 'table' ? renderRestartReport(report, io.themeFor(flags['no-color'])) : renderDocument(report, flags.output));
+  io.print(
+    isTableOutput(flags.output)
+      ? renderRestartReport(report, io.themeFor(flags['no-color']), {width: tableWidth(flags.output)})
+      : renderDocument(report, flags.output),
+  );
   io.setExitCode(exitCode);
 };

@@ -11,7 +11,7 @@ export default class Restart extends BaseCommand {
 
 With --keys only workloads that read one of those keys are restarted: envFrom and whole-volume mounts read every key, a volume with items reads the listed keys, an env var reads its one key.
 
-Workloads that only mount the object as a volume without subPath get new files from the kubelet without a restart; they are marked, and left alone with --skip-volume-only. Paused Deployments are refused, as kubectl does.
+Workloads that only mount the object as a volume without subPath get new files from the kubelet: they need no restart and are listed as "no restart needed" (--no-skip-volume-only restarts them too, for programs that read their files only at start). Paused Deployments are refused, as kubectl does.
 
 ${exitCodesHelp([0, 2, 3, 4, 5, 130], {0: 'restarted (or nothing to restart)'})}`;
 

@@ -6,6 +6,7 @@ import {renderDocument} from '../ui/output.js';
 import {canPrompt, promptConfirm} from '../ui/prompts.js';
 import {renderRestartReport} from '../ui/render-restart.js';
 import {renderSyncPlan, renderSyncResult} from '../ui/render-sync.js';
+import {isTableOutput, tableWidth} from '../ui/width.js';
 import type Sync from './sync.js';
 
 export const runSyncCommand: RunOf<typeof Sync> = async ({args, argv, flags}, command) => {
@@ -42,9 +43,11 @@ export const runSyncCommand: RunOf<typeof Sync> = async ({args, argv, flags}, co
   );
   const theme = command.themeFor(flags['no-color']);
   const document = outcome.dryRun === 'client' ? outcome.plan : outcome.result;
-  if (flags.output === 'table') {
-    const table = outcome.dryRun === 'client' ? renderSyncPlan(outcome.plan, theme) : renderSyncResult(outcome.result, theme);
-    command.print(table + (outcome.restart ? renderRestartReport(outcome.restart, theme) : ''));
+  if (isTableOutput(flags.output)) {
+    const width = tableWidth(flags.output);
+    const table =
+      outcome.dryRun === 'client' ? renderSyncPlan(outcome.plan, theme, {width}) : renderSyncResult(outcome.result, theme, width);
+    command.print(table + (outcome.restart ? renderRestartReport(outcome.restart, theme, {width}) : ''));
   } else {
     command.print(renderDocument(outcome.restart ? {...document, restart: outcome.restart} : document, flags.output));
   }

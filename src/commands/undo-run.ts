@@ -8,6 +8,7 @@ import {RunStore} from '../kube/run-store.js';
 import {renderDocument} from '../ui/output.js';
 import {canPrompt, promptConfirm} from '../ui/prompts.js';
 import {renderRunList, renderUndoResult} from '../ui/render-sync.js';
+import {isTableOutput, tableWidth} from '../ui/width.js';
 import type Undo from './undo.js';
 
 export const runUndoCommand: RunOf<typeof Undo> = async ({args, flags}, io) => {
@@ -19,7 +20,12 @@ export const runUndoCommand: RunOf<typeof Undo> = async ({args, flags}, io) => {
       ? {...(await listRuns(store)), removed: undefined}
       : await pruneOlderThan(store, flags.prune!);
     if (removed) io.note(`removed ${removed.length} run journal${removed.length === 1 ? '' : 's'} older than ${flags.prune}`);
-    else io.print(flags.output === 'table' ? renderRunList(records, theme) : renderDocument(summarizeRuns(records), flags.output));
+    else
+      io.print(
+        isTableOutput(flags.output)
+          ? renderRunList(records, theme, tableWidth(flags.output))
+          : renderDocument(summarizeRuns(records), flags.output),
+      );
     // Every readable run is listed; each unreadable file is one line, and the exit code says so.
     for (const problem of problems) io.note(`error: ${problem.file}: ${problem.reason}`);
     if (problems.length > 0) io.setExitCode(ExitCode.usage);
@@ -40,7 +46,7 @@ export const runUndoCommand: RunOf<typeof Undo> = async ({args, flags}, io) => {
     confirm: (m) => promptConfirm(m),
     loadKubeconfig: () => io.loadKubeconfig(flags),
   });
-  io.print(flags.output === 'table' ? renderUndoResult(result, theme) : renderDocument(result, flags.output));
+  io.print(isTableOutput(flags.output) ? renderUndoResult(result, theme, tableWidth(flags.output)) : renderDocument(result, flags.output));
   for (const object of result.objects) if (object.error) note(`error: ${object.error}`);
   io.setExitCode(exitCode);
   if (signal) throw interruptedUndo(result, signal);

@@ -197,3 +197,17 @@ function againstBaseline(
     ),
   };
 }
+
+/**
+ * Whether a key disagrees where its object exists: an object absent from a location is one
+ * fact (the object row says it), not a disagreement of each of its keys.
+ */
+export function keyDiffersWherePresent(object: Pick<FleetObject, 'cells'>, key: Pick<FleetKeyRow, 'cells'>): boolean {
+  const present = key.cells.filter((_, i) => object.cells[i] !== null);
+  return present.includes(null) || new Set(present).size > 1;
+}
+
+/** The locations (indexes) where the object is absent. */
+export function absentAt(cells: FleetCell[]): number[] {
+  return cells.flatMap((cell, i) => (cell === null ? [i] : []));
+}

@@ -57,7 +57,18 @@ export interface RestartPlanInput {
   selector?: string;
 }
 
-export const VOLUME_ONLY_NOTE = 'only mounted as a volume without subPath: the kubelet refreshes the files without a restart';
+export const VOLUME_ONLY_NOTE = 'only mounted as a volume without subPath: the kubelet refreshes the files';
+
+/** The reason of a volume-only consumer left alone (the default): it needs no restart. */
+export const NO_RESTART_NEEDED = `no restart needed: ${VOLUME_ONLY_NOTE}`;
+
+/** The note of a volume-only consumer restarted because --no-skip-volume-only asked for it. */
+export const VOLUME_ONLY_RESTART_NOTE = `${VOLUME_ONLY_NOTE}; restart asked for by --no-skip-volume-only`;
+
+/** A consumer left alone because it needs no restart, as opposed to one skipped for a problem. */
+export function needsNoRestart(outcome: {volumeOnly: boolean; reason?: string}): boolean {
+  return outcome.volumeOnly && outcome.reason === NO_RESTART_NEEDED;
+}
 
 export const ON_DELETE_NOTE = 'updateStrategy OnDelete: the template changes, but pods take it only when they are deleted';
 
@@ -90,8 +101,10 @@ export function planRestart(input: RestartPlanInput, options: RestartPlanOptions
       ...ownerOfWorkload(workload),
     };
     if (workload.kind === 'Deployment' && workload.paused) return {...base, action: 'skip' as const, reason: pausedReason(workload.name)};
-    if (volumeOnly && options.skipVolumeOnly) return {...base, action: 'skip' as const, reason: `${VOLUME_ONLY_NOTE} (--skip-volume-only)`};
-    const notes = [volumeOnly ? VOLUME_ONLY_NOTE : undefined, untrackedRollout(workload) ? ON_DELETE_NOTE : undefined].filter(Boolean);
+    if (volumeOnly && options.skipVolumeOnly) return {...base, action: 'skip' as const, reason: NO_RESTART_NEEDED};
+    const notes = [volumeOnly ? VOLUME_ONLY_RESTART_NOTE : undefined, untrackedRollout(workload) ? ON_DELETE_NOTE : undefined].filter(
+      Boolean,
+    );
     return {...base, action: 'restart' as const, reason: notes.length > 0 ? notes.join('; ') : undefined};
   });
   items.sort((a, b) => a.namespace.localeCompare(b.namespace) || compareWorkloads({workload: a}, {workload: b}));

@@ -5,7 +5,7 @@ import type {KeySetter} from '../core/blame.js';
 import {describeOwner} from '../core/owners.js';
 import {locationName, objectRef} from '../core/types.js';
 import {displayWidth, renderColumns} from './columns.js';
-import {escapeNonAscii, markInvisible, shorten, showValue} from './table.js';
+import {escapeNonAscii, joinFitted, markInvisible, shorten, showValue} from './table.js';
 import {towardTarget} from '../core/sync-plan.js';
 import {CHANGE_SYMBOL, changeLegend, type ChangeKind, type Theme} from './theme.js';
 import {counted} from '../core/words.js';
@@ -34,7 +34,8 @@ export const HIDE_IDENTICAL_KEYS_ABOVE = 20;
 /** The narrowest a value cell gets, however narrow the terminal. */
 const MIN_VALUE_WIDTH = 12;
 
-const STATUS_TEXT: Record<KeyDiff['status'], string> = {
+/** A key's status in the words of every command (diff table, key picker). */
+export const STATUS_TEXT: Record<KeyDiff['status'], string> = {
   identical: 'identical',
   different: 'different',
   'missing-in-target': 'missing in target',
@@ -46,9 +47,9 @@ export function renderDiffReport(report: DiffReport, theme: Theme, options: Diff
   const from = locationName(report.source);
   const to = locationName(report.target);
   out.push(theme.bold(`${report.kinds.map((k) => (k === 'Secret' ? 'Secrets' : 'ConfigMaps')).join(' and ')}: ${from} → ${to}`));
-  out.push(renderSummary(report, theme));
+  out.push(renderSummary(report, theme, options.width));
   if (options.quiet) return `${out.join('\n')}\n`;
-  if (report.objects.some((o) => !o.ignored && o.status !== 'identical')) out.push(changeLegend(theme));
+  if (report.objects.some((o) => !o.ignored && o.status !== 'identical')) out.push(changeLegend(theme, options.width));
 
   // One-line entries first, then the blocks of differing objects: on a terminal
   // the differences are what stays on screen.
@@ -75,7 +76,7 @@ export function renderDiffReport(report: DiffReport, theme: Theme, options: Diff
   return `${out.join('\n')}\n`;
 }
 
-export function renderSummary(report: DiffReport, theme: Theme): string {
+export function renderSummary(report: DiffReport, theme: Theme, width?: number): string {
   const s = report.summary;
   const cells = [
     ['total', s.total, (t: string) => t],
@@ -87,7 +88,7 @@ export function renderSummary(report: DiffReport, theme: Theme): string {
   const parts = cells.map(([label, count, paint]) => (count > 0 ? paint(`${label} ${count}`) : `${label} ${count}`));
   if (s.ignoredObjects + s.ignoredKeys > 0)
     parts.push(theme.dim(`ignored ${counted(s.ignoredObjects, 'object')}, ${counted(s.ignoredKeys, 'key')}`));
-  return `Summary: ${parts.join(' · ')}`;
+  return joinFitted('Summary: ', parts, width);
 }
 
 function renderObject(object: ObjectDiff, theme: Theme, options: DiffRenderOptions): string {

@@ -71,18 +71,24 @@ export function describeRow(row: FanoutRow): string {
 }
 
 /** The plan: one row per context and namespace, then a summary line. */
-export function renderFanoutPlan(plan: FanoutPlan, theme: Theme, options: {title?: string; showUnchanged?: boolean} = {}): string {
+export function renderFanoutPlan(
+  plan: FanoutPlan,
+  theme: Theme,
+  options: {title?: string; showUnchanged?: boolean; width?: number} = {},
+): string {
   const out: string[] = [theme.bold(options.title ?? `Fanout of ${sourceName(plan.source)}`)];
   // Without colour the action words say it all; with colour, the legend says what the colours mean.
-  if (theme.chalk.level > 0) out.push(changeLegend(theme));
+  if (theme.chalk.level > 0) out.push(changeLegend(theme, options.width));
   const shown = plan.entries.filter((e) => options.showUnchanged !== false || e.action !== 'unchanged');
   if (shown.length > 0) {
+    const head = ownerColumn(['CONTEXT', 'NAMESPACE', 'ACTION', 'OWNER', 'DETAIL'], shown, 3);
     out.push(
       renderTable(
-        ownerColumn(['CONTEXT', 'NAMESPACE', 'ACTION', 'OWNER', 'DETAIL'], shown, 3),
+        head,
         shown.map((e) =>
           ownerColumn([e.context, e.namespace, paintAction(e.action, theme), describeOwner(e.owner), describeRow(e)], shown, 3),
         ),
+        detailTable(options.width, head),
       ),
     );
   }
@@ -91,6 +97,11 @@ export function renderFanoutPlan(plan: FanoutPlan, theme: Theme, options: {title
       out.push(theme.removed(`warning: ${entry.context}/${entry.namespace}: ${entry.ownerWarning}`));
   out.push(renderPlanSummary(plan));
   return `${out.join('\n')}\n`;
+}
+
+/** DETAIL (the last column) wraps; ACTION stays whole; names shrink only when the terminal leaves no choice. */
+function detailTable(width: number | undefined, head: string[]) {
+  return {width, wrap: [head.length - 1], keep: [head.indexOf('ACTION'), head.indexOf('RESULT')].filter((i) => i >= 0)};
 }
 
 export function renderPlanSummary(plan: FanoutPlan): string {
@@ -105,14 +116,15 @@ export function renderFanoutResults(
   plan: FanoutPlan,
   results: FanoutRow[],
   theme: Theme,
-  options: {dryRun?: boolean; showUnchanged?: boolean} = {},
+  options: {dryRun?: boolean; showUnchanged?: boolean; width?: number} = {},
 ): string {
   const out: string[] = [theme.bold(`Fanout of ${sourceName(plan.source)}${options.dryRun ? ' (server dry run: nothing stored)' : ''}`)];
   const rows = results.filter((r) => options.showUnchanged !== false || r.action !== 'unchanged');
   if (rows.length > 0) {
+    const head = ownerColumn(['CONTEXT', 'NAMESPACE', 'ACTION', 'OWNER', 'RESULT', 'DETAIL'], rows, 3);
     out.push(
       renderTable(
-        ownerColumn(['CONTEXT', 'NAMESPACE', 'ACTION', 'OWNER', 'RESULT', 'DETAIL'], rows, 3),
+        head,
         rows.map((r) => {
           // A server dry run validated the write and stored nothing: it "would" happen, it is not done.
           const outcome =
@@ -130,6 +142,7 @@ export function renderFanoutResults(
             3,
           );
         }),
+        detailTable(options.width, head),
       ),
     );
   }
@@ -161,13 +174,14 @@ const STATE_KIND: Record<keyof typeof STATE_WORDS, ChangeKind> = {
   missing: 'added',
 };
 
-export function renderFanoutStatus(status: FanoutStatus, theme: Theme, errors: ContextError[] = []): string {
+export function renderFanoutStatus(status: FanoutStatus, theme: Theme, errors: ContextError[] = [], width?: number): string {
   const out: string[] = [theme.bold(`Copies of ${sourceName(status.source)}${status.source.exists ? '' : ' (source not found)'}`)];
   if (status.copies.length > 0) {
     out.push(
       renderTable(
         ['CONTEXT', 'NAMESPACE', 'STATE'],
         status.copies.map((c) => [c.context, c.namespace, theme[STATE_KIND[c.state]](STATE_WORDS[c.state])]),
+        {width, keep: [2]},
       ),
     );
   } else out.push('no copies found');

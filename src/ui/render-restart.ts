@@ -1,10 +1,13 @@
 import type {RestartReport, WorkloadOutcome} from '../core/contracts/restart-report.js';
 import {workloadRef} from '../core/consumers.js';
 import {describeOwner} from '../core/owners.js';
-import {describeTargets} from '../core/restart-plan.js';
-import {renderTable} from './table.js';
+import {describeTargets, needsNoRestart, VOLUME_ONLY_NOTE} from '../core/restart-plan.js';
+import {joinFitted, naturalTableWidth, renderTable, wrapWords} from './table.js';
 import type {Theme} from './theme.js';
 import {counted} from '../core/words.js';
+
+/** A REASON column narrower than this reads badly: the reasons go under their rows instead. */
+const REASON_COLUMN_MIN = 30;
 
 const STATUS_TEXT: Record<WorkloadOutcome['status'], string> = {
   restarted: 'restarted',
@@ -14,18 +17,23 @@ const STATUS_TEXT: Record<WorkloadOutcome['status'], string> = {
 };
 
 /** The per-workload table: which workload, what happened, and why it was selected. */
-export function renderRestartReport(report: RestartReport, theme: Theme, options: {confirming?: boolean} = {}): string {
+export function renderRestartReport(report: RestartReport, theme: Theme, options: {confirming?: boolean; width?: number} = {}): string {
   const out: string[] = [];
   const where = report.allNamespaces ? `${report.context} (all namespaces)` : `${report.context}/${report.namespace}`;
   if (report.targets.length === 0) return `Restart: no key changed in ${where}, so no workload needs a restart\n`;
   // The preview before a real restart's confirmation is not a dry run: it says what the answer "yes" does.
   const dry = options.confirming
-    ? theme.dim(' (to be confirmed: nothing restarted yet)')
+    ? ' (to be confirmed: nothing restarted yet)'
     : report.dryRun === 'none'
       ? ''
-      : theme.dim(` (dry run: ${report.dryRun}, nothing written)`);
+      : ` (dry run: ${report.dryRun}, nothing written)`;
   const among = report.selector === undefined ? '' : ` among workloads matching ${report.selector}`;
-  out.push(theme.bold(`Consumers of ${describeTargets(report.targets)} in ${where}${among}`) + dry);
+  const title = `Consumers of ${describeTargets(report.targets)} in ${where}${among}`;
+  out.push(
+    ...fitLine(title, dry, options.width).map((line, i, all) =>
+      i === all.length - 1 ? theme.bold(line) + theme.dim(line === '' ? dry.trimStart() : dry) : theme.bold(line),
+    ),
+  );
   if (report.workloads.length === 0) {
     const scanned = report.selector === undefined ? 'workloads' : `workloads matching ${report.selector}`;
     out.push(
@@ -34,36 +42,65 @@ export function renderRestartReport(report: RestartReport, theme: Theme, options
     return `${out.join('\n')}\n`;
   }
   const owned = report.workloads.some((w) => w.owner);
-  const rows = report.workloads.map((w) => [
+  const cells = report.workloads.map((w) => [
     // As kubectl -A: a NAMESPACE column first.
     ...(report.allNamespaces ? [w.namespace] : []),
     workloadRef(w),
     ...(owned ? [describeOwner(w.owner)] : []),
-    paint(w.status, theme),
+    needsNoRestart(w) ? theme.same('no restart needed') : paint(w.status, theme),
     w.wave === undefined || w.status === 'skipped' ? '-' : String(w.wave),
     w.references.map((r) => `${r.containerType === 'initContainer' ? 'init ' : ''}${r.container}: ${r.object} ${r.detail}`).join('\n'),
     reasonOf(w),
   ]);
+  const head = [
+    ...(report.allNamespaces ? ['NAMESPACE'] : []),
+    'WORKLOAD',
+    ...(owned ? ['OWNER'] : []),
+    'STATUS',
+    'WAVE',
+    'USES',
+    'REASON',
+  ];
+  // Too narrow for a REASON column: each reason goes under its row (↳), so names and references stay whole.
+  const reasonWidth = Math.min(REASON_COLUMN_MIN, Math.max(0, ...cells.map((row) => row[row.length - 1].length)));
+  const reasonsBelow =
+    options.width !== undefined &&
+    naturalTableWidth(
+      head.slice(0, -1),
+      cells.map((row) => row.slice(0, -1)),
+    ) +
+      3 +
+      reasonWidth >
+      options.width;
+  const rows = reasonsBelow ? cells.map((row) => row.slice(0, -1)) : cells;
+  if (reasonsBelow) head.pop();
+  // USES (and REASON) wrap; status and wave stay whole; names are cut only when nothing else is left to narrow.
   out.push(
-    renderTable(
-      [...(report.allNamespaces ? ['NAMESPACE'] : []), 'WORKLOAD', ...(owned ? ['OWNER'] : []), 'STATUS', 'WAVE', 'USES', 'REASON'],
-      rows,
-    ),
+    renderTable(head, rows, {
+      width: options.width,
+      wrap: [head.indexOf('USES'), head.indexOf('REASON')].filter((c) => c >= 0),
+      keep: [head.indexOf('STATUS'), head.indexOf('WAVE')],
+      below: reasonsBelow ? cells.map((row) => row[row.length - 1] || undefined) : undefined,
+    }),
   );
-  out.push(renderRestartSummary(report, theme));
+  out.push(renderRestartSummary(report, theme, options.width));
   return `${out.join('\n')}\n`;
 }
 
-export function renderRestartSummary(report: RestartReport, theme: Theme): string {
+export function renderRestartSummary(report: RestartReport, theme: Theme, width?: number): string {
   const s = report.summary;
   const restartedWord = report.dryRun === 'none' ? 'restarted' : 'would restart';
+  // Consumers that need no restart are not "skipped": nothing was left undone.
+  const noRestart = report.workloads.filter(needsNoRestart).length;
+  const skipped = s.skipped - noRestart;
   const parts = [
     `${counted(s.consumers, 'consumer')} of ${counted(report.workloadsScanned, 'workload')}`,
     s.restarted > 0 ? theme.changed(`${restartedWord} ${s.restarted}`) : `${restartedWord} 0`,
-    s.skipped > 0 ? theme.same(`skipped ${s.skipped}`) : 'skipped 0',
+    ...(noRestart > 0 ? [theme.same(`no restart needed ${noRestart}`)] : []),
+    skipped > 0 ? theme.same(`skipped ${skipped}`) : 'skipped 0',
     s.failed > 0 ? theme.warning(`failed ${s.failed}`) : 'failed 0',
   ];
-  return `Summary: ${parts.join(' · ')}`;
+  return joinFitted('Summary: ', parts, width);
 }
 
 function paint(status: WorkloadOutcome['status'], theme: Theme): string {
@@ -76,23 +113,15 @@ function paint(status: WorkloadOutcome['status'], theme: Theme): string {
 
 function reasonOf(w: WorkloadOutcome): string {
   const parts: string[] = [];
-  if (w.reason) parts.push(w.reason);
+  if (w.reason) parts.push(needsNoRestart(w) ? VOLUME_ONLY_NOTE : w.reason);
   if (w.rollout?.state === 'complete') parts.push(`rollout: ${w.rollout.message}`);
-  return wrap(parts.join('; '), 60);
+  return parts.join('; ');
 }
 
-/** Long reasons (kubectl's wording, API errors) wrap inside their cell instead of widening the table. */
-function wrap(text: string, width: number): string {
-  const lines: string[] = [];
-  let line = '';
-  for (const word of text.split(' ')) {
-    if (line && line.length + 1 + word.length > width) {
-      lines.push(line);
-      line = word;
-    } else {
-      line = line ? `${line} ${word}` : word;
-    }
-  }
-  if (line) lines.push(line);
-  return lines.join('\n');
+/** A title and its dimmed tail, wrapped at spaces to the width; the tail stays on the last line when it fits. */
+function fitLine(title: string, tail: string, width = Number.POSITIVE_INFINITY): string[] {
+  if (!Number.isFinite(width) || title.length + tail.length <= width) return [title];
+  const lines = wrapWords(title, width);
+  if (lines[lines.length - 1].length + tail.length > width) lines.push('');
+  return lines;
 }

@@ -5,9 +5,9 @@ import {locationName, objectRef} from '../core/types.js';
 import type {ObjectResult, SyncResult} from '../core/contracts/sync-result.js';
 import type {RunRecord} from '../core/journal.js';
 import type {UndoResult} from '../core/undo-plan.js';
-import {renderPathChange} from './render-diff.js';
+import {renderPathChange, valueCells} from './render-diff.js';
 import {ownerColumn} from './columns.js';
-import {renderTable, shorten, showValue} from './table.js';
+import {naturalTableWidth, renderTable, shorten, showValue, wrapWords} from './table.js';
 import {changeLegend, type Theme} from './theme.js';
 
 /** A short preview of a value for prompts and reviews: masked Secret values show their fingerprint. */
@@ -22,12 +22,17 @@ export function renderKeyChange(change: KeyChange, theme: Theme): string {
   const name = change.section === 'binaryData' ? `${change.key} (binary)` : change.key;
   if (change.change === 'added') return theme.added(`+ ${name}: ${previewValue(change.source)}`);
   if (change.change === 'removed') return theme.removed(`- ${name}: ${previewValue(change.target)}`);
-  return theme.changed(`~ ${name}: ${previewValue(change.target)} → ${previewValue(change.source)}`);
+  // Never cut both before their first difference ({"shards": 3, "replicas… twice).
+  const [after, now] = valueCells({status: 'different', source: change.source, target: change.target}, 24);
+  return theme.changed(`~ ${name}: ${now} → ${after}`);
 }
 
 /** The review shown before confirming, and the --dry-run=client table: exactly what would be written. */
-export function renderSyncPlan(plan: SyncPlan, theme: Theme, options: {showAll?: boolean} = {}): string {
-  const out: string[] = [theme.bold(`Sync plan: ${locationName(plan.source)} → ${locationName(plan.target)}`), changeLegend(theme)];
+export function renderSyncPlan(plan: SyncPlan, theme: Theme, options: {showAll?: boolean; width?: number} = {}): string {
+  const out: string[] = [
+    theme.bold(`Sync plan: ${locationName(plan.source)} → ${locationName(plan.target)}`),
+    changeLegend(theme, options.width),
+  ];
   for (const object of plan.objects) {
     if (!options.showAll && (object.action === 'unchanged' || (object.action === 'skipped' && object.reason !== 'no keys selected')))
       continue;
@@ -74,7 +79,7 @@ function actionText(object: PlannedObject, theme: Theme): string {
   return theme.same(object.action);
 }
 
-export function renderSyncResult(result: SyncResult, theme: Theme): string {
+export function renderSyncResult(result: SyncResult, theme: Theme, width?: number): string {
   const rows = result.objects
     .filter((o) => o.outcome !== 'skipped' || o.reason === 'no keys selected')
     .map((o) =>
@@ -85,7 +90,8 @@ export function renderSyncResult(result: SyncResult, theme: Theme): string {
       ),
     );
   const out: string[] = [];
-  if (rows.length > 0) out.push(renderTable(ownerColumn(['OBJECT', 'ACTION', 'OWNER', 'RESULT', 'KEYS'], result.objects, 2), rows));
+  const head = ownerColumn(['OBJECT', 'ACTION', 'OWNER', 'RESULT', 'KEYS'], result.objects, 2);
+  if (rows.length > 0) out.push(renderTable(head, rows, {width, wrap: [head.length - 1], keep: [1, head.indexOf('RESULT')]}));
   const s = result.summary;
   const verb = result.dryRun === 'server' ? 'would write (server dry run)' : 'written';
   out.push(
@@ -108,7 +114,7 @@ function detailOf(object: ObjectResult): string {
   return shorten(object.keys.map((k) => `${sign[k.change]}${k.key}`).join(' '), 80);
 }
 
-export function renderRunList(records: RunRecord[], theme: Theme): string {
+export function renderRunList(records: RunRecord[], theme: Theme, width?: number): string {
   if (records.length === 0) return 'No runs recorded.\n';
   const rows = records.map((r) => {
     const touched = r.entries.filter((e) => e.outcome !== 'failed' || e.mayBeAbsent);
@@ -118,7 +124,7 @@ export function renderRunList(records: RunRecord[], theme: Theme): string {
       r.runId,
       r.createdAt.replace(/\.\d{3}Z$/, 'Z'),
       where,
-      shorten(touched.map((e) => objectRef(e)).join(', ') || '-', 60),
+      touched.map((e) => objectRef(e)).join(', ') || '-',
       r.undoneAt
         ? theme.dim(`undone ${r.undoneAt.replace(/\.\d{3}Z$/, 'Z')}`)
         : touched.length > 0
@@ -126,10 +132,20 @@ export function renderRunList(records: RunRecord[], theme: Theme): string {
           : theme.dim('nothing written'),
     ];
   });
-  return `${renderTable(['RUN ID', 'TIME', 'WHERE', 'OBJECTS', 'STATE'], rows)}\n`;
+  const head = ['RUN ID', 'TIME', 'WHERE', 'OBJECTS', 'STATE'];
+  // The run id is what one copies, the time and state are short: they stay whole. WHERE wraps; OBJECTS too,
+  // or, when the terminal has no room for it as a column, goes under its row; three lines at most, then "…".
+  const objectsBelow = width !== undefined && naturalTableWidth(head, rows) > width;
+  if (!objectsBelow) return `${renderTable(head, rows, {width, keep: [0, 1, 4], wrap: [2, 3], maxLines: 3})}\n`;
+  const without = (row: string[]) => row.filter((_, i) => i !== 3);
+  const objects = rows.map((row) => {
+    const lines = wrapWords(row[3], width - 4);
+    return lines.length <= 3 ? lines.join(' ') : `${lines.slice(0, 3).join(' ')} …`;
+  });
+  return `${renderTable(without(head), rows.map(without), {width, keep: [0, 1, 3], wrap: [2], maxLines: 3, below: objects})}\n`;
 }
 
-export function renderUndoResult(result: UndoResult, theme: Theme): string {
+export function renderUndoResult(result: UndoResult, theme: Theme, width?: number): string {
   const outcome = {
     failed: theme.warning('failed'),
     restored: theme.changed('restored'),
@@ -155,5 +171,6 @@ export function renderUndoResult(result: UndoResult, theme: Theme): string {
     result.dryRun === 'none'
       ? `${s.restored} restored`
       : `would restore ${s['would-restore']} (dry run: ${result.dryRun}, nothing written)`;
-  return `${renderTable(ownerColumn(['WHERE', 'OBJECT', 'ACTION', 'OWNER', 'RESULT', 'DETAIL'], result.objects, 3), rows)}\nundo ${result.runId}: ${done}, ${s.skipped} skipped, ${s.failed} failed\n`;
+  const head = ownerColumn(['WHERE', 'OBJECT', 'ACTION', 'OWNER', 'RESULT', 'DETAIL'], result.objects, 3);
+  return `${renderTable(head, rows, {width, wrap: [head.length - 1], keep: [2, head.indexOf('RESULT')]})}\nundo ${result.runId}: ${done}, ${s.skipped} skipped, ${s.failed} failed\n`;
 }

@@ -1,7 +1,36 @@
 import Table from 'cli-table3';
+import {displayWidth} from './columns.js';
 
-/** A borderless, kubectl-style table: upper-case headers, columns padded by spaces. */
-export function renderTable(head: string[], rows: string[][], indent = ''): string {
+export interface TableOptions {
+  indent?: string;
+  /** Columns the table may use (outputWidth); unlimited (-o wide) or absent: as wide as its cells. */
+  width?: number;
+  /** Columns whose cells wrap at spaces when the table must narrow; the others are cut with "…". */
+  wrap?: number[];
+  /** Columns that never narrow (names one would copy, short words); the others shrink widest first. */
+  keep?: number[];
+  /** At most this many lines per wrapped cell; the last one kept ends in "…". */
+  maxLines?: number;
+  /** Text printed under each row ("↳ …", wrapped to the width), for what has no room in a column. */
+  below?: Array<string | undefined>;
+}
+
+/** Columns a table takes with nothing cut or wrapped. */
+export function naturalTableWidth(head: string[], rows: string[][], indent = ''): number {
+  const natural = head.map((h, c) => Math.max(displayWidth(h), ...rows.flatMap((r) => (r[c] ?? '').split('\n').map(displayWidth))));
+  return indent.length + natural.reduce((a, b) => a + b, 0) + GAP * (head.length - 1);
+}
+
+/** The narrowest a shrinking column gets: its header, and at least this many characters. */
+const MIN_COLUMN = 8;
+const GAP = 3;
+/** How narrow a wrapped column gets before the others start to shrink. */
+const WRAP_COMFORT = 16;
+
+/** A borderless, kubectl-style table: upper-case headers, columns padded by spaces, fitted to `width`. */
+export function renderTable(head: string[], rows: string[][], options: TableOptions = {}): string {
+  const indent = options.indent ?? '';
+  const fitted = fitTable(head, rows, options);
   const table = new Table({
     head,
     chars: {
@@ -19,17 +48,105 @@ export function renderTable(head: string[], rows: string[][], indent = ''): stri
       'mid-mid': '',
       right: '',
       'right-mid': '',
-      middle: '   ',
+      middle: ' '.repeat(GAP),
     },
     // No header colour: cli-table3 paints headers red by default.
     style: {head: [], border: [], 'padding-left': 0, 'padding-right': 0},
   });
-  table.push(...rows);
-  return table
+  table.push(...fitted);
+  const lines = table
     .toString()
     .split('\n')
-    .map((line) => line.trimEnd())
-    .join('\n');
+    .map((line) => line.trimEnd());
+  if (!options.below) return lines.join('\n');
+  // cli-table3 gives each row as many lines as its tallest cell: cut the output at row boundaries.
+  const out = [lines[0]];
+  let next = 1;
+  fitted.forEach((row, i) => {
+    const height = Math.max(1, ...row.map((cell) => cell.split('\n').length));
+    out.push(...lines.slice(next, next + height));
+    next += height;
+    const text = options.below?.[i];
+    const width =
+      options.width !== undefined && Number.isFinite(options.width) ? options.width - indent.length - 4 : Number.MAX_SAFE_INTEGER;
+    if (text) out.push(...wrapWords(text, Math.max(MIN_COLUMN, width)).map((line, n) => `${indent}${n === 0 ? '  ↳ ' : '    '}${line}`));
+  });
+  return out.join('\n');
+}
+
+/**
+ * The cells, narrowed so the table fits `width`: the widest shrinkable column gives up a
+ * column at a time until the table fits or every column is at its minimum; then each line of
+ * a cell is cut with "…" (or wrapped at spaces, for the `wrap` columns).
+ */
+export function fitTable(head: string[], rows: string[][], options: TableOptions = {}): string[][] {
+  const width = options.width;
+  if (width === undefined || !Number.isFinite(width)) return rows;
+  const natural = head.map((h, c) => Math.max(displayWidth(h), ...rows.flatMap((r) => (r[c] ?? '').split('\n').map(displayWidth))));
+  const minimum = natural.map((n, c) => (options.keep?.includes(c) ? n : Math.min(n, Math.max(displayWidth(head[c]), MIN_COLUMN))));
+  const available = width - (options.indent ?? '').length - GAP * (head.length - 1);
+  const widths = [...natural];
+  let excess = widths.reduce((a, b) => a + b, 0) - available;
+  // Wrapped columns lose nothing by narrowing, down to a comfortable width; then every shrinkable column, widest first.
+  const wrapFloor = (floor: (c: number) => number) => minimum.map((m, c) => (options.wrap?.includes(c) ? floor(c) : natural[c]));
+  const floors = [wrapFloor((c) => Math.max(minimum[c], WRAP_COMFORT)), wrapFloor((c) => minimum[c]), minimum];
+  for (const floor of floors) {
+    while (excess > 0) {
+      let widest = -1;
+      for (let c = 0; c < widths.length; c++) if (widths[c] > floor[c] && (widest < 0 || widths[c] > widths[widest])) widest = c;
+      if (widest < 0) break;
+      widths[widest]--;
+      excess--;
+    }
+  }
+  return rows.map((row) =>
+    row.map((cell, c) => {
+      if (widths[c] >= natural[c]) return cell;
+      const lines = cell.split('\n');
+      if (!options.wrap?.includes(c)) return lines.map((l) => cutCell(l, widths[c])).join('\n');
+      const wrapped = lines.flatMap((l) => wrapWords(l, widths[c]));
+      const max = options.maxLines ?? Number.MAX_SAFE_INTEGER;
+      if (wrapped.length <= max) return wrapped.join('\n');
+      return [...wrapped.slice(0, max - 1), cutCell(`${wrapped[max - 1]} …`, widths[c])].join('\n');
+    }),
+  );
+}
+
+const ANSI = /\u001b\[[0-9;]*m/g;
+
+const PAINTED = /^((?:\u001b\[[0-9;]*m)+)([^\u001b]*)((?:\u001b\[[0-9;]*m)+)$/;
+
+/** One line of a cell in at most `width` columns, ending in "…" when cut; a cell painted whole stays painted. */
+export function cutCell(text: string, width: number): string {
+  if (displayWidth(text) <= width) return text;
+  const painted = PAINTED.exec(text);
+  if (painted) return painted[1] + cutPlain(painted[2], width) + painted[3];
+  return cutPlain(text.replace(ANSI, ''), width);
+}
+
+function cutPlain(text: string, width: number): string {
+  let out = '';
+  for (const char of text) {
+    if (displayWidth(out + char) > width - 1) break;
+    out += char;
+  }
+  return `${out}…`;
+}
+
+/** Words of one line, wrapped to `width` columns; a word longer than that is cut. */
+export function wrapWords(text: string, width: number): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(' ')) {
+    if (line && displayWidth(line) + 1 + displayWidth(word) > width) {
+      lines.push(line);
+      line = word;
+    } else {
+      line = line ? `${line} ${word}` : word;
+    }
+  }
+  lines.push(line);
+  return lines.map((l) => cutCell(l, width));
 }
 
 /** Shortens a value for a table cell: one line, at most `width` characters. */
@@ -76,4 +193,28 @@ export function escapeNonAscii(value: string): string {
     else out += code > 0xffff ? `\\u{${code.toString(16)}}` : `\\u${code.toString(16).padStart(4, '0')}`;
   }
   return out;
+}
+
+/** Long names (EKS ARNs, long keys) often differ at the end: keep both ends. */
+export function shortenMiddle(text: string, width: number): string {
+  const chars = [...text];
+  if (chars.length <= width) return text;
+  const head = Math.ceil((width - 1) / 3);
+  const tail = width - 1 - head;
+  return `${chars.slice(0, head).join('')}…${chars.slice(chars.length - tail).join('')}`;
+}
+
+/** "Summary: a · b · c", continued on indented lines at the separators so no line passes `width`. */
+export function joinFitted(head: string, parts: string[], width = Number.POSITIVE_INFINITY, separator = ' · '): string {
+  const lines: string[] = [];
+  let line = head;
+  for (const [i, part] of parts.entries()) {
+    const piece = i === 0 ? part : `${separator}${part}`;
+    if (i > 0 && displayWidth(line) + displayWidth(piece) > width) {
+      lines.push(line + separator.trimEnd());
+      line = `${' '.repeat(displayWidth(head))}${part}`;
+    } else line += piece;
+  }
+  lines.push(line);
+  return lines.join('\n');
 }

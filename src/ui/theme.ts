@@ -66,13 +66,29 @@ export function changeLine(theme: Theme, kind: ChangeKind, text: string): string
 }
 
 /** The legend printed wherever symbols and colour carry meaning. */
-export function changeLegend(theme: Theme): string {
-  return (
-    theme.dim('Legend: ') +
-    [
-      theme.added('+ added to target'),
-      theme.removed('- removed from target'),
-      theme.changed('~ changed in target (now → after sync)'),
-    ].join(theme.dim(' · '))
-  );
+export function changeLegend(theme: Theme, width = Number.POSITIVE_INFINITY): string {
+  const parts = [
+    theme.added('+ added to target'),
+    theme.removed('- removed from target'),
+    theme.changed('~ changed in target (now → after sync)'),
+  ];
+  // Within the width: continued under its first entry (ui/table.ts's joinFitted, kept here so theme imports nothing).
+  const head = 'Legend: ';
+  const lines = [theme.dim(head) + parts[0]];
+  let used = head.length + plainLength(parts[0]);
+  for (const part of parts.slice(1)) {
+    if (used + 3 + plainLength(part) > width) {
+      lines[lines.length - 1] += theme.dim(' ·');
+      lines.push(' '.repeat(head.length) + part);
+      used = head.length + plainLength(part);
+    } else {
+      lines[lines.length - 1] += theme.dim(' · ') + part;
+      used += 3 + plainLength(part);
+    }
+  }
+  return lines.join('\n');
+}
+
+function plainLength(text: string): number {
+  return [...text.replace(/\u001b\[[0-9;]*m/g, '')].length;
 }

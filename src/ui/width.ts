@@ -8,3 +8,15 @@ export function outputWidth(
   const fromEnv = Number.parseInt((options.env ?? process.env).COLUMNS ?? '', 10);
   return Number.isFinite(fromEnv) && fromEnv > 0 ? fromEnv : 80;
 }
+
+/** The -o formats drawn as tables: `wide` is the table with nothing cut. */
+export type TableFormat = 'table' | 'wide';
+
+export function isTableOutput(format: string): format is TableFormat {
+  return format === 'table' || format === 'wide';
+}
+
+/** Columns for a table printed in `format` on `stream` (stdout for results, stderr for previews). */
+export function tableWidth(format: string, stream: Pick<NodeJS.WriteStream, 'isTTY' | 'columns'> = process.stdout): number {
+  return outputWidth({wide: format === 'wide', stream});
+}

@@ -319,6 +319,9 @@ describe('fanout across clusters', () => {
       '--to-namespace',
       t,
       '--yes',
+      // Nothing cut or wrapped, so the whole detail reads on one line.
+      '-o',
+      'wide',
     ]);
     expect(result.code).toBe(4);
     // The access review before writing finds it: the write is not even attempted.

@@ -115,7 +115,12 @@ describe('restart: finding consumers and restarting them', () => {
     });
     expect(byName['secret-env'].references[0]).toMatchObject({object: 'secret/creds', via: 'env', keys: ['password']});
     expect(byName['items-b'].references[0]).toMatchObject({via: 'volume', keys: ['b'], liveUpdate: false});
-    expect(byName['files-only']).toMatchObject({status: 'would-restart', volumeOnly: true});
+    // A volume mount without subPath: the kubelet refreshes the files, so it needs no restart and is not listed as one.
+    expect(byName['files-only']).toMatchObject({
+      status: 'skipped',
+      volumeOnly: true,
+      reason: 'no restart needed: only mounted as a volume without subPath: the kubelet refreshes the files',
+    });
     expect(byName['sts-subpath']).toMatchObject({kind: 'StatefulSet', status: 'would-restart'});
     expect(byName['ds-projected'].references.map((r: any) => `${r.object} ${r.via}`)).toEqual([
       'configmap/app projected',
@@ -125,7 +130,18 @@ describe('restart: finding consumers and restarting them', () => {
       status: 'skipped',
       reason: 'deployments.apps "paused" can\'t restart paused deployment (run rollout resume first)',
     });
-    expect(report.summary).toEqual({consumers: 9, restarted: 8, skipped: 1, failed: 0});
+    expect(report.summary).toEqual({consumers: 9, restarted: 7, skipped: 2, failed: 0});
+    const table = await runCli(['restart', 'configmap/app', 'secret/creds', '--context', 'alpha', '-n', ns, '--dry-run=client'], {
+      env: {COLUMNS: '120'},
+    });
+    expect(table.code, table.stderr).toBe(0);
+    // At 120 columns the reasons go under their rows (↳), whole.
+    expect(table.stdout).toContain(
+      'deployment/files-only     no restart needed   -      web: configmap/app volume "conf" at /etc/app\n  ↳ only mounted as a volume without subPath: the kubelet refreshes the files\n',
+    );
+    expect(table.stdout).not.toMatch(/files-only +would restart/);
+    expect(table.stdout).toContain('· would restart 7 · no restart needed 1 · skipped 1 · failed 0');
+    for (const line of table.stdout.trimEnd().split('\n')) expect(line.length, line).toBeLessThanOrEqual(120);
     expect(await restartedAt('Deployment', ns, 'env-a')).toBeUndefined();
     expect((await cliRequests(ns)).filter((e) => e.verb === 'patch')).toEqual([]);
   });
@@ -134,7 +150,7 @@ describe('restart: finding consumers and restarting them', () => {
     const result = await runCli(['restart', 'configmap/app', '--keys', 'a', '--context', 'alpha-viewer', '-n', ns, '--yes']);
     expect(result.code).toBe(3);
     expect(result.stdout).toMatch(
-      /deployment\/env-a\s+failed\s+1\s+web: configmap\/app env A ← key "a"\s+forbidden: cannot patch deployment\/env-a/,
+      /deployment\/env-a\s+failed\s+1\s+web: configmap\/app env A ←\s+key "a"\s+↳ forbidden: cannot patch deployment\/env-a/,
     );
     expect(result.stderr).toMatch(
       /^error: no workload was restarted: forbidden: cannot patch deployment\/env-a in namespace "[^"]+" \(context "alpha-viewer"\)/m,
@@ -163,7 +179,21 @@ describe('restart: finding consumers and restarting them', () => {
   });
 
   it('--keys b restarts only readers of b: an env var reading a does not count, items count only for their keys', async () => {
-    const result = await runCli(['restart', 'configmap/app', '--keys', 'b', '--context', 'alpha', '-n', ns, '--yes', '-o', 'json']);
+    // --no-skip-volume-only: the volume-only reader is restarted too, as asked.
+    const result = await runCli([
+      'restart',
+      'configmap/app',
+      '--keys',
+      'b',
+      '--no-skip-volume-only',
+      '--context',
+      'alpha',
+      '-n',
+      ns,
+      '--yes',
+      '-o',
+      'json',
+    ]);
     expect(result.code).toBe(0);
     const report = expectJsonOutput<any>('restart-report', result.stdout);
     expect(report.workloads.map((w: any) => [w.name, w.status])).toEqual([

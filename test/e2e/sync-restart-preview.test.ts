@@ -24,6 +24,11 @@ describe('sync --restart --dry-run=client', () => {
         JSON.parse(configMap(target, 'app', {a: '1', b: 'old'})),
         workload('Deployment', target, 'reads-a', reads('a')),
         workload('Deployment', target, 'reads-b', reads('b')),
+        // A volume mount without subPath: the kubelet refreshes the files, no restart needed.
+        workload('Deployment', target, 'mounts-app', {
+          volumes: [{name: 'conf', configMap: {name: 'app'}}],
+          containers: [container('web', {volumeMounts: [{name: 'conf', mountPath: '/etc/app'}]})],
+        }),
       ]),
     );
   });
@@ -43,6 +48,12 @@ describe('sync --restart --dry-run=client', () => {
     expect(restartPart).toContain('(dry run: client, nothing written)');
     expect(restartPart).toMatch(/deployment\/reads-b\s+would restart/i);
     expect(restartPart).not.toContain('reads-a');
+    // The same rule as restart: a consumer that needs no restart is not listed as "would restart".
+    expect(restartPart).toMatch(
+      /deployment\/mounts-app +no restart needed +- +web: configmap\/app volume\s+"conf" at \/etc\/app\n {2}↳ only mounted as a volume without subPath: the kubelet refreshes the files\n/,
+    );
+    expect(restartPart).not.toMatch(/mounts-app\s+would restart/);
+    expect(restartPart).toMatch(/would restart 1 · no restart needed 1 ·\s+skipped 0/);
 
     const json = await runCli(['sync', `alpha/${source}`, `alpha/${target}`, '--all', '--restart', '--dry-run=client', '-o', 'json'], {
       env,
@@ -56,7 +67,10 @@ describe('sync --restart --dry-run=client', () => {
       namespace: target,
       targets: [{kind: 'ConfigMap', name: 'app', keys: ['b']}],
     });
-    expect(plan.restart.workloads.map((w: any) => [w.name, w.status])).toEqual([['reads-b', 'would-restart']]);
+    expect(plan.restart.workloads.map((w: any) => [w.name, w.status])).toEqual([
+      ['mounts-app', 'skipped'],
+      ['reads-b', 'would-restart'],
+    ]);
 
     expect(await writes()).toEqual([]);
     expect(await restartedAt('Deployment', target, 'reads-b')).toBeUndefined();
@@ -67,8 +81,12 @@ describe('sync --restart --dry-run=client', () => {
     writeFileSync(file, json.stdout);
     const applied = await runCli(['sync', '--plan', file, '--yes', '--restart', '-o', 'json'], {env});
     expect(applied.code, applied.stderr).toBe(0);
-    expect(JSON.parse(applied.stdout).restart.workloads.map((w: any) => [w.name, w.status])).toEqual([['reads-b', 'restarted']]);
+    expect(JSON.parse(applied.stdout).restart.workloads.map((w: any) => [w.name, w.status])).toEqual([
+      ['mounts-app', 'skipped'],
+      ['reads-b', 'restarted'],
+    ]);
     expect(await restartedAt('Deployment', target, 'reads-a')).toBeUndefined();
+    expect(await restartedAt('Deployment', target, 'mounts-app')).toBeUndefined();
   });
 
   it('with nothing to write, says no workload needs a restart and lists none', async () => {

@@ -22,6 +22,8 @@ export interface TerminalResult {
   code: number;
   /** Everything the terminal showed, escape sequences removed. */
   screen: string;
+  /** Everything the terminal showed, as sent (colours included). */
+  raw: string;
 }
 
 /** Screen text without escape sequences. */
@@ -40,8 +42,13 @@ function quote(word: string): string {
  * Runs the CLI on a pseudo-terminal, answering prompts as they appear. Rejects when
  * the CLI exits before every step was seen, so a prompt that never came is a failure.
  */
-export function runOnTerminal(args: string[], steps: TerminalStep[], env: Record<string, string> = {}): Promise<TerminalResult> {
-  const command = `stty cols 200 rows 60; exec ${[process.execPath, binPath, ...args].map(quote).join(' ')}`;
+export function runOnTerminal(
+  args: string[],
+  steps: TerminalStep[],
+  env: Record<string, string> = {},
+  columns = 200,
+): Promise<TerminalResult> {
+  const command = `stty cols ${columns} rows 60; exec ${[process.execPath, binPath, ...args].map(quote).join(' ')}`;
   return new Promise((resolve, reject) => {
     const child = spawn(SCRIPT, ['-qfec', command, '/dev/null'], {
       cwd: repoRoot,
@@ -83,7 +90,7 @@ export function runOnTerminal(args: string[], steps: TerminalStep[], env: Record
     child.on('close', (code) => {
       clearTimeout(timer);
       if (pending.length > 0) reject(new Error(`exited (${code}) before ${pending[0].waitFor}; screen:\n${plain(screen)}`));
-      else resolve({code: code ?? -1, screen: plain(screen)});
+      else resolve({code: code ?? -1, screen: plain(screen), raw: screen});
     });
   });
 }

@@ -51,8 +51,12 @@ describe('undo', () => {
     expect(statSync(runsDir).mode & 0o777).toBe(0o700);
     expect(readFileSync(file, 'utf8')).toContain('target-token-value');
 
-    const list = await cli(['undo', '--list']);
+    // -o wide: nothing cut; the table at 80 columns (piped) fits, the objects under their run.
+    const list = await cli(['undo', '--list', '-o', 'wide']);
     expect(list.code).toBe(0);
+    const narrow = await cli(['undo', '--list']);
+    for (const line of narrow.stdout.trimEnd().split('\n')) expect(line.length, line).toBeLessThanOrEqual(80);
+    expect(narrow.stdout).toMatch(new RegExp(`${runId} .*undoable\n(.*\n)*? {2}↳ configmap/fresh, secret/creds\n`));
     expect(list.stdout).toMatch(new RegExp(`${runId}\\s+\\S+\\s+alpha/${src} → beta/${dst}\\s+configmap/fresh, secret/creds\\s+undoable`));
     expect(list.stdout + list.stderr).not.toContain('token-value');
     const listed = await cli(['undo', '--list', '-o', 'json']);

@@ -21,10 +21,10 @@ describe('fleet --baseline and --full-values', () => {
     const validate = new Ajv2020({allErrors: true, strict: false}).compile(schema);
     expect(validate(JSON.parse(JSON.stringify(report))), JSON.stringify(validate.errors)).toBe(true);
     const text = renderFleetReport(report, plain, {hideIdentical: false, quiet: false});
-    expect(text).toContain(`Against the baseline ${FLEET_LOCATIONS[1].context}/${FLEET_LOCATIONS[1].namespace}:`);
+    expect(text).toContain(`Values against the baseline 2* ${FLEET_LOCATIONS[1].context}/${FLEET_LOCATIONS[1].namespace}:`);
   });
 
-  it('shows path-level changes per location against the baseline', () => {
+  it('shows path-level changes of each other value against the baseline, now → after', () => {
     const locations = [loc('alpha', 'a'), loc('alpha', 'b'), loc('alpha', 'c')];
     const objects = [
       [cm('a', 'app', {'app.yaml': 'port: 1\nhost: x\n'})],
@@ -32,8 +32,8 @@ describe('fleet --baseline and --full-values', () => {
       [cm('c', 'app', {'app.yaml': 'port: 1\nhost: y\n'})],
     ];
     const text = renderFleetReport(diffFleet(locations, objects, {...options, baseline: 0}), plain, {hideIdentical: false, quiet: false});
-    expect(text).toMatch(
-      /Against the baseline alpha\/a:\nConfigMaps and Secrets: alpha\/a → alpha\/b[\s\S]*~ port: 2 → 1[\s\S]*ConfigMaps and Secrets: alpha\/a → alpha\/c[\s\S]*~ host: y → x/,
+    expect(text).toContain(
+      '  configmap/app app.yaml\n    A  port: 1↵host: x↵  (the baseline)\n    B  ~ port: 2 → 1\n    C  ~ host: y → x\n',
     );
   });
 

@@ -7,7 +7,15 @@ import {
   type RolloutOptions,
 } from '../../src/actions/restart/rollout.js';
 import {ClusterError, NotFoundError} from '../../src/core/errors.js';
-import {ON_DELETE_NOTE, pausedReason, planRestart, rolloutState, VOLUME_ONLY_NOTE} from '../../src/core/restart-plan.js';
+import {
+  needsNoRestart,
+  NO_RESTART_NEEDED,
+  ON_DELETE_NOTE,
+  pausedReason,
+  planRestart,
+  rolloutState,
+  VOLUME_ONLY_RESTART_NOTE,
+} from '../../src/core/restart-plan.js';
 import type {PodSpec, Workload, WorkloadKind} from '../../src/core/workload.js';
 import {MemoryCluster} from '../support/memory-cluster.js';
 import {expectSchema} from '../support/schemas.js';
@@ -41,15 +49,18 @@ describe('planRestart', () => {
     expect(pausedReason('p')).toContain('run rollout resume first');
   });
 
-  it('restarts volume-only consumers with a note, or skips them with --skip-volume-only', () => {
+  it('leaves volume-only consumers alone as needing no restart (the default), or restarts them with a note when asked', () => {
     const input = {context: 'alpha', namespace: 'ns', targets: conf, workloads: [volumeUser('files'), envUser('env')]};
+    const byDefault = planRestart(input, {skipVolumeOnly: true, maxParallel: 0});
+    expect(byDefault.items.find((i) => i.name === 'files')).toMatchObject({action: 'skip', reason: NO_RESTART_NEEDED});
+    expect(needsNoRestart({volumeOnly: true, reason: NO_RESTART_NEEDED})).toBe(true);
     const restartAll = planRestart(input, {skipVolumeOnly: false, maxParallel: 0});
     expect(restartAll.items.map((i) => [i.name, i.action, i.volumeOnly, i.reason])).toEqual([
       ['env', 'restart', false, undefined],
-      ['files', 'restart', true, VOLUME_ONLY_NOTE],
+      ['files', 'restart', true, VOLUME_ONLY_RESTART_NOTE],
     ]);
-    const skip = planRestart(input, {skipVolumeOnly: true, maxParallel: 0});
-    expect(skip.items.find((i) => i.name === 'files')).toMatchObject({action: 'skip', reason: `${VOLUME_ONLY_NOTE} (--skip-volume-only)`});
+    // Never "would restart" beside "the kubelet refreshes the files without a restart".
+    expect(VOLUME_ONLY_RESTART_NOTE).not.toMatch(/without a restart/);
   });
 
   it('cuts restarts into waves of --max-parallel, skipped workloads in none', () => {
@@ -407,8 +418,11 @@ describe('applyRestartPlan', () => {
     const text = renderRestartReport(report, createTheme(false));
     expect(text).toContain('Consumers of configmap/conf in mem/ns (dry run: client, nothing written)');
     expect(text).toMatch(/deployment\/a\s+would restart\s+1\s+c: configmap\/conf env X ← key "a"/);
-    expect(text).toMatch(/deployment\/files\s+skipped\s+-\s+c: configmap\/conf volume "v" at \/v\s+only mounted as a volume/);
-    expect(text).toContain('Summary: 2 consumers of 2 workloads · would restart 1 · skipped 1 · failed 0');
+    // A consumer that needs no restart is said so, never "would restart" or "skipped".
+    expect(text).toMatch(
+      /deployment\/files\s+no restart needed\s+-\s+c: configmap\/conf volume "v" at \/v\s+only mounted as a volume without subPath: the kubelet refreshes the files$/m,
+    );
+    expect(text).toContain('Summary: 2 consumers of 2 workloads · would restart 1 · no restart needed 1 · skipped 0 · failed 0');
   });
 });
 

@@ -16,6 +16,7 @@ import type {Kubeconfig} from '../../kube/kubeconfig.js';
 import {renderDocument} from '../../ui/output.js';
 import {fanoutDocument} from '../../core/contracts/fanout-documents.js';
 import {renderFanoutPlan, renderFanoutResults, sourceName} from '../../ui/render-fanout.js';
+import {isTableOutput, tableWidth} from '../../ui/width.js';
 import type {Theme} from '../../ui/theme.js';
 import {RunStore} from '../../kube/run-store.js';
 import {admitOwnedTargets, WritePath} from '../../kube/write-path.js';
@@ -44,7 +45,7 @@ import {runStoppable} from '../stop-signal.js';
 
 /** The fanout flags, as the command parsed them. */
 export type FanoutFlagValues = FanoutTargetFlagValues & {
-  output: 'table' | 'json' | 'yaml';
+  output: 'table' | 'wide' | 'json' | 'yaml';
   'dry-run': 'none' | 'client' | 'server';
   'field-manager': string;
   yes: boolean;
@@ -245,13 +246,14 @@ async function confirmAndApply(batch: Batch, flags: FanoutFlagValues, io: Fanout
     throw new ClusterError(`${denied.map((p) => describePreflight(p.preflight!)).join('; ')}; nothing was written (--all-or-nothing)`, 403);
   }
   const shown = (plan: FanoutPlan) => (single ? {showUnchanged: plan.entries.length <= 50} : {});
-  const renderPlans = (theme: Theme) => plans.map((p) => renderFanoutPlan(p, theme, shown(p))).join('\n');
+  const renderPlans = (theme: Theme, stream: NodeJS.WriteStream) =>
+    plans.map((p) => renderFanoutPlan(p, theme, {...shown(p), width: tableWidth(output, stream)})).join('\n');
   const documents = (results?: FanoutResult[][]) => {
     const docs = plans.map((p, i) => fanoutDocument(p, results?.[i]));
     return renderDocument(single ? docs[0] : docs, output as 'json' | 'yaml');
   };
   if (flags['dry-run'] === 'client' || writes === 0) {
-    io.print(output === 'table' ? renderPlans(io.theme('stdout')) : documents());
+    io.print(isTableOutput(output) ? renderPlans(io.theme('stdout'), process.stdout) : documents());
     const failing = plans.some((p) => p.entries.some((e) => e.action === 'error'));
     if (single && writes === 0 && !failing && flags['dry-run'] !== 'client') io.note('nothing to write: every copy is in sync');
     return reportOutcome(
@@ -264,7 +266,7 @@ async function confirmAndApply(batch: Batch, flags: FanoutFlagValues, io: Fanout
   const owned = plans.flatMap((p) => p.entries.filter((e) => isWrite(e) && isContested(e.owner) && !superseded.includes(e.owner.tool)));
   let forceOwned = flags['force-owned'] === true;
   if (!flags.yes) {
-    io.note(renderPlans(io.theme('stderr')));
+    io.note(renderPlans(io.theme('stderr'), process.stderr));
     if (!io.canPrompt()) throw new UsageError(`${batch.refusal}: no terminal to ask on; pass --yes`);
     // On a terminal the question names the owners: answering yes is --force-owned for them.
     const ownedNote =
@@ -300,8 +302,12 @@ async function confirmAndApply(batch: Batch, flags: FanoutFlagValues, io: Fanout
   if (journal) io.note(`journal saved as run ${options.runId}; undo with: kubectl configsync undo ${options.runId}`);
   progress(writes, writes, true);
   const dryRun = flags['dry-run'] === 'server';
-  if (output === 'table')
-    io.print(plans.map((p, i) => renderFanoutResults(p, results[i], io.theme('stdout'), {dryRun, ...shown(p)})).join('\n'));
+  if (isTableOutput(output))
+    io.print(
+      plans
+        .map((p, i) => renderFanoutResults(p, results[i], io.theme('stdout'), {dryRun, ...shown(p), width: tableWidth(output)}))
+        .join('\n'),
+    );
   else io.print(documents(results));
   if (signal) {
     const flat = results.flat();

@@ -24,6 +24,7 @@ import {RunStore} from '../../kube/run-store.js';
 import {promptKeys, promptObjects} from '../../ui/prompts.js';
 import {renderDiffReport} from '../../ui/render-diff.js';
 import {renderSyncPlan} from '../../ui/render-sync.js';
+import {outputWidth} from '../../ui/width.js';
 import type {Theme} from '../../ui/theme.js';
 import {NOT_ATTEMPTED, applySync} from './apply-sync.js';
 import type {SyncResult} from '../../core/contracts/sync-result.js';
@@ -201,7 +202,7 @@ export async function runSync(request: SyncRequest, io: SyncIo): Promise<SyncPre
 
   let forceOwned = request.forceOwned === true;
   if (writable.length > 0) {
-    io.note(renderSyncPlan(plan, io.theme));
+    io.note(renderSyncPlan(plan, io.theme, {width: outputWidth({stream: process.stderr})}));
     if (!request.yes && dryRun === 'none') {
       const target = locationName(plan.target);
       // On a terminal the question names the owners: answering yes is --force-owned for them.
@@ -297,7 +298,7 @@ async function selectInteractively(comparison: Comparison, prune: boolean, recre
   for (const object of objects.filter((o) => chosenObjects.includes(objectRef(o)))) {
     // A missing object is created whole; keys are chosen for updates.
     if (object.status === 'different' && syncableKeys(object, prune).length > 0)
-      chosenKeys.set(objectRef(object), await promptKeys(object, prune));
+      chosenKeys.set(objectRef(object), await promptKeys(object, prune, io.theme));
   }
   return {
     objects: chosenObjects,

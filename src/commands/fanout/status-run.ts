@@ -5,6 +5,7 @@ import {parseSourceArg} from '../../actions/fanout/fanout-targets.js';
 import {fanoutStatusDocument} from '../../core/contracts/fanout-documents.js';
 import {renderDocument} from '../../ui/output.js';
 import {renderFanoutStatus} from '../../ui/render-fanout.js';
+import {isTableOutput, tableWidth} from '../../ui/width.js';
 import type FanoutStatus from './status.js';
 
 export const runFanoutStatusCommand: RunOf<typeof FanoutStatus> = async ({args, flags}, io) => {
@@ -17,7 +18,7 @@ export const runFanoutStatusCommand: RunOf<typeof FanoutStatus> = async ({args, 
     namespace: flags.namespace,
     targets: flags,
   });
-  if (flags.output === 'table') io.print(renderFanoutStatus(status, io.themeFor(flags['no-color']), errors));
+  if (isTableOutput(flags.output)) io.print(renderFanoutStatus(status, io.themeFor(flags['no-color']), errors, tableWidth(flags.output)));
   else io.print(renderDocument(fanoutStatusDocument(status, errors), flags.output));
   for (const error of errors) io.note(`error: context ${error.context}: ${error.message}`);
   io.setExitCode(exitCode);
