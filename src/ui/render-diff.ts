@@ -33,6 +33,8 @@ export const HIDE_IDENTICAL_KEYS_ABOVE = 20;
 
 /** The narrowest a value cell gets, however narrow the terminal. */
 const MIN_VALUE_WIDTH = 12;
+/** The narrowest the key column gets before values are cut below MIN_VALUE_WIDTH. */
+const MIN_KEY_WIDTH = 14;
 
 /** A key's status in the words of every command (diff table, key picker). */
 export const STATUS_TEXT: Record<KeyDiff['status'], string> = {
@@ -115,7 +117,9 @@ function renderObject(object: ObjectDiff, theme: Theme, options: DiffRenderOptio
   // Short headers (the title names source and target), no wider than the narrowest value cell.
   const blameHeaders = options.blame ? ['SET IN TARGET BY', 'SET IN SOURCE BY'] : [];
   const head = ['  KEY', 'STATUS', 'TARGET NOW', 'AFTER SYNC', ...blameHeaders];
-  const valueWidth = valueWidthFor(options, head, labels);
+  const {valueWidth, keyWidth} = columnWidthsFor(options, head, labels);
+  // A key name wider than its column keeps its start and end: "~ application.pro…ties".
+  for (const label of labels) if (displayWidth(label[0]) > keyWidth) label[0] = cutMiddle(label[0], keyWidth);
   const rows = shown.map((key, i) => {
     const [source, target] = valueCells(key, valueWidth);
     return [
@@ -147,14 +151,27 @@ function setter(status: KeyDiff['status'], by: KeySetter | undefined): string {
   return by.time ? `${by.manager} ${by.time.replace(/\.\d{3}Z$/, 'Z')}` : by.manager;
 }
 
-/** Each value cell's width so the table fits: what the key and status columns leave, split in two. */
-function valueWidthFor(options: DiffRenderOptions, head: string[], labels: string[][]): number {
-  if (options.fullValues || options.width === Number.POSITIVE_INFINITY) return Number.MAX_SAFE_INTEGER;
-  if (options.width === undefined) return 40;
+/**
+ * The widths that make the table fit: the value cells get what the key and status columns leave,
+ * split in two; when that is under MIN_VALUE_WIDTH, the key column gives up room first.
+ */
+function columnWidthsFor(options: DiffRenderOptions, head: string[], labels: string[][]): {valueWidth: number; keyWidth: number} {
   const widest = (column: number) => Math.max(displayWidth(head[column]), ...labels.map((l) => displayWidth(l[column])));
+  const naturalKey = widest(0);
+  if (options.fullValues || options.width === Number.POSITIVE_INFINITY) return {valueWidth: Number.MAX_SAFE_INTEGER, keyWidth: naturalKey};
+  if (options.width === undefined) return {valueWidth: 40, keyWidth: naturalKey};
   // Indent 2, three gaps of 3.
-  const left = options.width - 2 - widest(0) - widest(1) - 9;
-  return Math.max(MIN_VALUE_WIDTH, Math.floor(left / 2));
+  const fixed = 2 + widest(1) + 9;
+  const keyWidth = Math.min(naturalKey, Math.max(MIN_KEY_WIDTH, options.width - fixed - 2 * MIN_VALUE_WIDTH));
+  return {valueWidth: Math.max(MIN_VALUE_WIDTH, Math.floor((options.width - fixed - keyWidth) / 2)), keyWidth};
+}
+
+/** The start and the end of a label, with "…" between, in `width` columns. */
+function cutMiddle(text: string, width: number): string {
+  const chars = [...text];
+  const keep = Math.max(1, width - 1);
+  const head = Math.ceil(keep / 2);
+  return `${chars.slice(0, head).join('')}…${chars.slice(chars.length - (keep - head)).join('')}`;
 }
 
 /** A Secret has one section in the API: a value that is text on one side only has simply changed. */
@@ -172,8 +189,15 @@ export function changeKindOf(status: KeyDiff['status']): ChangeKind {
 
 function cell(view: ValueView | undefined, width: number): string {
   if (!view) return '-';
-  if (view.sha256) return `${view.size} B sha256:${view.sha256.slice(0, 12)}`;
-  if (view.masked) return `*** (${view.fingerprint})`;
+  // In a narrow column the labels go first and the digits stay: two different values never read alike.
+  if (view.sha256) {
+    const full = `${view.size} B sha256:${view.sha256.slice(0, 12)}`;
+    return full.length <= width ? full : `${view.size} B ${view.sha256.slice(0, Math.max(6, width - `${view.size} B `.length))}`;
+  }
+  if (view.masked) {
+    const full = `*** (${view.fingerprint})`;
+    return full.length <= width ? full : `*** ${view.fingerprint}`;
+  }
   return showValue(view.value ?? '', width);
 }
 
@@ -213,10 +237,11 @@ function renderKeyDetail(key: KeyDiff, theme: Theme, options: DiffRenderOptions)
   const long = !multiLine && !structured && a !== undefined && b !== undefined && (shorten(a) !== a || shorten(b) !== b);
   if (!multiLine && !structured && !long) return undefined;
   const lines = [`  ${theme.bold(key.key)}${structured ? ` (${key.format})` : ''}:`];
-  if (structured) for (const change of key.changes!) lines.push(`    ${renderPathChange(towardTarget(change), theme)}`);
+  const width = options.width ?? Number.POSITIVE_INFINITY;
+  if (structured) for (const change of key.changes!) lines.push(renderPathChange(towardTarget(change), theme, {width, indent: '    '}));
   if (multiLine) lines.push(renderLineDiff(key.key, b, a, theme, options.context));
   if (long) {
-    const [now, after] = aroundFirstDifference(b, a, 100);
+    const [now, after] = aroundFirstDifference(b, a, Number.isFinite(width) ? Math.max(MIN_VALUE_WIDTH, Math.min(100, width - 5)) : 100);
     lines.push(theme.removed(`  - ${now}`), theme.added(`  + ${after}`));
   }
   return lines.join('\n');
@@ -241,19 +266,30 @@ export function aroundFirstDifference(a: string, b: string, width: number): [str
   return [cut(a), cut(b)];
 }
 
-export function renderPathChange(change: PathChange, theme: Theme): string {
-  const show = (v: string | undefined) => (v === undefined ? '***' : showValue(v, 60));
-  if (change.change === 'added') return theme.added(`+ ${change.path}: ${show(change.new)}`);
-  if (change.change === 'removed') return theme.removed(`- ${change.path}: ${show(change.old)}`);
-  if (change.oldType !== undefined && change.newType !== undefined) {
+/**
+ * One change inside a structured value: `~ path: now → after`. Given a width (and the indent the
+ * line is printed at), a change too wide for one line puts each value on a line of its own under
+ * the path, and values are cut to fit.
+ */
+export function renderPathChange(change: PathChange, theme: Theme, fit?: {width: number; indent: string}): string {
+  const valueWidth = fit && Number.isFinite(fit.width) ? Math.max(MIN_VALUE_WIDTH, Math.min(60, fit.width - fit.indent.length - 4)) : 60;
+  const show = (v: string | undefined) => (v === undefined ? '***' : showValue(v, valueWidth));
+  let paint: (text: string) => string;
+  let symbol: string;
+  let values: string[];
+  if (change.change === 'added') [paint, symbol, values] = [theme.added, '+', [show(change.new)]];
+  else if (change.change === 'removed') [paint, symbol, values] = [theme.removed, '-', [show(change.old)]];
+  else if (change.oldType !== undefined && change.newType !== undefined) {
     // A type change: strings quoted, so "8080" and 8080 read differently.
     const typed = (v: string | undefined, type: string) =>
-      v === undefined ? '***' : type === 'string' ? showValue(JSON.stringify(v), 60) : showValue(v, 60);
-    return theme.changed(
-      `~ ${change.path}: ${typed(change.old, change.oldType)} (${change.oldType}) → ${typed(change.new, change.newType)} (${change.newType})`,
-    );
-  }
-  return theme.changed(`~ ${change.path}: ${show(change.old)} → ${show(change.new)}`);
+      v === undefined ? '***' : `${type === 'string' ? showValue(JSON.stringify(v), valueWidth) : showValue(v, valueWidth)} (${type})`;
+    [paint, symbol, values] = [theme.changed, '~', [typed(change.old, change.oldType), typed(change.new, change.newType)]];
+  } else [paint, symbol, values] = [theme.changed, '~', [show(change.old), show(change.new)]];
+  const oneLine = `${symbol} ${change.path}: ${values.join(' → ')}`;
+  if (!fit) return paint(oneLine);
+  if (displayWidth(fit.indent + oneLine) <= fit.width) return fit.indent + paint(oneLine);
+  const lines = [`${symbol} ${change.path}:`, `    ${values[0]}`, ...(values.length > 1 ? [`  → ${values[1]}`] : [])];
+  return lines.map((line) => fit.indent + paint(line)).join('\n');
 }
 
 /**
