@@ -33,6 +33,7 @@ export interface Entry {
 export async function main(argv: string[], entry: Entry): Promise<void> {
   markPhase('main');
   dropOutputOnceReaderCloses();
+  exitInterruptedOnSignal();
   const fast = !process.env[NO_FAST_PATH_ENV];
   if (fast && argv[0] === '__complete') {
     const {runCompletion} = await import('./cli/completion-runtime.js');
@@ -74,6 +75,20 @@ export async function main(argv: string[], entry: Entry): Promise<void> {
     case 'run':
       if (fast && manifest && plan.id && plan.words && (await runDirect(plan.id, plan.words, manifest))) return;
       return runOclif(plan.argv, entry);
+  }
+}
+
+/**
+ * Ctrl-C or SIGTERM ends a command with 130 (interrupted), as documented. A command that takes the
+ * signal itself (a write batch finishing its write and journal, the controller releasing its Lease)
+ * has its own listener and decides; this one then stands aside.
+ */
+function exitInterruptedOnSignal(): void {
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.on(signal, () => {
+      if (process.listenerCount(signal) > 1) return;
+      process.exit(130);
+    });
   }
 }
 

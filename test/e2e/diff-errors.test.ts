@@ -1,7 +1,8 @@
+import {spawn} from 'node:child_process';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {list} from './diff-support.js';
 import {closedPort, kubeconfigWith, silentServer} from './kubeconfigs.js';
-import {apply, configMap, createNamespaces, runCli, secret, uniqueName} from './support.js';
+import {apply, binPath, configMap, createNamespaces, repoRoot, runCli, secret, uniqueName} from './support.js';
 
 const ns = uniqueName('differr-a');
 const other = uniqueName('differr-b');
@@ -43,6 +44,32 @@ function expectOneLineError(stderr: string, pattern: RegExp): void {
   expect(lines[0]).toMatch(pattern);
   expect(stderr).not.toMatch(/\n\s+at /);
 }
+
+describe('diff interrupted', () => {
+  // A read-only command waiting on a hung API server: Ctrl-C and SIGTERM end it with 130, whichever path started it.
+  it.each([
+    ['SIGINT', 'without oclif', {}],
+    ['SIGTERM', 'without oclif', {}],
+    ['SIGTERM', 'through oclif', {KUBECTL_CONFIGSYNC_NO_FAST_PATH: '1'}],
+  ] as const)('%s %s: exit 130', async (signal, _path, env) => {
+    const code = await new Promise<number | null>((resolve, reject) => {
+      const child = spawn(process.execPath, [binPath, 'diff', `hung/${ns}`, `alpha/${other}`, '--request-timeout', '60s'], {
+        cwd: repoRoot,
+        env: {...process.env, KUBECONFIG: extra.path, NO_COLOR: '1', ...env},
+        stdio: ['ignore', 'ignore', 'ignore'],
+      });
+      const kill = setTimeout(() => child.kill(signal), 2_000);
+      const guard = setTimeout(() => child.kill('SIGKILL'), 30_000);
+      child.on('error', reject);
+      child.on('close', (exit) => {
+        clearTimeout(kill);
+        clearTimeout(guard);
+        resolve(exit);
+      });
+    });
+    expect(code).toBe(130);
+  });
+});
 
 describe('diff errors', () => {
   it('exit 0 and 1 for the verdict', async () => {
