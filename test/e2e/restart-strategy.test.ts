@@ -131,7 +131,7 @@ describe('restart --wait and update strategies', () => {
   });
 
   it('the preview says an OnDelete workload takes the new template only when its pods are deleted', async () => {
-    const result = await runCli(['restart', 'configmap/ondelete', '--context', 'alpha', '-n', ns, '--dry-run=client']);
+    const result = await runCli(['restart', 'configmap/ondelete', '--context', 'alpha', '-n', ns, '--dry-run=client', '-o', 'wide']);
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(
       /statefulset\/sts-ondelete\s+would restart\s+1\s+db: configmap\/ondelete envFrom all keys\s+updateStrategy OnDelete: the template changes, but/,

@@ -28,11 +28,16 @@ export interface RunOptions {
 /** Backups of test runs go here, never into the user's own state directory. */
 export const testStateHome = mkdtempSync(join(tmpdir(), 'configsync-e2e-state-'));
 
-/** Runs the real CLI as a user would, with the test bed's kubeconfig and no colour. */
+/**
+ * Runs the real CLI as a user would, with the test bed's kubeconfig and no colour. Tables get a
+ * wide terminal (COLUMNS) so that tests read their content in full; how output fits 80 and 200
+ * columns is held by the goldens (golden-output.test.ts) and the tests that set COLUMNS (or unset
+ * it, for the 80 columns of a pipe) themselves.
+ */
 export function runCli(args: string[], options: RunOptions = {}): Promise<RunResult> {
   return runProcess(process.execPath, [binPath, ...args], {
     ...options,
-    env: {KUBECONFIG: kubeconfig, NO_COLOR: '1', XDG_STATE_HOME: testStateHome, ...options.env},
+    env: {KUBECONFIG: kubeconfig, NO_COLOR: '1', XDG_STATE_HOME: testStateHome, COLUMNS: '1000', ...options.env},
   });
 }
 

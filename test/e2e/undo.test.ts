@@ -54,7 +54,8 @@ describe('undo', () => {
     // -o wide: nothing cut; the table at 80 columns (piped) fits, the objects under their run.
     const list = await cli(['undo', '--list', '-o', 'wide']);
     expect(list.code).toBe(0);
-    const narrow = await cli(['undo', '--list']);
+    // No COLUMNS: the 80 columns of a pipe.
+    const narrow = await runCli(['undo', '--list'], {env: {XDG_STATE_HOME: stateHome, COLUMNS: undefined}});
     for (const line of narrow.stdout.trimEnd().split('\n')) expect(line.length, line).toBeLessThanOrEqual(80);
     expect(narrow.stdout).toMatch(new RegExp(`${runId} .*undoable\n(.*\n)*? {2}↳ configmap/fresh, secret/creds\n`));
     expect(list.stdout).toMatch(new RegExp(`${runId}\\s+\\S+\\s+alpha/${src} → beta/${dst}\\s+configmap/fresh, secret/creds\\s+undoable`));
