@@ -147,7 +147,10 @@ describe('restart: finding consumers and restarting them', () => {
   });
 
   it('the read-only user is refused per workload, exit 3, nothing restarted', async () => {
-    const result = await runCli(['restart', 'configmap/app', '--keys', 'a', '--context', 'alpha-viewer', '-n', ns, '--yes']);
+    // At the 80 columns of a pipe: the reason goes under its row.
+    const result = await runCli(['restart', 'configmap/app', '--keys', 'a', '--context', 'alpha-viewer', '-n', ns, '--yes'], {
+      env: {COLUMNS: undefined},
+    });
     expect(result.code).toBe(3);
     expect(result.stdout).toMatch(
       /deployment\/env-a\s+failed\s+1\s+web: configmap\/app env A ←\s+key "a"\s+↳ forbidden: cannot patch deployment\/env-a/,

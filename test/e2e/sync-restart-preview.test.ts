@@ -39,8 +39,9 @@ describe('sync --restart --dry-run=client', () => {
   });
 
   it('shows the workloads that would restart, after the plan, and writes nothing', async () => {
+    // At the 80 columns of a pipe: the reason goes under its row.
     const table = await runCli(['sync', `alpha/${source}`, `alpha/${target}`, '--all', '--restart', '--dry-run=client', '--no-color'], {
-      env,
+      env: {...env, COLUMNS: undefined},
     });
     expect(table.code, table.stderr).toBe(0);
     const restartPart = table.stdout.slice(table.stdout.indexOf('Consumers of'));
