@@ -1,9 +1,9 @@
 import {spawn, type ChildProcess} from 'node:child_process';
 import {mkdtempSync, writeFileSync} from 'node:fs';
-import {createServer} from 'node:net';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {afterAll, afterEach, beforeAll, describe, expect, it} from 'vitest';
+import {freePort, until as eventually} from './controller-support.js';
 import {binPath, configMap, createNamespaces, kubectl, kubectlJson, repoRoot, runCli, testStateHome, uniqueName, apply} from './support.js';
 
 // Replicas of `controller run` as local processes (the test bed has no kubelet), authenticated
@@ -27,17 +27,6 @@ interface Replica {
   port: number;
   log: () => string;
   exited: Promise<number | null>;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const {port} = server.address() as {port: number};
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
 }
 
 async function startReplica(id: string): Promise<Replica> {
@@ -88,21 +77,6 @@ async function stopAll(): Promise<void> {
     if (replica.child.exitCode === null && replica.child.signalCode === null) replica.child.kill('SIGKILL');
     await replica.exited;
   }
-}
-
-async function eventually<T>(what: string, check: () => Promise<T | undefined | false>, timeoutMs = 30_000, everyMs = 200): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  while (Date.now() < deadline) {
-    try {
-      const value = await check();
-      if (value !== undefined && value !== false) return value;
-    } catch (error) {
-      last = error;
-    }
-    await new Promise((r) => setTimeout(r, everyMs));
-  }
-  throw new Error(`timed out waiting for: ${what}${last ? ` (${(last as Error).message})` : ''}`);
 }
 
 async function holder(): Promise<string | undefined> {

@@ -1,32 +1,12 @@
 // The diff table fits the terminal: at 80 columns and wider no line is wider, for keys, statuses and
 // values of any length (cut with a visible marker), and two different values never read alike.
-import {afterAll, beforeAll, describe, expect, it} from 'vitest';
-import {saltForRun, selectObjects} from '../../src/actions/diff/compare.js';
-import {diffLocations} from '../../src/core/diff.js';
+import {describe, expect, it} from 'vitest';
 import {renderDiffReport} from '../../src/ui/render-diff.js';
 import {createTheme} from '../../src/ui/theme.js';
 import {displayWidth} from '../../src/ui/columns.js';
-import {IGNORE, PROD, prodObjects, SALT, STAGING, stagingObjects} from './diff-fixtures.js';
+import {twoWayReport as report, useFixtureSalt} from './diff-fixtures.js';
 
-let savedSalt: string | undefined;
-beforeAll(() => {
-  savedSalt = process.env.KUBECTL_CONFIGSYNC_SALT;
-  process.env.KUBECTL_CONFIGSYNC_SALT = SALT;
-});
-afterAll(() => {
-  if (savedSalt === undefined) delete process.env.KUBECTL_CONFIGSYNC_SALT;
-  else process.env.KUBECTL_CONFIGSYNC_SALT = savedSalt;
-});
-
-function report() {
-  const pick = (objects: ReturnType<typeof stagingObjects>) => selectObjects(objects, [], false);
-  return diffLocations(STAGING, PROD, pick(stagingObjects()), pick(prodObjects()), {
-    kinds: ['ConfigMap', 'Secret'],
-    showSecrets: false,
-    salt: saltForRun(),
-    ignore: IGNORE,
-  });
-}
+useFixtureSalt();
 
 describe('diff table width', () => {
   it.each([80, 100, 120, 200])('no line of the table is wider than %i columns', (width) => {

@@ -1,4 +1,7 @@
 // In-memory objects for diff and fleet tests and the golden files: no cluster involved.
+import {afterAll, beforeAll} from 'vitest';
+import {saltForRun, selectObjects} from '../../src/actions/diff/compare.js';
+import {diffLocations} from '../../src/core/diff.js';
 import type {ConfigObject, Location} from '../../src/core/types.js';
 
 export const SALT = 'golden-salt';
@@ -116,4 +119,31 @@ export function fleetObjects(): ConfigObject[][] {
       sec('web', 'api-key', {token: 'abc'}),
     ],
   ];
+}
+
+/**
+ * Fingerprints keyed with SALT for the tests of this file (as CI would set
+ * KUBECTL_CONFIGSYNC_SALT), restored after.
+ */
+export function useFixtureSalt(): void {
+  let saved: string | undefined;
+  beforeAll(() => {
+    saved = process.env.KUBECTL_CONFIGSYNC_SALT;
+    process.env.KUBECTL_CONFIGSYNC_SALT = SALT;
+  });
+  afterAll(() => {
+    if (saved === undefined) delete process.env.KUBECTL_CONFIGSYNC_SALT;
+    else process.env.KUBECTL_CONFIGSYNC_SALT = saved;
+  });
+}
+
+/** staging → prod, ConfigMaps and Secrets, with the fixture ignore rules. */
+export function twoWayReport() {
+  const pick = (objects: ConfigObject[]) => selectObjects(objects, [], false);
+  return diffLocations(STAGING, PROD, pick(stagingObjects()), pick(prodObjects()), {
+    kinds: ['ConfigMap', 'Secret'],
+    showSecrets: false,
+    salt: saltForRun(),
+    ignore: IGNORE,
+  });
 }

@@ -1,40 +1,20 @@
 // Golden files of what `diff` prints, built from in-memory objects with the salt
 // injected the way CI would (KUBECTL_CONFIGSYNC_SALT). `npm run golden:update` rewrites them.
-import {afterAll, beforeAll, describe, expect, it} from 'vitest';
+import {describe, expect, it} from 'vitest';
 import {expectGolden} from '../support/golden.js';
 import {saltForRun} from '../../src/actions/diff/compare.js';
-import {selectObjects} from '../../src/actions/diff/compare.js';
-import {diffLocations} from '../../src/core/diff.js';
 import {diffFleet} from '../../src/core/fleet.js';
 import {renderDocument} from '../../src/ui/output.js';
 import {renderDiffReport} from '../../src/ui/render-diff.js';
 import {renderFleetReport} from '../../src/ui/render-fleet.js';
 import {createTheme} from '../../src/ui/theme.js';
-import {FLEET_LOCATIONS, fleetObjects, IGNORE, PROD, prodObjects, SALT, STAGING, stagingObjects} from './diff-fixtures.js';
+import {FLEET_LOCATIONS, fleetObjects, SALT, twoWayReport, useFixtureSalt} from './diff-fixtures.js';
 
 const plain = createTheme(false);
 const golden = expectGolden;
 
-let savedSalt: string | undefined;
-beforeAll(() => {
-  savedSalt = process.env.KUBECTL_CONFIGSYNC_SALT;
-  process.env.KUBECTL_CONFIGSYNC_SALT = SALT;
-});
-afterAll(() => {
-  if (savedSalt === undefined) delete process.env.KUBECTL_CONFIGSYNC_SALT;
-  else process.env.KUBECTL_CONFIGSYNC_SALT = savedSalt;
-});
-
-function twoWay() {
-  const salt = saltForRun();
-  const pick = (objects: ReturnType<typeof stagingObjects>) => selectObjects(objects, [], false);
-  return diffLocations(STAGING, PROD, pick(stagingObjects()), pick(prodObjects()), {
-    kinds: ['ConfigMap', 'Secret'],
-    showSecrets: false,
-    salt,
-    ignore: IGNORE,
-  });
-}
+useFixtureSalt();
+const twoWay = twoWayReport;
 
 function fleet() {
   return diffFleet(FLEET_LOCATIONS, fleetObjects(), {
