@@ -9,7 +9,6 @@ import {planCommandLine, type CommandLine} from './cli/command-line.js';
 import type {CompletionManifest} from './cli/completion.js';
 import {markPhase} from './phases.js';
 import {userAgent} from './version.js';
-export {userAgent} from './version.js';
 import {COMMAND_RUNS} from './command-runs.js';
 
 export {describeCommands} from './cli/completion.js';

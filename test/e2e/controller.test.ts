@@ -1,10 +1,10 @@
-import {spawn, type ChildProcess} from 'node:child_process';
+import type {ChildProcess} from 'node:child_process';
 import {mkdtempSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {afterAll, afterEach, beforeAll, describe, expect, it} from 'vitest';
-import {freePort, until as eventually} from './controller-support.js';
-import {binPath, configMap, createNamespaces, kubectl, kubectlJson, repoRoot, runCli, testStateHome, uniqueName, apply} from './support.js';
+import {freePort, startController, until as eventually} from './controller-support.js';
+import {configMap, createNamespaces, kubectl, kubectlJson, runCli, uniqueName, apply} from './support.js';
 
 // Replicas of `controller run` as local processes (the test bed has no kubelet), authenticated
 // with a token of the ServiceAccount the generated manifests create: what they can do is what
@@ -31,10 +31,7 @@ interface Replica {
 
 async function startReplica(id: string): Promise<Replica> {
   const port = await freePort();
-  const args = [
-    binPath,
-    'controller',
-    'run',
+  const controller = startController([
     '--kubeconfig',
     tokenKubeconfig,
     '--from-annotations',
@@ -57,17 +54,8 @@ async function startReplica(id: string): Promise<Replica> {
     `127.0.0.1:${port}`,
     '--log-format',
     'json',
-  ];
-  const child = spawn(process.execPath, args, {
-    cwd: repoRoot,
-    env: {...process.env, KUBECONFIG: '', XDG_STATE_HOME: testStateHome, NO_COLOR: '1'},
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let log = '';
-  child.stderr.on('data', (d) => (log += d));
-  child.stdout.resume();
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  const replica = {id, child, port, log: () => log, exited};
+  ]);
+  const replica = {id, child: controller.child, port, log: controller.log, exited: controller.exited};
   replicas.push(replica);
   return replica;
 }
