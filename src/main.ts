@@ -126,6 +126,7 @@ async function runDirect(id: string, words: string[], manifest: CompletionManife
   if (!input) return false;
   const {CommandIO} = await import('./cli/command-io.js');
   const io = new CommandIO();
+  io.begin(input.flags);
   try {
     const run = await load();
     await run(input as never, io);

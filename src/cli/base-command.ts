@@ -14,6 +14,7 @@ export abstract class BaseCommand extends Command {
   /** Parses as oclif does, then runs the command's body. */
   protected async runWith<C extends Command.Class>(command: C, body: RunOf<C>): Promise<void> {
     const {flags, args, argv} = await this.parse(command);
+    this.io.begin(flags as {'no-color'?: boolean});
     await body({flags, args, argv} as Parameters<RunOf<C>>[0], this.io);
   }
 

@@ -8,6 +8,8 @@ import {parseRequestTimeout} from '../core/duration.js';
 import type {Kubeconfig} from '../kube/kubeconfig.js';
 import type {RequestLogSink} from '../kube/request-log.js';
 import {createTheme, useColor, type Theme} from '../ui/theme.js';
+import {renderWarning, WARNING_PREFIX} from '../ui/messages.js';
+import {outputWidth} from '../ui/width.js';
 import {markPhase} from '../phases.js';
 
 export interface KubeFlagValues {
@@ -40,14 +42,35 @@ export type RunOf<C extends {flags?: unknown; args?: unknown}> = CommandRun<
 >;
 
 export class CommandIO {
+  /** --no-color, once the command line is read. */
+  private noColor: boolean | undefined;
+
+  /** What the runner read of the command line that concerns output (both runners call it before the body). */
+  begin(flags: {'no-color'?: boolean}): void {
+    this.noColor = flags['no-color'];
+  }
+
   /** Results only: tables, JSON, YAML. */
   print(text: string): void {
     process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
   }
 
-  /** Progress, notes and warnings. */
+  /**
+   * Progress, notes and warnings. Every warning of every command passes here: it is printed
+   * one way (yellow on a colour terminal, within stderr's width), whichever layer raised it.
+   */
   note(text: string): void {
-    process.stderr.write(text.endsWith('\n') ? text : `${text}\n`);
+    const shown = text.includes(WARNING_PREFIX)
+      ? text
+          .split('\n')
+          .map((line) =>
+            line.startsWith(WARNING_PREFIX)
+              ? renderWarning(line, this.themeFor(this.noColor, process.stderr), outputWidth({stream: process.stderr}))
+              : line,
+          )
+          .join('\n')
+      : text;
+    process.stderr.write(shown.endsWith('\n') ? shown : `${shown}\n`);
   }
 
   themeFor(noColor: boolean | undefined, stream: NodeJS.WriteStream = process.stdout): Theme {

@@ -2,7 +2,8 @@ import {isWrite, type FanoutEntry, type FanoutPlan, type FanoutStatus, type Sour
 import type {ContextError, FanoutOutcome} from '../core/contracts/fanout-documents.js';
 import {describeOwner, type Owner} from '../core/owners.js';
 import {ownerColumn} from './columns.js';
-import {renderTable} from './table.js';
+import {renderWarning} from './messages.js';
+import {joinFitted, renderTable} from './table.js';
 import {changeLegend, type ChangeKind, type Theme} from './theme.js';
 import {counted} from '../core/words.js';
 
@@ -94,8 +95,8 @@ export function renderFanoutPlan(
   }
   for (const entry of plan.entries)
     if (entry.ownerWarning && isWrite(entry))
-      out.push(theme.removed(`warning: ${entry.context}/${entry.namespace}: ${entry.ownerWarning}`));
-  out.push(renderPlanSummary(plan));
+      out.push(renderWarning(`${entry.context}/${entry.namespace}: ${entry.ownerWarning}`, theme, options.width));
+  out.push(renderPlanSummary(plan, options.width));
   return `${out.join('\n')}\n`;
 }
 
@@ -104,9 +105,17 @@ function detailTable(width: number | undefined, head: string[]) {
   return {width, wrap: [head.length - 1], keep: [head.indexOf('ACTION'), head.indexOf('RESULT')].filter((i) => i >= 0)};
 }
 
-export function renderPlanSummary(plan: FanoutPlan): string {
+function renderPlanSummary(plan: FanoutPlan, width?: number): string {
   const s = plan.summary;
-  return `Plan: ${s.create} to create, ${s.update} to update, ${s.prune} to prune, ${s.unchanged} unchanged, ${counted(s.conflict, 'conflict')}, ${counted(s.error, 'error')}`;
+  const counts = [
+    `${s.create} to create`,
+    `${s.update} to update`,
+    `${s.prune} to prune`,
+    `${s.unchanged} unchanged`,
+    counted(s.conflict, 'conflict'),
+    counted(s.error, 'error'),
+  ];
+  return joinFitted('Plan: ', counts, width, ', ');
 }
 
 const OUTCOME_WORDS = {done: 'done', failed: 'FAILED', skipped: 'skipped', unchanged: '-'} as const;
@@ -149,11 +158,19 @@ export function renderFanoutResults(
   const count = (outcome: FanoutRow['outcome'], action?: FanoutEntry['action']) =>
     results.filter((r) => r.outcome === outcome && (!action || r.action === action)).length;
   const written = options.dryRun
-    ? `would create ${count('done', 'create')}, would update ${count('done', 'update')}, would prune ${count('done', 'prune')} (server-validated)`
-    : `${count('done', 'create')} created, ${count('done', 'update')} updated, ${count('done', 'prune')} pruned`;
-  out.push(
-    `Result: ${written}, ${count('unchanged')} unchanged, ${counted(count('skipped'), 'conflict')} skipped, ${count('failed')} failed`,
-  );
+    ? [
+        `would create ${count('done', 'create')}`,
+        `would update ${count('done', 'update')}`,
+        `would prune ${count('done', 'prune')} (server-validated)`,
+      ]
+    : [`${count('done', 'create')} created`, `${count('done', 'update')} updated`, `${count('done', 'prune')} pruned`];
+  const counts = [
+    ...written,
+    `${count('unchanged')} unchanged`,
+    `${counted(count('skipped'), 'conflict')} skipped`,
+    `${count('failed')} failed`,
+  ];
+  out.push(joinFitted('Result: ', counts, options.width, ', '));
   return `${out.join('\n')}\n`;
 }
 
@@ -187,9 +204,15 @@ export function renderFanoutStatus(status: FanoutStatus, theme: Theme, errors: C
   } else out.push('no copies found');
   for (const error of errors) out.push(theme.warning(`error: context ${error.context}: ${error.message}`));
   const s = status.summary;
-  out.push(
-    `Summary: ${s['in-sync']} in sync, ${s.stale} stale, ${s.edited} edited locally, ${s.orphaned} orphaned, ${s.missing} missing${errors.length ? `, ${counted(errors.length, 'context')} unreadable` : ''}`,
-  );
+  const counts = [
+    `${s['in-sync']} in sync`,
+    `${s.stale} stale`,
+    `${s.edited} edited locally`,
+    `${s.orphaned} orphaned`,
+    `${s.missing} missing`,
+    ...(errors.length ? [`${counted(errors.length, 'context')} unreadable`] : []),
+  ];
+  out.push(joinFitted('Summary: ', counts, width, ', '));
   return `${out.join('\n')}\n`;
 }
 

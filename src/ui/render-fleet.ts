@@ -39,6 +39,8 @@ const MIN_STATUS = 20;
 /** Indent of a value line's continuation ("    A  " is seven columns). */
 const VALUE_INDENT = '       ';
 const BASELINE_NOTE = '  (the baseline)';
+/** A cut value keeps at least this much of its start before its note gets shorter. */
+const MIN_CUT_VALUE_WIDTH = 20;
 
 /**
  * The matrix: numbered location columns (a legend maps numbers to locations), one row per
@@ -196,7 +198,13 @@ function renderValues(report: FleetReport, baseline: number, theme: Theme, optio
     }
     for (const key of differingKeys(object)) {
       if (key.ignored) continue;
-      lines.push(`  ${objectRef(object)} ${theme.bold(keyLabel(key))}`);
+      // The key goes under its object when both do not fit one line.
+      const together = displayWidth(`  ${objectRef(object)} ${keyLabel(key)}`) <= options.width;
+      lines.push(
+        ...(together
+          ? [`  ${objectRef(object)} ${theme.bold(keyLabel(key))}`]
+          : [`  ${objectRef(object)}`, `    ${theme.bold(keyLabel(key))}`]),
+      );
       const base = baseline >= 0 && object.cells[baseline] !== null ? key.groups.find((g) => g.group === key.cells[baseline]) : undefined;
       const baselineHasObject = baseline >= 0 && object.cells[baseline] !== null;
       for (const group of key.groups) {
@@ -211,12 +219,12 @@ function renderValues(report: FleetReport, baseline: number, theme: Theme, optio
       // Absent where the object exists: the object's own absence is on its row.
       const absent = key.cells.flatMap((cell, i) => (cell === null && object.cells[i] !== null ? [i] : []));
       if (absent.length === 0) continue;
-      if (baselineHasObject && base)
+      if (baselineHasObject && base) {
+        const note = `  (absent in ${numberList(absent, baseline)})`;
         lines.push(
-          theme.added(`    -  + ${groupValue(base, options.fullValues === true, valueWidth - 2)}`) +
-            theme.dim(`  (absent in ${numberList(absent, baseline)})`),
+          theme.added(`    -  + ${groupValue(base, options.fullValues === true, valueWidth - 2 - note.length)}`) + theme.dim(note),
         );
-      else lines.push(theme.removed(`    -  absent in ${numberList(absent, baseline)}`));
+      } else lines.push(theme.removed(`    -  absent in ${numberList(absent, baseline)}`));
     }
   }
   if (lines.length === 0) return [];
@@ -238,20 +246,22 @@ function towardBaseline(
   valueWidth: number,
 ): string[] {
   const full = options.fullValues === true;
-  if (!base) return [theme.removed(`- ${groupValue(group, full, valueWidth - 2)}`) + theme.dim('  (not in the baseline)')];
+  const notInBaseline = '  (not in the baseline)';
+  if (!base) return [theme.removed(`- ${groupValue(group, full, valueWidth - 2 - notInBaseline.length)}`) + theme.dim(notInBaseline)];
   const now = group.value;
   const after = base.value;
+  const each = full ? Number.MAX_SAFE_INTEGER : Math.max(10, Math.floor((valueWidth - 6) / 2));
   if (now === undefined || after === undefined || group.masked || group.sha256) {
-    return [theme.changed(`~ ${groupValue(group, full)} → ${groupValue(base, full)}`)];
+    return [theme.changed(`~ ${groupValue(group, full, each)} → ${groupValue(base, full, each)}`)];
   }
   const structured = key.section === 'data' ? diffStructured(key.key, now, after) : undefined;
-  if (structured && structured.changes.length > 0) return structured.changes.map((change) => renderPathChange(change, theme));
+  if (structured && structured.changes.length > 0)
+    return structured.changes.flatMap((change) => renderPathChange(change, theme, {width: valueWidth, indent: ''}).split('\n'));
   if (now.trimEnd().includes('\n') || after.trimEnd().includes('\n')) {
     return renderLineDiff(key.key, now, after, theme, options.context ?? 3)
       .split('\n')
       .map((l) => l.replace(/^ {2}/, ''));
   }
-  const each = full ? Number.MAX_SAFE_INTEGER : Math.max(10, Math.floor((valueWidth - 6) / 2));
   let [shownNow, shownAfter] = [showValue(now, each), showValue(after, each)];
   if (shownNow.endsWith('…') || shownAfter.endsWith('…')) [shownNow, shownAfter] = aroundFirstDifference(now, after, each - 1);
   return [theme.changed(`~ ${shownNow} → ${shownAfter}`)];
@@ -271,11 +281,14 @@ export function groupValue(group: FleetGroup, fullValues = false, width = 80): s
     const lines = markInvisible(value).split('\n');
     return lines.length === 1 ? lines[0] : ['|', ...lines.map((line) => `${VALUE_INDENT}${line}`)].join('\n');
   }
-  const note = (shown: string) => `${shown} [cut: ${group.size} B, sha256:${sha256(value).slice(0, 8)}; --full-values shows all]`;
   const shown = showValue(value, width);
   if (shown === showValue(value, Number.MAX_SAFE_INTEGER)) return shown;
-  // The note takes room too: the value and its note together fit the width.
-  return note(showValue(value, Math.max(10, width - displayWidth(note('')))));
+  // The note takes room too: the value and its note together fit the width. Where the full note
+  // would leave the value too little room, the hint to --full-values goes first.
+  const hash = sha256(value).slice(0, 8);
+  const notes = [` [cut: ${group.size} B, sha256:${hash}; --full-values shows all]`, ` [cut: ${group.size} B, sha256:${hash}]`];
+  const note = notes.find((n) => width - displayWidth(n) >= MIN_CUT_VALUE_WIDTH) ?? notes[1];
+  return `${showValue(value, Math.max(10, width - displayWidth(note)))}${note}`;
 }
 
 function keyLabel(key: FleetKeyRow): string {

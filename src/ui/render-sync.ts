@@ -7,8 +7,17 @@ import type {RunRecord} from '../core/journal.js';
 import type {UndoResult} from '../core/undo-plan.js';
 import {renderPathChange, valueCells} from './render-diff.js';
 import {ownerColumn} from './columns.js';
-import {naturalTableWidth, renderTable, shorten, showValue, wrapWords} from './table.js';
+import {displayWidth} from './columns.js';
+import {renderWarning, wrapUnder} from './messages.js';
+import {joinFitted, naturalTableWidth, renderTable, shorten, showValue, wrapWords} from './table.js';
 import {changeLegend, type Theme} from './theme.js';
+
+/** Value previews in a review line get at least this many columns, however narrow the terminal. */
+const MIN_PREVIEW_WIDTH = 12;
+/** Without a width to fit, previews are this wide. */
+const DEFAULT_PREVIEW_WIDTH = 24;
+/** However wide the terminal: the review is a summary, and the paths under a structured value say the rest (-o wide shows all). */
+const MAX_PREVIEW_WIDTH = 40;
 
 /** A short preview of a value for prompts and reviews: masked Secret values show their fingerprint. */
 export function previewValue(view: ValueView | undefined, width = 24): string {
@@ -18,12 +27,23 @@ export function previewValue(view: ValueView | undefined, width = 24): string {
   return showValue(view.value ?? '', width);
 }
 
-export function renderKeyChange(change: KeyChange, theme: Theme): string {
+/**
+ * One key of the review: `~ key: now → after`. Given the columns the line may use, the previews
+ * share what the key's name leaves (never below MIN_PREVIEW_WIDTH); without, 24 columns each.
+ */
+export function renderKeyChange(change: KeyChange, theme: Theme, width?: number): string {
   const name = change.section === 'binaryData' ? `${change.key} (binary)` : change.key;
-  if (change.change === 'added') return theme.added(`+ ${name}: ${previewValue(change.source)}`);
-  if (change.change === 'removed') return theme.removed(`- ${name}: ${previewValue(change.target)}`);
-  // Never cut both before their first difference ({"shards": 3, "replicas… twice).
-  const [after, now] = valueCells({status: 'different', source: change.source, target: change.target}, 24);
+  const room = (values: number, extra: number) =>
+    width === undefined
+      ? DEFAULT_PREVIEW_WIDTH
+      : Number.isFinite(width)
+        ? Math.min(MAX_PREVIEW_WIDTH, Math.max(MIN_PREVIEW_WIDTH, Math.floor((width - displayWidth(name) - extra) / values)))
+        : Number.MAX_SAFE_INTEGER;
+  // "+ name: value"
+  if (change.change === 'added') return theme.added(`+ ${name}: ${previewValue(change.source, room(1, 4))}`);
+  if (change.change === 'removed') return theme.removed(`- ${name}: ${previewValue(change.target, room(1, 4))}`);
+  // "~ name: now → after". Never cut both before their first difference ({"shards": 3, "replicas… twice).
+  const [after, now] = valueCells({status: 'different', source: change.source, target: change.target}, room(2, 7));
   return theme.changed(`~ ${name}: ${now} → ${after}`);
 }
 
@@ -36,18 +56,28 @@ export function renderSyncPlan(plan: SyncPlan, theme: Theme, options: {showAll?:
   for (const object of plan.objects) {
     if (!options.showAll && (object.action === 'unchanged' || (object.action === 'skipped' && object.reason !== 'no keys selected')))
       continue;
-    out.push(renderPlannedObject(object, theme));
+    out.push(renderPlannedObject(object, theme, options.width));
   }
   for (const object of plan.objects)
-    if (object.ownerWarning && isWritable(object)) out.push(theme.removed(`warning: ${object.ownerWarning}`));
+    if (object.ownerWarning && isWritable(object)) out.push(renderWarning(object.ownerWarning, theme, options.width));
   const s = plan.summary;
-  out.push(
-    `Plan: ${s.create} to create, ${s.update} to update, ${s.recreate} to recreate, ${s.unchanged} unchanged, ${s.skipped} skipped${s.refused > 0 ? theme.warning(`, ${s.refused} refused`) : ''}`,
-  );
+  const counts = [
+    `${s.create} to create`,
+    `${s.update} to update`,
+    `${s.recreate} to recreate`,
+    `${s.unchanged} unchanged`,
+    `${s.skipped} skipped`,
+    ...(s.refused > 0 ? [theme.warning(`${s.refused} refused`)] : []),
+  ];
+  out.push(joinFitted('Plan: ', counts, options.width, ', '));
   return `${out.join('\n')}\n`;
 }
 
-function renderPlannedObject(object: PlannedObject, theme: Theme): string {
+/** Indents of the review: a key under its object, a path under its key. */
+const KEY_INDENT = '    ';
+const PATH_INDENT = '        ';
+
+function renderPlannedObject(object: PlannedObject, theme: Theme, width: number | undefined): string {
   const lines: string[] = [];
   const counts = (['added', 'changed', 'removed'] as const)
     .map((c) => [c, object.keys.filter((k) => k.change === c).length] as const)
@@ -63,12 +93,21 @@ function renderPlannedObject(object: PlannedObject, theme: Theme): string {
   lines.push(
     `${theme.bold(objectRef(object))}   ${head}${counts ? `   ${counts}` : ''}${object.owner ? `   owner: ${describeOwner(object.owner)}` : ''}`,
   );
+  const keyWidth = width === undefined ? undefined : width - KEY_INDENT.length;
   for (const change of object.keys) {
-    lines.push(`    ${renderKeyChange(change, theme)}`);
+    lines.push(`${KEY_INDENT}${renderKeyChange(change, theme, keyWidth)}`);
     // Inside a structured value, the paths that change say more than two shortened texts.
-    for (const path of change.paths ?? []) lines.push(`        ${renderPathChange(path, theme)}`);
+    for (const path of change.paths ?? [])
+      lines.push(
+        width === undefined ? PATH_INDENT + renderPathChange(path, theme) : renderPathChange(path, theme, {width, indent: PATH_INDENT}),
+      );
   }
-  for (const problem of object.problems) lines.push(`    ${theme.warning(`! ${problem}`)}`);
+  for (const problem of object.problems)
+    lines.push(
+      ...wrapUnder(`${KEY_INDENT}! `, problem, width)
+        .split('\n')
+        .map((line) => theme.warning(line)),
+    );
   return lines.join('\n');
 }
 
@@ -94,9 +133,14 @@ export function renderSyncResult(result: SyncResult, theme: Theme, width?: numbe
   if (rows.length > 0) out.push(renderTable(head, rows, {width, wrap: [head.length - 1], keep: [1, head.indexOf('RESULT')]}));
   const s = result.summary;
   const verb = result.dryRun === 'server' ? 'would write (server dry run)' : 'written';
-  out.push(
-    `${locationName(result.source)} → ${locationName(result.target)}: ${s.written} ${verb}, ${s.unchanged} unchanged, ${s.skipped} skipped, ${s.failed > 0 ? theme.warning(`${s.failed} failed`) : '0 failed'}${result.runId ? ` (run ${result.runId})` : ''}`,
-  );
+  const counts = [
+    `${s.written} ${verb}`,
+    `${s.unchanged} unchanged`,
+    `${s.skipped} skipped`,
+    s.failed > 0 ? theme.warning(`${s.failed} failed`) : '0 failed',
+    ...(result.runId ? [`run ${result.runId}`] : []),
+  ];
+  out.push(joinFitted(`${locationName(result.source)} → ${locationName(result.target)}: `, counts, width, ', '));
   return `${out.join('\n')}\n`;
 }
 
@@ -172,5 +216,6 @@ export function renderUndoResult(result: UndoResult, theme: Theme, width?: numbe
       ? `${s.restored} restored`
       : `would restore ${s['would-restore']} (dry run: ${result.dryRun}, nothing written)`;
   const head = ownerColumn(['WHERE', 'OBJECT', 'ACTION', 'OWNER', 'RESULT', 'DETAIL'], result.objects, 3);
-  return `${renderTable(head, rows, {width, wrap: [head.length - 1], keep: [2, head.indexOf('RESULT')]})}\nundo ${result.runId}: ${done}, ${s.skipped} skipped, ${s.failed} failed\n`;
+  const summary = wrapUnder(`undo ${result.runId}: `, `${done}, ${s.skipped} skipped, ${s.failed} failed`, width);
+  return `${renderTable(head, rows, {width, wrap: [head.length - 1], keep: [2, head.indexOf('RESULT')]})}\n${summary}\n`;
 }

@@ -1,0 +1,123 @@
+// Every line the tool prints fits the columns it was given: the review before a sync, the fleet's
+// values against a baseline, summaries and warnings, and, over whole commands, every 80-column
+// golden. A line may pass the width only where one unbreakable word (a file path) is wider.
+import {readdirSync, readFileSync} from 'node:fs';
+import {join} from 'node:path';
+import {describe, expect, it} from 'vitest';
+import {diffLocations} from '../../src/core/diff.js';
+import {diffFleet} from '../../src/core/fleet.js';
+import {planSync, type SyncSelection} from '../../src/core/sync-plan.js';
+import type {ConfigObject} from '../../src/core/types.js';
+import {summarizeUndo, type UndoResult} from '../../src/core/undo-plan.js';
+import {displayWidth} from '../../src/ui/columns.js';
+import {renderWarning, wrapUnder} from '../../src/ui/messages.js';
+import {renderFleetReport} from '../../src/ui/render-fleet.js';
+import {renderSyncPlan, renderUndoResult} from '../../src/ui/render-sync.js';
+import {createTheme} from '../../src/ui/theme.js';
+import {goldenDir} from '../support/golden.js';
+import {cm, loc, PROD, STAGING, prodObjects, stagingObjects, useFixtureSalt} from './diff-fixtures.js';
+
+useFixtureSalt();
+
+const plain = createTheme(false);
+const colour = createTheme(true);
+const WIDTHS = [80, 100, 120];
+const binding = {source: {cluster: 'uid-a', namespaceUid: 'ns-1'}, target: {cluster: 'uid-b', namespaceUid: 'ns-2'}, saltId: 'abcd'};
+
+function tooWide(text: string, width: number): string[] {
+  return text.split('\n').filter((line) => displayWidth(line) > width);
+}
+
+/** Long keys, long one-line values that differ late, and structured values that differ in a long path. */
+function longObjects(namespace: string, variant: string): ConfigObject {
+  return cm(namespace, 'checkout-service-configuration-with-a-long-name', {
+    'payments.gateway.endpoint.url': `https://payments-${variant}.example.internal/api/v2/eu-west-1/charge?retry=true`,
+    'feature-flags.json': JSON.stringify({cart: {newCheckout: {rollout: {percent: variant === 'a' ? 10 : 50, regions: ['eu', 'us']}}}}),
+    'application.properties': `server.port=8080\npayments.endpoint=https://payments.${variant}.internal/api/v2/very/long/path\n`,
+    SHORT: variant,
+  });
+}
+
+describe('lines fit the width they are given', () => {
+  it.each(WIDTHS)('the sync review at %i columns', (width) => {
+    const sources = [...stagingObjects(), longObjects('staging', 'a')];
+    const targets = [...prodObjects(), longObjects('prod', 'b')];
+    const report = {
+      ...diffLocations(STAGING, PROD, sources, targets, {kinds: ['ConfigMap', 'Secret'], showSecrets: false, salt: 's'}),
+      binding,
+    };
+    const all: SyncSelection = {keys: () => true, prune: true, recreate: false};
+    const {plan} = planSync(report, sources, targets, all, {now: new Date(0), runId: 'run-1'});
+    const text = renderSyncPlan(plan, colour, {width});
+    expect(text).toContain('payments.gateway.endpoint.url');
+    expect(tooWide(text, width)).toEqual([]);
+  });
+
+  it.each(WIDTHS)('the fleet against a baseline at %i columns', (width) => {
+    const locations = [loc('alpha', 'staging'), loc('alpha', 'prod'), loc('beta', 'prod')];
+    const objects = [[longObjects('staging', 'a')], [longObjects('prod', 'b')], [longObjects('prod', 'c')]];
+    const report = diffFleet(locations, objects, {kinds: ['ConfigMap'], showSecrets: false, salt: 's', baseline: 1});
+    const text = renderFleetReport(report, colour, {hideIdentical: false, quiet: false, width});
+    expect(text).toContain('(the baseline)');
+    expect(tooWide(text, width)).toEqual([]);
+  });
+
+  it('a cut fleet value keeps its size and hash, and its --full-values hint where there is room', () => {
+    const locations = [loc('alpha', 'staging'), loc('alpha', 'prod')];
+    const notes = (variant: string) => cm('x', 'notes', {'notes.txt': `first ${variant}\n${'a long line of notes '.repeat(12)}\n`});
+    const objects = [[notes('a')], [notes('b')]];
+    const report = diffFleet(locations, objects, {kinds: ['ConfigMap'], showSecrets: false, salt: 's', baseline: 1});
+    const narrow = renderFleetReport(report, plain, {hideIdentical: false, quiet: false, width: 80});
+    const wide = renderFleetReport(report, plain, {hideIdentical: false, quiet: false, width: 160});
+    expect(narrow).toMatch(/… \[cut: \d+ B, sha256:[0-9a-f]{8}\] {2}\(the baseline\)/);
+    expect(wide).toMatch(/… \[cut: \d+ B, sha256:[0-9a-f]{8}; --full-values shows all\] {2}\(the baseline\)/);
+  });
+
+  it('a warning wraps under its text, keeps a word wider than the room whole, and is yellow on every line', () => {
+    const path = `/home/someone/${'deeply/nested/'.repeat(6)}.configsync.yaml`;
+    const text = renderWarning(`warning: rules file ${path}: ignore.keys "*.endpoint" matched nothing in this run`, colour, 80);
+    const lines = text.split('\n');
+    expect(lines.length).toBeGreaterThan(1);
+    expect(lines.every((line) => line.startsWith('\u001b[33m'))).toBe(true);
+    const shown = lines.map((line) => line.replace(/\u001b\[[0-9;]*m/g, ''));
+    expect(shown[0]).toBe('warning: rules file');
+    expect(shown).toContain(`         ${path}:`);
+    expect(shown.filter((line) => displayWidth(line) > 80)).toEqual([`         ${path}:`]);
+    expect(shown.map((l) => l.trim()).join(' ')).toBe(`warning: rules file ${path}: ignore.keys "*.endpoint" matched nothing in this run`);
+  });
+
+  it('a summary continues under its text rather than past the width', () => {
+    expect(wrapUnder('undo 20260101-000000-abcdef: ', 'would restore 3 (dry run: client, nothing written), 0 skipped, 0 failed', 80)).toBe(
+      'undo 20260101-000000-abcdef: would restore 3 (dry run: client, nothing written),\n' +
+        '                             0 skipped, 0 failed',
+    );
+    const objects = Array.from({length: 3}, (_, n) => ({
+      context: 'arn:aws:eks:eu-west-1:123456789012:cluster/production-payments',
+      namespace: 'payments-production-eu-west-1',
+      kind: 'ConfigMap' as const,
+      name: `checkout-service-configuration-${n}`,
+      action: 'patch' as const,
+      outcome: 'would-restore' as const,
+    }));
+    const undo: UndoResult = {
+      apiVersion: 'configsync.kubectl.dev/v1alpha1',
+      kind: 'UndoResult',
+      runId: '20260101-000000-abcdef',
+      dryRun: 'client',
+      summary: summarizeUndo(objects),
+      objects,
+    };
+    for (const width of WIDTHS) expect(tooWide(renderUndoResult(undo, colour, width), width)).toEqual([]);
+  });
+
+  it('every 80-column golden of a whole command fits 80 columns', () => {
+    const dir = join(goldenDir, 'commands');
+    const goldens = readdirSync(dir).filter((name) => /\.80\.(plain|color)\.txt$/.test(name));
+    expect(goldens.length).toBeGreaterThanOrEqual(18);
+    for (const name of goldens) {
+      // Line 1 is the command line that produced the golden, not its output.
+      const output = readFileSync(join(dir, name), 'utf8').split('\n').slice(1).join('\n');
+      expect(tooWide(output, 80), name).toEqual([]);
+    }
+  });
+});
