@@ -14,7 +14,7 @@ if (process.env.CI === 'true') {
   process.stderr.write('error: golden files are never written in CI\n');
   process.exit(2);
 }
-const tests = ['test/unit/diff-golden.test.ts', 'test/e2e/golden-output.test.ts'];
+const tests = ['test/unit/diff-golden.test.ts', 'test/e2e/golden-output.test.ts', 'test/e2e/golden-loop.test.ts'];
 const run = spawnSync('npx', ['vitest', 'run', ...tests], {
   cwd: root,
   stdio: 'inherit',

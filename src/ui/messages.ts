@@ -39,3 +39,10 @@ export function wrapAtSpaces(text: string, width: number): string[] {
   lines.push(line);
   return lines;
 }
+
+/** Where a run's journal went and how to undo it: one line, or two where one does not fit (the command stays whole). */
+export function journalSaved(runId: string, width = Number.POSITIVE_INFINITY): string {
+  const saved = `journal saved as run ${runId}`;
+  const undo = `undo with: kubectl configsync undo ${runId}`;
+  return displayWidth(`${saved}; ${undo}`) <= width ? `${saved}; ${undo}` : `${saved}\n${undo}`;
+}

@@ -3,6 +3,7 @@ import {syncableKeys} from '../core/sync-plan.js';
 import {objectRef} from '../core/types.js';
 import {changeKindOf, STATUS_TEXT, valueCells} from './render-diff.js';
 import {previewValue} from './render-sync.js';
+import {displayWidth} from './columns.js';
 import {shortenMiddle} from './table.js';
 import {CHANGE_SYMBOL, createTheme, paintChange, type Theme} from './theme.js';
 import {outputWidth} from './width.js';
@@ -21,36 +22,87 @@ const inquirer = () => import('@inquirer/prompts');
 
 const ALL_KEYS = '\0all';
 
-export async function promptObjects(objects: ObjectDiff[], prune: boolean): Promise<string[]> {
+export async function promptObjects(objects: ObjectDiff[], prune: boolean, theme?: Theme): Promise<string[]> {
   const {checkbox} = await inquirer();
+  const width = outputWidth({stream: process.stderr});
+  const names = objectChoiceNames(objects, prune, width, theme);
   return checkbox(
     {
-      message: 'Objects to sync (space to select, enter to continue)',
-      choices: objects.map((o) => ({
-        value: objectRef(o),
-        name: `${CHANGE_SYMBOL[o.status === 'missing-in-target' ? 'added' : 'changed']} ${objectRef(o)}   ${o.status === 'missing-in-target' ? 'missing in target: create' : `different (${counted(syncableKeys(o, prune).length, 'key')})`}`,
-      })),
+      message: 'Objects to sync',
+      choices: objects.map((o, i) => ({value: objectRef(o), name: names[i], short: objectRef(o)})),
       required: true,
       pageSize: 15,
+      theme: pickerTheme('Objects to sync', '', 'object', width, theme),
     },
     streams(),
   );
+}
+
+/**
+ * How a picker reads once answered: its question without the hint, then what was chosen, on
+ * one line of the terminal ("3 objects" when the names do not fit).
+ */
+export function pickerTheme(message: string, hint: string, noun: string, width: number, theme: Theme = createTheme(false)) {
+  return {
+    style: {
+      message: (text: string, status: string) => theme.bold(status === 'done' || !hint ? text : `${text} ${hint}`),
+      renderSelectedChoices: (selected: ReadonlyArray<{short: string}>) =>
+        answerText(
+          selected.map((c) => c.short),
+          noun,
+          width - displayWidth(message) - 3,
+        ),
+    },
+  };
+}
+
+/** The chosen names, comma-separated, or their count when they do not fit `room` columns. */
+export function answerText(names: string[], noun: string, room: number): string {
+  const joined = names.join(', ');
+  return displayWidth(joined) <= room ? joined : counted(names.length, noun);
+}
+
+/**
+ * One line per object, in columns and fitted to the terminal: symbol, object (cut in the middle
+ * when long), and what a sync does to it, painted as its change kind.
+ */
+export function objectChoiceNames(objects: ObjectDiff[], prune: boolean, width: number, theme: Theme = createTheme(false)): string[] {
+  const rows = objects.map((o) => {
+    const kind = o.status === 'missing-in-target' ? 'added' : 'changed';
+    const status =
+      o.status === 'missing-in-target' ? 'missing in target: create' : `different (${counted(syncableKeys(o, prune).length, 'key')})`;
+    return {kind, ref: objectRef(o), status} as const;
+  });
+  const available = (Number.isFinite(width) ? width : Number.MAX_SAFE_INTEGER) - CHOICE_PREFIX;
+  const widestStatus = Math.max(0, ...rows.map((r) => r.status.length));
+  const refWidth = Math.min(Math.max(0, ...rows.map((r) => displayWidth(r.ref))), Math.max(12, available - 2 - 3 - widestStatus));
+  return rows.map(
+    ({kind, ref, status}) => `${CHANGE_SYMBOL[kind]} ${pad(shortenMiddle(ref, refWidth), refWidth)}   ${paintChange(theme, kind, status)}`,
+  );
+}
+
+function pad(text: string, width: number): string {
+  return text + ' '.repeat(Math.max(0, width - displayWidth(text)));
 }
 
 /** Returns the chosen keys as "section\0key". */
 export async function promptKeys(object: ObjectDiff, prune: boolean, theme?: Theme): Promise<Set<string>> {
   const {checkbox} = await inquirer();
   const keys = syncableKeys(object, prune);
-  const names = keyChoiceNames(keys, outputWidth({stream: process.stderr}), theme);
+  const width = outputWidth({stream: process.stderr});
+  const names = keyChoiceNames(keys, width, theme);
+  const message = `Keys of ${objectRef(object)} to write`;
   const chosen = await checkbox(
     {
-      message: `Keys of ${objectRef(object)} to write (+ added, - removed, ~ changed: target now → after sync)`,
+      // The legend of + - ~ is printed with the diff above; the question keeps to one line.
+      message,
       choices: [
-        {value: ALL_KEYS, name: `all different keys (${keys.length})`},
-        ...keys.map((k, i) => ({value: `${k.section}\0${k.key}`, name: names[i]})),
+        {value: ALL_KEYS, name: `all different keys (${keys.length})`, short: `all ${counted(keys.length, 'key')}`},
+        ...keys.map((k, i) => ({value: `${k.section}\0${k.key}`, name: names[i], short: k.key})),
       ],
       required: true,
       pageSize: 15,
+      theme: pickerTheme(message, '(target now → after sync)', 'key', width, theme),
     },
     streams(),
   );

@@ -3,20 +3,20 @@
 // stderr and exit code at 80 and 200 columns, with colour and without, with the namespace
 // names, run ids and timings put back to fixed words.
 // `npm run golden:update` rewrites the goldens; the tests only compare.
-import {mkdtempSync, readFileSync, rmSync} from 'node:fs';
+import {mkdtempSync, rmSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {afterAll, beforeAll, describe, it} from 'vitest';
 import {expectGolden} from '../support/golden.js';
+import {environments, load, normalise} from './golden-support.js';
 import {container, list, workload} from './restart-support.js';
-import {apply, createNamespaces, kubectl, repoRoot, runCli} from './support.js';
+import {apply, createNamespaces, kubectl, runCli} from './support.js';
 
 // Fixed names: table columns are as wide as what they hold, so names must not vary between runs.
 const staging = 'golden-staging';
 const prod = 'golden-prod';
 /** A copy of prod that a real sync writes to, for the undo goldens (the others read prod as loaded). */
 const undoTarget = 'golden-undo';
-const environments = join(repoRoot, 'fixtures', 'environments');
 const state = mkdtempSync(join(tmpdir(), 'configsync-golden-state-'));
 // Fixed so that salted fingerprints are the same in every run.
 const baseEnv = {KUBECTL_CONFIGSYNC_SALT: 'golden-output-salt', XDG_STATE_HOME: state};
@@ -26,26 +26,6 @@ const cleanups: Array<() => Promise<void>> = [];
 export const GOLDEN_VARIANTS = [80, 200].flatMap((columns) =>
   (['plain', 'color'] as const).map((colour) => ({columns, colour, suffix: `${columns}.${colour}`})),
 );
-
-function load(environment: 'staging' | 'prod', namespace: string): string {
-  return ['configmaps.yaml', 'secrets.yaml']
-    .map((file) => readFileSync(join(environments, environment, file), 'utf8'))
-    .join('\n---\n')
-    .replaceAll(`namespace: ${environment}`, `namespace: ${namespace}`);
-}
-
-/** The output with what changes from run to run replaced by fixed words. */
-function normalise(text: string): string {
-  return text
-    .replaceAll(repoRoot, '<repo>')
-    .replaceAll(state, '<state>')
-    .replace(/\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/g, 'UID')
-    .replace(/(resourceVersion"?: )(['"])\d+\2/g, '$1$2RV$2')
-    .replace(/\b\d{8}T\d{6}Z?-[0-9a-f]{4,}\b/g, 'RUN-ID')
-    .replace(/\b\d{8}-\d{6}-[0-9a-f]{6}\b/g, 'YYYYMMDD-HHMMSS-RUNID')
-    .replace(/\b\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z\b/g, 'YYYY-MM-DDTHH:MM:SSZ')
-    .replace(/\b\d+(\.\d+)?\s?(ms|s)\b/g, 'TIME');
-}
 
 async function run(args: string[], columns: number, colour: 'plain' | 'color') {
   const env = {...baseEnv, COLUMNS: String(columns), ...(colour === 'color' ? {NO_COLOR: undefined, FORCE_COLOR: '1'} : {})};
@@ -58,7 +38,7 @@ async function golden(name: string, args: string[], variant?: {columns: number; 
   const header = `$ kubectl configsync ${args.join(' ')}${suffix ? `   # COLUMNS=${columns}${colour === 'color' ? ', colour' : ''}` : ''}`;
   expectGolden(
     `commands/${name}${suffix ? `.${suffix}` : ''}.txt`,
-    normalise(`${header}\n--- exit ${result.code}\n--- stdout\n${result.stdout}--- stderr\n${result.stderr}`),
+    normalise(state, `${header}\n--- exit ${result.code}\n--- stdout\n${result.stdout}--- stderr\n${result.stderr}`),
   );
 }
 

@@ -1,16 +1,19 @@
 // The whole interactive loop on a pseudo-terminal with colour on: diff → pick objects → pick
 // keys → review → confirm → result. Reads the ANSI colours off the screen and checks that
 // every stage says one thing one way: a change reads "target now → after", added is green,
-// removed and changed are red, unchanged is dim.
+// removed and changed are red, unchanged is dim, warnings yellow.
 import {missingTool} from '../support/requirements.js';
-import {mkdtempSync} from 'node:fs';
+import {mkdtempSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {apply, configMap, createNamespaces, kubectl, uniqueName} from './support.js';
-import {KEY, hasScript, runOnTerminal} from './terminal.js';
+import {KEY, hasScript, plain, runOnTerminal} from './terminal.js';
 
 const stateHome = mkdtempSync(join(tmpdir(), 'configsync-pty-colour-'));
+// The loop runs where a rules file names a key no object has: its warning is part of the loop.
+const workDir = mkdtempSync(join(tmpdir(), 'configsync-pty-rules-'));
+writeFileSync(join(workDir, '.configsync.yaml'), 'ignore:\n  keys:\n    - NO_SUCH_KEY\n');
 
 const SGR = /\x1b\[([0-9;]*)m/g;
 const COLOUR_NAMES: Record<string, string> = {'31': 'red', '32': 'green', '33': 'yellow', '2': 'dim', '36': 'cyan'};
@@ -62,8 +65,8 @@ describe.skipIf(missingTool(hasScript, 'script (util-linux), which gives the CLI
     });
     afterAll(async () => cleanup?.());
 
-    it('reads target now → after, added green, removed and changed red, unchanged dim, in every stage', async () => {
-      const {code, raw, screen} = await runOnTerminal(
+    it('reads target now → after, added green, removed and changed red, unchanged dim, warnings yellow, in every stage', async () => {
+      const {code, raw, screen, wrapped} = await runOnTerminal(
         ['sync', `alpha/${staging}`, `alpha/${prod}`, 'app', 'scale', 'same', '--prune'],
         [
           {waitFor: /Objects to sync/, keys: [KEY.space, KEY.down, KEY.space, KEY.enter]},
@@ -73,8 +76,22 @@ describe.skipIf(missingTool(hasScript, 'script (util-linux), which gives the CLI
         ],
         {XDG_STATE_HOME: stateHome, NO_COLOR: ''},
         120,
+        workDir,
       );
       expect(code, screen).toBe(0);
+      // Every stage fits the terminal: it had to wrap no line.
+      expect(wrapped).toEqual([]);
+
+      // Warnings are yellow, and only warnings: they are not changes.
+      expect(coloursAt(raw, 'warning: rules file')).toEqual([['yellow']]);
+      // A warning continues under its text, in yellow too; nothing else is yellow.
+      expect(screen.replace(/\n {9}/g, ' ')).toContain('ignore.keys "NO_SUCH_KEY" matched nothing in this run');
+      const yellow = raw
+        .split(/\r?\n/)
+        .filter((line) => line.includes('\x1b[33m'))
+        .map((line) => plain(line));
+      expect(yellow[0]).toMatch(/^warning: rules file /);
+      expect(yellow.slice(1).every((line) => line.startsWith(' '.repeat('warning: '.length)))).toBe(true);
 
       // The diff: the source is named in the header; each row is target now, then after the sync.
       const diff = between(raw, /ConfigMaps: alpha\//, /Objects to sync/);

@@ -11,11 +11,11 @@ describe('command output in the docs', () => {
 
   it('is copied from the goldens the tests produce', () => {
     expect(blocks.length).toBeGreaterThanOrEqual(4);
-    for (const {file, golden, text} of blocks) {
+    for (const {file, golden, section, text} of blocks) {
       const path = join(goldenDir, golden);
       expect(existsSync(path), `${file}: fixtures/golden/${golden} does not exist`).toBe(true);
       expect(text, `${file}: the block of ${golden} differs from the golden; run npm run golden:update`).toBe(
-        `\`\`\`console\n${goldenExcerpt(readFileSync(path, 'utf8'))}\n\`\`\``,
+        `\`\`\`console\n${goldenExcerpt(readFileSync(path, 'utf8'), section)}\n\`\`\``,
       );
     }
   });

@@ -10,7 +10,8 @@ import {planSync, type SyncSelection} from '../../src/core/sync-plan.js';
 import type {ConfigObject} from '../../src/core/types.js';
 import {summarizeUndo, type UndoResult} from '../../src/core/undo-plan.js';
 import {displayWidth} from '../../src/ui/columns.js';
-import {renderWarning, wrapUnder} from '../../src/ui/messages.js';
+import {journalSaved, renderWarning, wrapUnder} from '../../src/ui/messages.js';
+import {answerText, objectChoiceNames} from '../../src/ui/prompts.js';
 import {renderFleetReport} from '../../src/ui/render-fleet.js';
 import {renderSyncPlan, renderUndoResult} from '../../src/ui/render-sync.js';
 import {createTheme} from '../../src/ui/theme.js';
@@ -108,6 +109,30 @@ describe('lines fit the width they are given', () => {
       objects,
     };
     for (const width of WIDTHS) expect(tooWide(renderUndoResult(undo, colour, width), width)).toEqual([]);
+  });
+
+  it('the object picker: one column per field, aligned, within the width, and a short answer', () => {
+    const sources = [...stagingObjects(), longObjects('staging', 'a')];
+    const targets = [...prodObjects(), longObjects('prod', 'b')];
+    const report = diffLocations(STAGING, PROD, sources, targets, {kinds: ['ConfigMap'], showSecrets: false, salt: 's'});
+    const objects = report.objects.filter((o) => o.status === 'different' || o.status === 'missing-in-target');
+    expect(objects.length).toBeGreaterThan(2);
+    for (const width of [60, 80, 200]) {
+      const names = objectChoiceNames(objects, false, width);
+      // The checkbox draws 4 columns before each name.
+      expect(names.filter((name) => displayWidth(name) > width - 4)).toEqual([]);
+      const statusColumn = names.map((name) => displayWidth(/^. \S+ +/.exec(name)![0]));
+      expect(new Set(statusColumn).size, names.join('\n')).toBe(1);
+    }
+    expect(objectChoiceNames(objects, false, 60).some((name) => name.includes('…'))).toBe(true);
+    expect(answerText(['configmap/a', 'configmap/b'], 'object', 40)).toBe('configmap/a, configmap/b');
+    expect(answerText(['configmap/checkout-config', 'configmap/payments-config'], 'object', 40)).toBe('2 objects');
+  });
+
+  it('where the journal went and how to undo: one line, or two with the command whole', () => {
+    const id = '20260101-000000-abcdef';
+    expect(journalSaved(id)).toBe(`journal saved as run ${id}; undo with: kubectl configsync undo ${id}`);
+    expect(journalSaved(id, 80)).toBe(`journal saved as run ${id}\nundo with: kubectl configsync undo ${id}`);
   });
 
   it('every 80-column golden of a whole command fits 80 columns', () => {

@@ -1,3 +1,5 @@
+import {journalSaved} from '../../ui/messages.js';
+import {outputWidth} from '../../ui/width.js';
 import type {ClusterApi} from '../../core/cluster-api.js';
 import {ClusterError, DeclinedError, ExitCode, InterruptedError, UsageError, type ExitCodeValue} from '../../core/errors.js';
 import {accessNeeded, applyPreflight, describePreflight, type NeededAccess} from '../../core/fanout-preflight.js';
@@ -299,7 +301,7 @@ async function confirmAndApply(batch: Batch, flags: FanoutFlagValues, io: Fanout
   // No journal, no write: one line naming the directory and the cause, as sync says it.
   const failure = options.writer.journalFailure;
   if (failure && !journal) throw new ClusterError(failure.message);
-  if (journal) io.note(`journal saved as run ${options.runId}; undo with: kubectl configsync undo ${options.runId}`);
+  if (journal) io.note(journalSaved(options.runId, outputWidth({stream: process.stderr})));
   progress(writes, writes, true);
   const dryRun = flags['dry-run'] === 'server';
   if (isTableOutput(output))

@@ -1,3 +1,4 @@
+import {journalSaved} from '../../ui/messages.js';
 import {hasDifferences, type DiffReport} from '../../core/diff.js';
 import {DeclinedError, ExitCode, InterruptedError, StalePlanError, UsageError, type ExitCodeValue} from '../../core/errors.js';
 import type {RestartPlanOptions} from '../../core/restart-plan.js';
@@ -258,7 +259,7 @@ export async function reportSync(applied: SyncApplied, io: SyncIo, interactive: 
     );
   } else if (result.runId && (s.written > 0 || failed.some((o) => !o.error?.includes('run journal')))) {
     // A failed write may still have reached the server (its answer lost): the journal lets undo judge.
-    io.note(`journal saved as run ${result.runId}; undo with: kubectl configsync undo ${result.runId}`);
+    io.note(journalSaved(result.runId, outputWidth({stream: process.stderr})));
   } else if (s.written === 0) {
     io.note('nothing was written');
   }
@@ -288,12 +289,14 @@ export function interruptedSync(result: SyncResult, signal: NodeJS.Signals): Int
 /** The interactive flow: summary, objects, keys per object. */
 async function selectInteractively(comparison: Comparison, prune: boolean, recreate: boolean, io: SyncIo): Promise<SyncSelection> {
   const {report} = comparison;
-  io.note(renderDiffReport(report, io.theme, {context: 3, hideIdentical: true, quiet: false}));
+  io.note(
+    renderDiffReport(report, io.theme, {context: 3, hideIdentical: true, quiet: false, width: outputWidth({stream: process.stderr})}),
+  );
   const objects = syncableObjects(report.objects).filter(
     (o) => o.status === 'missing-in-target' || syncableKeys(o, prune).length > 0 || o.typeChange,
   );
   if (objects.length === 0) return {objects: [], keys: () => false, prune, recreate};
-  const chosenObjects = await promptObjects(objects, prune);
+  const chosenObjects = await promptObjects(objects, prune, io.theme);
   const chosenKeys = new Map<string, Set<string>>();
   for (const object of objects.filter((o) => chosenObjects.includes(objectRef(o)))) {
     // A missing object is created whole; keys are chosen for updates.
