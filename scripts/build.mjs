@@ -10,6 +10,12 @@ import {join, relative} from 'node:path';
 import {fileURLToPath} from 'node:url';
 import {clientPlugins} from './esbuild-plugins.mjs';
 
+/** Help is read on terminals of 80 columns: no line of it may be wider. */
+const HELP_COLUMNS = 80;
+/** The help is oclif's as printed to a pipe (80 columns; src/main.ts narrows oclif's wrapping to fit), never a width set outside. */
+const buildEnv = {...process.env};
+delete buildEnv.OCLIF_COLUMNS;
+
 const root = fileURLToPath(new URL('..', import.meta.url));
 const dist = `${root}dist`;
 
@@ -57,13 +63,15 @@ if (existsSync(dist)) renameSync(dist, old);
 renameSync(fresh, dist);
 rmSync(old, {recursive: true, force: true});
 
-writeFileSync(`${dist}/help.txt`, generateHelp());
+writeFileSync(`${dist}/help.txt`, refuseWiderThan(HELP_COLUMNS, 'the root help', generateHelp()));
 // Commands, flags and arguments for shell completion, read without loading oclif.
 const {describeCommands} = await import(`${dist}/main.js`);
 const {COMMANDS, INTEGER_PARSE} = await import(`${dist}/commands.js`);
 writeFileSync(`${dist}/completion.json`, JSON.stringify(describeCommands(COMMANDS, INTEGER_PARSE)));
 // Every command's help, so `COMMAND --help` is answered without loading oclif either.
-writeFileSync(`${dist}/command-help.json`, JSON.stringify(generateCommandHelp(Object.keys(COMMANDS))));
+const commandHelp = generateCommandHelp(Object.keys(COMMANDS));
+for (const [id, text] of Object.entries(commandHelp)) refuseWiderThan(HELP_COLUMNS, `the help of ${id.replaceAll(':', ' ')}`, text);
+writeFileSync(`${dist}/command-help.json`, JSON.stringify(commandHelp));
 writeFileSync(stamp, digest);
 
 /** sha256 of everything the build reads from the repository: src/, package.json, package-lock.json, tsconfig.json, this script. */
@@ -91,6 +99,13 @@ function inputsDigest() {
   return hash.digest('hex');
 }
 
+/** The text, when no line is wider than `columns`; else the build fails naming the lines. */
+export function refuseWiderThan(columns, what, text) {
+  const wide = text.split('\n').filter((line) => [...line].length > columns);
+  if (wide.length > 0) throw new Error(`${what} has lines wider than ${columns} columns:\n${wide.join('\n')}`);
+  return text;
+}
+
 /**
  * oclif's own root help, captured from the CLI just built, so the prebuilt text
  * cannot drift from the commands. Piped output: 80 columns, no colour.
@@ -98,7 +113,7 @@ function inputsDigest() {
 export function generateHelp() {
   const result = spawnSync(process.execPath, [`${root}bin/run.js`, '--help'], {
     encoding: 'utf8',
-    env: {...process.env, KUBECTL_CONFIGSYNC_NO_FAST_PATH: '1', NO_COLOR: '1', OCLIF_COLUMNS: '80'},
+    env: {...buildEnv, KUBECTL_CONFIGSYNC_NO_FAST_PATH: '1', NO_COLOR: '1'},
   });
   if (result.status !== 0) throw new Error(`generating help failed (${result.status}): ${result.stderr}`);
   const userAgent = spawnSync(process.execPath, [`${root}bin/run.js`, '--version'], {encoding: 'utf8'}).stdout.trim();
@@ -107,7 +122,7 @@ export function generateHelp() {
 
 /** Each command's help from oclif itself (command id → text), user agent replaced as in generateHelp. */
 export function generateCommandHelp(ids) {
-  const env = {...process.env, KUBECTL_CONFIGSYNC_NO_FAST_PATH: '1', NO_COLOR: '1', OCLIF_COLUMNS: '80'};
+  const env = {...buildEnv, KUBECTL_CONFIGSYNC_NO_FAST_PATH: '1', NO_COLOR: '1'};
   const userAgent = spawnSync(process.execPath, [`${root}bin/run.js`, '--version'], {encoding: 'utf8'}).stdout.trim();
   const help = {};
   for (const id of ids.sort()) {

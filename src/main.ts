@@ -137,7 +137,13 @@ async function runDirect(id: string, words: string[], manifest: CompletionManife
   return true;
 }
 
+/** oclif wraps help a column or two past the width it is given: it is given this much less. */
+const OCLIF_WRAP_MARGIN = 3;
+
 async function runOclif(argv: string[], entry: Entry): Promise<void> {
+  // Read when oclif loads. The prebuilt help (scripts/build.mjs) is oclif's, piped: 80 columns.
+  const columns = process.stdout.isTTY && process.stdout.columns > 0 ? process.stdout.columns : 80;
+  process.env.OCLIF_COLUMNS ??= String(Math.max(40, columns - OCLIF_WRAP_MARGIN));
   const {execute, Plugin} = await loadOclif();
   markPhase('oclif');
   if (entry.sea) {

@@ -55,6 +55,13 @@ function paintAction(action: FanoutEntry['action'], theme: Theme): string {
   return kind === 'warning' ? theme.warning(ACTION_WORDS[action]) : theme[kind](ACTION_WORDS[action]);
 }
 
+/** A result row with what its plan entry said (what changed, why a prune): the result restates the plan it carried out. */
+function withPlannedDetail(plan: FanoutPlan, row: FanoutRow): FanoutRow {
+  const entry = plan.entries.find((e) => e.context === row.context && e.namespace === row.namespace && e.action === row.action);
+  if (!entry) return row;
+  return {changes: entry.changes, recreate: entry.recreate, migrate: entry.migrate, reason: entry.reason, ...row};
+}
+
 export function describeRow(row: FanoutRow): string {
   const parts: string[] = [];
   if (row.conflict === 'skip') parts.push('not a copy of this source: skipped (--on-conflict overwrite|adopt)');
@@ -145,7 +152,7 @@ export function renderFanoutResults(
               paintAction(r.action, theme),
               describeOwner(r.owner),
               r.outcome === 'failed' ? theme.warning(outcome) : outcome,
-              describeRow(r),
+              describeRow(withPlannedDetail(plan, r)),
             ],
             rows,
             3,

@@ -4,7 +4,8 @@
 // Ctrl-C). The contexts and namespaces the examples name exist: a kubeconfig maps them onto the
 // test bed's two clusters, and the namespaces hold the example environments. An example
 // passes when it exits 0, 1 (differences), 5 (declined) or 130 (interrupted at a prompt or,
-// for --watch, once it is running): never 2 (usage), 3 (API) or 4, never a stack trace.
+// for --watch and the controller, once it is running): never 2 (usage), 3 (API) or 4, never a
+// stack trace. Every help text, the root's included, fits 80 columns.
 import {spawn, spawnSync} from 'node:child_process';
 import {mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync} from 'node:fs';
 import {tmpdir} from 'node:os';
@@ -19,7 +20,7 @@ const EKS_EU = 'arn:aws:eks:eu-west-1:123456789012:cluster/prod';
 const EKS_US = 'arn:aws:eks:us-east-1:123456789012:cluster/prod';
 const environments = join(repoRoot, 'fixtures', 'environments');
 const NAMESPACES = {
-  alpha: ['staging', 'prod', 'dev', 'platform', 'platform-gamma', 'team-a', 'team-b', 'web'],
+  alpha: ['staging', 'prod', 'dev', 'platform', 'platform-gamma', 'team-a', 'team-b', 'web', 'api', 'configsync'],
   beta: ['staging', 'prod', 'platform', 'web'],
 };
 const home = mkdtempSync(join(tmpdir(), 'configsync-examples-'));
@@ -47,7 +48,21 @@ function examplesOf(command: string[]): string[] {
   return examples;
 }
 
-const commands = [['diff'], ['sync'], ['undo'], ['fanout'], ['fanout', 'status'], ['restart'], ['completion'], ['version']];
+const commands = [
+  ['diff'],
+  ['sync'],
+  ['undo'],
+  ['fanout'],
+  ['fanout', 'status'],
+  ['restart'],
+  ['completion'],
+  ['version'],
+  ['controller', 'run'],
+  ['controller', 'manifests'],
+];
+
+/** Examples that keep running until stopped: interrupted once running, as a user would. */
+const KEEPS_RUNNING = /--watch|\bcontroller run\b/;
 
 function shellFor(example: string): string[] {
   if (/completion zsh/.test(example)) return ['zsh', '-c', `autoload -U compinit && compinit -u && ${example}`];
@@ -84,7 +99,7 @@ function runExample(example: string): Promise<{code: number; screen: string}> {
       interrupted = true;
       child.stdin.write('\x03');
     };
-    const watchTimer = /--watch/.test(example) ? setTimeout(interrupt, 10_000) : undefined;
+    const watchTimer = KEEPS_RUNNING.test(example) ? setTimeout(interrupt, 10_000) : undefined;
     const killTimer = setTimeout(() => child.kill('SIGKILL'), 90_000);
     const onData = (chunk: Buffer) => {
       screen += chunk.toString();
@@ -149,6 +164,17 @@ afterAll(async () => {
   }
   config?.cleanup();
   rmSync(home, {recursive: true, force: true});
+});
+
+describe('help text', () => {
+  it("fits 80 columns, the root help and every command's", () => {
+    for (const command of [[], ...commands]) {
+      const help = spawnSync(process.execPath, [binPath, ...command, '--help'], {encoding: 'utf8', env: {...process.env, NO_COLOR: '1'}});
+      expect(help.status, help.stderr).toBe(0);
+      const tooWide = help.stdout.split('\n').filter((line) => [...line].length > 80);
+      expect(tooWide, `kubectl configsync ${command.join(' ')} --help`).toEqual([]);
+    }
+  });
 });
 
 describe.skipIf(missingTool(hasScript, 'script (util-linux), which gives the examples a pseudo-terminal'))('help examples', () => {

@@ -64,7 +64,7 @@ describe('render-fanout', () => {
       {context: 'alpha', namespace: 'c', action: 'conflict' as const, conflict: 'skip' as const, outcome: 'skipped' as const},
     ];
     const text = renderFanoutResults(p, results, theme);
-    expect(text).toMatch(/alpha\s+b\s+update\s+FAILED\s+forbidden: cannot update/);
+    expect(text).toMatch(/alpha\s+b\s+update\s+FAILED\s+changed: data; forbidden: cannot update/);
     expect(text).toContain('Result: 1 created, 0 updated, 0 pruned, 0 unchanged, 1 conflict skipped, 1 failed');
     // A server dry run validated the writes and stored nothing: no row or total says "done" or "created".
     const dry = renderFanoutResults(p, results, theme, {dryRun: true});

@@ -3,7 +3,7 @@ import {BaseCommand} from '../../cli/base-command.js';
 import {runManifestsCommand} from './manifests-run.js';
 
 export default class ControllerManifests extends BaseCommand {
-  static override summary = 'Print the manifests that install the controller: ServiceAccount, RBAC, Deployment, Service, ServiceMonitor.';
+  static override summary = 'Print the manifests that install the controller (RBAC, Deployment, Service).';
 
   static override description = `Prints YAML (or JSON) for kubectl apply: a ServiceAccount, least-privilege RBAC, a Deployment of 2 replicas running "controller run --leader-elect" (probes, resource requests, non-root, read-only root filesystem), a Service for its metrics and, with --service-monitor, a Prometheus Operator ServiceMonitor. Arguments after -- are passed to "controller run" (named sources and their target flags). The namespace must exist.`;
 
