@@ -91,7 +91,8 @@ export async function runCompletion(words: string[], manifestText: string | unde
         // Newest first, as undo --list shows them; a journal that cannot be read is left out.
         const {RunStore, prepareRunStore} = await import('../kube/run-store.js');
         await prepareRunStore();
-        const ids = RunStore.default()
+        // Completion only reads: the store is opened as a dry run's, which writes nothing.
+        const ids = RunStore.default('client')
           .list()
           .records.map((r) => r.runId)
           .filter((id) => id.startsWith(plan.prefix));

@@ -4,6 +4,7 @@ import {interruptedUndo, listRuns, pruneRuns, runUndo} from '../actions/undo/und
 import {summarizeRuns} from '../core/contracts/run-list.js';
 import {parseKubectlDuration} from '../core/duration.js';
 import {ExitCode, UsageError} from '../core/errors.js';
+import {actionWord, counted} from '../core/words.js';
 import {RunStore} from '../kube/run-store.js';
 import {renderDocument} from '../ui/output.js';
 import {canPrompt, promptConfirm} from '../ui/prompts.js';
@@ -12,15 +13,20 @@ import {isTableOutput, tableWidth} from '../ui/width.js';
 import type Undo from './undo.js';
 
 export const runUndoCommand: RunOf<typeof Undo> = async ({args, flags}, io) => {
-  const store = RunStore.default();
+  const store = RunStore.default(flags['dry-run']);
   const theme = io.themeFor(flags['no-color']);
   if (flags.list || flags.prune !== undefined) {
     if (args.run_id) throw new UsageError(`${flags.list ? '--list' : '--prune'} takes no RUN_ID`);
-    const {records, problems, removed} = flags.list
-      ? {...(await listRuns(store)), removed: undefined}
+    const {records, problems, pruned} = flags.list
+      ? {...(await listRuns(store)), pruned: undefined}
       : await pruneOlderThan(store, flags.prune!);
-    if (removed) io.note(`removed ${removed.length} run journal${removed.length === 1 ? '' : 's'} older than ${flags.prune}`);
-    else
+    if (pruned) {
+      const {files, deleted} = pruned;
+      io.note(
+        `${actionWord('remove', !deleted)} ${counted(files.length, 'run journal')} older than ${flags.prune}${files.length ? ':' : ''}`,
+      );
+      for (const file of files) io.note(`  ${file}`);
+    } else
       io.print(
         isTableOutput(flags.output)
           ? renderRunList(records, theme, tableWidth(flags.output))
@@ -61,6 +67,6 @@ async function pruneOlderThan(store: RunStore, age: string) {
   } catch (error) {
     throw new UsageError(`--prune: ${(error as Error).message}`);
   }
-  const {removed, problems} = await pruneRuns(store, maxAgeMs, new Date());
-  return {records: [], removed, problems};
+  const {problems, ...pruned} = await pruneRuns(store, maxAgeMs, new Date());
+  return {records: [], pruned, problems};
 }

@@ -168,7 +168,7 @@ export async function runController(objects: string[], flags: ControllerFlagValu
       fieldManager: flags['field-manager'],
       runId,
       journal: () =>
-        RunStore.default().create({runId, createdAt: new Date().toISOString(), command: 'fanout', source: {context, namespace}}),
+        RunStore.default('none').create({runId, createdAt: new Date().toISOString(), command: 'fanout', source: {context, namespace}}),
     });
     let stopLoop!: () => void;
     const stopped = new Promise<void>((resolve) => (stopLoop = resolve));

@@ -314,7 +314,7 @@ export function planFanout(
         cluster: identity,
         namespace: object.namespace,
         action: 'prune',
-        reason: source ? 'namespace no longer selected' : 'source deleted',
+        reason: source ? 'namespace no longer selected' : 'source gone',
         resourceVersion: object.resourceVersion,
         existing: object,
       });
@@ -649,7 +649,8 @@ export function planFanoutDelete(
         cluster: cluster.cluster,
         namespace: object.namespace,
         action: 'prune',
-        reason: 'copy removed (--delete)',
+        // Tense-free: the plan's reason reads the same in a preview and in the result.
+        reason: 'copy of this source (--delete)',
         resourceVersion: object.resourceVersion,
         existing: object,
       });

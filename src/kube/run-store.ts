@@ -27,6 +27,7 @@ import {
   type RunRecord,
 } from '../core/journal.js';
 import schema from '../../schema/run-journal.schema.json' with {type: 'json'};
+import type {DryRunMode} from './write-path.js';
 
 /** The journal cannot be written: no cluster write may follow. */
 export class JournalError extends ClusterError {}
@@ -139,17 +140,39 @@ export interface StoreProblem {
   reason: string;
 }
 
+/** What `undo --prune` found older than its cutoff, and whether it deleted them (never in a dry run). */
+export interface PruneOutcome {
+  files: string[];
+  deleted: boolean;
+  problems: StoreProblem[];
+}
+
 /**
  * The run journals of this user. They hold Secret values, so the directory is 0700 and
  * every file 0600, and their content is never printed or quoted in an error.
+ *
+ * This is the only local state the tool keeps, and the store is the one place that decides
+ * whether it may change: a store opened for a dry run (client or server) creates, appends to
+ * and deletes nothing — a dry run persists nothing, whichever command forgets to check.
  */
 export class RunStore {
-  constructor(readonly dir: string) {}
+  constructor(
+    readonly dir: string,
+    readonly dryRun: DryRunMode = 'none',
+  ) {}
 
-  /** $XDG_STATE_HOME/kubectl-configsync/runs, or ~/.local/state/kubectl-configsync/runs. */
-  static default(env: NodeJS.ProcessEnv = process.env): RunStore {
+  /**
+   * $XDG_STATE_HOME/kubectl-configsync/runs, or ~/.local/state/kubectl-configsync/runs, for a
+   * command run with this --dry-run (required: whoever opens the store says whether it may write).
+   */
+  static default(dryRun: DryRunMode, env: NodeJS.ProcessEnv = process.env): RunStore {
     const base = env.XDG_STATE_HOME || join(homedir(), '.local', 'state');
-    return new RunStore(join(base, 'kubectl-configsync', 'runs'));
+    return new RunStore(join(base, 'kubectl-configsync', 'runs'), dryRun);
+  }
+
+  /** Throws before anything on disk would change in a dry run. */
+  private mayWrite(what: string): void {
+    if (this.dryRun !== 'none') throw new JournalError(`dry run (${this.dryRun}): ${what} refused; a dry run persists nothing`);
   }
 
   /** Sortable by time, short enough to type. */
@@ -168,7 +191,14 @@ export class RunStore {
   }
 
   create(header: Omit<JournalRunLine, 'type' | 'apiVersion'>): RunJournal {
+    this.mayWrite('creating a run journal');
     return RunJournal.create(this.dir, header);
+  }
+
+  /** Opens a run's journal to append to it (undo records its restores there, and marks the run undone). */
+  reopen(record: Pick<RunRecord, 'file'>): RunJournal {
+    this.mayWrite('appending to a run journal');
+    return RunJournal.reopen(record.file);
   }
 
   /** One run; a file that cannot be read or is not a journal is a usage error naming it. */
@@ -199,16 +229,22 @@ export class RunStore {
     return this.list().records.find((r) => !r.undoneAt && mayHaveWritten(r));
   }
 
-  /** Deletes the journals of runs started before `cutoff` (they hold Secret values); returns the files removed. */
-  prune(cutoff: Date): {removed: string[]; problems: StoreProblem[]} {
-    const removed: string[] = [];
+  /**
+   * The journals of runs started before `cutoff` (they hold Secret values), oldest first;
+   * deleted unless this store is a dry run's, which only lists them.
+   */
+  prune(cutoff: Date): PruneOutcome {
     const {records, problems} = this.list();
-    for (const record of records) {
-      if (new Date(record.createdAt).getTime() >= cutoff.getTime()) continue;
-      unlinkSync(record.file);
-      removed.push(record.file);
+    const files = records
+      .filter((record) => new Date(record.createdAt).getTime() < cutoff.getTime())
+      .map((record) => record.file)
+      .reverse();
+    if (this.dryRun !== 'none') return {files, deleted: false, problems};
+    for (const file of files) {
+      this.mayWrite('deleting a run journal');
+      unlinkSync(file);
     }
-    return {removed, problems};
+    return {files, deleted: true, problems};
   }
 
   modeOf(runId: string): number {

@@ -5,7 +5,7 @@ import {ownerColumn} from './columns.js';
 import {renderWarning} from './messages.js';
 import {joinFitted, renderTable} from './table.js';
 import {changeLegend, type ChangeKind, type Theme} from './theme.js';
-import {counted} from '../core/words.js';
+import {actionWord, counted, countedAction} from '../core/words.js';
 
 /** The kind/name of a source the way users type it. */
 export function sourceName(ref: Pick<SourceRef, 'kind' | 'name' | 'namespace' | 'context'>): string {
@@ -144,7 +144,9 @@ export function renderFanoutResults(
         rows.map((r) => {
           // A server dry run validated the write and stored nothing: it "would" happen, it is not done.
           const outcome =
-            options.dryRun && r.outcome === 'done' ? `would ${ACTION_WORDS[r.action]}` : OUTCOME_WORDS[r.outcome ?? 'unchanged'];
+            options.dryRun && r.outcome === 'done' && isVerb(r.action)
+              ? actionWord(r.action, true)
+              : OUTCOME_WORDS[r.outcome ?? 'unchanged'];
           return ownerColumn(
             [
               r.context,
@@ -164,13 +166,12 @@ export function renderFanoutResults(
   }
   const count = (outcome: FanoutRow['outcome'], action?: FanoutEntry['action']) =>
     results.filter((r) => r.outcome === outcome && (!action || r.action === action)).length;
-  const written = options.dryRun
-    ? [
-        `would create ${count('done', 'create')}`,
-        `would update ${count('done', 'update')}`,
-        `would prune ${count('done', 'prune')} (server-validated)`,
-      ]
-    : [`${count('done', 'create')} created`, `${count('done', 'update')} updated`, `${count('done', 'prune')} pruned`];
+  const dryRun = options.dryRun === true;
+  const written = [
+    countedAction(count('done', 'create'), 'create', dryRun),
+    countedAction(count('done', 'update'), 'update', dryRun),
+    `${countedAction(count('done', 'prune'), 'prune', dryRun)}${dryRun ? ' (server-validated)' : ''}`,
+  ];
   const counts = [
     ...written,
     `${count('unchanged')} unchanged`,
@@ -223,18 +224,14 @@ export function renderFanoutStatus(status: FanoutStatus, theme: Theme, errors: C
   return `${out.join('\n')}\n`;
 }
 
-/** One stderr line per action in watch mode. */
-export function renderWatchLine(plan: Pick<FanoutPlan, 'source'>, row: FanoutRow, now: Date): string {
-  const verb =
-    row.outcome === 'failed'
-      ? `failed to ${row.action}`
-      : row.action === 'create'
-        ? 'created'
-        : row.action === 'update'
-          ? 'updated'
-          : row.action === 'prune'
-            ? 'pruned'
-            : row.action;
+/** The actions that write: they are named by the one rule (`actionWord`), done or would-be. */
+function isVerb(action: FanoutEntry['action']): action is 'create' | 'update' | 'prune' {
+  return action === 'create' || action === 'update' || action === 'prune';
+}
+
+/** One stderr line per action in watch mode (`dryRun`: --watch --dry-run=server, which stores nothing). */
+export function renderWatchLine(plan: Pick<FanoutPlan, 'source'>, row: FanoutRow, now: Date, dryRun = false): string {
+  const verb = row.outcome === 'failed' ? `failed to ${row.action}` : isVerb(row.action) ? actionWord(row.action, dryRun) : row.action;
   const detail = describeRow({...row, outcome: row.outcome === 'failed' ? 'failed' : row.outcome});
   const name = `${plan.source.kind === 'Secret' ? 'secret' : 'configmap'}/${plan.source.name}`;
   return `${now.toISOString()} ${verb} ${name} in ${row.context}/${row.namespace}${detail ? `: ${detail}` : ''}`;

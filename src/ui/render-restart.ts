@@ -4,14 +4,14 @@ import {describeOwner} from '../core/owners.js';
 import {describeTargets, needsNoRestart, VOLUME_ONLY_NOTE} from '../core/restart-plan.js';
 import {joinFitted, naturalTableWidth, renderTable, wrapWords} from './table.js';
 import type {Theme} from './theme.js';
-import {counted} from '../core/words.js';
+import {actionWord, counted} from '../core/words.js';
 
 /** A REASON column narrower than this reads badly: the reasons go under their rows instead. */
 const REASON_COLUMN_MIN = 30;
 
 const STATUS_TEXT: Record<WorkloadOutcome['status'], string> = {
-  restarted: 'restarted',
-  'would-restart': 'would restart',
+  restarted: actionWord('restart', 'none'),
+  'would-restart': actionWord('restart', true),
   skipped: 'skipped',
   failed: 'failed',
 };
@@ -89,7 +89,7 @@ export function renderRestartReport(report: RestartReport, theme: Theme, options
 
 export function renderRestartSummary(report: RestartReport, theme: Theme, width?: number): string {
   const s = report.summary;
-  const restartedWord = report.dryRun === 'none' ? 'restarted' : 'would restart';
+  const restartedWord = actionWord('restart', report.dryRun);
   // Consumers that need no restart are not "skipped": nothing was left undone.
   const noRestart = report.workloads.filter(needsNoRestart).length;
   const skipped = s.skipped - noRestart;

@@ -11,6 +11,7 @@ import {displayWidth} from './columns.js';
 import {renderWarning, wrapUnder} from './messages.js';
 import {joinFitted, naturalTableWidth, renderTable, shorten, showValue, wrapWords} from './table.js';
 import {changeLegend, type Theme} from './theme.js';
+import {actionWord, countedAction} from '../core/words.js';
 
 /** Value previews in a review line get at least this many columns, however narrow the terminal. */
 const MIN_PREVIEW_WIDTH = 12;
@@ -73,6 +74,8 @@ export function renderSyncPlan(plan: SyncPlan, theme: Theme, options: {showAll?:
   return `${out.join('\n')}\n`;
 }
 
+const KEY_VERB = {added: 'add', changed: 'change', removed: 'remove'} as const;
+
 /** Indents of the review: a key under its object, a path under its key. */
 const KEY_INDENT = '    ';
 const PATH_INDENT = '        ';
@@ -82,7 +85,8 @@ function renderPlannedObject(object: PlannedObject, theme: Theme, width: number 
   const counts = (['added', 'changed', 'removed'] as const)
     .map((c) => [c, object.keys.filter((k) => k.change === c).length] as const)
     .filter(([, n]) => n > 0)
-    .map(([c, n]) => `${n} ${c}`)
+    // A review is a preview: what the keys would undergo, never a past tense.
+    .map(([c, n]) => `${n} to ${KEY_VERB[c]}`)
     .join(', ');
   const head =
     object.problems.length > 0
@@ -132,9 +136,8 @@ export function renderSyncResult(result: SyncResult, theme: Theme, width?: numbe
   const head = ownerColumn(['OBJECT', 'ACTION', 'OWNER', 'RESULT', 'KEYS'], result.objects, 2);
   if (rows.length > 0) out.push(renderTable(head, rows, {width, wrap: [head.length - 1], keep: [1, head.indexOf('RESULT')]}));
   const s = result.summary;
-  const verb = result.dryRun === 'server' ? 'would write (server dry run)' : 'written';
   const counts = [
-    `${s.written} ${verb}`,
+    `${countedAction(s.written, 'write', result.dryRun)}${result.dryRun === 'server' ? ' (server dry run)' : ''}`,
     `${s.unchanged} unchanged`,
     `${s.skipped} skipped`,
     s.failed > 0 ? theme.warning(`${s.failed} failed`) : '0 failed',
@@ -146,7 +149,7 @@ export function renderSyncResult(result: SyncResult, theme: Theme, width?: numbe
 
 function paintOutcome(object: ObjectResult, theme: Theme, dryRun: boolean): string {
   // Results are not changes: only what needs a look is coloured.
-  if (object.outcome === 'written') return dryRun ? 'would write' : 'written';
+  if (object.outcome === 'written') return actionWord('write', dryRun);
   if (object.outcome === 'failed') return theme.warning(object.conflict ? 'conflict' : 'failed');
   return theme.same(object.outcome);
 }
@@ -192,8 +195,8 @@ export function renderRunList(records: RunRecord[], theme: Theme, width?: number
 export function renderUndoResult(result: UndoResult, theme: Theme, width?: number): string {
   const outcome = {
     failed: theme.warning('failed'),
-    restored: theme.changed('restored'),
-    'would-restore': theme.changed('would restore'),
+    restored: theme.changed(actionWord('restore', false)),
+    'would-restore': theme.changed(actionWord('restore', true)),
     skipped: theme.same('skipped'),
   };
   const rows = result.objects.map((o) =>
@@ -213,8 +216,8 @@ export function renderUndoResult(result: UndoResult, theme: Theme, width?: numbe
   const s = result.summary;
   const done =
     result.dryRun === 'none'
-      ? `${s.restored} restored`
-      : `would restore ${s['would-restore']} (dry run: ${result.dryRun}, nothing written)`;
+      ? countedAction(s.restored, 'restore', 'none')
+      : `${countedAction(s['would-restore'], 'restore', result.dryRun)} (dry run: ${result.dryRun}, nothing written)`;
   const head = ownerColumn(['WHERE', 'OBJECT', 'ACTION', 'OWNER', 'RESULT', 'DETAIL'], result.objects, 3);
   const summary = wrapUnder(`undo ${result.runId}: `, `${done}, ${s.skipped} skipped, ${s.failed} failed`, width);
   return `${renderTable(head, rows, {width, wrap: [head.length - 1], keep: [2, head.indexOf('RESULT')]})}\n${summary}\n`;

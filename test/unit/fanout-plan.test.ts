@@ -157,7 +157,7 @@ describe('planFanout', () => {
       ...options,
       prune: false,
     });
-    expect(plan.entries.map((e) => [e.namespace, e.action, e.reason])).toEqual([['a', 'prune', 'source deleted']]);
+    expect(plan.entries.map((e) => [e.namespace, e.action, e.reason])).toEqual([['a', 'prune', 'source gone']]);
   });
 
   it('handles a same-name object that is not a copy by policy', () => {

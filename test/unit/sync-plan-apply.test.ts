@@ -7,7 +7,7 @@ import {applyUndo} from '../../src/actions/undo/apply-undo.js';
 import {diffLocations} from '../../src/core/diff.js';
 import {planSync, type SyncSelection} from '../../src/core/sync-plan.js';
 import type {ConfigObject, Location} from '../../src/core/types.js';
-import {prepareRunStore, RunJournal, RunStore} from '../../src/kube/run-store.js';
+import {prepareRunStore, RunStore} from '../../src/kube/run-store.js';
 import {MemoryCluster} from '../support/memory-cluster.js';
 import {expectSchema} from '../support/schemas.js';
 
@@ -55,7 +55,7 @@ function undo(
 ) {
   const record = store.load(runId);
   const dryRun = options.dryRun ?? 'none';
-  const journal = dryRun === 'none' ? RunJournal.reopen(record.file) : undefined;
+  const journal = dryRun === 'none' ? store.reopen(record) : undefined;
   return applyUndo(record, () => cluster, {dryRun, fieldManager: 'kubectl-configsync', force: options.force ?? false, journal})
     .then((result) => {
       expectSchema('undo-result', JSON.parse(JSON.stringify(result)));

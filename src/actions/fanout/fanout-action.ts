@@ -165,6 +165,7 @@ export async function runFanout(object: string | undefined, flags: FanoutFlagVal
       apply: (plan) => applyFanoutPlan(plan, apiMap(apis), watchOptions),
       resyncMs: durationFlag('--resync', flags.resync),
       log: io.note,
+      dryRun: flags['dry-run'] === 'server',
       confirmFirst: () => confirmWatch(flags.yes, io),
     });
   }
@@ -341,7 +342,7 @@ function applyOptions(
   const runId = RunStore.newRunId(now);
   const mode = flags['dry-run'] === 'server' ? 'server' : 'none';
   const journal = () =>
-    RunStore.default().create({
+    RunStore.default(flags['dry-run']).create({
       runId,
       createdAt: now.toISOString(),
       command: 'fanout',

@@ -15,6 +15,8 @@ export interface WatchFanoutOptions {
   /** One line per action, on stderr. */
   log: (line: string) => void;
   confirmFirst: () => Promise<boolean>;
+  /** --dry-run=server: every write is validated and none stored, so each line says what would happen. */
+  dryRun?: boolean;
   now?: () => Date;
   /** Resolves to stop (tests); SIGINT and SIGTERM also stop. */
   stop?: Promise<void>;
@@ -276,7 +278,7 @@ export async function watchFanout(options: WatchFanoutOptions): Promise<ExitCode
     apply: options.apply,
     resyncMs: options.resyncMs,
     log,
-    action: ({plan, entry, outcome, message}) => options.log(renderWatchLine(plan, {...entry, outcome, message}, now())),
+    action: ({plan, entry, outcome, message}) => options.log(renderWatchLine(plan, {...entry, outcome, message}, now(), options.dryRun)),
     stop: options.stop,
   });
   log(`stopped (${signal})`);

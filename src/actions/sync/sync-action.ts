@@ -224,7 +224,7 @@ export async function runSync(request: SyncRequest, io: SyncIo): Promise<SyncPre
       fieldManager: request.fieldManager,
       forceOwned,
       runId,
-      store: RunStore.default(),
+      store: RunStore.default(dryRun),
       now,
       refused,
       onProgress: io.note,

@@ -3,7 +3,7 @@ import {mayHaveWritten, type RunRecord} from '../../core/journal.js';
 import {objectRef} from '../../core/types.js';
 import type {UndoResult} from '../../core/undo-plan.js';
 import type {Kubeconfig} from '../../kube/kubeconfig.js';
-import {RunJournal, prepareRunStore, type RunStore, type StoreProblem} from '../../kube/run-store.js';
+import {prepareRunStore, type PruneOutcome, type RunStore, type StoreProblem} from '../../kube/run-store.js';
 import {UNDO_NOT_ATTEMPTED, applyUndo} from './apply-undo.js';
 import {runStoppable} from '../stop-signal.js';
 
@@ -38,8 +38,8 @@ export async function listRuns(store: RunStore): Promise<{records: RunRecord[]; 
   return store.list();
 }
 
-/** `undo --prune AGE`: deletes the journals of runs older than AGE. */
-export async function pruneRuns(store: RunStore, maxAgeMs: number, now: Date): Promise<{removed: string[]; problems: StoreProblem[]}> {
+/** `undo --prune AGE`: the journals of runs older than AGE, deleted unless the store is a dry run's. */
+export async function pruneRuns(store: RunStore, maxAgeMs: number, now: Date): Promise<PruneOutcome> {
   await prepareRunStore();
   return store.prune(new Date(now.getTime() - maxAgeMs));
 }
@@ -72,7 +72,8 @@ export async function runUndo(store: RunStore, request: UndoRequest, io: UndoIo)
     if (!(await io.confirm(`Restore ${touched.length} object${touched.length === 1 ? '' : 's'}?`))) throw new DeclinedError();
   }
   const kube = await io.loadKubeconfig();
-  const journal = dryRun === 'none' ? RunJournal.reopen(record.file) : undefined;
+  // A dry run's store refuses to open the journal for writing; it is not even asked.
+  const journal = dryRun === 'none' ? store.reopen(record) : undefined;
   try {
     const {value: result, signal} = await runStoppable('write', io.note, (stopRequested) =>
       applyUndo(record, (context) => kube.cluster(context), {
