@@ -1,10 +1,9 @@
 // The body of `undo` (its flags and help: undo.ts).
 import type {RunOf} from '../cli/command-io.js';
-import {interruptedUndo, listRuns, pruneRuns, runUndo} from '../actions/undo/undo-action.js';
+import {interruptedUndo, listRuns, pruneNotes, pruneRuns, runUndo} from '../actions/undo/undo-action.js';
 import {summarizeRuns} from '../core/contracts/run-list.js';
 import {parseKubectlDuration} from '../core/duration.js';
 import {ExitCode, UsageError} from '../core/errors.js';
-import {actionWord, counted} from '../core/words.js';
 import {RunStore} from '../kube/run-store.js';
 import {renderDocument} from '../ui/output.js';
 import {canPrompt, promptConfirm} from '../ui/prompts.js';
@@ -20,13 +19,8 @@ export const runUndoCommand: RunOf<typeof Undo> = async ({args, flags}, io) => {
     const {records, problems, pruned} = flags.list
       ? {...(await listRuns(store)), pruned: undefined}
       : await pruneOlderThan(store, flags.prune!);
-    if (pruned) {
-      const {files, deleted} = pruned;
-      io.note(
-        `${actionWord('remove', !deleted)} ${counted(files.length, 'run journal')} older than ${flags.prune}${files.length ? ':' : ''}`,
-      );
-      for (const file of files) io.note(`  ${file}`);
-    } else
+    if (pruned) for (const line of pruneNotes(pruned, flags.prune!)) io.note(line);
+    else
       io.print(
         isTableOutput(flags.output)
           ? renderRunList(records, theme, tableWidth(flags.output))

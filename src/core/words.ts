@@ -6,7 +6,7 @@ export function counted(count: number, noun: string, pluralNoun = `${noun}s`): s
 }
 
 /** Everything a command does to a cluster or to its own files, as a verb. */
-export type ActionVerb = 'write' | 'create' | 'update' | 'prune' | 'remove' | 'delete' | 'restore' | 'restart';
+export type ActionVerb = 'write' | 'create' | 'update' | 'prune' | 'remove' | 'delete' | 'restore' | 'restart' | 'adopt' | 'overwrite';
 
 const DONE: Record<ActionVerb, string> = {
   write: 'written',
@@ -17,6 +17,8 @@ const DONE: Record<ActionVerb, string> = {
   delete: 'deleted',
   restore: 'restored',
   restart: 'restarted',
+  adopt: 'adopted',
+  overwrite: 'overwritten',
 };
 
 /**

@@ -62,12 +62,14 @@ function withPlannedDetail(plan: FanoutPlan, row: FanoutRow): FanoutRow {
   return {changes: entry.changes, recreate: entry.recreate, migrate: entry.migrate, reason: entry.reason, ...row};
 }
 
-export function describeRow(row: FanoutRow): string {
+/** `dryRun`: a plan or a dry run's result, which says what would happen; a done row says what did. */
+export function describeRow(row: FanoutRow, dryRun = row.outcome !== 'done'): string {
   const parts: string[] = [];
   if (row.conflict === 'skip') parts.push('not a copy of this source: skipped (--on-conflict overwrite|adopt)');
-  else if (row.conflict === 'overwrite') parts.push('not a copy: data overwritten, left unmarked');
-  else if (row.conflict === 'adopt') parts.push('not a copy: adopted');
-  else if (row.conflict === 'kubed-copy') parts.push('Kubed copy: adopted');
+  else if (row.conflict === 'overwrite')
+    parts.push(dryRun ? 'not a copy: would overwrite its data, left unmarked' : 'not a copy: data overwritten, left unmarked');
+  else if (row.conflict === 'adopt') parts.push(`not a copy: ${actionWord('adopt', dryRun)}`);
+  else if (row.conflict === 'kubed-copy') parts.push(`Kubed copy: ${actionWord('adopt', dryRun)}`);
   if (row.changes?.length) parts.push(`changed: ${row.changes.join(', ')}`);
   if (row.recreate) parts.push('immutable: delete and create');
   if (row.migrate) parts.push('origin marked by an earlier version: now the cluster identity');
@@ -154,7 +156,7 @@ export function renderFanoutResults(
               paintAction(r.action, theme),
               describeOwner(r.owner),
               r.outcome === 'failed' ? theme.warning(outcome) : outcome,
-              describeRow(withPlannedDetail(plan, r)),
+              describeRow(withPlannedDetail(plan, r), options.dryRun === true || r.outcome !== 'done'),
             ],
             rows,
             3,
@@ -232,7 +234,7 @@ function isVerb(action: FanoutEntry['action']): action is 'create' | 'update' | 
 /** One stderr line per action in watch mode (`dryRun`: --watch --dry-run=server, which stores nothing). */
 export function renderWatchLine(plan: Pick<FanoutPlan, 'source'>, row: FanoutRow, now: Date, dryRun = false): string {
   const verb = row.outcome === 'failed' ? `failed to ${row.action}` : isVerb(row.action) ? actionWord(row.action, dryRun) : row.action;
-  const detail = describeRow({...row, outcome: row.outcome === 'failed' ? 'failed' : row.outcome});
+  const detail = describeRow({...row, outcome: row.outcome === 'failed' ? 'failed' : row.outcome}, dryRun || row.outcome !== 'done');
   const name = `${plan.source.kind === 'Secret' ? 'secret' : 'configmap'}/${plan.source.name}`;
   return `${now.toISOString()} ${verb} ${name} in ${row.context}/${row.namespace}${detail ? `: ${detail}` : ''}`;
 }

@@ -11,7 +11,7 @@ import {displayWidth} from './columns.js';
 import {renderWarning, wrapUnder} from './messages.js';
 import {joinFitted, naturalTableWidth, renderTable, shorten, showValue, wrapWords} from './table.js';
 import {changeLegend, type Theme} from './theme.js';
-import {actionWord, countedAction} from '../core/words.js';
+import {actionWord, counted, countedAction} from '../core/words.js';
 
 /** Value previews in a review line get at least this many columns, however narrow the terminal. */
 const MIN_PREVIEW_WIDTH = 12;
@@ -74,7 +74,7 @@ export function renderSyncPlan(plan: SyncPlan, theme: Theme, options: {showAll?:
   return `${out.join('\n')}\n`;
 }
 
-const KEY_VERB = {added: 'add', changed: 'change', removed: 'remove'} as const;
+const KEY_CHANGE_NOUN = {added: 'addition', changed: 'change', removed: 'removal'} as const;
 
 /** Indents of the review: a key under its object, a path under its key. */
 const KEY_INDENT = '    ';
@@ -85,8 +85,8 @@ function renderPlannedObject(object: PlannedObject, theme: Theme, width: number 
   const counts = (['added', 'changed', 'removed'] as const)
     .map((c) => [c, object.keys.filter((k) => k.change === c).length] as const)
     .filter(([, n]) => n > 0)
-    // A review is a preview: what the keys would undergo, never a past tense.
-    .map(([c, n]) => `${n} to ${KEY_VERB[c]}`)
+    // A review is a preview: it counts changes (nouns), never claims them done ("1 removed").
+    .map(([c, n]) => counted(n, KEY_CHANGE_NOUN[c]))
     .join(', ');
   const head =
     object.problems.length > 0

@@ -1,6 +1,7 @@
 import {DeclinedError, ExitCode, InterruptedError, UsageError, type ExitCodeValue} from '../../core/errors.js';
 import {mayHaveWritten, type RunRecord} from '../../core/journal.js';
 import {objectRef} from '../../core/types.js';
+import {actionWord, counted} from '../../core/words.js';
 import type {UndoResult} from '../../core/undo-plan.js';
 import type {Kubeconfig} from '../../kube/kubeconfig.js';
 import {prepareRunStore, type PruneOutcome, type RunStore, type StoreProblem} from '../../kube/run-store.js';
@@ -42,6 +43,12 @@ export async function listRuns(store: RunStore): Promise<{records: RunRecord[]; 
 export async function pruneRuns(store: RunStore, maxAgeMs: number, now: Date): Promise<PruneOutcome> {
   await prepareRunStore();
   return store.prune(new Date(now.getTime() - maxAgeMs));
+}
+
+/** What `undo --prune` says: how many journals it removed, or in a dry run would remove, and which. */
+export function pruneNotes(outcome: Pick<PruneOutcome, 'files' | 'deleted'>, age: string): string[] {
+  const head = `${actionWord('remove', !outcome.deleted)} ${counted(outcome.files.length, 'run journal')} older than ${age}`;
+  return [outcome.files.length > 0 ? `${head}:` : head, ...outcome.files.map((file) => `  ${file}`)];
 }
 
 /** Picks the run, confirms, restores with the stop-signal guard, and marks the run undone when all of it was. */
