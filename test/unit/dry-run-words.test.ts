@@ -15,19 +15,7 @@ import {renderFanoutPlan, renderFanoutResults, renderWatchLine, type FanoutRow} 
 import {renderRestartReport} from '../../src/ui/render-restart.js';
 import {renderSyncPlan, renderSyncResult, renderUndoResult} from '../../src/ui/render-sync.js';
 import {createTheme} from '../../src/ui/theme.js';
-
-/** Words that claim something was done. */
-export const PAST_TENSE = /\b(removed|deleted|written|restored|restarted|created|updated|pruned|adopted|overwritten)\b/i;
-/** Phrases that contain such a word and say the opposite: nothing was done. */
-const NOTHING_DONE = [/nothing (was )?written/g, /nothing restarted yet/g, /being deleted/g];
-
-/** The past-tense words a dry run's text claims, once the "nothing was done" phrases are set aside. */
-export function claimsDone(text: string): string[] {
-  let rest = text;
-  for (const phrase of NOTHING_DONE) rest = rest.replace(phrase, '');
-  // A legend defines the symbols (what "-" means), it claims nothing.
-  return rest.split('\n').filter((line) => PAST_TENSE.test(line) && !line.startsWith('Legend:'));
-}
+import {claimsDone, PAST_TENSE} from '../support/honest-words.js';
 
 const theme = createTheme(false);
 const VERBS: ActionVerb[] = ['write', 'create', 'update', 'prune', 'remove', 'delete', 'restore', 'restart', 'adopt', 'overwrite'];

@@ -268,7 +268,8 @@ async function confirmAndApply(batch: Batch, flags: FanoutFlagValues, io: Fanout
   const superseded = batch.supersedes ?? [];
   const owned = plans.flatMap((p) => p.entries.filter((e) => isWrite(e) && isContested(e.owner) && !superseded.includes(e.owner.tool)));
   let forceOwned = flags['force-owned'] === true;
-  if (!flags.yes) {
+  // A server dry run stores nothing, so there is nothing to confirm (as in sync, restart and undo).
+  if (!flags.yes && flags['dry-run'] === 'none') {
     io.note(renderPlans(io.theme('stderr'), process.stderr));
     if (!io.canPrompt()) throw new UsageError(`${batch.refusal}: no terminal to ask on; pass --yes`);
     // On a terminal the question names the owners: answering yes is --force-owned for them.
