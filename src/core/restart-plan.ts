@@ -12,7 +12,20 @@ export interface RestartPlanOptions {
   skipVolumeOnly: boolean;
   /** Workloads per wave; 0 puts every restart in one wave. */
   maxParallel: number;
+  /**
+   * The restarts a user confirmed (restartKey of each), when a preview was asked about: a workload
+   * the preview did not list is not restarted, so what happens is what the question said.
+   */
+  confirmed?: ReadonlySet<string>;
 }
+
+/** A workload's identity across a preview and the plan carried out after it. */
+export function restartKey(workload: {kind: string; name: string; namespace: string}): string {
+  return `${workload.namespace}/${workload.kind}/${workload.name}`;
+}
+
+/** Why a consumer found after the confirmation is left alone. */
+export const NOT_CONFIRMED = 'not in the preview that was confirmed; run the restart command for it';
 
 export interface PlannedRestart {
   kind: WorkloadKind;
@@ -102,6 +115,7 @@ export function planRestart(input: RestartPlanInput, options: RestartPlanOptions
     };
     if (workload.kind === 'Deployment' && workload.paused) return {...base, action: 'skip' as const, reason: pausedReason(workload.name)};
     if (volumeOnly && options.skipVolumeOnly) return {...base, action: 'skip' as const, reason: NO_RESTART_NEEDED};
+    if (options.confirmed && !options.confirmed.has(restartKey(base))) return {...base, action: 'skip' as const, reason: NOT_CONFIRMED};
     const notes = [volumeOnly ? VOLUME_ONLY_RESTART_NOTE : undefined, untrackedRollout(workload) ? ON_DELETE_NOTE : undefined].filter(
       Boolean,
     );

@@ -10,9 +10,11 @@ import {ClusterError, NotFoundError} from '../../src/core/errors.js';
 import {
   needsNoRestart,
   NO_RESTART_NEEDED,
+  NOT_CONFIRMED,
   ON_DELETE_NOTE,
   pausedReason,
   planRestart,
+  restartKey,
   rolloutState,
   VOLUME_ONLY_RESTART_NOTE,
 } from '../../src/core/restart-plan.js';
@@ -37,6 +39,19 @@ const volumeUser = (name: string) =>
 const conf = [{kind: 'ConfigMap' as const, name: 'conf'}];
 
 describe('planRestart', () => {
+  it('after a confirmed preview, restarts only the workloads the preview listed, in waves of their own', () => {
+    const input = {context: 'alpha', namespace: 'ns', targets: conf, workloads: [envUser('a'), envUser('b'), envUser('c')]};
+    const preview = planRestart({...input, workloads: input.workloads.slice(0, 2)}, {skipVolumeOnly: true, maxParallel: 1});
+    const confirmed = new Set(preview.items.filter((i) => i.action === 'restart').map(restartKey));
+    const plan = planRestart(input, {skipVolumeOnly: true, maxParallel: 1, confirmed});
+    expect(plan.items.map((i) => [i.name, i.action, i.reason, i.wave])).toEqual([
+      ['a', 'restart', undefined, 1],
+      ['b', 'restart', undefined, 2],
+      ['c', 'skip', NOT_CONFIRMED, undefined],
+    ]);
+    expect(plan.waves).toEqual([[0], [1]]);
+  });
+
   it("refuses paused Deployments with kubectl's reason and restarts the rest", () => {
     const plan = planRestart(
       {context: 'alpha', namespace: 'ns', targets: conf, workloads: [envUser('a'), envUser('p', 'a', {paused: true})]},

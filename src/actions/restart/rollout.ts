@@ -223,15 +223,31 @@ export async function restartConsumers(
   changes: ConfigChange[],
   options: RolloutOptions & RestartPlanOptions,
 ): Promise<RestartReport> {
+  const plan = await planConsumerRestarts(cluster, namespace, changes, options);
+  if (plan.targets.length === 0) return report(plan, options.dryRun, []);
+  return applyRestartPlan(cluster, plan, options);
+}
+
+/**
+ * The restarts `restartConsumers` would carry out for these changes, read (never written): the
+ * preview a sync shows before asking, and the plan it carries out after writing.
+ */
+export async function planConsumerRestarts(
+  cluster: ClusterApi,
+  namespace: string,
+  changes: ConfigChange[],
+  options: RestartPlanOptions,
+): Promise<RestartPlan> {
   const targets: ConfigTarget[] = changes
     .filter((c) => c.keys === undefined || c.keys.length > 0)
     .map((c) => ({kind: c.kind, name: c.name, keys: c.keys ? [...new Set(c.keys)].sort() : undefined}));
-  const planOptions = {skipVolumeOnly: options.skipVolumeOnly, maxParallel: options.maxParallel};
-  if (targets.length === 0) {
-    return report(planRestart({context: cluster.context, namespace, workloads: [], targets}, planOptions), options.dryRun, []);
-  }
-  const plan = await readRestartPlan(cluster, namespace, targets, planOptions);
-  return applyRestartPlan(cluster, plan, options);
+  const planOptions = {
+    skipVolumeOnly: options.skipVolumeOnly,
+    maxParallel: options.maxParallel,
+    ...(options.confirmed ? {confirmed: options.confirmed} : {}),
+  };
+  if (targets.length === 0) return planRestart({context: cluster.context, namespace, workloads: [], targets}, planOptions);
+  return readRestartPlan(cluster, namespace, targets, planOptions);
 }
 
 /** True when every restart that was attempted failed: the whole command failed, not part of it. */

@@ -1,7 +1,7 @@
 import {journalSaved} from '../../ui/messages.js';
 import {hasDifferences, type DiffReport} from '../../core/diff.js';
 import {DeclinedError, ExitCode, InterruptedError, StalePlanError, UsageError, type ExitCodeValue} from '../../core/errors.js';
-import type {RestartPlanOptions} from '../../core/restart-plan.js';
+import {restartKey, type RestartPlanOptions} from '../../core/restart-plan.js';
 import {isKeySelected, parseKeySelector, unmatchedPatterns} from '../../core/select-keys.js';
 import {
   bindingMismatches,
@@ -31,7 +31,9 @@ import {NOT_ATTEMPTED, applySync} from './apply-sync.js';
 import type {SyncResult} from '../../core/contracts/sync-result.js';
 import type {DryRun, RestartReport} from '../../core/contracts/restart-report.js';
 import {compareLocations, type CompareFlagValues, type Comparison} from '../diff/compare.js';
-import {changesFromSync, restartConsumers, type RolloutOptions} from '../restart/rollout.js';
+import {changesFromSync, planConsumerRestarts, previewRestartPlan, restartConsumers, type RolloutOptions} from '../restart/rollout.js';
+import {counted} from '../../core/words.js';
+import {renderRestartReport} from '../../ui/render-restart.js';
 import {runStoppable} from '../stop-signal.js';
 
 /** Everything sync needs, as the command read it from its flags and arguments. */
@@ -183,14 +185,20 @@ export async function runSync(request: SyncRequest, io: SyncIo): Promise<SyncPre
   });
   const writable = writes.filter((w) => isWritable(w.object));
 
+  // The restarts a confirmation covered: after writing, no other workload is restarted.
+  let confirmedRestarts: ReadonlySet<string> | undefined;
   // The consumers of what was (or would be) written; nothing is read without --restart.
   const restartAfter = async (objects: Parameters<typeof changesFromSync>[0]) =>
     request.restart
-      ? restartConsumers(comparison.target.cluster, plan.target.namespace, changesFromSync(objects), request.restart)
+      ? restartConsumers(comparison.target.cluster, plan.target.namespace, changesFromSync(objects), {
+          ...request.restart,
+          ...(confirmedRestarts ? {confirmed: confirmedRestarts} : {}),
+        })
       : undefined;
+  // As if every planned write happened: what a preview of the restarts is computed from.
+  const wouldChange = plan.objects.filter(isWritable).map((o) => ({...o, outcome: 'written', changedKeys: o.keys.map((k) => k.key)}));
   if (dryRun === 'client') {
     // What would restart if these writes happened: reads only, nothing is patched.
-    const wouldChange = plan.objects.filter(isWritable).map((o) => ({...o, outcome: 'written', changedKeys: o.keys.map((k) => k.key)}));
     const restart = await restartAfter(wouldChange);
     return {
       dryRun,
@@ -206,13 +214,30 @@ export async function runSync(request: SyncRequest, io: SyncIo): Promise<SyncPre
     io.note(renderSyncPlan(plan, io.theme, {width: outputWidth({stream: process.stderr})}));
     if (!request.yes && dryRun === 'none') {
       const target = locationName(plan.target);
+      // The question covers the restarts too: they are listed (and those that need none) before it is asked.
+      let restartNote = '';
+      if (request.restart) {
+        const preview = await planConsumerRestarts(comparison.target.cluster, plan.target.namespace, changesFromSync(wouldChange), {
+          skipVolumeOnly: request.restart.skipVolumeOnly,
+          maxParallel: request.restart.maxParallel,
+        });
+        io.note(
+          renderRestartReport(previewRestartPlan(preview, 'client'), io.theme, {
+            confirming: true,
+            width: outputWidth({stream: process.stderr}),
+          }),
+        );
+        const restarts = preview.items.filter((i) => i.action === 'restart');
+        confirmedRestarts = new Set(restarts.map(restartKey));
+        if (restarts.length > 0) restartNote = ` and restart ${counted(restarts.length, 'workload')}`;
+      }
       // On a terminal the question names the owners: answering yes is --force-owned for them.
       const owned = writable.map((w) => w.object).filter((o) => isContested(o.owner));
       const ownedNote =
         forceOwned || owned.length === 0
           ? ''
           : ` ${owned.map((o) => `${objectRef(o)} is owned by ${describeOwner(o.owner)}`).join('; ')}; write anyway?`;
-      const yes = await io.confirm(`Write ${writable.length} object${writable.length > 1 ? 's' : ''} to ${target}?${ownedNote}`);
+      const yes = await io.confirm(`Write ${counted(writable.length, 'object')} to ${target}${restartNote}?${ownedNote}`);
       if (!yes) throw new DeclinedError();
       if (owned.length > 0) forceOwned = true;
     }
