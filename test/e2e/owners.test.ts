@@ -340,7 +340,7 @@ describe('owners of targets', () => {
       '--field-manager',
       'ops-team',
     ]);
-    expect(table.stdout).toMatch(/configmap\/argocd-app\s+~ update\s+1 changed\s+owner: Argo CD application guestbook \(reverts\)/);
+    expect(table.stdout).toMatch(/configmap\/argocd-app\s+~ update\s+1 change\s+owner: Argo CD application guestbook \(reverts\)/);
     expect(table.stdout).toContain('warning: configmap/argocd-app is owned by Argo CD application guestbook');
     expect(table.stdout).toContain('- ops-team');
   });

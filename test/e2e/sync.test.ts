@@ -147,7 +147,7 @@ describe('sync (non-interactive)', () => {
     const writesBefore = (await auditedRequests('alpha', dst)).filter(isWrite).length;
     const client = await sync([`alpha/${src}`, `alpha/${dst}`, 'dry', '--dry-run=client']);
     expect(client.code).toBe(0);
-    expect(client.stdout).toContain('configmap/dry   ~ update   1 changed');
+    expect(client.stdout).toContain('configmap/dry   ~ update   1 change');
     expect(client.stdout).toContain('~ A: old → new');
     expect((await auditedRequests('alpha', dst)).filter(isWrite).length).toBe(writesBefore);
 
