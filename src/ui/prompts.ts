@@ -99,7 +99,7 @@ export async function promptKeys(object: ObjectDiff, prune: boolean, theme?: The
       // The legend of + - ~ is printed with the diff above; the question keeps to one line.
       message,
       choices: [
-        {value: ALL_KEYS, name: `all different keys (${keys.length})`, short: `all ${counted(keys.length, 'key')}`},
+        {value: ALL_KEYS, name: `all different keys (${keys.length})`, short: keys.length === 1 ? keys[0].key : `all ${keys.length} keys`},
         ...keys.map((k, i) => ({value: `${k.section}\0${k.key}`, name: names[i], short: k.key})),
       ],
       required: true,

@@ -269,12 +269,14 @@ function lineSummary(a: string, b: string): string {
 
 /** Both values from a little before their first difference, each at most `width` characters. */
 export function aroundFirstDifference(a: string, b: string, width: number): [string, string] {
+  // By character, not UTF-16 unit: an emoji is never split in two.
+  const [x, y] = [[...a], [...b]];
   let start = 0;
-  while (start < a.length && start < b.length && a[start] === b[start]) start++;
+  while (start < x.length && start < y.length && x[start] === y[start]) start++;
   // A little context before the difference, never so much that a narrow cell cuts the difference off.
   const from = Math.max(0, start - Math.min(20, Math.floor(width / 3)));
-  const cut = (text: string) => (from > 0 ? '…' : '') + showValue(text.slice(from), width);
-  return [cut(a), cut(b)];
+  const cut = (chars: string[]) => (from > 0 ? `…${showValue(chars.slice(from).join(''), width - 1)}` : showValue(chars.join(''), width));
+  return [cut(x), cut(y)];
 }
 
 /**

@@ -131,7 +131,7 @@ describe('tables fit the terminal', () => {
           : /^~ FEATURE_.*….*ENABLED +different +false → true$/,
       );
       // Cut, the two URLs still differ where they differ; now → after.
-      expect(names[1]).toMatch(/global.* → .*eu/);
+      expect(names[1]).toMatch(/glob.* → .*eu/);
       expect(names[2]).toMatch(/^\+ NEW_KEY +missing in target +x$/);
       expect(names[3]).toMatch(/^- OLD_KEY +missing in source +y$/);
     }
