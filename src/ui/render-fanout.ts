@@ -67,7 +67,7 @@ export function describeRow(row: FanoutRow, dryRun = row.outcome !== 'done'): st
   const parts: string[] = [];
   if (row.conflict === 'skip') parts.push('not a copy of this source: skipped (--on-conflict overwrite|adopt)');
   else if (row.conflict === 'overwrite')
-    parts.push(dryRun ? 'not a copy: would overwrite its data, left unmarked' : 'not a copy: data overwritten, left unmarked');
+    parts.push(dryRun ? 'not a copy: would overwrite its data, not mark it' : 'not a copy: data overwritten, left unmarked');
   else if (row.conflict === 'adopt') parts.push(`not a copy: ${actionWord('adopt', dryRun)}`);
   else if (row.conflict === 'kubed-copy') parts.push(`Kubed copy: ${actionWord('adopt', dryRun)}`);
   if (row.changes?.length) parts.push(`changed: ${row.changes.join(', ')}`);
