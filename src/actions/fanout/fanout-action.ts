@@ -320,15 +320,17 @@ async function confirmAndApply(batch: Batch, flags: FanoutFlagValues, io: Fanout
       `interrupted (${signal}): ${count('done')} done, ${count('failed')} failed, ${flat.filter((r) => r.message === NOT_ATTEMPTED).length} not attempted; run the same command again to finish`,
     );
   }
-  return reportOutcome(results.some(hasFailures), io);
+  return reportOutcome(results.some(hasFailures), io, flags['dry-run'] === 'server' ? 'validated' : 'written');
 }
 
-function reportOutcome(failed: boolean, io: FanoutIo, stage: 'planned' | 'written' = 'written'): ExitCodeValue {
+function reportOutcome(failed: boolean, io: FanoutIo, stage: 'planned' | 'validated' | 'written' = 'written'): ExitCodeValue {
   if (!failed) return ExitCode.ok;
   io.note(
     stage === 'written'
       ? 'error: some targets failed (see the report); the others were written'
-      : 'error: some targets cannot be reached or planned (see the report)',
+      : stage === 'validated'
+        ? 'error: some targets failed (see the report); the server accepted the others (dry run: nothing stored)'
+        : 'error: some targets cannot be reached or planned (see the report)',
   );
   return ExitCode.partial;
 }
