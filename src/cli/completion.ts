@@ -131,7 +131,7 @@ export function planCompletion(words: string[], manifest: CompletionManifest): C
   if (arg?.name === 'run_id') return {kind: 'runs', prefix: current};
   if (arg && arg.name !== 'name') return {kind: 'locations', word: current, selection};
   // Past the locations (diff's NAME...): object names, read where the first location (or the flags) points.
-  const source = positionals.length > 0 && command.args.length > 0 ? splitLocation(positionals[0]) : {};
+  const source = positionals.length > 0 && command.args[0]?.name === 'source' ? splitLocation(positionals[0]) : {};
   return {
     kind: 'objects',
     word: current,
