@@ -76,7 +76,21 @@ export function usageMessage(text: string, shape: UsageShape, unknownFlags?: unk
       .split('\n')
       .map((l) => stripAnsi(l).trim())
       .filter(Boolean);
-    return [...new Set(reasons.map((reason) => flagRule(reason, help)))].join('; ');
+    // oclif reports an exclusive pair from both sides: once is enough.
+    const seen = new Set<string>();
+    const rules = reasons
+      .map((reason) => flagRule(reason, help))
+      .filter((rule) => {
+        const key =
+          [...rule.matchAll(/--[\w-]+/g)]
+            .map((m) => m[0])
+            .sort()
+            .join(' ') + rule.replace(/--[\w-]+/g, '');
+        if (seen.has(key)) return false;
+        seen.add(key);
+        return true;
+      });
+    return rules.join('; ');
   }
   return (
     body
@@ -121,6 +135,5 @@ function flagRule(reason: string, help: string): string {
 }
 
 function stripAnsi(text: string): string {
-  // eslint-disable-next-line no-control-regex
   return text.replace(/\u001b\[[0-9;]*m/g, '');
 }
