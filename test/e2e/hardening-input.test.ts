@@ -206,9 +206,21 @@ const cases: Case[] = [
     error: /source and target are the same place/,
     only: true,
   },
-  {name: 'missing TARGET', args: ['diff', S], code: 2, error: /^error: missing TARGET \(see --help\)$/m, only: true},
+  {
+    name: 'missing TARGET',
+    args: ['diff', S],
+    code: 2,
+    error: /^error: missing TARGET \(see kubectl configsync diff --help\)$/m,
+    only: true,
+  },
   // The argument's description wraps onto a second line in oclif's message: only the name is named.
-  {name: 'missing SHELL', args: ['completion'], code: 2, error: /^error: missing SHELL \(see --help\)$/m, only: true},
+  {
+    name: 'missing SHELL',
+    args: ['completion'],
+    code: 2,
+    error: /^error: missing SHELL \(see kubectl configsync completion --help\)$/m,
+    only: true,
+  },
   {
     name: 'unknown command',
     args: ['difff', S, D],
@@ -336,7 +348,7 @@ const cases: Case[] = [
     name: 'conflicting flags --keys and --all',
     args: ['sync', S, D, '--keys', 'A', '--all', '--yes'],
     code: 2,
-    error: /--all=true cannot also be provided when using --keys/,
+    error: /^error: --all and --keys cannot be used together$/,
     only: true,
   },
   {
@@ -350,7 +362,7 @@ const cases: Case[] = [
     name: 'conflicting flags --delete and --watch',
     args: ['fanout', 'configmap/app', '-n', src, '--delete', '--watch', '--yes'],
     code: 2,
-    error: /cannot also be provided when using/,
+    error: /^error: --watch and --delete cannot be used together$/,
     only: true,
   },
   {name: 'unknown output format', args: ['diff', S, D, '-o', 'xml'], code: 2, error: /xml/, only: true},
