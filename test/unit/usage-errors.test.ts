@@ -53,9 +53,6 @@ describe('every usage error of every command is one line in the tool’s words',
         kind,
       ).toBe(true);
   });
-  it('show', async () => {
-    if (process.env.SHOW) for (const c of cases) console.log(c.args.join(' '), '=>', await errorFor(c.args));
-  });
   it.each(cases.map((c) => [c.name, c] as const))('%s', async (_, c) => {
     const message = await errorFor(c.args);
     expect(message, c.args.join(' ')).toBeDefined();
