@@ -13,9 +13,19 @@ import {usageMessage, type UsageShape} from './usage-error.js';
 export abstract class BaseCommand extends Command {
   protected readonly io = new CommandIO();
 
+  /**
+   * Words after the last argument are allowed (diff's and sync's NAME...). Parsed as oclif's
+   * `strict = false`, which a command with arguments does not set itself: oclif's help would
+   * then show every argument as repeatable (SOURCE... TARGET...).
+   */
+  static variadic = false;
+
   /** Parses as oclif does, then runs the command's body. */
   protected async runWith<C extends Command.Class>(command: C, body: RunOf<C>): Promise<void> {
-    const {flags, args, argv} = await this.parse(command);
+    const options = (command as unknown as typeof BaseCommand).variadic
+      ? (Object.assign(Object.create(command), {strict: false}) as C)
+      : command;
+    const {flags, args, argv} = await this.parse(options);
     this.io.begin(flags as {'no-color'?: boolean});
     await body({flags, args, argv} as Parameters<RunOf<C>>[0], this.io);
   }
@@ -34,7 +44,7 @@ export abstract class BaseCommand extends Command {
       command: `${PROGRAM} ${this.id?.replaceAll(':', ' ') ?? ''}`.trim(),
       flags: Object.keys(command.flags ?? {}),
       args: Object.entries(command.args ?? {}).map(([name, arg]) => ({name, required: arg.required, options: arg.options})),
-      variadic: command.strict === false,
+      variadic: command.strict === false || command.variadic,
     };
   }
 }

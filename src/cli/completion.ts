@@ -262,6 +262,8 @@ export function renderCompletion(candidates: string[], directive: number): strin
 export interface CommandDefinition {
   summary?: string;
   strict?: boolean;
+  /** BaseCommand's variadic: read as strict = false. */
+  variadic?: boolean;
   args?: Record<string, {options?: readonly string[]; required?: boolean; default?: unknown}>;
   flags?: Record<string, FlagDefinition>;
 }
@@ -316,7 +318,7 @@ export function describeCommands(commands: Record<string, CommandDefinition>, in
       flags: Object.entries(command.flags ?? {})
         .map(([name, flag]) => describeFlag(id, name, flag, integerParse))
         .sort((a, b) => a.name.localeCompare(b.name)),
-      ...(command.strict === false ? {variadic: true as const} : {}),
+      ...(command.strict === false || command.variadic ? {variadic: true as const} : {}),
     };
   }
   return result;

@@ -42,7 +42,7 @@ ${exitCodesHelp([0, 1, 2, 3, 4, 130], {
     },
   ];
 
-  static override strict = false;
+  static override variadic = true;
 
   static override usage = ['diff SOURCE TARGET [NAME...] [flags]', 'diff LOCATION LOCATION LOCATION... [NAME...] [flags]'];
 

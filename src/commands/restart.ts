@@ -36,7 +36,7 @@ ${exitCodesHelp([0, 2, 3, 4, 5, 130], {
     },
   ];
 
-  static override strict = false;
+  static override variadic = true;
 
   static override usage = 'restart (configmap|secret)/NAME... [flags]';
 

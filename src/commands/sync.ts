@@ -33,7 +33,7 @@ ${exitCodesHelp([0, 2, 3, 4, 5, 130], {
     },
   ];
 
-  static override strict = false;
+  static override variadic = true;
 
   static override usage = ['sync SOURCE TARGET [NAME...] [flags]', 'sync --plan FILE [flags]'];
 

@@ -8,6 +8,7 @@ import {badCommandLines, OCLIF_PHRASES} from '../support/bad-command-lines.js';
 
 const manifest = describeCommands(COMMANDS, INTEGER_PARSE);
 type Definition = (typeof COMMANDS)[keyof typeof COMMANDS];
+const variadic = (command: Definition): boolean => 'variadic' in command && command.variadic === true;
 
 /** The error line (without `error: `) the CLI prints for `argv`, as main.ts and BaseCommand word it. */
 async function errorFor(argv: string[]): Promise<string | undefined> {
@@ -16,7 +17,11 @@ async function errorFor(argv: string[]): Promise<string | undefined> {
   if (plan.kind !== 'run' || !plan.id) return undefined;
   const command = (COMMANDS as Record<string, Definition>)[plan.id];
   try {
-    await Parser.parse(plan.words ?? [], {flags: command.flags, args: command.args, strict: command.strict !== false});
+    await Parser.parse(plan.words ?? [], {
+      flags: command.flags,
+      args: command.args,
+      strict: command.strict !== false && !variadic(command),
+    });
     return undefined;
   } catch (error) {
     const failure = error as Error & {flags?: unknown[]};
@@ -26,7 +31,7 @@ async function errorFor(argv: string[]): Promise<string | undefined> {
         command: `${PROGRAM} ${plan.id.replaceAll(':', ' ')}`,
         flags: Object.keys(command.flags ?? {}),
         args: Object.entries(command.args ?? {}).map(([name, arg]) => ({name, required: arg.required, options: arg.options})),
-        variadic: command.strict === false,
+        variadic: command.strict === false || variadic(command),
       },
       failure.flags,
     );
