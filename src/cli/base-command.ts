@@ -22,10 +22,12 @@ export abstract class BaseCommand extends Command {
 
   /** Parses as oclif does, then runs the command's body. */
   protected async runWith<C extends Command.Class>(command: C, body: RunOf<C>): Promise<void> {
-    const options = (command as unknown as typeof BaseCommand).variadic
-      ? (Object.assign(Object.create(command), {strict: false}) as C)
+    // oclif's parse spreads its options: only own properties of a plain object reach the parser.
+    const variadic = (command as unknown as typeof BaseCommand).variadic;
+    const options = variadic
+      ? {flags: command.flags, baseFlags: command.baseFlags, enableJsonFlag: command.enableJsonFlag, args: command.args, strict: false}
       : command;
-    const {flags, args, argv} = await this.parse(options);
+    const {flags, args, argv} = await this.parse(options as C);
     this.io.begin(flags as {'no-color'?: boolean});
     await body({flags, args, argv} as Parameters<RunOf<C>>[0], this.io);
   }
