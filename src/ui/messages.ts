@@ -20,6 +20,9 @@ export function renderWarning(text: string, theme: Theme, width = Number.POSITIV
  * first column. A word wider than the room (a file path) stays whole: it must stay copyable.
  */
 export function wrapUnder(head: string, text: string, width = Number.POSITIVE_INFINITY): string {
+  // A head wider than half the terminal stands on its own line; the text goes under it.
+  if (displayWidth(head) > width / 2 && displayWidth(head + text) > width)
+    return [head.trimEnd(), ...wrapAtSpaces(text, width - 4).map((line) => `    ${line}`)].join('\n');
   const indent = ' '.repeat(displayWidth(head));
   return wrapAtSpaces(text, width - indent.length)
     .map((line, i) => `${i === 0 ? head : indent}${line}`)
@@ -45,4 +48,44 @@ export function journalSaved(runId: string, width = Number.POSITIVE_INFINITY): s
   const saved = `journal saved as run ${runId}`;
   const undo = `undo with: kubectl configsync undo ${runId}`;
   return displayWidth(`${saved}; ${undo}`) <= width ? `${saved}; ${undo}` : `${saved}\n${undo}`;
+}
+
+/**
+ * "HEAD from → to" in `width` columns: on one line when it fits; else the target goes on the
+ * next line under the source, and a name wider than the room is cut in the middle.
+ */
+export function fromTo(head: string, from: string, to: string, width = Number.POSITIVE_INFINITY): string[] {
+  const oneLine = `${head}${from} → ${to}`;
+  if (displayWidth(oneLine) <= width) return [oneLine];
+  const indent = ' '.repeat(Math.min(displayWidth(head), Math.floor(width / 4)));
+  const fit = (text: string, room: number) => (displayWidth(text) <= room ? text : middleCut(text, Math.max(12, room)));
+  if (displayWidth(head) > width / 4)
+    return [head.trimEnd(), `${indent}${fit(from, width - indent.length)}`, `${indent}→ ${fit(to, width - indent.length - 2)}`];
+  return [`${head}${fit(from, width - displayWidth(head))}`, `${indent}→ ${fit(to, width - indent.length - 2)}`];
+}
+
+/** A name in at most `width` columns: its start and its end, "…" between (the end often tells names apart). */
+export function middleCut(text: string, width: number): string {
+  if (displayWidth(text) <= width) return text;
+  const chars = [...text];
+  let head = '';
+  for (const char of chars) {
+    if (displayWidth(head + char) > Math.ceil((width - 1) / 2)) break;
+    head += char;
+  }
+  let tail = '';
+  for (const char of chars.slice([...head].length).reverse()) {
+    if (displayWidth(head + char + tail) > width - 1) break;
+    tail = char + tail;
+  }
+  return `${head}…${tail}`;
+}
+
+/** "VERB OBJECT in WHERE" within `width` columns: long names (253-character objects, ARNs) are cut in the middle. */
+export function progressLine(verb: string, object: string, where: string, width = Number.POSITIVE_INFINITY): string {
+  const line = `${verb} ${object} in ${where}`;
+  if (displayWidth(line) <= width) return line;
+  const room = Math.max(24, width - displayWidth(verb) - 5);
+  const objectRoom = Math.min(displayWidth(object), Math.max(12, room - Math.min(displayWidth(where), Math.floor(room / 2))));
+  return `${verb} ${middleCut(object, objectRoom)} in ${middleCut(where, Math.max(12, room - objectRoom))}`;
 }

@@ -4,7 +4,7 @@ import {objectRef} from '../core/types.js';
 import {changeKindOf, STATUS_TEXT, valueCells} from './render-diff.js';
 import {previewValue} from './render-sync.js';
 import {displayWidth} from './columns.js';
-import {shortenMiddle} from './table.js';
+import {cutDistinct} from './table.js';
 import {CHANGE_SYMBOL, createTheme, paintChange, type Theme} from './theme.js';
 import {outputWidth} from './width.js';
 import {counted} from '../core/words.js';
@@ -76,9 +76,11 @@ export function objectChoiceNames(objects: ObjectDiff[], prune: boolean, width: 
   const available = (Number.isFinite(width) ? width : Number.MAX_SAFE_INTEGER) - CHOICE_PREFIX;
   const widestStatus = Math.max(0, ...rows.map((r) => r.status.length));
   const refWidth = Math.min(Math.max(0, ...rows.map((r) => displayWidth(r.ref))), Math.max(12, available - 2 - 3 - widestStatus));
-  return rows.map(
-    ({kind, ref, status}) => `${CHANGE_SYMBOL[kind]} ${pad(shortenMiddle(ref, refWidth), refWidth)}   ${paintChange(theme, kind, status)}`,
+  const refs = cutDistinct(
+    rows.map((r) => r.ref),
+    refWidth,
   );
+  return rows.map(({kind, status}, i) => `${CHANGE_SYMBOL[kind]} ${pad(refs[i], refWidth)}   ${paintChange(theme, kind, status)}`);
 }
 
 function pad(text: string, width: number): string {
@@ -97,7 +99,7 @@ export async function promptKeys(object: ObjectDiff, prune: boolean, theme?: The
       // The legend of + - ~ is printed with the diff above; the question keeps to one line.
       message,
       choices: [
-        {value: ALL_KEYS, name: `all different keys (${keys.length})`, short: `all ${counted(keys.length, 'key')}`},
+        {value: ALL_KEYS, name: `all different keys (${keys.length})`, short: keys.length === 1 ? keys[0].key : `all ${keys.length} keys`},
         ...keys.map((k, i) => ({value: `${k.section}\0${k.key}`, name: names[i], short: k.key})),
       ],
       required: true,
@@ -124,13 +126,17 @@ export function keyChoiceNames(
   theme: Theme = createTheme(false),
 ): string[] {
   const available = (Number.isFinite(width) ? width : Number.MAX_SAFE_INTEGER) - CHOICE_PREFIX;
-  const widest = Math.max(0, ...keys.map((k) => k.key.length));
+  const widest = Math.max(0, ...keys.map((k) => displayWidth(k.key)));
   const fixed = 2 + 3 + STATUS_WIDTH + 3;
   const keyWidth = Math.min(widest, Math.max(12, Math.floor((available - fixed) / 2)));
   const previewWidth = Math.max(10, available - fixed - keyWidth);
+  const names = cutDistinct(
+    keys.map((k) => k.key),
+    keyWidth,
+  );
   return keys.map(
-    (k) =>
-      `${CHANGE_SYMBOL[changeKindOf(k.status)]} ${shortenMiddle(k.key, keyWidth).padEnd(keyWidth)}   ${paintChange(theme, changeKindOf(k.status), STATUS_TEXT[k.status])}${' '.repeat(STATUS_WIDTH - STATUS_TEXT[k.status].length)}   ${keyPreview(k, previewWidth)}`,
+    (k, i) =>
+      `${CHANGE_SYMBOL[changeKindOf(k.status)]} ${pad(names[i], keyWidth)}   ${paintChange(theme, changeKindOf(k.status), STATUS_TEXT[k.status])}${' '.repeat(STATUS_WIDTH - STATUS_TEXT[k.status].length)}   ${keyPreview(k, previewWidth)}`,
   );
 }
 

@@ -5,10 +5,11 @@ import type {KeySetter} from '../core/blame.js';
 import {describeOwner} from '../core/owners.js';
 import {locationName, objectRef} from '../core/types.js';
 import {displayWidth, renderColumns} from './columns.js';
-import {escapeNonAscii, joinFitted, markInvisible, shorten, showValue} from './table.js';
+import {cutDistinct, escapeNonAscii, joinFitted, markInvisible, shorten, shortenMiddle, showValue} from './table.js';
 import {towardTarget} from '../core/sync-plan.js';
 import {CHANGE_SYMBOL, changeLegend, type ChangeKind, type Theme} from './theme.js';
 import {counted} from '../core/words.js';
+import {fromTo, middleCut} from './messages.js';
 
 export interface DiffRenderOptions {
   /** Lines of context around each change in value diffs (-C). */
@@ -48,7 +49,8 @@ export function renderDiffReport(report: DiffReport, theme: Theme, options: Diff
   const out: string[] = [];
   const from = locationName(report.source);
   const to = locationName(report.target);
-  out.push(theme.bold(`${report.kinds.map((k) => (k === 'Secret' ? 'Secrets' : 'ConfigMaps')).join(' and ')}: ${from} → ${to}`));
+  const kinds = report.kinds.map((k) => (k === 'Secret' ? 'Secrets' : 'ConfigMaps')).join(' and ');
+  out.push(...fromTo(`${kinds}: `, from, to, options.width).map((line) => theme.bold(line)));
   out.push(renderSummary(report, theme, options.width));
   if (options.quiet) return `${out.join('\n')}\n`;
   if (report.objects.some((o) => !o.ignored && o.status !== 'identical')) out.push(changeLegend(theme, options.width));
@@ -95,10 +97,16 @@ export function renderSummary(report: DiffReport, theme: Theme, width?: number):
 
 function renderObject(object: ObjectDiff, theme: Theme, options: DiffRenderOptions): string {
   const lines: string[] = [];
-  const status = STATUS_TEXT[object.status];
-  const kind = changeKindOf(object.status);
+  // sync never deletes an object the source lacks: it is shown as it stays, not as removed.
+  const kept = object.status === 'missing-in-source';
+  const status = kept ? `${STATUS_TEXT[object.status]}: sync leaves it` : STATUS_TEXT[object.status];
+  const kind = kept ? 'same' : changeKindOf(object.status);
+  const statusWords = kept ? status : `${CHANGE_SYMBOL[kind]} ${status}`;
+  const immutable = object.target?.immutable ? '   (immutable in target)' : '';
+  // A name of up to 253 characters: cut in the middle so the status stays on its line.
+  const room = options.width === undefined ? Number.POSITIVE_INFINITY : options.width - 3 - displayWidth(statusWords + immutable);
   lines.push(
-    `${theme.bold(objectRef(object))}   ${theme[kind](`${CHANGE_SYMBOL[kind]} ${status}`)}${object.target?.immutable ? theme.dim('   (immutable in target)') : ''}`,
+    `${theme.bold(middleCut(objectRef(object), Math.max(20, room)))}   ${theme[kind](statusWords)}${immutable ? theme.dim(immutable) : ''}`,
   );
   if (options.owners) lines.push(`  ${ownersLine(object)}`);
   if (object.typeChange) {
@@ -107,11 +115,16 @@ function renderObject(object: ObjectDiff, theme: Theme, options: DiffRenderOptio
   const hideKeys = options.hideIdenticalKeys ?? object.keys.length > HIDE_IDENTICAL_KEYS_ABOVE;
   const shown = hideKeys ? object.keys.filter((k) => k.status !== 'identical' || k.ignored) : object.keys;
   // Target first: each row reads "target now → target after a sync", as every other command does.
-  const labels = shown.map((key) => {
-    const kind = key.ignored ? 'same' : changeKindOf(key.status);
+  const keyNames = shown.map((key) => (key.section === 'binaryData' && !key.targetSection ? `${key.key} (binary)` : key.key));
+  const labels = shown.map((key, i) => {
+    const kind = key.ignored || kept ? 'same' : changeKindOf(key.status);
     return [
-      `${CHANGE_SYMBOL[kind]} ${key.section === 'binaryData' && !key.targetSection ? `${key.key} (binary)` : key.key}`,
-      key.ignored ? theme.dim(`${statusText(key, object.kind)} (ignored)`) : theme[kind](statusText(key, object.kind)),
+      `${CHANGE_SYMBOL[kind]} ${keyNames[i]}`,
+      key.ignored
+        ? theme.dim(`${statusText(key, object.kind)} (ignored)`)
+        : kept
+          ? theme.dim('kept')
+          : theme[kind](statusText(key, object.kind)),
     ];
   });
   // Short headers (the title names source and target), no wider than the narrowest value cell.
@@ -119,13 +132,14 @@ function renderObject(object: ObjectDiff, theme: Theme, options: DiffRenderOptio
   const head = ['  KEY', 'STATUS', 'TARGET NOW', 'AFTER SYNC', ...blameHeaders];
   const {valueWidth, keyWidth} = columnWidthsFor(options, head, labels);
   // A key name wider than its column keeps its start and end: "~ application.pro…ties".
-  for (const label of labels) if (displayWidth(label[0]) > keyWidth) label[0] = cutMiddle(label[0], keyWidth);
+  // Two different keys are never cut alike (they are shown around where they differ); the symbol stays.
+  cutDistinct(keyNames, keyWidth - 2, cutMiddle).forEach((cut, i) => (labels[i][0] = `${labels[i][0].slice(0, 2)}${cut}`));
   const rows = shown.map((key, i) => {
     const [source, target] = valueCells(key, valueWidth);
     return [
       ...labels[i],
       target,
-      source,
+      kept ? target : source,
       ...(options.blame ? [setter(key.status, key.blame?.target), setter(key.status, key.blame?.source)] : []),
     ];
   });
@@ -168,10 +182,7 @@ function columnWidthsFor(options: DiffRenderOptions, head: string[], labels: str
 
 /** The start and the end of a label, with "…" between, in `width` columns. */
 function cutMiddle(text: string, width: number): string {
-  const chars = [...text];
-  const keep = Math.max(1, width - 1);
-  const head = Math.ceil(keep / 2);
-  return `${chars.slice(0, head).join('')}…${chars.slice(chars.length - (keep - head)).join('')}`;
+  return shortenMiddle(text, width, 1 / 2);
 }
 
 /** A Secret has one section in the API: a value that is text on one side only has simply changed. */
@@ -258,12 +269,14 @@ function lineSummary(a: string, b: string): string {
 
 /** Both values from a little before their first difference, each at most `width` characters. */
 export function aroundFirstDifference(a: string, b: string, width: number): [string, string] {
+  // By character, not UTF-16 unit: an emoji is never split in two.
+  const [x, y] = [[...a], [...b]];
   let start = 0;
-  while (start < a.length && start < b.length && a[start] === b[start]) start++;
+  while (start < x.length && start < y.length && x[start] === y[start]) start++;
   // A little context before the difference, never so much that a narrow cell cuts the difference off.
   const from = Math.max(0, start - Math.min(20, Math.floor(width / 3)));
-  const cut = (text: string) => (from > 0 ? '…' : '') + showValue(text.slice(from), width);
-  return [cut(a), cut(b)];
+  const cut = (chars: string[]) => (from > 0 ? `…${showValue(chars.slice(from).join(''), width - 1)}` : showValue(chars.join(''), width));
+  return [cut(x), cut(y)];
 }
 
 /**

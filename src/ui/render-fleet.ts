@@ -13,7 +13,8 @@ import {sha256} from '../core/fingerprint.js';
 import {counted} from '../core/words.js';
 import {displayWidth} from './columns.js';
 import {aroundFirstDifference, renderLineDiff, renderPathChange} from './render-diff.js';
-import {joinFitted, markInvisible, shorten, shortenMiddle, showValue} from './table.js';
+import {cutDistinct, escapeNonAscii, joinFitted, markInvisible, shorten, shortenMiddle, showAround, showValue} from './table.js';
+import {middleCut} from './messages.js';
 
 export {shortenMiddle};
 import type {Theme} from './theme.js';
@@ -133,10 +134,20 @@ function renderMatrix(report: FleetReport, rows: MatrixRow[], baseline: number, 
     [pad(label, labelWidth), cells.map((c, i) => pad(c, cellWidths[i])).join(CELL_GAP), status].join(SECTION_GAP).trimEnd();
   const referenceLetter = (row: MatrixRow) => (baseline >= 0 ? row.cells[baseline] : 'A');
   const lines = [line('OBJECT / KEY', names, 'STATUS')];
-  for (const row of rows) {
-    const label = shorten(row.label, labelWidth);
+  const labels = cutDistinct(
+    rows.map((row) => row.label),
+    labelWidth,
+    (text, columns) => shorten(text, columns),
+  );
+  for (const [r, row] of rows.entries()) {
+    const label = labels[r];
     const reference = referenceLetter(row);
-    const cells = row.cells.map((cell) => (cell === null ? theme.removed('-') : cell === reference ? cell : theme.changed(cell)));
+    // As a sync from the baseline would change each location: absent where the baseline has it is
+    // added (green), a value other than the baseline's changes (red), the same as the baseline is plain.
+    // Without a baseline there is no direction: absent is plain, a value other than A's is red.
+    const cells = row.cells.map((cell) =>
+      cell === reference ? (cell ?? '-') : cell === null ? (baseline >= 0 ? theme.added('-') : '-') : theme.changed(cell),
+    );
     lines.push(line(row.bold ? theme.bold(label) : label, cells, fitPainted(row.status, statusWidth)));
   }
   return lines.join('\n');
@@ -203,13 +214,16 @@ function renderValues(report: FleetReport, baseline: number, theme: Theme, optio
       lines.push(
         ...(together
           ? [`  ${objectRef(object)} ${theme.bold(keyLabel(key))}`]
-          : [`  ${objectRef(object)}`, `    ${theme.bold(keyLabel(key))}`]),
+          : [`  ${middleCut(objectRef(object), options.width - 2)}`, `    ${theme.bold(middleCut(keyLabel(key), options.width - 4))}`]),
       );
+
       const base = baseline >= 0 && object.cells[baseline] !== null ? key.groups.find((g) => g.group === key.cells[baseline]) : undefined;
       const baselineHasObject = baseline >= 0 && object.cells[baseline] !== null;
       for (const group of key.groups) {
         if (!baselineHasObject || group === base) {
-          const shown = groupValue(group, options.fullValues === true, group === base ? valueWidth - BASELINE_NOTE.length : valueWidth);
+          const room = group === base ? valueWidth - BASELINE_NOTE.length : valueWidth;
+          // Without a baseline, each value is told apart from the others: where it differs, and escaped where it reads alike.
+          const shown = groupValue(group, options.fullValues === true, room, baselineHasObject ? [] : key.groups);
           lines.push(`    ${group.group}  ${shown}${group === base ? theme.dim(BASELINE_NOTE) : ''}`);
           continue;
         }
@@ -272,7 +286,7 @@ function towardBaseline(
  * and a short hash of the whole (never of a Secret: those are masked), so two values that
  * are cut alike still print differently.
  */
-export function groupValue(group: FleetGroup, fullValues = false, width = 80): string {
+export function groupValue(group: FleetGroup, fullValues = false, width = 80, others: FleetGroup[] = []): string {
   if (group.sha256) return `${group.size} B sha256:${group.sha256.slice(0, 12)}`;
   if (group.masked) return `*** (${group.fingerprint})`;
   const value = group.value ?? '';
@@ -281,14 +295,51 @@ export function groupValue(group: FleetGroup, fullValues = false, width = 80): s
     const lines = markInvisible(value).split('\n');
     return lines.length === 1 ? lines[0] : ['|', ...lines.map((line) => `${VALUE_INDENT}${line}`)].join('\n');
   }
-  const shown = showValue(value, width);
-  if (shown === showValue(value, Number.MAX_SAFE_INTEGER)) return shown;
+  const whole = oneLineText(group, others);
+  if (displayWidth(whole) <= width) return whole;
+  const differsAt = firstDifferenceFromOthers(group, others);
   // The note takes room too: the value and its note together fit the width. Where the full note
   // would leave the value too little room, the hint to --full-values goes first.
   const hash = sha256(value).slice(0, 8);
   const notes = [` [cut: ${group.size} B, sha256:${hash}; --full-values shows all]`, ` [cut: ${group.size} B, sha256:${hash}]`];
   const note = notes.find((n) => width - displayWidth(n) >= MIN_CUT_VALUE_WIDTH) ?? notes[1];
-  return `${showValue(value, Math.max(10, width - displayWidth(note)))}${note}`;
+  const room = Math.max(10, width - displayWidth(note));
+  // Cut around where it differs from the other values when that is past what the start would show.
+  const shown = differsAt !== undefined && differsAt > room / 2 ? showAround(whole, differsAt, room) : shorten(whole, room);
+  return `${shown}${note}`;
+}
+
+/**
+ * A value on one line as the tables show it (invisible characters marked, line ends as ↵).
+ * Values that still read alike (a no-break space against a space) are shown with every
+ * character outside printable ASCII escaped.
+ */
+function oneLineText(group: FleetGroup, others: FleetGroup[] = []): string {
+  const value = group.value ?? '';
+  const text = showValue(value, Number.MAX_SAFE_INTEGER);
+  const alike = others.some(
+    (o) =>
+      o !== group &&
+      o.value !== undefined &&
+      o.value !== value &&
+      showValue(o.value, Number.MAX_SAFE_INTEGER).normalize('NFKC') === text.normalize('NFKC'),
+  );
+  return alike ? showValue(escapeNonAscii(value), Number.MAX_SAFE_INTEGER) : text;
+}
+
+/** Where, in its one-line text, a group's value first differs from the nearest other value. */
+function firstDifferenceFromOthers(group: FleetGroup, groups: FleetGroup[]): number | undefined {
+  const others = groups.filter((g) => g !== group && g.value !== undefined);
+  if (group.value === undefined || others.length === 0) return undefined;
+  const mine = [...oneLineText(group, groups)];
+  let nearest = 0;
+  for (const other of others) {
+    const theirs = [...oneLineText(other, groups)];
+    let i = 0;
+    while (i < mine.length && i < theirs.length && mine[i] === theirs[i]) i++;
+    nearest = Math.max(nearest, i);
+  }
+  return nearest;
 }
 
 function keyLabel(key: FleetKeyRow): string {

@@ -8,8 +8,8 @@ import type {UndoResult} from '../core/undo-plan.js';
 import {renderPathChange, valueCells} from './render-diff.js';
 import {ownerColumn} from './columns.js';
 import {displayWidth} from './columns.js';
-import {renderWarning, wrapUnder} from './messages.js';
-import {joinFitted, naturalTableWidth, renderTable, shorten, showValue, wrapWords} from './table.js';
+import {fromTo, middleCut, renderWarning, wrapUnder} from './messages.js';
+import {cutDistinct, joinFitted, naturalTableWidth, renderTable, shorten, showValue, wrapWords} from './table.js';
 import {changeLegend, type Theme} from './theme.js';
 
 /** Value previews in a review line get at least this many columns, however narrow the terminal. */
@@ -31,8 +31,7 @@ export function previewValue(view: ValueView | undefined, width = 24): string {
  * One key of the review: `~ key: now → after`. Given the columns the line may use, the previews
  * share what the key's name leaves (never below MIN_PREVIEW_WIDTH); without, 24 columns each.
  */
-export function renderKeyChange(change: KeyChange, theme: Theme, width?: number): string {
-  const name = change.section === 'binaryData' ? `${change.key} (binary)` : change.key;
+export function renderKeyChange(change: KeyChange, theme: Theme, width?: number, name = keyLabel(change)): string {
   const room = (values: number, extra: number) =>
     width === undefined
       ? DEFAULT_PREVIEW_WIDTH
@@ -47,17 +46,26 @@ export function renderKeyChange(change: KeyChange, theme: Theme, width?: number)
   return theme.changed(`~ ${name}: ${now} → ${after}`);
 }
 
+function keyLabel(change: KeyChange): string {
+  return change.section === 'binaryData' ? `${change.key} (binary)` : change.key;
+}
+
 /** The review shown before confirming, and the --dry-run=client table: exactly what would be written. */
 export function renderSyncPlan(plan: SyncPlan, theme: Theme, options: {showAll?: boolean; width?: number} = {}): string {
   const out: string[] = [
-    theme.bold(`Sync plan: ${locationName(plan.source)} → ${locationName(plan.target)}`),
+    ...fromTo('Sync plan: ', locationName(plan.source), locationName(plan.target), options.width).map((line) => theme.bold(line)),
     changeLegend(theme, options.width),
   ];
-  for (const object of plan.objects) {
-    if (!options.showAll && (object.action === 'unchanged' || (object.action === 'skipped' && object.reason !== 'no keys selected')))
-      continue;
-    out.push(renderPlannedObject(object, theme, options.width));
-  }
+  const shown = plan.objects.filter(
+    (object) =>
+      options.showAll || !(object.action === 'unchanged' || (object.action === 'skipped' && object.reason !== 'no keys selected')),
+  );
+  // Object names in one column, so the actions line up; a name too wide for the terminal is cut in the middle.
+  const refWidth = Math.min(
+    Math.max(0, ...shown.map((object) => displayWidth(objectRef(object)))),
+    options.width === undefined ? Number.POSITIVE_INFINITY : Math.max(20, options.width - 40),
+  );
+  for (const object of shown) out.push(renderPlannedObject(object, theme, options.width, refWidth));
   for (const object of plan.objects)
     if (object.ownerWarning && isWritable(object)) out.push(renderWarning(object.ownerWarning, theme, options.width));
   const s = plan.summary;
@@ -77,7 +85,7 @@ export function renderSyncPlan(plan: SyncPlan, theme: Theme, options: {showAll?:
 const KEY_INDENT = '    ';
 const PATH_INDENT = '        ';
 
-function renderPlannedObject(object: PlannedObject, theme: Theme, width: number | undefined): string {
+function renderPlannedObject(object: PlannedObject, theme: Theme, width: number | undefined, refWidth: number): string {
   const lines: string[] = [];
   const counts = (['added', 'changed', 'removed'] as const)
     .map((c) => [c, object.keys.filter((k) => k.change === c).length] as const)
@@ -90,12 +98,17 @@ function renderPlannedObject(object: PlannedObject, theme: Theme, width: number 
       : object.action === 'skipped'
         ? theme.dim(`skipped (${object.reason})`)
         : actionText(object, theme);
-  lines.push(
-    `${theme.bold(objectRef(object))}   ${head}${counts ? `   ${counts}` : ''}${object.owner ? `   owner: ${describeOwner(object.owner)}` : ''}`,
-  );
+  const rest = `${head}${counts ? `   ${counts}` : ''}${object.owner ? `   owner: ${describeOwner(object.owner)}` : ''}`;
+  const column = Math.max(12, Math.min(refWidth, (width ?? Number.POSITIVE_INFINITY) - 3 - displayWidth(rest)));
+  const ref = middleCut(objectRef(object), column);
+  lines.push(`${theme.bold(ref)}${' '.repeat(column - displayWidth(ref))}   ${rest}`);
   const keyWidth = width === undefined ? undefined : width - KEY_INDENT.length;
-  for (const change of object.keys) {
-    lines.push(`${KEY_INDENT}${renderKeyChange(change, theme, keyWidth)}`);
+  // Key names leave each value at least MIN_PREVIEW_WIDTH ("~ " ": " " → " take 7); two keys are never cut alike.
+  const nameRoom =
+    keyWidth === undefined || !Number.isFinite(keyWidth) ? Number.POSITIVE_INFINITY : Math.max(12, keyWidth - 7 - 2 * MIN_PREVIEW_WIDTH);
+  const names = cutDistinct(object.keys.map(keyLabel), nameRoom, (text, room) => middleCut(text, room));
+  for (const [i, change] of object.keys.entries()) {
+    lines.push(`${KEY_INDENT}${renderKeyChange(change, theme, keyWidth, names[i])}`);
     // Inside a structured value, the paths that change say more than two shortened texts.
     for (const path of change.paths ?? [])
       lines.push(

@@ -87,9 +87,10 @@ export function fitTable(head: string[], rows: string[][], options: TableOptions
   const available = width - (options.indent ?? '').length - GAP * (head.length - 1);
   const widths = [...natural];
   let excess = widths.reduce((a, b) => a + b, 0) - available;
-  // Wrapped columns lose nothing by narrowing, down to a comfortable width; then every shrinkable column, widest first.
-  const wrapFloor = (floor: (c: number) => number) => minimum.map((m, c) => (options.wrap?.includes(c) ? floor(c) : natural[c]));
-  const floors = [wrapFloor((c) => Math.max(minimum[c], WRAP_COMFORT)), wrapFloor((c) => minimum[c]), minimum];
+  // Wrapped columns lose nothing by narrowing, down to a comfortable width; then every shrinkable column,
+  // widest first, wrapped ones kept at that width; only then do wrapped columns go below it.
+  const comfort = (c: number) => (options.wrap?.includes(c) ? Math.min(natural[c], Math.max(minimum[c], WRAP_COMFORT)) : minimum[c]);
+  const floors = [natural.map((n, c) => (options.wrap?.includes(c) ? comfort(c) : n)), natural.map((_, c) => comfort(c)), minimum];
   for (const floor of floors) {
     while (excess > 0) {
       let widest = -1;
@@ -99,11 +100,21 @@ export function fitTable(head: string[], rows: string[][], options: TableOptions
       excess--;
     }
   }
-  return rows.map((row) =>
+  // Cut columns: two different cells never cut alike (namespaces that share a long prefix).
+  const cut = head.map((_, c) =>
+    widths[c] >= natural[c] || options.wrap?.includes(c)
+      ? undefined
+      : cutDistinct(
+          rows.map((row) => row[c] ?? ''),
+          widths[c],
+          cutCell,
+        ),
+  );
+  return rows.map((row, r) =>
     row.map((cell, c) => {
       if (widths[c] >= natural[c]) return cell;
       const lines = cell.split('\n');
-      if (!options.wrap?.includes(c)) return lines.map((l) => cutCell(l, widths[c])).join('\n');
+      if (!options.wrap?.includes(c)) return lines.length === 1 ? cut[c]![r] : lines.map((l) => cutCell(l, widths[c])).join('\n');
       const wrapped = lines.flatMap((l) => wrapWords(l, widths[c]));
       const max = options.maxLines ?? Number.MAX_SAFE_INTEGER;
       if (wrapped.length <= max) return wrapped.join('\n');
@@ -154,8 +165,14 @@ export function shorten(value: string, width = 40): string {
   const oneLine = value.replace(/\r?\n/g, '↵').replace(/\t/g, '→');
   // Control characters would corrupt the terminal; show them escaped.
   const printable = oneLine.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
-  const chars = [...printable];
-  return chars.length <= width ? printable : `${chars.slice(0, width - 1).join('')}…`;
+  // Columns, not characters: a CJK character or an emoji takes two.
+  if (displayWidth(printable) <= width) return printable;
+  let out = '';
+  for (const char of printable) {
+    if (displayWidth(out + char) > width - 1) break;
+    out += char;
+  }
+  return `${out}…`;
 }
 
 /** Characters that print as nothing (or as something else) and would make two different values look alike. */
@@ -195,24 +212,84 @@ export function escapeNonAscii(value: string): string {
   return out;
 }
 
-/** Long names (EKS ARNs, long keys) often differ at the end: keep both ends. */
-export function shortenMiddle(text: string, width: number): string {
+/**
+ * Each text in at most `width` columns, cut by `cut`; texts that differ but would be cut alike
+ * are shown around where they first differ instead ("…-eu-west-1-payments…"), so that no two
+ * different texts ever print alike. Colour codes are left out of texts cut that way.
+ */
+export function cutDistinct(texts: string[], width: number, cut: (text: string, width: number) => string = shortenMiddle): string[] {
+  const out = texts.map((text) => (displayWidth(text) <= width ? text : cut(text, width)));
+  const plain = texts.map((text) => text.replace(ANSI, ''));
+  const byShown = new Map<string, number[]>();
+  out.forEach((shown, i) => byShown.set(shown.replace(ANSI, ''), [...(byShown.get(shown.replace(ANSI, '')) ?? []), i]));
+  for (const same of byShown.values()) {
+    if (new Set(same.map((i) => plain[i])).size < 2) continue;
+    for (const i of same) {
+      const others = same.filter((j) => plain[j] !== plain[i]);
+      const at = Math.min(...others.map((j) => firstDifference(plain[i], plain[j])));
+      out[i] = showAround(plain[i], at, width);
+    }
+  }
+  return out;
+}
+
+/** Where two texts first differ, in characters (code points). */
+function firstDifference(a: string, b: string): number {
+  const [x, y] = [[...a], [...b]];
+  let i = 0;
+  while (i < x.length && i < y.length && x[i] === y[i]) i++;
+  return i;
+}
+
+/** The part of `text` around character `at`, in `width` columns, with "…" where it is cut. */
+export function showAround(text: string, at: number, width: number): string {
+  if (displayWidth(text) <= width) return text;
   const chars = [...text];
-  if (chars.length <= width) return text;
-  const head = Math.ceil((width - 1) / 3);
-  const tail = width - 1 - head;
-  return `${chars.slice(0, head).join('')}…${chars.slice(chars.length - tail).join('')}`;
+  const from = Math.max(0, Math.min(at, chars.length - 1));
+  // Some context before the difference: up to a third of the width.
+  let start = from;
+  while (start > 0 && displayWidth(chars.slice(start - 1, from + 1).join('')) <= Math.floor(width / 3)) start--;
+  let shown = chars.slice(start, from).join('');
+  let end = from;
+  const marks = (first: number, last: number) => (first > 0 ? 1 : 0) + (last < chars.length ? 1 : 0);
+  while (end < chars.length && displayWidth(shown + chars[end]) + marks(start, end + 1) <= width) shown += chars[end++];
+  // At the end of the text: the room left goes to what comes before.
+  if (end === chars.length)
+    while (start > 0 && displayWidth(chars[start - 1] + shown) + marks(start - 1, end) <= width) shown = chars[--start] + shown;
+  return `${start > 0 ? '…' : ''}${shown}${end < chars.length ? '…' : ''}`;
+}
+
+/** Long names (EKS ARNs, long keys) often differ at the end: keep both ends. */
+export function shortenMiddle(text: string, width: number, headShare = 1 / 3): string {
+  if (displayWidth(text) <= width) return text;
+  const chars = [...text];
+  // Columns, not characters: a wide character never ends up half shown.
+  let head = '';
+  for (const char of chars) {
+    if (displayWidth(head + char) > Math.ceil((width - 1) * headShare)) break;
+    head += char;
+  }
+  let tail = '';
+  for (const char of chars.slice([...head].length).reverse()) {
+    if (displayWidth(head + char + tail) > width - 1) break;
+    tail = char + tail;
+  }
+  return `${head}…${tail}`;
 }
 
 /** "Summary: a · b · c", continued on indented lines at the separators so no line passes `width`. */
 export function joinFitted(head: string, parts: string[], width = Number.POSITIVE_INFINITY, separator = ' · '): string {
   const lines: string[] = [];
-  let line = head;
+  // A head wider than half the terminal (long context names) stands on its own line; the parts go under it.
+  const longHead = displayWidth(head) > width / 2;
+  const indent = longHead ? '    ' : ' '.repeat(displayWidth(head));
+  let line = longHead ? indent : head;
+  if (longHead) lines.push(head.trimEnd());
   for (const [i, part] of parts.entries()) {
     const piece = i === 0 ? part : `${separator}${part}`;
     if (i > 0 && displayWidth(line) + displayWidth(piece) > width) {
       lines.push(line + separator.trimEnd());
-      line = `${' '.repeat(displayWidth(head))}${part}`;
+      line = `${indent}${part}`;
     } else line += piece;
   }
   lines.push(line);

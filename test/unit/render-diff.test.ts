@@ -113,7 +113,7 @@ describe('long one-line values', () => {
       salt: SALT,
     });
     const text = renderDiffReport(r, plain, defaults);
-    expect(text).toContain(`  TOKEN:\n  - …${'a'.repeat(20)}NEW${'z'.repeat(76)}…\n  + …${'a'.repeat(20)}OLD${'z'.repeat(76)}…\n`);
+    expect(text).toContain(`  TOKEN:\n  - …${'a'.repeat(20)}NEW${'z'.repeat(75)}…\n  + …${'a'.repeat(20)}OLD${'z'.repeat(75)}…\n`);
   });
 });
 

@@ -89,7 +89,9 @@ describe('tables fit the terminal', () => {
     for (const width of [80, 120]) {
       const text = renderRestartReport(report, plain, {width});
       expect(widest(text), text).toBeLessThanOrEqual(width);
-      expect(text).toContain('deployment/checkout-service-with-a-long-name   would restart');
+      // At 80 columns the name gives up room before USES goes below a readable width; at 120 both fit.
+      if (width === 120) expect(text).toContain('deployment/checkout-service-with-a-long-name   would restart');
+      else expect(text).toMatch(/^deployment\/checkout-service-with-a-lo… +would restart +1 +app:$/m);
       // No room for a REASON column: the reason goes under its row, whole.
       expect(text).not.toMatch(/REASON/);
       expect(text).toMatch(/^ {2}↳ updateStrategy OnDelete: pods are replaced only when deleted;/m);
@@ -129,7 +131,7 @@ describe('tables fit the terminal', () => {
           : /^~ FEATURE_.*….*ENABLED +different +false → true$/,
       );
       // Cut, the two URLs still differ where they differ; now → after.
-      expect(names[1]).toMatch(/global.* → .*eu/);
+      expect(names[1]).toMatch(/glob.* → .*eu/);
       expect(names[2]).toMatch(/^\+ NEW_KEY +missing in target +x$/);
       expect(names[3]).toMatch(/^- OLD_KEY +missing in source +y$/);
     }
