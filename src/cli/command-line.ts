@@ -84,6 +84,30 @@ function commandWords(words: string[], manifest: CompletionManifest): {words: st
   }
   const chosen = [first];
   while (chosen.length < words.length && manifest.commands[[...chosen, words[chosen.length]].join(':')]) chosen.push(words[chosen.length]);
+  const next = words[chosen.length];
+  const parent = [PROGRAM, ...chosen].join(' ');
+  const subcommands = ids
+    .filter((id) => id.startsWith(`${chosen.join(':')}:`))
+    .map((id) => id.split(':')[chosen.length])
+    .filter((word, i, all) => all.indexOf(word) === i)
+    .sort();
+  if (next !== undefined && !next.startsWith('-') && subcommands.length > 0) {
+    const guess = suggest(next, subcommands);
+    // A topic alone (controller) runs nothing: any word after it must name one of its commands.
+    // After a command that also has subcommands (fanout), a word near one of them is that mistyped.
+    if (!manifest.commands[chosen.join(':')] || (guess && !next.includes('/'))) {
+      return {
+        error: `unknown command "${next}" for "${parent}"${guess ? `: did you mean ${guess}?` : ''} (commands: ${subcommands.join(', ')})`,
+      };
+    }
+  }
+  const shape = manifest.commands[chosen.join(':')];
+  // A topic takes only a command (or --help); oclif would print the topic's help for anything else.
+  if (!shape && next?.startsWith('-') && next !== '--help' && next !== '-h')
+    return {error: unknownFlagMessage(next.split('=')[0], ['--help'], parent)};
+  // oclif reads a word after a command without arguments as a subcommand it cannot find.
+  if (shape && shape.args.length === 0 && !shape.variadic && next !== undefined && !next.startsWith('-'))
+    return {error: `unexpected argument "${next}": ${chosen.join(' ')} takes no arguments (see ${parent} --help)`};
   return {words: chosen};
 }
 

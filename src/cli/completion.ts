@@ -131,7 +131,7 @@ export function planCompletion(words: string[], manifest: CompletionManifest): C
   if (arg?.name === 'run_id') return {kind: 'runs', prefix: current};
   if (arg && arg.name !== 'name') return {kind: 'locations', word: current, selection};
   // Past the locations (diff's NAME...): object names, read where the first location (or the flags) points.
-  const source = positionals.length > 0 && command.args.length > 0 ? splitLocation(positionals[0]) : {};
+  const source = positionals.length > 0 && command.args[0]?.name === 'source' ? splitLocation(positionals[0]) : {};
   return {
     kind: 'objects',
     word: current,
@@ -262,6 +262,8 @@ export function renderCompletion(candidates: string[], directive: number): strin
 export interface CommandDefinition {
   summary?: string;
   strict?: boolean;
+  /** BaseCommand's variadic: read as strict = false. */
+  variadic?: boolean;
   args?: Record<string, {options?: readonly string[]; required?: boolean; default?: unknown}>;
   flags?: Record<string, FlagDefinition>;
 }
@@ -316,7 +318,7 @@ export function describeCommands(commands: Record<string, CommandDefinition>, in
       flags: Object.entries(command.flags ?? {})
         .map(([name, flag]) => describeFlag(id, name, flag, integerParse))
         .sort((a, b) => a.name.localeCompare(b.name)),
-      ...(command.strict === false ? {variadic: true as const} : {}),
+      ...(command.strict === false || command.variadic ? {variadic: true as const} : {}),
     };
   }
   return result;

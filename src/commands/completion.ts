@@ -1,6 +1,7 @@
 import {Args} from '@oclif/core';
 import {BaseCommand} from '../cli/base-command.js';
 import {SHELLS} from '../cli/completion-scripts.js';
+import {exitCodesHelp} from '../core/errors.js';
 import {runCompletionCommand} from './completion-run.js';
 
 export default class Completion extends BaseCommand {
@@ -8,11 +9,13 @@ export default class Completion extends BaseCommand {
 
   static override description = `Completes commands, flags, --context names from the kubeconfig, namespaces of the selected context (asked with a short timeout) and configmap/NAME, secret/NAME.
 
-kubectl 1.26 and later complete "kubectl configsync …" through an executable named kubectl_complete-configsync on the PATH; "completion kubectl" prints it. The npm package installs it already.`;
+kubectl 1.26 and later complete "kubectl configsync …" through an executable named kubectl_complete-configsync on the PATH; "completion kubectl" prints it. The npm package installs it already.
+
+${exitCodesHelp([0, 2], {0: 'printed', 2: 'usage error: unknown shell'})}`;
 
   static override examples = [
-    {description: 'bash, for this shell', command: 'source <(kubectl configsync completion bash)'},
-    {description: 'zsh, for this shell (after compinit)', command: 'source <(kubectl configsync completion zsh)'},
+    {description: 'bash, for this shell', command: '$ source <(kubectl configsync completion bash)'},
+    {description: 'zsh, for this shell (after compinit)', command: '$ source <(kubectl configsync completion zsh)'},
     {description: 'fish, for this shell', command: 'kubectl configsync completion fish | source'},
     {
       description: 'kubectl plugin completion, for a binary install',

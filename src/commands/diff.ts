@@ -16,7 +16,11 @@ Secret values are never printed unless --show-secrets: a short salted fingerprin
 
 Ignore rules (--ignore-key, --ignore-object, or .configsync.yaml found upward from the working directory) report expected differences separately; they never make the exit code 1.
 
-${exitCodesHelp([0, 1, 2, 3, 4, 130], {0: 'the locations hold the same', 4: 'a location could not be read (the others were compared)'})}`;
+${exitCodesHelp([0, 1, 2, 3, 4, 130], {
+  0: 'the locations hold the same',
+  2: 'usage error: bad flag, location, name or kubeconfig',
+  4: 'a location could not be read (the others were compared)',
+})}`;
 
   static override examples = [
     {description: 'Two namespaces in the current context', command: 'kubectl configsync diff staging prod'},
@@ -38,7 +42,7 @@ ${exitCodesHelp([0, 1, 2, 3, 4, 130], {0: 'the locations hold the same', 4: 'a l
     },
   ];
 
-  static override strict = false;
+  static override variadic = true;
 
   static override usage = ['diff SOURCE TARGET [NAME...] [flags]', 'diff LOCATION LOCATION LOCATION... [NAME...] [flags]'];
 

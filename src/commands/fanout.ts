@@ -11,7 +11,11 @@ export default class Fanout extends BaseCommand {
 
 It plans first: the plan is shown, then confirmed (or --yes). A second run writes nothing. With --watch it keeps running and reconciles on every change.
 
-${exitCodesHelp([0, 2, 3, 4, 5, 130], {0: 'every copy written or already in sync'})}`;
+${exitCodesHelp([0, 2, 3, 4, 5, 130], {
+  0: 'every copy written or already in sync',
+  2: 'usage error: bad flag, object, namespace selector or kubeconfig',
+  3: 'cluster or API error: unreachable, forbidden, conflict',
+})}`;
 
   static override examples = [
     {
@@ -43,7 +47,7 @@ ${exitCodesHelp([0, 2, 3, 4, 5, 130], {0: 'every copy written or already in sync
   static override usage = 'fanout configmap/NAME|secret/NAME -n SOURCE_NAMESPACE [targets] [flags]';
 
   static override args = {
-    object: Args.string({description: 'the source: configmap/NAME or secret/NAME'}),
+    object: Args.string({description: 'the source: configmap/NAME or secret/NAME (none with --from-annotations)'}),
   };
 
   static override flags = {

@@ -1,4 +1,4 @@
-import {Flags} from '@oclif/core';
+import {Args, Flags} from '@oclif/core';
 import {BaseCommand} from '../cli/base-command.js';
 import {kubeFlags, outputFlags, outputFormatFlag, restartFlags, writeFlags} from '../cli/flags.js';
 import {exitCodesHelp} from '../core/errors.js';
@@ -13,7 +13,11 @@ With --keys only workloads that read one of those keys are restarted: envFrom an
 
 Workloads that only mount the object as a volume without subPath get new files from the kubelet: they need no restart and are listed as "no restart needed" (--no-skip-volume-only restarts them too, for programs that read their files only at start). Paused Deployments are refused, as kubectl does.
 
-${exitCodesHelp([0, 2, 3, 4, 5, 130], {0: 'restarted (or nothing to restart)'})}`;
+${exitCodesHelp([0, 2, 3, 4, 5, 130], {
+  0: 'restarted (or nothing to restart)',
+  2: 'usage error: bad flag, object, selector or kubeconfig',
+  4: 'partial failure: some workloads were not restarted (see the report)',
+})}`;
 
   static override examples = [
     {description: 'Restart what reads a ConfigMap', command: 'kubectl configsync restart configmap/app -n prod'},
@@ -32,9 +36,13 @@ ${exitCodesHelp([0, 2, 3, 4, 5, 130], {0: 'restarted (or nothing to restart)'})}
     },
   ];
 
-  static override strict = false;
+  static override variadic = true;
 
   static override usage = 'restart (configmap|secret)/NAME... [flags]';
+
+  static override args = {
+    object: Args.string({description: 'what changed: configmap/NAME or secret/NAME (any number)'}),
+  };
 
   static override flags = {
     ...kubeFlags,

@@ -15,7 +15,11 @@ Every update is conditional on the resourceVersion that was read: if the target 
 
 A plan saved with "diff -o json" or "sync --dry-run=client -o json" can be applied later with --plan: exactly what it lists is written, and objects whose source or target changed since are refused.
 
-${exitCodesHelp([0, 2, 3, 4, 5, 130], {0: 'written (or nothing to write)'})}
+${exitCodesHelp([0, 2, 3, 4, 5, 130], {
+  0: 'written (or nothing to write)',
+  2: 'usage error: bad flag, location, name, kubeconfig or plan',
+  3: 'cluster or API error: unreachable, forbidden, conflict, stale plan',
+})}
   (sync: 3 when nothing could be written because objects failed or were refused, 4 when some were written and some failed)`;
 
   static override examples = [
@@ -29,13 +33,14 @@ ${exitCodesHelp([0, 2, 3, 4, 5, 130], {0: 'written (or nothing to write)'})}
     },
   ];
 
-  static override strict = false;
+  static override variadic = true;
 
   static override usage = ['sync SOURCE TARGET [NAME...] [flags]', 'sync --plan FILE [flags]'];
 
   static override args = {
     source: Args.string({description: 'where the desired configuration lives'}),
     target: Args.string({description: 'where it is written'}),
+    name: Args.string({description: 'objects to sync: NAME, configmap/NAME or secret/NAME (any number; default: all)'}),
   };
 
   static override flags = {

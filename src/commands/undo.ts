@@ -13,7 +13,12 @@ undo decides from what each object holds now, not from what the run reported, so
 
 Journals hold Secret values: --prune AGE deletes those of runs older than AGE (e.g. 30d, 12h).
 
-${exitCodesHelp([0, 2, 3, 4, 5, 130], {0: 'restored (or nothing to restore)'})}`;
+${exitCodesHelp([0, 2, 3, 4, 5, 130], {
+  0: 'restored (or nothing to restore)',
+  2: 'usage error: bad flag, run id or age',
+  3: 'cluster or API error: unreachable, forbidden, conflict',
+  4: 'partial failure: some objects were not restored (see the report)',
+})}`;
 
   static override examples = [
     {description: 'Recent runs', command: 'kubectl configsync undo --list'},

@@ -17,8 +17,8 @@ export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
 const EXIT_CODE_MEANINGS: Record<ExitCodeValue, string> = {
   0: 'success',
   1: 'differences found',
-  2: 'usage error: bad flag, location, name, selector or plan',
-  3: 'cluster or API error: unreachable, forbidden, conflict, stale plan',
+  2: 'usage error: bad flag, argument or kubeconfig',
+  3: 'cluster or API error: unreachable, forbidden',
   4: 'partial failure: some targets failed (see the report)',
   5: 'declined at the confirmation prompt',
   130: 'interrupted (Ctrl-C or SIGTERM)',
@@ -30,6 +30,9 @@ const EXIT_CODE_MEANINGS: Record<ExitCodeValue, string> = {
  * its indent). `meanings` words a code the way that command means it.
  */
 export function exitCodesHelp(codes: ExitCodeValue[], meanings: Partial<Record<ExitCodeValue, string>> = {}): string {
+  for (const code of Object.keys(meanings)) {
+    if (!codes.includes(Number(code) as ExitCodeValue)) throw new Error(`exit code ${code} is worded but not listed`);
+  }
   const lines = codes.map((code) => `  ${String(code).padEnd(5)}${meanings[code] ?? EXIT_CODE_MEANINGS[code]}`);
   return ['EXIT CODES', ...lines].join('\n');
 }

@@ -80,3 +80,12 @@ export function middleCut(text: string, width: number): string {
   }
   return `${head}…${tail}`;
 }
+
+/** "VERB OBJECT in WHERE" within `width` columns: long names (253-character objects, ARNs) are cut in the middle. */
+export function progressLine(verb: string, object: string, where: string, width = Number.POSITIVE_INFINITY): string {
+  const line = `${verb} ${object} in ${where}`;
+  if (displayWidth(line) <= width) return line;
+  const room = Math.max(24, width - displayWidth(verb) - 5);
+  const objectRoom = Math.min(displayWidth(object), Math.max(12, room - Math.min(displayWidth(where), Math.floor(room / 2))));
+  return `${verb} ${middleCut(object, objectRoom)} in ${middleCut(where, Math.max(12, room - objectRoom))}`;
+}

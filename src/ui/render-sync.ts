@@ -174,6 +174,15 @@ function detailOf(object: ObjectResult): string {
   return shorten(object.keys.map((k) => `${sign[k.change]}${k.key}`).join(' '), 80);
 }
 
+/** Each object once, with how many locations when a run (a fanout) wrote it in several: "configmap/ca-bundle in 6 namespaces". */
+function objectsTouched(entries: RunRecord['entries']): string {
+  const where = new Map<string, Set<string>>();
+  for (const entry of entries)
+    where.set(objectRef(entry), (where.get(objectRef(entry)) ?? new Set()).add(`${entry.context}/${entry.namespace}`));
+  const parts = [...where].map(([ref, places]) => (places.size > 1 ? `${ref} in ${places.size} namespaces` : ref));
+  return parts.join(', ') || '-';
+}
+
 export function renderRunList(records: RunRecord[], theme: Theme, width?: number): string {
   if (records.length === 0) return 'No runs recorded.\n';
   const rows = records.map((r) => {
@@ -184,7 +193,7 @@ export function renderRunList(records: RunRecord[], theme: Theme, width?: number
       r.runId,
       r.createdAt.replace(/\.\d{3}Z$/, 'Z'),
       where,
-      touched.map((e) => objectRef(e)).join(', ') || '-',
+      objectsTouched(touched),
       r.undoneAt
         ? theme.dim(`undone ${r.undoneAt.replace(/\.\d{3}Z$/, 'Z')}`)
         : touched.length > 0
@@ -206,10 +215,11 @@ export function renderRunList(records: RunRecord[], theme: Theme, width?: number
 }
 
 export function renderUndoResult(result: UndoResult, theme: Theme, width?: number): string {
+  // Results are not changes (as in the sync result): only what needs a look is coloured.
   const outcome = {
     failed: theme.warning('failed'),
-    restored: theme.changed(actionWord('restore', false)),
-    'would-restore': theme.changed(actionWord('restore', true)),
+    restored: actionWord('restore', false),
+    'would-restore': actionWord('restore', true),
     skipped: theme.same('skipped'),
   };
   const rows = result.objects.map((o) =>

@@ -81,7 +81,7 @@ describe('diff between two namespaces of one cluster', () => {
     expect(out).toMatch(/^ {2}\+ ONLY_SRC +missing in target +- +1$/m);
     expect(out).toMatch(/^ {2}- ONLY_DST +missing in source +2 +-$/m);
     expect(out).toMatch(/^ {4}SAME +identical +x +x$/m);
-    expect(out).toMatch(/^ {2}~ app\.yaml +different +…rt: 8080↵ {2}t… +…rt: 9090↵ {2}t…$/m);
+    expect(out).toMatch(/^ {2}~ app\.yaml +different +…rt: 8080↵ {2}… +…rt: 9090↵ {2}…$/m);
     // Target now → target after a sync.
     expect(out).toContain('    ~ server.port: 8080 → 9090');
     expect(out).toContain('    ~ features.cart: false → true');
@@ -91,7 +91,8 @@ describe('diff between two namespaces of one cluster', () => {
     expect(out).toMatch(/^ {2}~ logo\.bin \(binary\) +different +4 B [0-9a-f]{10,} +4 B [0-9a-f]{10,}$/m);
     expect(out).toMatch(/^ {4}same\.bin \(binary\) +identical/m);
     expect(out).toMatch(/^configmap\/only-src {3}\+ missing in target$/m);
-    expect(out).toMatch(/^configmap\/only-dst {3}- missing in source$/m);
+    // sync never deletes an object the source lacks: it is shown as kept, its keys as they stay.
+    expect(out).toMatch(/^configmap\/only-dst {3}missing in source: sync leaves it$/m);
     expect(out).not.toContain('kube-root-ca.crt');
   });
 
@@ -251,7 +252,7 @@ describe('locations', () => {
     const result = await runCli(['diff', `alpha/${same}`, `beta/${far}`]);
     expect(result.code).toBe(1);
     expect(result.stdout).toContain(`ConfigMaps: alpha/${same} → beta/${far}`);
-    expect(result.stdout).toMatch(/^configmap\/only-far {3}- missing in source$/m);
+    expect(result.stdout).toMatch(/^configmap\/only-far {3}missing in source: sync leaves it$/m);
   });
 
   it('reads a bare NAMESPACE in the current (or --context) context, and --from/--to overrides', async () => {

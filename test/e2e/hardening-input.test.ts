@@ -1,14 +1,16 @@
 // Bad input, table-driven: every case runs the built CLI against the test bed and
 // checks the exit code, one error line on stderr naming what was wrong, no stack
 // trace, and (with an in-process snapshot of resourceVersions) that nothing was written.
-import {mkdtempSync, rmSync, writeFileSync} from 'node:fs';
+import {mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {Tally, recordFigures} from '../support/reliability.js';
 import {adminRequest, makeTestTls, snapshot, clusterAccess, type TestTls} from './fault-proxy.js';
 import {closedPort, kubeconfigWith, silentServer} from './kubeconfigs.js';
-import {createNamespaces, kubeconfig, kubectl, runCli, uniqueName, type RunResult} from './support.js';
+import type {CompletionManifest} from '../../src/cli/completion.js';
+import {badCommandLines, OCLIF_PHRASES} from '../support/bad-command-lines.js';
+import {createNamespaces, kubeconfig, kubectl, repoRoot, runCli, uniqueName, type RunResult} from './support.js';
 import {runOnTerminal} from './terminal.js';
 
 const src = uniqueName('hard-src');
@@ -204,9 +206,21 @@ const cases: Case[] = [
     error: /source and target are the same place/,
     only: true,
   },
-  {name: 'missing TARGET', args: ['diff', S], code: 2, error: /^error: missing TARGET \(see --help\)$/m, only: true},
+  {
+    name: 'missing TARGET',
+    args: ['diff', S],
+    code: 2,
+    error: /^error: missing TARGET \(see kubectl configsync diff --help\)$/m,
+    only: true,
+  },
   // The argument's description wraps onto a second line in oclif's message: only the name is named.
-  {name: 'missing SHELL', args: ['completion'], code: 2, error: /^error: missing SHELL \(see --help\)$/m, only: true},
+  {
+    name: 'missing SHELL',
+    args: ['completion'],
+    code: 2,
+    error: /^error: missing SHELL \(see kubectl configsync completion --help\)$/m,
+    only: true,
+  },
   {
     name: 'unknown command',
     args: ['difff', S, D],
@@ -334,7 +348,7 @@ const cases: Case[] = [
     name: 'conflicting flags --keys and --all',
     args: ['sync', S, D, '--keys', 'A', '--all', '--yes'],
     code: 2,
-    error: /--all=true cannot also be provided when using --keys/,
+    error: /^error: --all and --keys cannot be used together$/,
     only: true,
   },
   {
@@ -348,7 +362,7 @@ const cases: Case[] = [
     name: 'conflicting flags --delete and --watch',
     args: ['fanout', 'configmap/app', '-n', src, '--delete', '--watch', '--yes'],
     code: 2,
-    error: /cannot also be provided when using/,
+    error: /^error: --watch and --delete cannot be used together$/,
     only: true,
   },
   {name: 'unknown output format', args: ['diff', S, D, '-o', 'xml'], code: 2, error: /xml/, only: true},
@@ -551,6 +565,65 @@ describe('bad input', () => {
       if (JSON.stringify(after) !== JSON.stringify(before)) tally.add('writes');
       expect(after, 'nothing may be written').toEqual(before);
       tally.add('passed');
+    });
+  }
+});
+
+/** Usage errors found in review, with the words they must now have. */
+const reviewedUsageErrors: Array<[string[], RegExp]> = [
+  [['controller', 'rn'], /^error: unknown command "rn" for "kubectl configsync controller": did you mean run\?/],
+  [['controller', 'manifests'], /^error: required flag --namespace not set/],
+  [['fanout', 'stats', 'configmap/x', '-n', 'y'], /^error: unknown command "stats" for "kubectl configsync fanout": did you mean status\?/],
+  [['undo', '--prune'], /^error: flag needs an argument: --prune$/],
+  [['diff', 'a', 'b', '--ignore-key'], /^error: flag needs an argument: --ignore-key$/],
+  [['undo', 'a', 'b', 'c'], /^error: unexpected arguments "b", "c": undo takes at most 1 argument \(\[RUN_ID\]\)/],
+  [['completion', 'bsh'], /^error: invalid argument "bsh" for SHELL: must be one of bash, zsh, fish, kubectl: did you mean bash\?$/],
+  [['diff', 'a', 'b', '-o', 'json', '-o', 'yaml'], /^error: flag --output given more than once/],
+  [['restart', 'configmap/x', '-A', '-n', 'foo'], /^error: --namespace and --all-namespaces cannot be used together$/],
+  [['version', 'x'], /^error: unexpected argument "x": version takes no arguments/],
+];
+
+const OCLIF_WORDING = new RegExp(OCLIF_PHRASES.map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'));
+
+/** One usage error: exit 2, nothing on stdout, one `error:` line in the tool's words. */
+function expectUsageError(result: RunResult, pattern: RegExp, suggestion?: string): void {
+  const detail = `stdout:\n${result.stdout}\nstderr:\n${result.stderr}`;
+  expect(result.code, detail).toBe(2);
+  expect(result.stdout, detail).toBe('');
+  const lines = result.stderr.trimEnd().split('\n');
+  expect(lines, detail).toHaveLength(1);
+  expect(lines[0], detail).toMatch(/^error: /);
+  expect(lines[0], detail).toMatch(pattern);
+  expect(lines[0], detail).not.toMatch(OCLIF_WORDING);
+  if (suggestion) expect(lines[0], detail).toContain(`did you mean ${suggestion}?`);
+}
+
+// Each line runs twice: as main.ts runs it (the manifest's parser, falling back to oclif for what
+// it cannot read) and through oclif alone (KUBECTL_CONFIGSYNC_NO_FAST_PATH=1); both must agree.
+describe('usage errors of every command, by both parsers', () => {
+  const manifest = JSON.parse(readFileSync(join(repoRoot, 'dist', 'completion.json'), 'utf8')) as CompletionManifest;
+  const generated = badCommandLines(manifest).map((c) => ({
+    name: c.name,
+    args: c.args,
+    pattern: new RegExp(c.names.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')),
+    suggestion: c.suggestion,
+  }));
+  const reviewed = reviewedUsageErrors.map(([args, pattern]) => ({
+    name: `review: ${args.join(' ')}`,
+    args,
+    pattern,
+    suggestion: undefined,
+  }));
+  for (const c of [...reviewed, ...generated]) {
+    it(`${c.name}: ${c.args.join(' ')}`, async () => {
+      const env = {XDG_STATE_HOME: stateHome};
+      const [direct, oclif] = await Promise.all([
+        runCli(c.args, {env, timeoutMs: 30_000}),
+        runCli(c.args, {env: {...env, KUBECTL_CONFIGSYNC_NO_FAST_PATH: '1'}, timeoutMs: 30_000}),
+      ]);
+      expectUsageError(direct, c.pattern, c.suggestion);
+      expectUsageError(oclif, c.pattern, c.suggestion);
+      expect(oclif.stderr).toBe(direct.stderr);
     });
   }
 });

@@ -29,7 +29,7 @@ async function oclifReading(id: Id, words: string[]): Promise<Reading | {error: 
     const out = await Parser.parse(words, {
       flags: command.flags ?? {},
       args: command.args ?? {},
-      strict: command.strict,
+      strict: command.strict !== false && !('variadic' in command && command.variadic),
       context: undefined,
     });
     return {flags: withoutUndefined(out.flags), args: withoutUndefined(out.args), argv: out.argv};

@@ -10,7 +10,7 @@ import {planSync, type SyncSelection} from '../../src/core/sync-plan.js';
 import type {ConfigObject} from '../../src/core/types.js';
 import {summarizeUndo, type UndoResult} from '../../src/core/undo-plan.js';
 import {displayWidth} from '../../src/ui/columns.js';
-import {journalSaved, renderWarning, wrapUnder} from '../../src/ui/messages.js';
+import {fromTo, journalSaved, progressLine, renderWarning, wrapUnder} from '../../src/ui/messages.js';
 import {answerText, objectChoiceNames} from '../../src/ui/prompts.js';
 import {renderFleetReport} from '../../src/ui/render-fleet.js';
 import {renderSyncPlan, renderUndoResult} from '../../src/ui/render-sync.js';
@@ -133,6 +133,20 @@ describe('lines fit the width they are given', () => {
     const id = '20260101-000000-abcdef';
     expect(journalSaved(id)).toBe(`journal saved as run ${id}; undo with: kubectl configsync undo ${id}`);
     expect(journalSaved(id, 80)).toBe(`journal saved as run ${id}\nundo with: kubectl configsync undo ${id}`);
+  });
+
+  it('headings and progress lines with long context and object names fit, cut in the middle', () => {
+    const arn = 'arn:aws:eks:eu-west-1:123456789012:cluster/payments-production-primary';
+    const name = `configmap/${'n'.repeat(253)}`;
+    for (const width of WIDTHS) {
+      const heading = fromTo('ConfigMaps: ', `${arn}/payments-staging`, `${arn}/payments-production`, width);
+      expect(heading.filter((line) => displayWidth(line) > width)).toEqual([]);
+      expect(heading.join('\n')).toContain('→ ');
+      const progress = progressLine('updating (server dry run)', name, `${arn}/payments-production`, width);
+      expect(displayWidth(progress), progress).toBeLessThanOrEqual(width);
+      expect(progress).toMatch(/^updating \(server dry run\) configmap\/n+…n+ in arn:aws.*…/);
+    }
+    expect(fromTo('ConfigMaps: ', 'alpha/a', 'beta/b', 80)).toEqual(['ConfigMaps: alpha/a → beta/b']);
   });
 
   it('every 80-column golden of a whole command fits 80 columns', () => {

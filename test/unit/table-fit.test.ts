@@ -47,6 +47,19 @@ describe('tables fit the terminal', () => {
     file: '/tmp/run.jsonl',
   });
 
+  it('undo --list: an object a fanout wrote in many namespaces is listed once, with how many', () => {
+    const fanout: RunRecord = {
+      ...record(0),
+      command: 'fanout',
+      source: undefined,
+      target: undefined,
+      entries: ['a', 'b', 'c'].map((ns) => ({kind: 'ConfigMap', name: 'ca-bundle', namespace: ns, context: 'alpha'})) as never,
+    };
+    const text = renderRunList([fanout], plain, 200);
+    expect(text).toContain('configmap/ca-bundle in 3 namespaces');
+    expect(text.match(/configmap\/ca-bundle/g)).toHaveLength(1);
+  });
+
   it('undo --list: OBJECTS whole when there is room, cut with "…" when not, never past the width', () => {
     const roomy = renderRunList([record(2)], plain, 200);
     expect(roomy).toContain('configmap/config-0, configmap/config-1');

@@ -1,3 +1,5 @@
+import {progressLine} from '../../ui/messages.js';
+import {outputWidth} from '../../ui/width.js';
 import type {ClusterApi} from '../../core/cluster-api.js';
 import {DIFF_API_VERSION} from '../../core/diff.js';
 import type {ObjectOutcome, ObjectResult, SyncResult, SyncResultSummary} from '../../core/contracts/sync-result.js';
@@ -104,7 +106,12 @@ export async function applySync(plan: SyncPlan, writes: PlannedWrite[], cluster:
         continue;
       }
       options.onProgress?.(
-        `${verbOf(object.action, options.dryRun)} ${objectRef(object)} in ${plan.target.context}/${plan.target.namespace}`,
+        progressLine(
+          verbOf(object.action, options.dryRun),
+          objectRef(object),
+          `${plan.target.context}/${plan.target.namespace}`,
+          outputWidth({stream: process.stderr}),
+        ),
       );
       try {
         const written = await writeOne(write, cluster, writer);

@@ -1,11 +1,14 @@
 import {Flags} from '@oclif/core';
 import {BaseCommand} from '../../cli/base-command.js';
+import {exitCodesHelp} from '../../core/errors.js';
 import {runManifestsCommand} from './manifests-run.js';
 
 export default class ControllerManifests extends BaseCommand {
   static override summary = 'Print the manifests that install the controller (RBAC, Deployment, Service).';
 
-  static override description = `Prints YAML (or JSON) for kubectl apply: a ServiceAccount, least-privilege RBAC, a Deployment of 2 replicas running "controller run --leader-elect" (probes, resource requests, non-root, read-only root filesystem), a Service for its metrics and, with --service-monitor, a Prometheus Operator ServiceMonitor. Arguments after -- are passed to "controller run" (named sources and their target flags). The namespace must exist.`;
+  static override description = `Prints YAML (or JSON) for kubectl apply: a ServiceAccount, least-privilege RBAC, a Deployment of 2 replicas running "controller run --leader-elect" (probes, resource requests, non-root, read-only root filesystem), a Service for its metrics and, with --service-monitor, a Prometheus Operator ServiceMonitor. Arguments after -- are passed to "controller run" (named sources and their target flags). The namespace must exist.
+
+${exitCodesHelp([0, 2], {0: 'printed', 2: 'usage error: bad flag or value'})}`;
 
   static override examples = [
     {
@@ -27,7 +30,7 @@ export default class ControllerManifests extends BaseCommand {
   static override strict = false;
 
   static override flags = {
-    namespace: Flags.string({char: 'n', description: 'namespace the controller runs in (required)', required: true}),
+    namespace: Flags.string({char: 'n', description: 'namespace the controller runs in', required: true}),
     image: Flags.string({description: 'container image (default: kubectl-configsync:VERSION, as the Dockerfile builds it)'}),
     'from-annotations': Flags.boolean({description: 'reconcile every Kubed-annotated source (controller run --from-annotations)'}),
     'service-monitor': Flags.boolean({description: 'also print a ServiceMonitor (needs the Prometheus Operator CRDs)'}),

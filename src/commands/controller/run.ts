@@ -11,7 +11,12 @@ export default class ControllerRun extends BaseCommand {
 
 In a pod it uses the service account; --kubeconfig/--context otherwise. With --leader-elect only the holder of a coordination.k8s.io Lease writes; a standby takes over when the leader stops renewing, and the leader releases the Lease on SIGTERM. --metrics-bind-address serves /metrics, /healthz and /readyz. Install with "kubectl configsync controller manifests".
 
-${exitCodesHelp([0, 2, 3, 130], {0: 'stopped by SIGTERM or SIGINT after finishing its writes', 3: 'could not reach the cluster or lost the Lease'})}`;
+${exitCodesHelp([0, 2, 3, 130], {
+  0: 'stopped by SIGTERM: writes finished, Lease released',
+  2: 'usage error: bad flag, object, duration or kubeconfig',
+  3: 'could not reach the cluster or lost the Lease',
+  130: 'stopped by Ctrl-C (SIGINT): writes finished, Lease released',
+})}`;
 
   static override examples = [
     {description: 'Kubed migration, in a cluster', command: 'kubectl configsync controller run --from-annotations --leader-elect'},

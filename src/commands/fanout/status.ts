@@ -17,7 +17,12 @@ export default class FanoutStatus extends BaseCommand {
 
 Without target flags it only audits the copies it finds. Exit 1 when any copy is not in sync (or missing).
 
-${exitCodesHelp([0, 1, 2, 3, 4], {0: 'every copy in sync', 1: 'a copy is not in sync, or missing', 4: 'a context could not be read'})}`;
+${exitCodesHelp([0, 1, 2, 3, 4, 130], {
+  0: 'every copy in sync',
+  1: 'a copy is not in sync, or missing',
+  2: 'usage error: bad flag, object, namespace selector or kubeconfig',
+  4: 'a context could not be read (the others were audited)',
+})}`;
 
   static override examples = [
     {description: 'Copies in the current cluster', command: 'kubectl configsync fanout status configmap/ca-bundle -n platform'},
