@@ -1,5 +1,5 @@
 import {existsSync, readFileSync} from 'node:fs';
-import {dirname, join, resolve} from 'node:path';
+import {dirname, isAbsolute, join, relative, resolve} from 'node:path';
 import {load as loadYaml} from 'js-yaml';
 import type {ErrorObject, ValidateFunction} from 'ajv';
 import {describeParseError, UsageError} from '../core/errors.js';
@@ -31,14 +31,14 @@ export async function loadRulesFile(path: string | undefined, cwd = process.cwd(
   try {
     text = readFileSync(file, 'utf8');
   } catch (error) {
-    throw new UsageError(`rules file ${file}: ${(error as Error).message.split('\n')[0]}`);
+    throw new UsageError(`rules file ${shownPath(file)}: ${(error as Error).message.split('\n')[0]}`);
   }
   let parsed: unknown = null;
   try {
     // An empty file (or only comments) is an empty rule set.
     if (!/^\s*(#.*\s*)*$/.test(text)) parsed = loadYaml(text);
   } catch (error) {
-    throw new UsageError(`rules file ${file} is ${describeParseError(error, 'JSON or YAML')}`);
+    throw new UsageError(`rules file ${shownPath(file)} is ${describeParseError(error, 'JSON or YAML')}`);
   }
   return {...parseRules(parsed, file, await rulesValidator()), file};
 }
@@ -54,7 +54,7 @@ async function rulesValidator(): Promise<ValidateFunction> {
 }
 
 export function parseRules(parsed: unknown, file: string, validate: ValidateFunction): IgnoreRules {
-  if (!validate(parsed)) throw new UsageError(`rules file ${file}: ${describeSchemaError(validate.errors ?? [], parsed)}`);
+  if (!validate(parsed)) throw new UsageError(`rules file ${shownPath(file)}: ${describeSchemaError(validate.errors ?? [], parsed)}`);
   const ignore = (parsed as {ignore?: {keys?: string[] | null; objects?: string[] | null} | null} | null)?.ignore;
   return {keys: ignore?.keys ?? [], objects: ignore?.objects ?? []};
 }
@@ -97,7 +97,13 @@ export function unmatchedRules(rules: RulesFile, objects: Array<{name: string; k
     if (!objects.some((o) => o.keys.some((key) => isKeyIgnored({keys: [pattern], objects: []}, o.name, key))))
       warnings.push(`ignore.keys "${pattern}"`);
   }
-  return warnings.map((rule) => `warning: rules file ${rules.file}: ${rule} matched nothing in this run`);
+  return warnings.map((rule) => `warning: rules file ${shownPath(rules.file)}: ${rule} matched nothing in this run`);
+}
+
+/** A file under the working directory by its path from there (".configsync.yaml"), any other in full. */
+export function shownPath(file: string, cwd = process.cwd()): string {
+  const fromHere = relative(cwd, file);
+  return fromHere && !fromHere.startsWith('..') && !isAbsolute(fromHere) ? fromHere : file;
 }
 
 function findUpward(start: string): string | undefined {

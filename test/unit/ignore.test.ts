@@ -2,7 +2,7 @@ import {mkdirSync, mkdtempSync, rmSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {afterAll, describe, expect, it} from 'vitest';
-import {loadRulesFile, unmatchedRules} from '../../src/files/rules-file.js';
+import {loadRulesFile, shownPath, unmatchedRules} from '../../src/files/rules-file.js';
 import {UsageError} from '../../src/core/errors.js';
 import {isKeyIgnored, isObjectIgnored, mergeIgnoreRules} from '../../src/core/ignore.js';
 
@@ -90,6 +90,9 @@ describe('rules file', () => {
       {name: 'web', keys: ['DB_HOST', 'app.yaml']},
       {name: 'cache-local', keys: []},
     ]);
+    // Outside the working directory, the file is named in full; under it, from there (the same in every checkout).
+    expect(shownPath(join(process.cwd(), 'sub', 'r.yaml'))).toBe(join('sub', 'r.yaml'));
+    expect(shownPath('/elsewhere/r.yaml', '/work/here')).toBe('/elsewhere/r.yaml');
     expect(warnings).toEqual([
       `warning: rules file ${join(root, 'unused.yaml')}: ignore.objects "nothing" matched nothing in this run`,
       `warning: rules file ${join(root, 'unused.yaml')}: ignore.keys "LOG" matched nothing in this run`,
