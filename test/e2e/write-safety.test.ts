@@ -564,7 +564,7 @@ describe('journals are untrusted input', () => {
       expect(kept.stderr).toMatch(/^removed 0 run journals older than 1h\n$/);
       const pruned = await runCli(['undo', '--prune', '0s']);
       expect(pruned.code).toBe(0);
-      expect(pruned.stderr).toMatch(/^removed [1-9]\d* run journals? older than 0s:\n(  \S+\.jsonl\n)+$/);
+      expect(pruned.stderr).toMatch(/^removed [1-9]\d* run journals? older than 0s:\n( {2}\S+\.jsonl\n)+$/);
       expect(readdirSync(runsDir).filter((f) => f.endsWith('.jsonl'))).toEqual([]);
     } finally {
       await cleanup();
