@@ -1,3 +1,5 @@
+import {progressLine} from '../../ui/messages.js';
+import {outputWidth} from '../../ui/width.js';
 import {DeclinedError, ExitCode, InterruptedError, UsageError, type ExitCodeValue} from '../../core/errors.js';
 import {mayHaveWritten, type RunRecord} from '../../core/journal.js';
 import {objectRef} from '../../core/types.js';
@@ -73,8 +75,13 @@ export async function runUndo(store: RunStore, request: UndoRequest, io: UndoIo)
 
   const touched = record.entries.filter((e) => e.outcome !== 'failed' || e.mayBeAbsent);
   if (!request.yes && dryRun === 'none') {
+    // One object per line, each fitted: a list run together wraps mid-word on a terminal.
+    const width = outputWidth({stream: process.stderr});
     io.note(
-      `run ${record.runId} (${record.createdAt}) touched ${touched.map((e) => `${objectRef(e)} in ${e.context}/${e.namespace}`).join(', ')}`,
+      [
+        `run ${record.runId} (${record.createdAt}) touched:`,
+        ...touched.map((e) => `  ${progressLine('', objectRef(e), `${e.context}/${e.namespace}`, width - 2).trimStart()}`),
+      ].join('\n'),
     );
     if (!(await io.confirm(`Restore ${touched.length} object${touched.length === 1 ? '' : 's'}?`))) throw new DeclinedError();
   }
