@@ -35,3 +35,23 @@ export function displayWidth(text: string): number {
 export function ownerColumn<T>(cells: T[], rows: Array<{owner?: unknown}>, index: number): T[] {
   return rows.some((r) => r.owner) ? cells : cells.filter((_, i) => i !== index);
 }
+
+/**
+ * A name in at most `width` columns: its start and its end with "…" between, `headShare` of the
+ * room for the start. Columns, not characters: a wide character is never half shown.
+ */
+export function cutInMiddle(text: string, width: number, headShare: number): string {
+  if (displayWidth(text) <= width) return text;
+  const chars = [...text];
+  let head = '';
+  for (const char of chars) {
+    if (displayWidth(head + char) > Math.ceil((width - 1) * headShare)) break;
+    head += char;
+  }
+  let tail = '';
+  for (const char of chars.slice([...head].length).reverse()) {
+    if (displayWidth(head + char + tail) > width - 1) break;
+    tail = char + tail;
+  }
+  return `${head}…${tail}`;
+}

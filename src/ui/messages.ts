@@ -1,4 +1,4 @@
-import {displayWidth} from './columns.js';
+import {cutInMiddle, displayWidth} from './columns.js';
 import type {Theme} from './theme.js';
 
 export const WARNING_PREFIX = 'warning: ';
@@ -66,19 +66,7 @@ export function fromTo(head: string, from: string, to: string, width = Number.PO
 
 /** A name in at most `width` columns: its start and its end, "…" between (the end often tells names apart). */
 export function middleCut(text: string, width: number): string {
-  if (displayWidth(text) <= width) return text;
-  const chars = [...text];
-  let head = '';
-  for (const char of chars) {
-    if (displayWidth(head + char) > Math.ceil((width - 1) / 2)) break;
-    head += char;
-  }
-  let tail = '';
-  for (const char of chars.slice([...head].length).reverse()) {
-    if (displayWidth(head + char + tail) > width - 1) break;
-    tail = char + tail;
-  }
-  return `${head}…${tail}`;
+  return cutInMiddle(text, width, 1 / 2);
 }
 
 /** "VERB OBJECT in WHERE" within `width` columns: long names (253-character objects, ARNs) are cut in the middle. */

@@ -1,5 +1,6 @@
 import Table from 'cli-table3';
-import {displayWidth} from './columns.js';
+import {cutInMiddle, displayWidth} from './columns.js';
+import {wrapAtSpaces} from './messages.js';
 
 export interface TableOptions {
   indent?: string;
@@ -146,18 +147,7 @@ function cutPlain(text: string, width: number): string {
 
 /** Words of one line, wrapped to `width` columns; a word longer than that is cut. */
 export function wrapWords(text: string, width: number): string[] {
-  const lines: string[] = [];
-  let line = '';
-  for (const word of text.split(' ')) {
-    if (line && displayWidth(line) + 1 + displayWidth(word) > width) {
-      lines.push(line);
-      line = word;
-    } else {
-      line = line ? `${line} ${word}` : word;
-    }
-  }
-  lines.push(line);
-  return lines.map((l) => cutCell(l, width));
+  return wrapAtSpaces(text, width).map((l) => cutCell(l, width));
 }
 
 /** Shortens a value for a table cell: one line, at most `width` characters. */
@@ -261,20 +251,7 @@ export function showAround(text: string, at: number, width: number): string {
 
 /** Long names (EKS ARNs, long keys) often differ at the end: keep both ends. */
 export function shortenMiddle(text: string, width: number, headShare = 1 / 3): string {
-  if (displayWidth(text) <= width) return text;
-  const chars = [...text];
-  // Columns, not characters: a wide character never ends up half shown.
-  let head = '';
-  for (const char of chars) {
-    if (displayWidth(head + char) > Math.ceil((width - 1) * headShare)) break;
-    head += char;
-  }
-  let tail = '';
-  for (const char of chars.slice([...head].length).reverse()) {
-    if (displayWidth(head + char + tail) > width - 1) break;
-    tail = char + tail;
-  }
-  return `${head}…${tail}`;
+  return cutInMiddle(text, width, headShare);
 }
 
 /** "Summary: a · b · c", continued on indented lines at the separators so no line passes `width`. */

@@ -1,5 +1,6 @@
 // Honest previews (#17): every action of every command, rendered in every dry-run mode, says what
 // would happen and never what happened; rendered for real, it says what happened.
+import {undoResult} from './undo-fixtures.js';
 import {describe, expect, it} from 'vitest';
 import {diffLocations} from '../../src/core/diff.js';
 import {desiredCopy, planFanout, planFanoutDelete, type FanoutEntry, type SourceRef} from '../../src/core/fanout-plan.js';
@@ -7,7 +8,7 @@ import {planSync} from '../../src/core/sync-plan.js';
 import type {RestartReport, WorkloadOutcome} from '../../src/core/contracts/restart-report.js';
 import type {SyncResult} from '../../src/core/contracts/sync-result.js';
 import {NO_RESTART_NEEDED} from '../../src/core/restart-plan.js';
-import {summarizeUndo, type UndoResult} from '../../src/core/undo-plan.js';
+import type {UndoResult} from '../../src/core/undo-plan.js';
 import type {ConfigObject, Location} from '../../src/core/types.js';
 import {actionWord, countedAction, type ActionVerb} from '../../src/core/words.js';
 import {pruneNotes} from '../../src/actions/undo/undo-action.js';
@@ -73,24 +74,7 @@ describe('every preview and dry-run result says "would"', () => {
   });
 
   it('undo --dry-run=client|server', () => {
-    const undo = (dryRun: UndoResult['dryRun']): UndoResult => {
-      const objects = (['patch', 'delete', 'create'] as const).map((action, n) => ({
-        context: 'beta',
-        namespace: 'prod',
-        kind: 'ConfigMap' as const,
-        name: `cm-${n}`,
-        action,
-        outcome: dryRun === 'none' ? ('restored' as const) : ('would-restore' as const),
-      }));
-      return {
-        apiVersion: 'configsync.kubectl.dev/v1alpha1',
-        kind: 'UndoResult',
-        runId: 'r1',
-        dryRun,
-        summary: summarizeUndo(objects),
-        objects,
-      };
-    };
+    const undo = (dryRun: UndoResult['dryRun']) => undoResult(dryRun, ['patch', 'delete', 'create']);
     for (const dryRun of ['client', 'server'] as const) expect(claimsDone(renderUndoResult(undo(dryRun), theme))).toEqual([]);
     expect(renderUndoResult(undo('none'), theme)).toContain('3 restored');
   });

@@ -1,6 +1,7 @@
 // Every line the tool prints fits the columns it was given: the review before a sync, the fleet's
 // values against a baseline, summaries and warnings, and, over whole commands, every 80-column
 // golden. A line may pass the width only where one unbreakable word (a file path) is wider.
+import {undoResult} from './undo-fixtures.js';
 import {readdirSync, readFileSync} from 'node:fs';
 import {join} from 'node:path';
 import {describe, expect, it} from 'vitest';
@@ -8,7 +9,6 @@ import {diffLocations} from '../../src/core/diff.js';
 import {diffFleet} from '../../src/core/fleet.js';
 import {planSync, type SyncSelection} from '../../src/core/sync-plan.js';
 import type {ConfigObject} from '../../src/core/types.js';
-import {summarizeUndo, type UndoResult} from '../../src/core/undo-plan.js';
 import {displayWidth} from '../../src/ui/columns.js';
 import {fromTo, journalSaved, progressLine, renderWarning, wrapUnder} from '../../src/ui/messages.js';
 import {answerText, objectChoiceNames} from '../../src/ui/prompts.js';
@@ -92,22 +92,12 @@ describe('lines fit the width they are given', () => {
       'undo 20260101-000000-abcdef: would restore 3 (dry run: client, nothing written),\n' +
         '                             0 skipped, 0 failed',
     );
-    const objects = Array.from({length: 3}, (_, n) => ({
+    const undo = undoResult('client', ['patch', 'patch', 'patch'], {
       context: 'arn:aws:eks:eu-west-1:123456789012:cluster/production-payments',
       namespace: 'payments-production-eu-west-1',
-      kind: 'ConfigMap' as const,
-      name: `checkout-service-configuration-${n}`,
-      action: 'patch' as const,
-      outcome: 'would-restore' as const,
-    }));
-    const undo: UndoResult = {
-      apiVersion: 'configsync.kubectl.dev/v1alpha1',
-      kind: 'UndoResult',
       runId: '20260101-000000-abcdef',
-      dryRun: 'client',
-      summary: summarizeUndo(objects),
-      objects,
-    };
+      name: (n) => `checkout-service-configuration-${n}`,
+    });
     for (const width of WIDTHS) expect(tooWide(renderUndoResult(undo, colour, width), width)).toEqual([]);
   });
 

@@ -1,3 +1,4 @@
+import {undoResult} from './undo-fixtures.js';
 import {describe, expect, it} from 'vitest';
 import {diffLocations} from '../../src/core/diff.js';
 import {planSync, type SyncSelection} from '../../src/core/sync-plan.js';
@@ -6,7 +7,7 @@ import {keyPreview} from '../../src/ui/prompts.js';
 import {renderDiffReport} from '../../src/ui/render-diff.js';
 import {renderSyncPlan, renderUndoResult} from '../../src/ui/render-sync.js';
 import type {RestartReport} from '../../src/core/contracts/restart-report.js';
-import {summarizeUndo, type UndoResult} from '../../src/core/undo-plan.js';
+import type {UndoResult} from '../../src/core/undo-plan.js';
 import {renderRestartReport} from '../../src/ui/render-restart.js';
 import {createTheme} from '../../src/ui/theme.js';
 
@@ -87,24 +88,7 @@ describe('one visual language', () => {
 });
 
 describe('honest previews', () => {
-  const undo = (dryRun: UndoResult['dryRun']): UndoResult => {
-    const objects = [1, 2, 3].map((n) => ({
-      context: 'beta',
-      namespace: 'prod',
-      kind: 'ConfigMap' as const,
-      name: `cm-${n}`,
-      action: 'patch' as const,
-      outcome: dryRun === 'none' ? ('restored' as const) : ('would-restore' as const),
-    }));
-    return {
-      apiVersion: 'configsync.kubectl.dev/v1alpha1',
-      kind: 'UndoResult',
-      runId: 'r1',
-      dryRun,
-      summary: summarizeUndo(objects),
-      objects,
-    };
-  };
+  const undo = (dryRun: UndoResult['dryRun']) => undoResult(dryRun, ['patch', 'patch', 'patch']);
 
   it('a dry-run undo says "would restore", never "restored"', () => {
     for (const dryRun of ['client', 'server'] as const) {
