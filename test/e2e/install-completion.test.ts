@@ -175,8 +175,9 @@ describe('bash completion', () => {
         expect(await kubectl(['--context', 'alpha', 'get', 'configmap', 'web-settings', '-n', target, '-o', 'jsonpath={.data.A}'])).toBe(
           '4',
         );
-        // Newest first: run ids begin with their time (two in one second are ordered by their suffix).
-        expect(await complete(['kubectl-configsync', 'undo', ''])).toEqual([...runIds].sort().reverse());
+        // Newest first, by when each run was created (to the millisecond): the second sync, then the first,
+        // also when both began in the same second (their ids then differ only in the random suffix).
+        expect(await complete(['kubectl-configsync', 'undo', ''])).toEqual([...runIds].reverse());
         expect(await complete(['kubectl-configsync', 'undo', runIds[0].slice(0, -2)])).toEqual([runIds[0]]);
       } finally {
         await apply('alpha', configMap(nsA, 'web-settings', {A: '1'}));
