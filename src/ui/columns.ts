@@ -27,8 +27,25 @@ export function displayWidth(text: string): number {
 
   if (/^[\u0000-\u00ff]*$/.test(plain)) return plain.length;
   let width = 0;
-  for (const char of plain) width += WIDE.test(char) ? 2 : 1;
+  for (const char of plain) width += charWidth(char);
   return width;
+}
+
+/** Columns of one character (code point): two for East Asian wide characters and emoji. */
+export function charWidth(char: string): number {
+  return char.charCodeAt(0) < 0x1100 ? 1 : WIDE.test(char) ? 2 : 1;
+}
+
+/** The longest start of `chars` within `width` columns, counted as it goes (cutting is on the render path of every cell). */
+export function takeColumns(chars: Iterable<string>, width: number): string {
+  let out = '';
+  let used = 0;
+  for (const char of chars) {
+    used += charWidth(char);
+    if (used > width) break;
+    out += char;
+  }
+  return out;
 }
 
 /** The OWNER column (at `index`) only when some row has an owner: tables of unowned targets stay as they were. */
@@ -43,15 +60,7 @@ export function ownerColumn<T>(cells: T[], rows: Array<{owner?: unknown}>, index
 export function cutInMiddle(text: string, width: number, headShare: number): string {
   if (displayWidth(text) <= width) return text;
   const chars = [...text];
-  let head = '';
-  for (const char of chars) {
-    if (displayWidth(head + char) > Math.ceil((width - 1) * headShare)) break;
-    head += char;
-  }
-  let tail = '';
-  for (const char of chars.slice([...head].length).reverse()) {
-    if (displayWidth(head + char + tail) > width - 1) break;
-    tail = char + tail;
-  }
+  const head = takeColumns(chars, Math.ceil((width - 1) * headShare));
+  const tail = [...takeColumns(chars.slice([...head].length).reverse(), width - 1 - displayWidth(head))].reverse().join('');
   return `${head}…${tail}`;
 }

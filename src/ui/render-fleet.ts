@@ -219,11 +219,12 @@ function renderValues(report: FleetReport, baseline: number, theme: Theme, optio
 
       const base = baseline >= 0 && object.cells[baseline] !== null ? key.groups.find((g) => g.group === key.cells[baseline]) : undefined;
       const baselineHasObject = baseline >= 0 && object.cells[baseline] !== null;
+      const texts = baselineHasObject ? undefined : oneLineTexts(key.groups);
       for (const group of key.groups) {
         if (!baselineHasObject || group === base) {
           const room = group === base ? valueWidth - BASELINE_NOTE.length : valueWidth;
           // Without a baseline, each value is told apart from the others: where it differs, and escaped where it reads alike.
-          const shown = groupValue(group, options.fullValues === true, room, baselineHasObject ? [] : key.groups);
+          const shown = groupValue(group, options.fullValues === true, room, baselineHasObject ? undefined : texts);
           lines.push(`    ${group.group}  ${shown}${group === base ? theme.dim(BASELINE_NOTE) : ''}`);
           continue;
         }
@@ -284,9 +285,10 @@ function towardBaseline(
 /**
  * A group's value. Cut to one line unless --full-values; a cut value says so, with its size
  * and a short hash of the whole (never of a Secret: those are masked), so two values that
- * are cut alike still print differently.
+ * are cut alike still print differently. Given the one-line texts of the key's values
+ * (oneLineTexts), it is told apart from them: cut around where it differs.
  */
-export function groupValue(group: FleetGroup, fullValues = false, width = 80, others: FleetGroup[] = []): string {
+export function groupValue(group: FleetGroup, fullValues = false, width = 80, texts?: Map<FleetGroup, string>): string {
   if (group.sha256) return `${group.size} B sha256:${group.sha256.slice(0, 12)}`;
   if (group.masked) return `*** (${group.fingerprint})`;
   const value = group.value ?? '';
@@ -295,9 +297,8 @@ export function groupValue(group: FleetGroup, fullValues = false, width = 80, ot
     const lines = markInvisible(value).split('\n');
     return lines.length === 1 ? lines[0] : ['|', ...lines.map((line) => `${VALUE_INDENT}${line}`)].join('\n');
   }
-  const whole = oneLineText(group, others);
+  const whole = texts?.get(group) ?? showValue(value, Number.MAX_SAFE_INTEGER);
   if (displayWidth(whole) <= width) return whole;
-  const differsAt = firstDifferenceFromOthers(group, others);
   // The note takes room too: the value and its note together fit the width. Where the full note
   // would leave the value too little room, the hint to --full-values goes first.
   const hash = sha256(value).slice(0, 8);
@@ -305,41 +306,46 @@ export function groupValue(group: FleetGroup, fullValues = false, width = 80, ot
   const note = notes.find((n) => width - displayWidth(n) >= MIN_CUT_VALUE_WIDTH) ?? notes[1];
   const room = Math.max(10, width - displayWidth(note));
   // Cut around where it differs from the other values when that is past what the start would show.
-  const shown = differsAt !== undefined && differsAt > room / 2 ? showAround(whole, differsAt, room) : shorten(whole, room);
-  return `${shown}${note}`;
+  const differsAt = texts
+    ? firstDifference(
+        whole,
+        [...texts].filter(([g]) => g !== group).map(([, text]) => text),
+      )
+    : 0;
+  return `${differsAt > room / 2 ? showAround(whole, differsAt, room) : shorten(whole, room)}${note}`;
 }
 
 /**
- * A value on one line as the tables show it (invisible characters marked, line ends as ↵).
- * Values that still read alike (a no-break space against a space) are shown with every
- * character outside printable ASCII escaped.
+ * Each value of a key on one line as the tables show it (invisible characters marked, line
+ * ends as ↵), computed once per key. Values that still read alike (a no-break space against a
+ * space) are shown with every character outside printable ASCII escaped.
  */
-function oneLineText(group: FleetGroup, others: FleetGroup[] = []): string {
-  const value = group.value ?? '';
-  const text = showValue(value, Number.MAX_SAFE_INTEGER);
-  const alike = others.some(
-    (o) =>
-      o !== group &&
-      o.value !== undefined &&
-      o.value !== value &&
-      showValue(o.value, Number.MAX_SAFE_INTEGER).normalize('NFKC') === text.normalize('NFKC'),
+function oneLineTexts(groups: FleetGroup[]): Map<FleetGroup, string> {
+  const shown = groups.filter((g) => g.value !== undefined).map((g) => [g, showValue(g.value!, Number.MAX_SAFE_INTEGER)] as const);
+  const byLook = new Map<string, Set<string>>();
+  for (const [group, text] of shown) {
+    const look = text.normalize('NFKC');
+    byLook.set(look, (byLook.get(look) ?? new Set()).add(group.value!));
+  }
+  return new Map(
+    shown.map(([group, text]) => [
+      group,
+      byLook.get(text.normalize('NFKC'))!.size > 1 ? showValue(escapeNonAscii(group.value!), Number.MAX_SAFE_INTEGER) : text,
+    ]),
   );
-  return alike ? showValue(escapeNonAscii(value), Number.MAX_SAFE_INTEGER) : text;
 }
 
-/** Where, in its one-line text, a group's value first differs from the nearest other value. */
-function firstDifferenceFromOthers(group: FleetGroup, groups: FleetGroup[]): number | undefined {
-  const others = groups.filter((g) => g !== group && g.value !== undefined);
-  if (group.value === undefined || others.length === 0) return undefined;
-  const mine = [...oneLineText(group, groups)];
+/** Where, in characters, `text` first differs from the nearest of `others` (the longest common start). */
+function firstDifference(text: string, others: string[]): number {
   let nearest = 0;
   for (const other of others) {
-    const theirs = [...oneLineText(other, groups)];
     let i = 0;
-    while (i < mine.length && i < theirs.length && mine[i] === theirs[i]) i++;
+    while (i < text.length && i < other.length && text[i] === other[i]) i++;
+    // Back off a split surrogate pair: an emoji is one character.
+    if (i > 0 && i < text.length && /[\ud800-\udbff]/.test(text[i - 1])) i--;
     nearest = Math.max(nearest, i);
   }
-  return nearest;
+  return [...text.slice(0, nearest)].length;
 }
 
 function keyLabel(key: FleetKeyRow): string {

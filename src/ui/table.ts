@@ -1,5 +1,5 @@
 import Table from 'cli-table3';
-import {cutInMiddle, displayWidth} from './columns.js';
+import {charWidth, cutInMiddle, displayWidth, takeColumns} from './columns.js';
 import {wrapAtSpaces} from './messages.js';
 
 export interface TableOptions {
@@ -137,12 +137,7 @@ export function cutCell(text: string, width: number): string {
 }
 
 function cutPlain(text: string, width: number): string {
-  let out = '';
-  for (const char of text) {
-    if (displayWidth(out + char) > width - 1) break;
-    out += char;
-  }
-  return `${out}…`;
+  return `${takeColumns(text, width - 1)}…`;
 }
 
 /** Words of one line, wrapped to `width` columns; a word longer than that is cut. */
@@ -157,12 +152,7 @@ export function shorten(value: string, width = 40): string {
   const printable = oneLine.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
   // Columns, not characters: a CJK character or an emoji takes two.
   if (displayWidth(printable) <= width) return printable;
-  let out = '';
-  for (const char of printable) {
-    if (displayWidth(out + char) > width - 1) break;
-    out += char;
-  }
-  return `${out}…`;
+  return `${takeColumns(printable, width - 1)}…`;
 }
 
 /** Characters that print as nothing (or as something else) and would make two different values look alike. */
@@ -238,14 +228,16 @@ export function showAround(text: string, at: number, width: number): string {
   const from = Math.max(0, Math.min(at, chars.length - 1));
   // Some context before the difference: up to a third of the width.
   let start = from;
-  while (start > 0 && displayWidth(chars.slice(start - 1, from + 1).join('')) <= Math.floor(width / 3)) start--;
-  let shown = chars.slice(start, from).join('');
+  let used = charWidth(chars[from]);
+  while (start > 0 && used + charWidth(chars[start - 1]) <= Math.floor(width / 3)) used += charWidth(chars[--start]);
+  used -= charWidth(chars[from]);
   let end = from;
   const marks = (first: number, last: number) => (first > 0 ? 1 : 0) + (last < chars.length ? 1 : 0);
-  while (end < chars.length && displayWidth(shown + chars[end]) + marks(start, end + 1) <= width) shown += chars[end++];
+  while (end < chars.length && used + charWidth(chars[end]) + marks(start, end + 1) <= width) used += charWidth(chars[end++]);
   // At the end of the text: the room left goes to what comes before.
   if (end === chars.length)
-    while (start > 0 && displayWidth(chars[start - 1] + shown) + marks(start - 1, end) <= width) shown = chars[--start] + shown;
+    while (start > 0 && used + charWidth(chars[start - 1]) + marks(start - 1, end) <= width) used += charWidth(chars[--start]);
+  const shown = chars.slice(start, end).join('');
   return `${start > 0 ? '…' : ''}${shown}${end < chars.length ? '…' : ''}`;
 }
 

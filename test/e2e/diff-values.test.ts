@@ -28,6 +28,10 @@ beforeAll(async () => {
       type: 'Opaque',
       stringData: {'tokens.json': json},
     });
+  // Two keys and two values that differ only in the middle: cut to fit 80 columns, they must still differ.
+  const middle = (mark: string) => `k${'x'.repeat(100)}${mark}${'x'.repeat(100)}`;
+  await apply('alpha', configMap(src, 'lookalike', {[middle('M')]: '1', URL: `https://payments.example.internal/${'v/'.repeat(40)}eu`}));
+  await apply('alpha', configMap(dst, 'lookalike', {[middle('N')]: '1', URL: `https://payments.example.internal/${'v/'.repeat(40)}us`}));
   await apply('alpha', secret(src, '{"tokens": {"tok-SECRET-aaaa1111": "x"}}'));
   await apply('alpha', secret(dst, '{"tokens": {"tok-SECRET-bbbb2222": "x"}}'));
 });
@@ -37,6 +41,20 @@ afterAll(async () => cleanup?.());
 const diff = (...args: string[]) => runCli(['diff', `alpha/${src}`, `alpha/${dst}`, ...args]);
 
 describe('diff inside values', () => {
+  it('cut to fit 80 columns, keys and values that differ only in the middle still print differently', async () => {
+    const result = await runCli(['diff', `alpha/${src}`, `alpha/${dst}`, 'lookalike'], {env: {COLUMNS: '80'}});
+    expect(result.code).toBe(1);
+    const rows = result.stdout.split('\n').filter((line) => /^ {2}[+~-] /.test(line));
+    expect(rows.every((line) => [...line].length <= 80)).toBe(true);
+    const keys = rows.filter((line) => /missing in/.test(line)).map((line) => line.slice(4).split(/ {3,}/)[0]);
+    expect(keys).toHaveLength(2);
+    expect(keys[0]).not.toBe(keys[1]);
+    const url = rows.find((line) => line.startsWith('  ~ URL'))!.split(/ {3,}/);
+    // TARGET NOW, then AFTER SYNC: each shows where they differ.
+    expect(url.at(-2)).toMatch(/us$/);
+    expect(url.at(-1)).toMatch(/eu$/);
+  });
+
   it('reports type changes in the table and in JSON', async () => {
     const table = await diff('configmap/typed');
     expect(table.code).toBe(1);
